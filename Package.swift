@@ -1,0 +1,61 @@
+// swift-tools-version:6.2
+// Tact — a message-driven contact scheduler for debt collection.
+import PackageDescription
+
+let package = Package(
+    name: "tact",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "tact", targets: ["tact"]),
+        .library(name: "AMQP", targets: ["AMQP"]),
+        .library(name: "Policy", targets: ["Policy"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+    ],
+    targets: [
+        // MARK: C boundary — the only place librabbitmq is visible.
+        .systemLibrary(
+            name: "CRabbitMQ",
+            pkgConfig: "librabbitmq",
+            providers: [.apt(["librabbitmq-dev"])]
+        ),
+        // Wrappers for what Swift cannot call directly (the variadic amqp_login).
+        .target(name: "CRabbitMQShims", dependencies: ["CRabbitMQ"]),
+
+        // MARK: Modules
+        .target(
+            name: "AMQP",
+            dependencies: ["CRabbitMQShims", .product(name: "Logging", package: "swift-log")]
+        ),
+        // Pure decision logic: no I/O, no clock, no logging.
+        .target(name: "Policy"),
+        // Reads the data in Config/ (rulebooks, …) and validates it; the only module that parses YAML.
+        .target(name: "TactConfig", dependencies: ["Policy", .product(name: "Yams", package: "Yams")]),
+        .executableTarget(
+            name: "tact",
+            dependencies: [
+                "AMQP", "Policy", "TactConfig",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+
+        // MARK: Tests
+        .testTarget(name: "AMQPTests", dependencies: ["AMQP"]),
+        .testTarget(name: "AMQPIntegrationTests", dependencies: ["AMQP"]),
+        .testTarget(name: "PolicyTests", dependencies: ["Policy"]),
+        .testTarget(name: "TactConfigTests", dependencies: ["TactConfig"]),
+    ]
+)
+
+// Settings every Swift target shares. Language mode 6 already means complete strict concurrency.
+for target in package.targets where target.type != .system {
+    guard target.name != "CRabbitMQShims" else { continue }
+    var settings = target.swiftSettings ?? []
+    settings.append(.enableUpcomingFeature("ExistentialAny"))  // SE-0335: `any P` spelled out
+    settings.append(.enableUpcomingFeature("MemberImportVisibility"))  // SE-0444: imports are explicit
+    target.swiftSettings = settings
+}

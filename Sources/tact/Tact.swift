@@ -1,0 +1,11 @@
+import ArgumentParser
+
+/// The single `tact` executable; every role (scheduler, worker, tools) is a subcommand.
+@main
+struct Tact: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "tact",
+        abstract: "A respectful contact scheduler for debt collection.",
+        subcommands: [PolicyCommand.self]
+    )
+}
