@@ -28,7 +28,7 @@ let package = Package(
         // MARK: Modules
         .target(
             name: "AMQP",
-            dependencies: ["CRabbitMQShims", .product(name: "Logging", package: "swift-log")]
+            dependencies: ["CRabbitMQ", "CRabbitMQShims", .product(name: "Logging", package: "swift-log")]
         ),
         // Pure decision logic: no I/O, no clock, no logging.
         .target(name: "Policy"),
