@@ -1,6 +1,10 @@
 import ArgumentParser
 
-// Placeholder so the package builds while the policy engine is written (issue 3).
+/// `tact policy …`: the respectful-contact policy engine from the command line.
 struct PolicyCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "policy", abstract: "Evaluate the contact policy.")
+    static let configuration = CommandConfiguration(
+        commandName: "policy",
+        abstract: "Evaluate the contact policy.",
+        subcommands: [PolicyEvaluateCommand.self]
+    )
 }

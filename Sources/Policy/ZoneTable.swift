@@ -1,0 +1,95 @@
+import Foundation
+import Synchronization
+
+/// A time zone's UTC offsets as a table of transitions, so local-time arithmetic is a binary search plus
+/// integer maths instead of a Foundation `TimeZone`/`Calendar` call (which costs microseconds each).
+///
+/// Built once per zone from the system's IANA database via `nextDaylightSavingTimeTransition` (which also
+/// reports changes of standard offset, e.g. Europe/Moscow 2011 and 2014) for 1900–2200; outside that span the
+/// nearest known offset is used. Tables are cached process-wide behind a mutex; only real zone ids are
+/// cached, so hostile input cannot grow the cache.
+struct ZoneTable: Sendable {
+    /// The IANA id.
+    let id: String
+    /// UTC second at which each offset segment starts; `starts[0]` is `Int64.min`.
+    private let starts: [Int64]
+    /// Offset (seconds east of UTC) in force from the matching start.
+    private let offsets: [Int64]
+
+    private init(id: String, timeZone: TimeZone) {
+        let first = Date(timeIntervalSince1970: -2_208_988_800)  // 1900-01-01T00:00:00Z
+        let last = Date(timeIntervalSince1970: 7_258_118_400)  // 2200-01-01T00:00:00Z
+        var starts: [Int64] = [.min]
+        var offsets: [Int64] = [Int64(timeZone.secondsFromGMT(for: first))]
+        var cursor = first
+        while let next = timeZone.nextDaylightSavingTimeTransition(after: cursor), next < last {
+            let offset = Int64(timeZone.secondsFromGMT(for: next))
+            if offset != offsets[offsets.count - 1] {
+                starts.append(Int64(next.timeIntervalSince1970.rounded(.down)))
+                offsets.append(offset)
+            }
+            cursor = next
+        }
+        self.id = id
+        self.starts = starts
+        self.offsets = offsets
+    }
+
+    private static let cache = Mutex<[String: ZoneTable]>([:])
+
+    /// The table for an IANA id, or `nil` if the system does not know the id.
+    static func named(_ id: String) -> ZoneTable? {
+        if let table = cache.withLock({ $0[id] }) { return table }
+        guard let timeZone = TimeZone(identifier: id) else { return nil }
+        let table = ZoneTable(id: id, timeZone: timeZone)
+        cache.withLock { $0[id] = table }
+        return table
+    }
+
+    /// Index of the segment containing `utc`.
+    private func segment(at utc: Int64) -> Int {
+        var low = 0
+        var high = starts.count - 1
+        while low < high {
+            let mid = (low + high + 1) / 2
+            if starts[mid] <= utc { low = mid } else { high = mid - 1 }
+        }
+        return low
+    }
+
+    /// Seconds east of UTC in force at `utc`.
+    func offset(at utc: Int64) -> Int64 { offsets[segment(at: utc)] }
+
+    /// Local wall-clock seconds (since 1970-01-01T00:00 local) at `utc`.
+    func wall(at utc: Int64) -> Int64 { utc + offset(at: utc) }
+
+    /// The local calendar day (day number) at `utc`.
+    func localDay(at utc: Int64) -> Int { Int(wall(at: utc).floorDivided(by: 86_400)) }
+
+    /// The earliest UTC second `≥ utc` whose wall-clock time is open, given `nextOpenWall(w)`: the smallest
+    /// open wall time `≥ w` (or `nil` if none ever is).
+    ///
+    /// Walks the offset segments: inside one, wall time is UTC plus a constant, so the answer is the first
+    /// open wall time that still falls inside the segment. Wall times skipped by a spring-forward gap are
+    /// never reached; wall times repeated by a fall-back overlap are met twice, the first time first.
+    func firstInstant(from utc: Int64, nextOpenWall: (Int64) -> Int64?) -> Int64? {
+        var index = segment(at: utc)
+        var cursor = utc
+        while true {
+            let offset = offsets[index]
+            guard let open = nextOpenWall(cursor + offset) else { return nil }
+            let candidate = open - offset
+            if index + 1 == starts.count || candidate < starts[index + 1] { return candidate }
+            index += 1
+            cursor = starts[index]
+        }
+    }
+
+    /// The first UTC second at which local day `day` has begun (00:00 local, or the end of a gap over
+    /// midnight), searching from `utc`.
+    func startOfDay(_ day: Int, from utc: Int64) -> Int64 {
+        let target = Int64(day) * 86_400
+        // Never nil: every wall time at or after `target` is open.
+        return firstInstant(from: utc) { max($0, target) } ?? utc
+    }
+}
