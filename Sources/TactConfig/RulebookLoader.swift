@@ -65,6 +65,9 @@ public struct RulebookLoader: Sendable {
     public static func decode(yaml: String, file: String) throws(ConfigError) -> Rulebook {
         do {
             return try YAMLDecoder().decode(Rulebook.self, from: yaml)
+        } catch DecodingError.dataCorrupted(let context) where context.underlyingError is YamlError {
+            let problem = (context.underlyingError as? YamlError).map(yamlProblem) ?? "syntax error"
+            throw ConfigError(.invalidYAML, file: file, "not well-formed YAML: \(problem)")
         } catch let error as DecodingError {
             let policyError = PolicyError(decodingError: error)
             throw ConfigError(.invalidContent, file: file, field: policyError.field, policyError.problem)
