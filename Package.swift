@@ -43,6 +43,9 @@ let package = Package(
             ]
         ),
 
+        // Benchmark for issue 3 (scripts/bench.d/policy.sh): policy decisions per second.
+        .executableTarget(name: "PolicyBench", dependencies: ["Policy", "TactConfig"], path: "Benchmarks/policy"),
+
         // MARK: Tests
         .testTarget(name: "AMQPTests", dependencies: ["AMQP"]),
         .testTarget(name: "AMQPIntegrationTests", dependencies: ["AMQP"]),

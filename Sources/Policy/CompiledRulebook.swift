@@ -57,10 +57,13 @@ struct CompiledCap: Sendable {
 }
 
 /// The rulebook turned into lookup tables once per engine, so each evaluation only does integer work.
-struct CompiledRulebook: Sendable {
+/// A class: every evaluation refers to it, and one reference is one retain rather than one per table.
+final class CompiledRulebook: Sendable {
     let hoursChannels: Mask
     /// Monday-first windows per weekday.
     let week: [[DaySpan]]
+    /// Monday-first wording of each weekday's hours, built once for reasons.
+    let weekText: [String]
     let calendars: [HolidayCalendar]
     let closedDays: Set<Int>
     let caps: [CompiledCap]
@@ -72,6 +75,12 @@ struct CompiledRulebook: Sendable {
         hoursChannels = Mask(rulebook.contactHours.channels)
         week = Weekday.allCases.map { day in
             (rulebook.contactHours.windows[day] ?? []).map { DaySpan(from: $0.from.secondOfDay, to: $0.to.secondOfDay) }
+        }
+        weekText = Weekday.allCases.map { day in
+            let windows = rulebook.contactHours.windows[day] ?? []
+            return windows.isEmpty
+                ? "contact hours (closed on \(day.shortName))"
+                : "contact hours " + windows.map(\.description).joined(separator: ", ")
         }
         calendars = rulebook.holidayCalendars
         closedDays = Set(rulebook.closedDates.map(\.dayNumber))

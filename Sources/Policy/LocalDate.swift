@@ -102,7 +102,11 @@ enum Digits {
         return value
     }
 
+    /// `00`…`99` prebuilt: detail strings format many clock times and dates.
+    private static let twoDigits: [String] = (0..<100).map { $0 < 10 ? "0\($0)" : "\($0)" }
+
     static func pad(_ value: Int, _ width: Int) -> String {
+        if width == 2, (0..<100).contains(value) { return twoDigits[value] }
         let text = String(value)
         return text.count >= width ? text : String(repeating: "0", count: width - text.count) + text
     }

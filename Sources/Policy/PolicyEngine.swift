@@ -76,8 +76,9 @@ public struct PolicyEngine: Sendable {
             for check in evaluation.timeChecks(explaining: explaining) { record(check) }
         }
 
-        let reasons = checks.filter { $0.outcome == .blocks }.map {
-            PolicyDecision.Reason(rule: $0.rule, until: $0.until, detail: $0.detail)
+        var reasons: [PolicyDecision.Reason] = []
+        for check in checks where check.outcome == .blocks {
+            reasons.append(PolicyDecision.Reason(rule: check.rule, until: check.until, detail: check.detail))
         }
         let decision: PolicyDecision
         if suppress {

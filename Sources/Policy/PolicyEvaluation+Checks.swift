@@ -40,19 +40,19 @@ extension PolicyEvaluation {
     /// Contact hours, holidays, inconvenient times and caps at `now`.
     func timeChecks(explaining: Bool) -> [Check] {
         var checks: [Check] = []
-        let channel = request.contact.channel.rawValue
-        let hours = zones.indices.map { Constraint.hours(zone: $0) }
-        let holidays = constraints.filter { if case .holiday = $0 { true } else { false } }
         if hoursApply {
             let closedIn = zones.indices.filter { next(.hours(zone: $0), from: now) != now }
             if !closedIn.isEmpty || explaining {
+                let hours = zones.indices.map { Constraint.hours(zone: $0) }
                 checks.append(
                     groupCheck(.contactHours, hours, zones: Array(zones.indices), blockedIn: closedIn) { zone in
                         "\(local(zone)) is \(closedIn.contains(zone) ? "outside" : "inside") \(hoursText(zone))"
                     })
             }
-            let holidayIn = zones.indices.filter { !holidays.isEmpty && next(.holiday(zone: $0), from: now) != now }
-            if !holidayIn.isEmpty || (explaining && !holidays.isEmpty) {
+            let closesDays = !compiled.calendars.isEmpty || !compiled.closedDays.isEmpty
+            let holidayIn = closesDays ? zones.indices.filter { next(.holiday(zone: $0), from: now) != now } : []
+            if !holidayIn.isEmpty || (explaining && closesDays) {
+                let holidays = zones.indices.map { Constraint.holiday(zone: $0) }
                 checks.append(
                     groupCheck(.holiday, holidays, zones: Array(zones.indices), blockedIn: holidayIn) { zone in
                         let day = zones[zone].localDay(at: now)
@@ -61,6 +61,7 @@ extension PolicyEvaluation {
                     })
             }
         } else if explaining {
+            let channel = request.contact.channel.rawValue
             checks.append(Check(rule: .contactHours, outcome: .notApplicable, until: nil, detail: "\(channel) is exempt"))
         }
         if constraints.contains(.inconvenient) {
@@ -136,16 +137,8 @@ extension PolicyEvaluation {
         return "\(Weekday(dayNumber: day).shortName) \(time) in \(zones[zone].id)"
     }
 
-    /// `08:00–21:00`, `closed`, or several windows, for the weekday of `now` in `zone`.
+    /// `contact hours 08:00–21:00` (or `closed`) for the weekday of `now` in `zone`.
     private func hoursText(_ zone: Int) -> String {
-        let day = zones[zone].localDay(at: now)
-        let windows = compiled.week[Weekday.index(ofDay: day)]
-        guard !windows.isEmpty else { return "contact hours (closed on \(Weekday(dayNumber: day).shortName))" }
-        let text = windows.map { "\(Self.clock($0.from))–\(Self.clock($0.to))" }.joined(separator: ", ")
-        return "contact hours \(text)"
-    }
-
-    private static func clock(_ second: Int) -> String {
-        Digits.pad(second / 3600, 2) + ":" + Digits.pad(second / 60 % 60, 2)
+        compiled.weekText[Weekday.index(ofDay: zones[zone].localDay(at: now))]
     }
 }

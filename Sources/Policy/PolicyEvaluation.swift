@@ -5,7 +5,9 @@
 /// The decision's `earliest` is the fixed point of those answers: start at `now`, move to the latest answer,
 /// repeat until every constraint answers "here". Each answer is exact (it never skips a permitted instant),
 /// so the fixed point is the exact earliest permitted instant, found in a handful of steps instead of a scan.
-struct PolicyEvaluation {
+///
+/// A class so that the per-request state is allocated once and never copied.
+final class PolicyEvaluation {
     /// A rule that holds at some instants and not others.
     enum Constraint: Equatable {
         case hours(zone: Int)
@@ -82,23 +84,29 @@ struct PolicyEvaluation {
         let channel = request.contact.channel
         hoursApply = compiled.hoursChannels.contains(channel)
 
-        var spans = [[DaySpan]](repeating: [], count: 7)
-        for range in request.debtor.inconvenient {
-            for day in range.days {
-                spans[day.index].append(DaySpan(from: range.from.secondOfDay, to: range.to.secondOfDay))
+        if request.debtor.inconvenient.isEmpty {
+            inconvenient = []
+        } else {
+            var spans = [[DaySpan]](repeating: [], count: 7)
+            for range in request.debtor.inconvenient {
+                for day in range.days {
+                    spans[day.index].append(DaySpan(from: range.from.secondOfDay, to: range.to.secondOfDay))
+                }
             }
+            inconvenient = spans
         }
-        inconvenient = request.debtor.inconvenient.isEmpty ? [] : spans
 
         var counters: [CapCounter] = []
-        if let first {
+        if let first, compiled.caps.contains(where: { $0.channels.contains(channel) }) {
+            // Each event's local day once, shared by every cap.
+            let eventDays = request.history.map { first.localDay(at: $0.at.secondsSinceEpoch) }
             for cap in compiled.caps where cap.channels.contains(channel) {
                 var days: [Int] = []
-                for event in request.history
+                for (index, event) in request.history.enumerated()
                 where cap.channels.contains(event.channel) && cap.counting.contains(event.result)
                     && (cap.scope == .debtor || event.debtId == request.contact.debtId)
                 {
-                    days.append(first.localDay(at: event.at.secondsSinceEpoch))
+                    days.append(eventDays[index])
                 }
                 // A cap with fewer counted events than its limit can never block; skip it.
                 if days.count >= cap.limit { counters.append(CapCounter(cap: cap, days: days.sorted())) }
@@ -120,6 +128,7 @@ struct PolicyEvaluation {
         }
 
         var constraints: [Constraint] = []
+        constraints.reserveCapacity(2 * zones.count + 1 + counters.count + holds.count)
         if hoursApply {
             for index in zones.indices { constraints.append(.hours(zone: index)) }
             if !compiled.calendars.isEmpty || !compiled.closedDays.isEmpty {

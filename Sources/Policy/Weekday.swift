@@ -25,7 +25,9 @@ public enum Weekday: String, Sendable, Hashable, CaseIterable, Codable, Comparab
     static func index(ofDay dayNumber: Int) -> Int { ((dayNumber + 3) % 7 + 7) % 7 }
 
     /// `Mon`, `Tue`, … for human-readable details.
-    var shortName: String { rawValue.prefix(1).uppercased() + rawValue.dropFirst() }
+    var shortName: String { Self.shortNames[index] }
+
+    private static let shortNames = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
 
     public static func < (lhs: Weekday, rhs: Weekday) -> Bool { lhs.index < rhs.index }
 

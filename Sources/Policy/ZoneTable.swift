@@ -7,14 +7,19 @@ import Synchronization
 /// Built once per zone from the system's IANA database via `nextDaylightSavingTimeTransition` (which also
 /// reports changes of standard offset, e.g. Europe/Moscow 2011 and 2014) for 1900–2200; outside that span the
 /// nearest known offset is used. Tables are cached process-wide behind a mutex; only real zone ids are
-/// cached, so hostile input cannot grow the cache.
-struct ZoneTable: Sendable {
+/// cached, so hostile input cannot grow the cache. A class, so passing a table around is one retain.
+final class ZoneTable: Sendable {
     /// The IANA id.
     let id: String
     /// UTC second at which each offset segment starts; `starts[0]` is `Int64.min`.
     private let starts: [Int64]
     /// Offset (seconds east of UTC) in force from the matching start.
     private let offsets: [Int64]
+    /// For each 2^21-second bucket (about 24 days) since 1900, the segment in force at its start: a lookup
+    /// then needs at most a step or two forward instead of a binary search over hundreds of transitions.
+    private let buckets: [Int32]
+    private static let firstSecond: Int64 = -2_208_988_800  // 1900-01-01T00:00:00Z
+    private static let bucketShift: Int64 = 21
 
     private init(id: String, timeZone: TimeZone) {
         let first = Date(timeIntervalSince1970: -2_208_988_800)  // 1900-01-01T00:00:00Z
@@ -33,6 +38,15 @@ struct ZoneTable: Sendable {
         self.id = id
         self.starts = starts
         self.offsets = offsets
+        let count = Int((7_258_118_400 - Self.firstSecond) >> Self.bucketShift) + 1
+        var buckets = [Int32](repeating: 0, count: count)
+        var segment = 0
+        for bucket in 0..<count {
+            let start = Self.firstSecond + (Int64(bucket) << Self.bucketShift)
+            while segment + 1 < starts.count, starts[segment + 1] <= start { segment += 1 }
+            buckets[bucket] = Int32(segment)
+        }
+        self.buckets = buckets
     }
 
     private static let cache = Mutex<[String: ZoneTable]>([:])
@@ -48,13 +62,11 @@ struct ZoneTable: Sendable {
 
     /// Index of the segment containing `utc`.
     private func segment(at utc: Int64) -> Int {
-        var low = 0
-        var high = starts.count - 1
-        while low < high {
-            let mid = (low + high + 1) / 2
-            if starts[mid] <= utc { low = mid } else { high = mid - 1 }
-        }
-        return low
+        let bucket = (utc - Self.firstSecond) >> Self.bucketShift
+        guard bucket >= 0 else { return 0 }
+        var index = bucket < buckets.count ? Int(buckets[Int(bucket)]) : starts.count - 1
+        while index + 1 < starts.count, starts[index + 1] <= utc { index += 1 }
+        return index
     }
 
     /// Seconds east of UTC in force at `utc`.
