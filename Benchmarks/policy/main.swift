@@ -46,14 +46,20 @@ func makeRequests(count: Int, rulebooks: [String], random: inout SeededGenerator
         var holds: [Hold] = []
         if Int.random(in: 0..<10, using: &random) == 0 {
             let kind: HoldKind = [.bereavement, .hardship, .dispute, .attorney].randomElement(using: &random)!
-            holds.append(try! Hold(kind: kind, since: Instant(secondsSinceEpoch: now - 86_400 * Int64.random(in: 0..<40, using: &random))))
+            holds.append(
+                try! Hold(
+                    kind: kind,
+                    since: Instant(secondsSinceEpoch: now - 86_400 * Int64.random(in: 0..<40, using: &random))))
         }
         let debtor = try! Debtor(
             id: "D-\(index)", timeZones: zones, holds: holds,
             optOuts: Int.random(in: 0..<20, using: &random) == 0 ? [.sms] : [],
             representative: Representative(kind: "attorney", name: "R"))
         let contact = Contact(channel: [.call, .call, .sms, .email].randomElement(using: &random)!, debtId: "C-1")
-        return (book, PolicyRequest(now: Instant(secondsSinceEpoch: now), contact: contact, debtor: debtor, history: history))
+        return (
+            book,
+            PolicyRequest(now: Instant(secondsSinceEpoch: now), contact: contact, debtor: debtor, history: history)
+        )
     }
 }
 
@@ -91,22 +97,29 @@ for (book, request) in workload { mix[engines[book].evaluate(request).decision, 
 var sink = 0
 var best = 0.0
 for _ in 0..<rounds {
-    best = max(best, measure(seconds: seconds, count: workload.count) { index in
-        let (book, request) = workload[index]
-        sink &+= engines[book].evaluate(request).reasons.count
-    })
+    best = max(
+        best,
+        measure(seconds: seconds, count: workload.count) { index in
+            let (book, request) = workload[index]
+            sink &+= engines[book].evaluate(request).reasons.count
+        })
 }
-let jsonRate = !measureJSON ? 0 : measure(seconds: seconds, count: workload.count) { index in
-    let request = try! PolicyJSON.decode(PolicyRequest.self, from: payloads[index])
-    sink &+= PolicyJSON.encode(engines[workload[index].0].evaluate(request)).count
-}
+let jsonRate =
+    !measureJSON
+    ? 0
+    : measure(seconds: seconds, count: workload.count) { index in
+        let request = try! PolicyJSON.decode(PolicyRequest.self, from: payloads[index])
+        sink &+= PolicyJSON.encode(engines[workload[index].0].evaluate(request)).count
+    }
 
 let shares = PolicyDecision.Kind.allCases.map { kind in
     String(format: "%@ %.0f%%", kind.rawValue, 100 * Double(mix[kind, default: 0]) / Double(workload.count))
 }
 print("policy engine, one core: \(workload.count) requests, 2 time zones and 20 history events each")
 print("rulebooks: \(names.joined(separator: ", ")); decisions: \(shares.joined(separator: ", "))")
-print(String(format: "evaluate:                      %10.0f decisions/s (best of %d runs of %.1f s)", best, rounds, seconds))
+print(
+    String(
+        format: "evaluate:                      %10.0f decisions/s (best of %d runs of %.1f s)", best, rounds, seconds))
 print(String(format: "JSON decode + evaluate + encode: %8.0f decisions/s", jsonRate))
 print("decisions_per_second=\(Int(best))")
 if sink == 42 { print("") }  // keeps the optimiser from discarding the work

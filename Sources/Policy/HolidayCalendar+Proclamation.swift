@@ -33,7 +33,9 @@ extension HolidayCalendar {
         static func apply(to holidays: [Holiday], year: Int) -> [Holiday] {
             var result = holidays
             for change in changes[year] ?? [] {
-                if let removed = change.removed, let date = LocalDate(year: year, month: removed.month, day: removed.day) {
+                if let removed = change.removed,
+                    let date = LocalDate(year: year, month: removed.month, day: removed.day)
+                {
                     result.removeAll { $0.date == date }
                 }
                 if let date = LocalDate(year: year, month: change.added.month, day: change.added.day) {

@@ -65,7 +65,8 @@ public enum HolidayCalendar: String, Sendable, Hashable, CaseIterable, Codable, 
             (date(year, 1, 1), "Nowy Rok"), (date(year, 5, 1), "Święto Pracy"),
             (date(year, 5, 3), "Święto Konstytucji 3 Maja"), (date(year, 8, 15), "Wniebowzięcie NMP"),
             (date(year, 11, 1), "Wszystkich Świętych"), (date(year, 11, 11), "Narodowe Święto Niepodległości"),
-            (date(year, 12, 25), "Boże Narodzenie (pierwszy dzień)"), (date(year, 12, 26), "Boże Narodzenie (drugi dzień)"),
+            (date(year, 12, 25), "Boże Narodzenie (pierwszy dzień)"),
+            (date(year, 12, 26), "Boże Narodzenie (drugi dzień)"),
             (easter, "Wielkanoc"), (easter.adding(days: 1), "Poniedziałek Wielkanocny"),
             (easter.adding(days: 49), "Zielone Świątki"), (easter.adding(days: 60), "Boże Ciało"),
         ]
@@ -91,7 +92,9 @@ public enum HolidayCalendar: String, Sendable, Hashable, CaseIterable, Codable, 
         fixed(7, 4, "Independence Day")
         fixed(11, 11, "Veterans Day")
         fixed(12, 25, "Christmas Day")
-        if year >= 1986 { result.append(Holiday(date: nth(1, .mon, 3, year), name: "Birthday of Martin Luther King, Jr.")) }
+        if year >= 1986 {
+            result.append(Holiday(date: nth(1, .mon, 3, year), name: "Birthday of Martin Luther King, Jr."))
+        }
         result.append(Holiday(date: nth(2, .mon, 3, year), name: "Washington's Birthday"))
         result.append(Holiday(date: last(5, .mon, year), name: "Memorial Day"))
         result.append(Holiday(date: nth(9, .mon, 1, year), name: "Labor Day"))

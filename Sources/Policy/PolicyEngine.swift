@@ -105,7 +105,8 @@ public struct PolicyExplanation: Sendable, Equatable {
     public struct Check: Sendable, Equatable {
         /// Whether the rule blocked, passed, or did not apply to this contact.
         public enum Outcome: String, Sendable, Equatable {
-            case blocks, passes, notApplicable = "not applicable"
+            case blocks, passes
+            case notApplicable = "not applicable"
         }
 
         /// The rule id, as in reasons.

@@ -30,7 +30,9 @@ extension PolicyEvaluation {
         }
         let effect: String
         if hold.kind.redirectsToRepresentative {
-            effect = request.debtor.representative == nil ? "no representative on file: suppress" : "contact the representative"
+            effect =
+                request.debtor.representative == nil
+                ? "no representative on file: suppress" : "contact the representative"
         } else {
             effect = hold.end == nil ? "suppressed until the hold is lifted" : "paused"
         }
@@ -62,7 +64,8 @@ extension PolicyEvaluation {
             }
         } else if explaining {
             let channel = request.contact.channel.rawValue
-            checks.append(Check(rule: .contactHours, outcome: .notApplicable, until: nil, detail: "\(channel) is exempt"))
+            checks.append(
+                Check(rule: .contactHours, outcome: .notApplicable, until: nil, detail: "\(channel) is exempt"))
         }
         if constraints.contains(.inconvenient) {
             let blocked = next(.inconvenient, from: now) != now
@@ -97,14 +100,19 @@ extension PolicyEvaluation {
         let today = zones[0].localDay(at: now)
         let window = "\(LocalDate(dayNumber: today - cap.days + 1))…\(LocalDate(dayNumber: today))"
         let scope = cap.scope == .debt ? "debt \(request.contact.debtId)" : "the debtor"
+        let zone = zones[0].id
         let detail: String
         if cap.rule == .afterConversation {
-            let last = counter.days.last { $0 <= today && $0 > today - cap.days }
-            detail =
-                last.map { "conversation about \(scope) on \(LocalDate(dayNumber: $0)) (\(zones[0].id)); pause of \(cap.days) days, that day included" }
-                ?? "no conversation about \(scope) on \(window) (\(zones[0].id))"
+            if let last = counter.days.last(where: { $0 <= today && $0 > today - cap.days }) {
+                detail =
+                    "conversation about \(scope) on \(LocalDate(dayNumber: last)) (\(zone)); "
+                    + "pause of \(cap.days) days, that day included"
+            } else {
+                detail = "no conversation about \(scope) on \(window) (\(zone))"
+            }
         } else {
-            detail = "\(cap.name): \(counter.count(endingOn: today)) of \(cap.limit) counted contacts about \(scope) on \(window) (\(zones[0].id))"
+            let count = counter.count(endingOn: today)
+            detail = "\(cap.name): \(count) of \(cap.limit) counted contacts about \(scope) on \(window) (\(zone))"
         }
         let until = blocked ? next(.cap(index), from: now).map { Instant(secondsSinceEpoch: $0) } : nil
         return Check(rule: cap.rule, outcome: blocked ? .blocks : .passes, until: until, detail: detail)
@@ -120,7 +128,9 @@ extension PolicyEvaluation {
                 : "\(cap.name): fewer than \(cap.limit) counted contacts in any \(cap.days)-day window"
             return cap.channels.contains(request.contact.channel)
                 ? Check(rule: cap.rule, outcome: .passes, until: nil, detail: passing)
-                : Check(rule: cap.rule, outcome: .notApplicable, until: nil, detail: "\(cap.name): does not cover \(request.contact.channel.rawValue)")
+                : Check(
+                    rule: cap.rule, outcome: .notApplicable, until: nil,
+                    detail: "\(cap.name): does not cover \(request.contact.channel.rawValue)")
         }
     }
 

@@ -116,7 +116,9 @@ final class PolicyEvaluation {
 
         holds = request.debtor.holds.map { hold in
             let since = hold.since.secondsSinceEpoch
-            if let until = hold.until { return HoldSpan(kind: hold.kind, since: since, end: until.secondsSinceEpoch, endIsDefault: false) }
+            if let until = hold.until {
+                return HoldSpan(kind: hold.kind, since: since, end: until.secondsSinceEpoch, endIsDefault: false)
+            }
             guard let days = compiled.holdDays[hold.kind] else {
                 return HoldSpan(kind: hold.kind, since: since, end: nil, endIsDefault: false)
             }
@@ -216,7 +218,8 @@ final class PolicyEvaluation {
         // Each step leaves one span; more steps than spans in a week means the whole week is covered.
         let bound = inconvenient.reduce(8) { $0 + $1.count }
         for _ in 0..<bound {
-            guard let span = inconvenient[Weekday.index(ofDay: day)].first(where: { $0.from <= second && second < $0.to })
+            guard
+                let span = inconvenient[Weekday.index(ofDay: day)].first(where: { $0.from <= second && second < $0.to })
             else { return Int64(day) * 86_400 + Int64(second) }
             second = span.to
             if second >= 86_400 {

@@ -33,7 +33,8 @@ extension PolicyError {
         case .keyNotFound(let key, let context):
             self.init(.missingField, field: Self.path(context.codingPath + [key]), "missing field")
         case .valueNotFound(let type, let context):
-            self.init(.missingField, field: Self.path(context.codingPath), "missing value (expected \(Self.noun(type)))")
+            self.init(
+                .missingField, field: Self.path(context.codingPath), "missing value (expected \(Self.noun(type)))")
         case .typeMismatch(let type, let context):
             self.init(.invalidValue, field: Self.path(context.codingPath), "expected \(Self.noun(type))")
         case .dataCorrupted(let context):
@@ -53,7 +54,8 @@ extension PolicyError {
     /// their usual control flow) carrying the coded error with the field path filled in.
     static func decoding(_ code: Code, _ problem: String, at codingPath: [any CodingKey]) -> DecodingError {
         let error = PolicyError(code, field: path(codingPath), problem)
-        return .dataCorrupted(.init(codingPath: codingPath, debugDescription: error.description, underlyingError: error))
+        return .dataCorrupted(
+            .init(codingPath: codingPath, debugDescription: error.description, underlyingError: error))
     }
 
     static func decoding(_ code: Code, _ problem: String, in container: any SingleValueDecodingContainer)

@@ -88,7 +88,8 @@ public struct Hold: Sendable, Equatable, Codable {
         self.since = try container.decode(Instant.self, forKey: .since)
         self.until = try container.decodeIfPresent(Instant.self, forKey: .until)
         if let until, until <= since {
-            throw PolicyError.decoding(.invalidValue, Self.endBeforeStart, at: container.codingPath + [CodingKeys.until])
+            throw PolicyError.decoding(
+                .invalidValue, Self.endBeforeStart, at: container.codingPath + [CodingKeys.until])
         }
     }
 

@@ -90,7 +90,8 @@ public struct ContactHours: Sendable, Equatable, Codable {
     public init(from decoder: any Decoder) throws {
         try StrictKeys.check(decoder, allowed: ["channels"] + Weekday.allCases.map(\.rawValue))
         let c = try decoder.container(keyedBy: StrictKeys.self)
-        self.channels = try c.decodeIfPresent([Channel].self, forKey: StrictKeys(stringValue: "channels")) ?? Channel.allCases
+        self.channels =
+            try c.decodeIfPresent([Channel].self, forKey: StrictKeys(stringValue: "channels")) ?? Channel.allCases
         var windows: [Weekday: [TimeWindow]] = [:]
         for day in Weekday.allCases {
             windows[day] = try c.decodeIfPresent([TimeWindow].self, forKey: StrictKeys(stringValue: day.rawValue))

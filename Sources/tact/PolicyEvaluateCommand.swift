@@ -24,7 +24,9 @@ struct PolicyEvaluateCommand: ParsableCommand {
     @Flag(name: .long, help: "Also write a human-readable account of every rule to stderr.")
     var explain = false
 
-    @Option(name: .customLong("config-dir"), help: "Configuration directory (default: $TACT_CONFIG_DIR, ./Config, or found from the executable).")
+    @Option(
+        name: .customLong("config-dir"),
+        help: "Configuration directory (default: $TACT_CONFIG_DIR, ./Config, or found from the executable).")
     var configDirectory: String?
 
     func run() throws {

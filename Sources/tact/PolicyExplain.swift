@@ -6,8 +6,9 @@ import Policy
 enum PolicyExplain {
     static func render(_ explanation: PolicyExplanation, request: PolicyRequest) -> String {
         var lines: [String] = []
+        let contact = request.contact
         lines.append(
-            "Rulebook \(explanation.rulebook): \(request.contact.channel.rawValue) about debt \(request.contact.debtId) "
+            "Rulebook \(explanation.rulebook): \(contact.channel.rawValue) about debt \(contact.debtId) "
                 + "for debtor \(request.debtor.id) at \(request.now)")
         if explanation.zones.isEmpty {
             lines.append("Time zones: unknown")

@@ -59,7 +59,8 @@ import Testing
     }
 
     @Test func proclaimedBankHolidaysAreIncluded() {
-        #expect(HolidayCalendar.englandAndWales.holiday(on: date("2023-05-08"))?.name == "Coronation of King Charles III")
+        #expect(
+            HolidayCalendar.englandAndWales.holiday(on: date("2023-05-08"))?.name == "Coronation of King Charles III")
         #expect(HolidayCalendar.englandAndWales.holiday(on: date("2022-05-30")) == nil)  // moved to 2 June
         #expect(HolidayCalendar.englandAndWales.holiday(on: date("2022-06-02")) != nil)
     }

@@ -33,7 +33,8 @@ import Testing
 
     @Test func optionalFieldsDefaultToEmpty() throws {
         let request = try Self.decode(
-            #"{"now":"2026-12-01T13:30:00Z","contact":{"channel":"sms","debtId":"C"},"debtor":{"id":"D","timeZones":[]}}"#)
+            #"{"now":"2026-12-01T13:30:00Z","contact":{"channel":"sms","debtId":"C"},"debtor":{"id":"D","timeZones":[]}}"#
+        )
         #expect(request.history.isEmpty && request.debtor.holds.isEmpty && request.debtor.representative == nil)
     }
 
@@ -42,16 +43,25 @@ import Testing
         ("hold since", "2026-11-20T10:00:00Z", "yesterday", .malformedTimestamp, "debtor.holds[0].since"),
         ("time zone", "America/Los_Angeles", "Mars/Olympus_Mons", .unknownTimeZone, "debtor.timeZones[1]"),
         ("channel", #""channel": "call""#, #""channel": "fax""#, .unknownChannel, "contact.channel"),
-        ("history channel", #""channel": "call", "debtId": "C-1", "result""#, #""channel": "pigeon", "debtId": "C-1", "result""#,
-         .unknownChannel, "history[0].channel"),
+        (
+            "history channel", #""channel": "call", "debtId": "C-1", "result""#,
+            #""channel": "pigeon", "debtId": "C-1", "result""#,
+            .unknownChannel, "history[0].channel"
+        ),
         ("result", "no-answer", "hung-up", .invalidValue, "history[0].result"),
         ("hold kind", "bereavement", "holiday", .invalidValue, "debtor.holds[0].kind"),
         ("weekday", #"["mon", "tue"]"#, #"["monday"]"#, .invalidValue, "debtor.inconvenient[0].days[0]"),
         ("missing now", #""now": "2026-12-01T13:30:00Z","#, "", .missingField, "now"),
         ("missing debt", #", "debtId": "C-1"}"#, "}", .missingField, "contact.debtId"),
-        ("missing zones", #""timeZones": ["America/New_York", "America/Los_Angeles"],"#, "", .missingField, "debtor.timeZones"),
+        (
+            "missing zones", #""timeZones": ["America/New_York", "America/Los_Angeles"],"#, "", .missingField,
+            "debtor.timeZones"
+        ),
         ("wrong type", #""debtId": "C-1"}"#, #""debtId": 7}"#, .invalidValue, "contact.debtId"),
-        ("hold ends before it starts", "2026-12-03T00:00:00Z", "2026-11-01T00:00:00Z", .invalidValue, "debtor.holds[1].until"),
+        (
+            "hold ends before it starts", "2026-12-03T00:00:00Z", "2026-11-01T00:00:00Z", .invalidValue,
+            "debtor.holds[1].until"
+        ),
         ("empty inconvenient range", #""to": "12:00""#, #""to": "09:00""#, .invalidValue, "debtor.inconvenient[0]"),
     ])
     func refusesInvalidInput(label: String, find: String, replace: String, code: PolicyError.Code, field: String) {
@@ -80,8 +90,12 @@ import Testing
             reasons: [.init(rule: .contactHours, until: at("2026-12-01T16:00:00Z"), detail: "outside")])
         let text = String(decoding: PolicyJSON.encode(decision), as: UTF8.self)
         #expect(
-            text == #"{"decision":"defer","earliest":"2026-12-01T16:00:00Z","reasons":[{"detail":"outside","rule":"contact-hours","until":"2026-12-01T16:00:00Z"}]}"#)
-        let allow = String(decoding: PolicyJSON.encode(PolicyDecision(decision: .allow, earliest: at("2026-12-01T16:00:00Z"))), as: UTF8.self)
+            text
+                == #"{"decision":"defer","earliest":"2026-12-01T16:00:00Z","reasons":[{"detail":"outside","rule":"contact-hours","until":"2026-12-01T16:00:00Z"}]}"#
+        )
+        let allow = String(
+            decoding: PolicyJSON.encode(PolicyDecision(decision: .allow, earliest: at("2026-12-01T16:00:00Z"))),
+            as: UTF8.self)
         #expect(allow == #"{"decision":"allow","earliest":"2026-12-01T16:00:00Z","reasons":[]}"#)
         #expect(RuleID.hold(.breathingSpace).rawValue == "hold:breathing-space")
     }

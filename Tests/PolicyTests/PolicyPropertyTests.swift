@@ -22,7 +22,9 @@ import Testing
         for index in 0..<60 {
             let rulebook = Self.rulebook(&random)
             let request = Self.request(&random)
-            seen[try Self.check(rulebook: rulebook, request: request, label: "seed \(seed) case \(index)"), default: 0] += 1
+            seen[
+                try Self.check(rulebook: rulebook, request: request, label: "seed \(seed) case \(index)"), default: 0] +=
+                1
         }
         // The generator must exercise the interesting outcome, not just suppress everything.
         #expect(seen[.defer, default: 0] >= 15, "decisions \(seen)")
@@ -88,7 +90,8 @@ import Testing
         return Rulebook(
             id: "generated", title: "generated",
             contactHours: ContactHours(
-                channels: Channel.allCases.filter { _ in Int.random(in: 0..<4, using: &random) > 0 }.nonEmpty(or: .call),
+                channels: Channel.allCases.filter { _ in Int.random(in: 0..<4, using: &random) > 0 }.nonEmpty(
+                    or: .call),
                 windows: windows),
             holidayCalendars: calendars,
             closedDates: Bool.random(using: &random) ? [date("2026-03-30"), date("2027-10-31")] : [],
@@ -101,14 +104,17 @@ import Testing
             afterConversation: AfterConversation(
                 days: Int.random(in: 1...5, using: &random), channels: [.call], scope: .debt),
             holdDurations: [.bereavement: Int.random(in: 1...10, using: &random), .hardship: 3],
-            unknownTimeZone: Bool.random(using: &random) ? .suppress : .fallback(zones: ["Europe/London", "Asia/Kolkata"]))
+            unknownTimeZone: Bool.random(using: &random)
+                ? .suppress : .fallback(zones: ["Europe/London", "Asia/Kolkata"]))
     }
 
     static func request(_ random: inout SeededGenerator) -> PolicyRequest {
         let zoneCount = [0, 1, 1, 1, 2, 2, 3].randomElement(using: &random)!
         let zones = (0..<zoneCount).map { _ in zonePool.randomElement(using: &random)! }
         let now = instantNearTransition(zone: zones.first ?? "Europe/London", &random)
-        func around(_ from: Int64, _ to: Int64) -> Instant { Instant(secondsSinceEpoch: now + Int64.random(in: from...to, using: &random)) }
+        func around(_ from: Int64, _ to: Int64) -> Instant {
+            Instant(secondsSinceEpoch: now + Int64.random(in: from...to, using: &random))
+        }
         let history = (0..<Int.random(in: 0...20, using: &random)).map { _ in
             HistoryEvent(
                 at: around(-10 * 86_400, 0), channel: Channel.allCases.randomElement(using: &random)!,
@@ -116,11 +122,16 @@ import Testing
                 result: ContactResult.allCases.randomElement(using: &random)!)
         }
         let holds: [Hold] = (0..<[0, 0, 0, 1, 1, 2].randomElement(using: &random)!).map { _ in
-            let kinds: [HoldKind] = [.bereavement, .hardship, .hardship, .dispute, .breathingSpace, .cease, .deceased, .attorney]
-            let kind = kinds
+            let kinds: [HoldKind] = [
+                .bereavement, .hardship, .hardship, .dispute, .breathingSpace, .cease, .deceased, .attorney,
+            ]
+            let kind =
+                kinds
                 .randomElement(using: &random)!
             let since = around(-12 * 86_400, 2 * 86_400)
-            let until = Bool.random(using: &random) ? since.adding(seconds: Int64.random(in: 3600...(9 * 86_400), using: &random)) : nil
+            let until =
+                Bool.random(using: &random)
+                ? since.adding(seconds: Int64.random(in: 3600...(9 * 86_400), using: &random)) : nil
             return try! Hold(kind: kind, since: since, until: until)
         }
         let inconvenient = (0..<[0, 0, 1, 2].randomElement(using: &random)!).map { _ in
@@ -145,7 +156,8 @@ import Testing
         let start: Int64 = 1_704_067_200  // 2024-01-01
         let base = start + Int64.random(in: 0...(6 * 365 * 86_400), using: &random)
         guard Bool.random(using: &random),
-            let next = TimeZone(identifier: zone)!.nextDaylightSavingTimeTransition(after: Date(timeIntervalSince1970: Double(base)))
+            let next = TimeZone(identifier: zone)!.nextDaylightSavingTimeTransition(
+                after: Date(timeIntervalSince1970: Double(base)))
         else { return base }
         return Instant(next).secondsSinceEpoch + Int64.random(in: -130_000...130_000, using: &random)
     }

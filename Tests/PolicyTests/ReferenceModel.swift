@@ -84,12 +84,16 @@ struct ReferenceModel {
                 let (day, second) = Self.local(t, zone)
                 if closedDays.contains(day) { return false }
                 let windows = rulebook.contactHours.windows[Self.weekday(day)] ?? []
-                if !windows.contains(where: { $0.from.secondOfDay <= second && second < $0.to.secondOfDay }) { return false }
+                if !windows.contains(where: { $0.from.secondOfDay <= second && second < $0.to.secondOfDay }) {
+                    return false
+                }
             }
         }
         let (day, second) = Self.local(t, zones[0])
         for range in request.debtor.inconvenient
-        where range.days.contains(Self.weekday(day)) && range.from.secondOfDay <= second && second < range.to.secondOfDay {
+        where range.days.contains(Self.weekday(day)) && range.from.secondOfDay <= second
+            && second < range.to.secondOfDay
+        {
             return false
         }
         for rule in counted where rule.eventDays.filter({ $0 <= day && $0 > day - rule.days }).count >= rule.limit {

@@ -21,7 +21,10 @@ import Testing
         ("id", mutated { $0.id = "PL Respectful" }),
         ("title", mutated { $0.title = "" }),
         ("contactHours", mutated { $0.contactHours.windows = [:] }),
-        ("contactHours.mon[1]", mutated { $0.contactHours.windows[.mon] = [window("08:00", "12:00"), window("11:00", "13:00")] }),
+        (
+            "contactHours.mon[1]",
+            mutated { $0.contactHours.windows[.mon] = [window("08:00", "12:00"), window("11:00", "13:00")] }
+        ),
         ("contactHours.channels", mutated { $0.contactHours.channels = [] }),
         ("holidayCalendars[1]", mutated { $0.holidayCalendars = [.poland, .poland] }),
         ("frequencyCaps[0].limit", mutated { $0.frequencyCaps[0].limit = 0 }),

@@ -47,7 +47,8 @@ enum TestRulebooks {
             FrequencyCap(
                 id: "calls-per-debtor", channels: [.call], limit: 3, days: 7, scope: .debtor,
                 counting: [.conversation, .noAnswer, .voicemail]),
-            FrequencyCap(id: "sms-per-debtor", channels: [.sms], limit: 2, days: 7, scope: .debtor, counting: [.delivered]),
+            FrequencyCap(
+                id: "sms-per-debtor", channels: [.sms], limit: 2, days: 7, scope: .debtor, counting: [.delivered]),
             FrequencyCap(
                 id: "email-per-debtor", channels: [.email], limit: 2, days: 7, scope: .debtor, counting: [.delivered]),
         ],
@@ -59,7 +60,9 @@ enum TestRulebooks {
         id: "uk-fca", title: "UK FCA",
         contactHours: ContactHours(
             windows: Dictionary(
-                uniqueKeysWithValues: [Weekday.mon, .tue, .wed, .thu, .fri, .sat].map { ($0, [window("08:00", "21:00")]) })),
+                uniqueKeysWithValues: [Weekday.mon, .tue, .wed, .thu, .fri, .sat].map {
+                    ($0, [window("08:00", "21:00")])
+                })),
         holidayCalendars: [.englandAndWales],
         frequencyCaps: [
             FrequencyCap(
@@ -82,7 +85,8 @@ func request(
     let debtor = try! Debtor(
         id: "D-1", timeZones: zones, inconvenient: inconvenient, holds: holds, optOuts: optOuts,
         representative: representative)
-    return PolicyRequest(now: at(now), contact: Contact(channel: channel, debtId: debt), debtor: debtor, history: history)
+    return PolicyRequest(
+        now: at(now), contact: Contact(channel: channel, debtId: debt), debtor: debtor, history: history)
 }
 
 func event(_ when: String, _ channel: Channel = .call, _ result: ContactResult, debt: String = "C-1") -> HistoryEvent {

@@ -36,7 +36,8 @@ import Testing
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = TimeZone(identifier: "UTC")!
         for day in stride(from: -80_000, through: 80_000, by: 37) {
-            let parts = calendar.dateComponents([.year, .month, .day, .weekday], from: Date(timeIntervalSince1970: Double(day) * 86_400))
+            let parts = calendar.dateComponents(
+                [.year, .month, .day, .weekday], from: Date(timeIntervalSince1970: Double(day) * 86_400))
             let local = LocalDate(dayNumber: day)
             #expect(local.components == (parts.year!, parts.month!, parts.day!))
             #expect(local.weekday.index == (parts.weekday! + 5) % 7)  // Foundation: Sunday = 1

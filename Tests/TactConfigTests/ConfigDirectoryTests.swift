@@ -1,12 +1,15 @@
 import Foundation
-import Testing
 import TactConfig
+import Testing
 
 @Suite struct ConfigDirectoryTests {
     @Test func optionWinsOverEnvironmentAndWorkingDirectory() throws {
         let option = try temporaryDirectory()
         let environment = try temporaryDirectory()
-        defer { cleanUp(option); cleanUp(environment) }
+        defer {
+            cleanUp(option)
+            cleanUp(environment)
+        }
         let found = try ConfigDirectory.locate(
             option: option.path, environment: [ConfigDirectory.environmentVariable: environment.path],
             workingDirectory: repositoryRoot.path, executable: nil)
@@ -33,18 +36,21 @@ import TactConfig
         let elsewhere = try temporaryDirectory()
         defer { cleanUp(elsewhere) }
         let executable = repositoryRoot.appendingPathComponent(".build/release/tact")
-        let found = try ConfigDirectory.locate(environment: [:], workingDirectory: elsewhere.path, executable: executable)
+        let found = try ConfigDirectory.locate(
+            environment: [:], workingDirectory: elsewhere.path, executable: executable)
         #expect(found.source == .executable)
         #expect(found.url.path == repositoryRoot.appendingPathComponent("Config").path)
     }
 
     @Test func aMissingExplicitDirectoryIsAnErrorNotAFallthrough() {
         #expect(throws: ConfigError.self) {
-            try ConfigDirectory.locate(option: "/nonexistent/tact-config", environment: [:], workingDirectory: repositoryRoot.path)
+            try ConfigDirectory.locate(
+                option: "/nonexistent/tact-config", environment: [:], workingDirectory: repositoryRoot.path)
         }
         #expect(throws: ConfigError.self) {
             try ConfigDirectory.locate(
-                environment: [ConfigDirectory.environmentVariable: "/nonexistent/tact-config"], workingDirectory: repositoryRoot.path)
+                environment: [ConfigDirectory.environmentVariable: "/nonexistent/tact-config"],
+                workingDirectory: repositoryRoot.path)
         }
     }
 
@@ -52,7 +58,9 @@ import TactConfig
         let elsewhere = try temporaryDirectory()
         defer { cleanUp(elsewhere) }
         #expect(throws: ConfigError.self) {
-            try ConfigDirectory.locate(environment: [:], workingDirectory: elsewhere.path, executable: elsewhere.appendingPathComponent("tact"))
+            try ConfigDirectory.locate(
+                environment: [:], workingDirectory: elsewhere.path, executable: elsewhere.appendingPathComponent("tact")
+            )
         }
     }
 }

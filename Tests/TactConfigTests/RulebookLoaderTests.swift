@@ -1,7 +1,7 @@
 import Foundation
 import Policy
-import Testing
 import TactConfig
+import Testing
 
 @Suite struct RulebookLoaderTests {
     static let loader = RulebookLoader(directory: ConfigDirectory(url: repositoryRoot.appendingPathComponent("Config")))
@@ -14,7 +14,9 @@ import TactConfig
 
     @Test func usRegFHasTheIssuesNumbers() throws {
         let rulebook = try Self.loader.load("us-regf")
-        for day in Weekday.allCases { #expect(rulebook.contactHours.windows[day]?.map(\.description) == ["08:00–21:00"]) }
+        for day in Weekday.allCases {
+            #expect(rulebook.contactHours.windows[day]?.map(\.description) == ["08:00–21:00"])
+        }
         #expect(rulebook.holidayCalendars.isEmpty)
         let cap = try #require(rulebook.frequencyCaps.first)
         #expect(rulebook.frequencyCaps.count == 1)
@@ -87,13 +89,22 @@ import TactConfig
         ("empty window", #"to: "20:00""#, #"to: "07:00""#, "contactHours.mon[0]", "end after"),
         ("zero limit", "limit: 3", "limit: 0", "frequencyCaps[0].limit", "at least 1"),
         ("unknown channel", "channels: [call]", "channels: [fax]", "frequencyCaps[0].channels[0]", "unknown channel"),
-        ("unknown result", "counting: [no-answer]", "counting: [hung-up]", "frequencyCaps[0].counting[0]", "unknown result"),
-        ("unknown calendar", "holdDurations:", "holidayCalendars: [atlantis]\nholdDurations:", "holidayCalendars[0]", "holiday calendar"),
+        (
+            "unknown result", "counting: [no-answer]", "counting: [hung-up]", "frequencyCaps[0].counting[0]",
+            "unknown result"
+        ),
+        (
+            "unknown calendar", "holdDurations:", "holidayCalendars: [atlantis]\nholdDurations:", "holidayCalendars[0]",
+            "holiday calendar"
+        ),
         ("duration for a dispute", "bereavement: 30", "dispute: 30", "holdDurations.dispute", "unknown field"),
         ("missing field", "title: \"Sample\"\n", "", "title", "missing"),
         ("wrong id", "id: sample", "id: other", "id", "file name"),
         ("unknown action", "action: suppress", "action: ignore", "unknownTimeZone.action", "suppress or fallback"),
-        ("bad fallback zone", "action: suppress", "action: fallback\n  zones: [Mars/Base]", "unknownTimeZone.zones[0]", "time-zone"),
+        (
+            "bad fallback zone", "action: suppress", "action: fallback\n  zones: [Mars/Base]",
+            "unknownTimeZone.zones[0]", "time-zone"
+        ),
     ])
     func refusesInvalidFiles(label: String, find: String, replace: String, field: String, problem: String) throws {
         #expect(Self.valid.contains(find), "fixture for \(label)")

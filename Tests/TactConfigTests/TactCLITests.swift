@@ -61,7 +61,7 @@ import Testing
 
     static let expected =
         #"{"decision":"defer","earliest":"2026-12-20T16:00:00Z","reasons":[{"detail":"holds[0] from 2026-11-20T10:00:00Z until 2026-12-20T05:00:00Z (rulebook default): paused","rule":"hold:bereavement","until":"2026-12-20T05:00:00Z"},{"detail":"holds[1] from 2026-11-25T09:00:00Z until 2026-12-03T00:00:00Z: paused","rule":"hold:dispute","until":"2026-12-03T00:00:00Z"},{"detail":"Tue 05:30 in America/Los_Angeles is outside contact hours 08:00–21:00","rule":"contact-hours","until":"2026-12-01T16:00:00Z"}]}"#
-            + "\n"
+        + "\n"
 
     @Test func happyPathWritesOneJSONDecision() throws {
         let run = try Self.run(["--rulebook", "us-regf"], input: Self.request)
@@ -82,7 +82,8 @@ import Testing
     @Test func findsRulebooksByPathAndByConfigDirFromAnywhere() throws {
         let elsewhere = FileManager.default.temporaryDirectory
         let byPath = try Self.run(
-            ["--rulebook", repositoryRoot.appendingPathComponent("Config/rulebooks/us-regf.yaml").path], input: Self.request,
+            ["--rulebook", repositoryRoot.appendingPathComponent("Config/rulebooks/us-regf.yaml").path],
+            input: Self.request,
             directory: elsewhere)
         #expect(byPath.status == 0 && byPath.stdout == Self.expected)
         let byOption = try Self.run(
@@ -96,22 +97,36 @@ import Testing
         let run = try Self.run(["--rulebook", "pl-respectful"], input: input)
         #expect(run.status == 0)
         #expect(run.stdout.hasPrefix(#"{"decision":"redirect""#))
-        #expect(run.stdout.contains(#""redirectTo":{"email":"a@law.example","kind":"attorney","name":"A. Lawyer","phone":"+15550100"}"#))
+        #expect(
+            run.stdout.contains(
+                #""redirectTo":{"email":"a@law.example","kind":"attorney","name":"A. Lawyer","phone":"+15550100"}"#))
     }
 
     /// Each category of invalid input: exit 2, nothing on stdout, exactly one line on stderr naming the problem.
     @Test(arguments: [
         ("unknown rulebook", ["--rulebook", "xx-unknown"], Self.request, "no rulebook named xx-unknown"),
         ("invalid rulebook file", ["--rulebook", "/nonexistent/book.yaml"], Self.request, "file does not exist"),
-        ("unknown time zone", ["--rulebook", "us-regf"],
-         Self.request.replacingOccurrences(of: "America/Los_Angeles", with: "America/Gotham"), "debtor.timeZones[1]: unknown time-zone id"),
-        ("malformed timestamp", ["--rulebook", "us-regf"],
-         Self.request.replacingOccurrences(of: "2026-12-01T13:30:00Z", with: "1 Dec 2026"), "now: malformed timestamp"),
-        ("unknown channel", ["--rulebook", "us-regf"],
-         Self.request.replacingOccurrences(of: #""channel": "call", "debtId": "C-1"}"#, with: #""channel": "fax", "debtId": "C-1"}"#),
-         "contact.channel: unknown channel"),
-        ("missing field", ["--rulebook", "us-regf"],
-         Self.request.replacingOccurrences(of: #""contact": {"channel": "call", "debtId": "C-1"},"#, with: ""), "contact: missing field"),
+        (
+            "unknown time zone", ["--rulebook", "us-regf"],
+            Self.request.replacingOccurrences(of: "America/Los_Angeles", with: "America/Gotham"),
+            "debtor.timeZones[1]: unknown time-zone id"
+        ),
+        (
+            "malformed timestamp", ["--rulebook", "us-regf"],
+            Self.request.replacingOccurrences(of: "2026-12-01T13:30:00Z", with: "1 Dec 2026"),
+            "now: malformed timestamp"
+        ),
+        (
+            "unknown channel", ["--rulebook", "us-regf"],
+            Self.request.replacingOccurrences(
+                of: #""channel": "call", "debtId": "C-1"}"#, with: #""channel": "fax", "debtId": "C-1"}"#),
+            "contact.channel: unknown channel"
+        ),
+        (
+            "missing field", ["--rulebook", "us-regf"],
+            Self.request.replacingOccurrences(of: #""contact": {"channel": "call", "debtId": "C-1"},"#, with: ""),
+            "contact: missing field"
+        ),
         ("not JSON", ["--rulebook", "us-regf"], "this is not JSON", "not valid JSON"),
         ("empty input", ["--rulebook", "us-regf"], "", "not valid JSON"),
     ])
@@ -119,7 +134,10 @@ import Testing
         let run = try Self.run(arguments, input: input)
         #expect(run.status == 2, "\(label)")
         #expect(run.stdout.isEmpty, "\(label)")
-        #expect(run.stderr.hasSuffix("\n") && run.stderr.dropLast().split(separator: "\n", omittingEmptySubsequences: false).count == 1, "\(label): \(run.stderr)")
+        #expect(
+            run.stderr.hasSuffix("\n")
+                && run.stderr.dropLast().split(separator: "\n", omittingEmptySubsequences: false).count == 1,
+            "\(label): \(run.stderr)")
         #expect(run.stderr.contains(message), "\(label): \(run.stderr)")
         #expect(!run.stderr.contains("Fatal error") && !run.stderr.contains("Stack"), "\(label)")
     }
