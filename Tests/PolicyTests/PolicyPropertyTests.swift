@@ -168,3 +168,22 @@ import Testing
 extension Array {
     func nonEmpty(or fallback: Element) -> [Element] { isEmpty ? [fallback] : self }
 }
+
+/// The engine is shared across threads by workers: concurrent evaluations (which also race to build the
+/// process-wide zone tables) must give the same answers as sequential ones.
+@Suite struct PolicyConcurrencyTests {
+    @Test func concurrentEvaluationsMatchSequentialOnes() async throws {
+        var random = SeededGenerator(seed: 99)
+        let cases = (0..<200).map { _ in (PolicyPropertyTests.rulebook(&random), PolicyPropertyTests.request(&random)) }
+        let expected = try cases.map { try PolicyEngine(rulebook: $0.0).evaluate($0.1) }
+        let results = try await withThrowingTaskGroup(of: (Int, PolicyDecision).self) { group in
+            for (index, (rulebook, request)) in cases.enumerated() {
+                group.addTask { (index, try PolicyEngine(rulebook: rulebook).evaluate(request)) }
+            }
+            var results = [PolicyDecision?](repeating: nil, count: cases.count)
+            for try await (index, decision) in group { results[index] = decision }
+            return results
+        }
+        #expect(results == expected)
+    }
+}
