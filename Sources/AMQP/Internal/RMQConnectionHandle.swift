@@ -68,7 +68,9 @@ final class RMQConnectionHandle {
                     libraryStatus: status))
         }
         if failure.error.code == .tlsFailed { return failure }
-        return .connection(AMQPError(.connectionFailed, failure.error.reason, libraryStatus: status))
+        // librabbitmq reports refused and unreachable alike, and the system's errno is gone by now.
+        let hint = status == AMQP_STATUS_SOCKET_ERROR.rawValue ? " (refused or unreachable: is the broker running?)" : ""
+        return .connection(AMQPError(.connectionFailed, failure.error.reason + hint, libraryStatus: status))
     }
 
     private func login(_ configuration: AMQPConfiguration) throws(RMQFailure) {
