@@ -43,6 +43,9 @@ let package = Package(
             ]
         ),
 
+        // MARK: Benchmarks (scripts/bench)
+        .executableTarget(name: "AMQPBench", dependencies: ["AMQP"], path: "Benchmarks/AMQPBench"),
+
         // MARK: Tests
         .testTarget(name: "AMQPTests", dependencies: ["AMQP"]),
         .testTarget(name: "AMQPIntegrationTests", dependencies: ["AMQP"]),

@@ -128,7 +128,7 @@ public final class AMQPConnection: Sendable {
         queue: String, prefetch: UInt16 = 100, exclusive: Bool = false, arguments: AMQPTable = [:]
     ) async throws -> AMQPConsumer {
         let id = consumerIDs.wrappingAdd(1, ordering: .relaxed).newValue
-        let buffer = DeliveryBuffer(consumerID: id, inbox: inbox)
+        let buffer = DeliveryBuffer(consumerID: id, prefetch: prefetch, inbox: inbox)
         let request = RMQConsumeRequest(
             consumerID: id, queue: queue, prefetch: prefetch, exclusive: exclusive, arguments: arguments,
             buffer: buffer)

@@ -15,7 +15,13 @@ public struct AMQPConsumer: AsyncSequence, Sendable {
 
     public struct AsyncIterator: AsyncIteratorProtocol {
         let buffer: DeliveryBuffer
-        public mutating func next() async throws -> AMQPDelivery? { try await buffer.next() }
+
+        public mutating func next() async throws -> AMQPDelivery? { try await buffer.next(isolation: nil) }
+
+        /// Runs in the caller's isolation, so a consumer loop on an actor does not hop executors per delivery.
+        public mutating func next(isolation actor: isolated (any Actor)?) async throws -> AMQPDelivery? {
+            try await buffer.next(isolation: actor)
+        }
     }
 
     public func makeAsyncIterator() -> AsyncIterator { AsyncIterator(buffer: buffer) }

@@ -23,15 +23,22 @@ final class DeliveryBuffer: Sendable {
         var generation: UInt64 = 0
         /// Delivery tags handed out on the current channel and not yet settled.
         var outstanding: Set<UInt64> = []
+        /// Settlements queued since the loop was last woken for them.
+        var unsignalled = 0
     }
+
 
     private let state = Mutex(State())
     let consumerID: Int
     private let inbox: RMQInbox
+    /// Acknowledgements worth waking the loop for: a quarter of the prefetch, so the broker never runs short of
+    /// credit, and 1 for a prefetch of 1.
+    private let ackBatch: Int
 
-    init(consumerID: Int, inbox: RMQInbox) {
+    init(consumerID: Int, prefetch: UInt16, inbox: RMQInbox) {
         self.consumerID = consumerID
         self.inbox = inbox
+        self.ackBatch = prefetch == 0 ? 64 : max(1, Int(prefetch) / 4)
     }
 
     // MARK: Loop side
@@ -45,22 +52,26 @@ final class DeliveryBuffer: Sendable {
         }
     }
 
-    /// Hands a delivery to the consumer; returns `false` when the consumer has finished and the loop must
-    /// give the message back to the broker.
-    func push(_ incoming: Incoming, generation: UInt64) -> Bool {
-        let delivery = AMQPDelivery(incoming: incoming, generation: generation, buffer: self)
+    /// Hands deliveries read in one turn of the loop to the consumer, waking it at most once. Returns the tags
+    /// the consumer no longer wants (it has finished), which the loop must give back to the broker.
+    func push(_ batch: [Incoming], generation: UInt64) -> [UInt64] {
+        let deliveries = batch.map { AMQPDelivery(incoming: $0, generation: generation, buffer: self) }
         let (accepted, waiter): (Bool, CheckedContinuation<AMQPDelivery?, any Error>?) = state.withLock { state in
             guard !state.finished, generation == state.generation else { return (false, nil) }
-            state.outstanding.insert(incoming.deliveryTag)
-            if let waiter = state.waiter {
+            for incoming in batch { state.outstanding.insert(incoming.deliveryTag) }
+            var rest = deliveries[...]
+            var waiter: CheckedContinuation<AMQPDelivery?, any Error>?
+            if state.waiter != nil {
+                waiter = state.waiter
                 state.waiter = nil
-                return (true, waiter)
+                rest = rest.dropFirst()
             }
-            state.queue.append(delivery)
-            return (true, nil)
+            for delivery in rest { state.queue.append(delivery) }
+            return (true, waiter)
         }
-        waiter?.resume(returning: delivery)
-        return accepted
+        guard accepted else { return batch.map(\.deliveryTag) }
+        waiter?.resume(returning: deliveries[0])
+        return []
     }
 
     /// Ends the sequence; returns the tags of deliveries that were buffered but never handed out.
@@ -81,21 +92,25 @@ final class DeliveryBuffer: Sendable {
 
     // MARK: Consumer side
 
-    func next() async throws -> AMQPDelivery? {
-        enum Immediate { case delivery(AMQPDelivery), end, failure(AMQPError), wait }
+    func next(isolation actor: isolated (any Actor)?) async throws -> AMQPDelivery? {
+        enum Immediate { case delivery(AMQPDelivery), end, failure(AMQPError), wait(flush: Bool) }
         let immediate: Immediate = state.withLock { state in
             if let delivery = state.queue.popFirst() { return .delivery(delivery) }
             if state.finished { return state.failure.map { .failure($0) } ?? .end }
-            return .wait
+            // About to wait. If the acknowledgements held back would leave the broker short of prefetch credit,
+            // wake the loop to send them now; a few can wait for its next turn (at most its poll interval).
+            let flush = state.unsignalled >= ackBatch
+            if flush { state.unsignalled = 0 }
+            return .wait(flush: flush)
         }
         switch immediate {
         case .delivery(let delivery): return delivery
         case .end: return nil
         case .failure(let error): throw error
-        case .wait: break
+        case .wait(let flush): if flush { inbox.wake() }
         }
         return try await withTaskCancellationHandler {
-            try await withCheckedThrowingContinuation { continuation in
+            try await withCheckedThrowingContinuation(isolation: actor) { continuation in
                 let resumeNow: Result<AMQPDelivery?, any Error>? = state.withLock { state in
                     if Task.isCancelled { return .failure(CancellationError()) }
                     if let delivery = state.queue.popFirst() { return .success(delivery) }
@@ -128,11 +143,15 @@ final class DeliveryBuffer: Sendable {
             } else {
                 state.outstanding.remove(tag)
             }
-            // Submitted under the lock so that settlements reach the loop in the order they were checked.
+            // Submitted under the lock so that settlements reach the loop in the order they were checked. The
+            // loop is woken when the consumer waits for more, or once a batch has built up.
             let settlement = RMQSettlement(
                 consumerID: consumerID, generation: delivery.generation, deliveryTag: tag, kind: kind,
                 multiple: multiple)
-            return inbox.submit(.settle(settlement))
+            state.unsignalled += 1
+            let wake = state.unsignalled >= 2 * ackBatch
+            if wake { state.unsignalled = 0 }
+            return inbox.submit(.settle(settlement), wake: wake)
         }
         if let error { throw error }
     }

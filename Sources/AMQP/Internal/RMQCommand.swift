@@ -38,7 +38,7 @@ struct RMQConsumeRequest: Sendable {
 
 /// An acknowledgement, negative acknowledgement or rejection of a delivery.
 struct RMQSettlement: Sendable {
-    enum Kind: Sendable { case ack, nack(requeue: Bool), reject(requeue: Bool) }
+    enum Kind: Sendable, Equatable { case ack, nack(requeue: Bool), reject(requeue: Bool) }
     let consumerID: Int
     let generation: UInt64
     let deliveryTag: UInt64

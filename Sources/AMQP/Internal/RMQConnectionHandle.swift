@@ -219,16 +219,15 @@ final class RMQConnectionHandle {
         guard status == AMQP_STATUS_OK.rawValue else { throw RMQFailure.status(status, "basic.publish") }
     }
 
-    func settle(_ settlement: RMQSettlement, channel: UInt16) throws(RMQFailure) {
+    func settle(_ frame: SettlementTracker.Frame, channel: UInt16) throws(RMQFailure) {
         let status: Int32
-        switch settlement.kind {
+        switch frame.kind {
         case .ack:
-            status = amqp_basic_ack(state, channel, settlement.deliveryTag, settlement.multiple ? 1 : 0)
+            status = amqp_basic_ack(state, channel, frame.deliveryTag, frame.multiple ? 1 : 0)
         case .nack(let requeue):
-            status = amqp_basic_nack(
-                state, channel, settlement.deliveryTag, settlement.multiple ? 1 : 0, requeue ? 1 : 0)
+            status = amqp_basic_nack(state, channel, frame.deliveryTag, frame.multiple ? 1 : 0, requeue ? 1 : 0)
         case .reject(let requeue):
-            status = amqp_basic_reject(state, channel, settlement.deliveryTag, requeue ? 1 : 0)
+            status = amqp_basic_reject(state, channel, frame.deliveryTag, requeue ? 1 : 0)
         }
         guard status == AMQP_STATUS_OK.rawValue else { throw RMQFailure.status(status, "settle a delivery") }
     }

@@ -34,19 +34,34 @@ final class RMQInbox: Sendable {
     }
 
     /// Queues a command; returns the error the inbox was closed with if the loop has stopped.
-    func submit(_ command: RMQCommand) -> AMQPError? {
-        let (wake, closed): (Bool, AMQPError?) = state.withLock { state in
+    ///
+    /// With `wake: false` a sleeping loop is left asleep: it picks the command up on its next turn, or when
+    /// someone calls ``wake()``. Acknowledgements use this so that a consumer wakes the loop once per batch.
+    func submit(_ command: RMQCommand, wake: Bool = true) -> AMQPError? {
+        let (mustWake, closed): (Bool, AMQPError?) = state.withLock { state in
             if let error = state.closedWith { return (false, error) }
             state.commands.append(command)
-            let wake = state.sleeping
+            guard wake, state.sleeping else { return (false, nil) }
             state.sleeping = false
-            return (wake, nil)
+            return (true, nil)
         }
-        if wake {
-            var byte: UInt8 = 1
-            _ = write(wakeWriteFD, &byte, 1)
-        }
+        if mustWake { signal() }
         return closed
+    }
+
+    /// Wakes the loop if it sleeps while commands wait.
+    func wake() {
+        let mustWake = state.withLock { state in
+            guard state.sleeping, !state.commands.isEmpty else { return false }
+            state.sleeping = false
+            return true
+        }
+        if mustWake { signal() }
+    }
+
+    private func signal() {
+        var byte: UInt8 = 1
+        _ = write(wakeWriteFD, &byte, 1)
     }
 
     /// Takes every queued command.

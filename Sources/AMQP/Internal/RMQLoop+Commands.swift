@@ -1,6 +1,23 @@
 extension RMQLoop {
-    /// Carries out one caller's command. Without a connection, work is kept for the next one.
-    func execute(_ command: RMQCommand) {
+    /// Carries out callers' commands in order. Settlements are gathered and sent last, so that a batch of
+    /// acknowledgements becomes a few frames. Without a connection, work is kept for the next one.
+    func execute(_ commands: [RMQCommand]) {
+        var settlements: [Int: [RMQSettlement]] = [:]
+        for command in commands {
+            if case .settle(let settlement) = command {
+                settlements[settlement.consumerID, default: []].append(settlement)
+            } else {
+                execute(command)
+            }
+        }
+        for (consumerID, batch) in settlements {
+            guard let consumer = consumers[consumerID], consumer.active else { continue }
+            // Settlements from a channel that has since closed are dropped: the broker redelivers those messages.
+            sendSettlements(batch.filter { $0.generation == consumer.generation }, consumer)
+        }
+    }
+
+    private func execute(_ command: RMQCommand) {
         switch command {
         case .publish(let messages, let continuation):
             publishes.enqueue(PublishPipeline.Batch(messages, continuation: continuation))
@@ -15,11 +32,8 @@ extension RMQLoop {
         case .cancel(let consumerID, let continuation):
             cancelConsumer(consumerID)
             continuation.resume()
-        case .settle(let settlement):
-            guard let consumer = consumers[settlement.consumerID], consumer.active,
-                consumer.generation == settlement.generation
-            else { return }  // The channel that carried it is gone; the broker redelivers the message.
-            _ = attempt { handle throws(RMQFailure) in try handle.settle(settlement, channel: consumer.channel) }
+        case .settle:
+            break  // Gathered by execute(_:) above.
         case .close(let continuation):
             if let continuation { closeWaiters.append(continuation) }
             guard closeDeadline == nil else { return }
@@ -89,6 +103,8 @@ extension RMQLoop {
     func startConsumer(_ consumer: Consumer) {
         consumer.generation = nextGeneration()
         consumer.request.buffer.beginGeneration(consumer.generation)
+        consumer.tracker.reset()
+        consumer.arrived.removeAll()
         let request = consumer.request
         let result = attempt { handle throws(RMQFailure) in
             try handle.openChannel(consumer.channel)
@@ -132,12 +148,19 @@ extension RMQLoop {
 
     /// Returns deliveries nobody will process to the queue, so they need not wait for the channel to close.
     func giveBack(_ tags: [UInt64], _ consumer: Consumer) {
-        guard consumer.active else { return }
-        for tag in tags {
-            let settlement = RMQSettlement(
-                consumerID: consumer.request.consumerID, generation: consumer.generation, deliveryTag: tag,
+        let settlements = tags.map {
+            RMQSettlement(
+                consumerID: consumer.request.consumerID, generation: consumer.generation, deliveryTag: $0,
                 kind: .nack(requeue: true), multiple: false)
-            _ = attempt { handle throws(RMQFailure) in try handle.settle(settlement, channel: consumer.channel) }
+        }
+        sendSettlements(settlements, consumer)
+    }
+
+    private func sendSettlements(_ settlements: [RMQSettlement], _ consumer: Consumer) {
+        guard consumer.active, !settlements.isEmpty else { return }
+        for frame in consumer.tracker.settle(settlements) {
+            guard case .success = attempt({ handle throws(RMQFailure) in try handle.settle(frame, channel: consumer.channel) })
+            else { return }
         }
     }
 

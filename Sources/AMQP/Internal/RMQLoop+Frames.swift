@@ -19,6 +19,13 @@ extension RMQLoop {
             dispatch(next)
         }
         inputMayBePending = count == Self.framesPerTurn
+        for consumer in consumers.values where !consumer.arrived.isEmpty {
+            let batch = consumer.arrived
+            consumer.arrived.removeAll(keepingCapacity: true)
+            let unwanted = consumer.request.buffer.push(batch, generation: consumer.generation)
+            // Arrived after the consumer was cancelled: back to the queue at once.
+            giveBack(unwanted, consumer)
+        }
         if let handle {
             for channel in channels { handle.releaseBuffers(channel: channel) }
         }
@@ -94,11 +101,9 @@ extension RMQLoop {
     }
 
     private func deliver(_ incoming: DeliveryBuffer.Incoming, channel: UInt16) {
-        guard let id = consumerChannels[channel], let consumer = consumers[id] else { return }
-        if !consumer.request.buffer.push(incoming, generation: consumer.generation) {
-            // Arrived after the consumer was cancelled: back to the queue at once.
-            giveBack([incoming.deliveryTag], consumer)
-        }
+        guard let id = consumerChannels[channel], let consumer = consumers[id], consumer.active else { return }
+        consumer.tracker.delivered(incoming.deliveryTag)
+        consumer.arrived.append(incoming)
     }
 
     /// Answers a broker's channel.close and restores what the channel was for.

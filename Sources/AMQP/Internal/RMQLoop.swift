@@ -34,6 +34,10 @@ final class RMQLoop {
         var active = false
         var cancelled = false
         var generation: UInt64 = 0
+        /// What the broker delivered and was not yet settled on this channel.
+        var tracker = SettlementTracker()
+        /// Deliveries read this turn, handed to the consumer together at the end of the turn.
+        var arrived: [DeliveryBuffer.Incoming] = []
         /// Resumed with the consumer tag once the first `basic.consume-ok` arrives.
         var pendingStart: CheckedContinuation<String, any Error>?
 
@@ -101,7 +105,7 @@ final class RMQLoop {
 
     /// One pass of the connected loop.
     private func turn() {
-        for command in inbox.drain() { execute(command) }
+        execute(inbox.drain())
         sendPublishes()
         readFrames()
         if closeDeadline != nil, publishes.isIdle || ContinuousClock.now >= closeDeadline! {
@@ -151,7 +155,7 @@ final class RMQLoop {
         let deadline = ContinuousClock.now + delay
         while !stopped && ContinuousClock.now < deadline {
             if inbox.prepareToSleep() { sleep(until: deadline, socket: nil) }
-            for command in inbox.drain() { execute(command) }
+            execute(inbox.drain())
             if closeDeadline != nil { finishClose() }
         }
         guard !stopped else { return }
@@ -178,6 +182,8 @@ final class RMQLoop {
             consumer.active = false
             consumer.generation = nextGeneration()
             consumer.request.buffer.beginGeneration(consumer.generation)
+            consumer.tracker.reset()
+            consumer.arrived.removeAll()
         }
         if closeDeadline != nil { finishClose() }
     }
@@ -231,10 +237,13 @@ final class RMQLoop {
 
     // MARK: Waiting
 
+    /// Longest sleep: short enough to send heartbeats in time and, with consumers, to bound how long an
+    /// acknowledgement queued without waking the loop can wait.
     private var pollInterval: Duration {
         let heartbeat = configuration.heartbeat
-        guard heartbeat > .zero else { return .seconds(1) }
-        return min(.seconds(1), max(.milliseconds(50), heartbeat / 4))
+        let limit: Duration = consumers.isEmpty ? .seconds(1) : .milliseconds(20)
+        guard heartbeat > .zero else { return limit }
+        return min(limit, max(.milliseconds(20), heartbeat / 4))
     }
 
     private func waitForActivity() {
