@@ -43,7 +43,8 @@ let package = Package(
             ]
         ),
 
-        // Benchmark for issue 3 (scripts/bench.d/policy.sh): policy decisions per second.
+        // MARK: Benchmarks (scripts/bench NAME)
+        .executableTarget(name: "AMQPBench", dependencies: ["AMQP"], path: "Benchmarks/AMQPBench"),
         .executableTarget(name: "PolicyBench", dependencies: ["Policy", "TactConfig"], path: "Benchmarks/policy"),
 
         // MARK: Tests

@@ -6,6 +6,6 @@ struct Tact: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tact",
         abstract: "A respectful contact scheduler for debt collection.",
-        subcommands: [PolicyCommand.self]
+        subcommands: [PolicyCommand.self, RoundTripCommand.self]
     )
 }

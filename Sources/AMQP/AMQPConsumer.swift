@@ -1,0 +1,38 @@
+/// The deliveries of one `basic.consume`, pulled one at a time.
+///
+/// The sequence ends (returns `nil`) after ``cancel()``, or throws when the broker cancels the consumer or the
+/// connection is closed or lost for good. Across a reconnect it continues: the connection consumes again and the
+/// broker redelivers what was not acknowledged.
+public struct AMQPConsumer: AsyncSequence, Sendable {
+    public typealias Element = AMQPDelivery
+
+    /// The queue this consumer reads.
+    public let queue: String
+    /// The consumer tag the broker knows it by.
+    public let consumerTag: String
+    let buffer: DeliveryBuffer
+    let inbox: RMQInbox
+
+    public struct AsyncIterator: AsyncIteratorProtocol {
+        let buffer: DeliveryBuffer
+
+        public mutating func next() async throws -> AMQPDelivery? { try await buffer.next(isolation: nil) }
+
+        /// Runs in the caller's isolation, so a consumer loop on an actor does not hop executors per delivery.
+        public mutating func next(isolation actor: isolated (any Actor)?) async throws -> AMQPDelivery? {
+            try await buffer.next(isolation: actor)
+        }
+    }
+
+    public func makeAsyncIterator() -> AsyncIterator { AsyncIterator(buffer: buffer) }
+
+    /// Stops the broker sending more deliveries. Deliveries already buffered but not yet taken go back to the queue;
+    /// deliveries already taken can still be settled.
+    public func cancel() async throws {
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+            if let error = inbox.submit(.cancel(consumerID: buffer.consumerID, continuation)) {
+                continuation.resume(throwing: error)
+            }
+        }
+    }
+}
