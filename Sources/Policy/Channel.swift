@@ -18,6 +18,9 @@ public enum ContactResult: String, Sendable, Hashable, CaseIterable, Codable, Vo
     case notConnected = "not-connected"
     case delivered
     case failed
+    /// Emitted by Tact and not yet reported on. Counts toward every frequency cap of its channel, whatever the
+    /// rulebook's `counting` list says: a cap must hold whichever outcome is reported later.
+    case pending
 
     public init(from decoder: any Decoder) throws { self = try Self.decode(from: decoder, noun: "result") }
 }

@@ -34,6 +34,7 @@ extension ContactResult: MaskMember {
         case .notConnected: 3
         case .delivered: 4
         case .failed: 5
+        case .pending: 6
         }
     }
 }
@@ -86,7 +87,8 @@ final class CompiledRulebook: Sendable {
         closedDays = Set(rulebook.closedDates.map(\.dayNumber))
         var caps = rulebook.frequencyCaps.map { cap in
             CompiledCap(
-                rule: .frequencyCap, name: cap.id, channels: Mask(cap.channels), counting: Mask(cap.counting),
+                rule: .frequencyCap, name: cap.id, channels: Mask(cap.channels),
+                counting: Mask(cap.counting + [ContactResult.pending]),
                 limit: cap.limit, days: cap.days, scope: cap.scope)
         }
         if let pause = rulebook.afterConversation {

@@ -122,6 +122,14 @@ struct RuleCase: Sendable, CustomTestStringConvertible {
                 history: (25...31).map { event("2026-11-\($0 > 30 ? 30 : $0)T15:00:00Z", .call, .notConnected) }),
             .allow, earliest: "2026-12-01T20:00:00Z"),
         RuleCase(
+            "calls still pending an outcome count toward the cap",
+            request("2026-12-01T20:00:00Z", history: sevenCalls.map { HistoryEvent(at: $0.at, channel: .call, debtId: "C-1", result: .pending) }),
+            .defer, earliest: "2026-12-02T13:00:00Z", [("frequency-cap", "2026-12-02T05:00:00Z")]),
+        RuleCase(
+            "a pending call does not start the wait after a conversation",
+            request("2026-12-01T20:00:00Z", history: [event("2026-12-01T15:00:00Z", .call, .pending)]), .allow,
+            earliest: "2026-12-01T20:00:00Z"),
+        RuleCase(
             "texts do not count toward the call cap",
             request(
                 "2026-12-01T20:00:00Z",

@@ -48,8 +48,9 @@ struct ReferenceModel {
             return (hold.since.secondsSinceEpoch, Instant(calendar.startOfDay(for: later)).secondsSinceEpoch)
         }
 
+        // A contact still pending its outcome counts toward every cap (not toward the wait after a conversation).
         var rules: [(Int, Int, [Channel], [ContactResult], CapScope)] = rulebook.frequencyCaps.map {
-            ($0.limit, $0.days, $0.channels, $0.counting, $0.scope)
+            ($0.limit, $0.days, $0.channels, $0.counting + [.pending], $0.scope)
         }
         if let pause = rulebook.afterConversation {
             rules.append((1, pause.days, pause.channels, [.conversation], pause.scope))
