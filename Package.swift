@@ -14,6 +14,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.0"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.6.0"),
     ],
     targets: [
         // MARK: C boundary — the only place librabbitmq is visible.
@@ -32,6 +34,8 @@ let package = Package(
         ),
         // Pure decision logic: no I/O, no clock, no logging.
         .target(name: "Policy"),
+        // The scheduler's state behind a protocol; SQLite (through GRDB) is the embedded default.
+        .target(name: "Store", dependencies: ["Policy", .product(name: "GRDB", package: "GRDB.swift")]),
         // Reads the data in Config/ (rulebooks, …) and validates it; the only module that parses YAML.
         .target(name: "TactConfig", dependencies: ["Policy", .product(name: "Yams", package: "Yams")]),
         .executableTarget(
@@ -52,6 +56,7 @@ let package = Package(
         .testTarget(name: "AMQPIntegrationTests", dependencies: ["AMQP"]),
         .testTarget(name: "PolicyTests", dependencies: ["Policy"]),
         .testTarget(name: "TactConfigTests", dependencies: ["TactConfig"]),
+        .testTarget(name: "StoreTests", dependencies: ["Store"]),
     ]
 )
 

@@ -1,0 +1,260 @@
+import Policy
+
+// The rows Tact keeps. Plain values: the scheduler decides, the store only remembers.
+// Personal data (names, addresses, phone numbers) lives in these records and in the messages sent to the
+// channels that need it, and nowhere else: never in logs, errors or audit details.
+
+/// A person with one or more debts placed by a creditor. Debtor ids are unique across creditors.
+public struct DebtorRecord: Sendable, Equatable, Codable {
+    public var id: String
+    public var creditorID: String
+    /// Rulebook id chosen at placement (placement field, else the creditor's, else the default).
+    public var rulebook: String
+    /// The specialist who keeps this case, if any (calls go to the pool otherwise).
+    public var specialistID: String?
+    public var contact: ContactDetails
+    public var timeZones: [String]
+    public var inconvenient: [InconvenientTime]
+    public var optOuts: Set<Channel>
+    public var representative: Representative?
+    public var createdAt: Instant
+
+    public init(
+        id: String, creditorID: String, rulebook: String, specialistID: String? = nil, contact: ContactDetails,
+        timeZones: [String], inconvenient: [InconvenientTime] = [], optOuts: Set<Channel> = [],
+        representative: Representative? = nil, createdAt: Instant
+    ) {
+        self.id = id
+        self.creditorID = creditorID
+        self.rulebook = rulebook
+        self.specialistID = specialistID
+        self.contact = contact
+        self.timeZones = timeZones
+        self.inconvenient = inconvenient
+        self.optOuts = optOuts
+        self.representative = representative
+        self.createdAt = createdAt
+    }
+}
+
+/// How to reach a debtor. Personal data.
+public struct ContactDetails: Sendable, Equatable, Codable {
+    public var name: String
+    public var phone: String?
+    public var sms: String?
+    public var email: String?
+    public var postalAddress: String?
+    /// BCP 47 language tag for templates, e.g. `en`, `pl`.
+    public var language: String
+
+    public init(
+        name: String, phone: String? = nil, sms: String? = nil, email: String? = nil, postalAddress: String? = nil,
+        language: String
+    ) {
+        self.name = name
+        self.phone = phone
+        self.sms = sms
+        self.email = email
+        self.postalAddress = postalAddress
+        self.language = language
+    }
+}
+
+/// One debt of a debtor.
+public struct DebtRecord: Sendable, Equatable, Codable {
+    public enum Status: String, Sendable, Codable, CaseIterable { case open, paid, closed }
+
+    public var debtorID: String
+    public var id: String
+    public var placementID: String
+    /// Decimal amount as text, exactly as placed (no floating point for money).
+    public var amount: String
+    public var currency: String
+    /// `YYYY-MM-DD`.
+    public var dueDate: String
+    public var status: Status
+
+    public init(
+        debtorID: String, id: String, placementID: String, amount: String, currency: String, dueDate: String,
+        status: Status = .open
+    ) {
+        self.debtorID = debtorID
+        self.id = id
+        self.placementID = placementID
+        self.amount = amount
+        self.currency = currency
+        self.dueDate = dueDate
+        self.status = status
+    }
+}
+
+/// A hold on a debtor (bereavement, dispute, cease, …), as the policy engine reads it, plus when it was lifted.
+public struct HoldRecord: Sendable, Equatable, Codable {
+    /// The id of the event that placed it.
+    public var id: String
+    public var debtorID: String
+    /// The debt it concerns, if only one; most holds concern the person.
+    public var debtID: String?
+    public var kind: HoldKind
+    public var since: Instant
+    public var until: Instant?
+    /// Set when a later event lifted it (e.g. `dispute-resolved`); lifted holds no longer apply.
+    public var liftedAt: Instant?
+
+    public init(
+        id: String, debtorID: String, debtID: String? = nil, kind: HoldKind, since: Instant, until: Instant? = nil,
+        liftedAt: Instant? = nil
+    ) {
+        self.id = id
+        self.debtorID = debtorID
+        self.debtID = debtID
+        self.kind = kind
+        self.since = since
+        self.until = until
+        self.liftedAt = liftedAt
+    }
+}
+
+/// A contact Tact intends to make, from creation to its end.
+public struct TaskRecord: Sendable, Equatable, Codable {
+    public enum Status: String, Sendable, Codable, CaseIterable {
+        /// Waiting for `dueAt`.
+        case pending
+        /// Sent to the workers; `leaseUntil` says when it is sent again if no decision arrives.
+        case inFlight = "in-flight"
+        /// Decided and emitted (or redirected).
+        case done
+        /// Ended without a contact: suppressed, forbidden by an event, or the debt closed.
+        case cancelled
+    }
+
+    /// Stable for the task's whole life, and the AMQP `message_id` of everything it emits.
+    public var id: String
+    public var debtorID: String
+    public var debtID: String
+    public var channel: Channel
+    /// Why the contact is made: `first-notice`, `first-call`, `retry-call`, …
+    public var purpose: String
+    public var status: Status
+    public var dueAt: Instant
+    public var leaseUntil: Instant?
+    /// How many times it was sent to the workers.
+    public var attempts: Int
+    public var createdAt: Instant
+    /// For `cancelled` (and `done` by redirect): why, as a rule id or event kind.
+    public var closedReason: String?
+
+    public init(
+        id: String, debtorID: String, debtID: String, channel: Channel, purpose: String, status: Status = .pending,
+        dueAt: Instant, leaseUntil: Instant? = nil, attempts: Int = 0, createdAt: Instant, closedReason: String? = nil
+    ) {
+        self.id = id
+        self.debtorID = debtorID
+        self.debtID = debtID
+        self.channel = channel
+        self.purpose = purpose
+        self.status = status
+        self.dueAt = dueAt
+        self.leaseUntil = leaseUntil
+        self.attempts = attempts
+        self.createdAt = createdAt
+        self.closedReason = closedReason
+    }
+}
+
+/// One contact made (or emitted and awaiting its outcome): what frequency caps and waits count.
+public struct LedgerEntry: Sendable, Equatable, Codable {
+    /// The task that emitted it, so that an outcome (which names the task) updates this entry.
+    public var taskID: String
+    public var debtorID: String
+    public var debtID: String
+    public var channel: Channel
+    public var at: Instant
+    /// `pending` until an outcome arrives.
+    public var result: ContactResult
+
+    public init(taskID: String, debtorID: String, debtID: String, channel: Channel, at: Instant, result: ContactResult) {
+        self.taskID = taskID
+        self.debtorID = debtorID
+        self.debtID = debtID
+        self.channel = channel
+        self.at = at
+        self.result = result
+    }
+}
+
+/// A message committed together with the state change that caused it, published afterwards with confirms.
+public struct OutboxMessage: Sendable, Equatable, Codable {
+    /// Assigned by the store on insert; publishing order.
+    public var sequence: Int64
+    public var exchange: String
+    public var routingKey: String
+    /// AMQP `message_id`: the task id for contacts, so a gateway can drop a duplicate.
+    public var messageID: String
+    /// AMQP `type`: `task`, `reminder`, `call`, `dead`, …
+    public var type: String
+    public var body: [UInt8]
+    /// AMQP `expiration`, in milliseconds from publishing, if the message must not outlive its window.
+    public var expirationMilliseconds: Int64?
+    /// Extra AMQP headers (e.g. `x-tact-error` on dead letters).
+    public var headers: [String: String]
+    /// AMQP priority 0–9, for call queues.
+    public var priority: UInt8?
+
+    public init(
+        sequence: Int64 = 0, exchange: String, routingKey: String, messageID: String, type: String, body: [UInt8],
+        expirationMilliseconds: Int64? = nil, headers: [String: String] = [:], priority: UInt8? = nil
+    ) {
+        self.sequence = sequence
+        self.exchange = exchange
+        self.routingKey = routingKey
+        self.messageID = messageID
+        self.type = type
+        self.body = body
+        self.expirationMilliseconds = expirationMilliseconds
+        self.headers = headers
+        self.priority = priority
+    }
+}
+
+/// A policy decision as the audit trail keeps it. Append-only.
+public struct DecisionRecord: Sendable, Equatable, Codable {
+    public var taskID: String
+    public var debtorID: String
+    /// When the worker decided (the policy's `now`).
+    public var decidedAt: Instant
+    public var decision: PolicyDecision.Kind
+    public var earliest: Instant?
+    public var reasons: [PolicyDecision.Reason]
+    /// Which worker decided, for operators.
+    public var worker: String
+
+    public init(
+        taskID: String, debtorID: String, decidedAt: Instant, decision: PolicyDecision.Kind, earliest: Instant?,
+        reasons: [PolicyDecision.Reason], worker: String
+    ) {
+        self.taskID = taskID
+        self.debtorID = debtorID
+        self.decidedAt = decidedAt
+        self.decision = decision
+        self.earliest = earliest
+        self.reasons = reasons
+        self.worker = worker
+    }
+}
+
+/// Counts for `tact status` and metrics.
+public struct StoreStatistics: Sendable, Equatable, Codable {
+    public var tasksByStatus: [TaskRecord.Status: Int]
+    /// Pending tasks already due at the time asked (scheduler lag).
+    public var dueNotPublished: Int
+    public var outboxDepth: Int
+    public var debtors: Int
+
+    public init(tasksByStatus: [TaskRecord.Status: Int], dueNotPublished: Int, outboxDepth: Int, debtors: Int) {
+        self.tasksByStatus = tasksByStatus
+        self.dueNotPublished = dueNotPublished
+        self.outboxDepth = outboxDepth
+        self.debtors = debtors
+    }
+}

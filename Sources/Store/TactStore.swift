@@ -1,0 +1,65 @@
+import Policy
+
+/// Where the scheduler keeps its state: SQLite by default (``SQLiteStore``), PostgreSQL later, without
+/// changing callers.
+///
+/// Every change happens in ``write(_:)``: the closure runs inside one transaction, so a state change and the
+/// outbox messages it causes are committed together or not at all. Implementations run the closure off Swift's
+/// cooperative thread pool (database calls block).
+public protocol TactStore: Sendable {
+    /// Runs `body` in one write transaction; if it throws, nothing is written.
+    func write<T: Sendable>(_ body: @escaping @Sendable (any StoreTransaction) throws -> T) async throws -> T
+    /// Runs `body` against a consistent snapshot.
+    func read<T: Sendable>(_ body: @escaping @Sendable (any StoreReading) throws -> T) async throws -> T
+}
+
+/// What can be read inside a transaction or a snapshot.
+public protocol StoreReading {
+    func debtor(_ id: String) throws -> DebtorRecord?
+    func debts(ofDebtor debtorID: String) throws -> [DebtRecord]
+    func debt(_ id: String, ofDebtor debtorID: String) throws -> DebtRecord?
+    /// Holds not lifted, oldest first.
+    func activeHolds(ofDebtor debtorID: String) throws -> [HoldRecord]
+    func task(_ id: String) throws -> TaskRecord?
+    /// The debtor's tasks in the given states (all states when empty), by due time.
+    func tasks(ofDebtor debtorID: String, statuses: Set<TaskRecord.Status>) throws -> [TaskRecord]
+    /// Ledger entries of the debtor at or after `since`, oldest first.
+    func ledger(ofDebtor debtorID: String, since: Instant) throws -> [LedgerEntry]
+    func ledgerEntry(taskID: String) throws -> LedgerEntry?
+    /// Pending tasks due at or before `now` whose debtor has no task in flight, earliest first, at most one per
+    /// debtor (its earliest), at most `limit`.
+    func dueTasks(at now: Instant, limit: Int) throws -> [TaskRecord]
+    /// In-flight tasks whose lease ended before `now`, at most `limit`.
+    func expiredLeases(at now: Instant, limit: Int) throws -> [TaskRecord]
+    /// The earliest `dueAt` of a pending task, or `leaseUntil` of an in-flight one: when the scheduler has work next.
+    func nextWakeUp() throws -> Instant?
+    /// The oldest outbox messages, by sequence.
+    func outbox(limit: Int) throws -> [OutboxMessage]
+    /// Whether an input message with this id was already applied.
+    func isProcessed(_ messageID: String) throws -> Bool
+    /// Decisions about the debtor's tasks, oldest first.
+    func decisions(ofDebtor debtorID: String) throws -> [DecisionRecord]
+    func statistics(at now: Instant) throws -> StoreStatistics
+}
+
+/// What a write transaction can change.
+public protocol StoreTransaction: StoreReading {
+    /// Inserts or replaces the debtor.
+    func save(_ debtor: DebtorRecord) throws
+    /// Inserts or replaces the debt (keyed by debtor and debt id).
+    func save(_ debt: DebtRecord) throws
+    /// Inserts or replaces the hold (keyed by its id).
+    func save(_ hold: HoldRecord) throws
+    /// Inserts or replaces the task (keyed by its id).
+    func save(_ task: TaskRecord) throws
+    /// Inserts or replaces the ledger entry of a task.
+    func save(_ entry: LedgerEntry) throws
+    /// Appends a decision to the audit trail.
+    func append(_ decision: DecisionRecord) throws
+    /// Queues a message to publish after commit; the store assigns its sequence.
+    func enqueue(_ message: OutboxMessage) throws
+    /// Forgets outbox messages the broker has confirmed.
+    func removeFromOutbox(_ sequences: [Int64]) throws
+    /// Remembers that an input message was applied, so a redelivery changes nothing.
+    func markProcessed(_ messageID: String, at: Instant) throws
+}

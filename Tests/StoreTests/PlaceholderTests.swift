@@ -1,0 +1,3 @@
+import Testing
+@testable import Store
+@Test func storeModuleBuilds() { #expect(Bool(true)) }
