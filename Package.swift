@@ -36,6 +36,8 @@ let package = Package(
         .target(name: "Policy"),
         // The scheduler's state behind a protocol; SQLite (through GRDB) is the embedded default.
         .target(name: "Store", dependencies: ["Policy", .product(name: "GRDB", package: "GRDB.swift")]),
+        // The AMQP contract: message types, validation, exchange and queue names.
+        .target(name: "Contract", dependencies: ["AMQP", "Policy"]),
         // Reads the data in Config/ (rulebooks, …) and validates it; the only module that parses YAML.
         .target(name: "TactConfig", dependencies: ["Policy", .product(name: "Yams", package: "Yams")]),
         .executableTarget(

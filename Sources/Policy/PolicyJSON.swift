@@ -90,13 +90,14 @@ extension PolicyError {
 
 /// Rejects keys a type does not know, so that a misspelt rulebook field is an error rather than silently
 /// ignored (Codable ignores unknown keys by default).
-struct StrictKeys: CodingKey {
-    var stringValue: String
-    var intValue: Int? { nil }
-    init(stringValue: String) { self.stringValue = stringValue }
-    init?(intValue: Int) { nil }
+public struct StrictKeys: CodingKey {
+    public var stringValue: String
+    public var intValue: Int? { nil }
+    public init(stringValue: String) { self.stringValue = stringValue }
+    public init?(intValue: Int) { nil }
 
-    static func check(_ decoder: any Decoder, allowed: some Sequence<String>) throws {
+    /// Throws a ``PolicyError`` naming the first key of the decoder's object that is not in `allowed`.
+    public static func check(_ decoder: any Decoder, allowed: some Sequence<String>) throws {
         let container = try decoder.container(keyedBy: StrictKeys.self)
         let known = Set(allowed)
         for key in container.allKeys where !known.contains(key.stringValue) {

@@ -54,6 +54,8 @@ public protocol StoreTransaction: StoreReading {
     func save(_ task: TaskRecord) throws
     /// Inserts or replaces the ledger entry of a task.
     func save(_ entry: LedgerEntry) throws
+    /// Forgets the ledger entry of a task whose contact never reached anyone (it expired unread).
+    func removeLedgerEntry(taskID: String) throws
     /// Appends a decision to the audit trail.
     func append(_ decision: DecisionRecord) throws
     /// Queues a message to publish after commit; the store assigns its sequence.

@@ -1,0 +1,105 @@
+import Policy
+
+/// A reminder for a channel gateway (queues `tact.reminders.sms`, `.email`, `.letter`). Its AMQP `message_id` is
+/// the task id, so a gateway that receives it twice can drop the second.
+public struct Reminder: ContractMessage, Equatable {
+    public static let messageType = "reminder"
+
+    public var type = Reminder.messageType
+    public var version = 1
+    public var taskId: String
+    public var debtorId: String
+    public var debtId: String
+    public var channel: Channel
+    /// Phone number, e-mail address or postal address. Personal data.
+    public var to: String
+    /// Template id, e.g. `first-notice`.
+    public var template: String
+    public var language: String
+    /// End of the permitted window; the message expires then (letters have none).
+    public var validUntil: Instant?
+    /// How many times the task was handed to a worker; with the task id it identifies this emission.
+    public var attempt: Int
+
+    public init(
+        taskId: String, debtorId: String, debtId: String, channel: Channel, to: String, template: String,
+        language: String, validUntil: Instant?, attempt: Int
+    ) {
+        self.taskId = taskId
+        self.debtorId = debtorId
+        self.debtId = debtId
+        self.channel = channel
+        self.to = to
+        self.template = template
+        self.language = language
+        self.validUntil = validUntil
+        self.attempt = attempt
+    }
+
+    public func validate() throws(ContractError) {
+        try Check.identifier(taskId, "taskId")
+    }
+}
+
+/// A call for a specialist (queue `tact.calls.<specialistId>`, or `tact.calls.pool`).
+public struct Call: ContractMessage, Equatable {
+    public static let messageType = "call"
+
+    public var type = Call.messageType
+    public var version = 1
+    public var taskId: String
+    public var debtorId: String
+    public var debtId: String
+    /// Personal data.
+    public var phone: String
+    /// `first-call`, `retry-call`, …
+    public var purpose: String
+    /// End of the permitted window; the message expires then and goes back to the scheduler.
+    public var validUntil: Instant?
+    public var context: CallContext
+    public var attempt: Int
+
+    public init(
+        taskId: String, debtorId: String, debtId: String, phone: String, purpose: String, validUntil: Instant?,
+        context: CallContext, attempt: Int
+    ) {
+        self.taskId = taskId
+        self.debtorId = debtorId
+        self.debtId = debtId
+        self.phone = phone
+        self.purpose = purpose
+        self.validUntil = validUntil
+        self.context = context
+        self.attempt = attempt
+    }
+
+    public func validate() throws(ContractError) {
+        try Check.identifier(taskId, "taskId")
+    }
+}
+
+/// What a specialist should know before calling, so the call can be kind and useful.
+public struct CallContext: Codable, Sendable, Equatable {
+    /// How to address the person. Personal data.
+    public var name: String
+    public var language: String
+    public var debt: Placement.Debt
+    /// Contacts about this debtor in the rulebook's window, newest last.
+    public var recentContacts: [HistoryEvent]
+    /// Holds on file (ended ones included while the window covers them).
+    public var holds: [Hold]
+    /// `gentle` after a bereavement or hardship, otherwise `standard`.
+    public var tone: String
+
+    public init(
+        name: String, language: String, debt: Placement.Debt, recentContacts: [HistoryEvent], holds: [Hold],
+        tone: String
+    ) {
+        self.name = name
+        self.language = language
+        self.debt = debt
+        self.recentContacts = recentContacts
+        self.holds = holds
+        self.tone = tone
+    }
+}

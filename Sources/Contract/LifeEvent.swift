@@ -1,0 +1,94 @@
+import Policy
+
+/// Something happened in the debtor's life or account (exchange `tact.intake`, routing key `event`).
+public struct LifeEvent: ContractMessage, Equatable {
+    public static let messageType = "event"
+
+    public enum Kind: String, Codable, Sendable, CaseIterable {
+        case bereavement, hardship, dispute, cease, deceased, attorney, payment, closed
+        case breathingSpace = "breathing-space"
+        case disputeResolved = "dispute-resolved"
+        case optOut = "opt-out"
+        case optIn = "opt-in"
+
+        /// The hold this event places, if it places one.
+        public var hold: HoldKind? {
+            switch self {
+            case .bereavement: .bereavement
+            case .hardship: .hardship
+            case .breathingSpace: .breathingSpace
+            case .dispute: .dispute
+            case .cease: .cease
+            case .deceased: .deceased
+            case .attorney: .attorney
+            case .disputeResolved, .optOut, .optIn, .payment, .closed: nil
+            }
+        }
+
+        public init(from decoder: any Decoder) throws {
+            let container = try decoder.singleValueContainer()
+            guard let kind = Kind(rawValue: try container.decode(String.self)) else {
+                let accepted = Kind.allCases.map(\.rawValue).joined(separator: ", ")
+                throw DecodingError.dataCorrupted(
+                    .init(
+                        codingPath: container.codingPath, debugDescription: "unknown kind",
+                        underlyingError: ContractError(
+                            .invalidField, field: "kind", "unknown kind; expected one of \(accepted)")))
+            }
+            self = kind
+        }
+    }
+
+    public var type = LifeEvent.messageType
+    public var version = 1
+    public var eventId: String
+    public var debtorId: String
+    /// The debt concerned; absent when the event concerns the person (most do).
+    public var debtId: String?
+    public var kind: Kind
+    /// When it happened (a bereavement's cooling-off counts from here).
+    public var at: Instant
+    /// For `opt-out` and `opt-in`: the channel.
+    public var channel: Channel?
+    /// When the hold ends, if known.
+    public var until: Instant?
+    /// For `attorney` (required) and `deceased` (the estate's representative, if known).
+    public var representative: Representative?
+
+    public init(
+        eventId: String, debtorId: String, debtId: String? = nil, kind: Kind, at: Instant, channel: Channel? = nil,
+        until: Instant? = nil, representative: Representative? = nil
+    ) {
+        self.eventId = eventId
+        self.debtorId = debtorId
+        self.debtId = debtId
+        self.kind = kind
+        self.at = at
+        self.channel = channel
+        self.until = until
+        self.representative = representative
+    }
+
+    public func validate() throws(ContractError) {
+        try Check.identifier(eventId, "eventId")
+        try Check.identifier(debtorId, "debtorId")
+        if let debtId { try Check.identifier(debtId, "debtId") }
+        try Check.plausible(at, "at")
+        if let until {
+            try Check.plausible(until, "until")
+            guard until > at else { throw ContractError(.invalidField, field: "until", "must be after at") }
+        }
+        switch kind {
+        case .optOut, .optIn:
+            guard channel != nil else { throw ContractError(.missingField, field: "channel", "required for \(kind.rawValue)") }
+        case .attorney:
+            guard let representative, representative.phone != nil || representative.email != nil else {
+                throw ContractError(.missingField, field: "representative", "attorney needs a phone or an e-mail")
+            }
+        case .payment, .closed:
+            guard debtId != nil else { throw ContractError(.missingField, field: "debtId", "required for \(kind.rawValue)") }
+        default:
+            break
+        }
+    }
+}

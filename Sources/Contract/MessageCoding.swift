@@ -1,0 +1,155 @@
+import Foundation
+import Policy
+
+/// JSON encoding and validating decoding of every message Tact exchanges.
+public enum MessageCoding {
+    /// Largest message body Tact reads; larger ones go to `tact.dead` unread.
+    public static let maximumBodySize = 1 << 20
+
+    /// Decodes a message of type `T` and checks its `type`, `version` and every required field.
+    ///
+    /// - Throws: A ``ContractError`` naming the field and the problem.
+    public static func decode<T: ContractMessage>(_ type: T.Type, from body: [UInt8]) throws(ContractError) -> T {
+        guard body.count <= maximumBodySize else {
+            throw ContractError(.tooLarge, "body of \(body.count) bytes exceeds \(maximumBodySize)")
+        }
+        let object: [String: Any]
+        do {
+            guard let parsed = try JSONSerialization.jsonObject(with: Data(body)) as? [String: Any] else {
+                throw ContractError(.malformedJSON, "not a JSON object")
+            }
+            object = parsed
+        } catch let error as ContractError {
+            throw error
+        } catch {
+            throw ContractError(.malformedJSON, "not valid JSON")
+        }
+        guard let declared = object["type"] else { throw ContractError(.missingField, field: "type", "required") }
+        guard declared as? String == T.messageType else {
+            throw ContractError(.unexpectedType, field: "type", "expected \"\(T.messageType)\"")
+        }
+        guard let version = object["version"] else { throw ContractError(.missingField, field: "version", "required") }
+        guard let number = version as? Int, !(version is Bool), T.supportedVersions.contains(number) else {
+            throw ContractError(
+                .unsupportedVersion, field: "version",
+                "supported: \(T.supportedVersions.map(String.init).joined(separator: ", "))")
+        }
+        let message: T
+        do {
+            message = try decoder.decode(T.self, from: Data(body))
+        } catch {
+            throw contractError(from: error)
+        }
+        try message.validate()
+        return message
+    }
+
+    public static func encode<T: Encodable>(_ message: T) -> [UInt8] {
+        // Encoding our own value types cannot fail; a failure would be a programming error.
+        // swiftlint:disable:next force_try
+        Array(try! encoder.encode(message))
+    }
+
+    private static let decoder = JSONDecoder()
+    private static let encoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return encoder
+    }()
+
+    /// Turns a decoding failure into a field-naming contract error, reusing the policy types' mapping (they
+    /// decode the nested debtor fields and throw ``PolicyError``s of their own).
+    static func contractError(from error: any Error) -> ContractError {
+        let policy: PolicyError
+        switch error {
+        case let error as ContractError: return error
+        case DecodingError.dataCorrupted(let context) where context.underlyingError is ContractError:
+            return context.underlyingError as! ContractError
+        case let error as DecodingError: policy = PolicyError(decodingError: error)
+        case let error as PolicyError: policy = error
+        default: return ContractError(.malformedJSON, "unreadable")
+        }
+        let code: ContractError.Code =
+            switch policy.code {
+            case .malformedJSON: .malformedJSON
+            case .missingField: .missingField
+            default: .invalidField
+            }
+        return ContractError(code, field: policy.field, policy.problem)
+    }
+}
+
+/// A message of Tact's AMQP contract: JSON with `type` and `version`.
+public protocol ContractMessage: Codable, Sendable {
+    /// The value of its `type` field.
+    static var messageType: String { get }
+    static var supportedVersions: [Int] { get }
+    /// Checks what decoding alone cannot (non-empty ids, formats, ranges).
+    func validate() throws(ContractError)
+}
+
+extension ContractMessage {
+    public static var supportedVersions: [Int] { [1] }
+}
+
+/// Small checks shared by the message validators.
+enum Check {
+    static func nonEmpty(_ value: String, _ field: String) throws(ContractError) {
+        guard !value.trimmingCharacters(in: .whitespaces).isEmpty else {
+            throw ContractError(.invalidField, field: field, "must not be empty")
+        }
+        guard value.utf8.count <= 200 else { throw ContractError(.invalidField, field: field, "longer than 200 bytes") }
+    }
+
+    /// Ids become AMQP message ids and queue-name suffixes: printable ASCII without spaces.
+    static func identifier(_ value: String, _ field: String) throws(ContractError) {
+        try nonEmpty(value, field)
+        guard value.utf8.count <= 128, value.utf8.allSatisfy({ (33...126).contains($0) }) else {
+            throw ContractError(.invalidField, field: field, "must be 1–128 printable ASCII characters without spaces")
+        }
+    }
+
+    /// Instants Tact accepts: 2000-01-01 to 2100-01-01. Anything else is a typo or a unit mistake.
+    static func plausible(_ instant: Instant, _ field: String) throws(ContractError) {
+        guard instant.secondsSinceEpoch >= 946_684_800, instant.secondsSinceEpoch < 4_102_444_800 else {
+            throw ContractError(.invalidField, field: field, "must lie between 2000 and 2100")
+        }
+    }
+
+    /// `YYYY-MM-DD`, a real date between 1900 and 2100.
+    static func date(_ value: String, _ field: String) throws(ContractError) {
+        let parts = value.split(separator: "-", omittingEmptySubsequences: false)
+        guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
+            let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2]),
+            (1900...2100).contains(year), (1...12).contains(month), (1...daysIn(month, year)).contains(day)
+        else {
+            throw ContractError(.invalidField, field: field, "must be a date YYYY-MM-DD between 1900 and 2100")
+        }
+    }
+
+    /// A positive decimal amount with at most two decimals, e.g. `120.50`.
+    static func amount(_ value: String, _ field: String) throws(ContractError) {
+        func digits(_ text: Substring, upTo limit: Int) -> Bool {
+            (1...limit).contains(text.count) && text.allSatisfy { ("0"..."9").contains($0) }
+        }
+        let parts = value.split(separator: ".", omittingEmptySubsequences: false)
+        let valid =
+            parts.count <= 2 && digits(parts[0], upTo: 12) && (parts.count == 1 || digits(parts[1], upTo: 2))
+            && value.contains { ("1"..."9").contains($0) }
+        guard valid else { throw ContractError(.invalidField, field: field, "must be a positive decimal such as 120.50") }
+    }
+
+    static func currency(_ value: String, _ field: String) throws(ContractError) {
+        guard value.count == 3, value.allSatisfy({ $0.isASCII && $0.isUppercase }) else {
+            throw ContractError(.invalidField, field: field, "must be an ISO 4217 code such as USD")
+        }
+    }
+
+    private static func daysIn(_ month: Int, _ year: Int) -> Int {
+        switch month {
+        case 2: (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
+        case 4, 6, 9, 11: 30
+        default: 31
+        }
+    }
+}

@@ -1,0 +1,91 @@
+import Policy
+
+/// What happened when a contact was made (exchange `tact.outcomes`, routing key `outcome`), reported by
+/// specialists and channel gateways.
+public struct Outcome: ContractMessage, Equatable {
+    public static let messageType = "outcome"
+
+    public enum Result: String, Codable, Sendable, CaseIterable {
+        case conversation, voicemail, delivered, failed
+        case noAnswer = "no-answer"
+        case notConnected = "not-connected"
+        /// A conversation in which the debtor promised to pay; carries ``Outcome/promise``.
+        case promiseToPay = "promise-to-pay"
+
+        /// How the contact ledger counts it.
+        public var contactResult: ContactResult {
+            switch self {
+            case .conversation, .promiseToPay: .conversation
+            case .voicemail: .voicemail
+            case .delivered: .delivered
+            case .failed: .failed
+            case .noAnswer: .noAnswer
+            case .notConnected: .notConnected
+            }
+        }
+
+        public init(from decoder: any Decoder) throws {
+            let container = try decoder.singleValueContainer()
+            guard let result = Result(rawValue: try container.decode(String.self)) else {
+                let accepted = Result.allCases.map(\.rawValue).joined(separator: ", ")
+                throw DecodingError.dataCorrupted(
+                    .init(
+                        codingPath: container.codingPath, debugDescription: "unknown result",
+                        underlyingError: ContractError(
+                            .invalidField, field: "result", "unknown result; expected one of \(accepted)")))
+            }
+            self = result
+        }
+    }
+
+    /// A promise to pay `amount` by `date`.
+    public struct Promise: Codable, Sendable, Equatable {
+        public var amount: String
+        /// `YYYY-MM-DD`.
+        public var date: String
+
+        public init(amount: String, date: String) {
+            self.amount = amount
+            self.date = date
+        }
+    }
+
+    public var type = Outcome.messageType
+    public var version = 1
+    public var outcomeId: String
+    /// The task whose contact this reports on.
+    public var taskId: String
+    public var debtorId: String
+    public var debtId: String
+    public var channel: Channel
+    public var at: Instant
+    public var result: Result
+    public var promise: Promise?
+
+    public init(
+        outcomeId: String, taskId: String, debtorId: String, debtId: String, channel: Channel, at: Instant,
+        result: Result, promise: Promise? = nil
+    ) {
+        self.outcomeId = outcomeId
+        self.taskId = taskId
+        self.debtorId = debtorId
+        self.debtId = debtId
+        self.channel = channel
+        self.at = at
+        self.result = result
+        self.promise = promise
+    }
+
+    public func validate() throws(ContractError) {
+        try Check.identifier(outcomeId, "outcomeId")
+        try Check.identifier(taskId, "taskId")
+        try Check.identifier(debtorId, "debtorId")
+        try Check.identifier(debtId, "debtId")
+        try Check.plausible(at, "at")
+        if result == .promiseToPay {
+            guard let promise else { throw ContractError(.missingField, field: "promise", "required for promise-to-pay") }
+            try Check.amount(promise.amount, "promise.amount")
+            try Check.date(promise.date, "promise.date")
+        }
+    }
+}

@@ -1,0 +1,109 @@
+import Policy
+
+/// A creditor places a debtor and one debt with Tact (exchange `tact.intake`, routing key `placement`).
+public struct Placement: ContractMessage, Equatable {
+    public static let messageType = "placement"
+
+    public var type = Placement.messageType
+    public var version = 1
+    /// Unique per placement; a second message with the same id changes nothing.
+    public var placementId: String
+    /// Must equal the AMQP `user_id` when the message carries one (RabbitMQ verifies that property).
+    public var creditorId: String
+    /// Rulebook id; when absent, the creditor's rulebook from the configuration applies.
+    public var rulebook: String?
+    /// Cadence strategy id; when absent, the creditor's or the default strategy applies.
+    public var strategy: String?
+    /// The specialist who keeps the case; calls go to the pool when absent.
+    public var specialistId: String?
+    public var debtor: Debtor
+    public var debt: Debt
+
+    /// The person, as the creditor knows them. Everything but `id` and `timeZones` is personal data.
+    public struct Debtor: Codable, Sendable, Equatable {
+        public var id: String
+        public var name: String
+        /// IANA ids of every plausible location; empty when unknown (the rulebook decides what that means).
+        public var timeZones: [String]
+        public var phone: String
+        public var sms: String?
+        public var email: String?
+        /// Postal address for letters; without one, no letter is sent.
+        public var address: String?
+        public var language: String
+        /// Hours the consumer asked not to be contacted.
+        public var inconvenient: [InconvenientTime]?
+
+        public init(
+            id: String, name: String, timeZones: [String], phone: String, sms: String? = nil, email: String? = nil,
+            address: String? = nil, language: String, inconvenient: [InconvenientTime]? = nil
+        ) {
+            self.id = id
+            self.name = name
+            self.timeZones = timeZones
+            self.phone = phone
+            self.sms = sms
+            self.email = email
+            self.address = address
+            self.language = language
+            self.inconvenient = inconvenient
+        }
+    }
+
+    public struct Debt: Codable, Sendable, Equatable {
+        public var id: String
+        /// Decimal text such as `120.50`; never a floating-point number.
+        public var amount: String
+        /// ISO 4217, e.g. `USD`.
+        public var currency: String
+        /// `YYYY-MM-DD`.
+        public var dueDate: String
+
+        public init(id: String, amount: String, currency: String, dueDate: String) {
+            self.id = id
+            self.amount = amount
+            self.currency = currency
+            self.dueDate = dueDate
+        }
+    }
+
+    public init(
+        placementId: String, creditorId: String, rulebook: String? = nil, strategy: String? = nil,
+        specialistId: String? = nil, debtor: Debtor, debt: Debt
+    ) {
+        self.placementId = placementId
+        self.creditorId = creditorId
+        self.rulebook = rulebook
+        self.strategy = strategy
+        self.specialistId = specialistId
+        self.debtor = debtor
+        self.debt = debt
+    }
+
+    public func validate() throws(ContractError) {
+        try Check.identifier(placementId, "placementId")
+        try Check.identifier(creditorId, "creditorId")
+        if let rulebook { try Check.identifier(rulebook, "rulebook") }
+        if let strategy { try Check.identifier(strategy, "strategy") }
+        if let specialistId { try Check.identifier(specialistId, "specialistId") }
+        try Check.identifier(debtor.id, "debtor.id")
+        try Check.nonEmpty(debtor.name, "debtor.name")
+        try Check.nonEmpty(debtor.phone, "debtor.phone")
+        if let sms = debtor.sms { try Check.nonEmpty(sms, "debtor.sms") }
+        if let email = debtor.email {
+            try Check.nonEmpty(email, "debtor.email")
+            guard email.contains("@") else { throw ContractError(.invalidField, field: "debtor.email", "not an address") }
+        }
+        if let address = debtor.address { try Check.nonEmpty(address, "debtor.address") }
+        try Check.nonEmpty(debtor.language, "debtor.language")
+        do {
+            _ = try Policy.Debtor(id: debtor.id, timeZones: debtor.timeZones)
+        } catch {
+            throw ContractError(.invalidField, field: "debtor." + error.field, error.problem)
+        }
+        try Check.identifier(debt.id, "debt.id")
+        try Check.amount(debt.amount, "debt.amount")
+        try Check.currency(debt.currency, "debt.currency")
+        try Check.date(debt.dueDate, "debt.dueDate")
+    }
+}

@@ -1,0 +1,79 @@
+import AMQP
+import Policy
+
+/// The names of Tact's exchanges and queues, and what the scheduler and the workers declare on start.
+///
+/// Every name starts with a configurable prefix (default `tact`), so that several Tact installations can share a
+/// broker. `docs/amqp-api.md` describes each one.
+public struct TactTopology: Sendable, Equatable {
+    public let prefix: String
+
+    public init(prefix: String = "tact") { self.prefix = prefix }
+
+    // MARK: Public contract
+
+    /// Topic exchange creditors publish placements (`placement`) and events (`event`) to.
+    public var intakeExchange: String { "\(prefix).intake" }
+    /// Topic exchange specialists and gateways publish outcomes (`outcome`) to.
+    public var outcomesExchange: String { "\(prefix).outcomes" }
+    /// Rejected input, body untouched, with header `x-tact-error`.
+    public var deadQueue: String { "\(prefix).dead" }
+
+    public func reminderQueue(_ channel: Channel) -> String { "\(prefix).reminders.\(channel.rawValue)" }
+    public func callQueue(specialist: String?) -> String { "\(prefix).calls.\(specialist ?? "pool")" }
+
+    // MARK: Internal
+
+    /// Due tasks for the workers, who compete on it.
+    public var tasksQueue: String { "\(prefix).tasks" }
+    public var intakeQueue: String { "\(prefix).scheduler.intake" }
+    public var outcomesQueue: String { "\(prefix).scheduler.outcomes" }
+    public var decisionsQueue: String { "\(prefix).scheduler.decisions" }
+    /// Fanout exchange where reminders and calls go when they expire unread (or a specialist rejects them).
+    public var expiredExchange: String { "\(prefix).expired" }
+    public var expiredQueue: String { "\(prefix).scheduler.expired" }
+
+    /// Header naming why an input went to ``deadQueue``.
+    public static let errorHeader = "x-tact-error"
+    /// Priority range of call queues (urgent work first).
+    public static let maximumCallPriority = 9
+
+    // MARK: Declarations
+
+    /// Queues the scheduler reads, with poison messages (delivered too often) going to the dead queue.
+    private func input(_ name: String) -> AMQPTopology.Queue {
+        .init(name, type: .quorum, deadLetterExchange: "", deadLetterRoutingKey: deadQueue, deliveryLimit: 10)
+    }
+
+    /// What every Tact process declares: all shared exchanges and queues (declaring is idempotent).
+    public var shared: AMQPTopology {
+        var topology = AMQPTopology(
+            exchanges: [
+                .init(intakeExchange, type: .topic), .init(outcomesExchange, type: .topic),
+                .init(expiredExchange, type: .fanout),
+            ],
+            queues: [
+                .init(deadQueue, type: .quorum), input(intakeQueue), input(outcomesQueue), input(decisionsQueue),
+                input(expiredQueue), input(tasksQueue),
+            ],
+            bindings: [
+                .init(queue: intakeQueue, exchange: intakeExchange, routingKey: "#"),
+                .init(queue: outcomesQueue, exchange: outcomesExchange, routingKey: "#"),
+                .init(queue: expiredQueue, exchange: expiredExchange),
+            ])
+        for channel in [Channel.sms, .email] {
+            topology.queues.append(.init(reminderQueue(channel), deadLetterExchange: expiredExchange))
+        }
+        // Letters have no window to miss, so they never expire.
+        topology.queues.append(.init(reminderQueue(.letter)))
+        topology.queues.append(callQueueDeclaration(specialist: nil))
+        return topology
+    }
+
+    /// A specialist's call queue (declared when the first call for them is emitted).
+    public func callQueueDeclaration(specialist: String?) -> AMQPTopology.Queue {
+        .init(
+            callQueue(specialist: specialist), deadLetterExchange: expiredExchange,
+            maxPriority: Self.maximumCallPriority)
+    }
+}

@@ -1,0 +1,116 @@
+import Policy
+
+/// A contact task, from the scheduler to the workers (queue `tact.tasks`): everything a stateless worker needs to
+/// decide and emit, so workers share nothing but the broker.
+public struct WorkTask: ContractMessage, Equatable {
+    public static let messageType = "task"
+
+    public var type = WorkTask.messageType
+    public var version = 1
+    public var taskId: String
+    /// 1 for the first hand-out; a lease that ran out hands the same task out again with the next number.
+    public var attempt: Int
+    public var rulebook: String
+    public var channel: Channel
+    public var purpose: String
+    public var template: String
+    public var specialistId: String?
+    public var debt: Placement.Debt
+    /// The policy's view of the debtor: zones, holds, opt-outs, representative.
+    public var debtor: Debtor
+    /// The ledger within the rulebook's longest window, including contacts still awaiting an outcome.
+    public var history: [HistoryEvent]
+    /// Where to send the contact. Personal data.
+    public var delivery: Delivery
+
+    public struct Delivery: Codable, Sendable, Equatable {
+        public var name: String
+        public var phone: String
+        public var sms: String?
+        public var email: String?
+        public var address: String?
+        public var language: String
+
+        public init(
+            name: String, phone: String, sms: String? = nil, email: String? = nil, address: String? = nil,
+            language: String
+        ) {
+            self.name = name
+            self.phone = phone
+            self.sms = sms
+            self.email = email
+            self.address = address
+            self.language = language
+        }
+
+        /// The address a reminder on `channel` goes to, if there is one.
+        public func address(for channel: Channel) -> String? {
+            switch channel {
+            case .call: phone
+            case .sms: sms
+            case .email: email
+            case .letter: address
+            }
+        }
+    }
+
+    public init(
+        taskId: String, attempt: Int, rulebook: String, channel: Channel, purpose: String, template: String,
+        specialistId: String?, debt: Placement.Debt, debtor: Debtor, history: [HistoryEvent], delivery: Delivery
+    ) {
+        self.taskId = taskId
+        self.attempt = attempt
+        self.rulebook = rulebook
+        self.channel = channel
+        self.purpose = purpose
+        self.template = template
+        self.specialistId = specialistId
+        self.debt = debt
+        self.debtor = debtor
+        self.history = history
+        self.delivery = delivery
+    }
+
+    public func validate() throws(ContractError) {
+        try Check.identifier(taskId, "taskId")
+        guard attempt >= 1 else { throw ContractError(.invalidField, field: "attempt", "must be at least 1") }
+    }
+}
+
+/// A worker's decision about a task, back to the scheduler (queue `tact.scheduler.decisions`).
+public struct TaskDecision: ContractMessage, Equatable {
+    public static let messageType = "decision"
+
+    public var type = TaskDecision.messageType
+    public var version = 1
+    public var taskId: String
+    public var attempt: Int
+    public var debtorId: String
+    /// The policy's `now`.
+    public var decidedAt: Instant
+    public var decision: PolicyDecision
+    /// The queue the contact was published to (for `allow` and `redirect`).
+    public var emittedTo: String?
+    /// The worker that decided, `host/pid`, for operators.
+    public var worker: String
+
+    public init(
+        taskId: String, attempt: Int, debtorId: String, decidedAt: Instant, decision: PolicyDecision,
+        emittedTo: String?, worker: String
+    ) {
+        self.taskId = taskId
+        self.attempt = attempt
+        self.debtorId = debtorId
+        self.decidedAt = decidedAt
+        self.decision = decision
+        self.emittedTo = emittedTo
+        self.worker = worker
+    }
+
+    /// The id under which the scheduler deduplicates it.
+    public var messageID: String { "decision:\(taskId):\(attempt)" }
+
+    public func validate() throws(ContractError) {
+        try Check.identifier(taskId, "taskId")
+    }
+}

@@ -1,0 +1,157 @@
+import Foundation
+import Policy
+import Yams
+
+/// How the scheduler and workers run: `Config/tact.yaml`, with `TACT_AMQP_URL` and `TACT_STORE` from the
+/// environment taking precedence. Validated on load; a wrong file is refused with the file, the field and the
+/// problem named.
+public struct ServiceConfiguration: Sendable, Equatable {
+    public static let fileName = "tact.yaml"
+
+    public struct Scheduler: Sendable, Equatable {
+        public var leaseSeconds = 60
+        public var maxAttempts = 5
+        public var dispatchBatch = 500
+    }
+
+    public struct Worker: Sendable, Equatable {
+        public var concurrency = 2
+        public var prefetch = 100
+    }
+
+    /// Broker URL, possibly with credentials: never print it (``AMQPConfiguration`` redacts it).
+    public var amqpURL = "amqp://guest:guest@127.0.0.1:5672/"
+    public var exchangePrefix = "tact"
+    public var storePath = ".tact/tact.sqlite"
+    public var scheduler = Scheduler()
+    public var worker = Worker()
+    public var defaultRulebook = "us-regf"
+    public var creditorRulebooks: [String: String] = [:]
+
+    public init() {}
+
+    /// The rulebook for a placement: its own choice, else its creditor's, else the default.
+    public func rulebook(placement: String?, creditor: String) -> String {
+        placement ?? creditorRulebooks[creditor] ?? defaultRulebook
+    }
+
+    /// Loads `tact.yaml` from the config directory and applies the environment.
+    public static func load(
+        from directory: ConfigDirectory, environment: [String: String] = ProcessInfo.processInfo.environment
+    ) throws(ConfigError) -> ServiceConfiguration {
+        let file = directory.appending(fileName).path
+        guard let data = FileManager.default.contents(atPath: file), let text = String(data: data, encoding: .utf8)
+        else { throw ConfigError(.notFound, file: file, "cannot read the service configuration") }
+        var configuration = try decode(yaml: text, file: file)
+        if let url = environment["TACT_AMQP_URL"], !url.isEmpty { configuration.amqpURL = url }
+        if let store = environment["TACT_STORE"], !store.isEmpty { configuration.storePath = store }
+        return configuration
+    }
+
+    static func decode(yaml: String, file: String) throws(ConfigError) -> ServiceConfiguration {
+        try checkKeys(yaml, file: file)
+        let document: File
+        do {
+            document = try YAMLDecoder().decode(File.self, from: yaml)
+        } catch let error as DecodingError {
+            let policyError = PolicyError(decodingError: error)
+            throw ConfigError(.invalidContent, file: file, field: policyError.field, policyError.problem)
+        } catch let error as PolicyError {
+            throw ConfigError(.invalidContent, file: file, field: error.field, error.problem)
+        } catch {
+            throw ConfigError(.invalidYAML, file: file, "not well-formed YAML")
+        }
+        var configuration = ServiceConfiguration()
+        func positive(_ value: Int?, _ field: String, max: Int) throws(ConfigError) -> Int? {
+            guard let value else { return nil }
+            guard (1...max).contains(value) else {
+                throw ConfigError(.invalidContent, file: file, field: field, "must be 1…\(max)")
+            }
+            return value
+        }
+        if let url = document.broker?.url { configuration.amqpURL = url }
+        if let prefix = document.broker?.exchangePrefix {
+            guard prefix.wholeMatch(of: /[a-z][a-z0-9-]{0,30}/) != nil else {
+                throw ConfigError(
+                    .invalidContent, file: file, field: "broker.exchangePrefix", "must be lower-case letters, digits, -")
+            }
+            configuration.exchangePrefix = prefix
+        }
+        if let path = document.store?.path {
+            guard !path.isEmpty else { throw ConfigError(.invalidContent, file: file, field: "store.path", "empty") }
+            configuration.storePath = path
+        }
+        let s = document.scheduler
+        configuration.scheduler.leaseSeconds =
+            try positive(s?.leaseSeconds, "scheduler.leaseSeconds", max: 86_400) ?? configuration.scheduler.leaseSeconds
+        configuration.scheduler.maxAttempts =
+            try positive(s?.maxAttempts, "scheduler.maxAttempts", max: 100) ?? configuration.scheduler.maxAttempts
+        configuration.scheduler.dispatchBatch =
+            try positive(s?.dispatchBatch, "scheduler.dispatchBatch", max: 10_000)
+            ?? configuration.scheduler.dispatchBatch
+        let w = document.worker
+        configuration.worker.concurrency =
+            try positive(w?.concurrency, "worker.concurrency", max: 64) ?? configuration.worker.concurrency
+        configuration.worker.prefetch =
+            try positive(w?.prefetch, "worker.prefetch", max: 10_000) ?? configuration.worker.prefetch
+        if let rulebooks = document.rulebooks {
+            if let name = rulebooks.default { configuration.defaultRulebook = name }
+            configuration.creditorRulebooks = rulebooks.creditors ?? [:]
+        }
+        return configuration
+    }
+
+    /// Checks that every rulebook the configuration names exists and is valid.
+    public func validateRulebooks(with loader: RulebookLoader) throws(ConfigError) {
+        for name in Set([defaultRulebook] + creditorRulebooks.values).sorted() { _ = try loader.load(name) }
+    }
+
+    // MARK: File shape
+
+    private struct File: Decodable {
+        struct Broker: Decodable { var url: String?, exchangePrefix: String? }
+        struct Store: Decodable { var path: String? }
+        struct SchedulerSection: Decodable { var leaseSeconds: Int?, maxAttempts: Int?, dispatchBatch: Int? }
+        struct WorkerSection: Decodable { var concurrency: Int?, prefetch: Int? }
+        struct Rulebooks: Decodable { var `default`: String?, creditors: [String: String]? }
+
+        var broker: Broker?
+        var store: Store?
+        var scheduler: SchedulerSection?
+        var worker: WorkerSection?
+        var rulebooks: Rulebooks?
+    }
+
+    /// The keys each section may have; an unknown one (a misspelt setting) is an error, not silently ignored.
+    private static let allowedKeys: [String: Set<String>] = [
+        "": ["broker", "store", "scheduler", "worker", "rulebooks"],
+        "broker": ["url", "exchangePrefix"],
+        "store": ["path"],
+        "scheduler": ["leaseSeconds", "maxAttempts", "dispatchBatch"],
+        "worker": ["concurrency", "prefetch"],
+        "rulebooks": ["default", "creditors"],
+    ]
+
+    private static func checkKeys(_ yaml: String, file: String) throws(ConfigError) {
+        let root: Node?
+        do {
+            root = try Yams.compose(yaml: yaml)
+        } catch {
+            throw ConfigError(.invalidYAML, file: file, "not well-formed YAML")
+        }
+        guard let mapping = root?.mapping else {
+            throw ConfigError(.invalidContent, file: file, "must be a mapping of sections")
+        }
+        for (key, value) in mapping {
+            let section = key.string ?? ""
+            guard allowedKeys[""]!.contains(section) else {
+                throw ConfigError(.invalidContent, file: file, field: section, "unknown section")
+            }
+            for (inner, _) in value.mapping ?? [:] where !allowedKeys[section]!.contains(inner.string ?? "") {
+                throw ConfigError(
+                    .invalidContent, file: file, field: "\(section).\(inner.string ?? "")",
+                    "unknown setting; expected one of \(allowedKeys[section]!.sorted().joined(separator: ", "))")
+            }
+        }
+    }
+}
