@@ -38,14 +38,32 @@ let package = Package(
         .target(name: "Store", dependencies: ["Policy", .product(name: "GRDB", package: "GRDB.swift")]),
         // The AMQP contract: message types, validation, exchange and queue names.
         .target(name: "Contract", dependencies: ["AMQP", "Policy"]),
+        // What the scheduler decides (pure, over a store transaction) and the service that carries it out.
+        .target(
+            name: "Scheduler",
+            dependencies: [
+                "AMQP", "Contract", "Store", "TactConfig",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]),
+        // What a stateless worker decides (pure) and the service that consumes tasks and publishes contacts.
+        .target(
+            name: "Worker",
+            dependencies: [
+                "AMQP", "Contract", "Policy", "TactConfig",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]),
         // Reads the data in Config/ (rulebooks, …) and validates it; the only module that parses YAML.
         .target(name: "TactConfig", dependencies: ["Policy", .product(name: "Yams", package: "Yams")]),
         .executableTarget(
             name: "tact",
             dependencies: [
-                "AMQP", "Policy", "TactConfig",
+                "AMQP", "Contract", "Policy", "Scheduler", "Store", "TactConfig", "Worker",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ]
         ),
 

@@ -26,6 +26,21 @@ public struct AMQPConsumer: AsyncSequence, Sendable {
 
     public func makeAsyncIterator() -> AsyncIterator { AsyncIterator(buffer: buffer) }
 
+    /// Waits for the next delivery and returns it together with up to `limit - 1` more that have already
+    /// arrived, so a service can process (and commit) deliveries in batches. Empty when the sequence has ended.
+    public func next(upTo limit: Int, isolation actor: isolated (any Actor)? = #isolation) async throws
+        -> [AMQPDelivery]
+    {
+        precondition(limit > 0, "a batch holds at least one delivery")
+        return try await buffer.nextBatch(upTo: limit, isolation: actor)
+    }
+
+    /// Asks the connection to cancel the consumer, without waiting: the sequence ends once it is done. For
+    /// synchronous contexts such as graceful-shutdown handlers; otherwise prefer ``cancel()``.
+    public func requestCancel() {
+        _ = inbox.submit(.cancel(consumerID: buffer.consumerID, nil))
+    }
+
     /// Stops the broker sending more deliveries. Deliveries already buffered but not yet taken go back to the queue;
     /// deliveries already taken can still be settled.
     public func cancel() async throws {

@@ -13,23 +13,18 @@ public enum MessageCoding {
         guard body.count <= maximumBodySize else {
             throw ContractError(.tooLarge, "body of \(body.count) bytes exceeds \(maximumBodySize)")
         }
-        let object: [String: Any]
+        let header: Header
         do {
-            guard let parsed = try JSONSerialization.jsonObject(with: Data(body)) as? [String: Any] else {
-                throw ContractError(.malformedJSON, "not a JSON object")
-            }
-            object = parsed
-        } catch let error as ContractError {
-            throw error
+            header = try decoder.decode(Header.self, from: Data(body))
         } catch {
-            throw ContractError(.malformedJSON, "not valid JSON")
+            throw ContractError(.malformedJSON, "not a JSON object")
         }
-        guard let declared = object["type"] else { throw ContractError(.missingField, field: "type", "required") }
-        guard declared as? String == T.messageType else {
+        guard header.hasType else { throw ContractError(.missingField, field: "type", "required") }
+        guard header.type == T.messageType else {
             throw ContractError(.unexpectedType, field: "type", "expected \"\(T.messageType)\"")
         }
-        guard let version = object["version"] else { throw ContractError(.missingField, field: "version", "required") }
-        guard let number = version as? Int, !(version is Bool), T.supportedVersions.contains(number) else {
+        guard header.hasVersion else { throw ContractError(.missingField, field: "version", "required") }
+        guard let version = header.version, T.supportedVersions.contains(version) else {
             throw ContractError(
                 .unsupportedVersion, field: "version",
                 "supported: \(T.supportedVersions.map(String.init).joined(separator: ", "))")
@@ -51,6 +46,25 @@ public enum MessageCoding {
     }
 
     private static let decoder = JSONDecoder()
+
+    /// `type` and `version`, read first so that a message of another kind or version is named as such rather
+    /// than as a pile of missing fields. A value of the wrong JSON type reads as `nil`.
+    private struct Header: Decodable {
+        var hasType = false
+        var type: String?
+        var hasVersion = false
+        var version: Int?
+
+        enum CodingKeys: String, CodingKey { case type, version }
+
+        init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            hasType = container.contains(.type)
+            type = try? container.decode(String.self, forKey: .type)
+            hasVersion = container.contains(.version)
+            version = try? container.decode(Int.self, forKey: .version)
+        }
+    }
     private static let encoder: JSONEncoder = {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]

@@ -6,6 +6,9 @@ struct Tact: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tact",
         abstract: "A respectful contact scheduler for debt collection.",
-        subcommands: [PolicyCommand.self, RoundTripCommand.self]
+        subcommands: [
+            SchedulerCommand.self, WorkerCommand.self, PlaceCommand.self, EventCommand.self, PolicyCommand.self,
+            RoundTripCommand.self,
+        ]
     )
 }

@@ -129,6 +129,16 @@ final class DeliveryBuffer: Sendable {
         }
     }
 
+    /// Waits for one delivery, then takes up to `limit - 1` more that are already buffered.
+    func nextBatch(upTo limit: Int, isolation actor: isolated (any Actor)?) async throws -> [AMQPDelivery] {
+        guard let first = try await next(isolation: actor) else { return [] }
+        var batch = [first]
+        state.withLock { state in
+            while batch.count < limit, let delivery = state.queue.popFirst() { batch.append(delivery) }
+        }
+        return batch
+    }
+
     func settle(_ delivery: AMQPDelivery, _ kind: RMQSettlement.Kind, multiple: Bool) throws(AMQPError) {
         let error: AMQPError? = state.withLock { state in
             guard delivery.generation == state.generation else {

@@ -3,7 +3,8 @@ enum RMQCommand: Sendable {
     case publish([AMQPMessage], CheckedContinuation<[Result<Void, AMQPError>], Never>)
     case operation(RMQOperation, CheckedContinuation<RMQOperationResult, any Error>)
     case consume(RMQConsumeRequest, CheckedContinuation<String, any Error>)
-    case cancel(consumerID: Int, CheckedContinuation<Void, any Error>)
+    /// `nil` continuation: nobody waits for the cancel to be done.
+    case cancel(consumerID: Int, CheckedContinuation<Void, any Error>?)
     case settle(RMQSettlement)
     /// `nil` when the connection object was released without being closed.
     case close(CheckedContinuation<Void, Never>?)

@@ -31,7 +31,7 @@ extension RMQLoop {
             if handle != nil { startConsumer(consumer) }
         case .cancel(let consumerID, let continuation):
             cancelConsumer(consumerID)
-            continuation.resume()
+            continuation?.resume()
         case .settle:
             break  // Gathered by execute(_:) above.
         case .close(let continuation):

@@ -229,7 +229,7 @@ final class RMQLoop {
         case .consume(let request, let continuation):
             request.buffer.finish(failure: error)
             continuation.resume(throwing: error)
-        case .cancel(_, let continuation): continuation.resume()
+        case .cancel(_, let continuation): continuation?.resume()
         case .settle: break
         case .close(let continuation): continuation?.resume()
         }

@@ -1,0 +1,90 @@
+import Contract
+import Policy
+import Store
+import TactConfig
+
+extension SchedulerCore {
+    /// Hands due tasks to the workers: tasks whose lease ran out first (again, under the same id), then due ones,
+    /// at most one per debtor in flight. Returns how many were handed out.
+    public func dispatch(at now: Instant, in store: any StoreTransaction) throws -> Int {
+        let batch = configuration.scheduler.dispatchBatch
+        var handedOut = 0
+        for var task in try store.expiredLeases(at: now, limit: batch) {
+            guard task.attempts < configuration.scheduler.maxAttempts else {
+                // No worker ever decided it: stop, and leave it visible to operators as cancelled.
+                task.status = .cancelled
+                task.closedReason = "no-decision"
+                task.leaseUntil = nil
+                try store.save(task)
+                continue
+            }
+            try handOut(&task, at: now, in: store)
+            handedOut += 1
+        }
+        for var task in try store.dueTasks(at: now, limit: batch - handedOut) {
+            try handOut(&task, at: now, in: store)
+            handedOut += 1
+        }
+        return handedOut
+    }
+
+    private func handOut(_ task: inout TaskRecord, at now: Instant, in store: any StoreTransaction) throws {
+        guard let message = try workTask(for: task, attempt: task.attempts + 1, at: now, in: store) else {
+            task.status = .cancelled
+            task.closedReason = "debt-closed"
+            task.leaseUntil = nil
+            try store.save(task)
+            return
+        }
+        task.status = .inFlight
+        task.attempts += 1
+        task.leaseUntil = now.adding(seconds: Int64(configuration.scheduler.leaseSeconds))
+        try store.save(task)
+        try store.enqueue(
+            OutboxMessage(
+                exchange: "", routingKey: topology.tasksQueue, messageID: task.id, type: WorkTask.messageType,
+                body: MessageCoding.encode(message)))
+    }
+
+    /// The task message: a snapshot of everything the policy needs, and where to send the contact. `nil` when
+    /// the debt is no longer open.
+    func workTask(
+        for task: TaskRecord, attempt: Int, at now: Instant, in store: any StoreTransaction
+    ) throws -> WorkTask? {
+        guard let debtor = try store.debtor(task.debtorID),
+            let debt = try store.debt(task.debtID, ofDebtor: task.debtorID), debt.status == .open,
+            let rulebook = rulebooks[debtor.rulebook]
+        else { return nil }
+        // One spare day beyond the longest window, since local days in the debtor's zone straddle UTC ones.
+        let since = now.adding(seconds: -Int64(rulebook.longestWindowDays + 1) * 86_400)
+        let history = try store.ledger(ofDebtor: debtor.id, since: since).map {
+            HistoryEvent(at: $0.at, channel: $0.channel, debtId: $0.debtID, result: $0.result)
+        }
+        let holds = try store.activeHolds(ofDebtor: debtor.id).compactMap {
+            try? Hold(kind: $0.kind, since: $0.since, until: $0.until)
+        }
+        let snapshot = try Debtor(
+            id: debtor.id, timeZones: debtor.timeZones, inconvenient: debtor.inconvenient, holds: holds,
+            optOuts: debtor.optOuts.sorted { $0.rawValue < $1.rawValue }, representative: debtor.representative)
+        return WorkTask(
+            taskId: task.id, attempt: attempt, rulebook: debtor.rulebook, channel: task.channel, purpose: task.purpose,
+            template: task.purpose, specialistId: debtor.specialistID,
+            debt: Placement.Debt(id: debt.id, amount: debt.amount, currency: debt.currency, dueDate: debt.dueDate),
+            debtor: snapshot, history: history, delivery: WorkTask.Delivery(debtor.contact))
+    }
+}
+
+extension Rulebook {
+    /// Days of history any rule of this rulebook looks back over.
+    var longestWindowDays: Int {
+        (frequencyCaps.map(\.days) + [afterConversation?.days ?? 0]).max() ?? 0
+    }
+}
+
+extension WorkTask.Delivery {
+    init(_ contact: ContactDetails) {
+        self.init(
+            name: contact.name, phone: contact.phone ?? "", sms: contact.sms, email: contact.email,
+            address: contact.postalAddress, language: contact.language)
+    }
+}

@@ -1,0 +1,116 @@
+import Contract
+import Policy
+import Store
+import TactConfig
+
+extension SchedulerCore {
+    /// A placement creates (or refreshes) the debtor and the debt and schedules, due at once, a first notice on
+    /// the first available of e-mail, SMS and letter, and a first call. Both go through the policy.
+    func place(_ placement: Placement, userID: String?, at now: Instant, in store: any StoreTransaction) throws {
+        if let userID, userID != placement.creditorId {
+            throw ContractError(.creditorMismatch, field: "creditorId", "differs from the authenticated AMQP user")
+        }
+        let rulebook = configuration.rulebook(placement: placement.rulebook, creditor: placement.creditorId)
+        guard rulebooks[rulebook] != nil else {
+            throw ContractError(.invalidField, field: "rulebook", "no rulebook with this id is configured")
+        }
+        let placed = placement.debtor
+        var debtor = DebtorRecord(
+            id: placed.id, creditorID: placement.creditorId, rulebook: rulebook,
+            specialistID: placement.specialistId,
+            contact: ContactDetails(
+                name: placed.name, phone: placed.phone, sms: placed.sms, email: placed.email,
+                postalAddress: placed.address, language: placed.language),
+            timeZones: placed.timeZones, inconvenient: placed.inconvenient ?? [], createdAt: now)
+        if let existing = try store.debtor(placed.id) {
+            guard existing.creditorID == placement.creditorId else {
+                throw ContractError(.conflict, field: "debtor.id", "a debtor with this id belongs to another creditor")
+            }
+            // What the person asked for (opt-outs) and who represents them outlive a new placement.
+            debtor.optOuts = existing.optOuts
+            debtor.representative = existing.representative
+            debtor.createdAt = existing.createdAt
+            debtor.specialistID = placement.specialistId ?? existing.specialistID
+        }
+        try store.save(debtor)
+        let debt = placement.debt
+        try store.save(
+            DebtRecord(
+                debtorID: debtor.id, id: debt.id, placementID: placement.placementId, amount: debt.amount,
+                currency: debt.currency, dueDate: debt.dueDate))
+
+        let prefix = "\(placement.placementId)"
+        let delivery = WorkTask.Delivery(debtor.contact)
+        if let channel = [Channel.email, .sms, .letter].first(where: { delivery.address(for: $0) != nil }) {
+            try schedule(
+                "\(prefix)/first-notice", debtorID: debtor.id, debtID: debt.id, channel: channel,
+                purpose: "first-notice", due: now, at: now, in: store)
+        }
+        try schedule(
+            "\(prefix)/first-call", debtorID: debtor.id, debtID: debt.id, channel: .call, purpose: "first-call",
+            due: now, at: now, in: store)
+    }
+
+    /// Events set or lift holds and opt-outs and end the tasks they forbid for good; tasks that are only
+    /// paused (a bereavement, a dispute with an end) stay, and the policy defers them to the exact instant.
+    func record(_ event: LifeEvent, userID: String?, at now: Instant, in store: any StoreTransaction) throws {
+        var debtor = try debtor(event.debtorId, field: "debtorId", userID: userID, in: store)
+        if let debtID = event.debtId, try store.debt(debtID, ofDebtor: debtor.id) == nil {
+            throw ContractError(.unknownReference, field: "debtId", "the debtor has no debt with this id")
+        }
+        if let kind = event.kind.hold {
+            try store.save(
+                HoldRecord(
+                    id: event.eventId, debtorID: debtor.id, debtID: event.debtId, kind: kind, since: event.at,
+                    until: event.until))
+        }
+        switch event.kind {
+        case .cease:
+            try cancelPending(ofDebtor: debtor.id, reason: "cease", in: store)
+        case .deceased, .attorney:
+            if let representative = event.representative {
+                debtor.representative = representative
+                try store.save(debtor)
+            } else if event.kind == .deceased && debtor.representative == nil {
+                // Nobody to redirect to: nothing may be sent at all.
+                try cancelPending(ofDebtor: debtor.id, reason: "hold:deceased", in: store)
+            }
+        case .disputeResolved:
+            for var hold in try store.activeHolds(ofDebtor: debtor.id) where hold.kind == .dispute {
+                hold.liftedAt = event.at
+                try store.save(hold)
+            }
+            try resumeCalls(for: debtor, after: event, at: now, in: store)
+        case .optOut:
+            let channel = event.channel!
+            debtor.optOuts.insert(channel)
+            try store.save(debtor)
+            try cancelPending(ofDebtor: debtor.id, reason: "opt-out", in: store) { $0.channel == channel }
+        case .optIn:
+            debtor.optOuts.remove(event.channel!)
+            try store.save(debtor)
+        case .payment, .closed:
+            let debtID = event.debtId!
+            if var debt = try store.debt(debtID, ofDebtor: debtor.id) {
+                debt.status = event.kind == .payment ? .paid : .closed
+                try store.save(debt)
+            }
+            try cancelPending(ofDebtor: debtor.id, reason: event.kind.rawValue, in: store) { $0.debtID == debtID }
+        case .bereavement, .hardship, .breathingSpace, .dispute:
+            break
+        }
+    }
+
+    /// After a dispute is resolved, calls about open debts resume unless one is already planned.
+    private func resumeCalls(
+        for debtor: DebtorRecord, after event: LifeEvent, at now: Instant, in store: any StoreTransaction
+    ) throws {
+        let planned = try store.tasks(ofDebtor: debtor.id, statuses: [.pending, .inFlight])
+        for debt in try store.debts(ofDebtor: debtor.id) where debt.status == .open {
+            guard !planned.contains(where: { $0.channel == .call && $0.debtID == debt.id }) else { continue }
+            try schedule(
+                "\(event.eventId)/\(debt.id)/follow-up-call", debtorID: debtor.id, debtID: debt.id, channel: .call,
+                purpose: "follow-up-call", due: now, at: now, in: store)
+        }
+    }
+}

@@ -1,0 +1,85 @@
+import Contract
+import Policy
+import Store
+import TactConfig
+
+extension SchedulerCore {
+    /// Outcomes enter the ledger, where they count toward caps and waits; an unanswered call is tried again
+    /// the next day.
+    func record(_ outcome: Outcome, at now: Instant, in store: any StoreTransaction) throws {
+        guard let task = try store.task(outcome.taskId), task.debtorID == outcome.debtorId else {
+            throw ContractError(.unknownReference, field: "taskId", "no task with this id for this debtor")
+        }
+        let debtor = try debtor(outcome.debtorId, field: "debtorId", userID: nil, in: store)
+        var entry =
+            try store.ledgerEntry(taskID: task.id)
+            ?? LedgerEntry(
+                taskID: task.id, debtorID: task.debtorID, debtID: task.debtID, channel: outcome.channel,
+                at: outcome.at, result: outcome.result.contactResult)
+        entry.result = outcome.result.contactResult
+        try store.save(entry)
+
+        if outcome.channel == .call, [.noAnswer, .voicemail].contains(outcome.result) {
+            let planned = try store.tasks(ofDebtor: debtor.id, statuses: [.pending, .inFlight])
+            guard !planned.contains(where: { $0.channel == .call && $0.debtID == task.debtID }) else { return }
+            try schedule(
+                "\(outcome.outcomeId)/retry-call", debtorID: debtor.id, debtID: task.debtID, channel: .call,
+                purpose: "retry-call", due: startOfNextDay(after: outcome.at, for: debtor), at: now, in: store)
+        }
+    }
+
+    /// A worker's decision. Every decision joins the audit trail. An `allow` always completes its task and enters
+    /// the ledger, even if it arrives late: the contact went out, and caps must count it. A `defer` or `suppress`
+    /// only applies to the hand-out the task is still waiting on.
+    func record(_ message: TaskDecision, at now: Instant, in store: any StoreTransaction) throws {
+        guard var task = try store.task(message.taskId) else {
+            throw ContractError(.unknownReference, field: "taskId", "no task with this id")
+        }
+        let decision = message.decision
+        try store.append(
+            DecisionRecord(
+                taskID: task.id, debtorID: task.debtorID, decidedAt: message.decidedAt, decision: decision.decision,
+                earliest: decision.earliest, reasons: decision.reasons, worker: message.worker))
+        let current = task.status == .inFlight && task.attempts == message.attempt
+        switch decision.decision {
+        case .allow:
+            if try store.ledgerEntry(taskID: task.id) == nil {
+                try store.save(
+                    LedgerEntry(
+                        taskID: task.id, debtorID: task.debtorID, debtID: task.debtID, channel: task.channel,
+                        at: message.decidedAt, result: .pending))
+            }
+            if task.status != .cancelled { task.status = .done }
+        case .redirect:
+            guard current else { return }
+            task.status = .done
+            task.closedReason = "redirect"
+        case .defer:
+            guard current else { return }
+            task.status = .pending
+            task.dueAt = decision.earliest ?? now.adding(seconds: 60)
+        case .suppress:
+            guard current else { return }
+            task.status = .cancelled
+            task.closedReason = decision.reasons.first?.rule.rawValue ?? "suppress"
+        }
+        task.leaseUntil = nil
+        try store.save(task)
+    }
+
+    /// A reminder or call expired before anyone acted on it: it never reached the person, so it leaves the ledger
+    /// and the task is due again at once (the policy will find the next window).
+    func expire(taskID: String, attempt: Int, at now: Instant, in store: any StoreTransaction) throws {
+        guard var task = try store.task(taskID) else {
+            throw ContractError(.unknownReference, field: "taskId", "no task with this id")
+        }
+        if let entry = try store.ledgerEntry(taskID: taskID), entry.result == .pending {
+            try store.removeLedgerEntry(taskID: taskID)
+        }
+        guard task.status == .done, task.closedReason == nil else { return }
+        task.status = .pending
+        task.dueAt = now
+        task.leaseUntil = nil
+        try store.save(task)
+    }
+}

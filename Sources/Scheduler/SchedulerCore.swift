@@ -1,0 +1,102 @@
+import Contract
+import Policy
+import Store
+import TactConfig
+
+/// The scheduler's decisions about state, free of I/O: what an input changes, which tasks are due, what each
+/// task message carries. It runs inside a store transaction, so a change and the messages it causes are
+/// committed together; the ``SchedulerService`` only moves messages between the broker and the store.
+public struct SchedulerCore: Sendable {
+    public let configuration: ServiceConfiguration
+    public let topology: TactTopology
+    /// Every rulebook a placement may name, by id.
+    public let rulebooks: [String: Rulebook]
+
+    public init(configuration: ServiceConfiguration, rulebooks: [String: Rulebook]) {
+        self.configuration = configuration
+        self.topology = TactTopology(prefix: configuration.exchangePrefix)
+        self.rulebooks = rulebooks
+    }
+
+    /// What became of an input.
+    public enum Applied: Sendable, Equatable {
+        case applied
+        /// Seen before (a redelivery); nothing changed.
+        case duplicate
+        /// Refused; it belongs in `tact.dead` with this reason.
+        case rejected(ContractError)
+    }
+
+    /// Applies one input. Throws only when the store fails; a bad input is a ``Applied/rejected(_:)``.
+    public func apply(_ input: SchedulerInput, at now: Instant, in store: any StoreTransaction) throws -> Applied {
+        if try store.isProcessed(input.messageID) { return .duplicate }
+        let result: Applied
+        do {
+            switch input {
+            case .placement(let placement, let userID): try place(placement, userID: userID, at: now, in: store)
+            case .event(let event, let userID): try record(event, userID: userID, at: now, in: store)
+            case .outcome(let outcome): try record(outcome, at: now, in: store)
+            case .decision(let decision): try record(decision, at: now, in: store)
+            case .expired(let taskID, let attempt): try expire(taskID: taskID, attempt: attempt, at: now, in: store)
+            }
+            result = .applied
+        } catch let refusal as ContractError {
+            result = .rejected(refusal)
+        }
+        try store.markProcessed(input.messageID, at: now)
+        return result
+    }
+
+    /// Queues an input that cannot be applied for `tact.dead`: body untouched, the reason in `x-tact-error`.
+    public func deadLetter(
+        body: [UInt8], messageID: String?, type: String?, source: String, reason: String, in store: any StoreTransaction
+    ) throws {
+        try store.enqueue(
+            OutboxMessage(
+                exchange: "", routingKey: topology.deadQueue, messageID: messageID ?? "dead", type: type ?? "unknown",
+                body: body, headers: [TactTopology.errorHeader: reason, "x-tact-source": source]))
+    }
+
+    // MARK: Helpers shared by the input handlers
+
+    func debtor(_ id: String, field: String, userID: String?, in store: any StoreTransaction) throws -> DebtorRecord {
+        guard let debtor = try store.debtor(id) else {
+            throw ContractError(.unknownReference, field: field, "no debtor with this id was placed")
+        }
+        if let userID, userID != debtor.creditorID {
+            throw ContractError(.creditorMismatch, field: field, "the debtor belongs to another creditor")
+        }
+        return debtor
+    }
+
+    /// Ends every pending task of the debtor that `matches`, recording why.
+    func cancelPending(
+        ofDebtor debtorID: String, reason: String, in store: any StoreTransaction,
+        where matches: (TaskRecord) -> Bool = { _ in true }
+    ) throws {
+        for var task in try store.tasks(ofDebtor: debtorID, statuses: [.pending]) where matches(task) {
+            task.status = .cancelled
+            task.closedReason = reason
+            try store.save(task)
+        }
+    }
+
+    /// Creates a task unless one with the same id exists (inputs are deduplicated, but a task id may be
+    /// derived from data two inputs share).
+    func schedule(
+        _ id: String, debtorID: String, debtID: String, channel: Channel, purpose: String, due: Instant,
+        at now: Instant, in store: any StoreTransaction
+    ) throws {
+        guard try store.task(id) == nil else { return }
+        try store.save(
+            TaskRecord(
+                id: id, debtorID: debtorID, debtID: debtID, channel: channel, purpose: purpose, dueAt: due,
+                createdAt: now))
+    }
+
+    /// Start of the debtor's next local day (first time zone; UTC when unknown): "tomorrow" for retries.
+    func startOfNextDay(after now: Instant, for debtor: DebtorRecord) -> Instant {
+        LocalDay.start(after: now, inZone: debtor.timeZones.first ?? "UTC")
+            ?? LocalDay.start(after: now, inZone: "UTC")!
+    }
+}

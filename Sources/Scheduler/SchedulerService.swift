@@ -1,0 +1,228 @@
+import AMQP
+import Contract
+import Logging
+import Policy
+import ServiceLifecycle
+import Store
+import Synchronization
+import TactConfig
+
+/// `tact scheduler`: the single writer of Tact's state.
+///
+/// Three loops share one connection and one store:
+/// - **inputs**: placements, events, outcomes, worker decisions and expired contacts are read in batches,
+///   applied by ``SchedulerCore`` in one transaction per batch (deduplicated by message id; refused ones queued
+///   for `tact.dead`), and acknowledged only after the commit;
+/// - **dispatch**: due tasks are handed to the workers with a snapshot, at most one per debtor in flight, under a
+///   lease that hands them out again if no decision arrives;
+/// - **outbox**: what the transactions queued is published with confirms and forgotten only once confirmed.
+/// A crash at any point loses nothing: unacknowledged input is redelivered and deduplicated, and unpublished
+/// outbox rows are published after the restart (a duplicate carries the same `message_id`).
+public struct SchedulerService: Service {
+    let core: SchedulerCore
+    let store: any TactStore
+    let amqp: AMQPConfiguration
+    let clock: any TactClock
+    let logger: Logger
+
+    /// Deliveries applied per transaction.
+    static let inputBatch = 200
+    /// Outbox rows published per round.
+    static let outboxBatch = 1000
+
+    public init(
+        core: SchedulerCore, store: any TactStore, amqp: AMQPConfiguration, clock: any TactClock = SystemClock(),
+        logger: Logger
+    ) {
+        self.core = core
+        self.store = store
+        self.amqp = amqp
+        self.clock = clock
+        self.logger = logger
+    }
+
+    public func run() async throws {
+        let connection = try await AMQPConnection.connect(amqp, logger: logger)
+        let topology = core.topology
+        try await connection.declare(topology.shared)
+        let sources: [(String, SchedulerInput.Source)] = [
+            (topology.intakeQueue, .intake), (topology.outcomesQueue, .outcomes),
+            (topology.decisionsQueue, .decisions), (topology.expiredQueue, .expired),
+        ]
+        var started: [(AMQPConsumer, SchedulerInput.Source)] = []
+        for (queue, source) in sources {
+            started.append((try await connection.consume(queue: queue, prefetch: UInt16(Self.inputBatch)), source))
+        }
+        let consumers = started
+        let outboxReady = Wakeup()
+        let dispatchReady = Wakeup()
+        let stopping = StopFlag()
+        logger.notice("Scheduler started")
+
+        try await withGracefulShutdownHandler {
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for (consumer, source) in consumers {
+                    group.addTask {
+                        try await consumeInputs(consumer, source: source, wake: [outboxReady, dispatchReady])
+                    }
+                }
+                group.addTask { try await dispatchLoop(ready: dispatchReady, outbox: outboxReady, stopping: stopping) }
+                group.addTask { try await publishLoop(connection, ready: outboxReady, stopping: stopping) }
+                try await group.waitForAll()
+            }
+        } onGracefulShutdown: {
+            for (consumer, _) in consumers { consumer.requestCancel() }
+            stopping.set()
+            dispatchReady.signal()
+            outboxReady.signal()
+        }
+        await connection.close()
+        logger.notice("Scheduler stopped")
+    }
+
+    // MARK: Inputs
+
+    private func consumeInputs(_ consumer: AMQPConsumer, source: SchedulerInput.Source, wake: [Wakeup]) async throws {
+        while true {
+            let batch = try await consumer.next(upTo: Self.inputBatch)
+            guard let last = batch.last else { return }
+            let inputs = batch.map { delivery in
+                Received(
+                    body: delivery.body, messageID: delivery.properties.messageID, type: delivery.properties.type,
+                    routingKey: delivery.routingKey,
+                    input: Result { () throws(ContractError) in
+                        try SchedulerInput.decode(
+                            body: delivery.body, routingKey: delivery.routingKey, userID: delivery.properties.userID,
+                            from: source)
+                    })
+            }
+            do {
+                let rejected = try await apply(inputs, source: source)
+                for (messageID, reason) in rejected {
+                    logger.warning(
+                        "Input refused and sent to the dead-letter queue",
+                        metadata: ["amqp.message_id": "\(messageID ?? "-")", "tact.reason": "\(reason)"])
+                }
+                try last.ack(multiple: true)
+                for wakeup in wake { wakeup.signal() }
+            } catch {
+                // The store failed: nothing was applied; the broker redelivers the batch.
+                logger.error("Applying input failed; will retry", metadata: ["tact.error": "\(error)"])
+                try? last.nack(multiple: true, requeue: true)
+                try await Task.sleep(for: .seconds(1))
+            }
+        }
+    }
+
+    private struct Received: Sendable {
+        let body: [UInt8]
+        let messageID: String?
+        let type: String?
+        let routingKey: String
+        let input: Result<SchedulerInput, ContractError>
+    }
+
+    /// Applies a batch in one transaction; returns the refused inputs (message id, reason) for the log.
+    private func apply(_ inputs: [Received], source: SchedulerInput.Source) async throws -> [(String?, String)] {
+        let core = core
+        let now = clock.now()
+        return try await store.write { transaction in
+            var rejected: [(String?, String)] = []
+            for received in inputs {
+                let reason: String
+                switch received.input {
+                case .success(let input):
+                    guard case .rejected(let error) = try core.apply(input, at: now, in: transaction) else { continue }
+                    reason = error.reason
+                case .failure(let error):
+                    reason = error.reason
+                }
+                try core.deadLetter(
+                    body: received.body, messageID: received.messageID, type: received.type,
+                    source: "\(source):\(received.routingKey)", reason: reason, in: transaction)
+                rejected.append((received.messageID, reason))
+            }
+            return rejected
+        }
+    }
+
+    // MARK: Dispatch
+
+    private func dispatchLoop(ready: Wakeup, outbox: Wakeup, stopping: StopFlag) async throws {
+        let core = core
+        while !stopping.isSet {
+            let now = clock.now()
+            do {
+                let (handedOut, next) = try await store.write { transaction in
+                    (try core.dispatch(at: now, in: transaction), try transaction.nextWakeUp())
+                }
+                if handedOut > 0 { outbox.signal() }
+                // A full batch means more are due: go again at once.
+                if handedOut == core.configuration.scheduler.dispatchBatch { continue }
+                let seconds = next.map { max(0, $0.secondsSinceEpoch - clock.now().secondsSinceEpoch) } ?? 60
+                await ready.wait(timeout: .seconds(min(seconds, 60)))
+            } catch {
+                logger.error("Dispatching failed; will retry", metadata: ["tact.error": "\(error)"])
+                await ready.wait(timeout: .seconds(1))
+            }
+        }
+    }
+
+    // MARK: Outbox
+
+    private func publishLoop(_ connection: AMQPConnection, ready: Wakeup, stopping: StopFlag) async throws {
+        while true {
+            let rows: [OutboxMessage]
+            do {
+                rows = try await store.read { try $0.outbox(limit: Self.outboxBatch) }
+            } catch {
+                logger.error("Reading the outbox failed; will retry", metadata: ["tact.error": "\(error)"])
+                await ready.wait(timeout: .seconds(1))
+                continue
+            }
+            if rows.isEmpty {
+                // Inputs and dispatch have stopped before the flag is read as set, so an empty outbox is final.
+                if stopping.isSet { return }
+                await ready.wait(timeout: .seconds(1))
+                continue
+            }
+            let results = await connection.publish(rows.map(Self.message))
+            for (row, result) in zip(rows, results) {
+                if case .failure(let error) = result {
+                    logger.error(
+                        "Publishing failed; will retry",
+                        metadata: ["amqp.message_id": "\(row.messageID)", "tact.error": "\(error)"])
+                }
+            }
+            let confirmed = zip(rows, results).compactMap { row, result in
+                (try? result.get()).map { row.sequence }
+            }
+            do {
+                try await store.write { try $0.removeFromOutbox(confirmed) }
+            } catch {
+                // Published but not forgotten: published again later, with the same message id.
+                logger.error("Clearing the outbox failed; will retry", metadata: ["tact.error": "\(error)"])
+            }
+            if confirmed.count < rows.count { await ready.wait(timeout: .seconds(1)) }
+        }
+    }
+
+    static func message(_ row: OutboxMessage) -> AMQPMessage {
+        var headers: AMQPTable = [:]
+        for (key, value) in row.headers { headers[key] = .string(value) }
+        return AMQPMessage(
+            exchange: row.exchange, routingKey: row.routingKey, body: row.body,
+            properties: AMQPProperties(
+                contentType: "application/json", headers: headers.isEmpty ? nil : headers, deliveryMode: .persistent,
+                priority: row.priority, expiration: row.expirationMilliseconds.map { .milliseconds($0) },
+                messageID: row.messageID, type: row.type, appID: "tact-scheduler"),
+            mandatory: true)
+    }
+}
+
+/// Set once by the graceful-shutdown handler, read by the loops.
+final class StopFlag: Sendable {
+    private let flag = Mutex(false)
+    var isSet: Bool { flag.withLock { $0 } }
+    func set() { flag.withLock { $0 = true } }
+}

@@ -1,0 +1,41 @@
+import ArgumentParser
+import Contract
+import TactConfig
+import Foundation
+import Logging
+import Scheduler
+import Store
+
+/// `tact scheduler`: the single writer of Tact's state (see ``SchedulerService``).
+struct SchedulerCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "scheduler",
+        abstract: "Run the scheduler: keep the state, hand due tasks to the workers, publish what they decided.",
+        discussion: "Stops gracefully on SIGTERM or SIGINT. Broker: TACT_AMQP_URL; store: TACT_STORE.")
+
+    @OptionGroup var options: ServiceOptions
+
+    func run() async throws {
+        let logger = Logs.bootstrap(label: "tact.scheduler")
+        let service: SchedulerService
+        do {
+            let environment = try ServiceEnvironment(options)
+            let path = environment.configuration.storePath
+            try FileManager.default.createDirectory(
+                atPath: (path as NSString).deletingLastPathComponent.isEmpty
+                    ? "." : (path as NSString).deletingLastPathComponent,
+                withIntermediateDirectories: true)
+            let lock = try ProcessLock(path: path + ".lock")
+            _ = lock
+            let store = try SQLiteStore(path: path)
+            service = SchedulerService(
+                core: SchedulerCore(configuration: environment.configuration, rulebooks: environment.rulebooks),
+                store: store, amqp: try environment.amqp(connectionName: "tact-scheduler"), logger: logger)
+            logger.info("Store opened", metadata: ["tact.store": "\(path)"])
+            try await runUntilSignalled(service, logger: logger)
+            withExtendedLifetime(lock) {}
+        } catch {
+            throw fail("scheduler", error)
+        }
+    }
+}

@@ -1,0 +1,74 @@
+import AMQP
+import ArgumentParser
+import Foundation
+import Logging
+import Policy
+import ServiceLifecycle
+import TactConfig
+import UnixSignals
+
+/// Options every service command and tool shares.
+struct ServiceOptions: ParsableArguments {
+    @Option(
+        name: .customLong("config-dir"),
+        help: "Configuration directory (default: $TACT_CONFIG_DIR, ./Config, or found from the executable).")
+    var configDirectory: String?
+}
+
+/// What a command needs to run: the service configuration, every rulebook, the broker settings and a logger.
+/// Loading fails with one line naming the file, field and problem.
+struct ServiceEnvironment {
+    let directory: ConfigDirectory
+    let configuration: ServiceConfiguration
+    let rulebooks: [String: Rulebook]
+
+    init(_ options: ServiceOptions) throws {
+        directory = try ConfigDirectory.locate(option: options.configDirectory)
+        configuration = try ServiceConfiguration.load(from: directory)
+        let loader = RulebookLoader(directory: directory)
+        var rulebooks: [String: Rulebook] = [:]
+        for name in try loader.names() { rulebooks[name] = try loader.load(name) }
+        self.rulebooks = rulebooks
+        try configuration.validateRulebooks(with: loader)
+    }
+
+    /// Broker settings from the configured URL (itself from `TACT_AMQP_URL` when set).
+    func amqp(connectionName: String) throws -> AMQPConfiguration {
+        var amqp = try AMQPConfiguration(url: configuration.amqpURL)
+        amqp.connectionName = connectionName
+        return amqp
+    }
+
+    /// `host/pid`: how operators tell processes apart in logs and decisions.
+    static var processName: String {
+        "\(ProcessInfo.processInfo.hostName)/\(ProcessInfo.processInfo.processIdentifier)"
+    }
+}
+
+enum Logs {
+    /// Structured lines on stderr; level from `TACT_LOG_LEVEL` (trace … critical, default info).
+    static func bootstrap(label: String) -> Logger {
+        let level = ProcessInfo.processInfo.environment["TACT_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        return Logger(label: label)
+    }
+}
+
+/// One line on stderr and a non-zero exit: how every command reports an error (never a stack trace).
+func fail(_ command: String, _ error: any Error, code: Int32 = 1) -> ExitCode {
+    let line = "\(error)".split(whereSeparator: \.isNewline).joined(separator: " ")
+    FileHandle.standardError.write(Data("tact \(command): error: \(line)\n".utf8))
+    return ExitCode(code)
+}
+
+/// Runs a long-lived service until SIGTERM or SIGINT asks it to stop gracefully.
+func runUntilSignalled(_ service: some Service, logger: Logger) async throws {
+    try await ServiceGroup(
+        configuration: .init(
+            services: [.init(service: service)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+    ).run()
+}
