@@ -39,12 +39,6 @@ extension ContactResult: MaskMember {
     }
 }
 
-/// A window in seconds of the local day, `[from, to)`.
-struct DaySpan: Sendable, Equatable {
-    var from: Int
-    var to: Int
-}
-
 /// A rolling-window counter rule: at most `limit` counted events in `days` local days. Frequency caps and the
 /// after-conversation pause (a cap of one conversation) share it.
 struct CompiledCap: Sendable {
@@ -61,8 +55,8 @@ struct CompiledCap: Sendable {
 /// A class: every evaluation refers to it, and one reference is one retain rather than one per table.
 final class CompiledRulebook: Sendable {
     let hoursChannels: Mask
-    /// Monday-first windows per weekday.
-    let week: [[DaySpan]]
+    /// The weekly contact windows.
+    let week: WeeklySpans
     /// Monday-first wording of each weekday's hours, built once for reasons.
     let weekText: [String]
     let calendars: [HolidayCalendar]
@@ -74,9 +68,12 @@ final class CompiledRulebook: Sendable {
 
     init(_ rulebook: Rulebook) {
         hoursChannels = Mask(rulebook.contactHours.channels)
-        week = Weekday.allCases.map { day in
-            (rulebook.contactHours.windows[day] ?? []).map { DaySpan(from: $0.from.secondOfDay, to: $0.to.secondOfDay) }
-        }
+        week = WeeklySpans(
+            Weekday.allCases.map { day in
+                (rulebook.contactHours.windows[day] ?? []).map {
+                    DaySpan(from: $0.from.secondOfDay, to: $0.to.secondOfDay)
+                }
+            })
         weekText = Weekday.allCases.map { day in
             let windows = rulebook.contactHours.windows[day] ?? []
             return windows.isEmpty

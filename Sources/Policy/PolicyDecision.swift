@@ -2,7 +2,7 @@
 public struct PolicyDecision: Sendable, Equatable, Codable {
     /// The four possible answers.
     public enum Kind: String, Sendable, Hashable, CaseIterable, Codable {
-        /// Permissible at `now`.
+        /// Permissible at `now`, until ``PolicyDecision/validUntil``.
         case allow
         /// Not now; permissible from ``PolicyDecision/earliest``.
         case `defer`
@@ -33,15 +33,27 @@ public struct PolicyDecision: Sendable, Equatable, Codable {
     public var decision: Kind
     /// For `allow`, `now`; for `defer`, the earliest instant `≥ now` permissible under all rules at once.
     public var earliest: Instant?
+    /// For `allow`: the end of the permitted window the contact was allowed in, i.e. the first instant after
+    /// `now` at which the same contact (same request, same history, nothing new happening) stops being
+    /// permissible under all rules at once, to the second. Reminders and calls carry it and expire at it.
+    ///
+    /// `nil` for an `allow` whose window does not end within the engine's horizon (five years), e.g. a channel
+    /// the rulebook exempts from contact hours with no hold ahead; always `nil` for the other decisions.
+    /// Omitted from JSON when `nil`.
+    public var validUntil: Instant?
     /// Every rule that blocks at `now` (empty for `allow`).
     public var reasons: [Reason]
     /// For `redirect`: who to contact instead.
     public var redirectTo: Representative?
 
     /// Creates a decision.
-    public init(decision: Kind, earliest: Instant? = nil, reasons: [Reason] = [], redirectTo: Representative? = nil) {
+    public init(
+        decision: Kind, earliest: Instant? = nil, validUntil: Instant? = nil, reasons: [Reason] = [],
+        redirectTo: Representative? = nil
+    ) {
         self.decision = decision
         self.earliest = earliest
+        self.validUntil = validUntil
         self.reasons = reasons
         self.redirectTo = redirectTo
     }

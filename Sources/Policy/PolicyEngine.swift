@@ -1,5 +1,5 @@
-/// The respectful-contact policy: decides whether a proposed contact may happen now, and if not, exactly when
-/// or why never.
+/// The respectful-contact policy: decides whether a proposed contact may happen now and until when its
+/// permitted window lasts, and if not, exactly when or why never.
 ///
 /// Pure and `Sendable`: no clock, no I/O, no logging. Build one per rulebook and share it across threads;
 /// ``evaluate(_:)`` allocates only per request. Time-zone tables and holiday calendars are computed once and
@@ -23,8 +23,8 @@ public struct PolicyEngine: Sendable {
         self.compiled = CompiledRulebook(rulebook)
     }
 
-    /// Decides `request`: `allow`, `defer` with the exact earliest permissible instant, `suppress`, or
-    /// `redirect`, with every rule that blocks at `now` as a reason.
+    /// Decides `request`: `allow` with the end of the permitted window (`validUntil`), `defer` with the exact
+    /// earliest permissible instant, `suppress`, or `redirect`, with every rule that blocks at `now` as a reason.
     public func evaluate(_ request: PolicyRequest) -> PolicyDecision {
         run(request, explaining: false).decision
     }
@@ -86,7 +86,10 @@ public struct PolicyEngine: Sendable {
         } else if redirect {
             decision = PolicyDecision(decision: .redirect, reasons: reasons, redirectTo: request.debtor.representative)
         } else if reasons.isEmpty {
-            decision = PolicyDecision(decision: .allow, earliest: request.now)
+            // The window's end is searched for allowed contacts only, which keeps the other decisions as cheap
+            // as they were.
+            let end = evaluation.windowEnd().map { Instant(secondsSinceEpoch: $0) }
+            decision = PolicyDecision(decision: .allow, earliest: request.now, validUntil: end)
         } else if let earliest = evaluation.earliest(satisfying: evaluation.constraints, from: evaluation.now) {
             decision = PolicyDecision(
                 decision: .defer, earliest: Instant(secondsSinceEpoch: earliest), reasons: reasons)

@@ -5,6 +5,8 @@
 /// The decision's `earliest` is the fixed point of those answers: start at `now`, move to the latest answer,
 /// repeat until every constraint answers "here". Each answer is exact (it never skips a permitted instant),
 /// so the fixed point is the exact earliest permitted instant, found in a handful of steps instead of a scan.
+/// For an allowed contact the same constraints also say when they start blocking; the first of those is the
+/// end of the permitted window, `validUntil` (see `PolicyEvaluation+WindowEnd.swift`).
 ///
 /// A class so that the per-request state is allocated once and never copied.
 final class PolicyEvaluation {
@@ -63,8 +65,8 @@ final class PolicyEvaluation {
     let zones: [ZoneTable]
     let zonesAreFallback: Bool
     let hoursApply: Bool
-    /// Consumer-designated inconvenient spans per weekday (Monday first), in the first zone.
-    let inconvenient: [[DaySpan]]
+    /// Consumer-designated inconvenient spans, in the first zone.
+    let inconvenient: WeeklySpans
     let counters: [CapCounter]
     let holds: [HoldSpan]
     let constraints: [Constraint]
@@ -85,7 +87,7 @@ final class PolicyEvaluation {
         hoursApply = compiled.hoursChannels.contains(channel)
 
         if request.debtor.inconvenient.isEmpty {
-            inconvenient = []
+            inconvenient = .none
         } else {
             var spans = [[DaySpan]](repeating: [], count: 7)
             for range in request.debtor.inconvenient {
@@ -93,7 +95,7 @@ final class PolicyEvaluation {
                     spans[day.index].append(DaySpan(from: range.from.secondOfDay, to: range.to.secondOfDay))
                 }
             }
-            inconvenient = spans
+            inconvenient = WeeklySpans(spans)
         }
 
         var counters: [CapCounter] = []
@@ -149,11 +151,11 @@ final class PolicyEvaluation {
     func next(_ constraint: Constraint, from t: Int64) -> Int64? {
         switch constraint {
         case .hours(let zone):
-            return zones[zone].firstInstant(from: t, nextOpenWall: nextInsideHours)
+            return zones[zone].firstInstant(from: t) { self.compiled.week.firstInside(from: $0) }
         case .holiday(let zone):
-            return zones[zone].firstInstant(from: t, nextOpenWall: nextOpenDay)
+            return zones[zone].firstInstant(from: t, nextWall: nextOpenDay)
         case .inconvenient:
-            return zones[0].firstInstant(from: t, nextOpenWall: nextConvenient)
+            return zones[0].firstInstant(from: t) { self.inconvenient.firstOutside(from: $0) }
         case .cap(let index):
             let counter = counters[index]
             return zones[0].firstInstant(from: t) { wall in
@@ -189,44 +191,11 @@ final class PolicyEvaluation {
 
     // MARK: - Wall-clock predicates (local seconds since 1970-01-01T00:00 local)
 
-    /// Smallest wall time `≥ wall` inside a weekly contact window.
-    private func nextInsideHours(_ wall: Int64) -> Int64? {
-        var day = Int(wall.floorDivided(by: 86_400))
-        var second = Int(wall - Int64(day) * 86_400)
-        for _ in 0..<8 {
-            for window in compiled.week[Weekday.index(ofDay: day)] where second < window.to {
-                return Int64(day) * 86_400 + Int64(max(second, window.from))
-            }
-            day += 1
-            second = 0
-        }
-        return nil
-    }
-
     /// Smallest wall time `≥ wall` on a day no holiday or closed date closes.
     private func nextOpenDay(_ wall: Int64) -> Int64? {
         let start = Int(wall.floorDivided(by: 86_400))
         if !compiled.isClosed(day: start) { return wall }
         for day in (start + 1)...(start + 366) where !compiled.isClosed(day: day) { return Int64(day) * 86_400 }
-        return nil
-    }
-
-    /// Smallest wall time `≥ wall` outside every consumer-designated inconvenient span.
-    private func nextConvenient(_ wall: Int64) -> Int64? {
-        var day = Int(wall.floorDivided(by: 86_400))
-        var second = Int(wall - Int64(day) * 86_400)
-        // Each step leaves one span; more steps than spans in a week means the whole week is covered.
-        let bound = inconvenient.reduce(8) { $0 + $1.count }
-        for _ in 0..<bound {
-            guard
-                let span = inconvenient[Weekday.index(ofDay: day)].first(where: { $0.from <= second && second < $0.to })
-            else { return Int64(day) * 86_400 + Int64(second) }
-            second = span.to
-            if second >= 86_400 {
-                day += 1
-                second = 0
-            }
-        }
         return nil
     }
 }

@@ -78,19 +78,20 @@ final class ZoneTable: Sendable {
     /// The local calendar day (day number) at `utc`.
     func localDay(at utc: Int64) -> Int { Int(wall(at: utc).floorDivided(by: 86_400)) }
 
-    /// The earliest UTC second `≥ utc` whose wall-clock time is open, given `nextOpenWall(w)`: the smallest
-    /// open wall time `≥ w` (or `nil` if none ever is).
+    /// The earliest UTC second `≥ utc` whose wall-clock time lies in a set of wall times, given `nextWall(w)`:
+    /// the smallest wall time `≥ w` in the set (or `nil` if there is none). The set is "open" wall times when
+    /// searching for a permitted instant, "closed" ones when searching for the end of a permitted window.
     ///
     /// Walks the offset segments: inside one, wall time is UTC plus a constant, so the answer is the first
-    /// open wall time that still falls inside the segment. Wall times skipped by a spring-forward gap are
+    /// wall time in the set that still falls inside the segment. Wall times skipped by a spring-forward gap are
     /// never reached; wall times repeated by a fall-back overlap are met twice, the first time first.
-    func firstInstant(from utc: Int64, nextOpenWall: (Int64) -> Int64?) -> Int64? {
+    func firstInstant(from utc: Int64, nextWall: (Int64) -> Int64?) -> Int64? {
         var index = segment(at: utc)
         var cursor = utc
         while true {
             let offset = offsets[index]
-            guard let open = nextOpenWall(cursor + offset) else { return nil }
-            let candidate = open - offset
+            guard let wall = nextWall(cursor + offset) else { return nil }
+            let candidate = wall - offset
             if index + 1 == starts.count || candidate < starts[index + 1] { return candidate }
             index += 1
             cursor = starts[index]
@@ -101,7 +102,7 @@ final class ZoneTable: Sendable {
     /// midnight), searching from `utc`.
     func startOfDay(_ day: Int, from utc: Int64) -> Int64 {
         let target = Int64(day) * 86_400
-        // Never nil: every wall time at or after `target` is open.
+        // Never nil: every wall time at or after `target` is in the set.
         return firstInstant(from: utc) { max($0, target) } ?? utc
     }
 }

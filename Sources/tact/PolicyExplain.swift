@@ -2,7 +2,8 @@ import Foundation
 import Policy
 
 /// The human-readable account behind `tact policy evaluate --explain`: ids, zones and local times only,
-/// never the representative's details or other personal data.
+/// never the representative's details or other personal data. Ends with the decision: for `allow`, until
+/// when it holds ("allowed until …"), for `defer`, from when.
 enum PolicyExplain {
     static func render(_ explanation: PolicyExplanation, request: PolicyRequest) -> String {
         var lines: [String] = []
@@ -31,7 +32,9 @@ enum PolicyExplain {
         let decision = explanation.decision
         let summary: String =
             switch decision.decision {
-            case .allow: "allow now"
+            case .allow:
+                decision.validUntil.map { "allow now; allowed until \($0), when the permitted window closes" }
+                    ?? "allow now; the permitted window does not close within the engine's horizon"
             case .defer: "defer until \(decision.earliest.map(\.description) ?? "?")"
             case .suppress: "suppress (not permissible until circumstances change)"
             case .redirect: "redirect to the representative on file"

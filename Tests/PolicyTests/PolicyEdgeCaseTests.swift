@@ -4,12 +4,15 @@ import Testing
 
 /// Daylight-saving transitions, several zones, leap day and year end, with expected instants worked out by hand.
 @Suite struct PolicyEdgeCaseTests {
-    /// Every day the same window(s), in the given zone; no caps, no holidays.
-    static func daily(_ windows: [TimeWindow]) -> Rulebook {
+    /// Every day the same window(s); no caps and no holidays unless given.
+    static func daily(
+        _ windows: [TimeWindow], calendars: [HolidayCalendar] = [], closed: [String] = [], caps: [FrequencyCap] = []
+    ) -> Rulebook {
         Rulebook(
             id: "daily", title: "daily",
             contactHours: ContactHours(
                 windows: Dictionary(uniqueKeysWithValues: Weekday.allCases.map { ($0, windows) })),
+            holidayCalendars: calendars, closedDates: closed.map(date), frequencyCaps: caps,
             holdDurations: [.bereavement: 30])
     }
 
@@ -47,7 +50,8 @@ import Testing
             [("contact-hours", "2026-03-29T03:00:00Z")]),
         RuleCase(
             "Warsaw fall back: the window closes an hour later in UTC", daily([window("08:00", "20:00")]),
-            request("2026-10-25T18:30:00Z", zones: ["Europe/Warsaw"]), .allow, earliest: "2026-10-25T18:30:00Z"),
+            request("2026-10-25T18:30:00Z", zones: ["Europe/Warsaw"]), .allow, earliest: "2026-10-25T18:30:00Z",
+            validUntil: "2026-10-25T19:00:00Z"),
         RuleCase(
             "Warsaw fall back: 02:30 happens twice", daily([window("02:30", "02:40")]),
             request("2026-10-25T00:45:00Z", zones: ["Europe/Warsaw"]), .defer, earliest: "2026-10-25T01:30:00Z",
@@ -64,7 +68,7 @@ import Testing
         RuleCase(
             "London and New York change clocks on different weekends", daily([window("08:00", "21:00")]),
             request("2026-03-20T12:30:00Z", zones: ["Europe/London", "America/New_York"]), .allow,
-            earliest: "2026-03-20T12:30:00Z"),
+            earliest: "2026-03-20T12:30:00Z", validUntil: "2026-03-20T21:00:00Z"),
         RuleCase(
             "London and New York in the weeks between their changes", daily([window("08:00", "21:00")]),
             request("2026-03-20T11:30:00Z", zones: ["Europe/London", "America/New_York"]), .defer,
@@ -98,7 +102,7 @@ import Testing
         RuleCase(
             "local days follow the first zone: 22:00 in New York is still the same day",
             request("2026-12-08T13:00:00Z", history: [event("2026-12-02T03:00:00Z", .call, .conversation)]), .allow,
-            earliest: "2026-12-08T13:00:00Z"),
+            earliest: "2026-12-08T13:00:00Z", validUntil: "2026-12-09T02:00:00Z"),
     ]
 
     @Test(arguments: cases)

@@ -99,4 +99,18 @@ import Testing
         #expect(allow == #"{"decision":"allow","earliest":"2026-12-01T16:00:00Z","reasons":[]}"#)
         #expect(RuleID.hold(.breathingSpace).rawValue == "hold:breathing-space")
     }
+
+    @Test func allowCarriesTheEndOfItsWindowInSortedPosition() throws {
+        let decision = PolicyDecision(
+            decision: .allow, earliest: at("2026-12-01T18:00:00Z"), validUntil: at("2026-12-02T02:00:00Z"))
+        let data = PolicyJSON.encode(decision)
+        #expect(
+            String(decoding: data, as: UTF8.self)
+                == #"{"decision":"allow","earliest":"2026-12-01T18:00:00Z","reasons":[],"validUntil":"2026-12-02T02:00:00Z"}"#
+        )
+        #expect(try PolicyJSON.decode(PolicyDecision.self, from: data) == decision)
+        // Without an end (nil) the key is omitted, as `earliest` is when absent.
+        let endless = PolicyDecision(decision: .allow, earliest: at("2026-12-01T18:00:00Z"))
+        #expect(!String(decoding: PolicyJSON.encode(endless), as: UTF8.self).contains("validUntil"))
+    }
 }

@@ -3,7 +3,9 @@ import Policy
 import Testing
 
 /// Seeded random debtors, histories, holds and rulebooks, checked against ``ReferenceModel``:
-/// - `allow` ⇔ the model permits `now`;
+/// - `allow` ⇔ the model permits `now`; `allow` until `validUntil` ⇒ the model permits every instant of
+///   `[now, validUntil)` (an exhaustive scan of every minute and hold boundary), permits `validUntil − 1 s` and
+///   forbids `validUntil`; with no `validUntil`, the model permits every minute of two days and every hour of 60;
 /// - `defer(t)` ⇒ the model permits `t`, forbids `t − 1 s`, and forbids every minute in `[now, t)`
 ///   (a brute-force scan at one-minute steps);
 /// - `suppress` and `redirect` ⇒ the model forbids `now` (and, for suppress, every hour of the next 10 days).
@@ -41,7 +43,9 @@ import Testing
         case .allow:
             #expect(permittedNow, context)
             #expect(decision.earliest == request.now && decision.reasons.isEmpty, context)
+            checkWindowEnd(decision.validUntil, model: model, now: now, context: context)
         case .defer:
+            #expect(decision.validUntil == nil, context)
             let earliest = try #require(decision.earliest, context).secondsSinceEpoch
             let permittedAtEarliest = model.isPermitted(at: earliest)
             let permittedJustBefore = model.isPermitted(at: earliest - 1)
@@ -58,16 +62,38 @@ import Testing
                 minute += 60
             }
         case .suppress:
-            #expect(!permittedNow, context)
+            #expect(!permittedNow && decision.validUntil == nil, context)
             for hour in 0..<240 where model.isPermitted(at: now + Int64(hour) * 3600) {
                 Issue.record("\(context.rawValue): permitted \(hour) h after a suppress")
                 break
             }
         case .redirect:
-            #expect(!permittedNow, context)
+            #expect(!permittedNow && decision.validUntil == nil, context)
             #expect(decision.redirectTo == request.debtor.representative, context)
         }
         return decision.decision
+    }
+
+    /// The window of an `allow` ends exactly at `validUntil`, or (without one) not in the next two months.
+    static func checkWindowEnd(_ validUntil: Instant?, model: ReferenceModel, now: Int64, context: Comment) {
+        guard let end = validUntil?.secondsSinceEpoch else {
+            if let forbidden = model.firstForbidden(from: now, to: now + 2 * 86_400) {
+                Issue.record(
+                    "\(context.rawValue): no validUntil, yet forbidden at \(Instant(secondsSinceEpoch: forbidden))")
+            }
+            for hour in 0..<(60 * 24) where !model.isPermitted(at: now + Int64(hour) * 3600) {
+                Issue.record("\(context.rawValue): no validUntil, yet forbidden \(hour) h after now")
+                break
+            }
+            return
+        }
+        #expect(end > now, context)
+        if let forbidden = model.firstForbidden(from: now, to: end) {
+            let before = "before validUntil \(Instant(secondsSinceEpoch: end))"
+            Issue.record("\(context.rawValue): forbidden at \(Instant(secondsSinceEpoch: forbidden)), \(before)")
+        }
+        #expect(model.isPermitted(at: end - 1), context)
+        #expect(!model.isPermitted(at: end), context)
     }
 
     // MARK: - Generators

@@ -8,6 +8,8 @@ struct RuleCase: Sendable, CustomTestStringConvertible {
     var request: PolicyRequest
     var decision: PolicyDecision.Kind
     var earliest: String?
+    /// For `allow`, the end of the permitted window (`nil`: none within the horizon); `nil` for the others.
+    var validUntil: String?
     /// Blocking rules at `now`, with the instant each stops blocking ("" when it does not by itself).
     var reasons: [(rule: String, until: String)]
     var testDescription: String { name }
@@ -18,6 +20,7 @@ struct RuleCase: Sendable, CustomTestStringConvertible {
         let decision = engine(rulebook).evaluate(request)
         #expect(decision.decision == self.decision)
         #expect(decision.earliest?.description == earliest)
+        #expect(decision.validUntil?.description == validUntil)
         #expect(decision.reasons.map(\.rule.rawValue) == reasons.map(\.rule))
         #expect(decision.reasons.map { $0.until?.description ?? "" } == reasons.map(\.until))
         #expect(decision.reasons.allSatisfy { !$0.detail.isEmpty })
@@ -26,20 +29,22 @@ struct RuleCase: Sendable, CustomTestStringConvertible {
 
     init(
         _ name: String, _ request: PolicyRequest, _ decision: PolicyDecision.Kind, earliest: String? = nil,
-        _ reasons: [(String, String)] = []
+        validUntil: String? = nil, _ reasons: [(String, String)] = []
     ) {
-        self.init(name, TestRulebooks.usRegF, request, decision, earliest: earliest, reasons)
+        self.init(name, TestRulebooks.usRegF, request, decision, earliest: earliest, validUntil: validUntil, reasons)
     }
 
     init(
         _ name: String, _ rulebook: Rulebook, _ request: PolicyRequest,
-        _ decision: PolicyDecision.Kind, earliest: String? = nil, _ reasons: [(String, String)] = []
+        _ decision: PolicyDecision.Kind, earliest: String? = nil, validUntil: String? = nil,
+        _ reasons: [(String, String)] = []
     ) {
         self.name = name
         self.rulebook = rulebook
         self.request = request
         self.decision = decision
         self.earliest = earliest
+        self.validUntil = validUntil
         self.reasons = reasons.map { (rule: $0.0, until: $0.1) }
     }
 }
@@ -53,7 +58,9 @@ struct RuleCase: Sendable, CustomTestStringConvertible {
         + [event("2026-12-01T14:00:00Z", .call, .voicemail)]
 
     static let contactHours: [RuleCase] = [
-        RuleCase("inside hours", request("2026-12-01T15:00:00Z"), .allow, earliest: "2026-12-01T15:00:00Z"),
+        RuleCase(
+            "inside hours until 21:00 New York time", request("2026-12-01T15:00:00Z"), .allow,
+            earliest: "2026-12-01T15:00:00Z", validUntil: "2026-12-02T02:00:00Z"),
         RuleCase(
             "before 08:00", request("2026-12-01T12:00:00Z"), .defer, earliest: "2026-12-01T13:00:00Z",
             [("contact-hours", "2026-12-01T13:00:00Z")]),
@@ -63,7 +70,9 @@ struct RuleCase: Sendable, CustomTestStringConvertible {
         RuleCase(
             "21:00 itself is outside [from, to)", request("2026-12-02T02:00:00Z"), .defer,
             earliest: "2026-12-02T13:00:00Z", [("contact-hours", "2026-12-02T13:00:00Z")]),
-        RuleCase("08:00 itself is inside", request("2026-12-01T13:00:00Z"), .allow, earliest: "2026-12-01T13:00:00Z"),
+        RuleCase(
+            "08:00 itself is inside", request("2026-12-01T13:00:00Z"), .allow, earliest: "2026-12-01T13:00:00Z",
+            validUntil: "2026-12-02T02:00:00Z"),
         RuleCase(
             "two zones: inside both windows at once",
             request("2026-12-01T13:30:00Z", zones: ["America/New_York", "America/Los_Angeles"]),
@@ -73,8 +82,9 @@ struct RuleCase: Sendable, CustomTestStringConvertible {
             request("2026-12-02T02:30:00Z", zones: ["America/Los_Angeles", "America/New_York"]),
             .defer, earliest: "2026-12-02T16:00:00Z", [("contact-hours", "2026-12-02T16:00:00Z")]),
         RuleCase(
-            "letters are exempt under Reg F hours", request("2026-12-01T08:00:00Z", channel: .letter), .allow,
-            earliest: "2026-12-01T08:00:00Z"),
+            "letters are exempt under Reg F hours, with no end to the window",
+            request("2026-12-01T08:00:00Z", channel: .letter),
+            .allow, earliest: "2026-12-01T08:00:00Z", validUntil: nil),
         RuleCase(
             "PL: Sunday is closed", TestRulebooks.plRespectful,
             request("2026-12-06T11:00:00Z", zones: ["Europe/Warsaw"]),
@@ -82,7 +92,7 @@ struct RuleCase: Sendable, CustomTestStringConvertible {
         RuleCase(
             "PL: Saturday window 10:00–14:00", TestRulebooks.plRespectful,
             request("2026-12-05T09:00:00Z", zones: ["Europe/Warsaw"]),
-            .allow, earliest: "2026-12-05T09:00:00Z"),
+            .allow, earliest: "2026-12-05T09:00:00Z", validUntil: "2026-12-05T13:00:00Z"),
         RuleCase(
             "PL: Saturday after 14:00 waits for Monday", TestRulebooks.plRespectful,
             request("2026-12-05T13:30:00Z", zones: ["Europe/Warsaw"]), .defer, earliest: "2026-12-07T07:00:00Z",
@@ -107,7 +117,8 @@ struct RuleCase: Sendable, CustomTestStringConvertible {
             request("2026-12-28T10:00:00Z", zones: ["Europe/Warsaw", "Europe/London"]), .defer,
             earliest: "2026-12-29T08:00:00Z", [("holiday", "2026-12-29T00:00:00Z")]),
         RuleCase(
-            "US Reg F closes no holidays", request("2026-12-25T15:00:00Z"), .allow, earliest: "2026-12-25T15:00:00Z"),
+            "US Reg F closes no holidays", request("2026-12-25T15:00:00Z"), .allow, earliest: "2026-12-25T15:00:00Z",
+            validUntil: "2026-12-26T02:00:00Z"),
     ]
 
     static let caps: [RuleCase] = [
@@ -120,27 +131,29 @@ struct RuleCase: Sendable, CustomTestStringConvertible {
             request(
                 "2026-12-01T20:00:00Z",
                 history: (25...31).map { event("2026-11-\($0 > 30 ? 30 : $0)T15:00:00Z", .call, .notConnected) }),
-            .allow, earliest: "2026-12-01T20:00:00Z"),
+            .allow, earliest: "2026-12-01T20:00:00Z", validUntil: "2026-12-02T02:00:00Z"),
         RuleCase(
             "calls still pending an outcome count toward the cap",
-            request("2026-12-01T20:00:00Z", history: sevenCalls.map { HistoryEvent(at: $0.at, channel: .call, debtId: "C-1", result: .pending) }),
+            request(
+                "2026-12-01T20:00:00Z",
+                history: sevenCalls.map { HistoryEvent(at: $0.at, channel: .call, debtId: "C-1", result: .pending) }),
             .defer, earliest: "2026-12-02T13:00:00Z", [("frequency-cap", "2026-12-02T05:00:00Z")]),
         RuleCase(
             "a pending call does not start the wait after a conversation",
             request("2026-12-01T20:00:00Z", history: [event("2026-12-01T15:00:00Z", .call, .pending)]), .allow,
-            earliest: "2026-12-01T20:00:00Z"),
+            earliest: "2026-12-01T20:00:00Z", validUntil: "2026-12-02T02:00:00Z"),
         RuleCase(
             "texts do not count toward the call cap",
             request(
                 "2026-12-01T20:00:00Z",
                 history: sevenCalls.map { HistoryEvent(at: $0.at, channel: .sms, debtId: "C-1", result: .delivered) }),
-            .allow, earliest: "2026-12-01T20:00:00Z"),
+            .allow, earliest: "2026-12-01T20:00:00Z", validUntil: "2026-12-02T02:00:00Z"),
         RuleCase(
             "Reg F counts per debt", request("2026-12-01T20:00:00Z", debt: "C-2", history: sevenCalls), .allow,
-            earliest: "2026-12-01T20:00:00Z"),
+            earliest: "2026-12-01T20:00:00Z", validUntil: "2026-12-02T02:00:00Z"),
         RuleCase(
             "the cap covers calls only", request("2026-12-01T20:00:00Z", channel: .sms, history: sevenCalls), .allow,
-            earliest: "2026-12-01T20:00:00Z"),
+            earliest: "2026-12-01T20:00:00Z", validUntil: "2026-12-02T02:00:00Z"),
         RuleCase(
             "PL counts calls per debtor across debts", TestRulebooks.plRespectful,
             request(
@@ -165,7 +178,7 @@ struct RuleCase: Sendable, CustomTestStringConvertible {
                 history: [
                     event("2026-12-01T10:00:00Z", .sms, .failed), event("2026-12-03T10:00:00Z", .sms, .delivered),
                 ]),
-            .allow, earliest: "2026-12-04T10:00:00Z"),
+            .allow, earliest: "2026-12-04T10:00:00Z", validUntil: "2026-12-04T19:00:00Z"),
     ]
 
     static let afterConversation: [RuleCase] = [
@@ -177,12 +190,12 @@ struct RuleCase: Sendable, CustomTestStringConvertible {
             "Reg F: a conversation about another debt does not pause this one",
             request(
                 "2026-12-03T15:00:00Z", history: [event("2026-12-01T15:00:00Z", .call, .conversation, debt: "C-9")]),
-            .allow, earliest: "2026-12-03T15:00:00Z"),
+            .allow, earliest: "2026-12-03T15:00:00Z", validUntil: "2026-12-04T02:00:00Z"),
         RuleCase(
             "Reg F: the pause blocks calls, not texts",
             request(
                 "2026-12-03T15:00:00Z", channel: .sms, history: [event("2026-12-01T15:00:00Z", .call, .conversation)]),
-            .allow, earliest: "2026-12-03T15:00:00Z"),
+            .allow, earliest: "2026-12-03T15:00:00Z", validUntil: "2026-12-04T02:00:00Z"),
         RuleCase(
             "PL: three days per debtor", TestRulebooks.plRespectful,
             request(
@@ -246,11 +259,11 @@ struct RuleCase: Sendable, CustomTestStringConvertible {
             request(
                 "2026-12-01T15:00:00Z", holds: [hold(.dispute, "2026-10-01T00:00:00Z", until: "2026-11-01T00:00:00Z")]),
             .allow,
-            earliest: "2026-12-01T15:00:00Z"),
+            earliest: "2026-12-01T15:00:00Z", validUntil: "2026-12-02T02:00:00Z"),
         RuleCase(
             "a hold that starts later does not block now",
             request("2026-12-01T15:00:00Z", holds: [hold(.cease, "2026-12-10T00:00:00Z")]), .allow,
-            earliest: "2026-12-01T15:00:00Z"),
+            earliest: "2026-12-01T15:00:00Z", validUntil: "2026-12-02T02:00:00Z"),
         RuleCase(
             "a later hold is respected when deferring",
             request(
@@ -272,7 +285,7 @@ struct RuleCase: Sendable, CustomTestStringConvertible {
             .suppress, [("opt-out", "")]),
         RuleCase(
             "opt-out leaves other channels alone", request("2026-12-01T15:00:00Z", optOuts: [.sms]), .allow,
-            earliest: "2026-12-01T15:00:00Z"),
+            earliest: "2026-12-01T15:00:00Z", validUntil: "2026-12-02T02:00:00Z"),
         RuleCase(
             "inconvenient time closes those hours",
             request(
@@ -288,7 +301,7 @@ struct RuleCase: Sendable, CustomTestStringConvertible {
                 inconvenient: [
                     try! InconvenientTime(days: [.mon, .tue], from: LocalTime("09:00")!, to: LocalTime("12:00")!)
                 ]),
-            .allow, earliest: "2026-12-02T15:00:00Z"),
+            .allow, earliest: "2026-12-02T15:00:00Z", validUntil: "2026-12-03T02:00:00Z"),
         RuleCase(
             "inconvenient evenings chain with contact hours to the next morning",
             request(

@@ -76,6 +76,20 @@ struct ReferenceModel {
     /// Monday = 0 (1970-01-01, day 0, was a Thursday).
     static func weekday(_ day: Int) -> Weekday { Weekday.allCases[((day % 7) + 7 + 3) % 7] }
 
+    /// The first instant in `[from, to)` at which the contact is not permitted, or `nil` if it is permitted
+    /// throughout. Exhaustive, not sampled: the rules can only change at whole UTC minutes (windows, inconvenient
+    /// ranges, local midnights and every zone offset in use are whole minutes) and at hold starts and ends,
+    /// so checking `from`, every whole minute after it and every hold boundary checks every instant.
+    func firstForbidden(from: Int64, to: Int64) -> Int64? {
+        var instants = holdSpans.flatMap { [$0.since] + ($0.end.map { [$0] } ?? []) }.filter { from < $0 && $0 < to }
+        var minute = (from / 60 + 1) * 60
+        while minute < to {
+            instants.append(minute)
+            minute += 60
+        }
+        return ([from] + instants.sorted()).first { !isPermitted(at: $0) }
+    }
+
     func isPermitted(at t: Int64) -> Bool {
         if request.debtor.optOuts.contains(request.contact.channel) { return false }
         if zones.isEmpty { return false }

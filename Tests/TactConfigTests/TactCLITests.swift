@@ -79,6 +79,30 @@ import Testing
         for secret in ["A. Lawyer", "+15550100", "a@law.example"] { #expect(!run.stderr.contains(secret)) }
     }
 
+    /// 13:00 in New York and 10:00 in Los Angeles: allowed until 21:00 in New York.
+    static let allowRequest = """
+        {"now": "2026-12-01T18:00:00Z", "contact": {"channel": "call", "debtId": "C-1"},
+         "debtor": {"id": "D-1", "timeZones": ["America/New_York", "America/Los_Angeles"]}, "history": []}
+        """
+
+    @Test func allowCarriesTheEndOfThePermittedWindow() throws {
+        let run = try Self.run(["--rulebook", "us-regf", "--explain"], input: Self.allowRequest)
+        #expect(run.status == 0)
+        #expect(
+            run.stdout
+                == #"{"decision":"allow","earliest":"2026-12-01T18:00:00Z","reasons":[],"validUntil":"2026-12-02T02:00:00Z"}"#
+                + "\n")
+        #expect(run.stderr.contains("Decision: allow now; allowed until 2026-12-02T02:00:00Z"))
+    }
+
+    @Test func lettersUnderRegFHaveNoEndToTheirWindow() throws {
+        let input = Self.allowRequest.replacingOccurrences(of: #""channel": "call""#, with: #""channel": "letter""#)
+        let run = try Self.run(["--rulebook", "us-regf", "--explain"], input: input)
+        #expect(run.status == 0)
+        #expect(run.stdout == #"{"decision":"allow","earliest":"2026-12-01T18:00:00Z","reasons":[]}"# + "\n")
+        #expect(run.stderr.contains("Decision: allow now; the permitted window does not close within"))
+    }
+
     @Test func findsRulebooksByPathAndByConfigDirFromAnywhere() throws {
         let elsewhere = FileManager.default.temporaryDirectory
         let byPath = try Self.run(
