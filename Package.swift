@@ -77,6 +77,10 @@ let package = Package(
         .testTarget(name: "PolicyTests", dependencies: ["Policy"]),
         .testTarget(name: "TactConfigTests", dependencies: ["TactConfig"]),
         .testTarget(name: "StoreTests", dependencies: ["Store"]),
+        // Real `tact` processes against the test broker (swift build builds the binary first).
+        .testTarget(name: "PipelineTests", dependencies: ["AMQP", "Contract", "Policy", "Store"]),
+        .testTarget(name: "WorkerTests", dependencies: ["Worker", "Contract", "Policy", "TactConfig"]),
+        .testTarget(name: "SchedulerTests", dependencies: ["Scheduler", "Store", "Contract", "TactConfig"]),
     ]
 )
 

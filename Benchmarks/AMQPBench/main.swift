@@ -1,7 +1,7 @@
 // The Swift side of scripts/bench amqp: the same workload as Benchmarks/amqp-c/amqp_bench.c through the AMQP
 // module.
 //
-//   AMQPBench URL QUEUE declare|delete
+//   AMQPBench URL QUEUE declare|declare-classic|delete|count
 //   AMQPBench URL QUEUE publish|consume MESSAGES SIZE WINDOW|PREFETCH
 //
 // Prints the rate in messages per second for publish and consume.
@@ -23,6 +23,15 @@ let connection = try await AMQPConnection.connect(configuration, logger: Logger(
 switch arguments[3] {
 case "declare":
     try await connection.declare(AMQPTopology(queues: [.init(queue, type: .quorum)]))
+case "declare-classic":
+    try await connection.declare(AMQPTopology(queues: [.init(queue)]))
+case "count":
+    // Several queues, comma-separated: the sum of their ready messages (0 for a queue that does not exist).
+    var total: UInt32 = 0
+    for name in queue.split(separator: ",") {
+        total += (try? await connection.queueState(String(name)).messageCount) ?? 0
+    }
+    print(total)
 case "delete":
     try await connection.deleteQueue(queue)
 case "publish":

@@ -2,9 +2,12 @@
 // librabbitmq as a careful C programmer would, in one thread with no abstraction.
 //
 //   amqp_bench HOST PORT QUEUE publish|consume MESSAGES SIZE WINDOW|PREFETCH
+//   amqp_bench HOST PORT QUEUE forward MESSAGES TARGET_QUEUE PREFETCH
 //
 // publish: persistent messages to QUEUE (default exchange) in confirm mode, at most WINDOW unconfirmed.
 // consume: basic.qos(PREFETCH), basic.consume, one basic.ack per delivery.
+// forward: the C forward loop of scripts/bench pipeline — consume from QUEUE, publish each body to TARGET_QUEUE
+//          and wait for its confirm, then ack: what a minimal relay with no state and no policy does.
 // Prints the rate in messages per second.
 #include <amqp.h>
 #include <amqp_framing.h>
@@ -91,29 +94,76 @@ static void consume(amqp_connection_state_t conn, const char *queue, long messag
     printf("%.0f\n", messages / (now() - start));
 }
 
-int main(int argc, char **argv) {
-    if (argc != 8) {
-        fprintf(stderr, "usage: amqp_bench HOST PORT QUEUE publish|consume MESSAGES SIZE WINDOW|PREFETCH\n");
-        return 2;
+// Consumes on one connection and publishes on a second one in confirm mode, so that waiting for a confirm never
+// has to step over deliveries.
+static void forward(amqp_connection_state_t conn, amqp_connection_state_t out, const char *queue, long messages,
+                    const char *target, long prefetch) {
+    amqp_confirm_select(out, 1);
+    die_reply(amqp_get_rpc_reply(out), "confirm.select");
+    amqp_basic_qos(conn, 1, 0, (uint16_t)prefetch, 0);
+    die_reply(amqp_get_rpc_reply(conn), "basic.qos");
+    amqp_basic_consume(conn, 1, amqp_cstring_bytes(queue), amqp_empty_bytes, 0, 0, 0, amqp_empty_table);
+    die_reply(amqp_get_rpc_reply(conn), "basic.consume");
+    amqp_basic_properties_t props;
+    props._flags = AMQP_BASIC_DELIVERY_MODE_FLAG | AMQP_BASIC_CONTENT_TYPE_FLAG;
+    props.delivery_mode = 2;
+    props.content_type = amqp_cstring_bytes("application/json");
+    double start = now();
+    for (long n = 0; n < messages; n++) {
+        amqp_envelope_t envelope;
+        amqp_maybe_release_buffers(conn);
+        die_reply(amqp_consume_message(conn, &envelope, NULL, 0), "consume");
+        die_status(amqp_basic_publish(out, 1, amqp_empty_bytes, amqp_cstring_bytes(target), 0, 0, &props,
+                                      envelope.message.body), "basic.publish");
+        for (;;) {  // wait for this message's confirm
+            amqp_frame_t frame;
+            die_status(amqp_simple_wait_frame(out, &frame), "wait for the confirm");
+            if (frame.frame_type != AMQP_FRAME_METHOD) continue;
+            if (frame.payload.method.id == AMQP_BASIC_ACK_METHOD) break;
+            fprintf(stderr, "amqp_bench: unexpected method 0x%08x while forwarding\n", frame.payload.method.id);
+            exit(1);
+        }
+        amqp_maybe_release_buffers(out);
+        die_status(amqp_basic_ack(conn, 1, envelope.delivery_tag, 0), "basic.ack");
+        amqp_destroy_envelope(&envelope);
     }
-    const char *host = argv[1], *queue = argv[3], *mode = argv[4];
-    int port = atoi(argv[2]);
-    long messages = atol(argv[5]), limit = atol(argv[7]);
-    size_t size = (size_t)atol(argv[6]);
+    printf("%.0f\n", messages / (now() - start));
+}
 
+static amqp_connection_state_t open_connection(const char *host, int port) {
     amqp_connection_state_t conn = amqp_new_connection();
     amqp_socket_t *socket = amqp_tcp_socket_new(conn);
     die_status(amqp_socket_open(socket, host, port), "connect");
     die_reply(amqp_login(conn, "/", 0, 131072, 30, AMQP_SASL_METHOD_PLAIN, "guest", "guest"), "login");
     amqp_channel_open(conn, 1);
     die_reply(amqp_get_rpc_reply(conn), "channel.open");
+    return conn;
+}
 
+static void close_connection(amqp_connection_state_t conn) {
+    amqp_connection_close(conn, AMQP_REPLY_SUCCESS);
+    amqp_destroy_connection(conn);
+}
+
+int main(int argc, char **argv) {
+    if (argc != 8) {
+        fprintf(stderr, "usage: amqp_bench HOST PORT QUEUE publish|consume|forward MESSAGES SIZE|TARGET LIMIT\n");
+        return 2;
+    }
+    const char *host = argv[1], *queue = argv[3], *mode = argv[4];
+    int port = atoi(argv[2]);
+    long messages = atol(argv[5]), limit = atol(argv[7]);
+
+    amqp_connection_state_t conn = open_connection(host, port);
     if (strcmp(mode, "publish") == 0) {
-        publish(conn, queue, messages, size, limit);
+        publish(conn, queue, messages, (size_t)atol(argv[6]), limit);
+    } else if (strcmp(mode, "forward") == 0) {
+        amqp_connection_state_t out = open_connection(host, port);
+        forward(conn, out, queue, messages, argv[6], limit);
+        close_connection(out);
     } else {
         consume(conn, queue, messages, limit);
     }
-    amqp_connection_close(conn, AMQP_REPLY_SUCCESS);
-    amqp_destroy_connection(conn);
+    close_connection(conn);
     return 0;
 }

@@ -107,8 +107,9 @@ public struct TaskDecision: ContractMessage, Equatable {
         self.worker = worker
     }
 
-    /// The id under which the scheduler deduplicates it.
-    public var messageID: String { "decision:\(taskId):\(attempt)" }
+    /// The id under which the scheduler deduplicates it: a redelivery of this message, not another worker's
+    /// decision about the same hand-out (a task redelivered after a worker died is decided again, and both count).
+    public var messageID: String { "decision:\(taskId):\(attempt):\(worker):\(decidedAt.secondsSinceEpoch)" }
 
     public func validate() throws(ContractError) {
         try Check.identifier(taskId, "taskId")

@@ -8,3 +8,16 @@ public enum LocalDay {
         return Instant(secondsSinceEpoch: table.startOfDay(table.localDay(at: seconds) + 1, from: seconds))
     }
 }
+
+extension LocalDay {
+    /// `Mon 2026-12-07 08:00 Europe/Warsaw`: an instant as the debtor's clock shows it.
+    public static func describe(_ instant: Instant, inZone zone: String) -> String {
+        guard let table = ZoneTable.named(zone) else { return instant.description }
+        let wall = table.wall(at: instant.secondsSinceEpoch)
+        let day = Int(wall.floorDivided(by: 86_400))
+        let second = Int(wall - Int64(day) * 86_400)
+        let date = LocalDate(dayNumber: day)
+        let time = Digits.pad(second / 3600, 2) + ":" + Digits.pad(second / 60 % 60, 2)
+        return "\(date.weekday.shortName) \(date) \(time) \(zone)"
+    }
+}

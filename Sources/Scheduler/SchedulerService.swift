@@ -159,7 +159,8 @@ public struct SchedulerService: Service {
                 if handedOut > 0 { outbox.signal() }
                 // A full batch means more are due: go again at once.
                 if handedOut == core.configuration.scheduler.dispatchBatch { continue }
-                let seconds = next.map { max(0, $0.secondsSinceEpoch - clock.now().secondsSinceEpoch) } ?? 60
+                // Tasks already due wait for their debtor's task in flight; its decision signals this loop.
+                let seconds = next.map { max(1, $0.secondsSinceEpoch - clock.now().secondsSinceEpoch) } ?? 60
                 await ready.wait(timeout: .seconds(min(seconds, 60)))
             } catch {
                 logger.error("Dispatching failed; will retry", metadata: ["tact.error": "\(error)"])

@@ -17,6 +17,7 @@ struct SchedulerCommand: AsyncParsableCommand {
 
     func run() async throws {
         let logger = Logs.bootstrap(label: "tact.scheduler")
+        ParentWatch.startIfAsked()
         let service: SchedulerService
         do {
             let environment = try ServiceEnvironment(options)

@@ -1,6 +1,7 @@
 import AMQP
 import ArgumentParser
 import Foundation
+import Glibc
 import Logging
 import Policy
 import ServiceLifecycle
@@ -71,4 +72,17 @@ func runUntilSignalled(_ service: some Service, logger: Logger) async throws {
         configuration: .init(
             services: [.init(service: service)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
     ).run()
+}
+
+/// With `TACT_EXIT_WITH_PARENT=1` (set by the tests), a service stops gracefully when the process that started
+/// it dies, so an interrupted test run leaves no scheduler or worker behind.
+enum ParentWatch {
+    static func startIfAsked() {
+        guard ProcessInfo.processInfo.environment["TACT_EXIT_WITH_PARENT"] == "1" else { return }
+        let parent = getppid()
+        Thread.detachNewThread {
+            while getppid() == parent { Thread.sleep(forTimeInterval: 0.5) }
+            kill(getpid(), SIGTERM)
+        }
+    }
 }

@@ -16,6 +16,7 @@ struct WorkerCommand: AsyncParsableCommand {
 
     func run() async throws {
         let logger = Logs.bootstrap(label: "tact.worker")
+        ParentWatch.startIfAsked()
         do {
             let environment = try ServiceEnvironment(options)
             var engines: [String: PolicyEngine] = [:]

@@ -1,0 +1,124 @@
+import AMQP
+import ArgumentParser
+import Contract
+import Foundation
+import Logging
+import Policy
+import Store
+import TactConfig
+
+/// `tact report`: what Tact has done — the contacts waiting in the reminder and call queues, and every task with
+/// its state: emitted, deferred until when and why, or cancelled and why. Ids only, never personal data.
+struct ReportCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "report",
+        abstract: "Show the contacts in the output queues and every task: emitted, deferred (until when, why) or cancelled.")
+
+    @Option(help: "First wait up to this many seconds for every due task to be decided.")
+    var wait: Int = 0
+
+    @Flag(help: "Take the contacts out of the reminder and call queues (as a gateway would) instead of counting them.")
+    var drain = false
+
+    @OptionGroup var options: ServiceOptions
+
+    func run() async throws {
+        do {
+            let environment = try ServiceEnvironment(options)
+            let store = try SQLiteStore(path: environment.configuration.storePath)
+            if wait > 0 { try await settle(store, seconds: wait) }
+            let now = Instant(Date())
+            let tasks = try await store.read { try $0.tasks(statuses: [], limit: 10_000) }
+            let debtors = try await store.read { store in
+                try Dictionary(uniqueKeysWithValues: Set(tasks.map(\.debtorID)).compactMap { id in
+                    try store.debtor(id).map { (id, $0) }
+                })
+            }
+            let decisions = try await store.read { store in
+                try Dictionary(uniqueKeysWithValues: debtors.keys.map { ($0, try store.decisions(ofDebtor: $0)) })
+            }
+            let topology = TactTopology(prefix: environment.configuration.exchangePrefix)
+            let queues =
+                [Channel.sms, .email, .letter].map(topology.reminderQueue)
+                + Set([nil] + debtors.values.map(\.specialistID)).sorted { ($0 ?? "") < ($1 ?? "") }.map {
+                    topology.callQueue(specialist: $0)
+                }
+            try await printQueues(queues, environment: environment)
+            print("\nTasks at \(now):")
+            for task in tasks.sorted(by: { ($0.debtorID, $0.dueAt.secondsSinceEpoch) < ($1.debtorID, $1.dueAt.secondsSinceEpoch) }) {
+                let last = decisions[task.debtorID]?.last { $0.taskID == task.id }
+                print(describe(task, debtor: debtors[task.debtorID], lastDecision: last))
+            }
+        } catch {
+            throw fail("report", error)
+        }
+    }
+
+    private func settle(_ store: SQLiteStore, seconds: Int) async throws {
+        let deadline = ContinuousClock.now + .seconds(seconds)
+        var previous: StoreStatistics?
+        while ContinuousClock.now < deadline {
+            let stats = try await store.read { try $0.statistics(at: Instant(Date())) }
+            let quiet = (stats.tasksByStatus[.inFlight] ?? 0) == 0 && stats.dueNotPublished == 0 && stats.outboxDepth == 0
+            if quiet && stats == previous && (stats.tasksByStatus.values.reduce(0, +)) > 0 { return }
+            previous = stats
+            try await Task.sleep(for: .seconds(1))
+        }
+    }
+
+    private func printQueues(_ queues: [String], environment: ServiceEnvironment) async throws {
+        let connection = try await AMQPConnection.connect(
+            try environment.amqp(connectionName: "tact-report"), logger: Logger(label: "tact"))
+        print(drain ? "Contacts taken from the output queues:" : "Contacts waiting in the output queues:")
+        for queue in queues {
+            guard let state = try? await connection.queueState(queue) else { continue }
+            guard drain else {
+                print("  \(queue): \(state.messageCount)")
+                continue
+            }
+            guard state.messageCount > 0 else { continue }
+            let consumer = try await connection.consume(queue: queue, prefetch: 200)
+            var taken = 0
+            while taken < state.messageCount {
+                for delivery in try await consumer.next(upTo: 200) {
+                    print("  \(queue)  \(summary(delivery.body))")
+                    try delivery.ack()
+                    taken += 1
+                }
+            }
+            try await consumer.cancel()
+        }
+        await connection.close()
+    }
+
+    /// Ids, purpose and window of a reminder or call; never the address or name it carries.
+    private func summary(_ body: [UInt8]) -> String {
+        if let call = try? MessageCoding.decode(Call.self, from: body) {
+            return "call \(call.purpose) task \(call.taskId) debtor \(call.debtorId) tone \(call.context.tone) "
+                + "valid until \(call.validUntil.map(\.description) ?? "-")"
+        }
+        if let reminder = try? MessageCoding.decode(Reminder.self, from: body) {
+            return "\(reminder.channel.rawValue) \(reminder.template) task \(reminder.taskId) debtor \(reminder.debtorId) "
+                + "valid until \(reminder.validUntil.map(\.description) ?? "-")"
+        }
+        return "(\(body.count) bytes, not a reminder or call)"
+    }
+
+    private func describe(_ task: TaskRecord, debtor: DebtorRecord?, lastDecision: DecisionRecord?) -> String {
+        let head = "  \(task.debtorID) \(task.channel.rawValue) \(task.purpose) [\(debtor?.rulebook ?? "?")]:"
+        switch task.status {
+        case .done:
+            return "\(head) emitted\(task.closedReason == "redirect" ? " to the representative" : "")"
+        case .cancelled:
+            return "\(head) cancelled (\(task.closedReason ?? "-"))"
+        case .inFlight:
+            return "\(head) being decided (attempt \(task.attempts))"
+        case .pending:
+            let local = debtor?.timeZones.first.map { " (\(LocalDay.describe(task.dueAt, inZone: $0)))" } ?? ""
+            let why = lastDecision.map { decision in
+                decision.reasons.map { "\($0.rule): \($0.detail)" }.joined(separator: "; ")
+            }
+            return "\(head) deferred until \(task.dueAt)\(local)" + (why.map { "\n      because \($0)" } ?? "")
+        }
+    }
+}

@@ -1,0 +1,76 @@
+import AMQP
+import Contract
+import Foundation
+import Logging
+import Policy
+import Store
+import Testing
+
+/// A creditor's broker user may only publish to the intake exchange, and RabbitMQ vouches for the `user_id` it
+/// sets, which must then equal the placement's `creditorId`.
+@Suite(
+    "Pipeline: creditor identity", .timeLimit(.minutes(2)),
+    .enabled(if: ProcessInfo.processInfo.environment["TACT_BROKER_PORT"] != nil))
+struct PipelineCreditorTests {
+    @Test func aCreditorPlacesUnderItsOwnNameOnly() async throws {
+        let pipeline = try await Pipeline()
+        defer { Task { await pipeline.tearDown() } }
+        try pipeline.startScheduler()
+        let creditor = "creditor-\(pipeline.prefix)"
+        let password = UUID().uuidString
+        try addCreditor(creditor, password: password, prefix: pipeline.prefix)
+
+        var amqp = try AMQPConfiguration(url: Pipeline.brokerURL)
+        amqp.username = creditor
+        amqp.password = password
+        amqp.reconnect = .never
+        let connection = try await AMQPConnection.connect(amqp, logger: Logger(label: "test"))
+        func place(_ id: String, creditorID: String, userID: String?) async throws {
+            var placement = Sample.placement(id, debtor: "D-\(id)", debt: "C-\(id)", zone: "UTC")
+            placement.creditorId = creditorID
+            try await connection.publish(
+                AMQPMessage(
+                    exchange: pipeline.topology.intakeExchange, routingKey: "placement",
+                    body: MessageCoding.encode(placement),
+                    properties: AMQPProperties(deliveryMode: .persistent, messageID: id, userID: userID)))
+        }
+        try await place("P-OWN", creditorID: creditor, userID: creditor)
+        try await place("P-OTHER", creditorID: "someone-else", userID: creditor)
+        // RabbitMQ itself refuses a user_id that is not the authenticated user.
+        let forged = await #expect(throws: AMQPError.self) {
+            try await place("P-FORGED", creditorID: "someone-else", userID: "someone-else")
+        }
+        #expect(forged?.replyCode == 406)
+        // And the creditor may not publish anywhere else.
+        let elsewhere = await #expect(throws: AMQPError.self) {
+            try await connection.publish(AMQPMessage(routingKey: pipeline.topology.tasksQueue, body: [1]))
+        }
+        #expect(elsewhere?.replyCode == 403)
+        await connection.close()
+
+        let dead = try await pipeline.drain(pipeline.topology.deadQueue)
+        #expect(dead.map(\.properties.messageID) == ["P-OTHER"])
+        #expect(dead.first?.properties.headers?["x-tact-error"]?.stringValue?.hasPrefix("creditor-mismatch") == true)
+        let stats = try await pipeline.waitUntilSettled()
+        #expect(stats.debtors == 1)
+        let store = try SQLiteStore(path: pipeline.storePath)
+        #expect(try await store.read { try $0.debtor("D-P-OWN")?.creditorID } == creditor)
+    }
+
+    private func addCreditor(_ name: String, password: String, prefix: String) throws {
+        let environment = ProcessInfo.processInfo.environment
+        let process = Process()
+        process.executableURL = Pipeline.repositoryRoot.appendingPathComponent("scripts/broker")
+        process.arguments = [
+            "add-creditor", name, "--prefix", prefix, "--port", environment["TACT_BROKER_PORT"]!, "--dir",
+            environment["TACT_BROKER_DIR"]!,
+        ]
+        let input = Pipe()
+        process.standardInput = input
+        try process.run()
+        input.fileHandleForWriting.write(Data(password.utf8))
+        try input.fileHandleForWriting.close()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else { throw PipelineError("add-creditor failed") }
+    }
+}

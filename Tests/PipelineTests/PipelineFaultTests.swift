@@ -1,0 +1,96 @@
+import AMQP
+import Contract
+import Foundation
+import Policy
+import Store
+import Testing
+
+/// Processes die and connections drop while thousands of tasks flow; nothing is lost, and a duplicate is only
+/// ever the same contact with the same `message_id`. Run alone by `scripts/test` (it closes every connection).
+@Suite(
+    "Pipeline: faults", .serialized, .timeLimit(.minutes(5)),
+    .enabled(if: ProcessInfo.processInfo.environment["TACT_FAULT_TESTS"] == "1"))
+struct PipelineFaultTests {
+    static let count = 1500
+
+    private func placeMany(_ pipeline: Pipeline) async throws {
+        let open = Sample.zone(localHour: 13)
+        try await pipeline.place(
+            (1...Self.count).map { Sample.placement("P-\($0)", debtor: "D-\($0)", debt: "C-\($0)", zone: open) })
+    }
+
+    private func waitForProgress(_ pipeline: Pipeline, done: Int) async throws {
+        let deadline = ContinuousClock.now + .seconds(120)
+        while ContinuousClock.now < deadline {
+            if FileManager.default.fileExists(atPath: pipeline.storePath),
+                (try await pipeline.statistics().tasksByStatus[.done] ?? 0) >= done
+            {
+                return
+            }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        throw PipelineError("no progress to \(done) done tasks")
+    }
+
+    /// Every task decided and emitted, each call carrying its task id as message id.
+    private func expectEverythingEmitted(_ pipeline: Pipeline) async throws {
+        let stats = try await pipeline.waitUntilSettled(timeout: .seconds(180))
+        #expect(stats.tasksByStatus[.done] == Self.count)
+        let calls = try await pipeline.drain(pipeline.topology.callQueue(specialist: nil), quiet: .seconds(3))
+        let decoded = try calls.map { ($0, try MessageCoding.decode(Call.self, from: $0.body)) }
+        #expect(decoded.allSatisfy { $0.0.properties.messageID == $0.1.taskId })
+        #expect(Set(decoded.map(\.1.taskId)).count == Self.count, "every task's call arrived")
+    }
+
+    @Test func killingAWorkerLosesNoTask() async throws {
+        let pipeline = try await Pipeline(lease: 3)
+        defer { Task { await pipeline.tearDown() } }
+        try await placeMany(pipeline)
+        try pipeline.startScheduler()
+        try pipeline.startWorkers(3)
+        try await waitForProgress(pipeline, done: Self.count / 4)
+        pipeline.killWorker(0)
+        try await expectEverythingEmitted(pipeline)
+    }
+
+    @Test func killingAndRestartingTheSchedulerLosesNothing() async throws {
+        let pipeline = try await Pipeline(lease: 3)
+        defer { Task { await pipeline.tearDown() } }
+        try await placeMany(pipeline)
+        try pipeline.startScheduler()
+        try pipeline.startWorkers(2)
+        try await waitForProgress(pipeline, done: Self.count / 4)
+        pipeline.killScheduler()
+        try await Task.sleep(for: .milliseconds(500))
+        try pipeline.startScheduler()
+        try await expectEverythingEmitted(pipeline)
+    }
+
+    @Test func closingEveryBrokerConnectionUnderLoadIsSurvived() async throws {
+        let pipeline = try await Pipeline(lease: 3)
+        defer { Task { await pipeline.tearDown() } }
+        try await placeMany(pipeline)
+        try pipeline.startScheduler()
+        try pipeline.startWorkers(2)
+        try await waitForProgress(pipeline, done: Self.count / 4)
+        try Broker.closeAllConnections()
+        try await expectEverythingEmitted(pipeline)
+        #expect(pipeline.stop().allSatisfy { $0 == 0 })
+    }
+}
+
+enum Broker {
+    /// `rabbitmqctl close_all_connections` on the test broker (scripts/test says where it is).
+    static func closeAllConnections() throws {
+        let environment = ProcessInfo.processInfo.environment
+        guard let port = environment["TACT_BROKER_PORT"], let directory = environment["TACT_BROKER_DIR"] else {
+            throw PipelineError("TACT_BROKER_PORT and TACT_BROKER_DIR are not set (scripts/test sets them)")
+        }
+        let process = Process()
+        process.executableURL = Pipeline.repositoryRoot.appendingPathComponent("scripts/broker")
+        process.arguments = ["ctl", "--port", port, "--dir", directory, "--", "close_all_connections", "pipeline fault test"]
+        try process.run()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else { throw PipelineError("rabbitmqctl failed") }
+    }
+}

@@ -1,0 +1,157 @@
+import Contract
+import Policy
+import Store
+import Testing
+
+@testable import Scheduler
+
+@Suite("Scheduler: dispatch, decisions, outcomes, expiry")
+struct SchedulerDispatchTests {
+    let core = Fixtures.core()
+
+    private func placed(_ count: Int = 1) async throws -> SQLiteStore {
+        let store = try SQLiteStore.inMemory()
+        for index in 1...count {
+            try await core.apply(
+                [.placement(Fixtures.placement("P-\(index)", debtor: "D-\(index)"), userID: nil)], to: store)
+        }
+        return store
+    }
+
+    @Test func dueTasksAreHandedOutOnePerDebtorWithASnapshot() async throws {
+        let store = try await placed(3)
+        let handedOut = try await core.dispatch(at: Fixtures.now, to: store)
+        #expect(handedOut == 3)
+        let messages = try await store.workTasks()
+        #expect(Set(messages.map(\.debtor.id)) == ["D-1", "D-2", "D-3"])
+        let first = try #require(messages.first)
+        #expect(first.attempt == 1)
+        #expect(first.rulebook == "us-regf")
+        #expect(first.debtor.timeZones == ["America/New_York"])
+        #expect(first.delivery.phone == "+15550100")
+        #expect(try await store.tasks("D-1", [.inFlight]).count == 1)
+        // Nothing more until a decision frees the debtor.
+        #expect(try await core.dispatch(at: Fixtures.now, to: store) == 0)
+    }
+
+    @Test func aLeaseThatRunsOutHandsTheSameTaskOutAgainThenGivesUp() async throws {
+        let store = try await placed()
+        _ = try await core.dispatch(at: Fixtures.now, to: store)
+        let taskID = try #require(try await store.tasks("D-1", [.inFlight]).first?.id)
+        for attempt in 2...3 {
+            #expect(try await core.dispatch(at: Fixtures.now.adding(seconds: 61 * Int64(attempt)), to: store) == 1)
+            let task = try #require(try await store.read { try $0.task(taskID) })
+            #expect(task.attempts == attempt)
+            #expect(task.status == .inFlight)
+        }
+        _ = try await core.dispatch(at: Fixtures.now.adding(seconds: 1000), to: store)
+        let task = try #require(try await store.read { try $0.task(taskID) })
+        #expect(task.status == .cancelled)
+        #expect(task.closedReason == "no-decision")
+        let ids = try await store.workTasks().filter { $0.taskId == taskID }.map(\.attempt)
+        #expect(ids == [1, 2, 3])
+    }
+
+    private func decision(
+        _ task: WorkTask, _ kind: PolicyDecision.Kind, earliest: Instant? = nil, attempt: Int? = nil,
+        at: Instant = Fixtures.now
+    ) -> SchedulerInput {
+        .decision(
+            TaskDecision(
+                taskId: task.taskId, attempt: attempt ?? task.attempt, debtorId: task.debtor.id, decidedAt: at,
+                decision: PolicyDecision(
+                    decision: kind, earliest: earliest,
+                    reasons: kind == .allow ? [] : [.init(rule: .contactHours, until: earliest, detail: "test")]),
+                emittedTo: nil, worker: "test"))
+    }
+
+    @Test func decisionsMoveTasksAndAllowEntersTheLedgerAsPending() async throws {
+        let store = try await placed(3)
+        _ = try await core.dispatch(at: Fixtures.now, to: store)
+        let tasks = try await store.workTasks()
+        let later = Fixtures.instant("2026-12-02T14:00:00Z")
+        try await core.apply(
+            [decision(tasks[0], .allow), decision(tasks[1], .defer, earliest: later), decision(tasks[2], .suppress)],
+            to: store)
+        let allowed = try #require(try await store.read { try $0.task(tasks[0].taskId) })
+        #expect(allowed.status == .done)
+        let entry = try await store.read { try $0.ledgerEntry(taskID: tasks[0].taskId) }
+        #expect(entry?.result == .pending)
+        let deferred = try #require(try await store.read { try $0.task(tasks[1].taskId) })
+        #expect(deferred.status == .pending)
+        #expect(deferred.dueAt == later)
+        let suppressed = try #require(try await store.read { try $0.task(tasks[2].taskId) })
+        #expect(suppressed.status == .cancelled)
+        #expect(suppressed.closedReason == "contact-hours")
+        #expect(try await store.read { try $0.decisions(ofDebtor: tasks[0].debtor.id) }.count == 1)
+    }
+
+    @Test func theNextTaskOfADebtorCarriesTheEmittedContactInItsHistory() async throws {
+        let store = try await placed()
+        _ = try await core.dispatch(at: Fixtures.now, to: store)
+        let first = try #require(try await store.workTasks().first)
+        try await core.apply([decision(first, .allow)], to: store)
+        _ = try await core.dispatch(at: Fixtures.now.adding(seconds: 5), to: store)
+        let second = try #require(try await store.workTasks().last)
+        #expect(second.taskId != first.taskId)
+        #expect(second.history == [HistoryEvent(at: Fixtures.now, channel: first.channel, debtId: "C-1", result: .pending)])
+    }
+
+    @Test func aLateAllowStillCountsButAStaleDeferIsIgnored() async throws {
+        let store = try await placed()
+        _ = try await core.dispatch(at: Fixtures.now, to: store)
+        let first = try #require(try await store.workTasks().first)
+        _ = try await core.dispatch(at: Fixtures.now.adding(seconds: 120), to: store)  // handed out again
+        try await core.apply([decision(first, .defer, earliest: Fixtures.now.adding(seconds: 999), attempt: 1)], to: store)
+        var task = try #require(try await store.read { try $0.task(first.taskId) })
+        #expect(task.status == .inFlight, "a decision about an earlier hand-out does not move the task")
+        try await core.apply([decision(first, .allow, attempt: 1, at: Fixtures.now.adding(seconds: 1))], to: store)
+        task = try #require(try await store.read { try $0.task(first.taskId) })
+        #expect(task.status == .done)
+        #expect(try await store.read { try $0.ledgerEntry(taskID: first.taskId) } != nil)
+    }
+
+    @Test func anUnansweredCallIsRecordedAndTriedAgainTheNextLocalDay() async throws {
+        let store = try await placed()
+        _ = try await core.dispatch(at: Fixtures.now, to: store)
+        let first = try #require(try await store.workTasks().first)
+        try await core.apply([decision(first, .allow)], to: store)
+        _ = try await core.dispatch(at: Fixtures.now, to: store)
+        let call = try #require(try await store.workTasks().first { $0.channel == .call })
+        try await core.apply([decision(call, .allow)], to: store)
+        let outcome = Outcome(
+            outcomeId: "O-1", taskId: call.taskId, debtorId: "D-1", debtId: "C-1", channel: .call,
+            at: Fixtures.now.adding(seconds: 60), result: .noAnswer)
+        try await core.apply([.outcome(outcome)], to: store)
+        #expect(try await store.read { try $0.ledgerEntry(taskID: call.taskId) }?.result == .noAnswer)
+        let retry = try #require(try await store.tasks("D-1", [.pending]).first { $0.purpose == "retry-call" })
+        // Midnight in New York after 2026-12-01T15:01Z.
+        #expect(retry.dueAt == Fixtures.instant("2026-12-02T05:00:00Z"))
+    }
+
+    @Test func anOutcomeForAnUnknownTaskIsRefused() async throws {
+        let store = try await placed()
+        let outcome = Outcome(
+            outcomeId: "O-1", taskId: "nope", debtorId: "D-1", debtId: "C-1", channel: .call, at: Fixtures.now,
+            result: .conversation)
+        let results = try await core.apply([.outcome(outcome)], to: store)
+        guard case .rejected(let error) = results.first else {
+            Issue.record("expected a refusal")
+            return
+        }
+        #expect(error.field == "taskId")
+    }
+
+    @Test func anExpiredContactLeavesTheLedgerAndIsDueAgain() async throws {
+        let store = try await placed()
+        _ = try await core.dispatch(at: Fixtures.now, to: store)
+        let first = try #require(try await store.workTasks().first)
+        try await core.apply([decision(first, .allow)], to: store)
+        let later = Fixtures.now.adding(seconds: 3600)
+        try await core.apply([.expired(taskID: first.taskId, attempt: 1)], at: later, to: store)
+        #expect(try await store.read { try $0.ledgerEntry(taskID: first.taskId) } == nil)
+        let task = try #require(try await store.read { try $0.task(first.taskId) })
+        #expect(task.status == .pending)
+        #expect(task.dueAt == later)
+    }
+}

@@ -1,0 +1,170 @@
+import Contract
+import Policy
+import Store
+import Testing
+
+@testable import Scheduler
+
+@Suite("Scheduler: placements and events")
+struct SchedulerIntakeTests {
+    let core = Fixtures.core()
+
+    @Test func placementCreatesTheDebtorAndAFirstNoticeAndAFirstCallDueNow() async throws {
+        let store = try SQLiteStore.inMemory()
+        let results = try await core.apply([.placement(Fixtures.placement(), userID: nil)], to: store)
+        #expect(results == [.applied])
+        let tasks = try await store.tasks()
+        #expect(Set(tasks.map(\.purpose)) == ["first-notice", "first-call"])
+        #expect(tasks.first { $0.purpose == "first-notice" }?.channel == .email)
+        #expect(tasks.allSatisfy { $0.dueAt == Fixtures.now && $0.status == .pending })
+        let debtor = try #require(try await store.read { try $0.debtor("D-1") })
+        #expect(debtor.rulebook == "us-regf")
+        #expect(debtor.creditorID == "acme")
+    }
+
+    @Test(arguments: [
+        (email: "e@x.io" as String?, sms: "+1555" as String?, address: "1 Way" as String?, expected: Channel?.some(.email)),
+        (nil, "+1555", "1 Way", .sms), (nil, nil, "1 Way", .letter), (nil, nil, nil, nil),
+    ])
+    func firstNoticeTakesTheFirstAvailableOfEmailSMSAndLetter(
+        email: String?, sms: String?, address: String?, expected: Channel?
+    ) async throws {
+        let store = try SQLiteStore.inMemory()
+        try await core.apply(
+            [.placement(Fixtures.placement(email: email, sms: sms, address: address), userID: nil)], to: store)
+        let notice = try await store.tasks().first { $0.purpose == "first-notice" }
+        #expect(notice?.channel == expected)
+    }
+
+    @Test func aRepeatedPlacementChangesNothing() async throws {
+        let store = try SQLiteStore.inMemory()
+        let placement = SchedulerInput.placement(Fixtures.placement(), userID: nil)
+        let results = try await core.apply([placement, placement], to: store)
+        #expect(results == [.applied, .duplicate])
+        #expect(try await store.tasks().count == 2)
+    }
+
+    @Test func rulebookComesFromThePlacementThenTheCreditorThenTheDefault() async throws {
+        let store = try SQLiteStore.inMemory()
+        try await core.apply(
+            [
+                .placement(Fixtures.placement("P-1", creditor: "polbank", debtor: "D-1"), userID: nil),
+                .placement(Fixtures.placement("P-2", creditor: "polbank", debtor: "D-2", rulebook: "uk-fca"), userID: nil),
+                .placement(Fixtures.placement("P-3", creditor: "other", debtor: "D-3"), userID: nil),
+            ], to: store)
+        let books = try await store.read { store in try ["D-1", "D-2", "D-3"].map { try store.debtor($0)?.rulebook } }
+        #expect(books == ["pl-respectful", "uk-fca", "us-regf"])
+    }
+
+    @Test func refusedPlacementsNameTheirReason() async throws {
+        let store = try SQLiteStore.inMemory()
+        let results = try await core.apply(
+            [
+                .placement(Fixtures.placement("P-1"), userID: "mallory"),
+                .placement(Fixtures.placement("P-2", rulebook: "no-such-book"), userID: nil),
+                .placement(Fixtures.placement("P-3", creditor: "acme", debtor: "D-9"), userID: nil),
+                .placement(Fixtures.placement("P-4", creditor: "other", debtor: "D-9"), userID: nil),
+            ], to: store)
+        #expect(results[0] == .rejected(ContractError(.creditorMismatch, field: "creditorId", "differs from the authenticated AMQP user")))
+        guard case .rejected(let unknownBook) = results[1], case .rejected(let conflict) = results[3] else {
+            Issue.record("expected refusals, got \(results)")
+            return
+        }
+        #expect(unknownBook.field == "rulebook")
+        #expect(results[2] == .applied)
+        #expect(conflict.code == .conflict)
+        #expect(try await store.tasks("D-9").count == 2, "the conflicting placement added nothing")
+    }
+
+    @Test func ceaseCancelsEveryPendingTaskAndOptOutOnlyItsChannel() async throws {
+        let store = try SQLiteStore.inMemory()
+        try await core.apply(
+            [
+                .placement(Fixtures.placement("P-1", debtor: "D-1", email: nil, sms: "+1555"), userID: nil),
+                .placement(Fixtures.placement("P-2", debtor: "D-2", email: nil, sms: "+1555"), userID: nil),
+                .event(Fixtures.event("E-1", debtor: "D-1", .cease), userID: nil),
+                .event(Fixtures.event("E-2", debtor: "D-2", .optOut, channel: .sms), userID: nil),
+            ], to: store)
+        #expect(try await store.tasks("D-1").map(\.status) == [.cancelled, .cancelled])
+        let second = try await store.tasks("D-2")
+        #expect(second.first { $0.channel == .sms }?.status == .cancelled)
+        #expect(second.first { $0.channel == .sms }?.closedReason == "opt-out")
+        #expect(second.first { $0.channel == .call }?.status == .pending)
+        #expect(try await store.read { try $0.debtor("D-2")?.optOuts } == [.sms])
+    }
+
+    @Test func holdsWithAnEndKeepTasksForThePolicyToDefer() async throws {
+        let store = try SQLiteStore.inMemory()
+        try await core.apply(
+            [
+                .placement(Fixtures.placement(), userID: nil),
+                .event(Fixtures.event("E-1", .bereavement), userID: nil),
+            ], to: store)
+        #expect(try await store.tasks().allSatisfy { $0.status == .pending })
+        let holds = try await store.read { try $0.activeHolds(ofDebtor: "D-1") }
+        #expect(holds.map(\.kind) == [.bereavement])
+    }
+
+    @Test func paymentClosesTheDebtAndItsPendingTasks() async throws {
+        let store = try SQLiteStore.inMemory()
+        try await core.apply(
+            [
+                .placement(Fixtures.placement("P-1", debt: "C-1"), userID: nil),
+                .placement(Fixtures.placement("P-2", debt: "C-2"), userID: nil),
+                .event(Fixtures.event("E-1", debt: "C-1", .payment), userID: nil),
+            ], to: store)
+        let tasks = try await store.tasks()
+        #expect(tasks.filter { $0.debtID == "C-1" }.allSatisfy { $0.status == .cancelled && $0.closedReason == "payment" })
+        #expect(tasks.filter { $0.debtID == "C-2" }.allSatisfy { $0.status == .pending })
+        #expect(try await store.read { try $0.debt("C-1", ofDebtor: "D-1")?.status } == .paid)
+    }
+
+    @Test func disputeResolvedLiftsTheHoldAndResumesCalls() async throws {
+        let store = try SQLiteStore.inMemory()
+        try await core.apply(
+            [
+                .placement(Fixtures.placement(), userID: nil),
+                .event(Fixtures.event("E-1", .dispute), userID: nil),
+            ], to: store)
+        // The open dispute suppressed the call.
+        try await store.write { store in
+            var call = try store.tasks(ofDebtor: "D-1", statuses: []).first { $0.channel == .call }!
+            call.status = .cancelled
+            try store.save(call)
+        }
+        try await core.apply([.event(Fixtures.event("E-2", .disputeResolved), userID: nil)], to: store)
+        #expect(try await store.read { try $0.activeHolds(ofDebtor: "D-1") }.isEmpty)
+        #expect(try await store.tasks("D-1", [.pending]).contains { $0.purpose == "follow-up-call" })
+    }
+
+    @Test func eventsAboutUnknownDebtorsOrDebtsOrOtherCreditorsAreRefused() async throws {
+        let store = try SQLiteStore.inMemory()
+        try await core.apply([.placement(Fixtures.placement(), userID: nil)], to: store)
+        let results = try await core.apply(
+            [
+                .event(Fixtures.event("E-1", debtor: "D-404", .hardship), userID: nil),
+                .event(Fixtures.event("E-2", debt: "C-404", .payment), userID: nil),
+                .event(Fixtures.event("E-3", .cease), userID: "someone-else"),
+            ], to: store)
+        let codes = results.map { result -> ContractError.Code? in
+            if case .rejected(let error) = result { return error.code }
+            return nil
+        }
+        #expect(codes == [.unknownReference, .unknownReference, .creditorMismatch])
+        #expect(try await store.tasks().allSatisfy { $0.status == .pending })
+    }
+
+    @Test func refusedInputsAreQueuedForTheDeadLetterQueueWithTheirReason() async throws {
+        let store = try SQLiteStore.inMemory()
+        let body = Array("{not json".utf8)
+        try await store.write { store in
+            try core.deadLetter(
+                body: body, messageID: "m-1", type: "placement", source: "intake:placement",
+                reason: "malformed-json: not a JSON object", in: store)
+        }
+        let dead = try #require(try await store.outboxMessages().first)
+        #expect(dead.routingKey == "tact.dead")
+        #expect(dead.body == body)
+        #expect(dead.headers["x-tact-error"] == "malformed-json: not a JSON object")
+    }
+}

@@ -1,0 +1,96 @@
+# scripts/bench pipeline [--placements N] [--rounds R]
+# Placements per second that become emitted contacts (scheduler + 2 workers, each placement → an e-mail notice
+# and a call), against the C forward loop (consume → publish with confirm → ack) on the same broker in the same run.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+placements=3000
+rounds=3
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --placements) placements=$2; shift 2 ;;
+        --rounds) rounds=$2; shift 2 ;;
+        *) echo "bench pipeline: unknown option $1" >&2; exit 2 ;;
+    esac
+done
+
+echo "bench pipeline: building (release) and compiling the C baseline"
+cd "$root"
+swift build -c release --product tact 2>&1 | { grep -Ev '^\[[0-9]+/[0-9]+\]' || true; }
+swift build -c release --product AMQPBench 2>&1 | { grep -Ev '^\[[0-9]+/[0-9]+\]' || true; }
+bin="$(swift build -c release --show-bin-path)"
+mkdir -p "$root/.build/bench"
+c_bench="$root/.build/bench/amqp_bench"
+gcc -O2 -Wall -Werror -o "$c_bench" "$root/Benchmarks/amqp-c/amqp_bench.c" $(pkg-config --cflags --libs librabbitmq)
+bench_broker
+work=$(mktemp -d)
+pids=()
+stop_all() { for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; done; pids=(); }
+trap 'stop_all; rm -rf "$work"' EXIT
+
+# Debtors at 13:00 local time now, so every contact is inside its window.
+python3 - "$placements" "$work/placements.jsonl" <<'PY'
+import datetime, json, sys
+hour = datetime.datetime.now(datetime.timezone.utc).hour
+offset = (13 - hour + 12) % 24 - 12
+zone = "Etc/GMT" if offset == 0 else (f"Etc/GMT-{offset}" if offset > 0 else f"Etc/GMT+{-offset}")
+with open(sys.argv[2], "w") as out:
+    for n in range(int(sys.argv[1])):
+        out.write(json.dumps({"type": "placement", "version": 1, "placementId": f"P-{n}", "creditorId": "acme",
+            "debtor": {"id": f"D-{n}", "name": "Bench Person", "timeZones": [zone], "phone": "+15550100",
+                       "email": f"d{n}@example.com", "language": "en"},
+            "debt": {"id": f"C-{n}", "amount": "99.00", "currency": "USD", "dueDate": "2026-11-01"}}) + "\n")
+PY
+size=$(head -n 1 "$work/placements.jsonl" | wc -c)
+
+results=$(mktemp)
+for round in $(seq 1 "$rounds"); do
+    # The C forward loop: quorum source (like Tact's intake), classic durable target (like its output queues).
+    source_queue="bench.forward.in.$round.$RANDOM"
+    target_queue="bench.forward.out.$round.$RANDOM"
+    "$bin/AMQPBench" "$TACT_AMQP_URL" "$source_queue" declare
+    "$bin/AMQPBench" "$TACT_AMQP_URL" "$target_queue" declare-classic
+    "$c_bench" "$BENCH_HOST" "$BENCH_PORT" "$source_queue" publish "$placements" "$size" 1024 >/dev/null
+    forward=$("$c_bench" "$BENCH_HOST" "$BENCH_PORT" "$source_queue" forward "$placements" "$target_queue" 100)
+    "$bin/AMQPBench" "$TACT_AMQP_URL" "$source_queue" delete
+    "$bin/AMQPBench" "$TACT_AMQP_URL" "$target_queue" delete
+
+    # Tact: placements queued first, then the scheduler and two workers start; timed until every contact is out.
+    prefix="bench$round$RANDOM"
+    config="$work/config-$round"
+    mkdir -p "$config"
+    ln -s "$root/Config/rulebooks" "$config/rulebooks"
+    printf 'broker:\n  exchangePrefix: %s\nstore:\n  path: %s\n' "$prefix" "$work/store-$round.sqlite" > "$config/tact.yaml"
+    export TACT_CONFIG_DIR="$config"
+    "$bin/tact" place "$work/placements.jsonl" >/dev/null
+    outputs="$prefix.reminders.email,$prefix.calls.pool"
+    start=$(date +%s.%N)
+    "$bin/tact" scheduler 2> "$work/scheduler-$round.log" &
+    pids+=($!)
+    for n in 1 2; do "$bin/tact" worker 2> "$work/worker-$round-$n.log" & pids+=($!); done
+    expected=$((placements * 2))
+    while [ "$("$bin/AMQPBench" "$TACT_AMQP_URL" "$outputs" count)" -lt "$expected" ]; do sleep 0.05; done
+    end=$(date +%s.%N)
+    rss=$(awk '/VmHWM/ {print $2}' "/proc/${pids[0]}/status")
+    stop_all
+    unset TACT_CONFIG_DIR
+    for queue in intake outcomes decisions expired tasks dead reminders.email reminders.sms reminders.letter calls.pool \
+        scheduler.intake scheduler.outcomes scheduler.decisions scheduler.expired; do
+        "$bin/AMQPBench" "$TACT_AMQP_URL" "$prefix.$queue" delete 2>/dev/null || true
+    done
+    tact=$(python3 -c "print(round($placements / ($end - $start)))")
+    echo "$round $forward $tact $rss" >> "$results"
+    printf "  round %d  C forward loop %6d msg/s   Tact %6d placements/s (%d contacts/s)  scheduler peak RSS %d MB\n" \
+        "$round" "$forward" "$tact" $((tact * 2)) $((rss / 1024))
+done
+
+python3 - "$results" "$placements" "$rounds" "$(nproc)" <<'PY'
+import statistics, sys
+rows = [[float(x) for x in line.split()] for line in open(sys.argv[1])]
+forward = statistics.median(r[1] for r in rows)
+tact = statistics.median(r[2] for r in rows)
+ratio = statistics.median(r[2] / r[1] for r in rows)
+print(f"\n{sys.argv[2]} placements × {sys.argv[3]} rounds, {sys.argv[4]} cores; medians:")
+print(f"  C forward loop {forward:8.0f} msg/s   Tact {tact:8.0f} placements/s ({2 * tact:.0f} contacts/s)   "
+      f"Tact/C {ratio:.2f} (target ≥ 0.3)")
+PY
+rm -f "$results"
