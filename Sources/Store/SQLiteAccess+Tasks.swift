@@ -1,0 +1,75 @@
+import GRDB
+import Policy
+
+// StoreReading for tasks and statistics: the queries the scheduler runs on every tick, each served by an index
+// (see SQLiteStore+Schema.swift).
+
+enum TaskQueries {
+    static let task = SQL.select(TaskRecord.columns, from: "task", "WHERE id = ?")
+
+    static func tasks(ofStatusCount count: Int) -> String {
+        let statuses = count == 0 ? "" : "AND status IN (\(SQL.placeholders(count)))"
+        return SQL.select(TaskRecord.columns, from: "task", "WHERE debtor_id = ? \(statuses) ORDER BY due_at, id")
+    }
+
+    /// One entry per debtor at most in `task_ready`, already in (due, id) order.
+    static let due = SQL.select(
+        TaskRecord.columns, from: "task", "WHERE ready = 1 AND due_at <= ? ORDER BY due_at, id LIMIT ?")
+
+    static let expiredLeases = SQL.select(
+        TaskRecord.columns, from: "task",
+        "WHERE status = 'in-flight' AND lease_until < ? ORDER BY lease_until, id LIMIT ?")
+
+    static let nextWakeUp = """
+        SELECT (SELECT due_at FROM task WHERE status = 'pending' ORDER BY due_at LIMIT 1),
+               (SELECT lease_until FROM task WHERE status = 'in-flight' AND lease_until IS NOT NULL
+                ORDER BY lease_until LIMIT 1)
+        """
+
+    static let countByStatus = "SELECT status, count(*) FROM task GROUP BY status"
+    static let countDue = "SELECT count(*) FROM task WHERE status = 'pending' AND due_at <= ?"
+    static let countOutbox = "SELECT count(*) FROM outbox"
+    static let countDebtors = "SELECT count(*) FROM debtor"
+}
+
+extension SQLiteAccess {
+    func task(_ id: String) throws -> TaskRecord? {
+        try fetchOne(TaskQueries.task, [id]) { try TaskRecord(row: $0, path: path) }
+    }
+
+    func tasks(ofDebtor debtorID: String, statuses: Set<TaskRecord.Status>) throws -> [TaskRecord] {
+        let arguments = StatementArguments([debtorID] + statuses.map(\.rawValue).sorted())
+        return try fetchAll(TaskQueries.tasks(ofStatusCount: statuses.count), arguments) {
+            try TaskRecord(row: $0, path: path)
+        }
+    }
+
+    func dueTasks(at now: Instant, limit: Int) throws -> [TaskRecord] {
+        try fetchAll(TaskQueries.due, [now.secondsSinceEpoch, max(limit, 0)]) { try TaskRecord(row: $0, path: path) }
+    }
+
+    func expiredLeases(at now: Instant, limit: Int) throws -> [TaskRecord] {
+        try fetchAll(TaskQueries.expiredLeases, [now.secondsSinceEpoch, max(limit, 0)]) {
+            try TaskRecord(row: $0, path: path)
+        }
+    }
+
+    func nextWakeUp() throws -> Instant? {
+        let candidates = try fetchOne(TaskQueries.nextWakeUp) { row in
+            [try row.decode(Int64?.self, atIndex: 0), try row.decode(Int64?.self, atIndex: 1)]
+        }
+        return candidates?.compactMap { $0 }.min().map(Instant.init(secondsSinceEpoch:))
+    }
+
+    func statistics(at now: Instant) throws -> StoreStatistics {
+        var byStatus = Dictionary(uniqueKeysWithValues: TaskRecord.Status.allCases.map { ($0, 0) })
+        for (status, count) in try fetchAll(TaskQueries.countByStatus, [], { row in
+            (try row.vocabulary("status", path: path) as TaskRecord.Status, try row.decode(Int.self, atIndex: 1))
+        }) {
+            byStatus[status] = count
+        }
+        return StoreStatistics(
+            tasksByStatus: byStatus, dueNotPublished: try count(TaskQueries.countDue, [now.secondsSinceEpoch]),
+            outboxDepth: try count(TaskQueries.countOutbox), debtors: try count(TaskQueries.countDebtors))
+    }
+}

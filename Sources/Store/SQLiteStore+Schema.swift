@@ -1,0 +1,141 @@
+import GRDB
+
+// The schema, as versioned migrations. A migration, once released, never changes: later versions append a new
+// one (`v2`, …), so that every file can be brought forward from whatever version wrote it.
+//
+// Instants are INTEGER seconds since the epoch. Columns that queries filter or sort on are real columns; nested
+// values that are only ever read back whole (contact details, time zones, reasons, headers) are JSON text.
+// The status literals below are the raw values of `TaskRecord.Status`, frozen here as the file format.
+
+extension SQLiteStore {
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1", migrate: schemaV1)
+        return migrator
+    }
+
+    /// Throws `newerSchema` when the file holds migrations this version does not know, then brings it up to date.
+    static func migrate(_ writer: any DatabaseWriter, path: String) throws {
+        let migrator = Self.migrator
+        try writer.barrierWriteWithoutTransaction { db in
+            if try migrator.hasBeenSuperseded(db) {
+                let known = Set(migrator.migrations)
+                let unknown = try migrator.appliedIdentifiers(db).subtracting(known).sorted()
+                throw StoreError(
+                    .newerSchema, path: path,
+                    reason: "written by a newer version of Tact (schema \(unknown.joined(separator: ", ")) unknown "
+                        + "to this one); upgrade Tact to open it")
+            }
+        }
+        try migrator.migrate(writer)
+    }
+
+    private static func schemaV1(_ db: Database) throws {
+        try db.execute(
+            sql: """
+                CREATE TABLE debtor (
+                    id TEXT NOT NULL PRIMARY KEY,
+                    creditor_id TEXT NOT NULL,
+                    rulebook TEXT NOT NULL,
+                    specialist_id TEXT,
+                    contact TEXT NOT NULL,
+                    time_zones TEXT NOT NULL,
+                    inconvenient TEXT NOT NULL,
+                    opt_outs TEXT NOT NULL,
+                    representative TEXT,
+                    created_at INTEGER NOT NULL
+                );
+
+                CREATE TABLE debt (
+                    debtor_id TEXT NOT NULL REFERENCES debtor (id),
+                    id TEXT NOT NULL,
+                    placement_id TEXT NOT NULL,
+                    amount TEXT NOT NULL,
+                    currency TEXT NOT NULL,
+                    due_date TEXT NOT NULL,
+                    status TEXT NOT NULL,
+                    PRIMARY KEY (debtor_id, id)
+                ) WITHOUT ROWID;
+
+                CREATE TABLE hold (
+                    id TEXT NOT NULL PRIMARY KEY,
+                    debtor_id TEXT NOT NULL REFERENCES debtor (id),
+                    debt_id TEXT,
+                    kind TEXT NOT NULL,
+                    since INTEGER NOT NULL,
+                    until INTEGER,
+                    lifted_at INTEGER
+                ) WITHOUT ROWID;
+                CREATE INDEX hold_active ON hold (debtor_id, since) WHERE lifted_at IS NULL;
+
+                -- Clustered by debtor: the rows a save reads and writes to keep `ready` right sit together, and a
+                -- task going in flight dirties one page of this table, however many tasks there are.
+                -- `ready` marks the task to hand out next for its debtor: its earliest pending task (by due time,
+                -- then id) when none of its tasks is in flight. SQLiteTransaction keeps it so.
+                CREATE TABLE task (
+                    debtor_id TEXT NOT NULL,
+                    id TEXT NOT NULL UNIQUE,
+                    debt_id TEXT NOT NULL,
+                    channel TEXT NOT NULL,
+                    purpose TEXT NOT NULL,
+                    status TEXT NOT NULL,
+                    due_at INTEGER NOT NULL,
+                    lease_until INTEGER,
+                    attempts INTEGER NOT NULL,
+                    created_at INTEGER NOT NULL,
+                    closed_reason TEXT,
+                    ready INTEGER NOT NULL DEFAULT 0 CHECK (ready = 0 OR status = 'pending'),
+                    PRIMARY KEY (debtor_id, id),
+                    FOREIGN KEY (debtor_id, debt_id) REFERENCES debt (debtor_id, id)
+                ) WITHOUT ROWID;
+                -- At most one entry per debtor, so taking due tasks never steps over tasks that must wait.
+                CREATE INDEX task_ready ON task (due_at, id) WHERE ready = 1;
+                CREATE INDEX task_pending_due ON task (due_at) WHERE status = 'pending';
+                CREATE INDEX task_lease ON task (lease_until) WHERE status = 'in-flight';
+
+                CREATE TABLE ledger (
+                    task_id TEXT NOT NULL PRIMARY KEY,
+                    debtor_id TEXT NOT NULL REFERENCES debtor (id),
+                    debt_id TEXT NOT NULL,
+                    channel TEXT NOT NULL,
+                    at INTEGER NOT NULL,
+                    result TEXT NOT NULL
+                ) WITHOUT ROWID;
+                CREATE INDEX ledger_debtor ON ledger (debtor_id, at, task_id);
+
+                CREATE TABLE outbox (
+                    sequence INTEGER PRIMARY KEY AUTOINCREMENT,
+                    exchange TEXT NOT NULL,
+                    routing_key TEXT NOT NULL,
+                    message_id TEXT NOT NULL,
+                    type TEXT NOT NULL,
+                    body BLOB NOT NULL,
+                    expiration_ms INTEGER,
+                    headers TEXT NOT NULL,
+                    priority INTEGER
+                );
+
+                CREATE TABLE processed_message (
+                    id TEXT NOT NULL PRIMARY KEY,
+                    at INTEGER NOT NULL
+                ) WITHOUT ROWID;
+
+                -- The audit trail outlives what it describes, so no foreign key; triggers keep it append-only.
+                CREATE TABLE decision (
+                    sequence INTEGER PRIMARY KEY AUTOINCREMENT,
+                    task_id TEXT NOT NULL,
+                    debtor_id TEXT NOT NULL,
+                    decided_at INTEGER NOT NULL,
+                    decision TEXT NOT NULL,
+                    earliest INTEGER,
+                    reasons TEXT NOT NULL,
+                    worker TEXT NOT NULL
+                );
+                CREATE INDEX decision_debtor ON decision (debtor_id, decided_at, sequence);
+                CREATE TRIGGER decision_no_update BEFORE UPDATE ON decision
+                    BEGIN SELECT RAISE(ABORT, 'decisions are append-only'); END;
+                CREATE TRIGGER decision_no_delete BEFORE DELETE ON decision
+                    BEGIN SELECT RAISE(ABORT, 'decisions are append-only'); END;
+                """)
+    }
+}
