@@ -70,6 +70,7 @@ let package = Package(
         // MARK: Benchmarks (scripts/bench NAME)
         .executableTarget(name: "AMQPBench", dependencies: ["AMQP"], path: "Benchmarks/AMQPBench"),
         .executableTarget(name: "PolicyBench", dependencies: ["Policy", "TactConfig"], path: "Benchmarks/policy"),
+        .executableTarget(name: "StoreBench", dependencies: ["Store"], path: "Benchmarks/StoreBench"),
 
         // MARK: Tests
         .testTarget(name: "AMQPTests", dependencies: ["AMQP"]),
