@@ -23,6 +23,9 @@ public protocol StoreReading {
     func task(_ id: String) throws -> TaskRecord?
     /// The debtor's tasks in the given states (all states when empty), by due time.
     func tasks(ofDebtor debtorID: String, statuses: Set<TaskRecord.Status>) throws -> [TaskRecord]
+    /// Every debtor's tasks in the given states (all states when empty), by debtor then due time, at most `limit`:
+    /// for reports and tools, not for the scheduler's hot path.
+    func tasks(statuses: Set<TaskRecord.Status>, limit: Int) throws -> [TaskRecord]
     /// Ledger entries of the debtor at or after `since`, oldest first.
     func ledger(ofDebtor debtorID: String, since: Instant) throws -> [LedgerEntry]
     func ledgerEntry(taskID: String) throws -> LedgerEntry?
