@@ -82,6 +82,7 @@ let package = Package(
         .testTarget(name: "PipelineTests", dependencies: ["AMQP", "Contract", "Policy", "Store"]),
         .testTarget(name: "WorkerTests", dependencies: ["Worker", "Contract", "Policy", "TactConfig"]),
         .testTarget(name: "SchedulerTests", dependencies: ["Scheduler", "Store", "Contract", "TactConfig"]),
+        .testTarget(name: "ContractTests", dependencies: ["Contract", "Policy", .product(name: "Yams", package: "Yams")], resources: []),
     ]
 )
 
