@@ -68,26 +68,30 @@ extension SQLiteStore {
                 ) WITHOUT ROWID;
                 CREATE INDEX hold_active ON hold (debtor_id, since) WHERE lifted_at IS NULL;
 
-                -- Clustered by debtor: the rows a save reads and writes to keep `ready` right sit together, and a
-                -- task going in flight dirties one page of this table, however many tasks there are.
-                -- `ready` marks the task to hand out next for its debtor: its earliest pending task (by due time,
-                -- then id) when none of its tasks is in flight. SQLiteTransaction keeps it so.
+                -- Clustered by due time: the tasks handed out together sit together, so taking a batch of due tasks
+                -- writes a few pages whatever the number of tasks waiting for later. Handing a task out changes none
+                -- of the columns task_debtor and the id index hold; only a change of due time moves the row.
+                -- `open` (pending or in flight) keeps a debtor's live tasks together in task_debtor, apart from
+                -- its history. `ready` marks the task to hand out next for its debtor: its earliest pending task (by
+                -- due time, then id) when none of its tasks is in flight. SQLiteTransaction keeps both so.
                 CREATE TABLE task (
-                    debtor_id TEXT NOT NULL,
+                    due_at INTEGER NOT NULL,
                     id TEXT NOT NULL UNIQUE,
+                    debtor_id TEXT NOT NULL,
                     debt_id TEXT NOT NULL,
                     channel TEXT NOT NULL,
                     purpose TEXT NOT NULL,
                     status TEXT NOT NULL,
-                    due_at INTEGER NOT NULL,
                     lease_until INTEGER,
                     attempts INTEGER NOT NULL,
                     created_at INTEGER NOT NULL,
                     closed_reason TEXT,
-                    ready INTEGER NOT NULL DEFAULT 0 CHECK (ready = 0 OR status = 'pending'),
-                    PRIMARY KEY (debtor_id, id),
+                    open INTEGER NOT NULL CHECK (open = (status IN ('pending', 'in-flight'))),
+                    ready INTEGER NOT NULL CHECK (ready = 0 OR status = 'pending'),
+                    PRIMARY KEY (due_at, id),
                     FOREIGN KEY (debtor_id, debt_id) REFERENCES debt (debtor_id, id)
                 ) WITHOUT ROWID;
+                CREATE INDEX task_debtor ON task (debtor_id, open, due_at, id);
                 -- At most one entry per debtor, so taking due tasks never steps over tasks that must wait.
                 CREATE INDEX task_ready ON task (due_at, id) WHERE ready = 1;
                 CREATE INDEX task_pending_due ON task (due_at) WHERE status = 'pending';

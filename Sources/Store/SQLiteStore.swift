@@ -35,7 +35,7 @@ public final class SQLiteStore: TactStore {
 
     /// The file, or `:memory:`.
     public let path: String
-    private let writer: any DatabaseWriter
+    let writer: any DatabaseWriter
     private let closed = Mutex(false)
 
     /// Opens the store at `path`, creating the file and its folders if needed, and migrates it to the current
@@ -92,6 +92,9 @@ public final class SQLiteStore: TactStore {
         configuration.prepareDatabase { db in
             let mebibytes = db.configuration.readonly ? readerCache : writerCache
             try db.execute(sql: "PRAGMA cache_size = -\(mebibytes * 1024)")
+            for (key, value) in ProcessInfo.processInfo.environment where key.hasPrefix("XPRAGMA_") {
+                try db.execute(sql: "PRAGMA \(key.dropFirst(8)) = \(value)")
+            }
         }
         return configuration
     }

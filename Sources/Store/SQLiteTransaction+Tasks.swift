@@ -2,84 +2,105 @@ import GRDB
 import Policy
 
 // Saving a task keeps the `ready` mark of its debtor right: on the debtor's earliest pending task (by due time,
-// then id) when none of its tasks is in flight, on none otherwise. The debtor's rows sit together in the task
-// table, so reading them all costs about one page, and `dueTasks` can then read ready tasks from a partial index
-// that holds one entry per debtor at most.
+// then id) when none of its tasks is in flight, on none otherwise. `dueTasks` then reads ready tasks from a
+// partial index that holds one entry per debtor at most.
+//
+// The changes the scheduler makes most (handing a ready task out, renewing a lease, closing a closed task again)
+// cannot move the mark to another task: they rewrite the task's row in place and read nothing else. Any other
+// change writes the row, then places the mark again among the debtor's tasks.
 
-/// What placing the mark needs to know of one of the debtor's tasks.
+/// What placing the mark needs to know of one task.
 private struct TaskState {
     var id: String
-    var debtID: String
-    var status: TaskRecord.Status
     var dueAt: Int64
+    var status: TaskRecord.Status
     var ready: Bool
 }
 
 private enum Statements {
-    static let states = "SELECT id, debt_id, status, due_at, ready FROM task WHERE debtor_id = ?"
-    static let owner = "SELECT debtor_id FROM task WHERE id = ?"
-    static let insert = SQL.insert(into: "task", TaskRecord.columns + ["ready"])
-    /// Leaves the keys and the debt out, so that SQLite checks no foreign key for the common change of status.
-    static let update = """
-        UPDATE task SET channel = ?, purpose = ?, status = ?, due_at = ?, lease_until = ?, attempts = ?,
-            created_at = ?, closed_reason = ?, ready = ?
-        WHERE debtor_id = ? AND id = ?
+    /// By primary key: the due time the record carries is the stored one unless the change defers the task.
+    static let stored = "SELECT debtor_id, debt_id, status, ready FROM task WHERE due_at = ? AND id = ?"
+    static let storedByID = "SELECT debtor_id FROM task WHERE id = ?"
+    static let states = "SELECT id, due_at, status, ready FROM task WHERE debtor_id = ? AND open = 1"
+    static let insert = SQL.insert(into: "task", TaskRecord.columns + ["open", "ready"])
+    /// Leaves the keys and the debt alone, so that no index on them is rewritten and no foreign key checked.
+    static let updateInPlace = """
+        UPDATE task SET channel = ?, purpose = ?, status = ?, lease_until = ?, attempts = ?, created_at = ?,
+            closed_reason = ?, ready = ?
+        WHERE due_at = ? AND id = ?
         """
-    static let updateDebt = "UPDATE task SET debt_id = ? WHERE debtor_id = ? AND id = ?"
-    static let mark = "UPDATE task SET ready = ? WHERE debtor_id = ? AND id = ?"
-    static let delete = "DELETE FROM task WHERE debtor_id = ? AND id = ?"
+    static let update = """
+        UPDATE task SET due_at = ?, debtor_id = ?, debt_id = ?, channel = ?, purpose = ?, status = ?,
+            lease_until = ?, attempts = ?, created_at = ?, closed_reason = ?, open = ?, ready = 0
+        WHERE id = ?
+        """
+    static let mark = "UPDATE task SET ready = ? WHERE due_at = ? AND id = ?"
 }
 
 extension SQLiteTransaction {
     func save(_ task: TaskRecord) throws {
-        var states = try taskStates(ofDebtor: task.debtorID)
-        let stored = states.first { $0.id == task.id }
-        if stored == nil, let owner = try fetchOne(Statements.owner, [task.id], { try $0.decode(String.self, atIndex: 0) }) {
-            // Task ids are unique across debtors: the task moves, and its former debtor's mark may move with it.
-            try execute(Statements.delete, [owner, task.id])
-            try placeReadyMark(among: try taskStates(ofDebtor: owner), ofDebtor: owner)
+        let due = task.dueAt.secondsSinceEpoch
+        let stored = try fetchOne(Statements.stored, [due, task.id]) { row in
+            (debtorID: try row.decode(String.self, atIndex: 0), debtID: try row.decode(String.self, atIndex: 1),
+             status: try row.vocabulary("status", path: path) as TaskRecord.Status, ready: try row.decode(Bool.self, atIndex: 3))
         }
-        states.removeAll { $0.id == task.id }
-        states.append(
-            TaskState(
-                id: task.id, debtID: task.debtID, status: task.status, dueAt: task.dueAt.secondsSinceEpoch,
-                ready: stored?.ready ?? false))
-        let next = Self.nextTask(among: states)
-        let ready = next == task.id
-        if let stored {
-            if stored.debtID != task.debtID { try execute(Statements.updateDebt, [task.debtID, task.debtorID, task.id]) }
+        if let stored, stored.debtorID == task.debtorID, stored.debtID == task.debtID,
+            let ready = Self.readyUnchangedElsewhere(from: stored.status, wasReady: stored.ready, to: task.status)
+        {
+            try execute(
+                Statements.updateInPlace,
+                [task.channel.rawValue, task.purpose, task.status.rawValue, task.leaseUntil?.secondsSinceEpoch,
+                 task.attempts, task.createdAt.secondsSinceEpoch, task.closedReason, ready, due, task.id])
+            return
+        }
+        let formerDebtor = try stored?.debtorID ?? fetchOne(Statements.storedByID, [task.id]) { try $0.decode(String.self, atIndex: 0) }
+        if formerDebtor == nil {
+            try execute(Statements.insert, task.values + [task.status.isOpen, false])
+        } else {
             try execute(
                 Statements.update,
-                [task.channel.rawValue, task.purpose, task.status.rawValue, task.dueAt.secondsSinceEpoch,
-                 task.leaseUntil?.secondsSinceEpoch, task.attempts, task.createdAt.secondsSinceEpoch, task.closedReason,
-                 ready, task.debtorID, task.id])
-        } else {
-            try execute(Statements.insert, task.values + [ready])
+                [due, task.debtorID, task.debtID, task.channel.rawValue, task.purpose, task.status.rawValue,
+                 task.leaseUntil?.secondsSinceEpoch, task.attempts, task.createdAt.secondsSinceEpoch,
+                 task.closedReason, task.status.isOpen, task.id])
         }
-        states.removeLast()
-        try placeReadyMark(among: states, ofDebtor: task.debtorID, next: next)
+        try placeReadyMark(ofDebtor: task.debtorID)
+        if let formerDebtor, formerDebtor != task.debtorID { try placeReadyMark(ofDebtor: formerDebtor) }
     }
 
-    /// Moves the mark among `states` (the debtor's other tasks) to `next`, touching only rows that change.
-    private func placeReadyMark(among states: [TaskState], ofDebtor debtorID: String, next: String?? = nil) throws {
-        let next = next ?? Self.nextTask(among: states)
-        for state in states where state.ready != (state.id == next) {
-            try execute(Statements.mark, [state.id == next, debtorID, state.id])
+    /// The task's new mark when the change cannot move the mark to or from another task of the debtor (due time,
+    /// debtor and debt unchanged); `nil` when it may.
+    private static func readyUnchangedElsewhere(
+        from old: TaskRecord.Status, wasReady: Bool, to new: TaskRecord.Status
+    ) -> Bool? {
+        switch (old, new) {
+        // Handed out: the debtor now has a task in flight, and this task held the mark, so no other did.
+        case (.pending, .inFlight) where wasReady: false
+        // Still in flight (a lease renewed), or closed and still closed: nothing the mark depends on changed.
+        case (.inFlight, .inFlight): false
+        case (.done, .done), (.done, .cancelled), (.cancelled, .done), (.cancelled, .cancelled): false
+        // Still pending at the same time: it keeps or lacks the mark as before.
+        case (.pending, .pending): wasReady
+        default: nil
         }
     }
 
-    private func taskStates(ofDebtor debtorID: String) throws -> [TaskState] {
-        try fetchAll(Statements.states, [debtorID]) { row in
+    /// Puts the mark where it belongs among the debtor's open tasks, writing only the rows whose mark changes.
+    private func placeReadyMark(ofDebtor debtorID: String) throws {
+        let states = try fetchAll(Statements.states, [debtorID]) { row in
             TaskState(
-                id: try row.decode(atIndex: 0), debtID: try row.decode(atIndex: 1),
-                status: try row.vocabulary("status", path: path), dueAt: try row.decode(atIndex: 3),
-                ready: try row.decode(atIndex: 4))
+                id: try row.decode(atIndex: 0), dueAt: try row.decode(atIndex: 1),
+                status: try row.vocabulary("status", path: path), ready: try row.decode(atIndex: 3))
+        }
+        let next: TaskState? =
+            states.contains { $0.status == .inFlight }
+            ? nil : states.filter { $0.status == .pending }.min { ($0.dueAt, $0.id) < ($1.dueAt, $1.id) }
+        for state in states where state.ready != (state.id == next?.id) {
+            try execute(Statements.mark, [state.id == next?.id, state.dueAt, state.id])
         }
     }
+}
 
-    /// The task to hand out next: none while one is in flight, else the earliest pending one.
-    private static func nextTask(among states: [TaskState]) -> String? {
-        guard !states.contains(where: { $0.status == .inFlight }) else { return nil }
-        return states.filter { $0.status == .pending }.min { ($0.dueAt, $0.id) < ($1.dueAt, $1.id) }?.id
-    }
+extension TaskRecord.Status {
+    /// Pending or in flight: what the ready mark depends on.
+    fileprivate var isOpen: Bool { self == .pending || self == .inFlight }
 }

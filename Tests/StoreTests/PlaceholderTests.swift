@@ -1,3 +1,0 @@
-import Testing
-@testable import Store
-@Test func storeModuleBuilds() { #expect(Bool(true)) }

@@ -1,0 +1,160 @@
+import Policy
+import Testing
+
+@testable import Store
+
+/// Each record kind goes in and comes back whole, is replaced by its key, and is listed in the documented order;
+/// on a file store and in memory alike.
+@Suite struct RecordTests {
+    @Test(arguments: StoreKind.allCases) func debtorsRoundTripAndAreReplacedById(kind: StoreKind) async throws {
+        try await withStore(kind) { store in
+            var debtor = Sample.debtor("D-1")
+            try await store.write { [debtor] tx in try tx.save(debtor) }
+            #expect(try await store.read { try $0.debtor("D-1") } == debtor)
+
+            debtor.optOuts = []
+            debtor.representative = nil
+            debtor.specialistID = nil
+            debtor.inconvenient = []
+            debtor.timeZones = []
+            debtor.contact.email = nil
+            try await store.write { [debtor] tx in try tx.save(debtor) }
+            #expect(try await store.read { try $0.debtor("D-1") } == debtor)
+            #expect(try await store.read { try $0.debtor("D-2") } == nil)
+        }
+    }
+
+    @Test(arguments: StoreKind.allCases) func debtsAreKeyedByDebtorAndId(kind: StoreKind) async throws {
+        try await withStore(kind) { store in
+            try await store.write { tx in
+                try tx.save(Sample.debtor("D-1"))
+                try tx.save(Sample.debtor("D-2"))
+                try tx.save(Sample.debt("C-2", of: "D-1"))
+                try tx.save(Sample.debt("C-1", of: "D-1"))
+                try tx.save(Sample.debt("C-1", of: "D-2"))
+            }
+            var paid = Sample.debt("C-1", of: "D-1")
+            paid.status = .paid
+            try await store.write { [paid] tx in try tx.save(paid) }
+
+            #expect(try await store.read { try $0.debts(ofDebtor: "D-1") } == [paid, Sample.debt("C-2", of: "D-1")])
+            #expect(try await store.read { try $0.debt("C-1", ofDebtor: "D-1") } == paid)
+            #expect(try await store.read { try $0.debt("C-1", ofDebtor: "D-2") } == Sample.debt("C-1", of: "D-2"))
+            #expect(try await store.read { try $0.debt("C-3", ofDebtor: "D-1") } == nil)
+            #expect(try await store.read { try $0.debts(ofDebtor: "D-9") } == [])
+        }
+    }
+
+    @Test(arguments: StoreKind.allCases) func activeHoldsAreTheUnliftedOnesOldestFirst(kind: StoreKind) async throws {
+        try await withStore(kind) { store in
+            try await Sample.place(["D-1", "D-2"], in: store)
+            let dispute = HoldRecord(id: "E-2", debtorID: "D-1", debtID: "C-1", kind: .dispute, since: at(200))
+            let bereavement = HoldRecord(id: "E-1", debtorID: "D-1", kind: .bereavement, since: at(100), until: at(900))
+            let hardship = HoldRecord(id: "E-3", debtorID: "D-1", kind: .hardship, since: at(300))
+            let elsewhere = HoldRecord(id: "E-4", debtorID: "D-2", kind: .cease, since: at(50))
+            try await store.write { tx in
+                for hold in [dispute, bereavement, hardship, elsewhere] { try tx.save(hold) }
+            }
+            #expect(try await store.read { try $0.activeHolds(ofDebtor: "D-1") } == [bereavement, dispute, hardship])
+
+            var resolved = dispute
+            resolved.liftedAt = at(400)
+            try await store.write { [resolved] tx in try tx.save(resolved) }
+            #expect(try await store.read { try $0.activeHolds(ofDebtor: "D-1") } == [bereavement, hardship])
+            #expect(try await store.read { try $0.activeHolds(ofDebtor: "D-2") } == [elsewhere])
+        }
+    }
+
+    @Test(arguments: StoreKind.allCases) func ledgerIsReadSinceAnInstantOldestFirst(kind: StoreKind) async throws {
+        try await withStore(kind) { store in
+            try await Sample.place(["D-1", "D-2"], in: store)
+            func entry(_ task: String, _ debtor: String, _ seconds: Int64, _ result: ContactResult) -> LedgerEntry {
+                LedgerEntry(taskID: task, debtorID: debtor, debtID: "C-1", channel: .call, at: at(seconds), result: result)
+            }
+            let old = entry("T-1", "D-1", 10, .noAnswer)
+            let edge = entry("T-3", "D-1", 100, .voicemail)
+            let tie = entry("T-2", "D-1", 100, .pending)
+            let recent = entry("T-4", "D-1", 500, .conversation)
+            let other = entry("T-5", "D-2", 200, .delivered)
+            try await store.write { tx in for entry in [recent, old, edge, tie, other] { try tx.save(entry) } }
+
+            #expect(try await store.read { try $0.ledger(ofDebtor: "D-1", since: at(100)) } == [tie, edge, recent])
+            #expect(try await store.read { try $0.ledger(ofDebtor: "D-1", since: at(0)) }.count == 4)
+            #expect(try await store.read { try $0.ledgerEntry(taskID: "T-5") } == other)
+
+            var answered = tie
+            answered.result = .conversation
+            try await store.write { [answered] tx in
+                try tx.save(answered)
+                try tx.removeLedgerEntry(taskID: "T-1")
+                try tx.removeLedgerEntry(taskID: "T-unknown")
+            }
+            #expect(try await store.read { try $0.ledgerEntry(taskID: "T-2") } == answered)
+            #expect(try await store.read { try $0.ledgerEntry(taskID: "T-1") } == nil)
+            #expect(try await store.read { try $0.ledger(ofDebtor: "D-1", since: at(0)) } == [answered, edge, recent])
+        }
+    }
+
+    @Test(arguments: StoreKind.allCases) func tasksAreKeyedByIdAndListedByDueTime(kind: StoreKind) async throws {
+        try await withStore(kind) { store in
+            try await Sample.place(["D-1", "D-2"], in: store)
+            let late = Sample.task("T-late", debtor: "D-1", due: at(300))
+            let early = Sample.task("T-early", debtor: "D-1", due: at(100), status: .inFlight, lease: at(400))
+            let tieB = Sample.task("T-b", debtor: "D-1", due: at(200), status: .done)
+            let tieA = Sample.task("T-a", debtor: "D-1", due: at(200), status: .cancelled)
+            let other = Sample.task("T-other", debtor: "D-2", due: at(50))
+            try await store.save([late, early, tieB, tieA, other])
+
+            #expect(try await store.read { try $0.task("T-early") } == early)
+            #expect(try await store.read { try $0.task("T-none") } == nil)
+            let all = try await store.read { try $0.tasks(ofDebtor: "D-1", statuses: []) }
+            #expect(all.map(\.id) == ["T-early", "T-a", "T-b", "T-late"])
+            let open = try await store.read { try $0.tasks(ofDebtor: "D-1", statuses: [.pending, .inFlight]) }
+            #expect(open == [early, late])
+            #expect(try await store.read { try $0.tasks(ofDebtor: "D-1", statuses: [.done]) } == [tieB])
+
+            var closed = late
+            closed.status = .cancelled
+            closed.closedReason = "hold:cease"
+            closed.channel = .email
+            closed.purpose = "first-notice"
+            closed.attempts = 3
+            try await store.write { [closed] tx in try tx.save(closed) }
+            #expect(try await store.read { try $0.task("T-late") } == closed)
+            #expect(try await store.read { try $0.tasks(ofDebtor: "D-1", statuses: [.pending]) } == [])
+        }
+    }
+
+    @Test(arguments: StoreKind.allCases) func aTaskSavedUnderAnotherDebtorOrDebtMovesThere(kind: StoreKind) async throws {
+        try await withStore(kind) { store in
+            try await Sample.place(["D-1", "D-2"], in: store)
+            try await store.write { tx in try tx.save(Sample.debt("C-2", of: "D-1")) }
+            try await store.save([Sample.task("T-1", debtor: "D-1", due: at(0))])
+
+            let otherDebt = Sample.task("T-1", debtor: "D-1", debt: "C-2", due: at(0))
+            try await store.save([otherDebt])
+            #expect(try await store.read { try $0.task("T-1") } == otherDebt)
+
+            let moved = Sample.task("T-1", debtor: "D-2", due: at(10))
+            try await store.save([moved])
+            #expect(try await store.read { try $0.task("T-1") } == moved)
+            #expect(try await store.read { try $0.tasks(ofDebtor: "D-1", statuses: []) } == [])
+            #expect(try await store.due(at: at(100)) == ["T-1"])
+        }
+    }
+
+    @Test(arguments: StoreKind.allCases) func recordsMustBelongToKnownDebtorsAndDebts(kind: StoreKind) async throws {
+        try await withStore(kind) { store in
+            try await Sample.place(["D-1"], in: store)
+            let orphanDebt = await storeError { try await store.write { tx in try tx.save(Sample.debt("C-1", of: "D-9")) } }
+            #expect(orphanDebt?.code == .constraint)
+            let orphanTask = await storeError { try await store.save([Sample.task("T-1", debtor: "D-1", debt: "C-9", due: t0)]) }
+            #expect(orphanTask?.code == .constraint)
+            let orphanHold = await storeError {
+                try await store.write { tx in try tx.save(HoldRecord(id: "E-1", debtorID: "D-9", kind: .cease, since: t0)) }
+            }
+            #expect(orphanHold?.code == .constraint)
+            #expect(try await store.read { try $0.task("T-1") } == nil)
+        }
+    }
+}
