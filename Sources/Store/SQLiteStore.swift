@@ -92,9 +92,6 @@ public final class SQLiteStore: TactStore {
         configuration.prepareDatabase { db in
             let mebibytes = db.configuration.readonly ? readerCache : writerCache
             try db.execute(sql: "PRAGMA cache_size = -\(mebibytes * 1024)")
-            for (key, value) in ProcessInfo.processInfo.environment where key.hasPrefix("XPRAGMA_") {
-                try db.execute(sql: "PRAGMA \(key.dropFirst(8)) = \(value)")
-            }
         }
         return configuration
     }
