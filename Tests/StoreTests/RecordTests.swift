@@ -125,6 +125,25 @@ import Testing
         }
     }
 
+    @Test(arguments: StoreKind.allCases) func tasksAcrossDebtorsAreListedByDebtorThenDueTime(kind: StoreKind) async throws {
+        try await withStore(kind) { store in
+            try await Sample.place(["D-1", "D-2"], in: store)
+            try await store.save([
+                Sample.task("T-3", debtor: "D-2", due: at(10)),
+                Sample.task("T-2", debtor: "D-1", due: at(20), status: .done),
+                Sample.task("T-1", debtor: "D-1", due: at(30)),
+                Sample.task("T-4", debtor: "D-2", due: at(5), status: .inFlight, lease: at(60)),
+            ])
+            let list = { (statuses: Set<TaskRecord.Status>, limit: Int) in
+                try await store.read { try $0.tasks(statuses: statuses, limit: limit).map(\.id) }
+            }
+            #expect(try await list([], 10) == ["T-2", "T-1", "T-4", "T-3"])
+            #expect(try await list([.pending, .inFlight], 10) == ["T-1", "T-4", "T-3"])
+            #expect(try await list([], 2) == ["T-2", "T-1"])
+            #expect(try await list([.cancelled], 10) == [])
+        }
+    }
+
     @Test(arguments: StoreKind.allCases) func aTaskSavedUnderAnotherDebtorOrDebtMovesThere(kind: StoreKind) async throws {
         try await withStore(kind) { store in
             try await Sample.place(["D-1", "D-2"], in: store)

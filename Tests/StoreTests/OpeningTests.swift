@@ -1,0 +1,104 @@
+import Foundation
+import Policy
+import Testing
+
+@testable import Store
+
+/// First start, later starts, files written by a newer Tact, and paths that cannot be a store: each gives a
+/// working store or a one-line StoreError with the right code, never record contents.
+@Suite struct OpeningTests {
+    @Test func theFirstStartCreatesFoldersAndFileInWALWithFullSync() async throws {
+        try await withTemporaryFolder { folder in
+            let path = folder.path("var/lib/tact/tact.sqlite")
+            let store = try SQLiteStore(path: path)
+            #expect(FileManager.default.fileExists(atPath: path))
+            #expect(try await store.inspect("PRAGMA journal_mode") == [["wal"]])
+            #expect(try await store.inspect("PRAGMA synchronous") == [["2"]])  // FULL
+            #expect(try await store.inspect("PRAGMA foreign_keys") == [["1"]])
+            #expect(try await store.inspect("SELECT identifier FROM grdb_migrations") == [["v1"]])
+            try store.close()
+
+            let relaxed = try SQLiteStore(path: path, options: SQLiteStore.Options(durability: .normal))
+            #expect(try await relaxed.inspect("PRAGMA synchronous") == [["1"]])  // NORMAL
+            try relaxed.close()
+        }
+    }
+
+    @Test func anEmptyFileIsMigratedFromScratch() async throws {
+        try await withTemporaryFolder { folder in
+            let path = folder.path("empty.sqlite")
+            #expect(FileManager.default.createFile(atPath: path, contents: Data()))
+            let store = try SQLiteStore(path: path)
+            try await Sample.place(["D-1"], in: store)
+            #expect(try await store.read { try $0.debtor("D-1") } == Sample.debtor("D-1"))
+            try store.close()
+        }
+    }
+
+    @Test func aFileFromANewerVersionIsRefused() async throws {
+        try await withTemporaryFolder { folder in
+            let path = folder.path("tact.sqlite")
+            let newer = try SQLiteStore(path: path)
+            try await Sample.place(["D-1"], in: newer)
+            // What a later version leaves behind: a migration this one does not know.
+            try await newer.executeUnchecked("INSERT INTO grdb_migrations (identifier) VALUES ('v2-from-the-future')")
+            try newer.close()
+
+            let error = await storeError { _ = try SQLiteStore(path: path) }
+            #expect(error?.code == .newerSchema)
+            #expect(error?.path == path)
+            #expect(error?.description.contains("v2-from-the-future") == true)
+            #expect(error?.description.contains("\n") == false)
+        }
+    }
+
+    @Test func aFileThatIsNotADatabaseIsRefused() async throws {
+        try await withTemporaryFolder { folder in
+            let path = folder.path("notes.txt")
+            let text = String(repeating: "Jane Example, +15550100, jane@example.com\n", count: 200)
+            #expect(FileManager.default.createFile(atPath: path, contents: Data(text.utf8)))
+            let error = await storeError { _ = try SQLiteStore(path: path) }
+            #expect(error?.code == .notADatabase)
+            #expect(error?.description.hasPrefix("store \(path): not-a-database: ") == true)
+            #expect(error?.description.contains("\n") == false)
+            #expect(error?.description.contains("Jane") == false)
+        }
+    }
+
+    @Test func aFolderThatCannotBeCreatedIsReported() async throws {
+        try await withTemporaryFolder { folder in
+            let blocker = folder.path("blocker")
+            #expect(FileManager.default.createFile(atPath: blocker, contents: Data("a file".utf8)))
+            let path = folder.path("blocker/tact/tact.sqlite")
+            let error = await storeError { _ = try SQLiteStore(path: path) }
+            #expect(error?.code == .cannotOpen)
+            #expect(error?.path == path)
+            #expect(error?.description.contains("\n") == false)
+
+            let onAFolder = await storeError { _ = try SQLiteStore(path: folder.url.path) }
+            #expect(onAFolder?.code == .cannotOpen)
+        }
+    }
+
+    @Test func damagedRowsAreReportedWithoutTheirContents() async throws {
+        try await withTemporaryFolder { folder in
+            let store = try SQLiteStore(path: folder.path("tact.sqlite"))
+            try await Sample.place(["D-1"], in: store)
+            try await store.save([Sample.task("T-1", debtor: "D-1", due: t0)])
+            try await store.executeUnchecked(
+                "UPDATE debtor SET contact = '{\"name\": \"Jane Example\", \"phone\": \"+15550100\"' WHERE id = 'D-1'")
+            try await store.executeUnchecked("UPDATE task SET channel = 'carrier-pigeon Jane Example'")
+
+            for read in [
+                { _ = try await store.read { try $0.debtor("D-1") } },
+                { _ = try await store.read { try $0.task("T-1") } },
+            ] as [() async throws -> Void] {
+                let error = await storeError(read)
+                #expect(error?.code == .corrupt)
+                #expect(error?.description.contains("Jane") == false, "\(error.map(String.init(describing:)) ?? "")")
+                #expect(error?.description.contains("+1555") == false)
+            }
+            try store.close()
+        }
+    }
+}
