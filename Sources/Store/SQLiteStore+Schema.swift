@@ -95,7 +95,7 @@ extension SQLiteStore {
                 -- At most one entry per debtor, so taking due tasks never steps over tasks that must wait.
                 CREATE INDEX task_ready ON task (due_at, id) WHERE ready = 1;
                 CREATE INDEX task_pending_due ON task (due_at) WHERE status = 'pending';
-                CREATE INDEX task_lease ON task (lease_until) WHERE status = 'in-flight';
+                CREATE INDEX task_lease ON task (lease_until, id) WHERE status = 'in-flight';
 
                 CREATE TABLE ledger (
                     task_id TEXT NOT NULL PRIMARY KEY,

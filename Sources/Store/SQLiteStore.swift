@@ -85,6 +85,7 @@ public final class SQLiteStore: TactStore {
         let timeout = options.busyTimeout.components
         let seconds = Double(timeout.seconds) + Double(timeout.attoseconds) * 1e-18
         configuration.busyMode = seconds > 0 ? .timeout(seconds) : .immediateError
+        // Each reader keeps a page cache of its own: a bounded pool keeps the process's memory bounded.
         configuration.maximumReaderCount = 4
         configuration.label = "Tact.SQLiteStore"
         let writerCache = max(options.cacheMebibytes, 1)
@@ -102,7 +103,7 @@ public final class SQLiteStore: TactStore {
         do {
             return try await writer.write { db in try body(SQLiteTransaction(db: db, path: path)) }
         } catch {
-            throw StoreError.translating(error, path: path)
+            throw translated(error)
         }
     }
 
@@ -112,7 +113,7 @@ public final class SQLiteStore: TactStore {
         do {
             return try await writer.read { db in try body(SQLiteSnapshot(db: db, path: path)) }
         } catch {
-            throw StoreError.translating(error, path: path)
+            throw translated(error)
         }
     }
 
@@ -128,5 +129,14 @@ public final class SQLiteStore: TactStore {
 
     private func checkOpen() throws {
         if closed.withLock({ $0 }) { throw StoreError(.closed, path: path, reason: "the store was closed") }
+    }
+
+    /// A call that raced `close()` fails inside GRDB; it is reported as what it is.
+    private func translated(_ error: any Error) -> any Error {
+        let translated = StoreError.translating(error, path: path)
+        if translated is StoreError, closed.withLock({ $0 }) {
+            return StoreError(.closed, path: path, reason: "the store was closed")
+        }
+        return translated
     }
 }
