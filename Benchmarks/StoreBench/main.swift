@@ -24,7 +24,7 @@ func scrambled(_ index: Int) -> String {
 }
 
 func seed(path: String, pending: Int, due: Int) async throws {
-    let store = try SQLiteStore(path: path, options: SQLiteStore.Options(durability: .normal))
+    let store = try SQLiteStore(path: path, options: SQLiteStore.Options(durability: .normal, cacheMebibytes: 1024))
     // One debtor per due task (a debtor has one task in flight at most), and about two tasks per debtor overall.
     let debtors = max(due, pending / 2)
     let start = ContinuousClock.now
@@ -72,6 +72,8 @@ func seed(path: String, pending: Int, due: Int) async throws {
 /// machine's load does not favour one; prints each round and the medians.
 func compare(small: String, big: String, due: Int, rounds: Int) async throws {
     let stores = [try SQLiteStore(path: small), try SQLiteStore(path: big)]
+    var pending: [Int] = []
+    for store in stores { pending.append(try await store.read { try $0.statistics(at: now).tasksByStatus[.pending] ?? 0 }) }
     var times: [[Double]] = [[], []]
     for round in 1...rounds {
         for which in round % 2 == 1 ? [0, 1] : [1, 0] {
@@ -87,8 +89,8 @@ func compare(small: String, big: String, due: Int, rounds: Int) async throws {
     let ratios = zip(times[1], times[0]).map { $0 / $1 }
     print(
         String(
-            format: "small=%.3f big=%.3f ratio=%.2f peak_rss_mb=%.0f", median(times[0]), median(times[1]),
-            median(ratios), peakRSS()))
+            format: "medians: %d pending %.3f s, %d pending %.3f s, ratio %.2f; peak RSS %.0f MB (both stores open)",
+            pending[0], median(times[0]), pending[1], median(times[1]), median(ratios), peakRSS()))
 }
 
 /// Seconds to take `due` tasks the way the scheduler does.
