@@ -73,7 +73,9 @@ func seed(path: String, pending: Int, due: Int) async throws {
 func compare(small: String, big: String, due: Int, rounds: Int) async throws {
     let stores = [try SQLiteStore(path: small), try SQLiteStore(path: big)]
     var pending: [Int] = []
-    for store in stores { pending.append(try await store.read { try $0.statistics(at: now).tasksByStatus[.pending] ?? 0 }) }
+    for store in stores {
+        pending.append(try await store.read { try $0.statistics(at: now).tasksByStatus[.pending] ?? 0 })
+    }
     var times: [[Double]] = [[], []]
     for round in 1...rounds {
         for which in round % 2 == 1 ? [0, 1] : [1, 0] {
@@ -119,7 +121,8 @@ func take(from store: SQLiteStore, due: Int) async throws -> Double {
 
 func median(_ values: [Double]) -> Double {
     let sorted = values.sorted()
-    return sorted.count % 2 == 1 ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
+    return sorted.count % 2 == 1
+        ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
 }
 
 /// Puts the taken tasks back to pending and empties the outbox, so that every round starts alike.
@@ -160,6 +163,7 @@ case ("seed", 5):
 case ("compare", 6):
     try await compare(small: arguments[2], big: arguments[3], due: Int(arguments[4])!, rounds: Int(arguments[5])!)
 default:
-    FileHandle.standardError.write(Data("usage: StoreBench seed FILE PENDING DUE | compare SMALL BIG DUE ROUNDS\n".utf8))
+    FileHandle.standardError.write(
+        Data("usage: StoreBench seed FILE PENDING DUE | compare SMALL BIG DUE ROUNDS\n".utf8))
     exit(2)
 }

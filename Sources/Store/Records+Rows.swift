@@ -93,8 +93,10 @@ extension HoldRecord {
     }
 
     var values: RowValues {
-        [id, debtorID, debtID, kind.rawValue, since.secondsSinceEpoch, until?.secondsSinceEpoch,
-         liftedAt?.secondsSinceEpoch]
+        [
+            id, debtorID, debtID, kind.rawValue, since.secondsSinceEpoch, until?.secondsSinceEpoch,
+            liftedAt?.secondsSinceEpoch,
+        ]
     }
 }
 
@@ -114,8 +116,10 @@ extension TaskRecord {
     }
 
     var values: RowValues {
-        [id, debtorID, debtID, channel.rawValue, purpose, status.rawValue, dueAt.secondsSinceEpoch,
-         leaseUntil?.secondsSinceEpoch, attempts, createdAt.secondsSinceEpoch, closedReason]
+        [
+            id, debtorID, debtID, channel.rawValue, purpose, status.rawValue, dueAt.secondsSinceEpoch,
+            leaseUntil?.secondsSinceEpoch, attempts, createdAt.secondsSinceEpoch, closedReason,
+        ]
     }
 }
 
@@ -155,8 +159,10 @@ extension OutboxMessage {
     }
 
     func values(path: String) throws -> RowValues {
-        [exchange, routingKey, messageID, type, Data(body), expirationMilliseconds,
-         try StoredJSON.encode(headers, column: "headers", path: path), priority.map { Int($0) }]
+        [
+            exchange, routingKey, messageID, type, Data(body), expirationMilliseconds,
+            try StoredJSON.encode(headers, column: "headers", path: path), priority.map { Int($0) },
+        ]
     }
 }
 
@@ -173,7 +179,9 @@ extension DecisionRecord {
     }
 
     func values(path: String) throws -> RowValues {
-        [taskID, debtorID, decidedAt.secondsSinceEpoch, decision.rawValue, earliest?.secondsSinceEpoch,
-         try StoredJSON.encode(reasons, column: "reasons", path: path), worker]
+        [
+            taskID, debtorID, decidedAt.secondsSinceEpoch, decision.rawValue, earliest?.secondsSinceEpoch,
+            try StoredJSON.encode(reasons, column: "reasons", path: path), worker,
+        ]
     }
 }

@@ -62,12 +62,11 @@ extension SQLiteAccess {
     }
 
     func statistics(at now: Instant) throws -> StoreStatistics {
-        var byStatus = Dictionary(uniqueKeysWithValues: TaskRecord.Status.allCases.map { ($0, 0) })
-        for (status, count) in try fetchAll(TaskQueries.countByStatus, [], { row in
+        let counts = try fetchAll(TaskQueries.countByStatus) { row in
             (try row.vocabulary("status", path: path) as TaskRecord.Status, try row.decode(Int.self, atIndex: 1))
-        }) {
-            byStatus[status] = count
         }
+        var byStatus = Dictionary(uniqueKeysWithValues: TaskRecord.Status.allCases.map { ($0, 0) })
+        for (status, count) in counts { byStatus[status] = count }
         return StoreStatistics(
             tasksByStatus: byStatus, dueNotPublished: try count(TaskQueries.countDue, [now.secondsSinceEpoch]),
             outboxDepth: try count(TaskQueries.countOutbox), debtors: try count(TaskQueries.countDebtors))

@@ -41,27 +41,36 @@ extension SQLiteTransaction {
     func save(_ task: TaskRecord) throws {
         let due = task.dueAt.secondsSinceEpoch
         let stored = try fetchOne(Statements.stored, [due, task.id]) { row in
-            (debtorID: try row.decode(String.self, atIndex: 0), debtID: try row.decode(String.self, atIndex: 1),
-             status: try row.vocabulary("status", path: path) as TaskRecord.Status, ready: try row.decode(Bool.self, atIndex: 3))
+            (
+                debtorID: try row.decode(String.self, atIndex: 0), debtID: try row.decode(String.self, atIndex: 1),
+                status: try row.vocabulary("status", path: path) as TaskRecord.Status,
+                ready: try row.decode(Bool.self, atIndex: 3)
+            )
         }
         if let stored, stored.debtorID == task.debtorID, stored.debtID == task.debtID,
             let ready = Self.readyUnchangedElsewhere(from: stored.status, wasReady: stored.ready, to: task.status)
         {
             try execute(
                 Statements.updateInPlace,
-                [task.channel.rawValue, task.purpose, task.status.rawValue, task.leaseUntil?.secondsSinceEpoch,
-                 task.attempts, task.createdAt.secondsSinceEpoch, task.closedReason, ready, due, task.id])
+                [
+                    task.channel.rawValue, task.purpose, task.status.rawValue, task.leaseUntil?.secondsSinceEpoch,
+                    task.attempts, task.createdAt.secondsSinceEpoch, task.closedReason, ready, due, task.id,
+                ])
             return
         }
-        let formerDebtor = try stored?.debtorID ?? fetchOne(Statements.storedByID, [task.id]) { try $0.decode(String.self, atIndex: 0) }
+        let formerDebtor =
+            try stored?.debtorID
+            ?? fetchOne(Statements.storedByID, [task.id]) { try $0.decode(String.self, atIndex: 0) }
         if formerDebtor == nil {
             try execute(Statements.insert, task.values + [task.status.isOpen, false])
         } else {
             try execute(
                 Statements.update,
-                [due, task.debtorID, task.debtID, task.channel.rawValue, task.purpose, task.status.rawValue,
-                 task.leaseUntil?.secondsSinceEpoch, task.attempts, task.createdAt.secondsSinceEpoch,
-                 task.closedReason, task.status.isOpen, task.id])
+                [
+                    due, task.debtorID, task.debtID, task.channel.rawValue, task.purpose, task.status.rawValue,
+                    task.leaseUntil?.secondsSinceEpoch, task.attempts, task.createdAt.secondsSinceEpoch,
+                    task.closedReason, task.status.isOpen, task.id,
+                ])
         }
         try placeReadyMark(ofDebtor: task.debtorID)
         if let formerDebtor, formerDebtor != task.debtorID { try placeReadyMark(ofDebtor: formerDebtor) }

@@ -92,7 +92,10 @@ import Testing
         let store = try SQLiteStore.inMemory()
         let debtors = (0..<20).map { "D-\($0)" }
         try await Sample.place(debtors, in: store)
-        try await store.save(debtors.enumerated().map { Sample.task("T-\($0.offset)", debtor: $0.element, due: at(Int64(100 - $0.offset))) })
+        try await store.save(
+            debtors.enumerated().map {
+                Sample.task("T-\($0.offset)", debtor: $0.element, due: at(Int64(100 - $0.offset)))
+            })
         #expect(try await store.due(at: at(1_000), limit: 3) == ["T-19", "T-18", "T-17"])
         #expect(try await store.due(at: at(1_000), limit: 0) == [])
         #expect(try await store.due(at: at(1_000), limit: 50).count == 20)
@@ -116,8 +119,10 @@ import Testing
             }
             #expect(try await store.due(at: at(800), limit: 500) == ["T-free"])
 
-            let plan = try await store.inspect("EXPLAIN QUERY PLAN " + TaskQueries.due, [at(800).secondsSinceEpoch, 500])
-                .map { $0.last ?? "" }
+            let plan = try await store.inspect(
+                "EXPLAIN QUERY PLAN " + TaskQueries.due, [at(800).secondsSinceEpoch, 500]
+            )
+            .map { $0.last ?? "" }
             #expect(plan.contains { $0.contains("USING INDEX task_ready") }, "\(plan)")
             #expect(!plan.contains { $0.hasPrefix("SCAN") }, "\(plan)")
             #expect(!plan.contains { $0.contains("TEMP B-TREE") }, "\(plan)")
@@ -125,7 +130,8 @@ import Testing
         }
     }
 
-    @Test(arguments: StoreKind.allCases) func expiredLeasesAreInFlightTasksWhoseLeaseEnded(kind: StoreKind) async throws {
+    @Test(arguments: StoreKind.allCases) func expiredLeasesAreInFlightTasksWhoseLeaseEnded(kind: StoreKind) async throws
+    {
         try await withStore(kind) { store in
             try await Sample.place(["D-1", "D-2", "D-3", "D-4"], in: store)
             try await store.save([
@@ -152,7 +158,10 @@ import Testing
             #expect(try await store.read { try $0.nextWakeUp() } == at(500))
             try await store.save([Sample.task("T-2", debtor: "D-2", due: at(0), status: .inFlight, lease: at(300))])
             #expect(try await store.read { try $0.nextWakeUp() } == at(300))
-            try await store.save([Sample.task("T-3", debtor: "D-2", due: at(200)), Sample.task("T-4", debtor: "D-1", due: at(9), status: .done)])
+            try await store.save([
+                Sample.task("T-3", debtor: "D-2", due: at(200)),
+                Sample.task("T-4", debtor: "D-1", due: at(9), status: .done),
+            ])
             #expect(try await store.read { try $0.nextWakeUp() } == at(200))
         }
     }
@@ -205,7 +214,8 @@ import Testing
             for task in batch { model[task.id] = task }
 
             let limit = Int.random(in: 1...6, using: &random)
-            #expect(try await store.due(at: now, limit: limit) == Self.modelDue(model, at: now, limit: limit), "\(round)")
+            #expect(
+                try await store.due(at: now, limit: limit) == Self.modelDue(model, at: now, limit: limit), "\(round)")
             let end = at(1_000)
             #expect(try await store.due(at: end, limit: 100) == Self.modelDue(model, at: end, limit: 100), "\(round)")
             let stored = try await store.read { reader in

@@ -5,7 +5,9 @@ import Testing
 
 /// The outbox, processed message ids, the decision audit trail and the statistics.
 @Suite struct OutboxTests {
-    @Test(arguments: StoreKind.allCases) func outboxKeepsSequenceOrderAndForgetsWhatWasConfirmed(kind: StoreKind) async throws {
+    @Test(arguments: StoreKind.allCases) func outboxKeepsSequenceOrderAndForgetsWhatWasConfirmed(kind: StoreKind)
+        async throws
+    {
         try await withStore(kind) { store in
             let full = OutboxMessage(
                 sequence: 999, exchange: "tact.x", routingKey: "tact.calls.anna", messageID: "T-1", type: "call",
@@ -55,10 +57,13 @@ import Testing
         try await withStore(kind) { store in
             func decision(_ task: String, _ debtor: String, _ seconds: Int64, worker: String) -> DecisionRecord {
                 DecisionRecord(
-                    taskID: task, debtorID: debtor, decidedAt: at(seconds), decision: .defer, earliest: at(seconds + 3_600),
+                    taskID: task, debtorID: debtor, decidedAt: at(seconds), decision: .defer,
+                    earliest: at(seconds + 3_600),
                     reasons: [
-                        PolicyDecision.Reason(rule: .contactHours, until: at(seconds + 3_600), detail: "outside 08:00-21:00"),
-                        PolicyDecision.Reason(rule: RuleID(rawValue: "hold:dispute"), until: nil, detail: "open dispute"),
+                        PolicyDecision.Reason(
+                            rule: .contactHours, until: at(seconds + 3_600), detail: "outside 08:00-21:00"),
+                        PolicyDecision.Reason(
+                            rule: RuleID(rawValue: "hold:dispute"), until: nil, detail: "open dispute"),
                     ],
                     worker: worker)
             }
@@ -66,7 +71,8 @@ import Testing
             let first = decision("T-1", "D-1", 100, worker: "w-2")  // a slower worker reports an earlier decision later
             let tieA = decision("T-2", "D-1", 300, worker: "w-1")
             let tieB = DecisionRecord(
-                taskID: "T-3", debtorID: "D-1", decidedAt: at(300), decision: .allow, earliest: nil, reasons: [], worker: "w-2")
+                taskID: "T-3", debtorID: "D-1", decidedAt: at(300), decision: .allow, earliest: nil, reasons: [],
+                worker: "w-2")
             let other = decision("T-9", "D-2", 50, worker: "w-1")
             try await store.write { tx in
                 for record in [second, first, tieA, other] { try tx.append(record) }
@@ -84,12 +90,16 @@ import Testing
         }
     }
 
-    @Test(arguments: StoreKind.allCases) func statisticsCountTasksDueWorkOutboxAndDebtors(kind: StoreKind) async throws {
+    @Test(arguments: StoreKind.allCases) func statisticsCountTasksDueWorkOutboxAndDebtors(kind: StoreKind) async throws
+    {
         try await withStore(kind) { store in
             let empty = try await store.read { try $0.statistics(at: t0) }
-            #expect(empty == StoreStatistics(
-                tasksByStatus: [.pending: 0, .inFlight: 0, .done: 0, .cancelled: 0], dueNotPublished: 0, outboxDepth: 0,
-                debtors: 0))
+            #expect(
+                empty
+                    == StoreStatistics(
+                        tasksByStatus: [.pending: 0, .inFlight: 0, .done: 0, .cancelled: 0], dueNotPublished: 0,
+                        outboxDepth: 0,
+                        debtors: 0))
 
             try await Sample.place(["D-1", "D-2", "D-3"], in: store)
             try await store.write { tx in
@@ -102,9 +112,12 @@ import Testing
                 try tx.enqueue(Sample.message("T-4"))
             }
             let stats = try await store.read { try $0.statistics(at: at(100)) }
-            #expect(stats == StoreStatistics(
-                tasksByStatus: [.pending: 3, .inFlight: 1, .done: 2, .cancelled: 0], dueNotPublished: 2, outboxDepth: 1,
-                debtors: 3))
+            #expect(
+                stats
+                    == StoreStatistics(
+                        tasksByStatus: [.pending: 3, .inFlight: 1, .done: 2, .cancelled: 0], dueNotPublished: 2,
+                        outboxDepth: 1,
+                        debtors: 3))
         }
     }
 }

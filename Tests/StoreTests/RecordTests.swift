@@ -69,7 +69,8 @@ import Testing
         try await withStore(kind) { store in
             try await Sample.place(["D-1", "D-2"], in: store)
             func entry(_ task: String, _ debtor: String, _ seconds: Int64, _ result: ContactResult) -> LedgerEntry {
-                LedgerEntry(taskID: task, debtorID: debtor, debtID: "C-1", channel: .call, at: at(seconds), result: result)
+                LedgerEntry(
+                    taskID: task, debtorID: debtor, debtID: "C-1", channel: .call, at: at(seconds), result: result)
             }
             let old = entry("T-1", "D-1", 10, .noAnswer)
             let edge = entry("T-3", "D-1", 100, .voicemail)
@@ -125,7 +126,9 @@ import Testing
         }
     }
 
-    @Test(arguments: StoreKind.allCases) func tasksAcrossDebtorsAreListedByDebtorThenDueTime(kind: StoreKind) async throws {
+    @Test(arguments: StoreKind.allCases) func tasksAcrossDebtorsAreListedByDebtorThenDueTime(kind: StoreKind)
+        async throws
+    {
         try await withStore(kind) { store in
             try await Sample.place(["D-1", "D-2"], in: store)
             try await store.save([
@@ -144,7 +147,8 @@ import Testing
         }
     }
 
-    @Test(arguments: StoreKind.allCases) func aTaskSavedUnderAnotherDebtorOrDebtMovesThere(kind: StoreKind) async throws {
+    @Test(arguments: StoreKind.allCases) func aTaskSavedUnderAnotherDebtorOrDebtMovesThere(kind: StoreKind) async throws
+    {
         try await withStore(kind) { store in
             try await Sample.place(["D-1", "D-2"], in: store)
             try await store.write { tx in try tx.save(Sample.debt("C-2", of: "D-1")) }
@@ -165,12 +169,18 @@ import Testing
     @Test(arguments: StoreKind.allCases) func recordsMustBelongToKnownDebtorsAndDebts(kind: StoreKind) async throws {
         try await withStore(kind) { store in
             try await Sample.place(["D-1"], in: store)
-            let orphanDebt = await storeError { try await store.write { tx in try tx.save(Sample.debt("C-1", of: "D-9")) } }
+            let orphanDebt = await storeError {
+                try await store.write { tx in try tx.save(Sample.debt("C-1", of: "D-9")) }
+            }
             #expect(orphanDebt?.code == .constraint)
-            let orphanTask = await storeError { try await store.save([Sample.task("T-1", debtor: "D-1", debt: "C-9", due: t0)]) }
+            let orphanTask = await storeError {
+                try await store.save([Sample.task("T-1", debtor: "D-1", debt: "C-9", due: t0)])
+            }
             #expect(orphanTask?.code == .constraint)
             let orphanHold = await storeError {
-                try await store.write { tx in try tx.save(HoldRecord(id: "E-1", debtorID: "D-9", kind: .cease, since: t0)) }
+                try await store.write { tx in
+                    try tx.save(HoldRecord(id: "E-1", debtorID: "D-9", kind: .cease, since: t0))
+                }
             }
             #expect(orphanHold?.code == .constraint)
             #expect(try await store.read { try $0.task("T-1") } == nil)

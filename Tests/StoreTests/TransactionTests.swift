@@ -15,10 +15,12 @@ import Testing
         try tx.save(Sample.debt("C-1", of: "D-1"))
         try tx.save(HoldRecord(id: "E-1", debtorID: "D-1", kind: .dispute, since: t0))
         try tx.save(Sample.task("T-1", debtor: "D-1", due: t0))
-        try tx.save(LedgerEntry(taskID: "T-0", debtorID: "D-1", debtID: "C-1", channel: .sms, at: t0, result: .delivered))
+        try tx.save(
+            LedgerEntry(taskID: "T-0", debtorID: "D-1", debtID: "C-1", channel: .sms, at: t0, result: .delivered))
         try tx.append(
             DecisionRecord(
-                taskID: "T-0", debtorID: "D-1", decidedAt: t0, decision: .allow, earliest: t0, reasons: [], worker: "w"))
+                taskID: "T-0", debtorID: "D-1", decidedAt: t0, decision: .allow, earliest: t0, reasons: [], worker: "w")
+        )
         try tx.enqueue(Sample.message("T-1"))
         try tx.markProcessed("P-1", at: t0)
     }
@@ -83,7 +85,10 @@ import Testing
             try first.close()
 
             let second = try SQLiteStore(path: path)
-            #expect(try await Self.traces(in: second) == ["debtor", "debt", "hold", "task", "ledger", "decision", "processed"])
+            #expect(
+                try await Self.traces(in: second) == [
+                    "debtor", "debt", "hold", "task", "ledger", "decision", "processed",
+                ])
             #expect(try await second.read { try $0.debtor("D-1") } == Sample.debtor("D-1"))
             #expect(try await second.due(at: t0) == ["T-1"])
             try await second.write { tx in try tx.enqueue(Sample.message("T-2")) }
@@ -109,7 +114,9 @@ import Testing
             await waitOffThePool(for: entered)
             let seen = try await withThrowingTaskGroup(of: [Bool].self) { group in
                 for _ in 0..<4 {
-                    group.addTask { try await store.read { [try $0.debtor("D-1") != nil, try $0.debtor("D-2") != nil] } }
+                    group.addTask {
+                        try await store.read { [try $0.debtor("D-1") != nil, try $0.debtor("D-2") != nil] }
+                    }
                 }
                 return try await group.reduce(into: []) { $0.append($1) }
             }
