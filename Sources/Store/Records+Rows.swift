@@ -2,7 +2,7 @@ import Foundation
 import GRDB
 import Policy
 
-// Records to and from rows. Each record type names its columns once (`columns`, in the order of `arguments`), so
+// Records to and from rows. Each record type names its columns once (`columns`, in the order of `values`), so
 // that the SELECT lists, the INSERTs and the decoding cannot drift apart.
 
 extension Row {
