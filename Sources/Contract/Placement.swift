@@ -85,7 +85,13 @@ public struct Placement: ContractMessage, Equatable {
         try Check.identifier(creditorId, "creditorId")
         if let rulebook { try Check.identifier(rulebook, "rulebook") }
         if let strategy { try Check.identifier(strategy, "strategy") }
-        if let specialistId { try Check.identifier(specialistId, "specialistId") }
+        if let specialistId {
+            try Check.identifier(specialistId, "specialistId")
+            // `tact.calls.pool` is the shared queue; a specialist of that name would read everyone's calls.
+            guard specialistId != "pool" else {
+                throw ContractError(.invalidField, field: "specialistId", "\"pool\" is reserved for the shared queue")
+            }
+        }
         try Check.identifier(debtor.id, "debtor.id")
         try Check.nonEmpty(debtor.name, "debtor.name")
         try Check.nonEmpty(debtor.phone, "debtor.phone")

@@ -64,8 +64,8 @@ public struct TactTopology: Sendable, Equatable {
         for channel in [Channel.sms, .email] {
             topology.queues.append(.init(reminderQueue(channel), deadLetterExchange: expiredExchange))
         }
-        // Letters have no window to miss, so they never expire.
-        topology.queues.append(.init(reminderQueue(.letter)))
+        // Letters have no window to miss, so they never expire; one given back still returns to the scheduler.
+        topology.queues.append(.init(reminderQueue(.letter), deadLetterExchange: expiredExchange))
         topology.queues.append(callQueueDeclaration(specialist: nil))
         return topology
     }

@@ -10,7 +10,9 @@ extension SchedulerCore {
         let batch = configuration.scheduler.dispatchBatch
         var handedOut = 0
         for var task in try store.expiredLeases(at: now, limit: batch) {
-            guard task.attempts < configuration.scheduler.maxAttempts else {
+            // Hand-outs a worker answered (a deferral, say) do not count: only those that never got a decision.
+            let decided = try store.decisions(ofDebtor: task.debtorID).filter { $0.taskID == task.id }.count
+            guard task.attempts - decided < configuration.scheduler.maxAttempts else {
                 // No worker ever decided it: stop, and leave it visible to operators as cancelled.
                 task.status = .cancelled
                 task.closedReason = "no-decision"
@@ -60,9 +62,9 @@ extension SchedulerCore {
         let history = try store.ledger(ofDebtor: debtor.id, since: since).map {
             HistoryEvent(at: $0.at, channel: $0.channel, debtId: $0.debtID, result: $0.result)
         }
-        let holds = try store.activeHolds(ofDebtor: debtor.id).compactMap {
-            try? Hold(kind: $0.kind, since: $0.since, until: $0.until)
-        }
+        // A hold about one debt (a dispute, say) does not pause contact about the others.
+        let holds = try store.activeHolds(ofDebtor: debtor.id).filter { $0.debtID == nil || $0.debtID == task.debtID }
+            .compactMap { try? Hold(kind: $0.kind, since: $0.since, until: $0.until) }
         let snapshot = try Debtor(
             id: debtor.id, timeZones: debtor.timeZones, inconvenient: debtor.inconvenient, holds: holds,
             optOuts: debtor.optOuts.sorted { $0.rawValue < $1.rawValue }, representative: debtor.representative)

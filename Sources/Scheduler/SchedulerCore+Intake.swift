@@ -39,9 +39,12 @@ extension SchedulerCore {
                 debtorID: debtor.id, id: debt.id, placementID: placement.placementId, amount: debt.amount,
                 currency: debt.currency, dueDate: debt.dueDate))
 
-        let prefix = "\(placement.placementId)"
+        let prefix = "\(placement.creditorId)/\(placement.placementId)"
         let delivery = WorkTask.Delivery(debtor.contact)
-        if let channel = [Channel.email, .sms, .letter].first(where: { delivery.address(for: $0) != nil }) {
+        let available = [Channel.email, .sms, .letter].filter {
+            delivery.address(for: $0) != nil && !debtor.optOuts.contains($0)
+        }
+        if let channel = available.first {
             try schedule(
                 "\(prefix)/first-notice", debtorID: debtor.id, debtID: debt.id, channel: channel,
                 purpose: "first-notice", due: now, at: now, in: store)
@@ -98,6 +101,16 @@ extension SchedulerCore {
             try cancelPending(ofDebtor: debtor.id, reason: event.kind.rawValue, in: store) { $0.debtID == debtID }
         case .bereavement, .hardship, .breathingSpace, .dispute:
             break
+        }
+        try reconsider(debtor.id, at: now, in: store)
+    }
+
+    /// Tasks the policy already deferred are decided again at once, so their next decision (and its explanation)
+    /// reflects the event. Tasks never handed out keep their due time: the cadence chose it, not the policy.
+    private func reconsider(_ debtorID: String, at now: Instant, in store: any StoreTransaction) throws {
+        for var task in try store.tasks(ofDebtor: debtorID, statuses: [.pending]) where task.attempts > 0 && task.dueAt > now {
+            task.dueAt = now
+            try store.save(task)
         }
     }
 

@@ -10,6 +10,12 @@ extension SchedulerCore {
         guard let task = try store.task(outcome.taskId), task.debtorID == outcome.debtorId else {
             throw ContractError(.unknownReference, field: "taskId", "no task with this id for this debtor")
         }
+        guard task.debtID == outcome.debtId else {
+            throw ContractError(.invalidField, field: "debtId", "differs from the task's debt")
+        }
+        guard task.channel == outcome.channel || task.closedReason == "redirect" else {
+            throw ContractError(.invalidField, field: "channel", "differs from the task's channel")
+        }
         let debtor = try debtor(outcome.debtorId, field: "debtorId", userID: nil, in: store)
         var entry =
             try store.ledgerEntry(taskID: task.id)
@@ -43,6 +49,10 @@ extension SchedulerCore {
         let current = task.status == .inFlight && task.attempts == message.attempt
         switch decision.decision {
         case .allow:
+            // The contact of this hand-out already came back expired: it reached nobody.
+            if try store.isProcessed(SchedulerInput.expired(taskID: task.id, attempt: message.attempt).messageID) {
+                return
+            }
             if try store.ledgerEntry(taskID: task.id) == nil {
                 try store.save(
                     LedgerEntry(
@@ -67,8 +77,9 @@ extension SchedulerCore {
         try store.save(task)
     }
 
-    /// A reminder or call expired before anyone acted on it: it never reached the person, so it leaves the ledger
-    /// and the task is due again at once (the policy will find the next window).
+    /// A reminder or call expired (or a specialist gave it back) before anyone acted on it: it never reached the
+    /// person, so it leaves the ledger and the task is tried again after ``expiryPause`` (the policy finds the next
+    /// window; the pause keeps a consumer that rejects everything from spinning the task round).
     func expire(taskID: String, attempt: Int, at now: Instant, in store: any StoreTransaction) throws {
         guard var task = try store.task(taskID) else {
             throw ContractError(.unknownReference, field: "taskId", "no task with this id")
@@ -76,10 +87,16 @@ extension SchedulerCore {
         if let entry = try store.ledgerEntry(taskID: taskID), entry.result == .pending {
             try store.removeLedgerEntry(taskID: taskID)
         }
-        guard task.status == .done, task.closedReason == nil else { return }
+        // In flight: the contact expired before its decision arrived; that decision is then ignored.
+        let emitted = task.status == .done && task.closedReason == nil
+        let decidedLater = task.status == .inFlight && task.attempts == attempt
+        guard emitted || decidedLater else { return }
         task.status = .pending
-        task.dueAt = now
+        task.dueAt = now.adding(seconds: Self.expiryPause)
         task.leaseUntil = nil
         try store.save(task)
     }
+
+    /// Seconds before an expired contact is tried again.
+    static let expiryPause: Int64 = 600
 }

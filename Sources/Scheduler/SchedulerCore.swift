@@ -28,9 +28,11 @@ public struct SchedulerCore: Sendable {
     }
 
     /// Applies one input. Throws only when the store fails; a bad input is a ``Applied/rejected(_:)``.
+    ///
+    /// Only applied inputs are remembered as processed: a refused one may be sent again, corrected, under the
+    /// same id (and a stranger's refused message cannot block the real one).
     public func apply(_ input: SchedulerInput, at now: Instant, in store: any StoreTransaction) throws -> Applied {
         if try store.isProcessed(input.messageID) { return .duplicate }
-        let result: Applied
         do {
             switch input {
             case .placement(let placement, let userID): try place(placement, userID: userID, at: now, in: store)
@@ -39,12 +41,11 @@ public struct SchedulerCore: Sendable {
             case .decision(let decision): try record(decision, at: now, in: store)
             case .expired(let taskID, let attempt): try expire(taskID: taskID, attempt: attempt, at: now, in: store)
             }
-            result = .applied
         } catch let refusal as ContractError {
-            result = .rejected(refusal)
+            return .rejected(refusal)
         }
         try store.markProcessed(input.messageID, at: now)
-        return result
+        return .applied
     }
 
     /// Queues an input that cannot be applied for `tact.dead`: body untouched, the reason in `x-tact-error`.

@@ -13,7 +13,8 @@ public enum SchedulerInput: Sendable, Equatable {
     /// The id under which a redelivery is recognised, namespaced by kind.
     public var messageID: String {
         switch self {
-        case .placement(let placement, _): "placement:\(placement.placementId)"
+        // Placement ids are the creditor's own: two creditors may use the same one.
+        case .placement(let placement, _): "placement:\(placement.creditorId):\(placement.placementId)"
         case .event(let event, _): "event:\(event.eventId)"
         case .outcome(let outcome): "outcome:\(outcome.outcomeId)"
         case .decision(let decision): decision.messageID

@@ -90,7 +90,11 @@ enum IntakePublisher {
         amqp.reconnect = AMQPReconnectPolicy(maximumAttempts: 5)
         let connection = try await AMQPConnection.connect(amqp, logger: Logger(label: "tact"))
         let topology = TactTopology(prefix: prefix)
-        try await connection.declare(topology.shared)
+        do {
+            try await connection.declare(topology.shared)
+        } catch let error as AMQPError where error.replyCode == 403 {
+            // A creditor's user may only publish; the scheduler declares what it needs.
+        }
         let results = await connection.publish(
             items.map {
                 AMQPMessage(

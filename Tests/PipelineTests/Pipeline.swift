@@ -79,7 +79,9 @@ final class Pipeline: @unchecked Sendable {
         process.environment = environment
         logIndex += 1
         let log = directory.appendingPathComponent("\(role)-\(logIndex).log")
-        FileManager.default.createFile(atPath: log.path, contents: nil)
+        guard FileManager.default.createFile(atPath: log.path, contents: nil) else {
+            throw PipelineError("cannot create \(log.path)")
+        }
         let handle = try FileHandle(forWritingTo: log)
         process.standardOutput = handle
         process.standardError = handle

@@ -31,7 +31,7 @@ struct PipelineContractTests {
 
         let email = try #require(emails.first)
         let reminder = try MessageCoding.decode(Reminder.self, from: email.body)
-        #expect(reminder.taskId == "P-1/first-notice")
+        #expect(reminder.taskId == "acme/P-1/first-notice")
         #expect(reminder.to == "d1@example.com")
         #expect(reminder.template == "first-notice")
         #expect(reminder.language == "en")
@@ -46,7 +46,7 @@ struct PipelineContractTests {
         #expect(abs((expiration - windowLeft).components.seconds) <= 10)
 
         let call = try MessageCoding.decode(Call.self, from: try #require(annasCalls.first).body)
-        #expect(call.taskId == "P-1/first-call")
+        #expect(call.taskId == "acme/P-1/first-call")
         #expect(call.purpose == "first-call")
         #expect(call.phone == "+15550142")
         #expect(call.context.name == "Personal Name D-1")
@@ -131,10 +131,11 @@ struct PipelineContractTests {
         try first.reject(requeue: false)
         try await consumer.cancel()
         _ = try await pipeline.waitUntilSettled()
-        let again = try await pipeline.drain(queue)
-        #expect(again.count == 1)
-        let call = try MessageCoding.decode(Call.self, from: try #require(again.first).body)
-        #expect(call.taskId == "P-1/first-call")
-        #expect(call.attempt == 2)
+        // Back in the scheduler: no longer counted as made, and planned again after a pause.
+        let store = try SQLiteStore(path: pipeline.storePath)
+        let task = try #require(try await store.read { try $0.task("acme/P-1/first-call") })
+        #expect(task.status == .pending)
+        #expect(task.dueAt > Instant(Date()).adding(seconds: 300))
+        #expect(try await store.read { try $0.ledgerEntry(taskID: "acme/P-1/first-call") } == nil)
     }
 }

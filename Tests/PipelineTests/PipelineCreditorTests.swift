@@ -16,6 +16,7 @@ struct PipelineCreditorTests {
         let pipeline = try await Pipeline()
         defer { Task { await pipeline.tearDown() } }
         try pipeline.startScheduler()
+        try pipeline.startWorkers(1)
         let creditor = "creditor-\(pipeline.prefix)"
         let password = UUID().uuidString
         try addCreditor(creditor, password: password, prefix: pipeline.prefix)

@@ -52,6 +52,27 @@ struct SchedulerDispatchTests {
         #expect(ids == [1, 2, 3])
     }
 
+    @Test func deferralsDoNotCountTowardTheHandOutsWithoutADecision() async throws {
+        let store = try SQLiteStore.inMemory()
+        try await core.apply([.placement(Fixtures.placement(email: nil), userID: nil)], to: store)
+        var now = Fixtures.now
+        _ = try await core.dispatch(at: now, to: store)
+        let taskID = try #require(try await store.workTasks().first?.taskId)
+        // Deferred five times (more than maxAttempts = 3): each hand-out was answered.
+        for _ in 1...5 {
+            let task = try #require(try await store.workTasks().last { $0.taskId == taskID })
+            now = now.adding(seconds: 10)
+            try await core.apply([decision(task, .defer, earliest: now.adding(seconds: 5), at: now)], at: now, to: store)
+            now = now.adding(seconds: 5)
+            _ = try await core.dispatch(at: now, to: store)
+        }
+        // Then a worker dies with it: handed out again, not given up.
+        _ = try await core.dispatch(at: now.adding(seconds: 61), to: store)
+        let task = try #require(try await store.read { try $0.task(taskID) })
+        #expect(task.status == .inFlight)
+        #expect(task.attempts == 7)
+    }
+
     private func decision(
         _ task: WorkTask, _ kind: PolicyDecision.Kind, earliest: Instant? = nil, attempt: Int? = nil,
         at: Instant = Fixtures.now
@@ -111,6 +132,24 @@ struct SchedulerDispatchTests {
         #expect(try await store.read { try $0.ledgerEntry(taskID: first.taskId) } != nil)
     }
 
+    @Test func anEventBringsDeferredTasksBackToBeDecidedAgainButNotCadenceTasks() async throws {
+        let store = try await placed()
+        _ = try await core.dispatch(at: Fixtures.now, to: store)
+        let first = try #require(try await store.workTasks().first)
+        let tomorrow = Fixtures.instant("2026-12-02T14:00:00Z")
+        try await core.apply([decision(first, .defer, earliest: tomorrow)], to: store)
+        try await store.write { store in
+            try store.save(
+                TaskRecord(
+                    id: "later", debtorID: "D-1", debtID: "C-1", channel: .call, purpose: "retry-call",
+                    dueAt: tomorrow, createdAt: Fixtures.now))
+        }
+        let later = Fixtures.now.adding(seconds: 600)
+        try await core.apply([.event(Fixtures.event("E-1", .hardship, at: later), userID: nil)], at: later, to: store)
+        #expect(try await store.read { try $0.task(first.taskId) }?.dueAt == later)
+        #expect(try await store.read { try $0.task("later") }?.dueAt == tomorrow)
+    }
+
     @Test func anUnansweredCallIsRecordedAndTriedAgainTheNextLocalDay() async throws {
         let store = try await placed()
         _ = try await core.dispatch(at: Fixtures.now, to: store)
@@ -152,6 +191,17 @@ struct SchedulerDispatchTests {
         #expect(try await store.read { try $0.ledgerEntry(taskID: first.taskId) } == nil)
         let task = try #require(try await store.read { try $0.task(first.taskId) })
         #expect(task.status == .pending)
-        #expect(task.dueAt == later)
+        #expect(task.dueAt == later.adding(seconds: SchedulerCore.expiryPause))
+    }
+
+    @Test func aContactThatExpiresBeforeItsDecisionArrivesIsNotCountedAsMade() async throws {
+        let store = try await placed()
+        _ = try await core.dispatch(at: Fixtures.now, to: store)
+        let first = try #require(try await store.workTasks().first)
+        try await core.apply([.expired(taskID: first.taskId, attempt: 1)], to: store)
+        try await core.apply([decision(first, .allow)], to: store)
+        #expect(try await store.read { try $0.ledgerEntry(taskID: first.taskId) } == nil)
+        let task = try #require(try await store.read { try $0.task(first.taskId) })
+        #expect(task.status == .pending)
     }
 }

@@ -154,6 +154,41 @@ struct SchedulerIntakeTests {
         #expect(try await store.tasks().allSatisfy { $0.status == .pending })
     }
 
+    @Test func aRefusedInputMayBeSentAgainUnderTheSameId() async throws {
+        let store = try SQLiteStore.inMemory()
+        let early = SchedulerInput.event(Fixtures.event("E-1", .hardship), userID: nil)
+        let first = try await core.apply([early], to: store)
+        guard case .rejected = first.first else {
+            Issue.record("an event before its placement is refused")
+            return
+        }
+        let later = try await core.apply([.placement(Fixtures.placement(), userID: nil), early], to: store)
+        #expect(later == [.applied, .applied])
+    }
+
+    @Test func twoCreditorsMayUseTheSamePlacementId() async throws {
+        let store = try SQLiteStore.inMemory()
+        let results = try await core.apply(
+            [
+                .placement(Fixtures.placement("P-1", creditor: "acme", debtor: "D-1"), userID: nil),
+                .placement(Fixtures.placement("P-1", creditor: "polbank", debtor: "D-2"), userID: nil),
+            ], to: store)
+        #expect(results == [.applied, .applied])
+        #expect(try await store.tasks("D-2").map(\.id).sorted() == ["polbank/P-1/first-call", "polbank/P-1/first-notice"])
+    }
+
+    @Test func theFirstNoticeSkipsAChannelTheDebtorOptedOutOf() async throws {
+        let store = try SQLiteStore.inMemory()
+        try await core.apply(
+            [
+                .placement(Fixtures.placement("P-1", email: "e@example.com", sms: "+1555"), userID: nil),
+                .event(Fixtures.event("E-1", .optOut, channel: .email), userID: nil),
+                .placement(Fixtures.placement("P-2", debt: "C-2", email: "e@example.com", sms: "+1555"), userID: nil),
+            ], to: store)
+        let notices = try await store.tasks().filter { $0.purpose == "first-notice" && $0.debtID == "C-2" }
+        #expect(notices.map(\.channel) == [.sms])
+    }
+
     @Test func refusedInputsAreQueuedForTheDeadLetterQueueWithTheirReason() async throws {
         let store = try SQLiteStore.inMemory()
         let body = Array("{not json".utf8)
