@@ -20,10 +20,12 @@ public struct Reminder: ContractMessage, Equatable {
     public var validUntil: Instant?
     /// How many times the task was handed to a worker; with the task id it identifies this emission.
     public var attempt: Int
+    /// Values the template needs, e.g. `amount`, `currency`, `date` for a promise reminder.
+    public var parameters: [String: String]?
 
     public init(
         taskId: String, debtorId: String, debtId: String, channel: Channel, to: String, template: String,
-        language: String, validUntil: Instant?, attempt: Int
+        language: String, validUntil: Instant?, attempt: Int, parameters: [String: String]? = nil
     ) {
         self.taskId = taskId
         self.debtorId = debtorId
@@ -34,6 +36,7 @@ public struct Reminder: ContractMessage, Equatable {
         self.language = language
         self.validUntil = validUntil
         self.attempt = attempt
+        self.parameters = parameters
     }
 
     public func validate() throws(ContractError) {
@@ -88,12 +91,19 @@ public struct CallContext: Codable, Sendable, Equatable {
     public var recentContacts: [HistoryEvent]
     /// Holds on file (ended ones included while the window covers them).
     public var holds: [Hold]
-    /// `gentle` after a bereavement or hardship, otherwise `standard`.
+    /// `gentle` after a bereavement, in hardship, after a missed instalment, or under a gentle strategy;
+    /// otherwise `standard`.
     public var tone: String
+    /// The specialist who keeps the case, when the call went to a backup while they are away.
+    public var assignedSpecialist: String?
+    public var promise: TaskContext.PromiseSummary?
+    public var plan: TaskContext.PlanSummary?
+    public var lastOutcome: HistoryEvent?
 
     public init(
         name: String, language: String, debt: Placement.Debt, recentContacts: [HistoryEvent], holds: [Hold],
-        tone: String
+        tone: String, assignedSpecialist: String? = nil, promise: TaskContext.PromiseSummary? = nil,
+        plan: TaskContext.PlanSummary? = nil, lastOutcome: HistoryEvent? = nil
     ) {
         self.name = name
         self.language = language
@@ -101,5 +111,9 @@ public struct CallContext: Codable, Sendable, Equatable {
         self.recentContacts = recentContacts
         self.holds = holds
         self.tone = tone
+        self.assignedSpecialist = assignedSpecialist
+        self.promise = promise
+        self.plan = plan
+        self.lastOutcome = lastOutcome
     }
 }

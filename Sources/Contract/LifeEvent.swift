@@ -6,6 +6,8 @@ public struct LifeEvent: ContractMessage, Equatable {
 
     public enum Kind: String, Codable, Sendable, CaseIterable {
         case bereavement, hardship, dispute, cease, deceased, attorney, payment, closed
+        /// A repayment plan agreed with the debtor; carries ``LifeEvent/instalments``.
+        case plan
         case breathingSpace = "breathing-space"
         case disputeResolved = "dispute-resolved"
         case optOut = "opt-out"
@@ -21,7 +23,7 @@ public struct LifeEvent: ContractMessage, Equatable {
             case .cease: .cease
             case .deceased: .deceased
             case .attorney: .attorney
-            case .disputeResolved, .optOut, .optIn, .payment, .closed: nil
+            case .disputeResolved, .optOut, .optIn, .payment, .closed, .plan: nil
             }
         }
 
@@ -54,10 +56,24 @@ public struct LifeEvent: ContractMessage, Equatable {
     public var until: Instant?
     /// For `attorney` (required) and `deceased` (the estate's representative, if known).
     public var representative: Representative?
+    /// For `plan`: the instalments, in order.
+    public var instalments: [Instalment]?
+
+    /// One instalment of a plan.
+    public struct Instalment: Codable, Sendable, Equatable {
+        public var amount: String
+        /// `YYYY-MM-DD`, the debtor's local day.
+        public var dueDate: String
+
+        public init(amount: String, dueDate: String) {
+            self.amount = amount
+            self.dueDate = dueDate
+        }
+    }
 
     public init(
         eventId: String, debtorId: String, debtId: String? = nil, kind: Kind, at: Instant, channel: Channel? = nil,
-        until: Instant? = nil, representative: Representative? = nil
+        until: Instant? = nil, representative: Representative? = nil, instalments: [Instalment]? = nil
     ) {
         self.eventId = eventId
         self.debtorId = debtorId
@@ -67,6 +83,7 @@ public struct LifeEvent: ContractMessage, Equatable {
         self.channel = channel
         self.until = until
         self.representative = representative
+        self.instalments = instalments
     }
 
     public func validate() throws(ContractError) {
@@ -87,6 +104,22 @@ public struct LifeEvent: ContractMessage, Equatable {
             }
         case .payment, .closed:
             guard debtId != nil else { throw ContractError(.missingField, field: "debtId", "required for \(kind.rawValue)") }
+        case .plan:
+            guard debtId != nil else { throw ContractError(.missingField, field: "debtId", "required for plan") }
+            guard let instalments, !instalments.isEmpty else {
+                throw ContractError(.missingField, field: "instalments", "a plan needs at least one instalment")
+            }
+            guard instalments.count <= 120 else {
+                throw ContractError(.invalidField, field: "instalments", "at most 120 instalments")
+            }
+            for (index, instalment) in instalments.enumerated() {
+                try Check.amount(instalment.amount, "instalments[\(index)].amount")
+                try Check.date(instalment.dueDate, "instalments[\(index)].dueDate")
+                if index > 0, instalment.dueDate <= instalments[index - 1].dueDate {
+                    throw ContractError(
+                        .invalidField, field: "instalments[\(index)].dueDate", "must come after the previous one")
+                }
+            }
         default:
             break
         }

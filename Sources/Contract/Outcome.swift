@@ -11,13 +11,15 @@ public struct Outcome: ContractMessage, Equatable {
         case notConnected = "not-connected"
         /// A conversation in which the debtor promised to pay; carries ``Outcome/promise``.
         case promiseToPay = "promise-to-pay"
+        /// The answer to the survey sent after a case closed; carries ``Outcome/score`` and maybe a comment.
+        case surveyResponse = "survey-response"
 
         /// How the contact ledger counts it.
         public var contactResult: ContactResult {
             switch self {
             case .conversation, .promiseToPay: .conversation
             case .voicemail: .voicemail
-            case .delivered: .delivered
+            case .delivered, .surveyResponse: .delivered
             case .failed: .failed
             case .noAnswer: .noAnswer
             case .notConnected: .notConnected
@@ -61,10 +63,14 @@ public struct Outcome: ContractMessage, Equatable {
     public var at: Instant
     public var result: Result
     public var promise: Promise?
+    /// For `survey-response`: how the person felt treated, 1 (poorly) to 5 (very well).
+    public var score: Int?
+    /// For `survey-response`: what they wrote, if anything. Personal data: stored, never logged.
+    public var comment: String?
 
     public init(
         outcomeId: String, taskId: String, debtorId: String, debtId: String, channel: Channel, at: Instant,
-        result: Result, promise: Promise? = nil
+        result: Result, promise: Promise? = nil, score: Int? = nil, comment: String? = nil
     ) {
         self.outcomeId = outcomeId
         self.taskId = taskId
@@ -74,6 +80,8 @@ public struct Outcome: ContractMessage, Equatable {
         self.at = at
         self.result = result
         self.promise = promise
+        self.score = score
+        self.comment = comment
     }
 
     public func validate() throws(ContractError) {
@@ -82,6 +90,13 @@ public struct Outcome: ContractMessage, Equatable {
         try Check.identifier(debtorId, "debtorId")
         try Check.identifier(debtId, "debtId")
         try Check.plausible(at, "at")
+        if result == .surveyResponse {
+            guard let score else { throw ContractError(.missingField, field: "score", "required for survey-response") }
+            guard (1...5).contains(score) else { throw ContractError(.invalidField, field: "score", "must be 1…5") }
+            if let comment, comment.utf8.count > 4000 {
+                throw ContractError(.invalidField, field: "comment", "longer than 4000 bytes")
+            }
+        }
         if result == .promiseToPay {
             guard let promise else { throw ContractError(.missingField, field: "promise", "required for promise-to-pay") }
             try Check.amount(promise.amount, "promise.amount")

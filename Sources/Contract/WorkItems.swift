@@ -22,6 +22,10 @@ public struct WorkTask: ContractMessage, Equatable {
     public var history: [HistoryEvent]
     /// Where to send the contact. Personal data.
     public var delivery: Delivery
+    /// Queue priority for a call, 0–9 (urgent work first); from the strategy.
+    public var priority: Int?
+    /// What the person handling it should know: the assigned specialist, promises, plan, tone.
+    public var context: TaskContext?
 
     public struct Delivery: Codable, Sendable, Equatable {
         public var name: String
@@ -56,7 +60,8 @@ public struct WorkTask: ContractMessage, Equatable {
 
     public init(
         taskId: String, attempt: Int, rulebook: String, channel: Channel, purpose: String, template: String,
-        specialistId: String?, debt: Placement.Debt, debtor: Debtor, history: [HistoryEvent], delivery: Delivery
+        specialistId: String?, debt: Placement.Debt, debtor: Debtor, history: [HistoryEvent], delivery: Delivery,
+        priority: Int? = nil, context: TaskContext? = nil
     ) {
         self.taskId = taskId
         self.attempt = attempt
@@ -69,11 +74,63 @@ public struct WorkTask: ContractMessage, Equatable {
         self.debtor = debtor
         self.history = history
         self.delivery = delivery
+        self.priority = priority
+        self.context = context
     }
 
     public func validate() throws(ContractError) {
         try Check.identifier(taskId, "taskId")
         guard attempt >= 1 else { throw ContractError(.invalidField, field: "attempt", "must be at least 1") }
+    }
+}
+
+/// The case as the scheduler knows it, carried to the worker and on to the specialist or the reminder's template.
+public struct TaskContext: Codable, Sendable, Equatable {
+    /// The specialist who keeps the case (the call may be routed to a backup while they are away).
+    public var assignedSpecialist: String?
+    /// `gentle` after a bereavement, in hardship, after a missed instalment, or under a gentle strategy.
+    public var tone: String
+    /// The promise this contact is about, or the latest one.
+    public var promise: PromiseSummary?
+    /// The active payment plan.
+    public var plan: PlanSummary?
+    /// The last reported outcome on this debt.
+    public var lastOutcome: HistoryEvent?
+
+    public init(
+        assignedSpecialist: String?, tone: String, promise: PromiseSummary? = nil, plan: PlanSummary? = nil,
+        lastOutcome: HistoryEvent? = nil
+    ) {
+        self.assignedSpecialist = assignedSpecialist
+        self.tone = tone
+        self.promise = promise
+        self.plan = plan
+        self.lastOutcome = lastOutcome
+    }
+
+    public struct PromiseSummary: Codable, Sendable, Equatable {
+        public var amount: String
+        public var date: String
+        /// `open`, `kept`, `broken`.
+        public var status: String
+        public init(amount: String, date: String, status: String) {
+            self.amount = amount
+            self.date = date
+            self.status = status
+        }
+    }
+
+    public struct PlanSummary: Codable, Sendable, Equatable {
+        public var instalments: [LifeEvent.Instalment]
+        /// How many are paid.
+        public var paid: Int
+        /// The instalment this contact is about (0-based), if any.
+        public var current: Int?
+        public init(instalments: [LifeEvent.Instalment], paid: Int, current: Int?) {
+            self.instalments = instalments
+            self.paid = paid
+            self.current = current
+        }
     }
 }
 

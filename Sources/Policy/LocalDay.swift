@@ -10,6 +10,16 @@ public enum LocalDay {
 }
 
 extension LocalDay {
+    /// The first instant of the local day `days` after `date` (`YYYY-MM-DD`) in `zone`; `nil` for a malformed
+    /// date or an unknown zone.
+    public static func start(of date: String, addingDays days: Int = 0, inZone zone: String) -> Instant? {
+        guard let table = ZoneTable.named(zone), let day = LocalDate(iso: date) else { return nil }
+        let target = day.dayNumber + days
+        // Any instant on the day before serves as the search's starting point.
+        let from = Int64(target - 1) * 86_400 - 86_400
+        return Instant(secondsSinceEpoch: table.startOfDay(target, from: from))
+    }
+
     /// `Mon 2026-12-07 08:00 Europe/Warsaw`: an instant as the debtor's clock shows it.
     public static func describe(_ instant: Instant, inZone zone: String) -> String {
         guard let table = ZoneTable.named(zone) else { return instant.description }

@@ -68,11 +68,49 @@ extension SchedulerCore {
         let snapshot = try Debtor(
             id: debtor.id, timeZones: debtor.timeZones, inconvenient: debtor.inconvenient, holds: holds,
             optOuts: debtor.optOuts.sorted { $0.rawValue < $1.rawValue }, representative: debtor.representative)
+        let strategy = strategy(of: debtor)
         return WorkTask(
             taskId: task.id, attempt: attempt, rulebook: debtor.rulebook, channel: task.channel, purpose: task.purpose,
-            template: task.purpose, specialistId: debtor.specialistID,
+            template: task.purpose,
+            specialistId: task.channel == .call ? try routeCall(for: debtor, at: now, in: store) : debtor.specialistID,
             debt: Placement.Debt(id: debt.id, amount: debt.amount, currency: debt.currency, dueDate: debt.dueDate),
-            debtor: snapshot, history: history, delivery: WorkTask.Delivery(debtor.contact))
+            debtor: snapshot, history: history, delivery: WorkTask.Delivery(debtor.contact),
+            priority: task.channel == .call ? strategy?.priority(of: task.purpose) : nil,
+            context: try context(for: task, debtor: debtor, strategy: strategy, history: history, at: now, in: store))
+    }
+
+    /// What the specialist (or the reminder's template) should know about the case.
+    private func context(
+        for task: TaskRecord, debtor: DebtorRecord, strategy: Strategy?, history: [HistoryEvent], at now: Instant,
+        in store: any StoreTransaction
+    ) throws -> TaskContext {
+        var promises = try store.promises(ofDebtor: debtor.id).filter { $0.debtID == task.debtID }
+        // The promise this task checks on is broken once its day has passed without a payment.
+        if task.purpose == Strategy.Purpose.brokenPromise,
+            let index = promises.lastIndex(where: { task.id.hasPrefix("\($0.id)/") && $0.status == .open })
+        {
+            promises[index].status = .broken
+            try store.save(promises[index])
+        }
+        let promise = promises.last { task.id.hasPrefix("\($0.id)/") } ?? promises.last
+        let plan = try store.plans(ofDebtor: debtor.id).last { $0.debtID == task.debtID && $0.status == .active }
+        let current = plan.flatMap { plan in
+            plan.instalments.indices.first { task.id.hasPrefix("\(plan.id)/\($0 + 1)/") }
+        }
+        let gentlePurposes = [
+            Strategy.Purpose.afterBereavement, Strategy.Purpose.hardshipReview, Strategy.Purpose.missedInstalment,
+        ]
+        let grieving = try store.activeHolds(ofDebtor: debtor.id).contains { [.bereavement, .hardship].contains($0.kind) }
+        let gentle = gentlePurposes.contains(task.purpose) || strategy?.tone == "gentle" || grieving
+        return TaskContext(
+            assignedSpecialist: debtor.specialistID, tone: gentle ? "gentle" : "standard",
+            promise: promise.map { .init(amount: $0.amount, date: $0.date, status: $0.status.rawValue) },
+            plan: plan.map { plan in
+                .init(
+                    instalments: plan.instalments.map { .init(amount: $0.amount, dueDate: $0.dueDate) },
+                    paid: plan.instalments.filter { $0.paidAt != nil }.count, current: current)
+            },
+            lastOutcome: history.last { $0.debtId == task.debtID && $0.result != .pending })
     }
 }
 

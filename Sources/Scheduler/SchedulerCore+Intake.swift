@@ -5,7 +5,8 @@ import TactConfig
 
 extension SchedulerCore {
     /// A placement creates (or refreshes) the debtor and the debt and schedules, due at once, a first notice on
-    /// the first available of e-mail, SMS and letter, and a first call. Both go through the policy.
+    /// the first channel of the strategy's list the debtor can be reached on, and a first call. Both go through
+    /// the policy.
     func place(_ placement: Placement, userID: String?, at now: Instant, in store: any StoreTransaction) throws {
         if let userID, userID != placement.creditorId {
             throw ContractError(.creditorMismatch, field: "creditorId", "differs from the authenticated AMQP user")
@@ -14,9 +15,13 @@ extension SchedulerCore {
         guard rulebooks[rulebook] != nil else {
             throw ContractError(.invalidField, field: "rulebook", "no rulebook with this id is configured")
         }
+        let strategyID = configuration.strategy(placement: placement.strategy, creditor: placement.creditorId)
+        guard let strategy = strategies[strategyID] else {
+            throw ContractError(.invalidField, field: "strategy", "no strategy with this id is configured")
+        }
         let placed = placement.debtor
         var debtor = DebtorRecord(
-            id: placed.id, creditorID: placement.creditorId, rulebook: rulebook,
+            id: placed.id, creditorID: placement.creditorId, rulebook: rulebook, strategy: strategyID,
             specialistID: placement.specialistId,
             contact: ContactDetails(
                 name: placed.name, phone: placed.phone, sms: placed.sms, email: placed.email,
@@ -26,11 +31,12 @@ extension SchedulerCore {
             guard existing.creditorID == placement.creditorId else {
                 throw ContractError(.conflict, field: "debtor.id", "a debtor with this id belongs to another creditor")
             }
-            // What the person asked for (opt-outs) and who represents them outlive a new placement.
+            // What the person asked for (opt-outs), who represents them, and the specialist they have come to
+            // trust outlive a new placement.
             debtor.optOuts = existing.optOuts
             debtor.representative = existing.representative
             debtor.createdAt = existing.createdAt
-            debtor.specialistID = placement.specialistId ?? existing.specialistID
+            debtor.specialistID = existing.specialistID ?? placement.specialistId
         }
         try store.save(debtor)
         let debt = placement.debt
@@ -40,22 +46,18 @@ extension SchedulerCore {
                 currency: debt.currency, dueDate: debt.dueDate))
 
         let prefix = "\(placement.creditorId)/\(placement.placementId)"
-        let delivery = WorkTask.Delivery(debtor.contact)
-        let available = [Channel.email, .sms, .letter].filter {
-            delivery.address(for: $0) != nil && !debtor.optOuts.contains($0)
-        }
-        if let channel = available.first {
+        if let channel = reachableChannel(strategy.placement.noticeChannels, for: debtor) {
             try schedule(
                 "\(prefix)/first-notice", debtorID: debtor.id, debtID: debt.id, channel: channel,
-                purpose: "first-notice", due: now, at: now, in: store)
+                purpose: Strategy.Purpose.firstNotice, due: now, at: now, in: store)
         }
         try schedule(
-            "\(prefix)/first-call", debtorID: debtor.id, debtID: debt.id, channel: .call, purpose: "first-call",
-            due: now, at: now, in: store)
+            "\(prefix)/first-call", debtorID: debtor.id, debtID: debt.id, channel: .call,
+            purpose: Strategy.Purpose.firstCall, due: now, at: now, in: store)
     }
 
-    /// Events set or lift holds and opt-outs and end the tasks they forbid for good; tasks that are only
-    /// paused (a bereavement, a dispute with an end) stay, and the policy defers them to the exact instant.
+    /// Events set or lift holds and opt-outs, end the tasks they forbid for good, and start the humane flows:
+    /// a plan's reminders, the call after a bereavement or in hardship, the survey after a case closes.
     func record(_ event: LifeEvent, userID: String?, at now: Instant, in store: any StoreTransaction) throws {
         var debtor = try debtor(event.debtorId, field: "debtorId", userID: userID, in: store)
         if let debtID = event.debtId, try store.debt(debtID, ofDebtor: debtor.id) == nil {
@@ -92,14 +94,17 @@ extension SchedulerCore {
         case .optIn:
             debtor.optOuts.remove(event.channel!)
             try store.save(debtor)
-        case .payment, .closed:
-            let debtID = event.debtId!
-            if var debt = try store.debt(debtID, ofDebtor: debtor.id) {
-                debt.status = event.kind == .payment ? .paid : .closed
-                try store.save(debt)
-            }
-            try cancelPending(ofDebtor: debtor.id, reason: event.kind.rawValue, in: store) { $0.debtID == debtID }
-        case .bereavement, .hardship, .breathingSpace, .dispute:
+        case .bereavement:
+            try stepBack(debtor, after: event, purpose: Strategy.Purpose.afterBereavement, at: now, in: store)
+        case .hardship:
+            try stepBack(debtor, after: event, purpose: Strategy.Purpose.hardshipReview, at: now, in: store)
+        case .plan:
+            try startPlan(event, for: debtor, at: now, in: store)
+        case .payment:
+            try recordPayment(event, for: debtor, at: now, in: store)
+        case .closed:
+            try close(event.debtId!, of: debtor, status: .closed, reason: "closed", at: now, in: store)
+        case .breathingSpace, .dispute:
             break
         }
         try reconsider(debtor.id, at: now, in: store)
@@ -123,7 +128,7 @@ extension SchedulerCore {
             guard !planned.contains(where: { $0.channel == .call && $0.debtID == debt.id }) else { continue }
             try schedule(
                 "\(event.eventId)/\(debt.id)/follow-up-call", debtorID: debtor.id, debtID: debt.id, channel: .call,
-                purpose: "follow-up-call", due: now, at: now, in: store)
+                purpose: Strategy.Purpose.followUpCall, due: now, at: now, in: store)
         }
     }
 }

@@ -4,8 +4,8 @@ import Store
 import TactConfig
 
 extension SchedulerCore {
-    /// Outcomes enter the ledger, where they count toward caps and waits; an unanswered call is tried again
-    /// the next day.
+    /// Outcomes enter the ledger, where they count toward caps and waits, and move the cadence on: an unanswered
+    /// call is tried again, a promise gets its reminder and its check, a survey answer is kept.
     func record(_ outcome: Outcome, at now: Instant, in store: any StoreTransaction) throws {
         guard let task = try store.task(outcome.taskId), task.debtorID == outcome.debtorId else {
             throw ContractError(.unknownReference, field: "taskId", "no task with this id for this debtor")
@@ -25,12 +25,18 @@ extension SchedulerCore {
         entry.result = outcome.result.contactResult
         try store.save(entry)
 
-        if outcome.channel == .call, [.noAnswer, .voicemail].contains(outcome.result) {
-            let planned = try store.tasks(ofDebtor: debtor.id, statuses: [.pending, .inFlight])
-            guard !planned.contains(where: { $0.channel == .call && $0.debtID == task.debtID }) else { return }
-            try schedule(
-                "\(outcome.outcomeId)/retry-call", debtorID: debtor.id, debtID: task.debtID, channel: .call,
-                purpose: "retry-call", due: startOfNextDay(after: outcome.at, for: debtor), at: now, in: store)
+        switch outcome.result {
+        case .promiseToPay:
+            try recordPromise(outcome, task: task, debtor: debtor, at: now, in: store)
+        case .noAnswer where outcome.channel == .call, .voicemail where outcome.channel == .call:
+            try followUpUnanswered(outcome, task: task, debtor: debtor, at: now, in: store)
+        case .surveyResponse:
+            try store.save(
+                SurveyResponseRecord(
+                    id: outcome.outcomeId, debtorID: debtor.id, debtID: task.debtID, taskID: task.id,
+                    score: outcome.score!, comment: outcome.comment, at: outcome.at))
+        default:
+            break
         }
     }
 

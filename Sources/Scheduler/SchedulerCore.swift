@@ -11,11 +11,20 @@ public struct SchedulerCore: Sendable {
     public let topology: TactTopology
     /// Every rulebook a placement may name, by id.
     public let rulebooks: [String: Rulebook]
+    /// Every cadence strategy a placement may name, by id.
+    public let strategies: [String: Strategy]
 
-    public init(configuration: ServiceConfiguration, rulebooks: [String: Rulebook]) {
+    public init(configuration: ServiceConfiguration, rulebooks: [String: Rulebook], strategies: [String: Strategy]) {
         self.configuration = configuration
         self.topology = TactTopology(prefix: configuration.exchangePrefix)
         self.rulebooks = rulebooks
+        self.strategies = strategies
+    }
+
+    /// The debtor's strategy. Placements are refused unless it exists, so a missing one means a configuration
+    /// changed under a running store: the default steps in rather than stopping every flow.
+    func strategy(of debtor: DebtorRecord) -> Strategy? {
+        strategies[debtor.strategy] ?? strategies[configuration.defaultStrategy]
     }
 
     /// What became of an input.
@@ -37,6 +46,7 @@ public struct SchedulerCore: Sendable {
             switch input {
             case .placement(let placement, let userID): try place(placement, userID: userID, at: now, in: store)
             case .event(let event, let userID): try record(event, userID: userID, at: now, in: store)
+            case .specialist(let change): try apply(change, at: now, in: store)
             case .outcome(let outcome): try record(outcome, at: now, in: store)
             case .decision(let decision): try record(decision, at: now, in: store)
             case .expired(let taskID, let attempt): try expire(taskID: taskID, attempt: attempt, at: now, in: store)
@@ -84,15 +94,36 @@ public struct SchedulerCore: Sendable {
 
     /// Creates a task unless one with the same id exists (inputs are deduplicated, but a task id may be
     /// derived from data two inputs share).
+    ///
+    /// While an after-bereavement call is planned, no automated reminder is created: the first contact after a
+    /// death in the family is that call, never a text.
     func schedule(
         _ id: String, debtorID: String, debtID: String, channel: Channel, purpose: String, due: Instant,
         at now: Instant, in store: any StoreTransaction
     ) throws {
         guard try store.task(id) == nil else { return }
+        if channel != .call, try awaitsCallAfterBereavement(debtorID, in: store) { return }
         try store.save(
             TaskRecord(
                 id: id, debtorID: debtorID, debtID: debtID, channel: channel, purpose: purpose, dueAt: due,
                 createdAt: now))
+    }
+
+    func awaitsCallAfterBereavement(_ debtorID: String, in store: any StoreTransaction) throws -> Bool {
+        try store.tasks(ofDebtor: debtorID, statuses: [.pending, .inFlight]).contains {
+            $0.purpose == Strategy.Purpose.afterBereavement
+        }
+    }
+
+    /// The first of `channels` the debtor can be reached on and has not opted out of.
+    func reachableChannel(_ channels: [Channel], for debtor: DebtorRecord) -> Channel? {
+        let delivery = WorkTask.Delivery(debtor.contact)
+        return channels.first { delivery.address(for: $0) != nil && !debtor.optOuts.contains($0) }
+    }
+
+    /// The first instant of the local day `date` (`YYYY-MM-DD`) in the debtor's first zone (UTC when unknown).
+    func startOfDay(_ date: String, for debtor: DebtorRecord, addingDays days: Int = 0) -> Instant? {
+        LocalDay.start(of: date, addingDays: days, inZone: debtor.timeZones.first ?? "UTC")
     }
 
     /// Start of the debtor's next local day (first time zone; UTC when unknown): "tomorrow" for retries.

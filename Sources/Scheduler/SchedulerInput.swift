@@ -5,6 +5,7 @@ import Contract
 public enum SchedulerInput: Sendable, Equatable {
     case placement(Placement, userID: String?)
     case event(LifeEvent, userID: String?)
+    case specialist(SpecialistChange)
     case outcome(Outcome)
     case decision(TaskDecision)
     /// A reminder or call that expired unread (or was rejected by a specialist): the task id and attempt.
@@ -16,6 +17,7 @@ public enum SchedulerInput: Sendable, Equatable {
         // Placement ids are the creditor's own: two creditors may use the same one.
         case .placement(let placement, _): "placement:\(placement.creditorId):\(placement.placementId)"
         case .event(let event, _): "event:\(event.eventId)"
+        case .specialist(let change): "specialist:\(change.changeId)"
         case .outcome(let outcome): "outcome:\(outcome.outcomeId)"
         case .decision(let decision): decision.messageID
         case .expired(let taskID, let attempt): "expired:\(taskID):\(attempt)"
@@ -38,8 +40,9 @@ public enum SchedulerInput: Sendable, Equatable {
             switch routingKey {
             case "placement": return .placement(try MessageCoding.decode(Placement.self, from: body), userID: userID)
             case "event": return .event(try MessageCoding.decode(LifeEvent.self, from: body), userID: userID)
+            case "specialist": return .specialist(try MessageCoding.decode(SpecialistChange.self, from: body))
             default:
-                throw ContractError(.unexpectedType, "routing key must be placement or event")
+                throw ContractError(.unexpectedType, "routing key must be placement, event or specialist")
             }
         case .outcomes:
             return .outcome(try MessageCoding.decode(Outcome.self, from: body))

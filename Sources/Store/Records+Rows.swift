@@ -40,7 +40,7 @@ typealias RowValues = [(any DatabaseValueConvertible)?]
 extension DebtorRecord {
     static let columns = [
         "id", "creditor_id", "rulebook", "specialist_id", "contact", "time_zones", "inconvenient", "opt_outs",
-        "representative", "created_at",
+        "representative", "created_at", "strategy",
     ]
 
     init(row: Row, path: String) throws {
@@ -53,6 +53,7 @@ extension DebtorRecord {
             optOuts: try row.json(Set<Channel>.self, "opt_outs", path: path),
             representative: try row.optionalJSON(Representative.self, "representative", path: path),
             createdAt: try row.instant("created_at"))
+        strategy = try row.value("strategy")
     }
 
     func values(path: String) throws -> RowValues {
@@ -64,7 +65,7 @@ extension DebtorRecord {
             // Sorted, so that the same set is always stored as the same text.
             try StoredJSON.encode(optOuts.map(\.rawValue).sorted(), column: "opt_outs", path: path),
             try representative.map { try StoredJSON.encode($0, column: "representative", path: path) },
-            createdAt.secondsSinceEpoch,
+            createdAt.secondsSinceEpoch, strategy,
         ]
     }
 }

@@ -10,6 +10,8 @@ public struct DebtorRecord: Sendable, Equatable, Codable {
     public var creditorID: String
     /// Rulebook id chosen at placement (placement field, else the creditor's, else the default).
     public var rulebook: String
+    /// Cadence strategy id chosen the same way.
+    public var strategy: String
     /// The specialist who keeps this case, if any (calls go to the pool otherwise).
     public var specialistID: String?
     public var contact: ContactDetails
@@ -20,13 +22,15 @@ public struct DebtorRecord: Sendable, Equatable, Codable {
     public var createdAt: Instant
 
     public init(
-        id: String, creditorID: String, rulebook: String, specialistID: String? = nil, contact: ContactDetails,
+        id: String, creditorID: String, rulebook: String, strategy: String = "default", specialistID: String? = nil,
+        contact: ContactDetails,
         timeZones: [String], inconvenient: [InconvenientTime] = [], optOuts: Set<Channel> = [],
         representative: Representative? = nil, createdAt: Instant
     ) {
         self.id = id
         self.creditorID = creditorID
         self.rulebook = rulebook
+        self.strategy = strategy
         self.specialistID = specialistID
         self.contact = contact
         self.timeZones = timeZones

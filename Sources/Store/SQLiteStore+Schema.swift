@@ -11,6 +11,7 @@ extension SQLiteStore {
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1", migrate: schemaV1)
+        migrator.registerMigration("v2", migrate: schemaV2)
         return migrator
     }
 

@@ -42,6 +42,14 @@ public protocol StoreReading {
     func isProcessed(_ messageID: String) throws -> Bool
     /// Decisions about the debtor's tasks, oldest first.
     func decisions(ofDebtor debtorID: String) throws -> [DecisionRecord]
+    /// Promises to pay, oldest first.
+    func promises(ofDebtor debtorID: String) throws -> [PromiseRecord]
+    /// Payment plans, oldest first.
+    func plans(ofDebtor debtorID: String) throws -> [PlanRecord]
+    /// Survey answers, oldest first.
+    func surveyResponses(ofDebtor debtorID: String) throws -> [SurveyResponseRecord]
+    /// A specialist's absence, if one was ever recorded.
+    func specialist(_ id: String) throws -> SpecialistRecord?
     func statistics(at now: Instant) throws -> StoreStatistics
 }
 
@@ -61,6 +69,14 @@ public protocol StoreTransaction: StoreReading {
     func removeLedgerEntry(taskID: String) throws
     /// Appends a decision to the audit trail.
     func append(_ decision: DecisionRecord) throws
+    /// Inserts or replaces a promise (keyed by its id).
+    func save(_ promise: PromiseRecord) throws
+    /// Inserts or replaces a plan (keyed by its id).
+    func save(_ plan: PlanRecord) throws
+    /// Inserts or replaces a survey answer (keyed by its id).
+    func save(_ response: SurveyResponseRecord) throws
+    /// Inserts or replaces a specialist's absence.
+    func save(_ specialist: SpecialistRecord) throws
     /// Queues a message to publish after commit; the store assigns its sequence.
     func enqueue(_ message: OutboxMessage) throws
     /// Forgets outbox messages the broker has confirmed.

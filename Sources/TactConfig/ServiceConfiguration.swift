@@ -27,12 +27,19 @@ public struct ServiceConfiguration: Sendable, Equatable {
     public var worker = Worker()
     public var defaultRulebook = "us-regf"
     public var creditorRulebooks: [String: String] = [:]
+    public var defaultStrategy = "default"
+    public var creditorStrategies: [String: String] = [:]
 
     public init() {}
 
     /// The rulebook for a placement: its own choice, else its creditor's, else the default.
     public func rulebook(placement: String?, creditor: String) -> String {
         placement ?? creditorRulebooks[creditor] ?? defaultRulebook
+    }
+
+    /// The cadence strategy for a placement: its own choice, else its creditor's, else the default.
+    public func strategy(placement: String?, creditor: String) -> String {
+        placement ?? creditorStrategies[creditor] ?? defaultStrategy
     }
 
     /// Loads `tact.yaml` from the config directory and applies the environment.
@@ -50,17 +57,7 @@ public struct ServiceConfiguration: Sendable, Equatable {
 
     static func decode(yaml: String, file: String) throws(ConfigError) -> ServiceConfiguration {
         try checkKeys(yaml, file: file)
-        let document: File
-        do {
-            document = try YAMLDecoder().decode(File.self, from: yaml)
-        } catch let error as DecodingError {
-            let policyError = PolicyError(decodingError: error)
-            throw ConfigError(.invalidContent, file: file, field: policyError.field, policyError.problem)
-        } catch let error as PolicyError {
-            throw ConfigError(.invalidContent, file: file, field: error.field, error.problem)
-        } catch {
-            throw ConfigError(.invalidYAML, file: file, "not well-formed YAML")
-        }
+        let document = try ConfigYAML.decode(File.self, yaml: yaml, file: file)
         var configuration = ServiceConfiguration()
         func positive(_ value: Int?, _ field: String, max: Int) throws(ConfigError) -> Int? {
             guard let value else { return nil }
@@ -98,12 +95,19 @@ public struct ServiceConfiguration: Sendable, Equatable {
             if let name = rulebooks.default { configuration.defaultRulebook = name }
             configuration.creditorRulebooks = rulebooks.creditors ?? [:]
         }
+        if let strategies = document.strategies {
+            if let name = strategies.default { configuration.defaultStrategy = name }
+            configuration.creditorStrategies = strategies.creditors ?? [:]
+        }
         return configuration
     }
 
-    /// Checks that every rulebook the configuration names exists and is valid.
-    public func validateRulebooks(with loader: RulebookLoader) throws(ConfigError) {
-        for name in Set([defaultRulebook] + creditorRulebooks.values).sorted() { _ = try loader.load(name) }
+    /// Checks that every rulebook and strategy the configuration names exists and is valid.
+    public func validateDocuments(in directory: ConfigDirectory) throws(ConfigError) {
+        let rulebooks = RulebookLoader(directory: directory)
+        for name in Set([defaultRulebook] + creditorRulebooks.values).sorted() { _ = try rulebooks.load(name) }
+        let strategies = StrategyLoader(directory: directory)
+        for name in Set([defaultStrategy] + creditorStrategies.values).sorted() { _ = try strategies.load(name) }
     }
 
     // MARK: File shape
@@ -113,23 +117,25 @@ public struct ServiceConfiguration: Sendable, Equatable {
         struct Store: Decodable { var path: String? }
         struct SchedulerSection: Decodable { var leaseSeconds: Int?, maxAttempts: Int?, dispatchBatch: Int? }
         struct WorkerSection: Decodable { var concurrency: Int?, prefetch: Int? }
-        struct Rulebooks: Decodable { var `default`: String?, creditors: [String: String]? }
+        struct Choice: Decodable { var `default`: String?, creditors: [String: String]? }
 
         var broker: Broker?
         var store: Store?
         var scheduler: SchedulerSection?
         var worker: WorkerSection?
-        var rulebooks: Rulebooks?
+        var rulebooks: Choice?
+        var strategies: Choice?
     }
 
     /// The keys each section may have; an unknown one (a misspelt setting) is an error, not silently ignored.
     private static let allowedKeys: [String: Set<String>] = [
-        "": ["broker", "store", "scheduler", "worker", "rulebooks"],
+        "": ["broker", "store", "scheduler", "worker", "rulebooks", "strategies"],
         "broker": ["url", "exchangePrefix"],
         "store": ["path"],
         "scheduler": ["leaseSeconds", "maxAttempts", "dispatchBatch"],
         "worker": ["concurrency", "prefetch"],
         "rulebooks": ["default", "creditors"],
+        "strategies": ["default", "creditors"],
     ]
 
     private static func checkKeys(_ yaml: String, file: String) throws(ConfigError) {

@@ -25,6 +25,8 @@ public struct WorkerCore: Sendable {
         public var body: [UInt8]
         /// Milliseconds until the end of the permitted window; `nil` for letters and unlimited windows.
         public var expirationMilliseconds: Int64?
+        /// AMQP priority 0–9, for calls: urgent work first in a specialist's queue.
+        public var priority: UInt8?
     }
 
     public struct Output: Sendable, Equatable {
@@ -77,7 +79,8 @@ public struct WorkerCore: Sendable {
                 purpose: task.purpose, validUntil: validUntil, context: context(task), attempt: task.attempt)
             return Contact(
                 queue: topology.callQueue(specialist: task.specialistId), type: Call.messageType,
-                body: MessageCoding.encode(call), expirationMilliseconds: expiration)
+                body: MessageCoding.encode(call), expirationMilliseconds: expiration,
+                priority: task.priority.map { UInt8(clamping: min(max($0, 0), TactTopology.maximumCallPriority)) })
         }
         guard let to = task.delivery.address(for: task.channel) else { return nil }
         // A letter cannot miss its window once posted.
@@ -85,7 +88,7 @@ public struct WorkerCore: Sendable {
         let reminder = Reminder(
             taskId: task.taskId, debtorId: task.debtor.id, debtId: task.debt.id, channel: task.channel, to: to,
             template: task.template, language: task.delivery.language, validUntil: letter ? nil : validUntil,
-            attempt: task.attempt)
+            attempt: task.attempt, parameters: parameters(task))
         return Contact(
             queue: topology.reminderQueue(task.channel), type: Reminder.messageType,
             body: MessageCoding.encode(reminder), expirationMilliseconds: letter ? nil : expiration)
@@ -114,9 +117,28 @@ public struct WorkerCore: Sendable {
 
     private func context(_ task: WorkTask) -> CallContext {
         let gentle = task.debtor.holds.contains { [.bereavement, .hardship].contains($0.kind) }
+        let context = task.context
         return CallContext(
             name: task.delivery.name, language: task.delivery.language, debt: task.debt,
             recentContacts: task.history.sorted { $0.at < $1.at }, holds: task.debtor.holds,
-            tone: gentle ? "gentle" : "standard")
+            tone: context?.tone ?? (gentle ? "gentle" : "standard"),
+            assignedSpecialist: context?.assignedSpecialist == task.specialistId ? nil : context?.assignedSpecialist,
+            promise: context?.promise, plan: context?.plan, lastOutcome: context?.lastOutcome)
+    }
+
+    /// What a reminder's template fills in: the debt, and the promise or instalment it is about.
+    private func parameters(_ task: WorkTask) -> [String: String] {
+        var values = ["amount": task.debt.amount, "currency": task.debt.currency, "dueDate": task.debt.dueDate]
+        if let promise = task.context?.promise, task.purpose.hasPrefix("promise") {
+            values["promisedAmount"] = promise.amount
+            values["promisedDate"] = promise.date
+        }
+        if let plan = task.context?.plan, let current = plan.current {
+            values["instalmentAmount"] = plan.instalments[current].amount
+            values["instalmentDate"] = plan.instalments[current].dueDate
+            values["instalmentNumber"] = String(current + 1)
+            values["instalmentCount"] = String(plan.instalments.count)
+        }
+        return values
     }
 }

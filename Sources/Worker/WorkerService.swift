@@ -115,7 +115,7 @@ public struct WorkerService: Service {
         return AMQPMessage(
             routingKey: contact.queue, body: contact.body,
             properties: AMQPProperties(
-                contentType: "application/json", deliveryMode: .persistent,
+                contentType: "application/json", deliveryMode: .persistent, priority: contact.priority,
                 expiration: contact.expirationMilliseconds.map { .milliseconds(max(1, $0)) },
                 messageID: output.decision.taskId, timestamp: output.decision.decidedAt.date, type: contact.type,
                 appID: "tact-worker"),

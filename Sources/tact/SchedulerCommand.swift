@@ -30,7 +30,9 @@ struct SchedulerCommand: AsyncParsableCommand {
             _ = lock
             let store = try SQLiteStore(path: path)
             service = SchedulerService(
-                core: SchedulerCore(configuration: environment.configuration, rulebooks: environment.rulebooks),
+                core: SchedulerCore(
+                    configuration: environment.configuration, rulebooks: environment.rulebooks,
+                    strategies: environment.strategies),
                 store: store, amqp: try environment.amqp(connectionName: "tact-scheduler"), logger: logger)
             logger.info("Store opened", metadata: ["tact.store": "\(path)"])
             try await runUntilSignalled(service, logger: logger)

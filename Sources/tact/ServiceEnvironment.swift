@@ -22,15 +22,14 @@ struct ServiceEnvironment {
     let directory: ConfigDirectory
     let configuration: ServiceConfiguration
     let rulebooks: [String: Rulebook]
+    let strategies: [String: Strategy]
 
     init(_ options: ServiceOptions) throws {
         directory = try ConfigDirectory.locate(option: options.configDirectory)
         configuration = try ServiceConfiguration.load(from: directory)
-        let loader = RulebookLoader(directory: directory)
-        var rulebooks: [String: Rulebook] = [:]
-        for name in try loader.names() { rulebooks[name] = try loader.load(name) }
-        self.rulebooks = rulebooks
-        try configuration.validateRulebooks(with: loader)
+        rulebooks = try RulebookLoader(directory: directory).loadAll()
+        strategies = try StrategyLoader(directory: directory).loadAll()
+        try configuration.validateDocuments(in: directory)
     }
 
     /// Broker settings from the configured URL (itself from `TACT_AMQP_URL` when set).

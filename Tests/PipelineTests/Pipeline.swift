@@ -24,9 +24,11 @@ final class Pipeline: @unchecked Sendable {
         topology = TactTopology(prefix: prefix)
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("tact-\(prefix)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        try FileManager.default.createSymbolicLink(
-            at: directory.appendingPathComponent("rulebooks"),
-            withDestinationURL: Self.repositoryRoot.appendingPathComponent("Config/rulebooks"))
+        for folder in ["rulebooks", "strategies"] {
+            try FileManager.default.createSymbolicLink(
+                at: directory.appendingPathComponent(folder),
+                withDestinationURL: Self.repositoryRoot.appendingPathComponent("Config/\(folder)"))
+        }
         try """
         broker:
           exchangePrefix: \(prefix)

@@ -22,6 +22,8 @@ enum Fixtures {
         return books
     }()
 
+    static let strategies: [String: Strategy] = try! StrategyLoader(directory: ConfigDirectory(url: configURL)).loadAll()
+
     static let configURL = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().appendingPathComponent("Config")
 
@@ -32,7 +34,7 @@ enum Fixtures {
         configuration.scheduler.maxAttempts = 3
         configuration.scheduler.dispatchBatch = 100
         adjust(&configuration)
-        return SchedulerCore(configuration: configuration, rulebooks: rulebooks)
+        return SchedulerCore(configuration: configuration, rulebooks: rulebooks, strategies: strategies)
     }
 
     static func placement(

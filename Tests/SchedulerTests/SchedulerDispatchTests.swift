@@ -145,7 +145,8 @@ struct SchedulerDispatchTests {
                     dueAt: tomorrow, createdAt: Fixtures.now))
         }
         let later = Fixtures.now.adding(seconds: 600)
-        try await core.apply([.event(Fixtures.event("E-1", .hardship, at: later), userID: nil)], at: later, to: store)
+        let dispute = Fixtures.event("E-1", .dispute, at: later, until: later.adding(seconds: 86_400))
+        try await core.apply([.event(dispute, userID: nil)], at: later, to: store)
         #expect(try await store.read { try $0.task(first.taskId) }?.dueAt == later)
         #expect(try await store.read { try $0.task("later") }?.dueAt == tomorrow)
     }

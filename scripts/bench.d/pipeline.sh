@@ -59,6 +59,7 @@ for round in $(seq 1 "$rounds"); do
     config="$work/config-$round"
     mkdir -p "$config"
     ln -s "$root/Config/rulebooks" "$config/rulebooks"
+    ln -s "$root/Config/strategies" "$config/strategies"
     printf 'broker:\n  exchangePrefix: %s\nstore:\n  path: %s\n' "$prefix" "$work/store-$round.sqlite" > "$config/tact.yaml"
     export TACT_CONFIG_DIR="$config"
     "$bin/tact" place "$work/placements.jsonl" >/dev/null

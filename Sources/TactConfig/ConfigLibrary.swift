@@ -2,11 +2,31 @@ import Foundation
 import Policy
 import Yams
 
-/// Loads rulebooks from `Config/rulebooks/*.yaml`, by name (`us-regf`) or by path, decoding and validating
-/// them; an invalid file is refused with the file, the field and the problem named.
-public struct RulebookLoader: Sendable {
-    /// The folder inside the configuration directory that holds rulebooks.
+/// A kind of document kept as one YAML file per id in a folder of `Config/`: rulebooks, strategies.
+public protocol ConfigDocument: Decodable, Sendable {
+    /// The folder inside the configuration directory, e.g. `rulebooks`.
+    static var folder: String { get }
+    /// What one is called in error messages, e.g. `rulebook`.
+    static var noun: String { get }
+    /// Must equal the file name without extension.
+    var id: String { get }
+}
+
+extension Rulebook: ConfigDocument {
     public static let folder = "rulebooks"
+    public static let noun = "rulebook"
+}
+
+extension Strategy: ConfigDocument {
+    public static let folder = "strategies"
+    public static let noun = "strategy"
+}
+
+/// Loads documents of one kind by name (`us-regf`) or by path, decoding and validating them; an invalid file is
+/// refused with the file, the field and the problem named.
+public struct ConfigLibrary<Document: ConfigDocument>: Sendable {
+    /// The folder inside the configuration directory that holds the documents.
+    public static var folder: String { Document.folder }
 
     /// The configuration directory names are resolved in; `nil` if only paths will be loaded.
     public var directory: ConfigDirectory?
@@ -14,57 +34,76 @@ public struct RulebookLoader: Sendable {
     /// Creates a loader resolving names in `directory`.
     public init(directory: ConfigDirectory?) { self.directory = directory }
 
-    /// Whether an argument names a file rather than a rulebook (it has a slash or a YAML extension).
+    /// Whether an argument names a file rather than a document (it has a slash or a YAML extension).
     public static func isPath(_ argument: String) -> Bool {
         argument.contains("/") || argument.hasSuffix(".yaml") || argument.hasSuffix(".yml")
     }
 
-    /// Loads a rulebook given `NAME` or `PATH`.
-    public func load(_ nameOrPath: String) throws(ConfigError) -> Rulebook {
+    /// Loads a document given `NAME` or `PATH`.
+    public func load(_ nameOrPath: String) throws(ConfigError) -> Document {
         if Self.isPath(nameOrPath) { return try Self.load(file: URL(fileURLWithPath: nameOrPath)) }
         guard nameOrPath.wholeMatch(of: /[a-z0-9][a-z0-9-]*/) != nil else {
-            throw ConfigError(.invalidName, file: nameOrPath, "rulebook name must be kebab-case (a-z, 0-9, -)")
+            throw ConfigError(.invalidName, file: nameOrPath, "\(Document.noun) name must be kebab-case (a-z, 0-9, -)")
         }
         guard let directory else {
             throw ConfigError(.directoryNotFound, file: nameOrPath, "no configuration directory to look the name up in")
         }
         let file = directory.appending("\(Self.folder)/\(nameOrPath).yaml")
         guard FileManager.default.fileExists(atPath: file.path) else {
-            throw ConfigError(.notFound, file: file.path, "no rulebook named \(nameOrPath)")
+            throw ConfigError(.notFound, file: file.path, "no \(Document.noun) named \(nameOrPath)")
         }
         return try Self.load(file: file)
     }
 
-    /// Names of the rulebooks in the directory, sorted.
+    /// Names of the documents in the directory, sorted.
     public func names() throws(ConfigError) -> [String] {
         guard let directory else { return [] }
         let folder = directory.appending(Self.folder)
         guard let entries = try? FileManager.default.contentsOfDirectory(atPath: folder.path) else {
-            throw ConfigError(.notFound, file: folder.path, "rulebook folder missing")
+            throw ConfigError(.notFound, file: folder.path, "\(Document.noun) folder missing")
         }
         return entries.filter { $0.hasSuffix(".yaml") }.map { String($0.dropLast(5)) }.sorted()
     }
 
+    /// Every document in the directory, by id.
+    public func loadAll() throws(ConfigError) -> [String: Document] {
+        var documents: [String: Document] = [:]
+        for name in try names() { documents[name] = try load(name) }
+        return documents
+    }
+
     /// Loads and validates one file; its `id` must equal its file name without extension.
-    public static func load(file: URL) throws(ConfigError) -> Rulebook {
+    public static func load(file: URL) throws(ConfigError) -> Document {
         let path = file.path
         guard FileManager.default.fileExists(atPath: path) else {
             throw ConfigError(.notFound, file: path, "file does not exist")
         }
         guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8)
         else { throw ConfigError(.unreadable, file: path, "cannot read the file as UTF-8 text") }
-        let rulebook = try decode(yaml: text, file: path)
+        let document = try decode(yaml: text, file: path)
         let expected = file.deletingPathExtension().lastPathComponent
-        guard rulebook.id == expected else {
+        guard document.id == expected else {
             throw ConfigError(.invalidContent, file: path, field: "id", "must equal the file name (\(expected))")
         }
-        return rulebook
+        return document
     }
 
-    /// Decodes and validates rulebook YAML; `file` only labels errors.
-    public static func decode(yaml: String, file: String) throws(ConfigError) -> Rulebook {
+    /// Decodes and validates YAML; `file` only labels errors.
+    public static func decode(yaml: String, file: String) throws(ConfigError) -> Document {
+        try ConfigYAML.decode(Document.self, yaml: yaml, file: file)
+    }
+}
+
+/// Loads rulebooks from `Config/rulebooks/*.yaml`.
+public typealias RulebookLoader = ConfigLibrary<Rulebook>
+/// Loads cadence strategies from `Config/strategies/*.yaml`.
+public typealias StrategyLoader = ConfigLibrary<Strategy>
+
+/// Decoding YAML into validated values, with every failure turned into a ``ConfigError`` naming file and field.
+enum ConfigYAML {
+    static func decode<T: Decodable>(_ type: T.Type, yaml: String, file: String) throws(ConfigError) -> T {
         do {
-            return try YAMLDecoder().decode(Rulebook.self, from: yaml)
+            return try YAMLDecoder().decode(type, from: yaml)
         } catch DecodingError.dataCorrupted(let context) where context.underlyingError is YamlError {
             let problem = (context.underlyingError as? YamlError).map(yamlProblem) ?? "syntax error"
             throw ConfigError(.invalidYAML, file: file, "not well-formed YAML: \(problem)")
@@ -80,7 +119,6 @@ public struct RulebookLoader: Sendable {
         }
     }
 
-    /// Yams' own text quotes the offending source lines; keep only the first line (it carries the position).
     private static func yamlProblem(_ error: YamlError) -> String {
         String(describing: error).split(whereSeparator: \.isNewline).first.map(String.init) ?? "syntax error"
     }

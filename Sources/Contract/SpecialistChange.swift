@@ -1,0 +1,62 @@
+import Policy
+
+/// A change in who handles cases (exchange `tact.intake`, routing key `specialist`), published by `tact specialists`.
+public struct SpecialistChange: ContractMessage, Equatable {
+    public static let messageType = "specialist"
+
+    public enum Action: String, Codable, Sendable, CaseIterable {
+        /// The specialist is away until `until`: their calls go to `backupId`, else the pool, and come back after.
+        case away
+        /// The specialist is back early.
+        case back
+        /// The debtor's case moves to the specialist for good (`debtorId` required).
+        case handover
+    }
+
+    public var type = SpecialistChange.messageType
+    public var version = 1
+    /// Unique per change; a second message with the same id changes nothing.
+    public var changeId: String
+    public var action: Action
+    /// The specialist who is away or back, or who takes the case over.
+    public var specialistId: String
+    public var until: Instant?
+    public var backupId: String?
+    public var debtorId: String?
+
+    public init(
+        changeId: String, action: Action, specialistId: String, until: Instant? = nil, backupId: String? = nil,
+        debtorId: String? = nil
+    ) {
+        self.changeId = changeId
+        self.action = action
+        self.specialistId = specialistId
+        self.until = until
+        self.backupId = backupId
+        self.debtorId = debtorId
+    }
+
+    public func validate() throws(ContractError) {
+        try Check.identifier(changeId, "changeId")
+        try Check.identifier(specialistId, "specialistId")
+        guard specialistId != "pool" else {
+            throw ContractError(.invalidField, field: "specialistId", "\"pool\" is reserved for the shared queue")
+        }
+        if let backupId {
+            try Check.identifier(backupId, "backupId")
+            guard backupId != specialistId else {
+                throw ContractError(.invalidField, field: "backupId", "cannot be the specialist who is away")
+            }
+        }
+        switch action {
+        case .away:
+            guard let until else { throw ContractError(.missingField, field: "until", "required for away") }
+            try Check.plausible(until, "until")
+        case .back:
+            break
+        case .handover:
+            guard let debtorId else { throw ContractError(.missingField, field: "debtorId", "required for handover") }
+            try Check.identifier(debtorId, "debtorId")
+        }
+    }
+}

@@ -1,0 +1,198 @@
+import Contract
+import Policy
+import Store
+import TactConfig
+
+// The humane flows of the cadence: what follows a death in the family, hardship, a promise, a plan, a payment,
+// a case that closes. Numbers come from the debtor's strategy; every contact planned here still goes through the
+// policy, which defers it to the exact moment it becomes permissible.
+
+extension SchedulerCore {
+    /// A bereavement or hardship: every automated reminder and planned call stops, and one call is planned instead,
+    /// by the same specialist and with a gentle tone, for when the hold ends (the policy defers it to that moment).
+    func stepBack(
+        _ debtor: DebtorRecord, after event: LifeEvent, purpose: String, at now: Instant, in store: any StoreTransaction
+    ) throws {
+        try cancelPending(ofDebtor: debtor.id, reason: "hold:\(event.kind.rawValue)", in: store) {
+            $0.purpose != purpose
+        }
+        let open = try store.debts(ofDebtor: debtor.id).filter { $0.status == .open }
+        guard let debt = open.first(where: { $0.id == event.debtId }) ?? open.first else { return }
+        try schedule(
+            "\(event.eventId)/\(purpose)", debtorID: debtor.id, debtID: debt.id, channel: .call, purpose: purpose,
+            due: now, at: now, in: store)
+    }
+
+    /// A plan replaces what chasing was planned about the debt: a reminder before each instalment, and a gentle call
+    /// the day after one is missed (cancelled when it is paid).
+    func startPlan(_ event: LifeEvent, for debtor: DebtorRecord, at now: Instant, in store: any StoreTransaction) throws {
+        let debtID = event.debtId!
+        try withdrawPromisesAndPlans(of: debtor.id, debtID: debtID, in: store)
+        try cancelPending(ofDebtor: debtor.id, reason: "plan", in: store) {
+            $0.debtID == debtID && Strategy.Purpose.chasing.contains($0.purpose)
+        }
+        let instalments = event.instalments!.map { PlanRecord.Instalment(amount: $0.amount, dueDate: $0.dueDate) }
+        try store.save(
+            PlanRecord(
+                id: event.eventId, debtorID: debtor.id, debtID: debtID, instalments: instalments, createdAt: now))
+        guard let strategy = strategy(of: debtor) else { return }
+        let reminderChannel = reachableChannel(strategy.plan.reminderChannels, for: debtor)
+        for (index, instalment) in instalments.enumerated() {
+            if let channel = reminderChannel,
+                let due = startOfDay(instalment.dueDate, for: debtor, addingDays: -strategy.plan.reminderDaysBefore),
+                due >= now
+            {
+                try schedule(
+                    "\(event.eventId)/\(index + 1)/instalment-reminder", debtorID: debtor.id, debtID: debtID,
+                    channel: channel, purpose: Strategy.Purpose.instalmentReminder, due: due, at: now, in: store)
+            }
+            if let due = startOfDay(instalment.dueDate, for: debtor, addingDays: strategy.plan.missedCallAfterDays) {
+                try schedule(
+                    "\(event.eventId)/\(index + 1)/missed-instalment", debtorID: debtor.id, debtID: debtID,
+                    channel: .call, purpose: Strategy.Purpose.missedInstalment, due: due, at: now, in: store)
+            }
+        }
+    }
+
+    /// A payment keeps the open promise and pays the plan's next instalment; a payment with no plan, or the plan's
+    /// last one, settles the debt.
+    func recordPayment(_ event: LifeEvent, for debtor: DebtorRecord, at now: Instant, in store: any StoreTransaction)
+        throws
+    {
+        let debtID = event.debtId!
+        for var promise in try store.promises(ofDebtor: debtor.id) where promise.debtID == debtID && promise.status == .open {
+            promise.status = .kept
+            try store.save(promise)
+            try cancelPending(ofDebtor: debtor.id, reason: "promise-kept", in: store) {
+                $0.id.hasPrefix("\(promise.id)/")
+            }
+        }
+        guard var plan = try activePlan(of: debtor.id, debtID: debtID, in: store), let index = plan.nextUnpaid else {
+            try close(debtID, of: debtor, status: .paid, reason: "payment", at: now, in: store)
+            return
+        }
+        plan.instalments[index].paidAt = event.at
+        try cancelPending(ofDebtor: debtor.id, reason: "instalment-paid", in: store) {
+            $0.id.hasPrefix("\(plan.id)/\(index + 1)/")
+        }
+        if plan.nextUnpaid == nil {
+            plan.status = .completed
+            try store.save(plan)
+            try close(debtID, of: debtor, status: .paid, reason: "plan-completed", at: now, in: store)
+        } else {
+            try store.save(plan)
+        }
+    }
+
+    /// A debt paid or closed: everything planned about it stops, and after the strategy's delay the person is asked
+    /// how they were treated, on their preferred digital channel.
+    func close(
+        _ debtID: String, of debtor: DebtorRecord, status: DebtRecord.Status, reason: String, at now: Instant,
+        in store: any StoreTransaction
+    ) throws {
+        guard var debt = try store.debt(debtID, ofDebtor: debtor.id) else { return }
+        let wasOpen = debt.status == .open
+        debt.status = status
+        try store.save(debt)
+        try withdrawPromisesAndPlans(of: debtor.id, debtID: debtID, in: store)
+        try cancelPending(ofDebtor: debtor.id, reason: reason, in: store) {
+            $0.debtID == debtID && $0.purpose != Strategy.Purpose.survey
+        }
+        guard wasOpen, let strategy = strategy(of: debtor),
+            let channel = reachableChannel(strategy.closing.surveyChannels, for: debtor)
+        else { return }
+        let due = startOfNextDay(after: now.adding(seconds: Int64(strategy.closing.surveyAfterDays - 1) * 86_400), for: debtor)
+        try schedule(
+            "\(debtor.id)/\(debtID)/survey", debtorID: debtor.id, debtID: debtID, channel: channel,
+            purpose: Strategy.Purpose.survey, due: due, at: now, in: store)
+    }
+
+    func activePlan(of debtorID: String, debtID: String, in store: any StoreTransaction) throws -> PlanRecord? {
+        try store.plans(ofDebtor: debtorID).last { $0.debtID == debtID && $0.status == .active }
+    }
+
+    /// A newer arrangement (promise, plan) or the end of the debt supersedes the older ones.
+    func withdrawPromisesAndPlans(of debtorID: String, debtID: String, in store: any StoreTransaction) throws {
+        for var promise in try store.promises(ofDebtor: debtorID) where promise.debtID == debtID && promise.status == .open {
+            promise.status = .withdrawn
+            try store.save(promise)
+            try cancelPending(ofDebtor: debtorID, reason: "promise-withdrawn", in: store) {
+                $0.id.hasPrefix("\(promise.id)/")
+            }
+        }
+        for var plan in try store.plans(ofDebtor: debtorID) where plan.debtID == debtID && plan.status == .active {
+            plan.status = .withdrawn
+            try store.save(plan)
+            try cancelPending(ofDebtor: debtorID, reason: "plan-withdrawn", in: store) { $0.id.hasPrefix("\(plan.id)/") }
+        }
+    }
+
+    // MARK: Outcomes
+
+    /// A promise to pay: a reminder before the date, and a call the day after it in case no payment came, to the
+    /// same specialist and with the promise in its context. Chasing planned about the debt stops meanwhile.
+    func recordPromise(_ outcome: Outcome, task: TaskRecord, debtor: DebtorRecord, at now: Instant, in store: any StoreTransaction)
+        throws
+    {
+        let promise = outcome.promise!
+        try withdrawPromisesAndPlans(of: debtor.id, debtID: task.debtID, in: store)
+        try cancelPending(ofDebtor: debtor.id, reason: "promise", in: store) {
+            $0.debtID == task.debtID && Strategy.Purpose.chasing.contains($0.purpose)
+        }
+        try store.save(
+            PromiseRecord(
+                id: outcome.outcomeId, debtorID: debtor.id, debtID: task.debtID, taskID: task.id, amount: promise.amount,
+                date: promise.date, createdAt: now))
+        guard let strategy = strategy(of: debtor) else { return }
+        if let channel = reachableChannel(strategy.promise.reminderChannels, for: debtor),
+            let due = startOfDay(promise.date, for: debtor, addingDays: -strategy.promise.reminderDaysBefore), due >= now
+        {
+            try schedule(
+                "\(outcome.outcomeId)/promise-reminder", debtorID: debtor.id, debtID: task.debtID, channel: channel,
+                purpose: Strategy.Purpose.promiseReminder, due: due, at: now, in: store)
+        }
+        if let due = startOfDay(promise.date, for: debtor, addingDays: 1) {
+            try schedule(
+                "\(outcome.outcomeId)/broken-promise", debtorID: debtor.id, debtID: task.debtID, channel: .call,
+                purpose: Strategy.Purpose.brokenPromise, due: due, at: now, in: store)
+        }
+    }
+
+    /// An unanswered call is tried again after the strategy's delay; after several in a row, the person gets a
+    /// message asking them to call back, and calls pause for a few days.
+    func followUpUnanswered(
+        _ outcome: Outcome, task: TaskRecord, debtor: DebtorRecord, at now: Instant, in store: any StoreTransaction
+    ) throws {
+        let planned = try store.tasks(ofDebtor: debtor.id, statuses: [.pending, .inFlight])
+        guard !planned.contains(where: { $0.channel == .call && $0.debtID == task.debtID }),
+            let strategy = strategy(of: debtor)
+        else { return }
+        let rules = strategy.unansweredCalls
+        var waitDays = rules.retryAfterDays
+        if try unansweredInARow(debtor.id, debtID: task.debtID, in: store) >= rules.nudgeAfter,
+            let channel = reachableChannel(rules.nudgeChannels, for: debtor)
+        {
+            try schedule(
+                "\(outcome.outcomeId)/call-back-request", debtorID: debtor.id, debtID: task.debtID, channel: channel,
+                purpose: Strategy.Purpose.callBackRequest, due: now, at: now, in: store)
+            waitDays += rules.pauseDays
+        }
+        let due = startOfNextDay(after: outcome.at.adding(seconds: Int64(waitDays - 1) * 86_400), for: debtor)
+        try schedule(
+            "\(outcome.outcomeId)/retry-call", debtorID: debtor.id, debtID: task.debtID, channel: .call,
+            purpose: Strategy.Purpose.retryCall, due: due, at: now, in: store)
+    }
+
+    /// Unanswered calls about the debt since the last conversation or the last call-back request, whichever is later.
+    private func unansweredInARow(_ debtorID: String, debtID: String, in store: any StoreTransaction) throws -> Int {
+        let tasks = try store.tasks(ofDebtor: debtorID, statuses: [.done])
+        let nudges = Set(tasks.filter { $0.purpose == Strategy.Purpose.callBackRequest }.map(\.id))
+        var count = 0
+        for entry in try store.ledger(ofDebtor: debtorID, since: Instant(secondsSinceEpoch: 0)).reversed()
+        where entry.debtID == debtID {
+            if nudges.contains(entry.taskID) || entry.result == .conversation { break }
+            if entry.channel == .call, [.noAnswer, .voicemail].contains(entry.result) { count += 1 }
+        }
+        return count
+    }
+}

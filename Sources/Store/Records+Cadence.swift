@@ -1,0 +1,133 @@
+import Policy
+
+// What the humane flows remember: promises, payment plans, survey answers, and specialists' absences.
+
+/// A promise to pay made in a conversation.
+public struct PromiseRecord: Sendable, Equatable, Codable {
+    public enum Status: String, Sendable, Codable, CaseIterable {
+        case open
+        /// A payment arrived by the end of the promised day.
+        case kept
+        /// The promised day ended without a payment.
+        case broken
+        /// Superseded (a newer promise or a plan about the same debt, or the debt closed).
+        case withdrawn
+    }
+
+    /// The outcome that carried it.
+    public var id: String
+    public var debtorID: String
+    public var debtID: String
+    /// The call in which it was made.
+    public var taskID: String
+    /// Decimal text, as promised.
+    public var amount: String
+    /// `YYYY-MM-DD`, the debtor's local day.
+    public var date: String
+    public var status: Status
+    public var createdAt: Instant
+
+    public init(
+        id: String, debtorID: String, debtID: String, taskID: String, amount: String, date: String,
+        status: Status = .open, createdAt: Instant
+    ) {
+        self.id = id
+        self.debtorID = debtorID
+        self.debtID = debtID
+        self.taskID = taskID
+        self.amount = amount
+        self.date = date
+        self.status = status
+        self.createdAt = createdAt
+    }
+}
+
+/// A repayment plan: instalments with amounts and due dates.
+public struct PlanRecord: Sendable, Equatable, Codable {
+    public enum Status: String, Sendable, Codable, CaseIterable {
+        case active
+        /// Every instalment paid.
+        case completed
+        /// Replaced by a newer plan, or the debt closed.
+        case withdrawn
+    }
+
+    public struct Instalment: Sendable, Equatable, Codable {
+        public var amount: String
+        /// `YYYY-MM-DD`, the debtor's local day.
+        public var dueDate: String
+        public var paidAt: Instant?
+
+        public init(amount: String, dueDate: String, paidAt: Instant? = nil) {
+            self.amount = amount
+            self.dueDate = dueDate
+            self.paidAt = paidAt
+        }
+    }
+
+    /// The event that set it up.
+    public var id: String
+    public var debtorID: String
+    public var debtID: String
+    public var instalments: [Instalment]
+    public var status: Status
+    public var createdAt: Instant
+
+    public init(
+        id: String, debtorID: String, debtID: String, instalments: [Instalment], status: Status = .active,
+        createdAt: Instant
+    ) {
+        self.id = id
+        self.debtorID = debtorID
+        self.debtID = debtID
+        self.instalments = instalments
+        self.status = status
+        self.createdAt = createdAt
+    }
+
+    /// The first instalment not yet paid.
+    public var nextUnpaid: Int? { instalments.firstIndex { $0.paidAt == nil } }
+}
+
+/// How a person rated the way they were treated, after their case closed.
+public struct SurveyResponseRecord: Sendable, Equatable, Codable {
+    /// The outcome that carried it.
+    public var id: String
+    public var debtorID: String
+    public var debtID: String
+    public var taskID: String
+    /// 1 (poorly) to 5 (very well).
+    public var score: Int
+    /// Free text. Personal data: kept, never logged.
+    public var comment: String?
+    public var at: Instant
+
+    public init(
+        id: String, debtorID: String, debtID: String, taskID: String, score: Int, comment: String?, at: Instant
+    ) {
+        self.id = id
+        self.debtorID = debtorID
+        self.debtID = debtID
+        self.taskID = taskID
+        self.score = score
+        self.comment = comment
+        self.at = at
+    }
+}
+
+/// A specialist's absence: while away, their calls go to the backup (or the pool) and come back afterwards.
+public struct SpecialistRecord: Sendable, Equatable, Codable {
+    public var id: String
+    /// Away until this instant (exclusive); `nil` when present.
+    public var awayUntil: Instant?
+    /// Who takes their calls meanwhile; the pool when `nil`.
+    public var backupID: String?
+
+    public init(id: String, awayUntil: Instant? = nil, backupID: String? = nil) {
+        self.id = id
+        self.awayUntil = awayUntil
+        self.backupID = backupID
+    }
+
+    public func isAway(at now: Instant) -> Bool { awayUntil.map { now < $0 } ?? false }
+}

@@ -1,0 +1,289 @@
+import Contract
+import Policy
+import Store
+import Testing
+
+@testable import Scheduler
+
+/// The humane flows at the level of single inputs; the multi-week flows run on the virtual clock in
+/// `CadenceFlowTests`.
+@Suite("Scheduler: cadences, promises, plans, specialists")
+struct SchedulerCadenceTests {
+    let core = Fixtures.core()
+
+    /// A placed debtor (New York, e-mail and SMS, specialist anna) with its first call made.
+    private func placedWithCall() async throws -> (SQLiteStore, String) {
+        let store = try SQLiteStore.inMemory()
+        try await core.apply(
+            [.placement(Fixtures.placement(email: "e@example.com", sms: "+1555", specialist: "anna"), userID: nil)],
+            to: store)
+        try await store.write { store in
+            for var task in try store.tasks(ofDebtor: "D-1", statuses: []) {
+                task.status = .done
+                try store.save(task)
+                try store.save(
+                    LedgerEntry(
+                        taskID: task.id, debtorID: "D-1", debtID: "C-1", channel: task.channel, at: Fixtures.now,
+                        result: .pending))
+            }
+        }
+        return (store, "acme/P-1/first-call")
+    }
+
+    private func outcome(
+        _ id: String, task: String, _ result: Outcome.Result, at: Instant = Fixtures.now,
+        promise: Outcome.Promise? = nil, channel: Channel = .call
+    ) -> SchedulerInput {
+        .outcome(
+            Outcome(
+                outcomeId: id, taskId: task, debtorId: "D-1", debtId: "C-1", channel: channel, at: at, result: result,
+                promise: promise))
+    }
+
+    private func pending(_ store: SQLiteStore) async throws -> [String: TaskRecord] {
+        Dictionary(uniqueKeysWithValues: try await store.tasks("D-1", [.pending]).map { ($0.purpose, $0) })
+    }
+
+    @Test func aGentleStrategyStartsWithALetterOrAnEmail() async throws {
+        let store = try SQLiteStore.inMemory()
+        try await core.apply(
+            [
+                .placement(
+                    Fixtures.placement(creditor: "acme", email: "e@example.com", sms: "+1555", address: "1 Way")
+                        .withStrategy("gentle"), userID: nil)
+            ], to: store)
+        #expect(try await store.tasks().first { $0.purpose == "first-notice" }?.channel == .letter)
+        #expect(try await store.read { try $0.debtor("D-1")?.strategy } == "gentle")
+        let unknown = try await core.apply(
+            [.placement(Fixtures.placement("P-2", debtor: "D-2").withStrategy("no-such"), userID: nil)], to: store)
+        guard case .rejected(let error) = unknown.first else {
+            Issue.record("an unknown strategy is refused")
+            return
+        }
+        #expect(error.field == "strategy")
+    }
+
+    @Test func threeUnansweredCallsInARowBringACallBackRequestAndAPause() async throws {
+        let (store, first) = try await placedWithCall()
+        try await core.apply([outcome("O-1", task: first, .noAnswer)], to: store)
+        var retry = try #require(try await pending(store)["retry-call"])
+        #expect(retry.dueAt == Fixtures.instant("2026-12-02T05:00:00Z"), "the next local day")
+        for (index, result) in [Outcome.Result.voicemail, .noAnswer].enumerated() {
+            let retryID = retry.id
+            try await store.write { store in
+                var task = try store.task(retryID)!
+                task.status = .done
+                try store.save(task)
+                try store.save(
+                    LedgerEntry(taskID: task.id, debtorID: "D-1", debtID: "C-1", channel: .call, at: Fixtures.now, result: .pending))
+            }
+            try await core.apply([outcome("O-\(index + 2)", task: retry.id, result)], to: store)
+            retry = try #require(try await pending(store)["retry-call"])
+        }
+        let nudge = try #require(try await pending(store)["call-back-request"])
+        #expect(nudge.channel == .sms)
+        // Default strategy: retry after 1 day plus a 3-day pause.
+        #expect(retry.dueAt == Fixtures.instant("2026-12-05T05:00:00Z"))
+    }
+
+    @Test func aPromiseBringsAReminderTheDayBeforeAndACheckTheDayAfter() async throws {
+        let (store, call) = try await placedWithCall()
+        try await core.apply(
+            [outcome("O-1", task: call, .promiseToPay, promise: .init(amount: "50.00", date: "2026-12-10"))], to: store)
+        let tasks = try await pending(store)
+        #expect(tasks["promise-reminder"]?.dueAt == Fixtures.instant("2026-12-09T05:00:00Z"))
+        #expect(tasks["promise-reminder"]?.channel == .sms)
+        #expect(tasks["broken-promise"]?.dueAt == Fixtures.instant("2026-12-11T05:00:00Z"))
+        #expect(tasks["retry-call"] == nil)
+        let promise = try #require(try await store.read { try $0.promises(ofDebtor: "D-1") }.first)
+        #expect(promise.status == .open)
+        #expect(try await store.read { try $0.ledgerEntry(taskID: call) }?.result == .conversation)
+    }
+
+    @Test func aPaymentKeepsThePromiseSettlesTheDebtAndPlansTheSurvey() async throws {
+        let (store, call) = try await placedWithCall()
+        try await core.apply(
+            [
+                outcome("O-1", task: call, .promiseToPay, promise: .init(amount: "120.50", date: "2026-12-10")),
+                .event(Fixtures.event("E-1", debt: "C-1", .payment, at: Fixtures.instant("2026-12-09T15:00:00Z")), userID: nil),
+            ], at: Fixtures.instant("2026-12-09T15:00:00Z"), to: store)
+        #expect(try await store.read { try $0.promises(ofDebtor: "D-1") }.first?.status == .kept)
+        let tasks = try await pending(store)
+        #expect(tasks["broken-promise"] == nil)
+        let survey = try #require(tasks["survey"])
+        #expect(survey.channel == .email, "the preferred digital channel")
+        #expect(survey.dueAt == Fixtures.instant("2026-12-16T05:00:00Z"), "seven days later, at the start of the local day")
+        #expect(try await store.read { try $0.debt("C-1", ofDebtor: "D-1")?.status } == .paid)
+    }
+
+    @Test func aBrokenPromiseIsMarkedWhenItsCallIsHandedOutWithThePromiseInContext() async throws {
+        let (store, call) = try await placedWithCall()
+        try await core.apply(
+            [outcome("O-1", task: call, .promiseToPay, promise: .init(amount: "50.00", date: "2026-12-10"))], to: store)
+        // The reminder goes out first (it is earlier); then the check.
+        _ = try await core.dispatch(at: Fixtures.instant("2026-12-09T05:00:00Z"), to: store)
+        let reminder = try #require(try await store.workTasks().last)
+        #expect(reminder.purpose == "promise-reminder")
+        try await core.apply(
+            [
+                .decision(
+                    TaskDecision(
+                        taskId: reminder.taskId, attempt: 1, debtorId: "D-1", decidedAt: Fixtures.instant("2026-12-09T14:00:00Z"),
+                        decision: PolicyDecision(decision: .allow), emittedTo: "q", worker: "w"))
+            ], to: store)
+        _ = try await core.dispatch(at: Fixtures.instant("2026-12-11T05:00:00Z"), to: store)
+        let check = try #require(try await store.workTasks().last)
+        #expect(check.purpose == "broken-promise")
+        #expect(check.priority == 9)
+        #expect(check.specialistId == "anna")
+        #expect(check.context?.promise == .init(amount: "50.00", date: "2026-12-10", status: "broken"))
+        #expect(try await store.read { try $0.promises(ofDebtor: "D-1") }.first?.status == .broken)
+    }
+
+    @Test func aPlanRemindsBeforeEachInstalmentAndCallsGentlyWhenOneIsMissed() async throws {
+        let (store, _) = try await placedWithCall()
+        let plan = LifeEvent(
+            eventId: "E-PLAN", debtorId: "D-1", debtId: "C-1", kind: .plan, at: Fixtures.now,
+            instalments: [.init(amount: "40.00", dueDate: "2026-12-15"), .init(amount: "40.50", dueDate: "2027-01-15")])
+        try await core.apply([.event(plan, userID: nil)], to: store)
+        let tasks = try await store.tasks("D-1", [.pending])
+        #expect(tasks.map(\.id).sorted() == [
+            "E-PLAN/1/instalment-reminder", "E-PLAN/1/missed-instalment", "E-PLAN/2/instalment-reminder",
+            "E-PLAN/2/missed-instalment",
+        ])
+        let byID = Dictionary(uniqueKeysWithValues: tasks.map { ($0.id, $0) })
+        #expect(byID["E-PLAN/1/instalment-reminder"]?.dueAt == Fixtures.instant("2026-12-12T05:00:00Z"))
+        #expect(byID["E-PLAN/1/missed-instalment"]?.dueAt == Fixtures.instant("2026-12-16T05:00:00Z"))
+
+        // The first instalment is paid: its call is no longer needed; the plan goes on.
+        try await core.apply(
+            [.event(Fixtures.event("E-PAY-1", debt: "C-1", .payment, at: Fixtures.instant("2026-12-14T12:00:00Z")), userID: nil)],
+            to: store)
+        let afterFirst = Set(try await store.tasks("D-1", [.pending]).map(\.id))
+        #expect(afterFirst == ["E-PLAN/2/instalment-reminder", "E-PLAN/2/missed-instalment"])
+        // A missed second instalment: the call is gentle and knows which instalment. (Its reminder goes out first.)
+        let late = Fixtures.instant("2027-01-16T05:00:00Z")
+        for _ in 1...2 {
+            _ = try await core.dispatch(at: late, to: store)
+            let handedOut = try #require(try await store.workTasks().last)
+            try await core.apply(
+                [
+                    .decision(
+                        TaskDecision(
+                            taskId: handedOut.taskId, attempt: handedOut.attempt, debtorId: "D-1", decidedAt: late,
+                            decision: PolicyDecision(decision: .allow), emittedTo: "q", worker: "w"))
+                ], to: store)
+        }
+        let missed = try #require(try await store.workTasks().last { $0.purpose == "missed-instalment" })
+        #expect(missed.context?.tone == "gentle")
+        #expect(missed.context?.plan?.current == 1)
+        #expect(missed.context?.plan?.paid == 1)
+    }
+
+    @Test func theLastPaymentCompletesThePlanAndClosesTheDebt() async throws {
+        let (store, _) = try await placedWithCall()
+        let plan = LifeEvent(
+            eventId: "E-PLAN", debtorId: "D-1", debtId: "C-1", kind: .plan, at: Fixtures.now,
+            instalments: [.init(amount: "60.00", dueDate: "2026-12-15"), .init(amount: "60.50", dueDate: "2027-01-15")])
+        try await core.apply(
+            [
+                .event(plan, userID: nil),
+                .event(Fixtures.event("E-PAY-1", debt: "C-1", .payment), userID: nil),
+                .event(Fixtures.event("E-PAY-2", debt: "C-1", .payment), userID: nil),
+            ], to: store)
+        #expect(try await store.read { try $0.plans(ofDebtor: "D-1") }.first?.status == .completed)
+        #expect(try await store.read { try $0.debt("C-1", ofDebtor: "D-1")?.status } == .paid)
+        #expect(try await store.tasks("D-1", [.pending]).map(\.purpose) == ["survey"])
+    }
+
+    @Test func aBereavementStopsEveryReminderAndPlansOneGentleCallBySameSpecialist() async throws {
+        let (store, _) = try await placedWithCall()
+        let plan = LifeEvent(
+            eventId: "E-PLAN", debtorId: "D-1", debtId: "C-1", kind: .plan, at: Fixtures.now,
+            instalments: [.init(amount: "60.00", dueDate: "2026-12-15")])
+        try await core.apply(
+            [.event(plan, userID: nil), .event(Fixtures.event("E-GRIEF", .bereavement), userID: nil)], to: store)
+        let tasks = try await store.tasks("D-1", [.pending])
+        #expect(tasks.map(\.purpose) == ["after-bereavement"])
+        #expect(tasks.first?.channel == .call)
+        // While that call is planned, flows may not plan an automated reminder.
+        try await core.apply(
+            [
+                .event(
+                    LifeEvent(
+                        eventId: "E-PLAN-2", debtorId: "D-1", debtId: "C-1", kind: .plan, at: Fixtures.now,
+                        instalments: [.init(amount: "60.00", dueDate: "2027-02-15")]), userID: nil)
+            ], to: store)
+        #expect(try await store.tasks("D-1", [.pending]).allSatisfy { $0.channel == .call })
+        _ = try await core.dispatch(at: Fixtures.now, to: store)
+        let call = try #require(try await store.workTasks().last)
+        #expect(call.purpose == "after-bereavement")
+        #expect(call.specialistId == "anna")
+        #expect(call.context?.tone == "gentle")
+        #expect(call.priority == 8)
+    }
+
+    @Test func hardshipPausesAndPlansAReviewCall() async throws {
+        let (store, _) = try await placedWithCall()
+        try await core.apply([.event(Fixtures.event("E-H", .hardship), userID: nil)], to: store)
+        #expect(try await store.tasks("D-1", [.pending]).map(\.purpose) == ["hardship-review"])
+    }
+
+    @Test func aSurveyAnswerIsKept() async throws {
+        let (store, _) = try await placedWithCall()
+        try await core.apply([.event(Fixtures.event("E-C", debt: "C-1", .closed), userID: nil)], to: store)
+        let survey = try #require(try await pending(store)["survey"])
+        let answer = Outcome(
+            outcomeId: "O-S", taskId: survey.id, debtorId: "D-1", debtId: "C-1", channel: survey.channel,
+            at: Fixtures.now, result: .surveyResponse, score: 5, comment: "Kind and patient.")
+        try await core.apply([.outcome(answer)], to: store)
+        let kept = try #require(try await store.read { try $0.surveyResponses(ofDebtor: "D-1") }.first)
+        #expect(kept.score == 5)
+        #expect(kept.comment == "Kind and patient.")
+    }
+
+    @Test func callsFollowTheSpecialistAwayToTheBackupAndComeBack() async throws {
+        let (store, _) = try await placedWithCall()
+        let back = Fixtures.instant("2026-12-24T00:00:00Z")
+        try await core.apply(
+            [
+                .specialist(SpecialistChange(changeId: "S-1", action: .away, specialistId: "anna", until: back, backupId: "bob")),
+                .event(Fixtures.event("E-H", .hardship, until: Fixtures.instant("2026-12-02T00:00:00Z")), userID: nil),
+            ], to: store)
+        _ = try await core.dispatch(at: Fixtures.now, to: store)
+        let away = try #require(try await store.workTasks().last)
+        #expect(away.specialistId == "bob")
+        #expect(away.context?.assignedSpecialist == "anna")
+        // After the absence, the same debtor's calls go to anna again.
+        try await store.write { store in
+            var task = try store.task(away.taskId)!
+            task.status = .pending
+            task.leaseUntil = nil
+            try store.save(task)
+        }
+        _ = try await core.dispatch(at: back, to: store)
+        #expect(try await store.workTasks().last?.specialistId == "anna")
+    }
+
+    @Test func aHandoverMovesTheCaseForGood() async throws {
+        let (store, _) = try await placedWithCall()
+        try await core.apply(
+            [
+                .specialist(SpecialistChange(changeId: "S-1", action: .handover, specialistId: "carol", debtorId: "D-1")),
+                .event(Fixtures.event("E-H", .hardship, until: Fixtures.instant("2026-12-02T00:00:00Z")), userID: nil),
+            ], to: store)
+        _ = try await core.dispatch(at: Fixtures.now, to: store)
+        #expect(try await store.workTasks().last?.specialistId == "carol")
+        // A later placement for the same debtor keeps the specialist the person now knows.
+        try await core.apply([.placement(Fixtures.placement("P-9", debt: "C-9", specialist: "anna"), userID: nil)], to: store)
+        #expect(try await store.read { try $0.debtor("D-1")?.specialistID } == "carol")
+    }
+}
+
+extension Placement {
+    func withStrategy(_ strategy: String) -> Placement {
+        var copy = self
+        copy.strategy = strategy
+        return copy
+    }
+}
