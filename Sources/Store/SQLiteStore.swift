@@ -62,7 +62,11 @@ public final class SQLiteStore: TactStore {
             try pool.writeWithoutTransaction { try $0.execute(sql: "PRAGMA synchronous = \(synchronous)") }
             return pool
         }
-        try translatingErrors(path: path) { try Self.migrate(pool, path: path) }
+        // Two processes may open a new file at once (a scheduler starting while a tool looks): GRDB decides which
+        // migrations to run before it takes SQLite's write lock, so a file lock makes the check and the run one step.
+        try SchemaLock.holding(path + "-schema.lock", for: path) {
+            try translatingErrors(path: path) { try Self.migrate(pool, path: path) }
+        }
         writer = pool
     }
 

@@ -24,6 +24,28 @@ import Testing
         }
     }
 
+    @Test func severalOpenersOfANewFileMigrateItOnce() async throws {
+        try await withTemporaryFolder { folder in
+            let path = folder.path("shared.sqlite")
+            // As when a scheduler starts while a tool or a test opens the same new file.
+            let results = await withTaskGroup(of: Bool.self) { group in
+                for _ in 0..<6 {
+                    group.addTask {
+                        do {
+                            let store = try SQLiteStore(path: path)
+                            try store.close()
+                            return true
+                        } catch {
+                            return false
+                        }
+                    }
+                }
+                return await group.reduce(into: []) { $0.append($1) }
+            }
+            #expect(results == Array(repeating: true, count: 6))
+        }
+    }
+
     @Test func anEmptyFileIsMigratedFromScratch() async throws {
         try await withTemporaryFolder { folder in
             let path = folder.path("empty.sqlite")
