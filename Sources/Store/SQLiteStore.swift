@@ -55,17 +55,19 @@ public final class SQLiteStore: TactStore {
         if FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), isFolder.boolValue {
             throw StoreError(.cannotOpen, path: path, reason: "is a folder, not a file")
         }
-        let pool = try translatingErrors(path: path) {
-            let pool = try DatabasePool(path: path, configuration: Self.configuration(options))
-            // GRDB sets NORMAL when it turns WAL on; the writer is the only connection whose setting matters.
-            let synchronous = options.durability == .full ? "FULL" : "NORMAL"
-            try pool.writeWithoutTransaction { try $0.execute(sql: "PRAGMA synchronous = \(synchronous)") }
-            return pool
-        }
-        // Two processes may open a new file at once (a scheduler starting while a tool looks): GRDB decides which
-        // migrations to run before it takes SQLite's write lock, so a file lock makes the check and the run one step.
-        try SchemaLock.holding(path + "-schema.lock", for: path) {
+        // Two processes may open a new file at once (a scheduler starting while a tool looks). Turning WAL on and
+        // choosing which migrations to run are not guarded by SQLite's busy timeout, so a lock file next to the
+        // store makes opening one step.
+        let pool = try SchemaLock.holding(path + "-schema.lock", for: path) {
+            let pool = try translatingErrors(path: path) {
+                let pool = try DatabasePool(path: path, configuration: Self.configuration(options))
+                // GRDB sets NORMAL when it turns WAL on; the writer is the only connection whose setting matters.
+                let synchronous = options.durability == .full ? "FULL" : "NORMAL"
+                try pool.writeWithoutTransaction { try $0.execute(sql: "PRAGMA synchronous = \(synchronous)") }
+                return pool
+            }
             try translatingErrors(path: path) { try Self.migrate(pool, path: path) }
+            return pool
         }
         writer = pool
     }
