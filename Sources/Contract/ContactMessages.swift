@@ -99,11 +99,25 @@ public struct CallContext: Codable, Sendable, Equatable {
     public var promise: TaskContext.PromiseSummary?
     public var plan: TaskContext.PlanSummary?
     public var lastOutcome: HistoryEvent?
+    /// What the policy decided on, so that the specialist's tool can check again at the moment of calling.
+    public var policy: PolicySnapshot?
+
+    /// The policy's inputs for this contact, minus `now`.
+    public struct PolicySnapshot: Codable, Sendable, Equatable {
+        public var rulebook: String
+        public var debtor: Debtor
+        public var history: [HistoryEvent]
+        public init(rulebook: String, debtor: Debtor, history: [HistoryEvent]) {
+            self.rulebook = rulebook
+            self.debtor = debtor
+            self.history = history
+        }
+    }
 
     public init(
         name: String, language: String, debt: Placement.Debt, recentContacts: [HistoryEvent], holds: [Hold],
         tone: String, assignedSpecialist: String? = nil, promise: TaskContext.PromiseSummary? = nil,
-        plan: TaskContext.PlanSummary? = nil, lastOutcome: HistoryEvent? = nil
+        plan: TaskContext.PlanSummary? = nil, lastOutcome: HistoryEvent? = nil, policy: PolicySnapshot? = nil
     ) {
         self.name = name
         self.language = language
@@ -115,5 +129,6 @@ public struct CallContext: Codable, Sendable, Equatable {
         self.promise = promise
         self.plan = plan
         self.lastOutcome = lastOutcome
+        self.policy = policy
     }
 }

@@ -123,7 +123,8 @@ public struct WorkerCore: Sendable {
             recentContacts: task.history.sorted { $0.at < $1.at }, holds: task.debtor.holds,
             tone: context?.tone ?? (gentle ? "gentle" : "standard"),
             assignedSpecialist: context?.assignedSpecialist == task.specialistId ? nil : context?.assignedSpecialist,
-            promise: context?.promise, plan: context?.plan, lastOutcome: context?.lastOutcome)
+            promise: context?.promise, plan: context?.plan, lastOutcome: context?.lastOutcome,
+            policy: .init(rulebook: task.rulebook, debtor: task.debtor, history: task.history))
     }
 
     /// What a reminder's template fills in: the debt, and the promise or instalment it is about.

@@ -85,7 +85,9 @@ enum IntakePublisher {
         let body: [UInt8]
     }
 
-    static func publish(_ items: [Item], amqp: AMQPConfiguration, prefix: String, userID: String?) async throws -> Int {
+    static func publish(
+        _ items: [Item], amqp: AMQPConfiguration, prefix: String, userID: String?, exchange: String? = nil
+    ) async throws -> Int {
         var amqp = amqp
         amqp.reconnect = AMQPReconnectPolicy(maximumAttempts: 5)
         let connection = try await AMQPConnection.connect(amqp, logger: Logger(label: "tact"))
@@ -98,7 +100,7 @@ enum IntakePublisher {
         let results = await connection.publish(
             items.map {
                 AMQPMessage(
-                    exchange: topology.intakeExchange, routingKey: $0.routingKey, body: $0.body,
+                    exchange: exchange ?? topology.intakeExchange, routingKey: $0.routingKey, body: $0.body,
                     properties: AMQPProperties(
                         contentType: "application/json", deliveryMode: .persistent, messageID: $0.messageID,
                         timestamp: Date(), type: $0.type, userID: userID),

@@ -118,7 +118,9 @@ struct ReportCommand: AsyncParsableCommand {
             let why = lastDecision.map { decision in
                 decision.reasons.map { "\($0.rule): \($0.detail)" }.joined(separator: "; ")
             }
-            return "\(head) deferred until \(task.dueAt)\(local)" + (why.map { "\n      because \($0)" } ?? "")
+            // Never decided yet: the cadence planned it for then; otherwise the policy deferred it.
+            let verb = task.attempts == 0 ? "planned for" : "deferred until"
+            return "\(head) \(verb) \(task.dueAt)\(local)" + (why.map { "\n      because \($0)" } ?? "")
         }
     }
 }

@@ -1,0 +1,49 @@
+import Contract
+import Policy
+
+/// What `tact next` shows a specialist: who to call, about what, and what happened so far, so the call can be
+/// kind and useful. It holds personal data on purpose: it is the specialist's screen, never a log.
+struct CallCard {
+    let call: Call
+    let priority: UInt8?
+    let now: Instant
+
+    var text: String {
+        let context = call.context
+        var lines = [
+            "Call \(call.taskId) — \(call.purpose), priority \(priority.map(String.init) ?? "-"), tone \(context.tone)",
+            "  Debtor \(call.debtorId): \(context.name), \(call.phone), language \(context.language)",
+            "  Debt \(call.debtId): \(context.debt.amount) \(context.debt.currency), due \(context.debt.dueDate)",
+        ]
+        if let assigned = context.assignedSpecialist {
+            lines.append("  Case of \(assigned), who is away: please keep their approach")
+        }
+        if let promise = context.promise {
+            lines.append("  Promise: \(promise.amount) by \(promise.date) (\(promise.status))")
+        }
+        if let plan = context.plan {
+            var line = "  Plan: \(plan.instalments.count) instalments, \(plan.paid) paid"
+            if let current = plan.current {
+                let instalment = plan.instalments[current]
+                line += "; about instalment \(current + 1): \(instalment.amount) due \(instalment.dueDate)"
+            }
+            lines.append(line)
+        }
+        if let last = context.lastOutcome {
+            lines.append("  Last outcome: \(last.result.rawValue) (\(last.channel.rawValue), \(last.at))")
+        }
+        for hold in context.holds {
+            lines.append("  Hold: \(hold.kind.rawValue) since \(hold.since)\(hold.until.map { " until \($0)" } ?? "")")
+        }
+        let recent = context.recentContacts.suffix(5)
+        if !recent.isEmpty {
+            lines.append("  Recent contacts: " + recent.map { "\($0.channel.rawValue) \($0.result.rawValue) \($0.at)" }.joined(separator: "; "))
+        }
+        lines.append("  Permitted until: \(call.validUntil.map(\.description) ?? "no end")")
+        if context.tone == "gentle" {
+            lines.append("  Suggested: listen first; ask how they are; offer time and a realistic plan, no pressure.")
+        }
+        lines.append("Record what happened: tact outcome '\(call.taskId)' --result conversation|no-answer|voicemail|not-connected [--promise AMOUNT@YYYY-MM-DD]")
+        return lines.joined(separator: "\n")
+    }
+}

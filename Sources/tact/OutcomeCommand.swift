@@ -1,0 +1,80 @@
+import ArgumentParser
+import Contract
+import Foundation
+import Policy
+import TactConfig
+
+/// `tact outcome TASK --result …`: report what happened on a contact, as a specialist or a gateway would.
+struct OutcomeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "outcome",
+        abstract: "Record what happened on a contact (after `tact next`, or for any task with --debtor/--debt).",
+        discussion: """
+            Results: \(Outcome.Result.allCases.map(\.rawValue).joined(separator: ", ")). \
+            A promise: --promise 50.00@2026-12-10. A survey answer: --result survey-response --score 1…5 [--comment]. \
+            Broker: TACT_AMQP_URL.
+            """)
+
+    @Argument(help: "The task id (the call's or reminder's taskId).") var task: String
+    @Option(help: "What happened.") var result: String
+    @Option(help: "A promise to pay: AMOUNT@YYYY-MM-DD.") var promise: String?
+    @Option(help: "Survey score, 1 (poorly) to 5 (very well).") var score: Int?
+    @Option(help: "Survey comment.") var comment: String?
+    @Option(help: "The debtor (default: from the call taken with tact next).") var debtor: String?
+    @Option(help: "The debt (default: from the call taken with tact next).") var debt: String?
+    @Option(help: "The channel used (default: call).") var channel: String = "call"
+    @Option(help: "When it happened, RFC 3339 (default: now).") var at: String?
+    @OptionGroup var options: ServiceOptions
+
+    func run() async throws {
+        let outcome: Outcome
+        do {
+            outcome = try makeOutcome()
+        } catch {
+            throw fail("outcome", error, code: 2)
+        }
+        do {
+            let environment = try ServiceEnvironment(options)
+            let topology = TactTopology(prefix: environment.configuration.exchangePrefix)
+            _ = try await IntakePublisher.publish(
+                [
+                    .init(
+                        routingKey: "outcome", messageID: outcome.outcomeId, type: Outcome.messageType,
+                        body: MessageCoding.encode(outcome))
+                ], amqp: try environment.amqp(connectionName: "tact-outcome"), prefix: topology.prefix, userID: nil,
+                exchange: topology.outcomesExchange)
+            try? FileManager.default.removeItem(at: TakenCalls.file(task))
+            print("recorded \(outcome.result.rawValue) for \(task) (\(outcome.outcomeId))")
+        } catch {
+            throw fail("outcome", error)
+        }
+    }
+
+    private func makeOutcome() throws -> Outcome {
+        guard let result = Outcome.Result(rawValue: result) else {
+            throw ValidationError("unknown result; expected one of \(Outcome.Result.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        guard let channel = Channel(rawValue: channel) else { throw ValidationError("--channel must be call, sms, email or letter") }
+        let taken = TakenCalls.recall(task)
+        guard let debtorID = debtor ?? taken?.debtorId, let debtID = debt ?? taken?.debtId else {
+            throw ValidationError("this task was not taken with tact next here: give --debtor and --debt")
+        }
+        var promised: Outcome.Promise?
+        if let promise {
+            let parts = promise.split(separator: "@")
+            guard parts.count == 2 else { throw ValidationError("--promise must be AMOUNT@YYYY-MM-DD, e.g. 50.00@2026-12-10") }
+            promised = Outcome.Promise(amount: String(parts[0]), date: String(parts[1]))
+        }
+        var instant = Instant(Date())
+        if let at {
+            guard let parsed = Instant(rfc3339: at) else { throw ValidationError("--at must be RFC 3339") }
+            instant = parsed
+        }
+        let outcome = Outcome(
+            outcomeId: "O-\(UUID().uuidString.lowercased())", taskId: task, debtorId: debtorID, debtId: debtID,
+            channel: channel, at: instant, result: promised != nil ? .promiseToPay : result, promise: promised,
+            score: score, comment: comment)
+        try outcome.validate()
+        return outcome
+    }
+}

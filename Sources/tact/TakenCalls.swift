@@ -1,0 +1,34 @@
+import Contract
+import Foundation
+
+/// The calls a specialist took with `tact next`, so that `tact outcome TASK` knows the debtor, debt and channel.
+/// Ids only: nothing personal is written to disk.
+enum TakenCalls {
+    struct Taken: Codable {
+        let taskId: String
+        let debtorId: String
+        let debtId: String
+    }
+
+    /// `$TACT_HOME/calls`, else `.tact/calls` in the working directory.
+    static var folder: URL {
+        let base = ProcessInfo.processInfo.environment["TACT_HOME"].map { URL(fileURLWithPath: $0) }
+            ?? URL(fileURLWithPath: FileManager.default.currentDirectoryPath).appendingPathComponent(".tact")
+        return base.appendingPathComponent("calls")
+    }
+
+    static func file(_ taskID: String) -> URL {
+        folder.appendingPathComponent(taskID.replacingOccurrences(of: "/", with: "~") + ".json")
+    }
+
+    static func remember(_ call: Call) throws {
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let taken = Taken(taskId: call.taskId, debtorId: call.debtorId, debtId: call.debtId)
+        try Data(MessageCoding.encode(taken)).write(to: file(call.taskId))
+    }
+
+    static func recall(_ taskID: String) -> Taken? {
+        guard let data = FileManager.default.contents(atPath: file(taskID).path) else { return nil }
+        return try? JSONDecoder().decode(Taken.self, from: data)
+    }
+}
