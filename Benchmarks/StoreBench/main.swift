@@ -10,8 +10,10 @@ import Foundation
 import Policy
 import Store
 
-/// Every instant is fixed, so runs are comparable and nothing depends on the clock.
-let now = Instant(secondsSinceEpoch: 1_796_083_200)  // 2026-12-01T00:00:00Z
+/// Every instant is fixed, so runs are comparable and nothing depends on the clock; `STOREBENCH_NOW` (seconds since
+/// the epoch) moves it, so that `scripts/bench scheduler` can seed tasks due for a scheduler running on the real clock.
+let now = Instant(
+    secondsSinceEpoch: ProcessInfo.processInfo.environment["STOREBENCH_NOW"].flatMap(Int64.init) ?? 1_796_083_200)
 let batch = 500
 let messageBody = [UInt8](repeating: UInt8(ascii: "x"), count: 1_000)
 

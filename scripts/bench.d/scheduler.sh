@@ -1,0 +1,84 @@
+# scripts/bench scheduler [--big N] [--rounds R]
+# The scheduler process handing out 10,000 due tasks (snapshot built, outbox committed, published with confirms)
+# with 10,000 tasks pending in its store versus 1,000,000, in the same run; and its peak resident memory.
+# Target (issue 4): at most 1.5× as long with 1,000,000 pending, under 200 MB resident.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+big=1000000
+due=10000
+rounds=3
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --big) big=$2; shift 2 ;;
+        --rounds) rounds=$2; shift 2 ;;
+        *) echo "bench scheduler: unknown option $1" >&2; exit 2 ;;
+    esac
+done
+
+echo "bench scheduler: building (release)"
+cd "$root"
+for product in tact StoreBench AMQPBench; do
+    swift build -c release --product "$product" 2>&1 | { grep -Ev '^\[[0-9]+/[0-9]+\]' || true; }
+done
+bin="$(swift build -c release --show-bin-path)"
+bench_broker
+work=$(mktemp -d "$root/.tact/bench-scheduler.XXXXXX")
+scheduler_pid=""
+trap '[ -n "$scheduler_pid" ] && kill -TERM "$scheduler_pid" 2>/dev/null; rm -rf "$work"' EXIT
+
+# Seeded once, copied before each run so every run starts from the same state. Due tasks are due now.
+now=$(date +%s)
+echo "bench scheduler: seeding $due pending tasks, and $big (of which $due due)"
+STOREBENCH_NOW=$now "$bin/StoreBench" seed "$work/small.seed" "$due" "$due"
+STOREBENCH_NOW=$now "$bin/StoreBench" seed "$work/big.seed" "$big" "$due"
+
+run() {  # run SEED → seconds RSS_KB
+    local seed=$1 prefix="bench$RANDOM$RANDOM" config="$work/config"
+    rm -rf "$config" "$work/run.sqlite"*
+    mkdir -p "$config"
+    ln -s "$root/Config/rulebooks" "$config/rulebooks"
+    ln -s "$root/Config/strategies" "$config/strategies"
+    printf 'broker:\n  exchangePrefix: %s\nstore:\n  path: %s\nscheduler:\n  dispatchBatch: 500\n' \
+        "$prefix" "$work/run.sqlite" > "$config/tact.yaml"
+    cp "$work/$seed" "$work/run.sqlite"
+    local start end
+    start=$(date +%s.%N)
+    TACT_CONFIG_DIR="$config" "$bin/tact" scheduler 2> "$work/scheduler.log" &
+    scheduler_pid=$!
+    until [ "$("$bin/AMQPBench" "$TACT_AMQP_URL" "$prefix.tasks" count)" -ge "$due" ]; do
+        kill -0 "$scheduler_pid" 2>/dev/null || { echo "scheduler died:" >&2; tail "$work/scheduler.log" >&2; exit 1; }
+        sleep 0.05
+    done
+    end=$(date +%s.%N)
+    local rss
+    rss=$(awk '/VmHWM/ {print $2}' "/proc/$scheduler_pid/status")
+    kill -TERM "$scheduler_pid"
+    wait "$scheduler_pid" 2>/dev/null || true
+    scheduler_pid=""
+    for queue in intake outcomes decisions expired tasks dead reminders.email reminders.sms reminders.letter \
+        calls.pool scheduler.intake scheduler.outcomes scheduler.decisions scheduler.expired; do
+        "$bin/AMQPBench" "$TACT_AMQP_URL" "$prefix.$queue" delete 2>/dev/null || true
+    done
+    python3 -c "print(f'{$end - $start:.3f} $rss')"
+}
+
+results=$(mktemp)
+for round in $(seq 1 "$rounds"); do
+    order="small.seed big.seed"; [ $((round % 2)) = 0 ] && order="big.seed small.seed"
+    for seed in $order; do
+        read -r seconds rss < <(run "$seed")
+        echo "$round $seed $seconds $rss" >> "$results"
+        printf "  round %d  %-9s %6.2f s  peak RSS %d MB\n" "$round" "${seed%.seed}" "$seconds" $((rss / 1024))
+    done
+done
+
+python3 - "$results" "$due" "$big" <<'PY'
+import statistics, sys
+rows = [line.split() for line in open(sys.argv[1])]
+small = statistics.median(float(r[2]) for r in rows if r[1] == "small.seed")
+large = statistics.median(float(r[2]) for r in rows if r[1] == "big.seed")
+rss = max(int(r[3]) for r in rows) / 1024
+print(f"\nhanding out {sys.argv[2]} due tasks: {small:.2f} s with {sys.argv[2]} pending, {large:.2f} s with {sys.argv[3]} "
+      f"pending; ratio {large / small:.2f} (target ≤ 1.5); peak RSS {rss:.0f} MB (target < 200)")
+PY
+rm -f "$results"
