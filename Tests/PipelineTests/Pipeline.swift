@@ -93,6 +93,27 @@ final class Pipeline: @unchecked Sendable {
 
     func startScheduler() throws { scheduler = try launch("scheduler") }
 
+    /// Runs a `tact` tool to completion with this installation's configuration; returns its exit status and output.
+    func tool(_ arguments: [String], home: URL? = nil) throws -> (status: Int32, output: String, errors: String) {
+        let process = Process()
+        process.executableURL = try Self.binary()
+        process.arguments = arguments
+        var environment = ProcessInfo.processInfo.environment
+        environment["TACT_CONFIG_DIR"] = directory.path
+        environment["TACT_AMQP_URL"] = Self.brokerURL
+        environment["TACT_HOME"] = (home ?? directory).path
+        process.environment = environment
+        let output = Pipe()
+        let errors = Pipe()
+        process.standardOutput = output
+        process.standardError = errors
+        try process.run()
+        let out = output.fileHandleForReading.readDataToEndOfFile()
+        let err = errors.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: out, as: UTF8.self), String(decoding: err, as: UTF8.self))
+    }
+
     func startWorkers(_ count: Int) throws {
         for _ in 0..<count { workers.append(try launch("worker")) }
     }

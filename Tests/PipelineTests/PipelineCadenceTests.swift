@@ -1,0 +1,106 @@
+import AMQP
+import Contract
+import Foundation
+import Policy
+import Store
+import Testing
+
+/// The cadence's wiring in real time: the specialist tools against real processes and the real broker.
+/// (The multi-week flows run on the virtual clock in CadenceFlowTests.)
+@Suite("Pipeline: specialists and cadences", .timeLimit(.minutes(3)))
+struct PipelineCadenceTests {
+    @Test func aSpecialistTakesACallRecordsAPromiseAndTheCadencePlansItsReminderAndCheck() async throws {
+        let pipeline = try await Pipeline()
+        defer { Task { await pipeline.tearDown() } }
+        try pipeline.startScheduler()
+        try pipeline.startWorkers(1)
+        try await pipeline.place([
+            Sample.placement(
+                "P-1", debtor: "D-1", debt: "C-1", zone: Sample.zone(localHour: 13), sms: "+15550177", specialist: "anna")
+        ])
+        _ = try await pipeline.waitUntilSettled()
+
+        let next = try pipeline.tool(["next", "--specialist", "anna"])
+        #expect(next.status == 0, "\(next.errors)")
+        #expect(next.output.contains("Call acme/P-1/first-call — first-call, priority 5"))
+        #expect(next.output.contains("Debtor D-1: Personal Name D-1"))
+
+        let date = LocalDateText.days(from: Date(), 10)
+        let outcome = try pipeline.tool(["outcome", "acme/P-1/first-call", "--result", "conversation", "--promise", "50.00@\(date)"])
+        #expect(outcome.status == 0, "\(outcome.errors)")
+        _ = try await pipeline.waitUntilSettled()
+        let store = try SQLiteStore(path: pipeline.storePath)
+        let promise = try #require(try await store.read { try $0.promises(ofDebtor: "D-1") }.first)
+        #expect(promise.amount == "50.00")
+        #expect(promise.date == date)
+        #expect(promise.status == .open)
+        let planned = try await store.read { try $0.tasks(ofDebtor: "D-1", statuses: [.pending]) }.map(\.purpose)
+        #expect(Set(planned) == ["promise-reminder", "broken-promise"])
+        #expect(try await store.read { try $0.ledgerEntry(taskID: "acme/P-1/first-call") }?.result == .conversation)
+        // A bad outcome is a one-line error and a non-zero exit, nothing published.
+        let bad = try pipeline.tool(["outcome", "acme/P-1/first-call", "--result", "maybe"])
+        #expect(bad.status == 2)
+        #expect(bad.errors.split(separator: "\n").count == 1)
+    }
+
+    @Test func nextGivesBackACallNoLongerPermittedAndOffersTheNextOne() async throws {
+        let pipeline = try await Pipeline()
+        defer { Task { await pipeline.tearDown() } }
+        try pipeline.startScheduler()
+        try pipeline.startWorkers(1)
+        try await pipeline.place([
+            Sample.placement("P-1", debtor: "D-1", debt: "C-1", zone: Sample.zone(localHour: 13), specialist: "anna")
+        ])
+        _ = try await pipeline.waitUntilSettled()
+        // Ahead of it in the queue, a call whose debtor's window is closed by now (their zone is at 3 a.m.).
+        let night = try Debtor(id: "D-9", timeZones: [Sample.zone(localHour: 3)])
+        let stale = Call(
+            taskId: "stale/first-call", debtorId: "D-9", debtId: "C-9", phone: "+15550100", purpose: "first-call",
+            validUntil: nil,
+            context: CallContext(
+                name: "Personal Name D-9", language: "en",
+                debt: .init(id: "C-9", amount: "1.00", currency: "USD", dueDate: "2026-11-01"), recentContacts: [],
+                holds: [], tone: "standard", policy: .init(rulebook: "us-regf", debtor: night, history: [])),
+            attempt: 1)
+        try await pipeline.connection.publish(
+            AMQPMessage(
+                routingKey: pipeline.topology.callQueue(specialist: "anna"), body: MessageCoding.encode(stale),
+                properties: AMQPProperties(priority: 9, messageID: stale.taskId)))
+        let next = try pipeline.tool(["next", "--specialist", "anna"])
+        #expect(next.status == 0, "\(next.errors)")
+        #expect(next.output.contains("Not now: call stale/first-call for D-9 — defer"))
+        #expect(next.output.contains("Call acme/P-1/first-call"))
+        // The stale call went back to the scheduler (which does not know it, so it ends in tact.dead).
+        let dead = try await pipeline.drain(pipeline.topology.deadQueue)
+        #expect(dead.map(\.properties.messageID) == ["stale/first-call"])
+    }
+
+    @Test func callsOfAnAwaySpecialistGoToTheBackupWithTheCaseOwnerNamed() async throws {
+        let pipeline = try await Pipeline()
+        defer { Task { await pipeline.tearDown() } }
+        try pipeline.startScheduler()
+        try pipeline.startWorkers(1)
+        let away = try pipeline.tool(["specialists", "away", "anna", "--until", LocalDateText.days(from: Date(), 3), "--backup", "bob"])
+        #expect(away.status == 0, "\(away.errors)")
+        try await Task.sleep(for: .seconds(1))
+        try await pipeline.place([
+            Sample.placement("P-1", debtor: "D-1", debt: "C-1", zone: Sample.zone(localHour: 13), specialist: "anna")
+        ])
+        _ = try await pipeline.waitUntilSettled()
+        #expect(try await pipeline.drain(pipeline.topology.callQueue(specialist: "anna")).isEmpty)
+        let bobs = try await pipeline.drain(pipeline.topology.callQueue(specialist: "bob"))
+        let call = try MessageCoding.decode(Call.self, from: try #require(bobs.first).body)
+        #expect(call.context.assignedSpecialist == "anna")
+        #expect(bobs.first?.properties.priority == 5)
+    }
+}
+
+/// `YYYY-MM-DD` some days from a date, in UTC.
+enum LocalDateText {
+    static func days(from date: Date, _ days: Int) -> String {
+        let formatter = DateFormatter()
+        formatter.dateFormat = "yyyy-MM-dd"
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        return formatter.string(from: date.addingTimeInterval(Double(days) * 86_400))
+    }
+}
