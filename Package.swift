@@ -56,10 +56,17 @@ let package = Package(
             ]),
         // Reads the data in Config/ (rulebooks, …) and validates it; the only module that parses YAML.
         .target(name: "TactConfig", dependencies: ["Policy", .product(name: "Yams", package: "Yams")]),
+        // The what-if simulator: the real scheduler and worker cores on a virtual clock, in memory.
+        .target(
+            name: "Simulation",
+            dependencies: [
+                "Contract", "Policy", "Scheduler", "Store", "TactConfig", "Worker",
+                .product(name: "Yams", package: "Yams"),
+            ]),
         .executableTarget(
             name: "tact",
             dependencies: [
-                "AMQP", "Contract", "Policy", "Scheduler", "Store", "TactConfig", "Worker",
+                "AMQP", "Contract", "Policy", "Scheduler", "Simulation", "Store", "TactConfig", "Worker",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -82,6 +89,8 @@ let package = Package(
         .testTarget(name: "PipelineTests", dependencies: ["AMQP", "Contract", "Policy", "Store"]),
         .testTarget(name: "WorkerTests", dependencies: ["Worker", "Contract", "Policy", "TactConfig"]),
         .testTarget(name: "SchedulerTests", dependencies: ["Scheduler", "Store", "Contract", "TactConfig"]),
+        .testTarget(
+            name: "SimulationTests", dependencies: ["Simulation", "Contract", "Policy", "Scheduler", "Store", "TactConfig"]),
         .testTarget(name: "ContractTests", dependencies: ["Contract", "Policy", .product(name: "Yams", package: "Yams")], resources: []),
     ]
 )
