@@ -8,7 +8,7 @@ struct Tact: AsyncParsableCommand {
         abstract: "A respectful contact scheduler for debt collection.",
         subcommands: [
             SchedulerCommand.self, WorkerCommand.self, PlaceCommand.self, EventCommand.self, PolicyCommand.self,
-            ReportCommand.self, RoundTripCommand.self,
+            ReportCommand.self, RoundTripCommand.self, DeadCommand.self, ExplainCommand.self, AuditCommand.self,
         ]
     )
 }
