@@ -9,6 +9,7 @@ struct Tact: AsyncParsableCommand {
         subcommands: [
             SchedulerCommand.self, WorkerCommand.self, PlaceCommand.self, EventCommand.self, PolicyCommand.self,
             ReportCommand.self, RoundTripCommand.self, DeadCommand.self, ExplainCommand.self, AuditCommand.self,
+            SimulateCommand.self,
         ]
     )
 }
