@@ -87,6 +87,8 @@ let package = Package(
         .testTarget(name: "StoreTests", dependencies: ["Store"]),
         // Real `tact` processes against the test broker (swift build builds the binary first).
         .testTarget(name: "PipelineTests", dependencies: ["AMQP", "Contract", "Policy", "Store"]),
+        // The operators' and compliance tools (place, event, dead, explain, audit) run as real `tact` processes.
+        .testTarget(name: "ToolTests", dependencies: ["AMQP", "Contract", "Policy", "Store"]),
         .testTarget(name: "WorkerTests", dependencies: ["Worker", "Contract", "Policy", "TactConfig"]),
         .testTarget(name: "SchedulerTests", dependencies: ["Scheduler", "Store", "Contract", "TactConfig"]),
         .testTarget(

@@ -23,7 +23,12 @@ enum PlaceRejects {
         } ?? [10]
         var output: [UInt8] = []
         if let header = input.header { output += input.bytes[header] + lineBreak }
-        for row in input.rejected { output += input.bytes[row.range] + lineBreak }
+        for row in input.rejected {
+            // A quoted field never closed runs to the end of the file, line break included.
+            var text = input.bytes[row.range]
+            while let last = text.last, last == 10 || last == 13 { text = text.dropLast() }
+            output += text + lineBreak
+        }
         // The rows hold the same personal data as the input: readable by the owner only.
         guard FileManager.default.createFile(atPath: target, contents: Data(output), attributes: [.posixPermissions: 0o600])
         else { throw PlaceError("\(target): cannot write the reject file") }
