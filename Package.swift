@@ -56,10 +56,17 @@ let package = Package(
             ]),
         // Reads the data in Config/ (rulebooks, …) and validates it; the only module that parses YAML.
         .target(name: "TactConfig", dependencies: ["Policy", .product(name: "Yams", package: "Yams")]),
+        // The what-if simulator: the real scheduler and worker cores on a virtual clock, in memory.
+        .target(
+            name: "Simulation",
+            dependencies: [
+                "Contract", "Policy", "Scheduler", "Store", "TactConfig", "Worker",
+                .product(name: "Yams", package: "Yams"),
+            ]),
         .executableTarget(
             name: "tact",
             dependencies: [
-                "AMQP", "Contract", "Policy", "Scheduler", "Store", "TactConfig", "Worker",
+                "AMQP", "Contract", "Policy", "Scheduler", "Simulation", "Store", "TactConfig", "Worker",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -80,8 +87,12 @@ let package = Package(
         .testTarget(name: "StoreTests", dependencies: ["Store"]),
         // Real `tact` processes against the test broker (swift build builds the binary first).
         .testTarget(name: "PipelineTests", dependencies: ["AMQP", "Contract", "Policy", "Store"]),
+        // The operators' and compliance tools (place, event, dead, explain, audit) run as real `tact` processes.
+        .testTarget(name: "ToolTests", dependencies: ["AMQP", "Contract", "Policy", "Store"]),
         .testTarget(name: "WorkerTests", dependencies: ["Worker", "Contract", "Policy", "TactConfig"]),
         .testTarget(name: "SchedulerTests", dependencies: ["Scheduler", "Store", "Contract", "TactConfig"]),
+        .testTarget(
+            name: "SimulationTests", dependencies: ["Simulation", "Contract", "Policy", "Scheduler", "Store", "TactConfig"]),
         .testTarget(name: "ContractTests", dependencies: ["Contract", "Policy", .product(name: "Yams", package: "Yams")], resources: []),
     ]
 )

@@ -1,18 +1,25 @@
 import ArgumentParser
 import Contract
-import TactConfig
 import Foundation
 import Policy
+import TactConfig
 
-/// `tact event`: publish one life or account event.
+/// `tact event`: publish one life or account event from options, or every event of a JSON-lines file.
+///
+/// Exit status: 0 when published; 2 for bad input (each problem on one line, nothing published); 1 when the
+/// configuration cannot be loaded or the broker cannot be reached or does not confirm.
 struct EventCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "event",
         abstract: "Publish a life or account event (bereavement, dispute, opt-out, payment, …) for a debtor.",
-        discussion: "Kinds: \(LifeEvent.Kind.allCases.map(\.rawValue).joined(separator: ", ")). Broker: TACT_AMQP_URL.")
+        discussion: """
+            Kinds: \(LifeEvent.Kind.allCases.map(\.rawValue).joined(separator: ", ")). With --file, every line of \
+            the file (one event message each, as in docs/amqp-api.md) is checked first; if any is bad, each bad \
+            line is reported with its number and reason and nothing is published. Broker: TACT_AMQP_URL.
+            """)
 
-    @Option(help: "The debtor's id.") var debtor: String
-    @Option(help: "What happened.") var kind: String
+    @Option(help: "The debtor's id.") var debtor: String?
+    @Option(help: "What happened.") var kind: String?
     @Option(help: "The debt concerned (required for payment and closed).") var debt: String?
     @Option(help: "When it happened, RFC 3339 (default: now).") var at: String?
     @Option(help: "When the hold ends, RFC 3339.") var until: String?
@@ -20,39 +27,103 @@ struct EventCommand: AsyncParsableCommand {
     @Option(help: "Representative's phone (attorney, estate).") var representativePhone: String?
     @Option(help: "Representative's e-mail.") var representativeEmail: String?
     @Option(help: "Event id (default: a new unique id). Publishing the same id twice changes nothing.") var id: String?
+    @Option(help: "A JSON-lines file of event messages to publish instead of one event from the options.")
+    var file: String?
     @OptionGroup var options: ServiceOptions
 
     func run() async throws {
-        let event: LifeEvent
+        let items: [IntakePublisher.Item]
+        let summary: String
         do {
-            event = try makeEvent()
+            if let file {
+                items = try readFile(file)
+                summary = "published \(items.count) event\(items.count == 1 ? "" : "s") from \(file)"
+            } else {
+                let event = try makeEvent()
+                items = [item(event)]
+                summary = "published event \(event.eventId) (\(event.kind.rawValue)) for debtor \(event.debtorId)"
+            }
+        } catch is AlreadyReported {
+            throw ExitCode(2)
         } catch {
             throw fail("event", error, code: 2)
         }
         do {
             let environment = try ServiceEnvironment(options)
             _ = try await IntakePublisher.publish(
-                [.init(routingKey: "event", messageID: event.eventId, type: LifeEvent.messageType, body: MessageCoding.encode(event))],
-                amqp: try environment.amqp(connectionName: "tact-event"),
+                items, amqp: try environment.amqp(connectionName: "tact-event"),
                 prefix: environment.configuration.exchangePrefix, userID: nil)
-            print("published event \(event.eventId) (\(event.kind.rawValue)) for debtor \(event.debtorId)")
         } catch {
             throw fail("event", error)
         }
+        print(summary)
+    }
+
+    /// The problems were written to stderr, one line each.
+    private struct AlreadyReported: Error {}
+
+    private func item(_ event: LifeEvent) -> IntakePublisher.Item {
+        .init(routingKey: "event", messageID: event.eventId, type: LifeEvent.messageType, body: MessageCoding.encode(event))
+    }
+
+    /// Every line checked; the bad ones reported on stderr. Lines are published as written.
+    private func readFile(_ path: String) throws -> [IntakePublisher.Item] {
+        let given = [debtor, kind, debt, at, until, channel, representativePhone, representativeEmail, id]
+        guard given.allSatisfy({ $0 == nil }) else {
+            throw ValidationError("--file publishes the events in the file; drop the single event's options")
+        }
+        guard FileManager.default.fileExists(atPath: path) else { throw PlaceError("\(path): no such file") }
+        guard let data = FileManager.default.contents(atPath: path) else { throw PlaceError("\(path): cannot read") }
+        let bytes = Array(data)
+        var items: [IntakePublisher.Item] = []
+        var bad: [String] = []
+        var firstLine: [String: Int] = [:]
+        for (line, range) in IntakeJSONLines.lines(bytes) {
+            switch IntakeJSONLines.decode(LifeEvent.self, bytes[range]) {
+            case .success(let event):
+                if let first = firstLine[event.eventId] {
+                    bad.append("line \(line): conflict: eventId: same as line \(first)")
+                    continue
+                }
+                firstLine[event.eventId] = line
+                items.append(
+                    .init(
+                        routingKey: "event", messageID: event.eventId, type: LifeEvent.messageType,
+                        body: Array(bytes[range])))
+            case .failure(let error):
+                bad.append("line \(line): \(error.reason)")
+            }
+        }
+        guard bad.isEmpty else {
+            let lines = bad.map { "tact event: \($0)\n" }.joined()
+            FileHandle.standardError.write(Data(lines.utf8))
+            FileHandle.standardError.write(
+                Data("tact event: error: \(bad.count) bad line\(bad.count == 1 ? "" : "s"); nothing published\n".utf8))
+            throw AlreadyReported()
+        }
+        guard !items.isEmpty else { throw PlaceError("\(path): no events in the file") }
+        return items
     }
 
     private func makeEvent() throws -> LifeEvent {
         func instant(_ text: String?, _ name: String) throws -> Instant? {
             guard let text else { return nil }
-            guard let value = Instant(rfc3339: text) else { throw ValidationError("--\(name) must be RFC 3339, e.g. 2026-12-01T10:00:00Z") }
+            guard let value = Instant(rfc3339: text) else {
+                throw ValidationError("--\(name) must be RFC 3339, e.g. 2026-12-01T10:00:00Z")
+            }
             return value
         }
-        guard let kind = LifeEvent.Kind(rawValue: kind) else {
-            throw ValidationError("unknown kind; expected one of \(LifeEvent.Kind.allCases.map(\.rawValue).joined(separator: ", "))")
+        guard let debtor else { throw ValidationError("--debtor is required (or --file with events)") }
+        guard let kindName = kind else { throw ValidationError("--kind is required (or --file with events)") }
+        guard let kind = LifeEvent.Kind(rawValue: kindName) else {
+            throw ValidationError(
+                "--kind: unknown kind; expected one of \(LifeEvent.Kind.allCases.map(\.rawValue).joined(separator: ", "))")
         }
         var channelValue: Channel?
         if let channel {
-            guard let value = Channel(rawValue: channel) else { throw ValidationError("--channel must be call, sms, email or letter") }
+            guard let value = Channel(rawValue: channel) else {
+                throw ValidationError("--channel must be call, sms, email or letter")
+            }
             channelValue = value
         }
         let representative =

@@ -1,23 +1,54 @@
 import AMQP
 import ArgumentParser
 import Contract
-import TactConfig
 import Foundation
-import Logging
+import TactConfig
 
-/// `tact place FILE`: validate every placement of a JSON-lines file, then publish them all with confirms.
+/// `tact place FILE`: check every row of a CSV or JSON-lines file of placements, then publish them with confirms.
+///
+/// Exit status: 0 when everything checked was placed (with `--partial`, the good rows; the bad ones are in the
+/// reject file); 2 for an unusable file, mapping or option, or bad rows without `--partial` (nothing placed);
+/// 1 when the configuration cannot be loaded or the broker cannot be reached or does not confirm.
 struct PlaceCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "place",
-        abstract: "Place debtors: publish the placements of a JSON-lines file to the intake exchange.",
+        abstract: "Place debtors from a CSV or JSON-lines file: check every row, then publish the placements.",
         discussion: """
-            Every line is checked first; if any is bad, each bad line is reported with its number and reason and \
-            nothing is published (exit 2). Placing the same file twice places nothing twice: placements are \
-            deduplicated by placementId. Broker: TACT_AMQP_URL.
+            CSV files have a header row; Config/mappings/<name>.yaml (default: default) says which column holds \
+            each placement field, and --column/--default adjust it. JSON-lines files hold one placement message \
+            per line. Every row is checked first and each bad one reported with its line and reason (fields are \
+            named, values never shown). Without --partial nothing is placed when a row is bad; with it the good \
+            rows are placed and the bad ones written, as they were, to a reject file. A row without a placementId \
+            gets one derived from its creditor, debtor and debt ids, so placing the same file again places \
+            nothing twice. Broker: TACT_AMQP_URL.
             """)
 
-    @Argument(help: "A file with one placement message (JSON) per line.")
+    @Argument(help: "The file: .csv, or .jsonl/.ndjson/.json for JSON lines.")
     var file: String
+
+    @Option(help: "csv or jsonl (default: from the file's extension).")
+    var format: String?
+
+    @Option(help: "CSV column mapping: a name in Config/mappings/ or a path to a YAML file.")
+    var mapping: String = "default"
+
+    @Option(name: .customLong("column"), help: "FIELD=HEADER: the CSV column holding FIELD (repeatable).")
+    var columns: [String] = []
+
+    @Option(name: .customLong("default"), help: "FIELD=VALUE: the value when the column is absent or empty (repeatable).")
+    var defaults: [String] = []
+
+    @Option(help: "Creditor id for every row without one (same as --default creditorId=ID).")
+    var creditor: String?
+
+    @Flag(help: "Place the good rows even when some are bad, and write the bad ones to the reject file.")
+    var partial = false
+
+    @Option(help: "Where --partial writes the bad rows (default: FILE's name with .rejects before the extension).")
+    var rejects: String?
+
+    @Flag(help: "Check every row and report, but publish nothing.")
+    var dryRun = false
 
     @Flag(help: "Set the AMQP user_id property to the broker user, so the scheduler checks it against creditorId.")
     var withUserID = false
@@ -25,95 +56,105 @@ struct PlaceCommand: AsyncParsableCommand {
     @OptionGroup var options: ServiceOptions
 
     func run() async throws {
-        let placements: [Placement]
+        let environment: ServiceEnvironment
         do {
-            placements = try Self.read(file)
-        } catch let error as BadLines {
-            FileHandle.standardError.write(Data(error.lines.map { "tact place: \($0)\n" }.joined().utf8))
-            throw ExitCode(2)
+            environment = try ServiceEnvironment(options)
+        } catch {
+            throw fail("place", error)
+        }
+        let input: PlaceInput
+        let userID: String?
+        let progress = PlaceProgress()
+        do {
+            let format = try resolvedFormat()
+            userID = withUserID ? try environment.amqp(connectionName: "tact-place").username : nil
+            let configuration = environment.configuration
+            let rulebooks = environment.rulebooks
+            let checks = PlaceInput.Checks(
+                rulebookIsConfigured: {
+                    rulebooks[configuration.rulebook(placement: $0.rulebook, creditor: $0.creditorId)] != nil
+                },
+                userID: userID)
+            let mapping = format == .csv ? try columnMapping(environment.directory) : nil
+            progress.begin("checking")
+            input = try PlaceInput.read(file, format: format, mapping: mapping, checks: checks) {
+                progress.update($0, of: $1, unit: "bytes")
+            }
         } catch {
             throw fail("place", error, code: 2)
         }
+        for row in input.rejected {
+            FileHandle.standardError.write(Data("tact place: line \(row.line): \(row.reason)\n".utf8))
+        }
+        progress.end(
+            "checked \(input.rows) row\(input.rows == 1 ? "" : "s"): \(input.items.count) good, "
+                + "\(input.rejected.count) bad")
+        if !input.rejected.isEmpty && !partial {
+            throw fail(
+                "place",
+                PlaceError("nothing placed: fix the bad rows, or place the others with --partial"), code: 2)
+        }
+        var rejectFile: String?
+        if !input.rejected.isEmpty {
+            do {
+                rejectFile = try PlaceRejects.write(input, next: file, to: rejects)
+            } catch {
+                throw fail("place", error)
+            }
+        }
+        let rejected = rejectFile.map { "; \(input.rejected.count) bad rows written to \($0)" } ?? ""
+        guard !input.items.isEmpty else {
+            print("placed 0 placements from \(file)\(rejected)")
+            return
+        }
+        guard !dryRun else {
+            print("checked \(input.rows) rows from \(file): \(input.items.count) good\(rejected); nothing published (--dry-run)")
+            return
+        }
         do {
-            let environment = try ServiceEnvironment(options)
-            let amqp = try environment.amqp(connectionName: "tact-place")
+            let total = input.items.count
+            progress.begin("placing")
             let published = try await IntakePublisher.publish(
-                placements.map {
+                input.items.map {
                     IntakePublisher.Item(
-                        routingKey: "placement", messageID: $0.placementId, type: Placement.messageType,
-                        body: MessageCoding.encode($0))
-                }, amqp: amqp, prefix: environment.configuration.exchangePrefix,
-                userID: withUserID ? amqp.username : nil)
-            print("placed \(published) placement\(published == 1 ? "" : "s") from \(file)")
+                        routingKey: "placement", messageID: $0.placementID, type: Placement.messageType, body: $0.body)
+                }, amqp: try environment.amqp(connectionName: "tact-place"),
+                prefix: environment.configuration.exchangePrefix, userID: userID
+            ) { progress.update($0, of: total, unit: "placements") }
+            progress.end("\(published) confirmed by the broker")
+            print("placed \(published) placement\(published == 1 ? "" : "s") from \(file)\(rejected)")
         } catch {
             throw fail("place", error)
         }
     }
 
-    struct BadLines: Error { let lines: [String] }
-
-    /// Reads and validates every line; throws ``BadLines`` listing every bad one.
-    static func read(_ path: String) throws -> [Placement] {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw ValidationError("cannot read \(path)")
-        }
-        guard let text = String(data: data, encoding: .utf8) else {
-            throw ValidationError("\(path) is not UTF-8 text")
-        }
-        var placements: [Placement] = []
-        var bad: [String] = []
-        for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            guard !line.trimmingCharacters(in: .whitespaces).isEmpty else { continue }
-            do {
-                placements.append(try MessageCoding.decode(Placement.self, from: Array(line.utf8)))
-            } catch {
-                bad.append("line \(index + 1): \(error.reason)")
+    private func resolvedFormat() throws -> PlaceInput.Format {
+        if let format {
+            guard let value = PlaceInput.Format(rawValue: format) else {
+                throw PlaceError("--format must be csv or jsonl")
             }
+            return value
         }
-        if !bad.isEmpty { throw BadLines(lines: bad) }
-        return placements
-    }
-}
-
-/// Publishes intake messages with confirms, declaring the shared topology first so that nothing is dropped
-/// even when the scheduler has never run.
-enum IntakePublisher {
-    struct Item {
-        let routingKey: String
-        let messageID: String
-        let type: String
-        let body: [UInt8]
+        guard let value = PlaceInput.Format(path: file) else {
+            throw PlaceError("\(file): cannot tell the format from the extension; pass --format csv or --format jsonl")
+        }
+        return value
     }
 
-    static func publish(
-        _ items: [Item], amqp: AMQPConfiguration, prefix: String, userID: String?, exchange: String? = nil
-    ) async throws -> Int {
-        var amqp = amqp
-        amqp.reconnect = AMQPReconnectPolicy(maximumAttempts: 5)
-        let connection = try await AMQPConnection.connect(amqp, logger: Logger(label: "tact"))
-        let topology = TactTopology(prefix: prefix)
-        do {
-            try await connection.declare(topology.shared)
-        } catch let error as AMQPError where error.replyCode == 403 {
-            // A creditor's user may only publish; the scheduler declares what it needs.
+    /// The mapping file, then the command line's columns and defaults on top.
+    private func columnMapping(_ directory: ConfigDirectory) throws -> IntakeMapping {
+        var mapping = try IntakeMappingFile.load(self.mapping, directory: directory)
+        for text in columns {
+            let (field, header) = try IntakeMapping.assignment(text, option: "column")
+            guard !header.isEmpty else { throw IntakeMappingError("--column \(field.rawValue)= needs a header name") }
+            mapping.columns[field] = header
+            mapping.insisted.insert(field)
         }
-        let results = await connection.publish(
-            items.map {
-                AMQPMessage(
-                    exchange: exchange ?? topology.intakeExchange, routingKey: $0.routingKey, body: $0.body,
-                    properties: AMQPProperties(
-                        contentType: "application/json", deliveryMode: .persistent, messageID: $0.messageID,
-                        timestamp: Date(), type: $0.type, userID: userID),
-                    mandatory: true)
-            })
-        await connection.close()
-        let failures = results.compactMap { result -> AMQPError? in
-            if case .failure(let error) = result { return error }
-            return nil
+        for text in defaults {
+            let (field, value) = try IntakeMapping.assignment(text, option: "default")
+            mapping.defaults[field] = value
         }
-        if let first = failures.first {
-            throw ValidationError("\(items.count - failures.count) of \(items.count) published; first failure: \(first)")
-        }
-        return items.count
+        if let creditor { mapping.defaults[.creditorId] = creditor }
+        return mapping
     }
 }

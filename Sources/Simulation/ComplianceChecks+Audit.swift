@@ -1,0 +1,167 @@
+import Contract
+import Policy
+
+extension ComplianceChecks {
+    /// Audits a run from its timeline: each contact against the calendar, the holds and the pauses, each cap's
+    /// busiest window, and each emission decided again by the policy engine.
+    public init(_ result: SimulationResult) {
+        var audit = Audit()
+        let histories = DebtorHistory.all(in: result)
+        var engines: [String: PolicyEngine] = [:]
+        for (id, rulebook) in result.rulebooks { engines[id] = try? PolicyEngine(rulebook: rulebook) }
+        var caps: [String: Cap] = [:]
+        for debtor in result.debtors {
+            guard let history = histories[debtor.id], let rulebook = result.rulebooks[debtor.rulebook] else { continue }
+            audit.check(history, rulebook: rulebook, engine: engines[rulebook.id])
+            for cap in Self.caps(of: history, rulebook: rulebook) {
+                let key = "\(cap.rulebook)/\(cap.id)"
+                if cap.maximum >= caps[key]?.maximum ?? -1 { caps[key] = cap }
+            }
+        }
+        let used = Set(result.debtors.map(\.rulebook)).compactMap { result.rulebooks[$0] }
+        self.init(
+            callsOnSundays: audit.sundays,
+            sundayCallsPermitted: used.allSatisfy { !($0.contactHours.windows[.sun] ?? []).isEmpty },
+            contactsOnClosedDays: audit.closedDays, contactsOutsideHours: audit.outsideHours,
+            contactsDuringHolds: audit.duringHolds, contactsAfterConversation: audit.afterConversation,
+            caps: caps.keys.sorted().map { caps[$0]! }, policyRechecked: audit.rechecked,
+            policyRecheckFailures: audit.recheckFailures, findings: audit.findings)
+    }
+
+    /// The busiest window of each of the rulebook's caps for one debtor.
+    static func caps(of history: DebtorHistory, rulebook: Rulebook) -> [Cap] {
+        rulebook.frequencyCaps.map { cap in
+            let counted = history.contacts.filter { contact in
+                guard let channel = contact.entry.channel, cap.channels.contains(channel), contact.expiredAt == nil,
+                    contact.entry.cause != "representative"
+                else { return false }
+                return contact.result.map { cap.counting.contains($0.contactResult) } ?? true
+            }
+            var maximum = 0
+            for contact in counted {
+                let day = ZoneClock.date(contact.entry.at, history.zone).dayNumber
+                let inWindow = counted.filter { other in
+                    let otherDay = ZoneClock.date(other.entry.at, history.zone).dayNumber
+                    return otherDay <= day && otherDay > day - cap.days
+                        && (cap.scope == .debtor || other.entry.debtId == contact.entry.debtId)
+                }
+                maximum = max(maximum, inWindow.count)
+            }
+            return Cap(
+                rulebook: rulebook.id, id: cap.id, channels: cap.channels.map(\.rawValue), limit: cap.limit,
+                days: cap.days, scope: cap.scope.rawValue, maximum: maximum)
+        }
+    }
+}
+
+/// The counters of one audit.
+private struct Audit {
+    var sundays = 0
+    var closedDays = 0
+    var outsideHours = 0
+    var duringHolds = 0
+    var afterConversation = 0
+    var rechecked = 0
+    var recheckFailures = 0
+    var findings: [String] = []
+
+    static let maximumFindings = 50
+
+    mutating func note(_ contact: TimelineEntry, zone: String, _ problem: String) {
+        guard findings.count < Self.maximumFindings else { return }
+        let local = LocalDay.describe(contact.at, inZone: zone)
+        findings.append(
+            "\(contact.debtorId) \(contact.channel?.rawValue ?? "?") \(contact.taskId ?? "?") at \(contact.at) "
+                + "(\(local)): \(problem)")
+    }
+
+    mutating func check(_ history: DebtorHistory, rulebook: Rulebook, engine: PolicyEngine?) {
+        var zones = history.debtor.timeZones
+        if zones.isEmpty, case .fallback(let fallback) = rulebook.unknownTimeZone { zones = fallback }
+        for (index, contact) in history.contacts.enumerated() {
+            let entry = contact.entry
+            let at = entry.at
+            let channel = entry.channel ?? .call
+            let redirected = entry.cause == "representative"
+            if channel == .call, let zone = zones.first(where: { ZoneClock.date(at, $0).weekday == .sun }) {
+                sundays += 1
+                if (rulebook.contactHours.windows[.sun] ?? []).isEmpty { note(entry, zone: zone, "call on a Sunday") }
+            }
+            if rulebook.contactHours.channels.contains(channel) && !redirected {
+                checkHours(entry, zones: zones, rulebook: rulebook)
+            }
+            if !redirected, history.holds.contains(where: { $0.isActive(at: at, debt: entry.debtId ?? "") }) {
+                duringHolds += 1
+                note(entry, zone: history.zone, "contact during a hold")
+            }
+            if let pause = rulebook.afterConversation, pause.channels.contains(channel), !redirected {
+                checkPause(index, in: history, pause: pause)
+            }
+            if let engine { recheck(index, in: history, engine: engine) }
+        }
+    }
+
+    private mutating func checkHours(_ entry: TimelineEntry, zones: [String], rulebook: Rulebook) {
+        for zone in zones {
+            let date = ZoneClock.date(entry.at, zone)
+            let windows = rulebook.contactHours.windows[date.weekday] ?? []
+            let holiday = rulebook.holidayCalendars.contains { $0.holiday(on: date) != nil }
+            if windows.isEmpty || holiday || rulebook.closedDates.contains(date) {
+                closedDays += 1
+                note(entry, zone: zone, holiday ? "contact on a holiday" : "contact on a closed day")
+                return
+            }
+            let second = ZoneClock.secondOfDay(entry.at, zone)
+            if !windows.contains(where: { $0.from.secondOfDay <= second && second < $0.to.secondOfDay }) {
+                outsideHours += 1
+                note(entry, zone: zone, "contact outside contact hours")
+                return
+            }
+        }
+    }
+
+    private mutating func checkPause(_ index: Int, in history: DebtorHistory, pause: AfterConversation) {
+        let entry = history.contacts[index].entry
+        let day = ZoneClock.date(entry.at, history.zone).dayNumber
+        let earlier = history.contacts[..<index].contains { other in
+            guard let result = other.result, result.contactResult == .conversation,
+                let reported = other.reportedAt, reported <= entry.at,
+                let channel = other.entry.channel, pause.channels.contains(channel),
+                pause.scope == .debtor || other.entry.debtId == entry.debtId
+            else { return false }
+            return ZoneClock.date(other.entry.at, history.zone).dayNumber > day - pause.days
+        }
+        if earlier {
+            afterConversation += 1
+            note(entry, zone: history.zone, "contact within the pause after a conversation")
+        }
+    }
+
+    /// Decides the emission again, on the timeline's own account of the debtor at that instant.
+    private mutating func recheck(_ index: Int, in history: DebtorHistory, engine: PolicyEngine) {
+        let entry = history.contacts[index].entry
+        let redirected = entry.cause == "representative"
+        let holds = history.holds.compactMap { span -> Hold? in
+            guard span.since <= entry.at, span.liftedAt.map({ $0 > entry.at }) ?? true,
+                span.debtId == nil || span.debtId == entry.debtId
+            else { return nil }
+            return try? Hold(kind: span.kind, since: span.since, until: span.until)
+        }
+        guard
+            let debtor = try? Policy.Debtor(
+                id: entry.debtorId, timeZones: history.debtor.timeZones, inconvenient: history.debtor.inconvenient,
+                holds: holds, optOuts: history.optOuts(before: entry.at).sorted { $0.rawValue < $1.rawValue },
+                representative: redirected ? Representative(kind: "representative") : nil)
+        else { return }
+        rechecked += 1
+        let decision = engine.evaluate(
+            PolicyRequest(
+                now: entry.at, contact: Contact(channel: entry.channel ?? .call, debtId: entry.debtId ?? ""),
+                debtor: debtor, history: history.history(before: index)))
+        if decision.decision != (redirected ? .redirect : .allow) {
+            recheckFailures += 1
+            let why = decision.reasons.map(\.rule.rawValue).joined(separator: ", ")
+            note(entry, zone: history.zone, "the policy engine says \(decision.decision.rawValue) (\(why))")
+        }
+    }
+}

@@ -1,0 +1,46 @@
+/// What a compliance officer asks of a run, answered from its timeline: contacts on closed days or outside hours,
+/// during holds or the pause after a conversation, the busiest window of each frequency cap, and every emission
+/// decided again by the policy engine at its instant. Findings name ids, never personal data.
+public struct ComplianceChecks: Sendable, Equatable, Codable {
+    /// The busiest window of one frequency cap of one rulebook.
+    public struct Cap: Sendable, Equatable, Codable {
+        public var rulebook: String
+        public var id: String
+        public var channels: [String]
+        public var limit: Int
+        public var days: Int
+        /// `debt` or `debtor`.
+        public var scope: String
+        /// The most contacts the cap counts (its outcomes, and contacts awaiting one) in any window of `days`
+        /// local days, for any debt or debtor.
+        public var maximum: Int
+        public var exceeded: Bool { maximum > limit }
+    }
+
+    /// Calls on a local Sunday in any of the debtor's zones.
+    public var callsOnSundays: Int
+    /// Whether every rulebook in use permits calls on Sundays (then Sunday calls are no finding).
+    public var sundayCallsPermitted: Bool
+    /// Contacts, on the channels contact hours govern, on a holiday, a closed date, or a weekday without hours.
+    public var contactsOnClosedDays: Int
+    /// Contacts, on those channels, outside the weekly contact hours in some zone.
+    public var contactsOutsideHours: Int
+    /// Contacts to the debtor (not a representative) while a hold was in force.
+    public var contactsDuringHolds: Int
+    /// Contacts within the rulebook's pause after a conversation known at the time.
+    public var contactsAfterConversation: Int
+    public var caps: [Cap]
+    /// Emissions decided again with the policy engine, on the history the timeline shows at their instant.
+    public var policyRechecked: Int
+    /// Of those, how many the engine would not have allowed.
+    public var policyRecheckFailures: Int
+    /// The first findings, one line each.
+    public var findings: [String]
+
+    /// Whether nothing was found.
+    public var passed: Bool {
+        (sundayCallsPermitted || callsOnSundays == 0) && contactsOnClosedDays == 0 && contactsOutsideHours == 0
+            && contactsDuringHolds == 0 && contactsAfterConversation == 0 && !caps.contains(where: \.exceeded)
+            && policyRecheckFailures == 0
+    }
+}

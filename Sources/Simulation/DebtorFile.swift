@@ -1,0 +1,168 @@
+import Contract
+import Foundation
+
+/// Reads the debtors to simulate: CSV with a header row, or placement messages as JSON lines.
+///
+/// CSV columns (names case-insensitive, any order; others ignored): `id`, `name`, `timeZones` (IANA ids
+/// separated by spaces or `|`), `phone`, `email`, `sms` (these two may be empty), `language`, `amount`,
+/// `currency`, `dueDate`, and optionally `specialistId`, `address`, `debtId` (default `<id>/debt`), `creditorId`
+/// (default `sim`) and `placementId` (default `<debtId>`). Every row is checked as a placement message would be.
+public enum DebtorFile {
+    public static let requiredColumns = [
+        "id", "name", "timeZones", "phone", "email", "sms", "language", "amount", "currency", "dueDate",
+    ]
+    public static let optionalColumns = ["specialistId", "address", "debtId", "creditorId", "placementId"]
+
+    /// Reads `url`; JSON lines when its name ends in `.jsonl`, `.ndjson` or `.json` or its text starts with `{`.
+    ///
+    /// - Throws: ``DebtorFileError`` naming the file, and for bad rows each line and column with the problem.
+    public static func read(_ url: URL) throws(DebtorFileError) -> [Placement] {
+        let name = url.lastPathComponent
+        guard FileManager.default.fileExists(atPath: url.path) else {
+            throw DebtorFileError(file: name, problem: "file does not exist")
+        }
+        guard let data = FileManager.default.contents(atPath: url.path) else {
+            throw DebtorFileError(file: name, problem: "cannot be read")
+        }
+        return try parse(data, name: name)
+    }
+
+    /// Parses file contents; `name` labels errors.
+    public static func parse(_ data: Data, name: String) throws(DebtorFileError) -> [Placement] {
+        var bytes = [UInt8](data)
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
+        guard let text = String(validating: bytes, as: UTF8.self) else {
+            throw DebtorFileError(file: name, problem: "not UTF-8 text (first bad byte on line \(badLine(bytes)))")
+        }
+        let lower = name.lowercased()
+        let jsonLines =
+            [".jsonl", ".ndjson", ".json"].contains { lower.hasSuffix($0) }
+            || text.first { !$0.isWhitespace } == "{"
+        let placements = try jsonLines ? parseJSONLines(text, name: name) : parseCSV(text, name: name)
+        guard !placements.isEmpty else { throw DebtorFileError(file: name, problem: "no debtors in the file") }
+        var seen = Set<String>()
+        var bad: [DebtorFileError.Row] = []
+        for (index, placement) in placements.enumerated()
+        where !seen.insert("\(placement.debtor.id)\u{0}\(placement.debt.id)").inserted {
+            bad.append(.init(line: index + 1, field: "id", problem: "the same debtor and debt appear twice"))
+        }
+        if !bad.isEmpty { throw DebtorFileError(file: name, rows: bad, problem: "duplicate rows") }
+        return placements
+    }
+
+    private static func badLine(_ bytes: [UInt8]) -> Int {
+        var line = 1
+        for piece in bytes.split(separator: 0x0A, omittingEmptySubsequences: false) {
+            if String(validating: piece, as: UTF8.self) == nil { return line }
+            line += 1
+        }
+        return line
+    }
+
+    private static func parseJSONLines(_ text: String, name: String) throws(DebtorFileError) -> [Placement] {
+        var placements: [Placement] = []
+        var bad: [DebtorFileError.Row] = []
+        for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            guard !line.allSatisfy(\.isWhitespace) else { continue }
+            do {
+                placements.append(try MessageCoding.decode(Placement.self, from: Array(line.utf8)))
+            } catch {
+                bad.append(.init(line: index + 1, field: error.field, problem: "\(error.code): \(error.problem)"))
+            }
+        }
+        if !bad.isEmpty { throw DebtorFileError(file: name, rows: bad, problem: "bad placements") }
+        return placements
+    }
+
+    private static func parseCSV(_ text: String, name: String) throws(DebtorFileError) -> [Placement] {
+        let records: [CSVRecord]
+        do {
+            records = try CSVRecord.parse(text)
+        } catch {
+            throw DebtorFileError(file: name, rows: [.init(line: error.line, field: "", problem: error.problem)], problem: "bad CSV")
+        }
+        guard let header = records.first else { throw DebtorFileError(file: name, problem: "no header row") }
+        var columns: [String: Int] = [:]
+        for (index, title) in header.fields.enumerated() {
+            let trimmed = title.trimmingCharacters(in: .whitespaces).lowercased()
+            if let known = (requiredColumns + optionalColumns).first(where: { $0.lowercased() == trimmed }) {
+                columns[known] = index
+            }
+        }
+        let missing = requiredColumns.filter { columns[$0] == nil }
+        guard missing.isEmpty else {
+            throw DebtorFileError(file: name, problem: "header row lacks the column(s) \(missing.joined(separator: ", "))")
+        }
+        var placements: [Placement] = []
+        var bad: [DebtorFileError.Row] = []
+        for record in records.dropFirst() where !record.isBlank {
+            let value = { (column: String) -> String? in
+                guard let index = columns[column], index < record.fields.count else { return nil }
+                let field = record.fields[index].trimmingCharacters(in: .whitespaces)
+                return field.isEmpty ? nil : field
+            }
+            let placement = placementFrom(value)
+            do {
+                try placement.validate()
+                placements.append(placement)
+            } catch {
+                bad.append(.init(line: record.line, field: column(for: error.field), problem: error.problem))
+            }
+        }
+        if !bad.isEmpty { throw DebtorFileError(file: name, rows: bad, problem: "bad rows") }
+        return placements
+    }
+
+    private static func placementFrom(_ value: (String) -> String?) -> Placement {
+        let id = value("id") ?? ""
+        let debtID = value("debtId") ?? "\(id)/debt"
+        let zones = (value("timeZones") ?? "").split { $0 == "|" || $0.isWhitespace }.map(String.init)
+        return Placement(
+            placementId: value("placementId") ?? debtID, creditorId: value("creditorId") ?? "sim",
+            specialistId: value("specialistId"),
+            debtor: .init(
+                id: id, name: value("name") ?? "", timeZones: zones, phone: value("phone") ?? "", sms: value("sms"),
+                email: value("email"), address: value("address"), language: value("language") ?? ""),
+            debt: .init(
+                id: debtID, amount: value("amount") ?? "", currency: value("currency") ?? "",
+                dueDate: value("dueDate") ?? ""))
+    }
+
+    /// The CSV column a placement field comes from: `debtor.timeZones[1]` → `timeZones`.
+    private static func column(for field: String) -> String {
+        let path = field.split(separator: "[").first.map(String.init) ?? field
+        switch path {
+        case "debt.id": return "debtId"
+        case "debtor.id": return "id"
+        default: return path.split(separator: ".").last.map(String.init) ?? path
+        }
+    }
+}
+
+/// What is wrong with a debtors file: the file, and for bad rows the line, column and problem of each (never the
+/// value, which may be personal data).
+public struct DebtorFileError: Error, Sendable, Equatable, CustomStringConvertible {
+    public struct Row: Sendable, Equatable {
+        public var line: Int
+        public var field: String
+        public var problem: String
+    }
+
+    public var file: String
+    public var rows: [Row]
+    public var problem: String
+
+    public init(file: String, rows: [Row] = [], problem: String) {
+        self.file = file
+        self.rows = rows
+        self.problem = problem
+    }
+
+    /// One line: the first bad row (or the problem), and how many more there are.
+    public var description: String {
+        guard let first = rows.first else { return "\(file): \(problem)" }
+        let field = first.field.isEmpty ? "" : "\(first.field): "
+        let more = rows.count > 1 ? " (and \(rows.count - 1) more bad row\(rows.count == 2 ? "" : "s"))" : ""
+        return "\(file): line \(first.line): \(field)\(first.problem)\(more)"
+    }
+}

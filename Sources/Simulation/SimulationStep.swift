@@ -1,0 +1,209 @@
+import Contract
+import Policy
+import Scheduler
+import Store
+import TactConfig
+import Worker
+
+/// The work of one virtual instant, inside one store transaction, as the services would do it over the broker:
+/// inputs applied, due tasks handed out, each task message routed by its queue to ``WorkerCore``, each decision
+/// routed back to ``SchedulerCore``, until nothing more is due at that instant.
+struct SimulationStep: Sendable {
+    let scheduler: SchedulerCore
+    let worker: WorkerCore
+
+    /// Dispatch rounds after which one instant is taken to loop for ever.
+    static let maximumRounds = 100_000
+
+    struct Result: Sendable {
+        var entries: [TimelineEntry] = []
+        var emissions: [EmittedContact] = []
+        /// Debtors whose placement was applied.
+        var placed: [String] = []
+        /// When the scheduler has work next (`nil`: none planned).
+        var nextWakeUp: Instant?
+    }
+
+    func run(
+        _ inputs: [(input: SchedulerInput, cause: String?)], at now: Instant, in store: any StoreTransaction
+    ) throws -> Result {
+        var result = Result()
+        for (input, cause) in inputs {
+            var entry = try timelineEntry(for: input, at: now, in: store)
+            entry.cause = cause
+            result.entries.append(try apply(input, as: entry, at: now, in: store))
+            if case .placement(let placement, _) = input, result.entries.last?.kind == .placement {
+                result.placed.append(placement.debtor.id)
+            }
+        }
+        var rounds = 0
+        while true {
+            let handedOut = try scheduler.dispatch(at: now, in: store)
+            let rows = try store.outbox(limit: 10_000)
+            if handedOut == 0 && rows.isEmpty { break }
+            try store.removeFromOutbox(rows.map(\.sequence))
+            for row in rows { try route(row, at: now, in: store, into: &result) }
+            rounds += 1
+            guard rounds < Self.maximumRounds else {
+                throw SimulationError(.runaway, "work at \(now) did not settle after \(rounds) dispatch rounds")
+            }
+        }
+        result.nextWakeUp = try store.nextWakeUp()
+        return result
+    }
+
+    /// Applies an input as the scheduler's consumer would: validated as decoding would validate it, then applied.
+    /// Returns the entry as it should stand in the timeline (refused or duplicate if so).
+    private func apply(
+        _ input: SchedulerInput, as entry: TimelineEntry, at now: Instant, in store: any StoreTransaction
+    ) throws -> TimelineEntry {
+        var entry = entry
+        do {
+            try Self.validate(input)
+        } catch {
+            entry.kind = .refused
+            entry.detail = error.reason
+            return entry
+        }
+        switch try scheduler.apply(input, at: now, in: store) {
+        case .applied: break
+        case .duplicate:
+            entry.kind = .duplicate
+        case .rejected(let error):
+            entry.kind = .refused
+            entry.detail = error.reason
+        }
+        return entry
+    }
+
+    /// What decoding checks before the scheduler sees a message (the cores rely on it).
+    private static func validate(_ input: SchedulerInput) throws(ContractError) {
+        switch input {
+        case .placement(let placement, _): try placement.validate()
+        case .event(let event, _): try event.validate()
+        case .outcome(let outcome): try outcome.validate()
+        case .decision(let decision): try decision.validate()
+        case .specialist(let change): try change.validate()
+        case .expired: break
+        }
+    }
+
+    // MARK: Routing the outbox
+
+    private func route(_ row: OutboxMessage, at now: Instant, in store: any StoreTransaction, into result: inout Result)
+        throws
+    {
+        guard row.routingKey == scheduler.topology.tasksQueue,
+            let task = try? MessageCoding.decode(WorkTask.self, from: row.body)
+        else {
+            var entry = TimelineEntry(at: now, kind: .unrouted, debtorId: "")
+            entry.queue = row.routingKey
+            entry.taskId = row.messageID
+            entry.detail = row.type
+            result.entries.append(entry)
+            return
+        }
+        let output = worker.handle(task, at: now)
+        var decided = TimelineEntry(at: now, kind: .decision, debtorId: task.debtor.id)
+        decided.debtId = task.debt.id
+        decided.taskId = task.taskId
+        decided.attempt = task.attempt
+        decided.channel = task.channel
+        decided.purpose = task.purpose
+        decided.rulebook = task.rulebook
+        decided.decision = output.decision.decision.decision
+        decided.earliest = output.decision.decision.earliest
+        decided.validUntil = output.decision.decision.validUntil
+        decided.reasons = output.decision.decision.reasons
+        decided.queue = output.decision.emittedTo
+        result.entries.append(decided)
+        // The worker publishes the contact first, then the decision.
+        if let contact = output.contact, let emitted = Self.emitted(contact, of: task, at: now) {
+            var entry = TimelineEntry(at: now, kind: .emission, debtorId: task.debtor.id)
+            entry.debtId = task.debt.id
+            entry.taskId = task.taskId
+            entry.attempt = task.attempt
+            entry.channel = emitted.channel
+            entry.purpose = emitted.purpose
+            entry.validUntil = emitted.validUntil
+            entry.queue = contact.queue
+            entry.cause = emitted.redirected ? "representative" : nil
+            result.entries.append(entry)
+            result.emissions.append(emitted)
+        }
+        let applied = try apply(.decision(output.decision), as: decided, at: now, in: store)
+        if applied.kind != .decision { result.entries.append(applied) }
+    }
+
+    static func emitted(_ contact: WorkerCore.Contact, of task: WorkTask, at now: Instant) -> EmittedContact? {
+        let channel: Channel
+        let purpose: String
+        let validUntil: Instant?
+        if let call = try? MessageCoding.decode(Call.self, from: contact.body) {
+            (channel, purpose, validUntil) = (.call, call.purpose, call.validUntil)
+        } else if let reminder = try? MessageCoding.decode(Reminder.self, from: contact.body) {
+            (channel, purpose, validUntil) = (reminder.channel, reminder.template, reminder.validUntil)
+        } else {
+            return nil
+        }
+        return EmittedContact(
+            at: now, queue: contact.queue, type: contact.type, taskId: task.taskId, attempt: task.attempt,
+            debtorId: task.debtor.id, debt: task.debt, channel: channel, purpose: purpose, validUntil: validUntil,
+            redirected: purpose.hasPrefix("representative:"), timeZones: task.debtor.timeZones,
+            language: task.delivery.language, specialistId: task.specialistId, body: contact.body)
+    }
+
+    // MARK: Inputs in the timeline
+
+    private func timelineEntry(for input: SchedulerInput, at now: Instant, in store: any StoreTransaction) throws
+        -> TimelineEntry
+    {
+        switch input {
+        case .placement(let placement, _):
+            var entry = TimelineEntry(at: now, kind: .placement, debtorId: placement.debtor.id)
+            entry.debtId = placement.debt.id
+            entry.rulebook = scheduler.configuration.rulebook(
+                placement: placement.rulebook, creditor: placement.creditorId)
+            entry.detail = placement.strategy.map { "strategy: \($0)" }
+            return entry
+        case .event(let event, _):
+            var entry = TimelineEntry(at: now, kind: .event, debtorId: event.debtorId)
+            entry.debtId = event.debtId
+            entry.event = event.kind
+            entry.channel = event.channel
+            entry.until = event.until
+            return entry
+        case .outcome(let outcome):
+            var entry = TimelineEntry(at: now, kind: .outcome, debtorId: outcome.debtorId)
+            entry.debtId = outcome.debtId
+            entry.taskId = outcome.taskId
+            entry.channel = outcome.channel
+            entry.result = outcome.result
+            entry.promise = outcome.promise
+            return entry
+        case .decision(let decision):
+            var entry = TimelineEntry(at: now, kind: .decision, debtorId: decision.debtorId)
+            entry.taskId = decision.taskId
+            entry.attempt = decision.attempt
+            entry.decision = decision.decision.decision
+            entry.earliest = decision.decision.earliest
+            entry.validUntil = decision.decision.validUntil
+            entry.reasons = decision.decision.reasons
+            return entry
+        case .specialist(let change):
+            var entry = TimelineEntry(at: now, kind: .event, debtorId: change.debtorId ?? "")
+            entry.detail = "specialist \(change.specialistId): \(change.action.rawValue)"
+            entry.until = change.until
+            return entry
+        case .expired(let taskID, let attempt):
+            let task = try store.task(taskID)
+            var entry = TimelineEntry(at: now, kind: .expired, debtorId: task?.debtorID ?? "")
+            entry.debtId = task?.debtID
+            entry.taskId = taskID
+            entry.attempt = attempt
+            entry.channel = task?.channel
+            entry.purpose = task?.purpose
+            return entry
+        }
+    }
+}

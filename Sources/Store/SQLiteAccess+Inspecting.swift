@@ -1,0 +1,55 @@
+import GRDB
+import Policy
+
+// StoreInspecting's queries, for snapshots of either kind of SQLite store. They use schema v1's indexes as they
+// are: the ledger by ledger_debtor; decisions in an interval by the table's own order (an export reads the table
+// once, in append order, a page at a time). Holds lifted or not have no index by debtor (hold_active covers only
+// active ones): a tool explaining one debtor scans the hold table, which stays small next to tasks and ledger.
+
+private enum Queries {
+    static let allHolds = SQL.select(HoldRecord.columns, from: "hold", "WHERE debtor_id = ? ORDER BY since, id")
+    static let fullLedger = SQL.select(LedgerEntry.columns, from: "ledger", "WHERE debtor_id = ? ORDER BY at, task_id")
+    static let lastDecision = "SELECT COALESCE(MAX(sequence), 0) FROM decision"
+    static let decisionsInInterval = SQL.select(
+        ["sequence"] + DecisionRecord.columns, from: "decision",
+        "WHERE sequence > ? AND sequence <= ? AND decided_at >= ? AND decided_at < ? ORDER BY sequence LIMIT ?")
+}
+
+extension SQLiteAccess {
+    func allHolds(ofDebtor debtorID: String) throws -> [HoldRecord] {
+        try fetchAll(Queries.allHolds, [debtorID]) { try HoldRecord(row: $0, path: path) }
+    }
+
+    func fullLedger(ofDebtor debtorID: String) throws -> [LedgerEntry] {
+        try fetchAll(Queries.fullLedger, [debtorID]) { try LedgerEntry(row: $0, path: path) }
+    }
+
+    func lastDecisionSequence() throws -> Int64 {
+        try fetchOne(Queries.lastDecision) { try $0.decode(Int64.self, atIndex: 0) } ?? 0
+    }
+
+    func decisions(
+        decidedFrom from: Instant, to: Instant, afterSequence: Int64, throughSequence: Int64, limit: Int
+    ) throws -> [AuditedDecision] {
+        let arguments: StatementArguments = [
+            afterSequence, throughSequence, from.secondsSinceEpoch, to.secondsSinceEpoch, max(limit, 0),
+        ]
+        return try fetchAll(Queries.decisionsInInterval, arguments) { row in
+            AuditedDecision(
+                sequence: try row.value("sequence"), record: try DecisionRecord(row: row, path: path))
+        }
+    }
+}
+
+extension SQLiteSnapshot: StoreInspecting {}
+
+extension SQLiteStore: InspectableStore {
+    public func inspect<T: Sendable>(_ body: @escaping @Sendable (any StoreInspecting) throws -> T) async throws -> T {
+        let path = path
+        do {
+            return try await writer.read { db in try body(SQLiteSnapshot(db: db, path: path)) }
+        } catch {
+            throw StoreError.translating(error, path: path)
+        }
+    }
+}

@@ -1,0 +1,88 @@
+import Policy
+import Store
+
+/// The debtor's next planned contact: the open task due first, when it becomes permissible, and why not sooner.
+///
+/// When the policy already deferred that task to the time it is now due, its decision (from the audit trail) is
+/// the answer. Otherwise — never decided, or brought back by an event since — the policy is asked now, with the
+/// snapshot the scheduler would hand a worker at the task's due time (or now, if that has passed).
+struct ExplainNextContact {
+    enum Basis: String {
+        /// The latest decision about the task.
+        case decision
+        /// The policy, evaluated by this command.
+        case policy
+    }
+
+    var task: TaskRecord
+    var basis: Basis
+    /// When the policy was asked: the decision's time, or the instant this command evaluated at.
+    var decidedAt: Instant
+    var decision: PolicyDecision.Kind?
+    /// When the contact becomes permissible; `nil` when it does not by itself (suppressed, debt closed, …).
+    var permissibleAt: Instant?
+    /// Set when the task is planned for later than now, whatever the policy says: the cadence's choice.
+    var plannedFor: Instant?
+    var reasons: [PolicyDecision.Reason]
+    /// Said instead of reasons when the policy could not be asked (debt closed, rulebook missing).
+    var note: String?
+
+    static func find(in records: ExplainRecords, rulebooks: [String: Rulebook], now: Instant) -> ExplainNextContact? {
+        let open = records.tasks.filter { $0.status == .pending || $0.status == .inFlight }
+        guard let task = open.min(by: { ($0.dueAt, $0.id) < ($1.dueAt, $1.id) }) else { return nil }
+        let plannedFor = task.dueAt > now ? task.dueAt : nil
+        if let last = records.decisions.last(where: { $0.taskID == task.id }), last.decision == .defer,
+            let earliest = last.earliest, earliest == task.dueAt
+        {
+            return ExplainNextContact(
+                task: task, basis: .decision, decidedAt: last.decidedAt, decision: .defer, permissibleAt: earliest,
+                reasons: last.reasons)
+        }
+        let at = max(now, task.dueAt)
+        var next = ExplainNextContact(
+            task: task, basis: .policy, decidedAt: at, permissibleAt: nil, plannedFor: plannedFor, reasons: [])
+        guard let debt = records.debts.first(where: { $0.id == task.debtID }), debt.status == .open else {
+            next.note = "the debt is no longer open: the task is cancelled when it falls due"
+            return next
+        }
+        guard let rulebook = rulebooks[records.debtor.rulebook], let engine = try? PolicyEngine(rulebook: rulebook) else {
+            next.note = "rulebook \(records.debtor.rulebook) is not configured here: cannot evaluate"
+            return next
+        }
+        guard let request = request(for: task, records, rulebook: rulebook, at: at) else {
+            next.note = "the debtor's stored time zones are unknown to this system: cannot evaluate"
+            return next
+        }
+        let decision = engine.evaluate(request)
+        next.decision = decision.decision
+        next.reasons = decision.reasons
+        switch decision.decision {
+        case .allow, .redirect: next.permissibleAt = at
+        case .defer: next.permissibleAt = decision.earliest
+        case .suppress: next.permissibleAt = nil
+        }
+        return next
+    }
+
+    /// What the scheduler puts in a task message (`SchedulerCore.workTask`), rebuilt from the records: the ledger
+    /// within the rulebook's longest window plus a day, holds not lifted that concern the person or this debt.
+    private static func request(
+        for task: TaskRecord, _ records: ExplainRecords, rulebook: Rulebook, at: Instant
+    ) -> PolicyRequest? {
+        let longest = (rulebook.frequencyCaps.map(\.days) + [rulebook.afterConversation?.days ?? 0]).max() ?? 0
+        let since = at.adding(seconds: -Int64(longest + 1) * 86_400)
+        let history = records.ledger.filter { $0.at >= since }.map {
+            HistoryEvent(at: $0.at, channel: $0.channel, debtId: $0.debtID, result: $0.result)
+        }
+        let holds = records.holds.filter { $0.liftedAt == nil && ($0.debtID == nil || $0.debtID == task.debtID) }
+            .compactMap { try? Hold(kind: $0.kind, since: $0.since, until: $0.until) }
+        let debtor = records.debtor
+        guard
+            let snapshot = try? Debtor(
+                id: debtor.id, timeZones: debtor.timeZones, inconvenient: debtor.inconvenient, holds: holds,
+                optOuts: debtor.optOuts.sorted { $0.rawValue < $1.rawValue }, representative: debtor.representative)
+        else { return nil }
+        return PolicyRequest(
+            now: at, contact: Contact(channel: task.channel, debtId: task.debtID), debtor: snapshot, history: history)
+    }
+}

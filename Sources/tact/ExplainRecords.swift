@@ -1,0 +1,38 @@
+import Policy
+import Store
+
+/// Everything the store holds about one debtor that an explanation may show: read in one snapshot, so that the
+/// tasks, decisions and ledger agree with each other.
+struct ExplainRecords: Sendable {
+    var debtor: DebtorRecord
+    var debts: [DebtRecord]
+    /// By due time.
+    var tasks: [TaskRecord]
+    /// The audit trail, oldest first.
+    var decisions: [DecisionRecord]
+    /// Lifted ones included, oldest first.
+    var holds: [HoldRecord]
+    /// Contacts made, oldest first.
+    var ledger: [LedgerEntry]
+
+    /// `nil` when no debtor has this id.
+    static func read(_ debtorID: String, from store: some InspectableStore) async throws -> ExplainRecords? {
+        try await store.inspect { store in
+            guard let debtor = try store.debtor(debtorID) else { return nil }
+            return ExplainRecords(
+                debtor: debtor, debts: try store.debts(ofDebtor: debtorID),
+                tasks: try store.tasks(ofDebtor: debtorID, statuses: []),
+                decisions: try store.decisions(ofDebtor: debtorID), holds: try store.allHolds(ofDebtor: debtorID),
+                ledger: try store.fullLedger(ofDebtor: debtorID))
+        }
+    }
+
+    /// The first time zone, which counts the debtor's local days; `nil` when unknown.
+    var zone: String? { debtor.timeZones.first }
+
+    /// `2026-12-01T14:00:00Z (Tue 2026-12-01 08:00 America/Chicago)`.
+    func both(_ instant: Instant) -> String {
+        guard let zone else { return "\(instant) (time zone unknown)" }
+        return "\(instant) (\(LocalDay.describe(instant, inZone: zone)))"
+    }
+}

@@ -1,0 +1,109 @@
+import Policy
+import Store
+
+/// `tact explain` for people: a header, the timeline in time order, the state of every task, holds, contacts, and
+/// the next planned contact.
+enum ExplainText {
+    static func render(_ records: ExplainRecords, next: ExplainNextContact?, now: Instant) -> String {
+        let debtor = records.debtor
+        var out = "Debtor \(debtor.id): creditor \(debtor.creditorID), rulebook \(debtor.rulebook)"
+            + (debtor.specialistID.map { ", specialist \($0)" } ?? "") + "\n"
+        out += "Time zones: "
+            + (debtor.timeZones.isEmpty ? "unknown (the rulebook decides)" : debtor.timeZones.joined(separator: ", "))
+            + "; opt-outs: " + (debtor.optOuts.isEmpty ? "none" : debtor.optOuts.map(\.rawValue).sorted().joined(separator: ", "))
+            + "; representative: " + (debtor.representative.map { "on file (\($0.kind ?? "kind not given"))" } ?? "none")
+            + "\n"
+        out += "Debts: " + records.debts.map { "\($0.id) \($0.status.rawValue) (placement \($0.placementID))" }
+            .joined(separator: ", ") + "\n"
+        out += "As of \(records.both(now))\n"
+
+        out += "\nTimeline (UTC, then \(records.zone ?? "UTC: time zone unknown")):\n"
+        for (instant, lines) in timeline(records) {
+            let local = records.zone.map { LocalDay.describe(instant, inZone: $0) } ?? ""
+            out += "  \(instant)  \(local)  \(lines[0])\n"
+            for line in lines.dropFirst() { out += "      \(line)\n" }
+        }
+
+        out += "\nTasks:\n"
+        if records.tasks.isEmpty { out += "  none\n" }
+        for task in records.tasks {
+            var line = "  \(task.id): \(task.channel.rawValue) \(task.purpose), debt \(task.debtID), \(task.status.rawValue)"
+            switch task.status {
+            case .pending: line += ", due \(records.both(task.dueAt))"
+            case .inFlight: line += " (being decided; hand-out \(task.attempts))"
+            case .done, .cancelled: line += task.closedReason.map { " (\($0))" } ?? ""
+            }
+            out += line + "\n"
+        }
+
+        out += "\nHolds:\n"
+        if records.holds.isEmpty { out += "  none\n" }
+        for hold in records.holds {
+            out += "  \(hold.id): \(hold.kind.rawValue)" + (hold.debtID.map { " on debt \($0)" } ?? "")
+                + " from \(records.both(hold.since))"
+                + (hold.until.map { " until \(records.both($0))" } ?? ", no end date")
+                + (hold.liftedAt.map { ", lifted \(records.both($0))" } ?? "") + "\n"
+        }
+
+        out += "\nContacts made:\n"
+        if records.ledger.isEmpty { out += "  none\n" }
+        for entry in records.ledger {
+            out += "  \(records.both(entry.at)): \(entry.channel.rawValue) about debt \(entry.debtID), "
+                + "task \(entry.taskID), outcome \(entry.result.rawValue)\n"
+        }
+
+        out += "\nNext planned contact:\n"
+        guard let next else { return out + "  none: no task is pending\n" }
+        let task = next.task
+        out += "  \(task.id): \(task.channel.rawValue) \(task.purpose) about debt \(task.debtID)"
+            + (task.status == .inFlight ? " (handed to a worker now)" : "") + "\n"
+        if let planned = next.plannedFor { out += "  planned for \(records.both(planned))\n" }
+        if let note = next.note { return out + "  \(note)\n" }
+        if let permissible = next.permissibleAt {
+            out += "  permissible from \(records.both(permissible))\n"
+        } else {
+            out += "  not permissible until something changes (the policy suppresses it)\n"
+        }
+        let source =
+            next.basis == .decision
+            ? "the decision of \(next.decidedAt)" : "the policy evaluated now for \(next.decidedAt)"
+        if next.reasons.isEmpty {
+            out += "  nothing in the rulebook blocks it (\(source))\n"
+        } else {
+            out += "  not sooner because (\(source)):\n"
+            for reason in next.reasons { out += "    \(describe(reason))\n" }
+        }
+        return out
+    }
+
+    static func describe(_ reason: PolicyDecision.Reason) -> String {
+        "\(reason.rule)" + (reason.until.map { " until \($0)" } ?? "") + ": \(reason.detail)"
+    }
+
+    /// Events in time order (stable for equal instants: placement, tasks, holds, decisions, contacts).
+    private static func timeline(_ records: ExplainRecords) -> [(Instant, [String])] {
+        var events: [(Instant, Int, [String])] = []
+        func add(_ instant: Instant, _ lines: [String]) { events.append((instant, events.count, lines)) }
+        add(records.debtor.createdAt, ["placed by creditor \(records.debtor.creditorID)"])
+        for task in records.tasks.sorted(by: { ($0.createdAt, $0.id) < ($1.createdAt, $1.id) }) {
+            add(task.createdAt, ["task \(task.id) planned: \(task.channel.rawValue) \(task.purpose), debt \(task.debtID)"])
+        }
+        for hold in records.holds {
+            add(hold.since, ["hold \(hold.id) (\(hold.kind.rawValue)) starts" + (hold.debtID.map { " for debt \($0)" } ?? "")])
+            if let lifted = hold.liftedAt { add(lifted, ["hold \(hold.id) (\(hold.kind.rawValue)) lifted"]) }
+            if let until = hold.until, hold.liftedAt.map({ until < $0 }) ?? true {
+                add(until, ["hold \(hold.id) (\(hold.kind.rawValue)) ends"])
+            }
+        }
+        for decision in records.decisions {
+            let head = "decision \(decision.decision.rawValue) for \(decision.taskID)"
+                + (decision.decision == .defer ? " until \(decision.earliest.map(\.description) ?? "-")" : "")
+                + " (worker \(decision.worker))"
+            add(decision.decidedAt, [head] + decision.reasons.map(describe))
+        }
+        for entry in records.ledger {
+            add(entry.at, ["contact \(entry.channel.rawValue) by task \(entry.taskID): \(entry.result.rawValue)"])
+        }
+        return events.sorted { ($0.0, $0.1) < ($1.0, $1.1) }.map { ($0.0, $0.2) }
+    }
+}

@@ -1,0 +1,160 @@
+import Contract
+import Foundation
+import Policy
+
+/// A placement file read and checked row by row: what can be published, and each row that cannot, with the
+/// line it starts on and why. Nothing here publishes.
+struct PlaceInput {
+    enum Format: String, CaseIterable {
+        case csv, jsonl
+
+        /// `.csv`; `.jsonl`, `.ndjson` or `.json` for JSON lines.
+        init?(path: String) {
+            switch URL(fileURLWithPath: path).pathExtension.lowercased() {
+            case "csv": self = .csv
+            case "jsonl", "ndjson", "json": self = .jsonl
+            default: return nil
+            }
+        }
+    }
+
+    /// A placement ready to publish.
+    struct Item {
+        var line: Int
+        var range: Range<Int>
+        /// The AMQP `message_id`.
+        var placementID: String
+        /// Creditor and placement id: what the scheduler deduplicates by.
+        var key: String
+        var body: [UInt8]
+    }
+
+    /// A row that cannot be placed. `range` is its exact text in the file, for the reject file.
+    struct Rejected {
+        var line: Int
+        var range: Range<Int>
+        var reason: String
+    }
+
+    /// The file's bytes, so that rejected rows can be written back exactly as they were.
+    let bytes: [UInt8]
+    let format: Format
+    /// CSV only: the header record, which a reject file repeats.
+    var header: Range<Int>?
+    var items: [Item] = []
+    var rejected: [Rejected] = []
+    var rows: Int { items.count + rejected.count }
+
+    /// What every placement must also satisfy besides the contract: a configured rulebook, the broker user.
+    struct Checks {
+        /// Resolves the rulebook as the scheduler will; `nil` when that rulebook is not configured.
+        var rulebookIsConfigured: (Placement) -> Bool
+        /// With `--with-user-id`: the creditor must be the broker user, or the scheduler refuses it.
+        var userID: String?
+
+        func problem(_ placement: Placement) -> IntakeRowError? {
+            if !rulebookIsConfigured(placement) {
+                return IntakeRowError("invalid-field: rulebook: no rulebook with this id is configured")
+            }
+            if let userID, userID != placement.creditorId {
+                return IntakeRowError("creditor-mismatch: creditorId: differs from the broker user (--with-user-id)")
+            }
+            return nil
+        }
+    }
+
+    /// Reads and checks every row. Throws only when the file as a whole cannot be used (unreadable, no header,
+    /// a mapping that does not fit the header); a bad row is ``rejected``.
+    static func read(
+        _ path: String, format: Format, mapping: IntakeMapping?, checks: Checks, progress: (Int, Int) -> Void
+    ) throws -> PlaceInput {
+        guard FileManager.default.fileExists(atPath: path) else { throw PlaceError("\(path): no such file") }
+        guard let data = FileManager.default.contents(atPath: path) else { throw PlaceError("\(path): cannot read") }
+        var input = PlaceInput(bytes: Array(data), format: format)
+        switch format {
+        case .csv: try input.readCSV(path, mapping: mapping ?? IntakeMapping(), checks: checks, progress: progress)
+        case .jsonl: input.readJSONLines(checks: checks, progress: progress)
+        }
+        input.rejectDuplicates()
+        return input
+    }
+
+    private mutating func readCSV(
+        _ path: String, mapping: IntakeMapping, checks: Checks, progress: (Int, Int) -> Void
+    ) throws {
+        var parser = IntakeCSVParser(bytes)
+        guard let first = parser.next() else { throw PlaceError("\(path): empty; expected a header row") }
+        let headerCells: [String]
+        switch first.cells {
+        case .success(let cells): headerCells = cells
+        case .failure(let error): throw PlaceError("\(path): line \(first.line): header: \(error.reason)")
+        }
+        header = first.range
+        let resolved = try mapping.resolve(header: headerCells, source: path)
+        while let record = parser.next() {
+            let placement: Result<Placement, IntakeRowError>
+            switch record.cells {
+            case .success(let cells) where cells == [""]: continue  // a line of spaces only
+            case .success(let cells): placement = Result { () throws(IntakeRowError) in try resolved.placement(cells) }
+            case .failure(let error): placement = .failure(error)
+            }
+            accept(placement, line: record.line, range: record.range, checks: checks, body: nil)
+            if rows % 1000 == 0 { progress(record.range.upperBound, bytes.count) }
+        }
+        progress(bytes.count, bytes.count)
+    }
+
+    private mutating func readJSONLines(checks: Checks, progress: (Int, Int) -> Void) {
+        for (line, range) in IntakeJSONLines.lines(bytes) {
+            // The line is published as written: unknown fields stay, as the contract allows.
+            let text = bytes[range]
+            accept(IntakeJSONLines.decode(Placement.self, text), line: line, range: range, checks: checks, body: Array(text))
+            if rows % 1000 == 0 { progress(range.upperBound, bytes.count) }
+        }
+        progress(bytes.count, bytes.count)
+    }
+
+    private mutating func accept(
+        _ placement: Result<Placement, IntakeRowError>, line: Int, range: Range<Int>, checks: Checks, body: [UInt8]?
+    ) {
+        switch placement {
+        case .success(let placement):
+            if let problem = checks.problem(placement) {
+                rejected.append(Rejected(line: line, range: range, reason: problem.reason))
+            } else {
+                items.append(
+                    Item(
+                        line: line, range: range, placementID: placement.placementId,
+                        key: "\(placement.creditorId)\n\(placement.placementId)",
+                        body: body ?? MessageCoding.encode(placement)))
+            }
+        case .failure(let error):
+            rejected.append(Rejected(line: line, range: range, reason: error.reason))
+        }
+    }
+
+    /// Two rows with the same creditor and placement id: the scheduler would keep the first and silently ignore
+    /// the other, so the other is refused here, where it can still be fixed.
+    private mutating func rejectDuplicates() {
+        var first: [String: Int] = [:]
+        var kept: [Item] = []
+        for item in items {
+            if let line = first[item.key] {
+                rejected.append(
+                    Rejected(line: item.line, range: item.range, reason: "conflict: placementId: same as line \(line)"))
+            } else {
+                first[item.key] = item.line
+                kept.append(item)
+            }
+        }
+        guard kept.count != items.count else { return }
+        items = kept
+        rejected.sort { $0.line < $1.line }
+    }
+}
+
+/// A file that cannot be used at all, in one line.
+struct PlaceError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
