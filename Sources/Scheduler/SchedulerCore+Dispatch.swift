@@ -49,12 +49,14 @@ extension SchedulerCore {
     }
 
     /// The task message: a snapshot of everything the policy needs, and where to send the contact. `nil` when
-    /// the debt is no longer open.
+    /// the debt is no longer open (except for the survey, which follows its closing).
     func workTask(
         for task: TaskRecord, attempt: Int, at now: Instant, in store: any StoreTransaction
     ) throws -> WorkTask? {
+        // The survey is the one contact about a debt that is no longer open.
         guard let debtor = try store.debtor(task.debtorID),
-            let debt = try store.debt(task.debtID, ofDebtor: task.debtorID), debt.status == .open,
+            let debt = try store.debt(task.debtID, ofDebtor: task.debtorID),
+            debt.status == .open || task.purpose == Strategy.Purpose.survey,
             let rulebook = rulebooks[debtor.rulebook]
         else { return nil }
         // One spare day beyond the longest window, since local days in the debtor's zone straddle UTC ones.
