@@ -5,6 +5,9 @@ import Policy
 import Testing
 import Yams
 
+/// Every message type the documents describe, by its `type`.
+let documentedTypes = ["placement", "event", "specialist", "outcome", "reminder", "call", "task", "decision"]
+
 /// Keeps `docs/asyncapi.yaml` and `docs/amqp-api.md` true to the code: schemas against what the Swift types encode
 /// and require, channels against ``TactTopology``, enums against the Swift cases, and every documented example
 /// against ``MessageCoding/decode(_:from:)``.
@@ -24,7 +27,7 @@ struct AsyncAPIDocumentTests {
 
     /// Every example decodes; removing a field the schema requires fails with `missing-field` naming it, and removing
     /// any other field still decodes (unless the schema makes it conditionally required).
-    @Test(arguments: ["placement", "event", "outcome", "reminder", "call", "task", "decision"])
+    @Test(arguments: documentedTypes)
     func requiredFieldsAreWhatTheDecoderRequires(_ type: String) throws {
         let document = try Document.shared
         let schema = document.payloadSchema(of: type)
@@ -59,7 +62,7 @@ struct AsyncAPIDocumentTests {
 
     /// Unknown fields are ignored (the versioning policy the guide promises).
     @Test func unknownFieldsAreIgnored() throws {
-        for type in ["placement", "event", "outcome", "reminder", "call", "task", "decision"] {
+        for type in documentedTypes {
             for example in try Document.shared.examples(of: type) {
                 var payload = try #require(example.payload as? [String: Any])
                 payload["addedInAFutureMinorRelease"] = ["nested": [1, 2, 3]]
@@ -75,10 +78,13 @@ struct AsyncAPIDocumentTests {
         let document = try Document.shared
         let types: [(String, [Int])] = [
             (Placement.messageType, Placement.supportedVersions), (LifeEvent.messageType, LifeEvent.supportedVersions),
+            (SpecialistChange.messageType, SpecialistChange.supportedVersions),
             (Outcome.messageType, Outcome.supportedVersions), (Reminder.messageType, Reminder.supportedVersions),
             (Call.messageType, Call.supportedVersions), (WorkTask.messageType, WorkTask.supportedVersions),
             (TaskDecision.messageType, TaskDecision.supportedVersions),
         ]
+        #expect(types.map(\.0) == documentedTypes)
+        #expect(Full.messages.map(\.type) == documentedTypes, "a fully populated value of every message")
         for (type, versions) in types {
             let message = try #require(document.messages[type] as? [String: Any], "no message \(type)")
             #expect(JSON.path(message, "bindings", "amqp", "messageType") as? String == type)
@@ -101,7 +107,10 @@ struct AsyncAPIDocumentTests {
             let reason = try #require(headers[TactTopology.errorHeader] as? String)
             let source = try #require(headers["x-tact-source"] as? String)
             let type = try #require(
-                ["intake:placement": "placement", "intake:event": "event", "outcomes:outcome": "outcome"][source])
+                [
+                    "intake:placement": "placement", "intake:event": "event", "intake:specialist": "specialist",
+                    "outcomes:outcome": "outcome",
+                ][source])
             let body = try (example.payload as? String).map { Array($0.utf8) } ?? JSON.bytes(example.payload)
             let error = #expect(throws: ContractError.self) { try Decoding.decode(type, body) }
             #expect(error?.reason == reason, "\(example.name)")
@@ -129,6 +138,11 @@ struct AsyncAPIDocumentTests {
         let bereavement = try example("event", "bereavement")
         let attorney = try example("event", "attorney")
         let promise = try example("outcome", "promise-to-pay")
+        let plan = try example("event", "plan")
+        let survey = try example("outcome", "survey-response")
+        let away = try example("specialist", "away")
+        let handover = try example("specialist", "handover")
+        let instalments = try #require(plan["instalments"] as? [Any])
         let cases: [(String, [UInt8])] = [
             ("placement", Array(repeating: UInt8(ascii: " "), count: 10 << 20)),
             ("placement", try JSON.bytes(bereavement)),
@@ -140,6 +154,17 @@ struct AsyncAPIDocumentTests {
             ("event", try JSON.bytes(changed(bereavement, "at", to: "yesterday"))),
             ("event", try JSON.bytes(changed(attorney, "representative", to: ["name": "Sam Counsel"]))),
             ("outcome", try JSON.bytes(changed(promise, "promise", to: nil))),
+            ("event", try JSON.bytes(changed(plan, "debtId", to: nil))),
+            ("event", try JSON.bytes(changed(plan, "instalments", to: []))),
+            ("event", try JSON.bytes(changed(plan, "instalments", to: Array(repeating: instalments[0], count: 121)))),
+            ("event", try JSON.bytes(changed(plan, "instalments", to: Array(instalments.reversed())))),
+            ("outcome", try JSON.bytes(changed(survey, "score", to: nil))),
+            ("outcome", try JSON.bytes(changed(survey, "score", to: 6))),
+            ("outcome", try JSON.bytes(changed(survey, "comment", to: String(repeating: "x", count: 4001)))),
+            ("specialist", try JSON.bytes(changed(away, "until", to: nil))),
+            ("specialist", try JSON.bytes(changed(away, "specialistId", to: "pool"))),
+            ("specialist", try JSON.bytes(changed(away, "backupId", to: "anna"))),
+            ("specialist", try JSON.bytes(changed(handover, "debtorId", to: nil))),
         ]
         let guide = try Document.guide
         for (type, body) in cases {
@@ -212,10 +237,57 @@ struct AsyncAPIDocumentTests {
         #expect(documented("Channel") == Channel.allCases.map(\.rawValue))
         #expect(documented("EventKind") == LifeEvent.Kind.allCases.map(\.rawValue))
         #expect(documented("OutcomeResult") == Outcome.Result.allCases.map(\.rawValue))
+        #expect(documented("SpecialistAction") == SpecialistChange.Action.allCases.map(\.rawValue))
         #expect(documented("ContactResult") == ContactResult.allCases.map(\.rawValue))
         #expect(documented("HoldKind") == HoldKind.allCases.map(\.rawValue))
         #expect(documented("DecisionKind") == PolicyDecision.Kind.allCases.map(\.rawValue))
         #expect(documented("Weekday") == Weekday.allCases.map(\.rawValue))
+    }
+
+    // MARK: Cadences against the strategies
+
+    /// The guide's table of purposes lists every purpose a strategy plans: calls with the queue priorities of the
+    /// shipped strategies (`default` / `gentle`), reminders without one. Every strategy setting the guide quotes as
+    /// `` `section.key` (default / gentle) `` is what those files say.
+    @Test func cadenceTableIsTheStrategies() throws {
+        let reminders = [
+            Strategy.Purpose.firstNotice, Strategy.Purpose.callBackRequest, Strategy.Purpose.promiseReminder,
+            Strategy.Purpose.instalmentReminder, Strategy.Purpose.survey,
+        ]
+        let strategies = try ["default", "gentle"].map { id in
+            let url = Document.repository.appendingPathComponent("Config/strategies/\(id).yaml")
+            return try YAMLDecoder().decode(Strategy.self, from: String(contentsOf: url, encoding: .utf8))
+        }
+        let guide = try Document.guide
+        let header = "| purpose | contact | task id | planned by; due | priority `default` / `gentle` |\n|---|---|---|---|---|\n"
+        let table = try #require(guide.components(separatedBy: header).dropFirst().first, "no table of purposes")
+        let rows = table.split(separator: "\n").prefix { $0.hasPrefix("| `") }.map {
+            $0.split(separator: "|").map { $0.trimmingCharacters(in: .whitespaces) }
+        }
+        var documented: [String: [String]] = [:]
+        for row in rows { documented[row[0].trimmingCharacters(in: ["`"])] = row }
+        #expect(rows.count == documented.count, "a purpose listed twice")
+        #expect(Set(documented.keys) == Set(reminders + Strategy.Purpose.calls))
+        for purpose in Strategy.Purpose.calls {
+            let expected = strategies.map { String($0.priority(of: purpose)) }.joined(separator: " / ")
+            #expect(documented[purpose]?[1] == "call", "\(purpose)")
+            #expect(documented[purpose]?.last == expected, "\(purpose): priorities")
+        }
+        for purpose in reminders {
+            #expect(documented[purpose]?[1].hasPrefix("reminder") == true, "\(purpose)")
+            #expect(documented[purpose]?.last == "–", "\(purpose)")
+        }
+
+        let settings = try strategies.map {
+            try #require(try JSONSerialization.jsonObject(with: JSONEncoder().encode($0)) as? [String: Any])
+        }
+        let quoted = guide.matches(of: /`(\w+)\.(\w+)`(?:-th)? \((\d+) \/ (\d+)\)/)
+        #expect(quoted.count >= 7)
+        for match in quoted {
+            let (section, key) = (String(match.output.1), String(match.output.2))
+            let values = settings.map { JSON.path($0, section, key) as? Int }
+            #expect(values == [Int(match.output.3), Int(match.output.4)], "\(section).\(key)")
+        }
     }
 
     // MARK: The guide
@@ -227,9 +299,9 @@ struct AsyncAPIDocumentTests {
         let blocks = try Document.guide.components(separatedBy: "```json\n").dropFirst().map {
             $0.components(separatedBy: "\n```").first ?? ""
         }
-        #expect(blocks.count >= 7)
+        #expect(blocks.count >= 14)
         let known = Set(
-            try ["placement", "event", "outcome", "reminder", "call", "task", "decision"].flatMap { type in
+            try documentedTypes.flatMap { type in
                 try document.examples(of: type).map { try JSON.canonical($0.payload) }
             })
         for block in blocks {
@@ -255,6 +327,7 @@ enum Decoding {
         switch type {
         case "placement": _ = try MessageCoding.decode(Placement.self, from: body)
         case "event": _ = try MessageCoding.decode(LifeEvent.self, from: body)
+        case "specialist": _ = try MessageCoding.decode(SpecialistChange.self, from: body)
         case "outcome": _ = try MessageCoding.decode(Outcome.self, from: body)
         case "reminder": _ = try MessageCoding.decode(Reminder.self, from: body)
         case "call": _ = try MessageCoding.decode(Call.self, from: body)
@@ -359,12 +432,17 @@ struct Document: @unchecked Sendable {
         if let object = value as? [String: Any] {
             guard type == "object" else { return issues.append("\(label): an object where the schema says \(type ?? "-")") }
             let properties = schema["properties"] as? [String: Any] ?? [:]
+            // A map (`additionalProperties` with a schema) takes other keys too, each value checked against it; but
+            // a fully populated Swift value encodes only the keys the schema lists, if it lists any.
+            let others = schema["additionalProperties"] as? [String: Any]
             let undocumented = Set(object.keys).subtracting(properties.keys)
-            if !undocumented.isEmpty { issues.append("\(label): not in the schema: \(undocumented.sorted())") }
+            if !undocumented.isEmpty && (others == nil || (exact && !properties.isEmpty)) {
+                issues.append("\(label): not in the schema: \(undocumented.sorted())")
+            }
             let missing = Set(properties.keys).subtracting(object.keys)
             if exact && !missing.isEmpty { issues.append("\(label): in the schema, never encoded: \(missing.sorted())") }
             for (key, child) in object {
-                guard let property = properties[key] as? [String: Any] else { continue }
+                guard let property = properties[key] as? [String: Any] ?? others else { continue }
                 compare(child, with: property, at: path.isEmpty ? key : "\(path).\(key)", exact: exact, &issues)
             }
         } else if let array = value as? [Any] {
@@ -492,32 +570,49 @@ enum Full {
                 id: "D-1", name: "Jordan Example", timeZones: ["America/Chicago"], phone: "+15550101", sms: "+15550101",
                 email: "j@example.com", address: "1 Example Way", language: "en", inconvenient: [inconvenient]),
             debt: debt)
+        let instalments = [
+            LifeEvent.Instalment(amount: "60.00", dueDate: "2026-12-15"),
+            LifeEvent.Instalment(amount: "60.50", dueDate: "2027-01-15"),
+        ]
         let event = LifeEvent(
             eventId: "E-1", debtorId: "D-1", debtId: "C-1", kind: .attorney, at: at, channel: .sms, until: later,
-            representative: representative)
+            representative: representative, instalments: instalments)
+        let change = SpecialistChange(
+            changeId: "S-1", action: .away, specialistId: "anna", until: later, backupId: "bob", debtorId: "D-1")
         let outcome = Outcome(
             outcomeId: "O-1", taskId: "P-1/first-call", debtorId: "D-1", debtId: "C-1", channel: .call, at: at,
-            result: .promiseToPay, promise: .init(amount: "50.00", date: "2026-12-10"))
+            result: .promiseToPay, promise: .init(amount: "50.00", date: "2026-12-10"), score: 4, comment: "Fair.")
         let reminder = Reminder(
             taskId: "P-1/first-notice", debtorId: "D-1", debtId: "C-1", channel: .email, to: "j@example.com",
-            template: "first-notice", language: "en", validUntil: later, attempt: 1)
+            template: "first-notice", language: "en", validUntil: later, attempt: 1,
+            parameters: [
+                "amount": "120.50", "currency": "USD", "dueDate": "2026-11-01", "promisedAmount": "50.00",
+                "promisedDate": "2026-12-10", "instalmentAmount": "60.00", "instalmentDate": "2026-12-15",
+                "instalmentNumber": "1", "instalmentCount": "2",
+            ])
+        let debtor = try! Debtor(
+            id: "D-1", timeZones: ["America/Chicago"], inconvenient: [inconvenient], holds: [hold], optOuts: [.sms],
+            representative: representative)
+        let promise = TaskContext.PromiseSummary(amount: "50.00", date: "2026-12-10", status: "broken")
+        let plan = TaskContext.PlanSummary(instalments: instalments, paid: 1, current: 1)
         let call = Call(
             taskId: "P-1/first-call", debtorId: "D-1", debtId: "C-1", phone: "+15550101", purpose: "first-call",
             validUntil: later,
             context: .init(
                 name: "Jordan Example", language: "en", debt: debt, recentContacts: [history], holds: [hold],
-                tone: "gentle"),
+                tone: "gentle", assignedSpecialist: "anna", promise: promise, plan: plan, lastOutcome: history,
+                policy: .init(rulebook: "us-regf", debtor: debtor, history: [history])),
             attempt: 1)
         let task = WorkTask(
             taskId: "P-1/first-call", attempt: 1, rulebook: "us-regf", channel: .call, purpose: "first-call",
-            template: "first-call", specialistId: "anna", debt: debt,
-            debtor: try! Debtor(
-                id: "D-1", timeZones: ["America/Chicago"], inconvenient: [inconvenient], holds: [hold], optOuts: [.sms],
-                representative: representative),
+            template: "first-call", specialistId: "anna", debt: debt, debtor: debtor,
             history: [history],
             delivery: .init(
                 name: "Jordan Example", phone: "+15550101", sms: "+15550101", email: "j@example.com",
-                address: "1 Example Way", language: "en"))
+                address: "1 Example Way", language: "en"),
+            priority: 5,
+            context: .init(
+                assignedSpecialist: "anna", tone: "gentle", promise: promise, plan: plan, lastOutcome: history))
         let decision = TaskDecision(
             taskId: "P-1/first-call", attempt: 1, debtorId: "D-1", decidedAt: at,
             decision: PolicyDecision(
@@ -528,6 +623,7 @@ enum Full {
         return [
             Message(type: "placement", encoded: MessageCoding.encode(placement)),
             Message(type: "event", encoded: MessageCoding.encode(event)),
+            Message(type: "specialist", encoded: MessageCoding.encode(change)),
             Message(type: "outcome", encoded: MessageCoding.encode(outcome)),
             Message(type: "reminder", encoded: MessageCoding.encode(reminder)),
             Message(type: "call", encoded: MessageCoding.encode(call)),
