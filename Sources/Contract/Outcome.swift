@@ -90,6 +90,9 @@ public struct Outcome: ContractMessage, Equatable {
         try Check.identifier(debtorId, "debtorId")
         try Check.identifier(debtId, "debtId")
         try Check.plausible(at, "at")
+        if result != .surveyResponse, score != nil || comment != nil {
+            throw ContractError(.invalidField, field: score != nil ? "score" : "comment", "only for survey-response")
+        }
         if result == .surveyResponse {
             guard let score else { throw ContractError(.missingField, field: "score", "required for survey-response") }
             guard (1...5).contains(score) else { throw ContractError(.invalidField, field: "score", "must be 1…5") }

@@ -27,6 +27,9 @@ extension SchedulerCore {
     /// the day after one is missed (cancelled when it is paid).
     func startPlan(_ event: LifeEvent, for debtor: DebtorRecord, at now: Instant, in store: any StoreTransaction) throws {
         let debtID = event.debtId!
+        guard try store.debt(debtID, ofDebtor: debtor.id)?.status == .open else {
+            throw ContractError(.conflict, field: "debtId", "a plan needs an open debt")
+        }
         try withdrawPromisesAndPlans(of: debtor.id, debtID: debtID, in: store)
         try cancelPending(ofDebtor: debtor.id, reason: "plan", in: store) {
             $0.debtID == debtID && Strategy.Purpose.chasing.contains($0.purpose)
@@ -46,7 +49,10 @@ extension SchedulerCore {
                     "\(event.eventId)/\(index + 1)/instalment-reminder", debtorID: debtor.id, debtID: debtID,
                     channel: channel, purpose: Strategy.Purpose.instalmentReminder, due: due, at: now, in: store)
             }
-            if let due = startOfDay(instalment.dueDate, for: debtor, addingDays: strategy.plan.missedCallAfterDays) {
+            // An instalment already past when the plan is recorded (a backdated plan) is not chased.
+            if let due = startOfDay(instalment.dueDate, for: debtor, addingDays: strategy.plan.missedCallAfterDays),
+                due >= now
+            {
                 try schedule(
                     "\(event.eventId)/\(index + 1)/missed-instalment", debtorID: debtor.id, debtID: debtID,
                     channel: .call, purpose: Strategy.Purpose.missedInstalment, due: due, at: now, in: store)

@@ -31,6 +31,7 @@ extension SchedulerCore {
     }
 
     private func handOut(_ task: inout TaskRecord, at now: Instant, in store: any StoreTransaction) throws {
+        if task.purpose == Strategy.Purpose.brokenPromise { try markPromiseBroken(checkedBy: task, in: store) }
         guard let message = try workTask(for: task, attempt: task.attempts + 1, at: now, in: store) else {
             task.status = .cancelled
             task.closedReason = "debt-closed"
@@ -81,19 +82,25 @@ extension SchedulerCore {
             context: try context(for: task, debtor: debtor, strategy: strategy, history: history, at: now, in: store))
     }
 
+    /// Days after a bereavement or hardship began during which calls are suggested a gentle tone.
+    static let gentleDays: Int64 = 180
+
+    /// The promise a broken-promise check is about is broken once its day has passed without a payment (a
+    /// payment would have cancelled the check).
+    private func markPromiseBroken(checkedBy task: TaskRecord, in store: any StoreTransaction) throws {
+        for var promise in try store.promises(ofDebtor: task.debtorID)
+        where task.id.hasPrefix("\(promise.id)/") && promise.status == .open {
+            promise.status = .broken
+            try store.save(promise)
+        }
+    }
+
     /// What the specialist (or the reminder's template) should know about the case.
     private func context(
         for task: TaskRecord, debtor: DebtorRecord, strategy: Strategy?, history: [HistoryEvent], at now: Instant,
         in store: any StoreTransaction
     ) throws -> TaskContext {
-        var promises = try store.promises(ofDebtor: debtor.id).filter { $0.debtID == task.debtID }
-        // The promise this task checks on is broken once its day has passed without a payment.
-        if task.purpose == Strategy.Purpose.brokenPromise,
-            let index = promises.lastIndex(where: { task.id.hasPrefix("\($0.id)/") && $0.status == .open })
-        {
-            promises[index].status = .broken
-            try store.save(promises[index])
-        }
+        let promises = try store.promises(ofDebtor: debtor.id).filter { $0.debtID == task.debtID }
         let promise = promises.last { task.id.hasPrefix("\($0.id)/") } ?? promises.last
         let plan = try store.plans(ofDebtor: debtor.id).last { $0.debtID == task.debtID && $0.status == .active }
         let current = plan.flatMap { plan in
@@ -102,7 +109,11 @@ extension SchedulerCore {
         let gentlePurposes = [
             Strategy.Purpose.afterBereavement, Strategy.Purpose.hardshipReview, Strategy.Purpose.missedInstalment,
         ]
-        let grieving = try store.activeHolds(ofDebtor: debtor.id).contains { [.bereavement, .hardship].contains($0.kind) }
+        // A death in the family or hardship colours conversations for months after the hold itself has ended.
+        let recently = now.adding(seconds: -Self.gentleDays * 86_400)
+        let grieving = try store.activeHolds(ofDebtor: debtor.id).contains {
+            [.bereavement, .hardship].contains($0.kind) && $0.since >= recently
+        }
         let gentle = gentlePurposes.contains(task.purpose) || strategy?.tone == "gentle" || grieving
         return TaskContext(
             assignedSpecialist: debtor.specialistID, tone: gentle ? "gentle" : "standard",

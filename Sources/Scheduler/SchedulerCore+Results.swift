@@ -31,6 +31,9 @@ extension SchedulerCore {
         case .noAnswer where outcome.channel == .call, .voicemail where outcome.channel == .call:
             try followUpUnanswered(outcome, task: task, debtor: debtor, at: now, in: store)
         case .surveyResponse:
+            guard task.purpose == Strategy.Purpose.survey else {
+                throw ContractError(.invalidField, field: "result", "survey-response answers a survey task only")
+            }
             try store.save(
                 SurveyResponseRecord(
                     id: outcome.outcomeId, debtorID: debtor.id, debtID: task.debtID, taskID: task.id,

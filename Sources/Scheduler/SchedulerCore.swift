@@ -43,13 +43,16 @@ public struct SchedulerCore: Sendable {
     public func apply(_ input: SchedulerInput, at now: Instant, in store: any StoreTransaction) throws -> Applied {
         if try store.isProcessed(input.messageID) { return .duplicate }
         do {
-            switch input {
-            case .placement(let placement, let userID): try place(placement, userID: userID, at: now, in: store)
-            case .event(let event, let userID): try record(event, userID: userID, at: now, in: store)
-            case .specialist(let change): try apply(change, at: now, in: store)
-            case .outcome(let outcome): try record(outcome, at: now, in: store)
-            case .decision(let decision): try record(decision, at: now, in: store)
-            case .expired(let taskID, let attempt): try expire(taskID: taskID, attempt: attempt, at: now, in: store)
+            // A refusal found half-way leaves nothing of the input behind.
+            try store.undoingOnError {
+                switch input {
+                case .placement(let placement, let userID): try place(placement, userID: userID, at: now, in: store)
+                case .event(let event, let userID): try record(event, userID: userID, at: now, in: store)
+                case .specialist(let change): try apply(change, at: now, in: store)
+                case .outcome(let outcome): try record(outcome, at: now, in: store)
+                case .decision(let decision): try record(decision, at: now, in: store)
+                case .expired(let taskID, let attempt): try expire(taskID: taskID, attempt: attempt, at: now, in: store)
+                }
             }
         } catch let refusal as ContractError {
             return .rejected(refusal)

@@ -42,6 +42,16 @@ struct SQLiteTransaction: StoreTransaction, SQLiteAccess {
     func markProcessed(_ messageID: String, at: Instant) throws {
         try execute(Statements.markProcessed, [messageID, at.secondsSinceEpoch])
     }
+
+    func undoingOnError<T>(_ body: () throws -> T) throws -> T {
+        var result: T?
+        // A savepoint: rolled back (and its error rethrown) when the body throws.
+        try db.inSavepoint {
+            result = try body()
+            return .commit
+        }
+        return result!
+    }
 }
 
 private enum Statements {

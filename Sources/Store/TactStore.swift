@@ -83,4 +83,7 @@ public protocol StoreTransaction: StoreReading {
     func removeFromOutbox(_ sequences: [Int64]) throws
     /// Remembers that an input message was applied, so a redelivery changes nothing.
     func markProcessed(_ messageID: String, at: Instant) throws
+    /// Runs `body` so that if it throws, what it wrote is undone and the rest of the transaction goes on: one
+    /// refused input in a batch leaves no trace while the others are applied.
+    func undoingOnError<T>(_ body: () throws -> T) throws -> T
 }

@@ -13,9 +13,11 @@ struct NextCommand: AsyncParsableCommand {
         commandName: "next",
         abstract: "Take the next call for a specialist, re-checking the policy now, and show its context.",
         discussion: """
-            A call that is no longer permitted (its window closed, a cap was reached, a hold began) is given back \
-            and goes to the scheduler, which plans it again; the next one is offered. Record what happened with \
-            `tact outcome TASK --result …`. Broker: TACT_AMQP_URL.
+            The policy is evaluated again, now, on the snapshot the call carries (holds, opt-outs and contacts as \
+            they were when it was queued): a call whose window has closed since, or that the rules no longer \
+            permit at this hour, is given back and goes to the scheduler, which plans it again with what it knows \
+            now; the next one is offered. Record what happened with `tact outcome TASK --result …`. \
+            Broker: TACT_AMQP_URL.
             """)
 
     @Option(help: "The specialist's id (their queue is tact.calls.<id>); `pool` for the shared queue.")

@@ -22,7 +22,8 @@ struct OutcomeCommand: AsyncParsableCommand {
     @Option(help: "Survey comment.") var comment: String?
     @Option(help: "The debtor (default: from the call taken with tact next).") var debtor: String?
     @Option(help: "The debt (default: from the call taken with tact next).") var debt: String?
-    @Option(help: "The channel used (default: call).") var channel: String = "call"
+    @Option(help: "The channel used (default: call for a call taken with tact next; required otherwise).")
+    var channel: String?
     @Option(help: "When it happened, RFC 3339 (default: now).") var at: String?
     @OptionGroup var options: ServiceOptions
 
@@ -54,8 +55,16 @@ struct OutcomeCommand: AsyncParsableCommand {
         guard let result = Outcome.Result(rawValue: result) else {
             throw ValidationError("unknown result; expected one of \(Outcome.Result.allCases.map(\.rawValue).joined(separator: ", "))")
         }
-        guard let channel = Channel(rawValue: channel) else { throw ValidationError("--channel must be call, sms, email or letter") }
         let taken = TakenCalls.recall(task)
+        guard let channelName = channel ?? (taken == nil ? nil : "call") else {
+            throw ValidationError("give --channel (call, sms, email or letter) for a task not taken with tact next")
+        }
+        guard let channel = Channel(rawValue: channelName) else {
+            throw ValidationError("--channel must be call, sms, email or letter")
+        }
+        if promise != nil, result != .conversation, result != .promiseToPay {
+            throw ValidationError("--promise goes with --result conversation or promise-to-pay")
+        }
         guard let debtorID = debtor ?? taken?.debtorId, let debtID = debt ?? taken?.debtId else {
             throw ValidationError("this task was not taken with tact next here: give --debtor and --debt")
         }

@@ -242,6 +242,22 @@ struct SchedulerCadenceTests {
         #expect(kept.comment == "Kind and patient.")
     }
 
+    @Test func aRefusalFoundHalfWayLeavesNothingOfTheInputBehind() async throws {
+        let (store, call) = try await placedWithCall()
+        // Passes the early checks and writes the ledger, then is refused: a survey answer on a call.
+        let misplaced = Outcome(
+            outcomeId: "O-X", taskId: call, debtorId: "D-1", debtId: "C-1", channel: .call, at: Fixtures.now,
+            result: .surveyResponse, score: 4)
+        let results = try await core.apply([.outcome(misplaced)], to: store)
+        guard case .rejected(let error) = results.first else {
+            Issue.record("a survey answer on a call is refused")
+            return
+        }
+        #expect(error.field == "result")
+        #expect(try await store.read { try $0.ledgerEntry(taskID: call) }?.result == .pending)
+        #expect(try await store.read { try $0.isProcessed("outcome:O-X") } == false)
+    }
+
     @Test func callsFollowTheSpecialistAwayToTheBackupAndComeBack() async throws {
         let (store, _) = try await placedWithCall()
         let back = Fixtures.instant("2026-12-24T00:00:00Z")
