@@ -42,7 +42,7 @@ let package = Package(
         .target(
             name: "Scheduler",
             dependencies: [
-                "AMQP", "Contract", "Store", "TactConfig",
+                "AMQP", "Contract", "Observability", "Store", "TactConfig",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]),
@@ -50,10 +50,12 @@ let package = Package(
         .target(
             name: "Worker",
             dependencies: [
-                "AMQP", "Contract", "Policy", "TactConfig",
+                "AMQP", "Contract", "Observability", "Policy", "TactConfig",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]),
+        // Metrics (Prometheus text) and health over a small HTTP server on POSIX sockets; no other dependency.
+        .target(name: "Observability"),
         // Reads the data in Config/ (rulebooks, …) and validates it; the only module that parses YAML.
         .target(name: "TactConfig", dependencies: ["Policy", .product(name: "Yams", package: "Yams")]),
         // The what-if simulator: the real scheduler and worker cores on a virtual clock, in memory.
@@ -66,7 +68,8 @@ let package = Package(
         .executableTarget(
             name: "tact",
             dependencies: [
-                "AMQP", "Contract", "Policy", "Scheduler", "Simulation", "Store", "TactConfig", "Worker",
+                "AMQP", "Contract", "Observability", "Policy", "Scheduler", "Simulation", "Store", "TactConfig",
+                "Worker",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -93,6 +96,8 @@ let package = Package(
         .testTarget(name: "SchedulerTests", dependencies: ["Scheduler", "Store", "Contract", "TactConfig"]),
         .testTarget(
             name: "SimulationTests", dependencies: ["Simulation", "Contract", "Policy", "Scheduler", "Store", "TactConfig"]),
+        // The metrics registry and HTTP server, and /metrics scraped from real scheduler and worker processes.
+        .testTarget(name: "ObservabilityTests", dependencies: ["AMQP", "Contract", "Observability", "Store"]),
         .testTarget(name: "ContractTests", dependencies: ["Contract", "Policy", .product(name: "Yams", package: "Yams")], resources: []),
     ]
 )

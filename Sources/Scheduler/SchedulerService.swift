@@ -1,6 +1,7 @@
 import AMQP
 import Contract
 import Logging
+import Observability
 import Policy
 import ServiceLifecycle
 import Store
@@ -18,27 +19,34 @@ import TactConfig
 /// - **outbox**: what the transactions queued is published with confirms and forgotten only once confirmed.
 /// A crash at any point loses nothing: unacknowledged input is redelivered and deduplicated, and unpublished
 /// outbox rows are published after the restart (a duplicate carries the same `message_id`).
+///
+/// With metrics, a task beside them refreshes what is read rather than counted (the broker connection, the
+/// due-task backlog from the store, lane utilisation) every few seconds; the loops above only count.
 public struct SchedulerService: Service {
     let core: SchedulerCore
     let store: any TactStore
     let amqp: AMQPConfiguration
     let clock: any TactClock
     let logger: Logger
+    let metrics: SchedulerMetrics
 
     /// Deliveries applied per transaction.
     static let inputBatch = 200
     /// Outbox rows published per round.
     static let outboxBatch = 1000
+    /// How often gauges read from elsewhere are refreshed.
+    static let metricsRefresh: Duration = .seconds(5)
 
     public init(
         core: SchedulerCore, store: any TactStore, amqp: AMQPConfiguration, clock: any TactClock = SystemClock(),
-        logger: Logger
+        logger: Logger, metrics: SchedulerMetrics = SchedulerMetrics()
     ) {
         self.core = core
         self.store = store
         self.amqp = amqp
         self.clock = clock
         self.logger = logger
+        self.metrics = metrics
     }
 
     public func run() async throws {
@@ -57,6 +65,11 @@ public struct SchedulerService: Service {
         let outboxReady = Wakeup()
         let dispatchReady = Wakeup()
         let stopping = StopFlag()
+        for lane in sources.map({ "\($0.1)" }) + ["dispatch", "outbox"] { metrics.service.lanes.add(lane) }
+        let refresher = metrics.service.registry.isEnabled ? PeriodicTask.start(every: Self.metricsRefresh) {
+            await refreshMetrics(connection)
+        } : nil
+        defer { refresher?.cancel() }
         logger.notice("Scheduler started")
 
         try await withGracefulShutdownHandler {
@@ -86,6 +99,8 @@ public struct SchedulerService: Service {
         while true {
             let batch = try await consumer.next(upTo: Self.inputBatch)
             guard let last = batch.last else { return }
+            let started = ContinuousClock.now
+            defer { metrics.service.lanes.worked("\(source)", since: started) }
             let inputs = batch.map { delivery in
                 Received(
                     body: delivery.body, messageID: delivery.properties.messageID, type: delivery.properties.type,
@@ -97,13 +112,14 @@ public struct SchedulerService: Service {
                     })
             }
             do {
-                let rejected = try await apply(inputs, source: source)
+                let rejected = try await wrote { try await apply(inputs, source: source) }
                 for (messageID, reason) in rejected {
                     logger.warning(
                         "Input refused and sent to the dead-letter queue",
                         metadata: ["amqp.message_id": "\(messageID ?? "-")", "tact.reason": "\(reason)"])
                 }
                 try last.ack(multiple: true)
+                count(batch, rejected: rejected.map(\.1), source: source)
                 for wakeup in wake { wakeup.signal() }
             } catch {
                 // The store failed: nothing was applied; the broker redelivers the batch.
@@ -152,10 +168,15 @@ public struct SchedulerService: Service {
         let core = core
         while !stopping.isSet {
             let now = clock.now()
+            let started = ContinuousClock.now
             do {
-                let (handedOut, next) = try await store.write { transaction in
-                    (try core.dispatch(at: now, in: transaction), try transaction.nextWakeUp())
+                let (handedOut, next) = try await wrote {
+                    try await store.write { transaction in
+                        (try core.dispatch(at: now, in: transaction), try transaction.nextWakeUp())
+                    }
                 }
+                metrics.service.lanes.worked("dispatch", since: started)
+                metrics.tasksHandedOut.increment(by: Double(handedOut))
                 if handedOut > 0 { outbox.signal() }
                 // A full batch means more are due: go again at once.
                 if handedOut == core.configuration.scheduler.dispatchBatch { continue }
@@ -187,7 +208,9 @@ public struct SchedulerService: Service {
                 await ready.wait(timeout: .seconds(1))
                 continue
             }
+            let started = ContinuousClock.now
             let results = await connection.publish(rows.map(Self.message))
+            metrics.service.publishConfirm.labels("outbox").observe(since: started)
             for (row, result) in zip(rows, results) {
                 if case .failure(let error) = result {
                     logger.error(
@@ -199,12 +222,54 @@ public struct SchedulerService: Service {
                 (try? result.get()).map { row.sequence }
             }
             do {
-                try await store.write { try $0.removeFromOutbox(confirmed) }
+                try await wrote { try await store.write { try $0.removeFromOutbox(confirmed) } }
             } catch {
                 // Published but not forgotten: published again later, with the same message id.
                 logger.error("Clearing the outbox failed; will retry", metadata: ["tact.error": "\(error)"])
             }
+            metrics.service.lanes.worked("outbox", since: started)
             if confirmed.count < rows.count { await ready.wait(timeout: .seconds(1)) }
+        }
+    }
+
+    // MARK: Metrics
+
+    /// Runs a store write, and keeps `tact_store_writable` (readiness) to whether it committed.
+    private func wrote<T>(_ write: () async throws -> T) async throws -> T {
+        do {
+            let result = try await write()
+            metrics.storeWritable.set(true)
+            return result
+        } catch {
+            metrics.storeWritable.set(false)
+            throw error
+        }
+    }
+
+    private func count(_ batch: [AMQPDelivery], rejected reasons: [String], source: SchedulerInput.Source) {
+        let input = "\(source)"
+        metrics.inputBatches.labels(input).increment()
+        metrics.inputMessages.labels(input).increment(by: Double(batch.count))
+        metrics.service.redeliveries.labels(input).increment(by: Double(batch.filter(\.redelivered).count))
+        for reason in reasons {
+            // The code only (`invalid-field`), not the field or problem: a small, fixed set of label values.
+            metrics.service.deadLetters.labels(input, String(reason.prefix { $0 != ":" })).increment()
+        }
+    }
+
+    /// Reads what is not counted as it happens: the connection, the backlog of due tasks, lane utilisation.
+    private func refreshMetrics(_ connection: AMQPConnection) async {
+        metrics.service.broker(connected: connection.isConnected, reconnects: connection.reconnectCount)
+        metrics.service.lanes.refresh()
+        guard let monitored = store as? any InspectableStore else { return }
+        let now = clock.now()
+        do {
+            let backlog = try await monitored.monitor { try $0.dueBacklog(at: now) }
+            metrics.dueTasks.set(Double(backlog.due))
+            metrics.dueTaskLag.set(Double(backlog.lag(at: now)))
+            metrics.tasksInFlight.set(Double(backlog.inFlight))
+        } catch {
+            logger.warning("Reading the due-task backlog failed", metadata: ["tact.error": "\(error)"])
         }
     }
 

@@ -19,12 +19,24 @@ public struct ServiceConfiguration: Sendable, Equatable {
         public var prefetch = 100
     }
 
+    /// Where the services serve `/metrics` and `/health`; 0 serves nothing (the default without a `metrics`
+    /// section, so that tests and tools running several services on one host never compete for a port).
+    public struct Metrics: Sendable, Equatable {
+        public var schedulerPort = 0
+        /// A worker takes the first free port from this one up (several workers on one host), unless
+        /// `--metrics-port` names its own.
+        public var workerPort = 0
+        /// How many ports after `workerPort` a worker tries.
+        public static let workerPortsTried = 31
+    }
+
     /// Broker URL, possibly with credentials: never print it (``AMQPConfiguration`` redacts it).
     public var amqpURL = "amqp://guest:guest@127.0.0.1:5672/"
     public var exchangePrefix = "tact"
     public var storePath = ".tact/tact.sqlite"
     public var scheduler = Scheduler()
     public var worker = Worker()
+    public var metrics = Metrics()
     public var defaultRulebook = "us-regf"
     public var creditorRulebooks: [String: String] = [:]
     public var defaultStrategy = "default"
@@ -91,6 +103,16 @@ public struct ServiceConfiguration: Sendable, Equatable {
             try positive(w?.concurrency, "worker.concurrency", max: 64) ?? configuration.worker.concurrency
         configuration.worker.prefetch =
             try positive(w?.prefetch, "worker.prefetch", max: 10_000) ?? configuration.worker.prefetch
+        for (port, field, keyPath) in [
+            (document.metrics?.schedulerPort, "metrics.schedulerPort", \Metrics.schedulerPort),
+            (document.metrics?.workerPort, "metrics.workerPort", \Metrics.workerPort),
+        ] {
+            guard let port else { continue }
+            guard (0...65_535).contains(port) else {
+                throw ConfigError(.invalidContent, file: file, field: field, "must be 0 (off) or a port 1…65535")
+            }
+            configuration.metrics[keyPath: keyPath] = port
+        }
         if let rulebooks = document.rulebooks {
             if let name = rulebooks.default { configuration.defaultRulebook = name }
             configuration.creditorRulebooks = rulebooks.creditors ?? [:]
@@ -117,23 +139,26 @@ public struct ServiceConfiguration: Sendable, Equatable {
         struct Store: Decodable { var path: String? }
         struct SchedulerSection: Decodable { var leaseSeconds: Int?, maxAttempts: Int?, dispatchBatch: Int? }
         struct WorkerSection: Decodable { var concurrency: Int?, prefetch: Int? }
+        struct MetricsSection: Decodable { var schedulerPort: Int?, workerPort: Int? }
         struct Choice: Decodable { var `default`: String?, creditors: [String: String]? }
 
         var broker: Broker?
         var store: Store?
         var scheduler: SchedulerSection?
         var worker: WorkerSection?
+        var metrics: MetricsSection?
         var rulebooks: Choice?
         var strategies: Choice?
     }
 
     /// The keys each section may have; an unknown one (a misspelt setting) is an error, not silently ignored.
     private static let allowedKeys: [String: Set<String>] = [
-        "": ["broker", "store", "scheduler", "worker", "rulebooks", "strategies"],
+        "": ["broker", "store", "scheduler", "worker", "metrics", "rulebooks", "strategies"],
         "broker": ["url", "exchangePrefix"],
         "store": ["path"],
         "scheduler": ["leaseSeconds", "maxAttempts", "dispatchBatch"],
         "worker": ["concurrency", "prefetch"],
+        "metrics": ["schedulerPort", "workerPort"],
         "rulebooks": ["default", "creditors"],
         "strategies": ["default", "creditors"],
     ]

@@ -2,6 +2,7 @@ import AMQP
 import Contract
 import Foundation
 import Logging
+import Observability
 import Policy
 import ServiceLifecycle
 import Synchronization
@@ -20,16 +21,21 @@ public struct WorkerService: Service {
     let core: WorkerCore
     let clock: any TactClock
     let logger: Logger
+    let metrics: WorkerMetrics
+
+    /// How often the connection gauges and lane utilisation are refreshed.
+    static let metricsRefresh: Duration = .seconds(5)
 
     public init(
         configuration: ServiceConfiguration, amqp: AMQPConfiguration, core: WorkerCore,
-        clock: any TactClock = SystemClock(), logger: Logger
+        clock: any TactClock = SystemClock(), logger: Logger, metrics: WorkerMetrics = WorkerMetrics()
     ) {
         self.configuration = configuration
         self.amqp = amqp
         self.core = core
         self.clock = clock
         self.logger = logger
+        self.metrics = metrics
     }
 
     public func run() async throws {
@@ -41,6 +47,12 @@ public struct WorkerService: Service {
         }
         logger.notice("Worker started", metadata: ["tact.worker": "\(core.workerID)", "tact.lanes": "\(consumers.count)"])
         let declaredQueues = DeclaredQueues()
+        metrics.service.lanes.add("tasks", count: consumers.count)
+        let refresher = metrics.service.registry.isEnabled ? PeriodicTask.start(every: Self.metricsRefresh) {
+            metrics.service.broker(connected: connection.isConnected, reconnects: connection.reconnectCount)
+            metrics.service.lanes.refresh()
+        } : nil
+        defer { refresher?.cancel() }
         try await withGracefulShutdownHandler {
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for consumer in consumers {
@@ -49,7 +61,9 @@ public struct WorkerService: Service {
                         while true {
                             let batch = try await consumer.next(upTo: configuration.worker.prefetch)
                             if batch.isEmpty { return }
+                            let started = ContinuousClock.now
                             await process(batch, on: connection, declared: declaredQueues)
+                            metrics.service.lanes.worked("tasks", since: started)
                         }
                     }
                 }
@@ -65,6 +79,7 @@ public struct WorkerService: Service {
     /// Decides a batch, publishes contacts then decisions, then settles each task by what was confirmed.
     func process(_ batch: [AMQPDelivery], on connection: AMQPConnection, declared: DeclaredQueues) async {
         var decided: [(delivery: AMQPDelivery, output: WorkerCore.Output)] = []
+        metrics.service.redeliveries.labels("tasks").increment(by: Double(batch.filter(\.redelivered).count))
         for delivery in batch {
             do {
                 let task = try MessageCoding.decode(WorkTask.self, from: delivery.body)
@@ -75,16 +90,21 @@ public struct WorkerService: Service {
                     "Unreadable task sent to the dead-letter queue",
                     metadata: ["amqp.message_id": "\(delivery.properties.messageID ?? "-")", "tact.reason": "\(error)"])
                 try? delivery.nack(requeue: false)
+                metrics.service.deadLetters.labels("tasks", "unreadable-task").increment()
             }
         }
         await ensureCallQueues(for: decided.compactMap(\.output.contact?.queue), on: connection, declared: declared)
 
         let withContact = decided.filter { $0.output.contact != nil }
+        let contactsSent = ContinuousClock.now
         let contactResults = await connection.publish(withContact.map { contactMessage($0.output) })
+        if !withContact.isEmpty { metrics.service.publishConfirm.labels("contacts").observe(since: contactsSent) }
         var emitted = Set<UInt64>()
         for ((delivery, output), result) in zip(withContact, contactResults) {
             switch result {
-            case .success: emitted.insert(delivery.deliveryTag)
+            case .success:
+                emitted.insert(delivery.deliveryTag)
+                metrics.contacts.labels(channel(of: output.contact!)).increment()
             case .failure(let error):
                 logger.warning(
                     "Contact not confirmed; the task will be decided again",
@@ -92,11 +112,16 @@ public struct WorkerService: Service {
             }
         }
         let ready = decided.filter { $0.output.contact == nil || emitted.contains($0.delivery.deliveryTag) }
+        let decisionsSent = ContinuousClock.now
         let decisionResults = await connection.publish(ready.map { decisionMessage($0.output.decision) })
+        if !ready.isEmpty { metrics.service.publishConfirm.labels("decisions").observe(since: decisionsSent) }
         var confirmed = Set<UInt64>()
         for ((delivery, output), result) in zip(ready, decisionResults) {
             if case .success = result {
                 confirmed.insert(delivery.deliveryTag)
+                let decision = output.decision.decision
+                metrics.decisions.labels(decision.decision.rawValue, decision.reasons.first?.rule.rawValue ?? "none")
+                    .increment()
                 logger.debug(
                     "Decided",
                     metadata: [
@@ -108,6 +133,11 @@ public struct WorkerService: Service {
             // A task whose contact or decision was not confirmed goes back to the queue to be decided again.
             if confirmed.contains(delivery.deliveryTag) { try? delivery.ack() } else { try? delivery.nack(requeue: true) }
         }
+    }
+
+    /// The channel a contact went out on, for metrics: the reminder queue's, else a call.
+    private func channel(of contact: WorkerCore.Contact) -> String {
+        Channel.allCases.first { core.topology.reminderQueue($0) == contact.queue }?.rawValue ?? Channel.call.rawValue
     }
 
     private func contactMessage(_ output: WorkerCore.Output) -> AMQPMessage {

@@ -3,6 +3,7 @@ import Contract
 import TactConfig
 import Foundation
 import Logging
+import Observability
 import Scheduler
 import Store
 
@@ -14,6 +15,9 @@ struct SchedulerCommand: AsyncParsableCommand {
         discussion: "Stops gracefully on SIGTERM or SIGINT. Broker: TACT_AMQP_URL; store: TACT_STORE.")
 
     @OptionGroup var options: ServiceOptions
+
+    @Option(help: "Serve /metrics and /health on this port (0: not at all); default: metrics.schedulerPort.")
+    var metricsPort: UInt16?
 
     func run() async throws {
         let logger = Logs.bootstrap(label: "tact.scheduler")
@@ -29,11 +33,20 @@ struct SchedulerCommand: AsyncParsableCommand {
             let lock = try ProcessLock(path: path + ".lock")
             _ = lock
             let store = try SQLiteStore(path: path)
+            let registry = MetricsRegistry()
+            let metrics = SchedulerMetrics(registry: registry)
+            let port = metricsPort ?? UInt16(environment.configuration.metrics.schedulerPort)
+            let server =
+                port == 0
+                ? nil : try OperatorEndpoint(registry: registry, health: Health(metrics.checks)).serve(port: port)
+            defer { server?.stop() }
+            if let server { logger.notice("Serving /metrics and /health", metadata: ["tact.metrics": "\(server.address)"]) }
             service = SchedulerService(
                 core: SchedulerCore(
                     configuration: environment.configuration, rulebooks: environment.rulebooks,
                     strategies: environment.strategies),
-                store: store, amqp: try environment.amqp(connectionName: "tact-scheduler"), logger: logger)
+                store: store, amqp: try environment.amqp(connectionName: "tact-scheduler"), logger: logger,
+                metrics: server == nil ? SchedulerMetrics() : metrics)
             logger.info("Store opened", metadata: ["tact.store": "\(path)"])
             try await runUntilSignalled(service, logger: logger)
             withExtendedLifetime(lock) {}

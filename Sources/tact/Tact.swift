@@ -8,7 +8,8 @@ struct Tact: AsyncParsableCommand {
         abstract: "A respectful contact scheduler for debt collection.",
         subcommands: [
             SchedulerCommand.self, WorkerCommand.self, PlaceCommand.self, EventCommand.self, PolicyCommand.self,
-            NextCommand.self, OutcomeCommand.self, SpecialistsCommand.self, ReportCommand.self, DeadCommand.self,
+            NextCommand.self, OutcomeCommand.self, SpecialistsCommand.self, ReportCommand.self, StatusCommand.self,
+            DeadCommand.self,
             ExplainCommand.self, AuditCommand.self, SimulateCommand.self, RoundTripCommand.self,
         ]
     )

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Contract
 import Logging
+import Observability
 import TactConfig
 import Policy
 import Worker
@@ -14,6 +15,13 @@ struct WorkerCommand: AsyncParsableCommand {
 
     @OptionGroup var options: ServiceOptions
 
+    @Option(
+        help: """
+            Serve /metrics and /health on exactly this port (0: not at all); default: the first free port from \
+            metrics.workerPort up.
+            """)
+    var metricsPort: UInt16?
+
     func run() async throws {
         let logger = Logs.bootstrap(label: "tact.worker")
         ParentWatch.startIfAsked()
@@ -24,10 +32,20 @@ struct WorkerCommand: AsyncParsableCommand {
             let core = WorkerCore(
                 topology: TactTopology(prefix: environment.configuration.exchangePrefix), engines: engines,
                 workerID: ServiceEnvironment.processName)
+            let registry = MetricsRegistry()
+            let metrics = WorkerMetrics(registry: registry)
+            let port = metricsPort ?? UInt16(environment.configuration.metrics.workerPort)
+            let server =
+                port == 0
+                ? nil
+                : try OperatorEndpoint(registry: registry, health: Health(metrics.checks)).serve(
+                    port: port, alternatives: metricsPort == nil ? ServiceConfiguration.Metrics.workerPortsTried : 0)
+            defer { server?.stop() }
+            if let server { logger.notice("Serving /metrics and /health", metadata: ["tact.metrics": "\(server.address)"]) }
             let service = WorkerService(
                 configuration: environment.configuration,
                 amqp: try environment.amqp(connectionName: "tact-worker \(ServiceEnvironment.processName)"),
-                core: core, logger: logger)
+                core: core, logger: logger, metrics: server == nil ? WorkerMetrics() : metrics)
             try await runUntilSignalled(service, logger: logger)
         } catch {
             throw fail("worker", error)

@@ -1,0 +1,40 @@
+/// What `tact scheduler` reports, besides ``ServiceMetrics``. Built once and handed to the service; with the
+/// default ``MetricsRegistry/disabled`` registry every update does nothing.
+public struct SchedulerMetrics: Sendable {
+    public let service: ServiceMetrics
+    /// `tact_input_batches_total{input}`: batches applied and acknowledged, one store transaction each.
+    public let inputBatches: Counter
+    /// `tact_input_messages_total{input}`: messages in those batches.
+    public let inputMessages: Counter
+    /// `tact_tasks_handed_out_total`: tasks handed to the workers (again after a lease ran out, too).
+    public let tasksHandedOut: Counter
+    /// `tact_due_tasks`: pending tasks already due, from the store every few seconds.
+    public let dueTasks: Gauge
+    /// `tact_due_task_lag_seconds`: how long the oldest task that could be handed out now has been due.
+    public let dueTaskLag: Gauge
+    /// `tact_tasks_in_flight`: tasks handed out and waiting for a decision.
+    public let tasksInFlight: Gauge
+    /// `tact_store_writable`: 1 when the last write transaction committed.
+    public let storeWritable: Gauge
+
+    public init(registry: MetricsRegistry = .disabled) {
+        service = ServiceMetrics(registry: registry)
+        inputBatches = registry.counter(
+            "tact_input_batches_total", help: "Input batches applied in one store transaction and acknowledged.",
+            labels: ["input"])
+        inputMessages = registry.counter(
+            "tact_input_messages_total", help: "Input messages applied (or refused) in those batches.", labels: ["input"])
+        tasksHandedOut = registry.counter("tact_tasks_handed_out_total", help: "Tasks handed out to the workers.")
+        dueTasks = registry.gauge("tact_due_tasks", help: "Pending tasks already due (refreshed every few seconds).")
+        dueTaskLag = registry.gauge(
+            "tact_due_task_lag_seconds", help: "Seconds the oldest task that could be handed out now has been due.")
+        tasksInFlight = registry.gauge("tact_tasks_in_flight", help: "Tasks handed out and waiting for a decision.")
+        storeWritable = registry.gauge("tact_store_writable", help: "1 when the last store write committed.")
+    }
+
+    /// Ready: the broker connected and the store writable.
+    public var checks: [Health.Check] {
+        let store = storeWritable
+        return [service.brokerCheck, Health.Check("store") { store.value == 1 }]
+    }
+}
