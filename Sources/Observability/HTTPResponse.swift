@@ -4,7 +4,9 @@ public struct HTTPResponse: Sendable, Equatable {
     public var headers: [(String, String)]
     public var body: [UInt8]
 
-    public init(status: Int, contentType: String = "text/plain; charset=utf-8", headers: [(String, String)] = [], body: String) {
+    public init(
+        status: Int, contentType: String = "text/plain; charset=utf-8", headers: [(String, String)] = [], body: String
+    ) {
         self.status = status
         self.headers = [("Content-Type", contentType)] + headers
         self.body = Array(body.utf8)

@@ -137,7 +137,9 @@ public final class HTTPServer: Sendable {
         var offset = 0
         while offset < bytes.count {
             // MSG_NOSIGNAL: a client gone away is an error here, not a SIGPIPE that ends the process.
-            let sent = bytes[offset...].withUnsafeBytes { Glibc.send(client, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+            let sent = bytes[offset...].withUnsafeBytes {
+                Glibc.send(client, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL))
+            }
             guard sent > 0 else { return }
             offset += sent
         }

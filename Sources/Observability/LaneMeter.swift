@@ -17,7 +17,8 @@ public final class LaneMeter: Sendable {
         busySeconds = registry.counter(
             "tact_consumer_busy_seconds_total", help: "Seconds the processing lanes spent working on batches.",
             labels: ["lane"])
-        lanes = registry.gauge("tact_consumer_lanes", help: "Processing lanes (consumers) of this process.", labels: ["lane"])
+        lanes = registry.gauge(
+            "tact_consumer_lanes", help: "Processing lanes (consumers) of this process.", labels: ["lane"])
         utilisation = registry.gauge(
             "tact_consumer_utilisation",
             help: "Busy time over wall time of the lanes since the previous refresh (a few seconds), 0 to 1.",

@@ -50,7 +50,8 @@ final class MetricFamily: Sendable {
 
     /// Every series, ordered by label values, so that the text is the same for the same values.
     func snapshot() -> [(labels: [String], series: Series)] {
-        series.withLock { all in all.map { ($0.key, $0.value) } }.sorted { $0.labels.lexicographicallyPrecedes($1.labels) }
+        let copy = series.withLock { all in all.map { (labels: $0.key, series: $0.value) } }
+        return copy.sorted { $0.labels.lexicographicallyPrecedes($1.labels) }
     }
 
     /// Whether another registration of `name` describes this same family.

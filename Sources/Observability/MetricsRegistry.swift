@@ -36,7 +36,8 @@ public final class MetricsRegistry: Sendable {
     /// A histogram with fixed bucket upper bounds (increasing; `+Inf` is added).
     public func histogram(_ name: String, help: String, labels: [String] = [], buckets: [Double]) -> Histogram {
         precondition(!buckets.isEmpty && buckets.allSatisfy(\.isFinite), "histogram \(name): finite buckets needed")
-        precondition(zip(buckets, buckets.dropFirst()).allSatisfy { $0 < $1 }, "histogram \(name): buckets must increase")
+        precondition(
+            zip(buckets, buckets.dropFirst()).allSatisfy { $0 < $1 }, "histogram \(name): buckets must increase")
         precondition(!labels.contains("le"), "histogram \(name): `le` is reserved")
         let family = register(name, help: help, kind: .histogram, labels: labels, buckets: buckets)
         return Histogram(key: SeriesKey(family: family))

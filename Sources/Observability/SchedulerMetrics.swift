@@ -23,7 +23,8 @@ public struct SchedulerMetrics: Sendable {
             "tact_input_batches_total", help: "Input batches applied in one store transaction and acknowledged.",
             labels: ["input"])
         inputMessages = registry.counter(
-            "tact_input_messages_total", help: "Input messages applied (or refused) in those batches.", labels: ["input"])
+            "tact_input_messages_total", help: "Input messages applied (or refused) in those batches.",
+            labels: ["input"])
         tasksHandedOut = registry.counter("tact_tasks_handed_out_total", help: "Tasks handed out to the workers.")
         dueTasks = registry.gauge("tact_due_tasks", help: "Pending tasks already due (refreshed every few seconds).")
         dueTaskLag = registry.gauge(

@@ -11,7 +11,8 @@ public struct WorkerMetrics: Sendable {
     public init(registry: MetricsRegistry = .disabled) {
         service = ServiceMetrics(registry: registry)
         decisions = registry.counter(
-            "tact_decisions_total", help: "Decisions published, by kind and deciding rule.", labels: ["decision", "rule"])
+            "tact_decisions_total", help: "Decisions published, by kind and deciding rule.",
+            labels: ["decision", "rule"])
         contacts = registry.counter(
             "tact_contacts_emitted_total", help: "Reminders and calls published, by channel.", labels: ["channel"])
     }

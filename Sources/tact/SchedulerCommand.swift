@@ -40,7 +40,9 @@ struct SchedulerCommand: AsyncParsableCommand {
                 port == 0
                 ? nil : try OperatorEndpoint(registry: registry, health: Health(metrics.checks)).serve(port: port)
             defer { server?.stop() }
-            if let server { logger.notice("Serving /metrics and /health", metadata: ["tact.metrics": "\(server.address)"]) }
+            if let server {
+                logger.notice("Serving /metrics and /health", metadata: ["tact.metrics": "\(server.address)"])
+            }
             service = SchedulerService(
                 core: SchedulerCore(
                     configuration: environment.configuration, rulebooks: environment.rulebooks,

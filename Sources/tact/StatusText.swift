@@ -24,7 +24,8 @@ enum StatusText {
                 row("scheduler", scheduler > 0
                     ? "running (\(plural(scheduler, "consumer")) on \(topology.intakeQueue))"
                     : "not running (no consumer on \(topology.intakeQueue))"))
-            lines.append(row("worker lanes", "\(plural(broker.workerConsumers ?? 0, "consumer")) on \(topology.tasksQueue)"))
+            let lanes = plural(broker.workerConsumers ?? 0, "consumer")
+            lines.append(row("worker lanes", "\(lanes) on \(topology.tasksQueue)"))
         } else {
             lines.append(row("scheduler, workers", "unknown: the broker is not reachable"))
         }
@@ -56,15 +57,15 @@ enum StatusText {
     private static func tasks(_ store: StatusSnapshot.StoreView, deadLetters: Int?) -> [String] {
         let backlog = store.backlog
         var lines = ["Tasks"]
-        lines.append(
-            row("due, not handed out", "\(count(backlog.due, 7))  (ready to hand out \(backlog.ready)"
-                + (backlog.ready > 0 ? ", oldest waiting \(duration(store.lagSeconds)))" : ")")))
+        let oldest = backlog.ready > 0 ? ", oldest waiting \(duration(store.lagSeconds))" : ""
+        let detail = backlog.due > 0 ? "  (ready now \(backlog.ready)\(oldest))" : ""
+        lines.append(row("due, not handed out", count(backlog.due, 7) + detail))
         lines.append(row("in flight", count(backlog.inFlight, 7)))
         lines.append(row("outbox, to publish", count(store.outbox, 7)))
         lines.append(row("pending", count(store.pending.map(\.tasks).reduce(0, +), 7)))
         for window in store.pending { lines.append(row("  " + window.label, count(window.tasks, 7))) }
         let deferred = store.pendingReasons.deferredByRule.sorted { ($1.value, $0.key) < ($0.value, $1.key) }
-        lines.append(row("deferred, by rule", deferred.isEmpty ? "      0" : "     (latest decision of each)"))
+        lines.append(row("deferred, by rule", count(deferred.map(\.value).reduce(0, +), 7)))
         for (rule, tasks) in deferred { lines.append(row("  " + rule, count(tasks, 7))) }
         if store.pendingReasons.returned > 0 {
             lines.append(row("back after expiring", count(store.pendingReasons.returned, 7)))

@@ -41,7 +41,9 @@ struct WorkerCommand: AsyncParsableCommand {
                 : try OperatorEndpoint(registry: registry, health: Health(metrics.checks)).serve(
                     port: port, alternatives: metricsPort == nil ? ServiceConfiguration.Metrics.workerPortsTried : 0)
             defer { server?.stop() }
-            if let server { logger.notice("Serving /metrics and /health", metadata: ["tact.metrics": "\(server.address)"]) }
+            if let server {
+                logger.notice("Serving /metrics and /health", metadata: ["tact.metrics": "\(server.address)"])
+            }
             let service = WorkerService(
                 configuration: environment.configuration,
                 amqp: try environment.amqp(connectionName: "tact-worker \(ServiceEnvironment.processName)"),
