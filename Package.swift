@@ -97,7 +97,8 @@ let package = Package(
         .testTarget(
             name: "SimulationTests", dependencies: ["Simulation", "Contract", "Policy", "Scheduler", "Store", "TactConfig"]),
         // The metrics registry and HTTP server, and /metrics scraped from real scheduler and worker processes.
-        .testTarget(name: "ObservabilityTests", dependencies: ["AMQP", "Contract", "Observability", "Store"]),
+        .testTarget(
+            name: "ObservabilityTests", dependencies: ["AMQP", "Contract", "Observability", "Store", "TactConfig"]),
         .testTarget(name: "ContractTests", dependencies: ["Contract", "Policy", .product(name: "Yams", package: "Yams")], resources: []),
     ]
 )

@@ -1,6 +1,7 @@
 import AMQP
 import Contract
 import Foundation
+import Observability
 import Policy
 import Store
 import Testing
@@ -138,5 +139,16 @@ struct ScrapedRunTests {
         #expect(noStore.output.contains(run.topology.tasksQueue) && noStore.output.contains("no store here yet"))
 
         #expect(try run.tact(["status", "3"]).status == 64)
+    }
+
+    @Test("a worker asked for a metrics port another process holds stops at once with a clear line")
+    func takenPort() async throws {
+        try await TactRun.with { run in
+            let holder = try OperatorEndpoint(registry: MetricsRegistry(), health: Health()).serve(port: 0)
+            defer { holder.stop() }
+            let worker = try run.tact(["worker", "--metrics-port", String(holder.port)])
+            #expect(worker.status == 1)
+            #expect(worker.output.contains("tact worker: error: metrics endpoint: port-in-use: port \(holder.port)"))
+        }
     }
 }

@@ -1,0 +1,48 @@
+import Foundation
+import TactConfig
+import Testing
+
+/// The `metrics` section of `tact.yaml`: its ports, its defaults, and the errors a wrong one gets.
+@Suite("Metrics configuration")
+struct MetricsConfigurationTests {
+    private func load(_ yaml: String) throws(ConfigError) -> ServiceConfiguration {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("tact-metrics-\(UUID().uuidString)")
+        try? FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try? yaml.write(to: folder.appendingPathComponent("tact.yaml"), atomically: true, encoding: .utf8)
+        return try ServiceConfiguration.load(from: ConfigDirectory(url: folder), environment: [:])
+    }
+
+    @Test("ports are read; a file without the section serves no metrics")
+    func ports() throws {
+        let configured = try load("metrics:\n  schedulerPort: 9470\n  workerPort: 0\n")
+        #expect(configured.metrics.schedulerPort == 9470)
+        #expect(configured.metrics.workerPort == 0)
+        let without = try load("store:\n  path: x.sqlite\n")
+        #expect(without.metrics.schedulerPort == 0 && without.metrics.workerPort == 0)
+    }
+
+    @Test("the shipped Config/tact.yaml serves the scheduler on 9470 and workers from 9471")
+    func shipped() throws {
+        let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
+        let shipped = try ServiceConfiguration.load(
+            from: ConfigDirectory(url: repository.appendingPathComponent("Config")), environment: [:])
+        #expect(shipped.metrics.schedulerPort == 9470 && shipped.metrics.workerPort == 9471)
+    }
+
+    @Test("a port out of range or a misspelt key is refused with the field named")
+    func errors() {
+        #expect { try load("metrics:\n  workerPort: 70000\n") } throws: { error in
+            let error = error as? ConfigError
+            return error?.field == "metrics.workerPort" && error?.code == .invalidContent
+        }
+        #expect { try load("metrics:\n  schedulerPort: -1\n") } throws: { error in
+            (error as? ConfigError)?.field == "metrics.schedulerPort"
+        }
+        #expect { try load("metrics:\n  port: 9470\n") } throws: { error in
+            let error = error as? ConfigError
+            return error?.field == "metrics.port" && error?.problem.contains("schedulerPort, workerPort") == true
+        }
+    }
+}
