@@ -21,7 +21,7 @@ public protocol StoreMonitoring {
     func outboxCount() throws -> Int
 }
 
-/// Tasks due and not handed out yet.
+/// Tasks due and not handed out yet. Only the store makes these (their initialisers are internal).
 public struct DueBacklog: Sendable, Equatable, Codable {
     /// Pending tasks already due, including those waiting for their debtor's task in flight.
     public var due: Int
@@ -31,13 +31,6 @@ public struct DueBacklog: Sendable, Equatable, Codable {
     public var oldestReadyDueAt: Instant?
     /// Tasks handed out and waiting for a decision.
     public var inFlight: Int
-
-    public init(due: Int, ready: Int, oldestReadyDueAt: Instant?, inFlight: Int) {
-        self.due = due
-        self.ready = ready
-        self.oldestReadyDueAt = oldestReadyDueAt
-        self.inFlight = inFlight
-    }
 
     /// Seconds the oldest ready task has waited at `now` (0 when none waits): the scheduler's lag.
     public func lag(at now: Instant) -> Int64 {
@@ -51,11 +44,6 @@ public struct PendingReasons: Sendable, Equatable, Codable {
     public var deferredByRule: [String: Int]
     /// Tasks whose latest decision was an allow or a redirect, back because the contact expired unread.
     public var returned: Int
-
-    public init(deferredByRule: [String: Int], returned: Int) {
-        self.deferredByRule = deferredByRule
-        self.returned = returned
-    }
 }
 
 /// One worker process as the audit trail saw it.
@@ -64,12 +52,6 @@ public struct WorkerActivity: Sendable, Equatable, Codable {
     public var worker: String
     public var decisions: Int
     public var lastDecidedAt: Instant
-
-    public init(worker: String, decisions: Int, lastDecidedAt: Instant) {
-        self.worker = worker
-        self.decisions = decisions
-        self.lastDecidedAt = lastDecidedAt
-    }
 }
 
 extension InspectableStore {
