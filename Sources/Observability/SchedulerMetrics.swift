@@ -33,6 +33,15 @@ public struct SchedulerMetrics: Sendable {
         storeWritable = registry.gauge("tact_store_writable", help: "1 when the last store write committed.")
     }
 
+    /// Declares the lanes (one per input, `dispatch`, `outbox`) and shows every input's series at 0 from the
+    /// start, so that rates over them begin at once.
+    public func started(inputs: [String]) {
+        for lane in inputs + ["dispatch", "outbox"] { service.lanes.add(lane) }
+        for input in inputs {
+            for counter in [inputBatches, inputMessages, service.redeliveries] { _ = counter.labels(input) }
+        }
+    }
+
     /// Ready: the broker connected and the store writable.
     public var checks: [Health.Check] {
         let store = storeWritable

@@ -17,6 +17,14 @@ public struct WorkerMetrics: Sendable {
             "tact_contacts_emitted_total", help: "Reminders and calls published, by channel.", labels: ["channel"])
     }
 
+    /// Declares the `tasks` lanes and shows the contact and redelivery series at 0 from the start, so that rates
+    /// over them begin at once.
+    public func started(lanes: Int, channels: [String]) {
+        service.lanes.add("tasks", count: lanes)
+        for channel in channels { _ = contacts.labels(channel) }
+        _ = service.redeliveries.labels("tasks")
+    }
+
     /// Ready: the broker connected.
     public var checks: [Health.Check] { [service.brokerCheck] }
 }

@@ -65,13 +65,7 @@ public struct SchedulerService: Service {
         let outboxReady = Wakeup()
         let dispatchReady = Wakeup()
         let stopping = StopFlag()
-        for lane in sources.map({ "\($0.1)" }) + ["dispatch", "outbox"] { metrics.service.lanes.add(lane) }
-        // Every series from the start, at 0, so that rates over them begin at once.
-        for (_, source) in sources {
-            for counter in [metrics.inputBatches, metrics.inputMessages, metrics.service.redeliveries] {
-                _ = counter.labels("\(source)")
-            }
-        }
+        metrics.started(inputs: sources.map { "\($0.1)" })
         let refresher = metrics.service.registry.isEnabled ? PeriodicTask.start(every: Self.metricsRefresh) {
             await refreshMetrics(connection)
         } : nil

@@ -47,10 +47,7 @@ public struct WorkerService: Service {
         }
         logger.notice("Worker started", metadata: ["tact.worker": "\(core.workerID)", "tact.lanes": "\(consumers.count)"])
         let declaredQueues = DeclaredQueues()
-        metrics.service.lanes.add("tasks", count: consumers.count)
-        // Every series from the start, at 0, so that rates over them begin at once.
-        for channel in Channel.allCases { _ = metrics.contacts.labels(channel.rawValue) }
-        _ = metrics.service.redeliveries.labels("tasks")
+        metrics.started(lanes: consumers.count, channels: Channel.allCases.map(\.rawValue))
         let refresher = metrics.service.registry.isEnabled ? PeriodicTask.start(every: Self.metricsRefresh) {
             metrics.service.broker(connected: connection.isConnected, reconnects: connection.reconnectCount)
             metrics.service.lanes.refresh()
