@@ -4,6 +4,7 @@ import Synchronization
 
 /// A minimal HTTP/1.1 server on POSIX sockets, for `/metrics` and `/health`: one request per connection, one
 /// connection at a time, on a thread of its own (socket calls block, so they stay off Swift's cooperative pool).
+/// It serves from its creation until ``stop()``.
 ///
 /// Deliberately small: the request head is read up to ``maxRequestBytes`` (431 beyond), bodies are never read,
 /// every response closes the connection, and a client that stalls is dropped after ``clientTimeout``. Scrapes

@@ -10,7 +10,6 @@ import Synchronization
 /// rule id, a channel): never a debtor, a task or anything personal — each value is a series kept forever.
 public final class MetricsRegistry: Sendable {
     private let families = Mutex<[String: MetricFamily]>([:])
-    private let hooks = Mutex<[@Sendable () -> Void]>([])
     private let enabled: Bool
 
     /// A registry whose metrics record nothing: what services use when nobody serves their metrics.
@@ -43,16 +42,8 @@ public final class MetricsRegistry: Sendable {
         return Histogram(key: SeriesKey(family: family))
     }
 
-    /// Runs `hook` before every ``render()``, for values read from elsewhere at scrape time. Hooks must be quick
-    /// and must not block: they run on the thread that answers the scrape.
-    public func beforeRender(_ hook: @escaping @Sendable () -> Void) {
-        guard enabled else { return }
-        hooks.withLock { $0.append(hook) }
-    }
-
     /// Every metric in the Prometheus text exposition format (version 0.0.4), families ordered by name.
     public func render() -> String {
-        for hook in hooks.withLock({ $0 }) { hook() }
         let all = families.withLock { $0.values.sorted { $0.name < $1.name } }
         var text = ""
         for family in all { PrometheusText.append(family, to: &text) }

@@ -96,15 +96,6 @@ struct MetricsRegistryTests {
         #expect(!disabled.isEnabled)
     }
 
-    @Test("hooks run before each render, so values read at scrape time are current")
-    func hooks() {
-        let registry = MetricsRegistry()
-        let gauge = registry.gauge("tact_now", help: "Now.")
-        registry.beforeRender { gauge.increment() }
-        _ = registry.render()
-        #expect(registry.render().contains("tact_now 2"))
-    }
-
     @Test("counting from many threads at once loses nothing")
     func concurrentUpdates() {
         let registry = MetricsRegistry()
