@@ -74,11 +74,11 @@ struct AuditExportCommand: AsyncParsableCommand {
             let page = try await store.inspect {
                 try $0.decisions(decidedFrom: from, to: to, afterSequence: position, throughSequence: last, limit: Self.page)
             }
-            guard let final = page.last else { return count }
+            guard let lastRow = page.last else { return count }
             let lines = page.map { line($0).rendered + "\n" }.joined()
             try output.write(contentsOf: Data(lines.utf8))
             count += page.count
-            after = final.sequence
+            after = lastRow.sequence
         }
     }
 

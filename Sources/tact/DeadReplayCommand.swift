@@ -79,7 +79,8 @@ struct DeadReplayCommand: AsyncParsableCommand {
             print("not found: no dead letter with message id \(id)")
             problems += 1
         }
-        print("replayed \(replayed) of \(queue.letters.count) dead letter\(queue.letters.count == 1 ? "" : "s")")
+        let left = queue.letters.count - replayed
+        print("replayed \(replayed) dead letter\(replayed == 1 ? "" : "s"); \(left) left in \(queue.topology.deadQueue)")
         if problems > 0 { throw ExitCode(1) }
     }
 

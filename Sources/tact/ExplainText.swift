@@ -41,7 +41,7 @@ enum ExplainText {
         for hold in records.holds {
             out += "  \(hold.id): \(hold.kind.rawValue)" + (hold.debtID.map { " on debt \($0)" } ?? "")
                 + " from \(records.both(hold.since))"
-                + (hold.until.map { " until \(records.both($0))" } ?? ", no end date")
+                + (hold.until.map { " until \(records.both($0))" } ?? ", no end given (the rulebook's default, if any)")
                 + (hold.liftedAt.map { ", lifted \(records.both($0))" } ?? "") + "\n"
         }
 
