@@ -110,6 +110,26 @@ struct ToolsPlaceTests {
         #expect(try String(contentsOfFile: custom, encoding: .utf8) == rejects)
     }
 
+    @Test func rowsThatBreakTheCSVFormatAreNamedByLine() async throws {
+        let tact = try await ToolInstallation()
+        defer { Task { await tact.tearDown() } }
+        let csv = [
+            Self.header,
+            "acme,D-1,\"Closed\" early,UTC,+1,,,C-1,1,USD,2026-11-01",  // line 2
+            "acme,D-2,Half\"quoted,UTC,+1,,,C-2,1,USD,2026-11-01",  // line 3
+            "acme,D-3,Short,UTC",  // line 4
+            "acme,D-4,,UTC,+1,,,C-4,1,USD,2026-11-01",  // line 5: empty name
+            "acme,D-5,Fine,UTC,+1,,,C-5,1,USD,2026-11-01",
+        ]
+        let run = try tact.tact(["place", try tact.file("broken.csv", csv.joined(separator: "\n")), "--dry-run"])
+        #expect(run.status == 2)
+        #expect(run.stderr.contains("line 2: csv: text after a closing quote"))
+        #expect(run.stderr.contains("line 3: csv: a quote inside an unquoted field"))
+        #expect(run.stderr.contains("line 4: csv: 4 fields where the header has 11"))
+        #expect(run.stderr.contains("line 5: missing-field: debtor.name: required (column \"name\" is empty)"))
+        #expect(run.stderr.contains("checked 5 rows: 1 good, 4 bad"))
+    }
+
     @Test func mappingsComeFromConfigFilesOrFlagsAndBadOnesAreNamed() async throws {
         let tact = try await ToolInstallation()
         defer { Task { await tact.tearDown() } }
