@@ -20,6 +20,8 @@ struct SimulationStep: Sendable {
         var emissions: [EmittedContact] = []
         /// Debtors whose placement was applied.
         var placed: [String] = []
+        /// Debtors a placement or an account event changed, as responders now see them.
+        var changed: [SimulatedDebtor] = []
         /// When the scheduler has work next (`nil`: none planned).
         var nextWakeUp: Instant?
     }
@@ -32,8 +34,12 @@ struct SimulationStep: Sendable {
             var entry = try timelineEntry(for: input, at: now, in: store)
             entry.cause = cause
             result.entries.append(try apply(input, as: entry, at: now, in: store))
-            if case .placement(let placement, _) = input, result.entries.last?.kind == .placement {
-                result.placed.append(placement.debtor.id)
+            guard let applied = result.entries.last, applied.kind == .placement || applied.kind == .event else { continue }
+            if applied.kind == .placement { result.placed.append(applied.debtorId) }
+            if applied.kind == .placement || applied.event == .payment || applied.event == .closed,
+                let view = try Self.view(of: applied.debtorId, in: store)
+            {
+                result.changed.append(view)
             }
         }
         var rounds = 0
@@ -74,6 +80,15 @@ struct SimulationStep: Sendable {
             entry.detail = error.reason
         }
         return entry
+    }
+
+    /// A debtor as responders see it, read from the store.
+    static func view(of id: String, in store: any StoreReading) throws -> SimulatedDebtor? {
+        guard let debtor = try store.debtor(id) else { return nil }
+        let open = try store.debts(ofDebtor: id).filter { $0.status == .open }.map {
+            Placement.Debt(id: $0.id, amount: $0.amount, currency: $0.currency, dueDate: $0.dueDate)
+        }
+        return SimulatedDebtor(id: id, timeZones: debtor.timeZones, specialistId: debtor.specialistID, openDebts: open)
     }
 
     /// What decoding checks before the scheduler sees a message (the cores rely on it).
