@@ -80,7 +80,8 @@ struct DeadReplayCommand: AsyncParsableCommand {
             problems += 1
         }
         let left = queue.letters.count - replayed
-        print("replayed \(replayed) dead letter\(replayed == 1 ? "" : "s"); \(left) left in \(queue.topology.deadQueue)")
+        print(
+            "replayed \(replayed) dead letter\(replayed == 1 ? "" : "s"); \(left) left in \(queue.topology.deadQueue)")
         if problems > 0 { throw ExitCode(1) }
     }
 
@@ -90,7 +91,8 @@ struct DeadReplayCommand: AsyncParsableCommand {
             exchange: exchange, routingKey: routingKey, body: letter.delivery.body,
             properties: AMQPProperties(
                 contentType: "application/json", deliveryMode: .persistent,
-                messageID: letter.delivery.properties.messageID, timestamp: Date(), type: letter.delivery.properties.type,
+                messageID: letter.delivery.properties.messageID, timestamp: Date(),
+                type: letter.delivery.properties.type,
                 appID: "tact-dead-replay"),
             mandatory: true)
     }
