@@ -53,6 +53,28 @@ public struct EmittedContact: Sendable, Equatable {
     public var specialistId: String?
     /// The message body exactly as the gateway or specialist would receive it.
     public var body: [UInt8]
+
+    public init(
+        at: Instant, queue: String, type: String, taskId: String, attempt: Int, debtorId: String,
+        debt: Placement.Debt, channel: Channel, purpose: String, validUntil: Instant?, redirected: Bool,
+        timeZones: [String], language: String, specialistId: String?, body: [UInt8]
+    ) {
+        self.at = at
+        self.queue = queue
+        self.type = type
+        self.taskId = taskId
+        self.attempt = attempt
+        self.debtorId = debtorId
+        self.debt = debt
+        self.channel = channel
+        self.purpose = purpose
+        self.validUntil = validUntil
+        self.redirected = redirected
+        self.timeZones = timeZones
+        self.language = language
+        self.specialistId = specialistId
+        self.body = body
+    }
 }
 
 /// What becomes of an emitted contact.
@@ -117,6 +139,13 @@ public struct SimulatedDebtor: Sendable, Equatable {
     public var specialistId: String?
     /// Debts not yet paid or closed.
     public var openDebts: [Placement.Debt]
+
+    public init(id: String, timeZones: [String], specialistId: String?, openDebts: [Placement.Debt]) {
+        self.id = id
+        self.timeZones = timeZones
+        self.specialistId = specialistId
+        self.openDebts = openDebts
+    }
 }
 
 /// One simulated day: `index` 0 starts at the simulation's start.
@@ -125,4 +154,10 @@ public struct SimulationDay: Sendable, Equatable {
     public var start: Instant
     /// Exclusive.
     public var end: Instant
+
+    public init(index: Int, start: Instant, end: Instant) {
+        self.index = index
+        self.start = start
+        self.end = end
+    }
 }
