@@ -35,6 +35,7 @@ struct ToolsDeadTests {
     @Test func deadLettersAreListedWithoutBodiesAndReplayedAfterAFix() async throws {
         try await ToolInstallation.with { tact in
             try tact.startScheduler()
+            try tact.startWorker()
             // Refused by the scheduler: an event for a debtor not placed yet, and a placement naming no rulebook Tact has.
             try await intake(tact, Self.event("E-EARLY", debtor: "D-LATE"), routingKey: "event", id: "E-EARLY")
             try await intake(
