@@ -15,6 +15,7 @@ public protocol ContactResponder: Sendable {
 }
 
 extension ContactResponder {
+    /// No life events by default: only what contacts lead to happens.
     public func events(of debtor: SimulatedDebtor, on day: SimulationDay) -> [PlannedEvent] { [] }
 }
 
@@ -24,6 +25,7 @@ public struct ScriptedResponder: ContactResponder {
 
     public init(_ response: @escaping @Sendable (EmittedContact) -> ContactResponse) { self.response = response }
 
+    /// Calls the closure.
     public func respond(to contact: EmittedContact) -> ContactResponse { response(contact) }
 }
 
@@ -79,6 +81,7 @@ public struct EmittedContact: Sendable, Equatable {
 
 /// What becomes of an emitted contact.
 public struct ContactResponse: Sendable, Equatable {
+    /// What the gateway or specialist does with the contact.
     public enum Action: Sendable, Equatable {
         /// The gateway or specialist acts on it and reports this outcome.
         case outcome(Outcome.Result, promise: Outcome.Promise? = nil)
@@ -88,6 +91,7 @@ public struct ContactResponse: Sendable, Equatable {
         case ignore
     }
 
+    /// What is done with the contact.
     public var action: Action
     /// Seconds after the emission at which the action happens. An outcome or give-back due at or after the
     /// contact's `validUntil` does not happen: the contact expires first, as the broker's TTL would have it.
@@ -105,6 +109,7 @@ public struct ContactResponse: Sendable, Equatable {
 
 /// A life or account event a responder plans; the simulation gives it an id and sends it as a creditor would.
 public struct PlannedEvent: Sendable, Equatable {
+    /// When it happens (not before the clock; for a response, not before the action).
     public var at: Instant
     public var debtorId: String
     public var kind: LifeEvent.Kind
@@ -112,7 +117,9 @@ public struct PlannedEvent: Sendable, Equatable {
     public var debtId: String?
     /// Required for `opt-out` and `opt-in`.
     public var channel: Channel?
+    /// A hold's end; `nil` leaves it to the rulebook's default duration (or none).
     public var until: Instant?
+    /// For `attorney` and `deceased`.
     public var representative: Representative?
     /// Why it happens, for the timeline: `promise-kept`, `daily`, `conversation`, …
     public var cause: String
