@@ -91,17 +91,6 @@ struct SimulationStep: Sendable {
         return SimulatedDebtor(id: id, timeZones: debtor.timeZones, specialistId: debtor.specialistID, openDebts: open)
     }
 
-    /// What decoding checks before the scheduler sees a message (the cores rely on it).
-    private static func validate(_ input: SchedulerInput) throws(ContractError) {
-        switch input {
-        case .placement(let placement, _): try placement.validate()
-        case .event(let event, _): try event.validate()
-        case .outcome(let outcome): try outcome.validate()
-        case .decision(let decision): try decision.validate()
-        case .expired: break
-        }
-    }
-
     // MARK: Routing the outbox
 
     private func route(_ row: OutboxMessage, at now: Instant, in store: any StoreTransaction, into result: inout Result)
@@ -165,54 +154,5 @@ struct SimulationStep: Sendable {
             debtorId: task.debtor.id, debt: task.debt, channel: channel, purpose: purpose, validUntil: validUntil,
             redirected: purpose.hasPrefix("representative:"), timeZones: task.debtor.timeZones,
             language: task.delivery.language, specialistId: task.specialistId, body: contact.body)
-    }
-
-    // MARK: Inputs in the timeline
-
-    private func timelineEntry(for input: SchedulerInput, at now: Instant, in store: any StoreTransaction) throws
-        -> TimelineEntry
-    {
-        switch input {
-        case .placement(let placement, _):
-            var entry = TimelineEntry(at: now, kind: .placement, debtorId: placement.debtor.id)
-            entry.debtId = placement.debt.id
-            entry.rulebook = scheduler.configuration.rulebook(
-                placement: placement.rulebook, creditor: placement.creditorId)
-            entry.detail = placement.strategy.map { "strategy: \($0)" }
-            return entry
-        case .event(let event, _):
-            var entry = TimelineEntry(at: now, kind: .event, debtorId: event.debtorId)
-            entry.debtId = event.debtId
-            entry.event = event.kind
-            entry.channel = event.channel
-            entry.until = event.until
-            return entry
-        case .outcome(let outcome):
-            var entry = TimelineEntry(at: now, kind: .outcome, debtorId: outcome.debtorId)
-            entry.debtId = outcome.debtId
-            entry.taskId = outcome.taskId
-            entry.channel = outcome.channel
-            entry.result = outcome.result
-            entry.promise = outcome.promise
-            return entry
-        case .decision(let decision):
-            var entry = TimelineEntry(at: now, kind: .decision, debtorId: decision.debtorId)
-            entry.taskId = decision.taskId
-            entry.attempt = decision.attempt
-            entry.decision = decision.decision.decision
-            entry.earliest = decision.decision.earliest
-            entry.validUntil = decision.decision.validUntil
-            entry.reasons = decision.decision.reasons
-            return entry
-        case .expired(let taskID, let attempt):
-            let task = try store.task(taskID)
-            var entry = TimelineEntry(at: now, kind: .expired, debtorId: task?.debtorID ?? "")
-            entry.debtId = task?.debtID
-            entry.taskId = taskID
-            entry.attempt = attempt
-            entry.channel = task?.channel
-            entry.purpose = task?.purpose
-            return entry
-        }
     }
 }
