@@ -22,9 +22,7 @@ bin="$(swift build -c release --show-bin-path)"
 bench_broker
 work=$(mktemp -d)
 
-# A subshell with a trap of its own: lib.sh's EXIT trap (which stops the broker) stays in place.
-(
-trap 'rm -rf "$work"' EXIT
+bench_at_exit 'rm -rf "$work"'
 # Realistic rows: quoted names and addresses with commas, two time zones for some, every optional contact field.
 python3 - "$rows" "$work" <<'PY'
 import json, sys
@@ -96,4 +94,3 @@ for fmt in ("csv", "jsonl"):
     print(f"  {fmt:5s}  check only {check:6.2f} s   check + publish {total:6.2f} s "
           f"({int(sys.argv[2]) / total:,.0f} rows/s)   peak RSS {rss} MB   (target: well under 60 s)")
 PY
-)
