@@ -14,6 +14,7 @@ public struct ComplianceChecks: Sendable, Equatable, Codable {
         /// The most contacts the cap counts (its outcomes, and contacts awaiting one) in any window of `days`
         /// local days, for any debt or debtor.
         public var maximum: Int
+        /// Whether the busiest window counted more than the cap allows.
         public var exceeded: Bool { maximum > limit }
     }
 
@@ -29,6 +30,7 @@ public struct ComplianceChecks: Sendable, Equatable, Codable {
     public var contactsDuringHolds: Int
     /// Contacts within the rulebook's pause after a conversation known at the time.
     public var contactsAfterConversation: Int
+    /// The busiest window of every cap of every rulebook in use.
     public var caps: [Cap]
     /// Emissions decided again with the policy engine, on the history the timeline shows at their instant.
     public var policyRechecked: Int

@@ -15,6 +15,7 @@ public protocol ContactResponder: Sendable {
 }
 
 extension ContactResponder {
+    /// No life events by default: only what contacts lead to happens.
     public func events(of debtor: SimulatedDebtor, on day: SimulationDay) -> [PlannedEvent] { [] }
 }
 
@@ -24,6 +25,7 @@ public struct ScriptedResponder: ContactResponder {
 
     public init(_ response: @escaping @Sendable (EmittedContact) -> ContactResponse) { self.response = response }
 
+    /// Calls the closure.
     public func respond(to contact: EmittedContact) -> ContactResponse { response(contact) }
 }
 
@@ -53,10 +55,33 @@ public struct EmittedContact: Sendable, Equatable {
     public var specialistId: String?
     /// The message body exactly as the gateway or specialist would receive it.
     public var body: [UInt8]
+
+    public init(
+        at: Instant, queue: String, type: String, taskId: String, attempt: Int, debtorId: String,
+        debt: Placement.Debt, channel: Channel, purpose: String, validUntil: Instant?, redirected: Bool,
+        timeZones: [String], language: String, specialistId: String?, body: [UInt8]
+    ) {
+        self.at = at
+        self.queue = queue
+        self.type = type
+        self.taskId = taskId
+        self.attempt = attempt
+        self.debtorId = debtorId
+        self.debt = debt
+        self.channel = channel
+        self.purpose = purpose
+        self.validUntil = validUntil
+        self.redirected = redirected
+        self.timeZones = timeZones
+        self.language = language
+        self.specialistId = specialistId
+        self.body = body
+    }
 }
 
 /// What becomes of an emitted contact.
 public struct ContactResponse: Sendable, Equatable {
+    /// What the gateway or specialist does with the contact.
     public enum Action: Sendable, Equatable {
         /// The gateway or specialist acts on it and reports this outcome.
         case outcome(Outcome.Result, promise: Outcome.Promise? = nil)
@@ -66,6 +91,7 @@ public struct ContactResponse: Sendable, Equatable {
         case ignore
     }
 
+    /// What is done with the contact.
     public var action: Action
     /// Seconds after the emission at which the action happens. An outcome or give-back due at or after the
     /// contact's `validUntil` does not happen: the contact expires first, as the broker's TTL would have it.
@@ -83,6 +109,7 @@ public struct ContactResponse: Sendable, Equatable {
 
 /// A life or account event a responder plans; the simulation gives it an id and sends it as a creditor would.
 public struct PlannedEvent: Sendable, Equatable {
+    /// When it happens (not before the clock; for a response, not before the action).
     public var at: Instant
     public var debtorId: String
     public var kind: LifeEvent.Kind
@@ -90,7 +117,9 @@ public struct PlannedEvent: Sendable, Equatable {
     public var debtId: String?
     /// Required for `opt-out` and `opt-in`.
     public var channel: Channel?
+    /// A hold's end; `nil` leaves it to the rulebook's default duration (or none).
     public var until: Instant?
+    /// For `attorney` and `deceased`.
     public var representative: Representative?
     /// Why it happens, for the timeline: `promise-kept`, `daily`, `conversation`, …
     public var cause: String
@@ -117,6 +146,13 @@ public struct SimulatedDebtor: Sendable, Equatable {
     public var specialistId: String?
     /// Debts not yet paid or closed.
     public var openDebts: [Placement.Debt]
+
+    public init(id: String, timeZones: [String], specialistId: String?, openDebts: [Placement.Debt]) {
+        self.id = id
+        self.timeZones = timeZones
+        self.specialistId = specialistId
+        self.openDebts = openDebts
+    }
 }
 
 /// One simulated day: `index` 0 starts at the simulation's start.
@@ -125,4 +161,10 @@ public struct SimulationDay: Sendable, Equatable {
     public var start: Instant
     /// Exclusive.
     public var end: Instant
+
+    public init(index: Int, start: Instant, end: Instant) {
+        self.index = index
+        self.start = start
+        self.end = end
+    }
 }

@@ -57,6 +57,7 @@ struct DebtorCalendar {
         for event in history.events { drawEvent(event, on: &canvas) }
         for decision in history.blocked { drawDeferral(decision, on: &canvas) }
         for contact in history.contacts { drawContact(contact, on: &canvas) }
+        for contact in history.contacts { drawPromise(contact, on: &canvas) }
         return canvas.markup
     }
 
@@ -129,7 +130,7 @@ struct DebtorCalendar {
     private func drawContact(_ contact: DebtorHistory.Contact, on canvas: inout SVGCanvas) {
         let entry = contact.entry
         let (x, y) = point(entry.at)
-        let r = min(dayWidth / 2 - 0.5, 3.5)
+        let r = min(dayWidth / 2 - 0.5, 4.5)
         let state = contact.expiredAt != nil ? "expired" : contact.result?.rawValue ?? "pending"
         let fill = contact.expiredAt != nil ? "#ffffff" : contact.result.flatMap { Self.resultColours[$0] } ?? "#000000"
         let style = [
@@ -146,6 +147,22 @@ struct DebtorCalendar {
         case .email: canvas.polygon([(x, y - r - 0.5), (x + r + 0.5, y), (x, y + r + 0.5), (x - r - 0.5, y)], style: style, title: title)
         case .letter: canvas.polygon([(x, y - r - 0.5), (x + r + 0.5, y + r), (x - r - 0.5, y + r)], style: style, title: title)
         }
+    }
+
+    /// A gold mark above the promised day.
+    private func drawPromise(_ contact: DebtorHistory.Contact, on canvas: inout SVGCanvas) {
+        guard let promise = contact.promise, let date = LocalDate(iso: promise.date) else { return }
+        let index = date.dayNumber - firstDate.dayNumber
+        guard (0..<columns).contains(index) else { return }
+        let dayEnd = ZoneClock.start(of: date.adding(days: 1), history.zone)
+        let paid = history.events.contains {
+            $0.event == .payment && $0.debtId == contact.entry.debtId && $0.at >= contact.entry.at && $0.at < dayEnd
+        }
+        let state = paid ? "kept" : dayEnd <= end ? "broken" : "not yet due"
+        canvas.rect(
+            x: left + dayWidth * Double(index) + 1, y: top - 8, width: dayWidth - 2, height: 6,
+            fill: paid ? "#c9a227" : "#ffffff", style: [("stroke", "#c9a227"), ("class", "promise"), ("data-state", state)],
+            title: "promise of \(promise.amount) \(contact.entry.debtId ?? "") for \(promise.date), made \(local(contact.entry.at)): \(state)")
     }
 
     private func drawDeferral(_ decision: TimelineEntry, on canvas: inout SVGCanvas) {

@@ -8,9 +8,11 @@ import Foundation
 /// `currency`, `dueDate`, and optionally `specialistId`, `address`, `debtId` (default `<id>/debt`), `creditorId`
 /// (default `sim`) and `placementId` (default `<debtId>`). Every row is checked as a placement message would be.
 public enum DebtorFile {
+    /// Columns the header row must have (values of `email` and `sms` may be empty).
     public static let requiredColumns = [
         "id", "name", "timeZones", "phone", "email", "sms", "language", "amount", "currency", "dueDate",
     ]
+    /// Columns read when present.
     public static let optionalColumns = ["specialistId", "address", "debtId", "creditorId", "placementId"]
 
     /// Reads `url`; JSON lines when its name ends in `.jsonl`, `.ndjson` or `.json` or its text starts with `{`.
@@ -142,13 +144,16 @@ public enum DebtorFile {
 /// What is wrong with a debtors file: the file, and for bad rows the line, column and problem of each (never the
 /// value, which may be personal data).
 public struct DebtorFileError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// A bad row: its line (1 is the header), the column or field, and the problem.
     public struct Row: Sendable, Equatable {
         public var line: Int
         public var field: String
         public var problem: String
     }
 
+    /// The file's name.
     public var file: String
+    /// Every bad row, in order; empty when the file as a whole is at fault.
     public var rows: [Row]
     public var problem: String
 

@@ -10,6 +10,8 @@ struct DebtorHistory {
         var result: Outcome.Result?
         /// When the outcome arrived.
         var reportedAt: Instant?
+        /// The promise to pay the outcome carried, if any.
+        var promise: Outcome.Promise?
         /// When it came back unread, if it did: it never reached the person.
         var expiredAt: Instant?
     }
@@ -59,6 +61,7 @@ struct DebtorHistory {
                 if let index = history.contacts.lastIndex(where: { $0.entry.taskId == entry.taskId }) {
                     history.contacts[index].result = entry.result
                     history.contacts[index].reportedAt = entry.at
+                    history.contacts[index].promise = entry.promise
                 }
             case .expired:
                 if let index = open[key] { history.contacts[index].expiredAt = entry.at }

@@ -11,7 +11,9 @@ import TactConfig
 /// a contact, the debtor and day for life events), so the same seed gives the same run, and one more debtor in
 /// the file does not change what happens to the others.
 public struct OutcomeModel: ContactResponder {
+    /// The rates and delays.
     public var parameters: OutcomeParameters
+    /// Names every stream of draws; the same seed gives the same run.
     public var seed: UInt64
 
     public init(parameters: OutcomeParameters = .standard, seed: UInt64) {
@@ -24,6 +26,8 @@ public struct OutcomeModel: ContactResponder {
         self.init(parameters: try OutcomeParameters.load(file: file), seed: seed)
     }
 
+    /// A call: given back, not connected, answered by the local hour's rate (then a conversation, perhaps a
+    /// promise), else voicemail or no answer. A reminder: delivered or failed, and perhaps a payment.
     public func respond(to contact: EmittedContact) -> ContactResponse {
         var random = SeededRandom(seed: seed, "contact", contact.taskId, String(contact.attempt))
         let model = parameters.channels[contact.channel] ?? OutcomeParameters.standard.channels[contact.channel]!
@@ -100,6 +104,7 @@ public struct OutcomeModel: ContactResponder {
         ]
     }
 
+    /// Each daily kind with its probability, at a uniform instant of the day; disputes may be resolved later.
     public func events(of debtor: SimulatedDebtor, on day: SimulationDay) -> [PlannedEvent] {
         var random = SeededRandom(seed: seed, "day", debtor.id, String(day.index))
         var events: [PlannedEvent] = []

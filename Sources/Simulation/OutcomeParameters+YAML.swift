@@ -120,6 +120,13 @@ private struct YAMLFields {
         return count * unit
     }
 
+    /// `{min: …, max: …}` as numbers.
+    func range(_ node: Node, _ field: String) throws(ConfigError) -> (Double, Double) {
+        let map = try mapping(node, field, allowed: ["min", "max"])
+        guard let low = map["min"], let high = map["max"] else { throw fail(field, "needs min and max") }
+        return (try number(low, "\(field).min"), try number(high, "\(field).max"))
+    }
+
     func delay(_ node: Node, _ field: String) throws(ConfigError) -> OutcomeParameters.Delay {
         let map = try mapping(node, field, allowed: ["min", "max"])
         guard let low = map["min"], let high = map["max"] else { throw fail(field, "needs min and max") }
@@ -200,18 +207,14 @@ private struct YAMLFields {
             case "dispute": model.dispute = try probability(value, path)
             case "paymentIn": model.paymentIn = try delay(value, path)
             case "promiseDays":
-                let range = try mapping(value, path, allowed: ["min", "max"])
-                guard let low = range["min"].map({ try? number($0, path) }) ?? nil,
-                    let high = range["max"].map({ try? number($0, path) }) ?? nil,
-                    low == low.rounded(), high == high.rounded(), low >= 1, low <= high, high <= 365
-                else { throw fail(path, "needs whole numbers of days min and max, 1 ≤ min ≤ max ≤ 365") }
+                let (low, high) = try range(value, path)
+                guard low == low.rounded(), high == high.rounded(), low >= 1, low <= high, high <= 365 else {
+                    throw fail(path, "needs whole numbers of days min and max, 1 ≤ min ≤ max ≤ 365")
+                }
                 model.promiseDays = Int(low)...Int(high)
             default:
-                let range = try mapping(value, path, allowed: ["min", "max"])
-                guard let low = range["min"].map({ try? number($0, path) }) ?? nil,
-                    let high = range["max"].map({ try? number($0, path) }) ?? nil,
-                    low > 0, low <= high, high <= 1
-                else { throw fail(path, "needs shares min and max, 0 < min ≤ max ≤ 1") }
+                let (low, high) = try range(value, path)
+                guard low > 0, low <= high, high <= 1 else { throw fail(path, "needs shares min and max, 0 < min ≤ max ≤ 1") }
                 model.promiseShare = low...high
             }
         }

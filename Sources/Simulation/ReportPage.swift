@@ -99,7 +99,7 @@ enum ReportPage {
 
     /// What the calendar marks mean.
     static var legend: String {
-        var svg = SVGCanvas(width: 980, height: 44, label: "Legend", attributes: [("id", "legend")])
+        var svg = SVGCanvas(width: 830, height: 66, label: "Legend", attributes: [("id", "legend")])
         var x = 4.0
         func swatch(_ fill: String, _ text: String, opacity: String = "1") {
             svg.rect(x: x, y: 4, width: 12, height: 12, fill: fill, style: [("fill-opacity", opacity), ("stroke", "#999")])
@@ -110,25 +110,28 @@ enum ReportPage {
         swatch("#e4e4e4", "Sunday")
         swatch("#f8c9c2", "holiday / closed date")
         swatch("#f5a623", "hold", opacity: "0.35")
-        svg.polygon([(x, 6), (x + 8, 6), (x + 4, 13)], style: [("fill", "#ef8c00")])
-        svg.text("deferred (tooltip: why)", x: x + 12, y: 14)
-        x += 160
-        svg.rect(x: x, y: 9, width: 12, height: 2, fill: "#000000")
-        svg.text("event", x: x + 16, y: 14)
+        svg.polygon([(4, 24), (12, 24), (8, 31)], style: [("fill", "#ef8c00")])
+        svg.text("deferred (tooltip: why)", x: 16, y: 32)
+        svg.rect(x: 170, y: 27, width: 12, height: 2, fill: "#000000")
+        svg.text("event (green: payment)", x: 186, y: 32)
+        svg.rect(x: 340, y: 24, width: 12, height: 6, fill: "#c9a227", style: [("stroke", "#c9a227")])
+        svg.text("promised day (hollow: not paid)", x: 356, y: 32)
         x = 4
-        let shapes: [(String, String)] = [("●", "call"), ("■", "SMS"), ("◆", "e-mail"), ("▲", "letter")]
-        for (shape, name) in shapes {
-            svg.text("\(shape) \(name)", x: x, y: 36)
-            x += 70
+        for (shape, name) in [("●", "call"), ("■", "SMS"), ("◆", "e-mail"), ("▲", "letter")] {
+            svg.text("\(shape) \(name)", x: x, y: 56)
+            x += 62
         }
-        for (result, colour) in [("conversation", "#1b5e20"), ("no answer", "#757575"), ("voicemail", "#6a1b9a"),
-                                 ("delivered", "#1565c0"), ("failed", "#c62828"), ("pending", "#000000")] {
-            svg.add("circle", [("cx", x + 4), ("cy", 32), ("r", 4)], style: [("fill", colour)])
-            svg.text(result, x: x + 11, y: 36)
+        let colours = [
+            ("conversation", "#1b5e20"), ("no answer", "#757575"), ("voicemail", "#6a1b9a"), ("delivered", "#1565c0"),
+            ("failed", "#c62828"), ("pending", "#000000"),
+        ]
+        for (result, colour) in colours {
+            svg.add("circle", [("cx", x + 4), ("cy", 52), ("r", 4)], style: [("fill", colour)])
+            svg.text(result, x: x + 11, y: 56)
             x += 20 + Double(result.count) * 6
         }
-        svg.add("circle", [("cx", x + 4), ("cy", 32), ("r", 4)], style: [("fill", "#fff"), ("stroke", "#c62828")])
-        svg.text("expired unread", x: x + 11, y: 36)
+        svg.add("circle", [("cx", x + 4), ("cy", 52), ("r", 4)], style: [("fill", "#fff"), ("stroke", "#c62828")])
+        svg.text("expired unread", x: x + 11, y: 56)
         return svg.markup
     }
 

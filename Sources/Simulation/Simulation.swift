@@ -41,7 +41,13 @@ public final class Simulation {
     private let step: SimulationStep
     private var agenda = SimulationAgenda()
     private var placed = Set<String>()
+    /// Placed debtors as responders see them, kept fresh by the steps that change them.
+    private var views: [String: SimulatedDebtor] = [:]
     private var daysPlanned = 0
+    /// When the scheduler has work next, as the last step left the store; only steps change the store.
+    private var wakeUp: Instant?
+    /// Whether a step ran yet (before the first, the store's wake-up is unknown).
+    private var stepped = false
     private var outcomeCount = 0
     private var eventCount = 0
 
@@ -91,6 +97,8 @@ public final class Simulation {
     /// emitted contact and which life events happen. May be called again to go on from `end`.
     public func run(until end: Instant, responder: some ContactResponder) async throws {
         planDays(until: end)
+        // The store may have been changed directly since the last run: ask it again.
+        stepped = false
         while now < end {
             var inputs: [(input: SchedulerInput, cause: String?)] = []
             var days: [Int] = []
@@ -100,14 +108,20 @@ public final class Simulation {
                 case .day(let index): days.append(index)
                 }
             }
-            let (step, instant, due) = (step, now, inputs)
-            let result = try await store.write { try step.run(due, at: instant, in: $0) }
-            timeline.append(contentsOf: result.entries)
-            for id in result.placed where placed.insert(id).inserted { debtorIDs.append(id) }
-            for contact in result.emissions { plan(responder.respond(to: contact), for: contact) }
-            for index in days { try await planEvents(ofDay: index, responder: responder) }
+            // A day's start with nothing for the scheduler needs no transaction.
+            if !inputs.isEmpty || !stepped || wakeUp.map({ $0 <= now }) == true {
+                let (step, instant, due) = (step, now, inputs)
+                let result = try await store.write { try step.run(due, at: instant, in: $0) }
+                stepped = true
+                wakeUp = result.nextWakeUp
+                timeline.append(contentsOf: result.entries)
+                for id in result.placed where placed.insert(id).inserted { debtorIDs.append(id) }
+                for view in result.changed { views[view.id] = view }
+                for contact in result.emissions { plan(responder.respond(to: contact), for: contact) }
+            }
+            for index in days { planEvents(ofDay: index, responder: responder) }
             if let next = agenda.nextInstant, next <= now { continue }
-            guard let next = [agenda.nextInstant, result.nextWakeUp].compactMap({ $0 }).min() else {
+            guard let next = [agenda.nextInstant, wakeUp].compactMap({ $0 }).min() else {
                 now = end
                 break
             }
@@ -156,22 +170,11 @@ public final class Simulation {
     }
 
     /// Asks the responder for the day's life events of every debtor with an open debt.
-    private func planEvents(ofDay index: Int, responder: some ContactResponder) async throws {
-        let ids = debtorIDs
-        let debtors = try await store.read { reading in
-            try ids.compactMap { id -> SimulatedDebtor? in
-                guard let debtor = try reading.debtor(id) else { return nil }
-                let open = try reading.debts(ofDebtor: id).filter { $0.status == .open }.map {
-                    Placement.Debt(id: $0.id, amount: $0.amount, currency: $0.currency, dueDate: $0.dueDate)
-                }
-                guard !open.isEmpty else { return nil }
-                return SimulatedDebtor(
-                    id: id, timeZones: debtor.timeZones, specialistId: debtor.specialistID, openDebts: open)
-            }
-        }
+    private func planEvents(ofDay index: Int, responder: some ContactResponder) {
         let dayStart = start.adding(seconds: Int64(index) * 86_400)
         let day = SimulationDay(index: index, start: dayStart, end: dayStart.adding(seconds: 86_400))
-        for debtor in debtors {
+        for id in debtorIDs {
+            guard let debtor = views[id], !debtor.openDebts.isEmpty else { continue }
             for event in responder.events(of: debtor, on: day) { schedule(event) }
         }
     }

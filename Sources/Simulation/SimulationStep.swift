@@ -20,6 +20,8 @@ struct SimulationStep: Sendable {
         var emissions: [EmittedContact] = []
         /// Debtors whose placement was applied.
         var placed: [String] = []
+        /// Debtors a placement or an account event changed, as responders now see them.
+        var changed: [SimulatedDebtor] = []
         /// When the scheduler has work next (`nil`: none planned).
         var nextWakeUp: Instant?
     }
@@ -32,8 +34,12 @@ struct SimulationStep: Sendable {
             var entry = try timelineEntry(for: input, at: now, in: store)
             entry.cause = cause
             result.entries.append(try apply(input, as: entry, at: now, in: store))
-            if case .placement(let placement, _) = input, result.entries.last?.kind == .placement {
-                result.placed.append(placement.debtor.id)
+            guard let applied = result.entries.last, applied.kind == .placement || applied.kind == .event else { continue }
+            if applied.kind == .placement { result.placed.append(applied.debtorId) }
+            if applied.kind == .placement || applied.event == .payment || applied.event == .closed,
+                let view = try Self.view(of: applied.debtorId, in: store)
+            {
+                result.changed.append(view)
             }
         }
         var rounds = 0
@@ -76,16 +82,13 @@ struct SimulationStep: Sendable {
         return entry
     }
 
-    /// What decoding checks before the scheduler sees a message (the cores rely on it).
-    private static func validate(_ input: SchedulerInput) throws(ContractError) {
-        switch input {
-        case .placement(let placement, _): try placement.validate()
-        case .event(let event, _): try event.validate()
-        case .outcome(let outcome): try outcome.validate()
-        case .decision(let decision): try decision.validate()
-        case .specialist(let change): try change.validate()
-        case .expired: break
+    /// A debtor as responders see it, read from the store.
+    static func view(of id: String, in store: any StoreReading) throws -> SimulatedDebtor? {
+        guard let debtor = try store.debtor(id) else { return nil }
+        let open = try store.debts(ofDebtor: id).filter { $0.status == .open }.map {
+            Placement.Debt(id: $0.id, amount: $0.amount, currency: $0.currency, dueDate: $0.dueDate)
         }
+        return SimulatedDebtor(id: id, timeZones: debtor.timeZones, specialistId: debtor.specialistID, openDebts: open)
     }
 
     // MARK: Routing the outbox
@@ -151,59 +154,5 @@ struct SimulationStep: Sendable {
             debtorId: task.debtor.id, debt: task.debt, channel: channel, purpose: purpose, validUntil: validUntil,
             redirected: purpose.hasPrefix("representative:"), timeZones: task.debtor.timeZones,
             language: task.delivery.language, specialistId: task.specialistId, body: contact.body)
-    }
-
-    // MARK: Inputs in the timeline
-
-    private func timelineEntry(for input: SchedulerInput, at now: Instant, in store: any StoreTransaction) throws
-        -> TimelineEntry
-    {
-        switch input {
-        case .placement(let placement, _):
-            var entry = TimelineEntry(at: now, kind: .placement, debtorId: placement.debtor.id)
-            entry.debtId = placement.debt.id
-            entry.rulebook = scheduler.configuration.rulebook(
-                placement: placement.rulebook, creditor: placement.creditorId)
-            entry.detail = placement.strategy.map { "strategy: \($0)" }
-            return entry
-        case .event(let event, _):
-            var entry = TimelineEntry(at: now, kind: .event, debtorId: event.debtorId)
-            entry.debtId = event.debtId
-            entry.event = event.kind
-            entry.channel = event.channel
-            entry.until = event.until
-            return entry
-        case .outcome(let outcome):
-            var entry = TimelineEntry(at: now, kind: .outcome, debtorId: outcome.debtorId)
-            entry.debtId = outcome.debtId
-            entry.taskId = outcome.taskId
-            entry.channel = outcome.channel
-            entry.result = outcome.result
-            entry.promise = outcome.promise
-            return entry
-        case .decision(let decision):
-            var entry = TimelineEntry(at: now, kind: .decision, debtorId: decision.debtorId)
-            entry.taskId = decision.taskId
-            entry.attempt = decision.attempt
-            entry.decision = decision.decision.decision
-            entry.earliest = decision.decision.earliest
-            entry.validUntil = decision.decision.validUntil
-            entry.reasons = decision.decision.reasons
-            return entry
-        case .specialist(let change):
-            var entry = TimelineEntry(at: now, kind: .event, debtorId: change.debtorId ?? "")
-            entry.detail = "specialist \(change.specialistId): \(change.action.rawValue)"
-            entry.until = change.until
-            return entry
-        case .expired(let taskID, let attempt):
-            let task = try store.task(taskID)
-            var entry = TimelineEntry(at: now, kind: .expired, debtorId: task?.debtorID ?? "")
-            entry.debtId = task?.debtID
-            entry.taskId = taskID
-            entry.attempt = attempt
-            entry.channel = task?.channel
-            entry.purpose = task?.purpose
-            return entry
-        }
     }
 }

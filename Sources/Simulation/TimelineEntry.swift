@@ -22,6 +22,8 @@ public struct TimelineEntry: Sendable, Equatable, Codable {
         case duplicate
         /// The scheduler refused an input (`detail` is the reason `tact.dead` would carry).
         case refused
+        /// Another kind of scheduler input, applied (`detail` is its message id).
+        case input
         /// An outbox message no simulated consumer reads (`queue`, `detail` its type).
         case unrouted
     }

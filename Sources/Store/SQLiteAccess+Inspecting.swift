@@ -45,9 +45,17 @@ extension SQLiteSnapshot: StoreInspecting {}
 
 extension SQLiteStore: InspectableStore {
     public func inspect<T: Sendable>(_ body: @escaping @Sendable (any StoreInspecting) throws -> T) async throws -> T {
-        let path = path
+        try await writer.inspect(path: path, body)
+    }
+}
+
+extension DatabaseReader {
+    /// Runs `body` on a snapshot of this connection pool; errors as ``StoreError``s.
+    func inspect<T: Sendable>(
+        path: String, _ body: @escaping @Sendable (any StoreInspecting) throws -> T
+    ) async throws -> T {
         do {
-            return try await writer.read { db in try body(SQLiteSnapshot(db: db, path: path)) }
+            return try await read { db in try body(SQLiteSnapshot(db: db, path: path)) }
         } catch {
             throw StoreError.translating(error, path: path)
         }

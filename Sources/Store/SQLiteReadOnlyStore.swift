@@ -53,12 +53,7 @@ public final class SQLiteReadOnlyStore: InspectableStore {
     }
 
     public func inspect<T: Sendable>(_ body: @escaping @Sendable (any StoreInspecting) throws -> T) async throws -> T {
-        let path = path
-        do {
-            return try await reader.read { db in try body(SQLiteSnapshot(db: db, path: path)) }
-        } catch {
-            throw StoreError.translating(error, path: path)
-        }
+        try await reader.inspect(path: path, body)
     }
 
     /// Releases the file.

@@ -56,8 +56,8 @@ struct AuditExportCommand: AsyncParsableCommand {
                 try FileManager.default.moveItem(atPath: partial, toPath: out)
                 temporary = nil
             }
-            FileHandle.standardError.write(
-                Data("tact audit export: \(exported) decision\(exported == 1 ? "" : "s") from \(interval.0) to \(interval.1)\n".utf8))
+            let summary = "\(exported) decision\(exported == 1 ? "" : "s") from \(interval.0) to \(interval.1)"
+            FileHandle.standardError.write(Data("tact audit export: \(summary)\n".utf8))
         } catch {
             if let temporary { try? FileManager.default.removeItem(atPath: temporary) }
             throw fail("audit export", error)
@@ -65,20 +65,23 @@ struct AuditExportCommand: AsyncParsableCommand {
     }
 
     /// Streams the interval page by page, up to the last decision recorded when the export started.
-    static func export(from: Instant, to: Instant, store: SQLiteReadOnlyStore, to output: FileHandle) async throws -> Int {
+    static func export(from: Instant, to: Instant, store: SQLiteReadOnlyStore, to output: FileHandle) async throws
+        -> Int
+    {
         let last = try await store.inspect { try $0.lastDecisionSequence() }
         var after: Int64 = 0
         var count = 0
         while true {
             let position = after
             let page = try await store.inspect {
-                try $0.decisions(decidedFrom: from, to: to, afterSequence: position, throughSequence: last, limit: Self.page)
+                try $0.decisions(
+                    decidedFrom: from, to: to, afterSequence: position, throughSequence: last, limit: Self.page)
             }
-            guard let final = page.last else { return count }
+            guard let lastRow = page.last else { return count }
             let lines = page.map { line($0).rendered + "\n" }.joined()
             try output.write(contentsOf: Data(lines.utf8))
             count += page.count
-            after = final.sequence
+            after = lastRow.sequence
         }
     }
 

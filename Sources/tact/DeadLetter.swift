@@ -42,7 +42,8 @@ struct DeadLetter {
     func replay(in topology: TactTopology) -> Replay {
         guard let source else {
             if let brokerReason {
-                return .impossible("dead-lettered by the broker (\(brokerReason)), not refused by Tact: no x-tact-source")
+                return .impossible(
+                    "dead-lettered by the broker (\(brokerReason)), not refused by Tact: no x-tact-source")
             }
             return .impossible("no x-tact-source header: not refused by Tact")
         }

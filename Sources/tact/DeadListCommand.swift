@@ -34,8 +34,9 @@ struct DeadListCommand: AsyncParsableCommand {
                 for letter in letters { print(letter.json(topology: queue.topology, showBody: showBody).rendered) }
                 return
             }
-            print("\(queue.topology.deadQueue): \(queue.count) message\(queue.count == 1 ? "" : "s")"
-                + (letters.count < queue.count ? ", showing \(letters.count)" : ""))
+            print(
+                "\(queue.topology.deadQueue): \(queue.count) message\(queue.count == 1 ? "" : "s")"
+                    + (letters.count < queue.count ? ", showing \(letters.count)" : ""))
             for (index, letter) in letters.enumerated() { print(describe(letter, index + 1, queue)) }
         } catch {
             throw fail("dead list", error)

@@ -79,7 +79,9 @@ struct DeadReplayCommand: AsyncParsableCommand {
             print("not found: no dead letter with message id \(id)")
             problems += 1
         }
-        print("replayed \(replayed) of \(queue.letters.count) dead letter\(queue.letters.count == 1 ? "" : "s")")
+        let left = queue.letters.count - replayed
+        print(
+            "replayed \(replayed) dead letter\(replayed == 1 ? "" : "s"); \(left) left in \(queue.topology.deadQueue)")
         if problems > 0 { throw ExitCode(1) }
     }
 
@@ -89,7 +91,8 @@ struct DeadReplayCommand: AsyncParsableCommand {
             exchange: exchange, routingKey: routingKey, body: letter.delivery.body,
             properties: AMQPProperties(
                 contentType: "application/json", deliveryMode: .persistent,
-                messageID: letter.delivery.properties.messageID, timestamp: Date(), type: letter.delivery.properties.type,
+                messageID: letter.delivery.properties.messageID, timestamp: Date(),
+                type: letter.delivery.properties.type,
                 appID: "tact-dead-replay"),
             mandatory: true)
     }

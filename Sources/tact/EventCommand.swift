@@ -63,7 +63,9 @@ struct EventCommand: AsyncParsableCommand {
     private struct AlreadyReported: Error {}
 
     private func item(_ event: LifeEvent) -> IntakePublisher.Item {
-        .init(routingKey: "event", messageID: event.eventId, type: LifeEvent.messageType, body: MessageCoding.encode(event))
+        .init(
+            routingKey: "event", messageID: event.eventId, type: LifeEvent.messageType,
+            body: MessageCoding.encode(event))
     }
 
     /// Every line checked; the bad ones reported on stderr. Lines are published as written.
@@ -116,8 +118,8 @@ struct EventCommand: AsyncParsableCommand {
         guard let debtor else { throw ValidationError("--debtor is required (or --file with events)") }
         guard let kindName = kind else { throw ValidationError("--kind is required (or --file with events)") }
         guard let kind = LifeEvent.Kind(rawValue: kindName) else {
-            throw ValidationError(
-                "--kind: unknown kind; expected one of \(LifeEvent.Kind.allCases.map(\.rawValue).joined(separator: ", "))")
+            let kinds = LifeEvent.Kind.allCases.map(\.rawValue).joined(separator: ", ")
+            throw ValidationError("--kind: unknown kind; expected one of \(kinds)")
         }
         var channelValue: Channel?
         if let channel {

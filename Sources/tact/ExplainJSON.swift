@@ -59,14 +59,17 @@ enum ExplainJSON {
     static func reasons(_ reasons: [PolicyDecision.Reason]) -> AuditJSON {
         .array(
             reasons.map {
-                .object([("rule", .string($0.rule.rawValue)), ("until", .instant($0.until)), ("detail", .string($0.detail))])
+                .object([
+                    ("rule", .string($0.rule.rawValue)), ("until", .instant($0.until)), ("detail", .string($0.detail)),
+                ])
             })
     }
 
     private static func task(_ task: TaskRecord) -> AuditJSON {
         .object([
             ("id", .string(task.id)), ("debtId", .string(task.debtID)), ("channel", .string(task.channel.rawValue)),
-            ("purpose", .string(task.purpose)), ("status", .string(task.status.rawValue)), ("dueAt", .instant(task.dueAt)),
+            ("purpose", .string(task.purpose)), ("status", .string(task.status.rawValue)),
+            ("dueAt", .instant(task.dueAt)),
             ("attempts", .int(Int64(task.attempts))), ("createdAt", .instant(task.createdAt)),
             ("closedReason", .text(task.closedReason)),
         ])
@@ -91,7 +94,8 @@ enum ExplainJSON {
                 .text(records.zone.flatMap { zone in next.permissibleAt.map { LocalDay.describe($0, inZone: zone) } })
             ),
             ("basis", .string(next.basis.rawValue)), ("decidedAt", .instant(next.decidedAt)),
-            ("decision", .text(next.decision?.rawValue)), ("reasons", reasons(next.reasons)), ("note", .text(next.note)),
+            ("decision", .text(next.decision?.rawValue)), ("reasons", reasons(next.reasons)),
+            ("note", .text(next.note)),
         ])
     }
 }

@@ -45,7 +45,8 @@ struct ExplainNextContact {
             next.note = "the debt is no longer open: the task is cancelled when it falls due"
             return next
         }
-        guard let rulebook = rulebooks[records.debtor.rulebook], let engine = try? PolicyEngine(rulebook: rulebook) else {
+        guard let rulebook = rulebooks[records.debtor.rulebook], let engine = try? PolicyEngine(rulebook: rulebook)
+        else {
             next.note = "rulebook \(records.debtor.rulebook) is not configured here: cannot evaluate"
             return next
         }

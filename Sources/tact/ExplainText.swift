@@ -6,14 +6,20 @@ import Store
 enum ExplainText {
     static func render(_ records: ExplainRecords, next: ExplainNextContact?, now: Instant) -> String {
         let debtor = records.debtor
-        var out = "Debtor \(debtor.id): creditor \(debtor.creditorID), rulebook \(debtor.rulebook)"
+        var out =
+            "Debtor \(debtor.id): creditor \(debtor.creditorID), rulebook \(debtor.rulebook)"
             + (debtor.specialistID.map { ", specialist \($0)" } ?? "") + "\n"
-        out += "Time zones: "
+        out +=
+            "Time zones: "
             + (debtor.timeZones.isEmpty ? "unknown (the rulebook decides)" : debtor.timeZones.joined(separator: ", "))
-            + "; opt-outs: " + (debtor.optOuts.isEmpty ? "none" : debtor.optOuts.map(\.rawValue).sorted().joined(separator: ", "))
-            + "; representative: " + (debtor.representative.map { "on file (\($0.kind ?? "kind not given"))" } ?? "none")
+            + "; opt-outs: "
+            + (debtor.optOuts.isEmpty ? "none" : debtor.optOuts.map(\.rawValue).sorted().joined(separator: ", "))
+            + "; representative: "
+            + (debtor.representative.map { "on file (\($0.kind ?? "kind not given"))" } ?? "none")
             + "\n"
-        out += "Debts: " + records.debts.map { "\($0.id) \($0.status.rawValue) (placement \($0.placementID))" }
+        out +=
+            "Debts: "
+            + records.debts.map { "\($0.id) \($0.status.rawValue) (placement \($0.placementID))" }
             .joined(separator: ", ") + "\n"
         out += "As of \(records.both(now))\n"
 
@@ -27,7 +33,8 @@ enum ExplainText {
         out += "\nTasks:\n"
         if records.tasks.isEmpty { out += "  none\n" }
         for task in records.tasks {
-            var line = "  \(task.id): \(task.channel.rawValue) \(task.purpose), debt \(task.debtID), \(task.status.rawValue)"
+            var line =
+                "  \(task.id): \(task.channel.rawValue) \(task.purpose), debt \(task.debtID), \(task.status.rawValue)"
             switch task.status {
             case .pending: line += ", due \(records.both(task.dueAt))"
             case .inFlight: line += " (being decided; hand-out \(task.attempts))"
@@ -39,23 +46,26 @@ enum ExplainText {
         out += "\nHolds:\n"
         if records.holds.isEmpty { out += "  none\n" }
         for hold in records.holds {
-            out += "  \(hold.id): \(hold.kind.rawValue)" + (hold.debtID.map { " on debt \($0)" } ?? "")
+            out +=
+                "  \(hold.id): \(hold.kind.rawValue)" + (hold.debtID.map { " on debt \($0)" } ?? "")
                 + " from \(records.both(hold.since))"
-                + (hold.until.map { " until \(records.both($0))" } ?? ", no end date")
+                + (hold.until.map { " until \(records.both($0))" } ?? ", no end given (the rulebook's default, if any)")
                 + (hold.liftedAt.map { ", lifted \(records.both($0))" } ?? "") + "\n"
         }
 
         out += "\nContacts made:\n"
         if records.ledger.isEmpty { out += "  none\n" }
         for entry in records.ledger {
-            out += "  \(records.both(entry.at)): \(entry.channel.rawValue) about debt \(entry.debtID), "
+            out +=
+                "  \(records.both(entry.at)): \(entry.channel.rawValue) about debt \(entry.debtID), "
                 + "task \(entry.taskID), outcome \(entry.result.rawValue)\n"
         }
 
         out += "\nNext planned contact:\n"
         guard let next else { return out + "  none: no task is pending\n" }
         let task = next.task
-        out += "  \(task.id): \(task.channel.rawValue) \(task.purpose) about debt \(task.debtID)"
+        out +=
+            "  \(task.id): \(task.channel.rawValue) \(task.purpose) about debt \(task.debtID)"
             + (task.status == .inFlight ? " (handed to a worker now)" : "") + "\n"
         if let planned = next.plannedFor { out += "  planned for \(records.both(planned))\n" }
         if let note = next.note { return out + "  \(note)\n" }
@@ -86,17 +96,22 @@ enum ExplainText {
         func add(_ instant: Instant, _ lines: [String]) { events.append((instant, events.count, lines)) }
         add(records.debtor.createdAt, ["placed by creditor \(records.debtor.creditorID)"])
         for task in records.tasks.sorted(by: { ($0.createdAt, $0.id) < ($1.createdAt, $1.id) }) {
-            add(task.createdAt, ["task \(task.id) planned: \(task.channel.rawValue) \(task.purpose), debt \(task.debtID)"])
+            add(
+                task.createdAt,
+                ["task \(task.id) planned: \(task.channel.rawValue) \(task.purpose), debt \(task.debtID)"])
         }
         for hold in records.holds {
-            add(hold.since, ["hold \(hold.id) (\(hold.kind.rawValue)) starts" + (hold.debtID.map { " for debt \($0)" } ?? "")])
+            add(
+                hold.since,
+                ["hold \(hold.id) (\(hold.kind.rawValue)) starts" + (hold.debtID.map { " for debt \($0)" } ?? "")])
             if let lifted = hold.liftedAt { add(lifted, ["hold \(hold.id) (\(hold.kind.rawValue)) lifted"]) }
             if let until = hold.until, hold.liftedAt.map({ until < $0 }) ?? true {
                 add(until, ["hold \(hold.id) (\(hold.kind.rawValue)) ends"])
             }
         }
         for decision in records.decisions {
-            let head = "decision \(decision.decision.rawValue) for \(decision.taskID)"
+            let head =
+                "decision \(decision.decision.rawValue) for \(decision.taskID)"
                 + (decision.decision == .defer ? " until \(decision.earliest.map(\.description) ?? "-")" : "")
                 + " (worker \(decision.worker))"
             add(decision.decidedAt, [head] + decision.reasons.map(describe))

@@ -110,7 +110,8 @@ struct IntakeCSVParser {
             let start = position
             while position < bytes.count, bytes[position] != UInt8(ascii: ","), lineBreakLength(at: position) == nil {
                 if bytes[position] == UInt8(ascii: "\""), problem == nil {
-                    problem = IntakeRowError("csv: a quote inside an unquoted field (quote the field, double the quote)")
+                    problem = IntakeRowError(
+                        "csv: a quote inside an unquoted field (quote the field, double the quote)")
                 }
                 position += 1
             }

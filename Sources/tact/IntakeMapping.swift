@@ -8,11 +8,18 @@ struct IntakeMapping: Equatable {
     /// A placement field, named by its JSON path in the placement message.
     enum Field: String, CaseIterable, Comparable {
         case placementId, creditorId, rulebook, strategy, specialistId
-        case debtorID = "debtor.id", debtorName = "debtor.name", debtorTimeZones = "debtor.timeZones"
-        case debtorPhone = "debtor.phone", debtorSMS = "debtor.sms", debtorEmail = "debtor.email"
-        case debtorAddress = "debtor.address", debtorLanguage = "debtor.language"
+        case debtorID = "debtor.id"
+        case debtorName = "debtor.name"
+        case debtorTimeZones = "debtor.timeZones"
+        case debtorPhone = "debtor.phone"
+        case debtorSMS = "debtor.sms"
+        case debtorEmail = "debtor.email"
+        case debtorAddress = "debtor.address"
+        case debtorLanguage = "debtor.language"
         case debtorInconvenient = "debtor.inconvenient"
-        case debtID = "debt.id", debtAmount = "debt.amount", debtCurrency = "debt.currency"
+        case debtID = "debt.id"
+        case debtAmount = "debt.amount"
+        case debtCurrency = "debt.currency"
         case debtDueDate = "debt.dueDate"
 
         /// Fields every placement needs. `placementId` is not among them: without it, an id is derived from the
@@ -89,7 +96,8 @@ struct IntakeMapping: Equatable {
         /// The placement in `cells`, or why there is none. Reasons name fields and columns, never values.
         func placement(_ cells: [String]) throws(IntakeRowError) -> Placement {
             guard cells.count == width else {
-                throw IntakeRowError("csv: \(cells.count) field\(cells.count == 1 ? "" : "s") where the header has \(width)")
+                throw IntakeRowError(
+                    "csv: \(cells.count) field\(cells.count == 1 ? "" : "s") where the header has \(width)")
             }
             func optional(_ field: Field) -> String? {
                 if let index = indexes[field], !cells[index].isEmpty { return cells[index] }

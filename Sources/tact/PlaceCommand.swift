@@ -35,7 +35,8 @@ struct PlaceCommand: AsyncParsableCommand {
     @Option(name: .customLong("column"), help: "FIELD=HEADER: the CSV column holding FIELD (repeatable).")
     var columns: [String] = []
 
-    @Option(name: .customLong("default"), help: "FIELD=VALUE: the value when the column is absent or empty (repeatable).")
+    @Option(
+        name: .customLong("default"), help: "FIELD=VALUE: the value when the column is absent or empty (repeatable).")
     var defaults: [String] = []
 
     @Option(help: "Creditor id for every row without one (same as --default creditorId=ID).")
@@ -108,7 +109,10 @@ struct PlaceCommand: AsyncParsableCommand {
             return
         }
         guard !dryRun else {
-            print("checked \(input.rows) rows from \(file): \(input.items.count) good\(rejected); nothing published (--dry-run)")
+            print(
+                "checked \(input.rows) rows from \(file): \(input.items.count) good\(rejected); "
+                    + "nothing published (--dry-run)"
+            )
             return
         }
         do {

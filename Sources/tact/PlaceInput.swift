@@ -108,7 +108,9 @@ struct PlaceInput {
         for (line, range) in IntakeJSONLines.lines(bytes) {
             // The line is published as written: unknown fields stay, as the contract allows.
             let text = bytes[range]
-            accept(IntakeJSONLines.decode(Placement.self, text), line: line, range: range, checks: checks, body: Array(text))
+            accept(
+                IntakeJSONLines.decode(Placement.self, text), line: line, range: range, checks: checks,
+                body: Array(text))
             if rows % 1000 == 0 { progress(range.upperBound, bytes.count) }
         }
         progress(bytes.count, bytes.count)

@@ -33,7 +33,10 @@ final class PlaceProgress: Sendable {
             let width = 30
             let filled = Int(fraction * Double(width))
             let bar = String(repeating: "#", count: filled) + String(repeating: "-", count: width - filled)
-            let text = "\r\(state.label) [\(bar)] \(Int(fraction * 100))% \(done)/\(total) \(unit)"
+            let counts =
+                unit == "bytes"
+                ? String(format: "%.1f/%.1f MB", Double(done) / 1e6, Double(total) / 1e6) : "\(done)/\(total) \(unit)"
+            let text = "\r\(state.label) [\(bar)] \(Int(fraction * 100))% \(counts)"
             FileHandle.standardError.write(Data(text.utf8))
         }
     }

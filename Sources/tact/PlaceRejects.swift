@@ -18,9 +18,10 @@ enum PlaceRejects {
         let target = path ?? defaultPath(for: inputPath)
         guard URL(fileURLWithPath: target).standardizedFileURL != URL(fileURLWithPath: inputPath).standardizedFileURL
         else { throw PlaceError("--rejects must not be the input file") }
-        let lineBreak: [UInt8] = input.bytes.firstIndex(of: UInt8(ascii: "\n")).map { index in
-            index > 0 && input.bytes[index - 1] == UInt8(ascii: "\r") ? [13, 10] : [10]
-        } ?? [10]
+        let lineBreak: [UInt8] =
+            input.bytes.firstIndex(of: UInt8(ascii: "\n")).map { index in
+                index > 0 && input.bytes[index - 1] == UInt8(ascii: "\r") ? [13, 10] : [10]
+            } ?? [10]
         var output: [UInt8] = []
         if let header = input.header { output += input.bytes[header] + lineBreak }
         for row in input.rejected {
@@ -30,7 +31,9 @@ enum PlaceRejects {
             output += text + lineBreak
         }
         // The rows hold the same personal data as the input: readable by the owner only.
-        guard FileManager.default.createFile(atPath: target, contents: Data(output), attributes: [.posixPermissions: 0o600])
+        guard
+            FileManager.default.createFile(
+                atPath: target, contents: Data(output), attributes: [.posixPermissions: 0o600])
         else { throw PlaceError("\(target): cannot write the reject file") }
         return target
     }

@@ -52,6 +52,18 @@ final class ToolInstallation: @unchecked Sendable {
         try await connection.declare(topology.shared)
     }
 
+    /// Runs `body` with a fresh installation and tears it down afterwards, whatever `body` did.
+    static func with(_ body: (ToolInstallation) async throws -> Void) async throws {
+        let installation = try await ToolInstallation()
+        do {
+            try await body(installation)
+        } catch {
+            await installation.tearDown()
+            throw error
+        }
+        await installation.tearDown()
+    }
+
     static let brokerURL = ProcessInfo.processInfo.environment["TACT_AMQP_URL"] ?? "amqp://guest:guest@127.0.0.1:5672/"
     static let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent()
@@ -231,7 +243,9 @@ enum PersonalData {
 }
 
 /// One line of error on stderr, named after the command, and never a crash report or stack trace.
-func expectOneLineError(_ run: ToolInstallation.Run, command: String, status: Int32, sourceLocation: SourceLocation = #_sourceLocation) {
+func expectOneLineError(
+    _ run: ToolInstallation.Run, command: String, status: Int32, sourceLocation: SourceLocation = #_sourceLocation
+) {
     #expect(run.status == status, "exit status", sourceLocation: sourceLocation)
     let lines = run.stderr.split(separator: "\n")
     #expect(lines.count == 1, "one line: \(run.stderr)", sourceLocation: sourceLocation)

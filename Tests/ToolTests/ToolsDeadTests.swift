@@ -10,7 +10,9 @@ import Testing
 @Suite("Tools: tact dead", .serialized, .timeLimit(.minutes(4)))
 struct ToolsDeadTests {
     static func event(_ id: String, debtor: String) -> [UInt8] {
-        Array(#"{"type":"event","version":1,"eventId":"\#(id)","debtorId":"\#(debtor)","kind":"hardship","at":"2026-11-20T09:00:00Z"}"#.utf8)
+        Array(
+            #"{"type":"event","version":1,"eventId":"\#(id)","debtorId":"\#(debtor)","kind":"hardship","at":"2026-11-20T09:00:00Z"}"#
+                .utf8)
     }
 
     static func placement(_ id: String, debtor: String, rulebook: String? = nil) -> Placement {
@@ -26,88 +28,99 @@ struct ToolsDeadTests {
         try await tact.publish(
             AMQPMessage(
                 exchange: tact.topology.intakeExchange, routingKey: routingKey, body: body,
-                properties: AMQPProperties(deliveryMode: .persistent, messageID: id, type: routingKey), mandatory: true))
+                properties: AMQPProperties(deliveryMode: .persistent, messageID: id, type: routingKey), mandatory: true)
+        )
     }
 
     @Test func deadLettersAreListedWithoutBodiesAndReplayedAfterAFix() async throws {
-        let tact = try await ToolInstallation()
-        defer { Task { await tact.tearDown() } }
-        try tact.startScheduler()
-        // Refused by the scheduler: an event for a debtor not placed yet, and a placement naming no rulebook Tact has.
-        try await intake(tact, Self.event("E-EARLY", debtor: "D-LATE"), routingKey: "event", id: "E-EARLY")
-        try await intake(
-            tact, MessageCoding.encode(Self.placement("P-BOOK", debtor: "D-BOOK", rulebook: "no-such-book")),
-            routingKey: "placement", id: "P-BOOK")
-        // Put there by someone else, as the broker does with poison messages: no x-tact-source.
-        try await tact.publish(
-            AMQPMessage(
-                exchange: "", routingKey: tact.topology.deadQueue, body: Array("opaque".utf8),
-                properties: AMQPProperties(
-                    headers: ["x-death": .array([.table(["reason": "delivery_limit", "queue": "elsewhere"])])],
-                    messageID: "POISON"), mandatory: true))
-        #expect(try await tact.messages(in: tact.topology.deadQueue, expected: 3, timeout: .seconds(30)) == 3)
+        try await ToolInstallation.with { tact in
+            try tact.startScheduler()
+            try tact.startWorker()
+            // Refused by the scheduler: an event for a debtor not placed yet, and a placement naming no rulebook Tact has.
+            try await intake(tact, Self.event("E-EARLY", debtor: "D-LATE"), routingKey: "event", id: "E-EARLY")
+            try await intake(
+                tact, MessageCoding.encode(Self.placement("P-BOOK", debtor: "D-BOOK", rulebook: "no-such-book")),
+                routingKey: "placement", id: "P-BOOK")
+            // Put there by someone else, as the broker does with poison messages: no x-tact-source.
+            try await tact.publish(
+                AMQPMessage(
+                    exchange: "", routingKey: tact.topology.deadQueue, body: Array("opaque".utf8),
+                    properties: AMQPProperties(
+                        headers: ["x-death": .array([.table(["reason": "delivery_limit", "queue": "elsewhere"])])],
+                        messageID: "POISON"), mandatory: true))
+            #expect(try await tact.messages(in: tact.topology.deadQueue, expected: 3, timeout: .seconds(30)) == 3)
 
-        let list = try tact.tact(["dead", "list", "--json"])
-        #expect(list.status == 0, "\(list.stderr)")
-        PersonalData.expectNone(in: list.output)
-        let entries = try list.stdout.split(separator: "\n").map {
-            try #require(try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])
+            let list = try tact.tact(["dead", "list", "--json"])
+            #expect(list.status == 0, "\(list.stderr)")
+            PersonalData.expectNone(in: list.output)
+            let entries = try list.stdout.split(separator: "\n").map {
+                try #require(try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])
+            }
+            #expect(entries.count == 3)
+            let byID = Dictionary(uniqueKeysWithValues: entries.map { ($0["messageId"] as? String ?? "", $0) })
+            #expect(
+                byID["E-EARLY"]?["error"] as? String == "unknown-reference: debtorId: no debtor with this id was placed"
+            )
+            #expect(byID["E-EARLY"]?["source"] as? String == "intake:event")
+            #expect(
+                (byID["E-EARLY"]?["replay"] as? [String: Any])?["exchange"] as? String == tact.topology.intakeExchange)
+            #expect(
+                byID["P-BOOK"]?["error"] as? String == "invalid-field: rulebook: no rulebook with this id is configured"
+            )
+            #expect(byID["POISON"]?["broker"] as? String == "delivery_limit from elsewhere")
+            #expect(byID["POISON"]?["notReplayable"] is String)
+            #expect(entries.allSatisfy { $0["body"] == nil && $0["size"] is Int })
+            let keys = list.stdout.split(separator: "\n").first.map { line in
+                ["messageId", "type", "error", "source", "size", "timestamp"].map {
+                    line.range(of: "\"\($0)\"")!.lowerBound
+                }
+            }
+            #expect(keys == keys?.sorted(), "fields in the documented order")
+
+            let text = try tact.tact(["dead", "list"])
+            #expect(text.stdout.contains("\(tact.topology.deadQueue): 3 messages"))
+            PersonalData.expectNone(in: text.output)
+            let bodies = try tact.tact(["dead", "list", "--show-body", "--limit", "5"])
+            #expect(bodies.stdout.contains(PersonalData.name), "bodies only when asked for")
+            #expect(
+                try await tact.messages(in: tact.topology.deadQueue, expected: 3) == 3, "listing takes nothing away")
+
+            // The fix: the debtor is placed. Replaying the event applies it this time.
+            try await intake(
+                tact, MessageCoding.encode(Self.placement("P-LATE", debtor: "D-LATE")), routingKey: "placement",
+                id: "P-LATE")
+            try await waitFor { try await tact.read { try $0.debtor("D-LATE") } != nil }
+            let replay = try tact.tact(["dead", "replay", "--id", "E-EARLY"])
+            #expect(replay.status == 0, "\(replay.output)")
+            #expect(replay.stdout.contains("replayed E-EARLY to \(tact.topology.intakeExchange) (event)"))
+            try await waitFor { try await tact.read { try $0.allHolds(ofDebtor: "D-LATE") }.count == 1 }
+            #expect(try await tact.messages(in: tact.topology.deadQueue, expected: 2) == 2)
+
+            let poison = try tact.tact(["dead", "replay", "--id", "POISON", "--id", "NOPE"])
+            #expect(poison.status == 1)
+            #expect(poison.stdout.contains("kept POISON: cannot be replayed: dead-lettered by the broker"))
+            #expect(poison.stdout.contains("not found: no dead letter with message id NOPE"))
+
+            // --all sends P-BOOK again (refused again: its rulebook is still missing) and keeps the broker's letter.
+            let all = try tact.tact(["dead", "replay", "--all"])
+            #expect(all.status == 0, "\(all.output)")
+            #expect(all.stdout.contains("replayed P-BOOK"))
+            #expect(all.stdout.contains("kept POISON"))
+            #expect(try await tact.messages(in: tact.topology.deadQueue, expected: 2) == 2)
+            let after = try tact.tact(["dead", "list", "--json"]).stdout
+            #expect(after.contains("\"POISON\"") && after.contains("\"P-BOOK\""))
+
+            let neither = try tact.tact(["dead", "replay"])
+            expectOneLineError(neither, command: "dead replay", status: 2)
         }
-        #expect(entries.count == 3)
-        let byID = Dictionary(uniqueKeysWithValues: entries.map { ($0["messageId"] as? String ?? "", $0) })
-        #expect(byID["E-EARLY"]?["error"] as? String == "unknown-reference: debtorId: no debtor with this id was placed")
-        #expect(byID["E-EARLY"]?["source"] as? String == "intake:event")
-        #expect((byID["E-EARLY"]?["replay"] as? [String: Any])?["exchange"] as? String == tact.topology.intakeExchange)
-        #expect(byID["P-BOOK"]?["error"] as? String == "invalid-field: rulebook: no rulebook with this id is configured")
-        #expect(byID["POISON"]?["broker"] as? String == "delivery_limit from elsewhere")
-        #expect(byID["POISON"]?["notReplayable"] is String)
-        #expect(entries.allSatisfy { $0["body"] == nil && $0["size"] is Int })
-        let keys = list.stdout.split(separator: "\n").first.map { line in
-            ["messageId", "type", "error", "source", "size", "timestamp"].map { line.range(of: "\"\($0)\"")!.lowerBound }
-        }
-        #expect(keys == keys?.sorted(), "fields in the documented order")
-
-        let text = try tact.tact(["dead", "list"])
-        #expect(text.stdout.contains("\(tact.topology.deadQueue): 3 messages"))
-        PersonalData.expectNone(in: text.output)
-        let bodies = try tact.tact(["dead", "list", "--show-body", "--limit", "5"])
-        #expect(bodies.stdout.contains(PersonalData.name), "bodies only when asked for")
-        #expect(try await tact.messages(in: tact.topology.deadQueue, expected: 3) == 3, "listing takes nothing away")
-
-        // The fix: the debtor is placed. Replaying the event applies it this time.
-        try await intake(
-            tact, MessageCoding.encode(Self.placement("P-LATE", debtor: "D-LATE")), routingKey: "placement",
-            id: "P-LATE")
-        try await waitFor { try await tact.read { try $0.debtor("D-LATE") } != nil }
-        let replay = try tact.tact(["dead", "replay", "--id", "E-EARLY"])
-        #expect(replay.status == 0, "\(replay.output)")
-        #expect(replay.stdout.contains("replayed E-EARLY to \(tact.topology.intakeExchange) (event)"))
-        try await waitFor { try await tact.read { try $0.allHolds(ofDebtor: "D-LATE") }.count == 1 }
-        #expect(try await tact.messages(in: tact.topology.deadQueue, expected: 2) == 2)
-
-        let poison = try tact.tact(["dead", "replay", "--id", "POISON", "--id", "NOPE"])
-        #expect(poison.status == 1)
-        #expect(poison.stdout.contains("kept POISON: cannot be replayed: dead-lettered by the broker"))
-        #expect(poison.stdout.contains("not found: no dead letter with message id NOPE"))
-
-        // --all sends P-BOOK again (refused again: its rulebook is still missing) and keeps the broker's letter.
-        let all = try tact.tact(["dead", "replay", "--all"])
-        #expect(all.status == 0, "\(all.output)")
-        #expect(all.stdout.contains("replayed P-BOOK"))
-        #expect(all.stdout.contains("kept POISON"))
-        #expect(try await tact.messages(in: tact.topology.deadQueue, expected: 2) == 2)
-        let after = try tact.tact(["dead", "list", "--json"]).stdout
-        #expect(after.contains("\"POISON\"") && after.contains("\"P-BOOK\""))
-
-        let neither = try tact.tact(["dead", "replay"])
-        expectOneLineError(neither, command: "dead replay", status: 2)
     }
 
     @Test func aBrokerThatIsDownIsAClearMessage() async throws {
-        let tact = try await ToolInstallation()
-        defer { Task { await tact.tearDown() } }
-        let run = try tact.tact(["dead", "list"], environment: ["TACT_AMQP_URL": "amqp://guest:guest@127.0.0.1:1/"])
-        expectOneLineError(run, command: "dead list", status: 1)
+        try await ToolInstallation.with { tact in
+            let run = try tact.tact(
+                ["dead", "list"], environment: ["TACT_AMQP_URL": "amqp://guest:guest@127.0.0.1:1/"])
+            expectOneLineError(run, command: "dead list", status: 1)
+        }
     }
 
     private func waitFor(

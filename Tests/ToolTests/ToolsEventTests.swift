@@ -8,47 +8,52 @@ import Testing
 @Suite("Tools: tact event", .serialized, .timeLimit(.minutes(3)))
 struct ToolsEventTests {
     @Test func oneEventFromOptionsIsPublished() async throws {
-        let tact = try await ToolInstallation()
-        defer { Task { await tact.tearDown() } }
-        let run = try tact.tact([
-            "event", "--debtor", "D-1", "--kind", "opt-out", "--channel", "sms", "--at", "2026-11-20T09:00:00Z",
-            "--id", "E-1",
-        ])
-        #expect(run.status == 0, "\(run.stderr)")
-        #expect(run.stdout == "published event E-1 (opt-out) for debtor D-1\n")
-        let messages = try await tact.drain(tact.topology.intakeQueue)
-        #expect(messages.count == 1)
-        #expect(messages.first?.routingKey == "event")
-        #expect(messages.first?.properties.messageID == "E-1")
-        let event = try MessageCoding.decode(LifeEvent.self, from: try #require(messages.first).body)
-        #expect(event.kind == .optOut && event.channel == .sms)
+        try await ToolInstallation.with { tact in
+            let run = try tact.tact([
+                "event", "--debtor", "D-1", "--kind", "opt-out", "--channel", "sms", "--at", "2026-11-20T09:00:00Z",
+                "--id", "E-1",
+            ])
+            #expect(run.status == 0, "\(run.stderr)")
+            #expect(run.stdout == "published event E-1 (opt-out) for debtor D-1\n")
+            let messages = try await tact.drain(tact.topology.intakeQueue)
+            #expect(messages.count == 1)
+            #expect(messages.first?.routingKey == "event")
+            #expect(messages.first?.properties.messageID == "E-1")
+            let event = try MessageCoding.decode(LifeEvent.self, from: try #require(messages.first).body)
+            #expect(event.kind == .optOut && event.channel == .sms)
+        }
     }
 
     @Test func eventsFromAFileAreAllCheckedFirst() async throws {
-        let tact = try await ToolInstallation()
-        defer { Task { await tact.tearDown() } }
-        let good = [
-            #"{"type":"event","version":1,"eventId":"E-1","debtorId":"D-1","kind":"hardship","at":"2026-11-20T09:00:00Z"}"#,
-            #"{"type":"event","version":1,"eventId":"E-2","debtorId":"D-1","kind":"payment","debtId":"C-1","at":"2026-11-21T09:00:00Z"}"#,
-        ]
-        let bad = good + [
-            #"{"type":"event","version":1,"eventId":"E-3","debtorId":"D-1","kind":"payment","at":"2026-11-21T09:00:00Z"}"#,
-            #"{"type":"event","version":1,"eventId":"E-4","debtorId":"D-1","kind":"gossip","at":"2026-11-21T09:00:00Z"}"#,
-            good[0],
-        ]
-        let refused = try tact.tact(["event", "--file", try tact.file("bad.jsonl", bad.joined(separator: "\n"))])
-        #expect(refused.status == 2)
-        #expect(refused.stderr.contains("line 3: missing-field: debtId: required for payment"))
-        #expect(refused.stderr.contains("line 4: invalid-field: kind: unknown kind"))
-        #expect(refused.stderr.contains("line 5: conflict: eventId: same as line 1"))
-        #expect(refused.stderr.contains("nothing published"))
-        #expect(try await tact.messages(in: tact.topology.intakeQueue, expected: 0, timeout: .seconds(2)) == 0)
+        try await ToolInstallation.with { tact in
+            let good = [
+                #"{"type":"event","version":1,"eventId":"E-1","debtorId":"D-1","kind":"hardship","at":"2026-11-20T09:00:00Z"}"#,
+                #"{"type":"event","version":1,"eventId":"E-2","debtorId":"D-1","kind":"payment","debtId":"C-1","at":"2026-11-21T09:00:00Z"}"#,
+            ]
+            let bad =
+                good + [
+                    #"{"type":"event","version":1,"eventId":"E-3","debtorId":"D-1","kind":"payment","at":"2026-11-21T09:00:00Z"}"#,
+                    #"{"type":"event","version":1,"eventId":"E-4","debtorId":"D-1","kind":"gossip","at":"2026-11-21T09:00:00Z"}"#,
+                    good[0],
+                ]
+            let refused = try tact.tact(["event", "--file", try tact.file("bad.jsonl", bad.joined(separator: "\n"))])
+            #expect(refused.status == 2)
+            #expect(refused.stderr.contains("line 3: missing-field: debtId: required for payment"))
+            #expect(refused.stderr.contains("line 4: invalid-field: kind: unknown kind"))
+            #expect(refused.stderr.contains("line 5: conflict: eventId: same as line 1"))
+            #expect(refused.stderr.contains("nothing published"))
+            #expect(try await tact.messages(in: tact.topology.intakeQueue, expected: 0, timeout: .seconds(2)) == 0)
 
-        let run = try tact.tact(["event", "--file", try tact.file("good.jsonl", good.joined(separator: "\n") + "\n")])
-        #expect(run.status == 0, "\(run.stderr)")
-        #expect(run.stdout.contains("published 2 events"))
-        let bodies = try await tact.drain(tact.topology.intakeQueue).map { String(decoding: $0.body, as: UTF8.self) }
-        #expect(Set(bodies) == Set(good))
+            let run = try tact.tact([
+                "event", "--file", try tact.file("good.jsonl", good.joined(separator: "\n") + "\n"),
+            ])
+            #expect(run.status == 0, "\(run.stderr)")
+            #expect(run.stdout.contains("published 2 events"))
+            let bodies = try await tact.drain(tact.topology.intakeQueue).map {
+                String(decoding: $0.body, as: UTF8.self)
+            }
+            #expect(Set(bodies) == Set(good))
+        }
     }
 
     @Test(arguments: [
@@ -63,19 +68,20 @@ struct ToolsEventTests {
         (["event", "--file", "/nonexistent/events.jsonl", "--debtor", "D-1"], "drop the single event's options"),
     ])
     func everyBadInputIsOneLine(arguments: [String], problem: String) async throws {
-        let tact = try await ToolInstallation()
-        defer { Task { await tact.tearDown() } }
-        let run = try tact.tact(arguments)
-        expectOneLineError(run, command: "event", status: 2)
-        #expect(run.stderr.contains(problem), "\(run.stderr)")
+        try await ToolInstallation.with { tact in
+            let run = try tact.tact(arguments)
+            expectOneLineError(run, command: "event", status: 2)
+            #expect(run.stderr.contains(problem), "\(run.stderr)")
+        }
     }
 
     @Test func aBrokerThatIsDownIsAClearMessageAndExitOne() async throws {
-        let tact = try await ToolInstallation()
-        defer { Task { await tact.tearDown() } }
-        let run = try tact.tact(
-            ["event", "--debtor", "D-1", "--kind", "hardship"], environment: ["TACT_AMQP_URL": "amqp://guest:guest@127.0.0.1:1/"])
-        expectOneLineError(run, command: "event", status: 1)
-        #expect(run.stderr.contains("AMQP"))
+        try await ToolInstallation.with { tact in
+            let run = try tact.tact(
+                ["event", "--debtor", "D-1", "--kind", "hardship"],
+                environment: ["TACT_AMQP_URL": "amqp://guest:guest@127.0.0.1:1/"])
+            expectOneLineError(run, command: "event", status: 1)
+            #expect(run.stderr.contains("AMQP"))
+        }
     }
 }

@@ -10,7 +10,8 @@ import Testing
 struct ToolsExplainAuditTests {
     /// A fixed-offset zone where it is about `hour`:00 now (Etc zones have the sign reversed).
     static func zone(localHour hour: Int) -> String {
-        let utcHour = Calendar(identifier: .gregorian).dateComponents(in: TimeZone(identifier: "UTC")!, from: Date()).hour!
+        let utcHour = Calendar(identifier: .gregorian).dateComponents(in: TimeZone(identifier: "UTC")!, from: Date())
+            .hour!
         var offset = hour - utcHour
         if offset > 14 { offset -= 24 }
         if offset < -12 { offset += 24 }
@@ -27,108 +28,117 @@ struct ToolsExplainAuditTests {
     }
 
     @Test func explainAndAuditTellWhatWasDecidedAndWhy() async throws {
-        let tact = try await ToolInstallation()
-        defer { Task { await tact.tearDown() } }
-        let started = Instant(Date()).adding(seconds: -1)
-        try tact.startScheduler()
-        try tact.startWorker()
-        // D-DAY is at 13:00 local time (contacted now), D-NIGHT at 03:00 (deferred to the morning).
-        let csv = [
-            ToolsPlaceTests.header, Self.row("D-DAY", zone: Self.zone(localHour: 13)),
-            Self.row("D-NIGHT", zone: Self.zone(localHour: 3)),
-        ]
-        #expect(try tact.tact(["place", try tact.file("debtors.csv", csv.joined(separator: "\n"))]).status == 0)
-        try await tact.waitUntilSettled()
-        // A dispute raised and resolved: a hold with its end (lifted).
-        for (id, kind) in [("E-DISPUTE", "dispute"), ("E-RESOLVED", "dispute-resolved")] {
-            let run = try tact.tact(["event", "--debtor", "D-NIGHT", "--kind", kind, "--id", id])
-            #expect(run.status == 0, "\(run.stderr)")
-            try await Task.sleep(for: .seconds(1))
-        }
-        // D-DAY's first call went unanswered: a retry call is planned for the next day, not yet decided.
-        let call = try await tact.read { try $0.tasks(ofDebtor: "D-DAY", statuses: []) }.first { $0.channel == .call }
-        let firstCall = try #require(call)
-        let outcome = Outcome(
-            outcomeId: "O-1", taskId: firstCall.id, debtorId: "D-DAY", debtId: "C-D-DAY", channel: .call,
-            at: Instant(Date()), result: .noAnswer)
-        try await tact.publish(
-            AMQPMessage(
-                exchange: tact.topology.outcomesExchange, routingKey: "outcome", body: MessageCoding.encode(outcome),
-                properties: AMQPProperties(deliveryMode: .persistent, messageID: "O-1"), mandatory: true))
-        try await Task.sleep(for: .seconds(2))
-        try await tact.waitUntilSettled()
+        try await ToolInstallation.with { tact in
+            let started = Instant(Date()).adding(seconds: -1)
+            try tact.startScheduler()
+            try tact.startWorker()
+            // D-DAY is at 13:00 local time (contacted now), D-NIGHT at 03:00 (deferred to the morning).
+            let csv = [
+                ToolsPlaceTests.header, Self.row("D-DAY", zone: Self.zone(localHour: 13)),
+                Self.row("D-NIGHT", zone: Self.zone(localHour: 3)),
+            ]
+            #expect(try tact.tact(["place", try tact.file("debtors.csv", csv.joined(separator: "\n"))]).status == 0)
+            try await tact.waitUntilSettled()
+            // A dispute raised and resolved: a hold with its end (lifted).
+            for (id, kind) in [("E-DISPUTE", "dispute"), ("E-RESOLVED", "dispute-resolved")] {
+                let run = try tact.tact(["event", "--debtor", "D-NIGHT", "--kind", kind, "--id", id])
+                #expect(run.status == 0, "\(run.stderr)")
+                try await Task.sleep(for: .seconds(1))
+            }
+            // D-DAY's first call went unanswered: a retry call is planned for the next day, not yet decided.
+            let call = try await tact.read { try $0.tasks(ofDebtor: "D-DAY", statuses: []) }.first {
+                $0.channel == .call
+            }
+            let firstCall = try #require(call)
+            let outcome = Outcome(
+                outcomeId: "O-1", taskId: firstCall.id, debtorId: "D-DAY", debtId: "C-D-DAY", channel: .call,
+                at: Instant(Date()), result: .noAnswer)
+            try await tact.publish(
+                AMQPMessage(
+                    exchange: tact.topology.outcomesExchange, routingKey: "outcome",
+                    body: MessageCoding.encode(outcome),
+                    properties: AMQPProperties(deliveryMode: .persistent, messageID: "O-1"), mandatory: true))
+            try await Task.sleep(for: .seconds(2))
+            try await tact.waitUntilSettled()
 
-        // The deferred debtor: the decision, its rule, and the instant the call becomes permissible.
-        let night = try tact.tact(["explain", "D-NIGHT"])
-        #expect(night.status == 0, "\(night.stderr)")
-        PersonalData.expectNone(in: night.output)
-        #expect(night.stdout.contains("contact-hours"))
-        #expect(night.stdout.contains("lifted"))
-        let document = try Self.json(try tact.tact(["explain", "D-NIGHT", "--json"]).stdout)
-        let pending = try await tact.read { try $0.tasks(ofDebtor: "D-NIGHT", statuses: [.pending]) }
-        let next = try #require(document["next"] as? [String: Any])
-        let nextTask = try #require(pending.min { $0.dueAt < $1.dueAt })
-        #expect(next["taskId"] as? String == nextTask.id)
-        #expect(next["permissibleAt"] as? String == nextTask.dueAt.description)
-        #expect(next["basis"] as? String == "decision")
-        let reasons = try #require(next["reasons"] as? [[String: Any]])
-        #expect(reasons.contains { $0["rule"] as? String == "contact-hours" })
-        #expect((next["permissibleAtLocal"] as? String)?.contains(" 08:00 ") == true, "the start of contact hours, locally")
-        let holds = try #require(document["holds"] as? [[String: Any]])
-        #expect(holds.count == 1)
-        #expect(holds.first?["kind"] as? String == "dispute")
-        #expect(holds.first?["liftedAt"] is String)
-        let decisions = try #require(document["decisions"] as? [[String: Any]])
-        #expect(decisions.contains { $0["decision"] as? String == "defer" })
+            // The deferred debtor: the decision, its rule, and the instant the call becomes permissible.
+            let night = try tact.tact(["explain", "D-NIGHT"])
+            #expect(night.status == 0, "\(night.stderr)")
+            PersonalData.expectNone(in: night.output)
+            #expect(night.stdout.contains("contact-hours"))
+            #expect(night.stdout.contains("lifted"))
+            let document = try Self.json(try tact.tact(["explain", "D-NIGHT", "--json"]).stdout)
+            let pending = try await tact.read { try $0.tasks(ofDebtor: "D-NIGHT", statuses: [.pending]) }
+            let next = try #require(document["next"] as? [String: Any])
+            let nextTask = try #require(pending.min { $0.dueAt < $1.dueAt })
+            #expect(next["taskId"] as? String == nextTask.id)
+            #expect(next["permissibleAt"] as? String == nextTask.dueAt.description)
+            #expect(next["basis"] as? String == "decision")
+            let reasons = try #require(next["reasons"] as? [[String: Any]])
+            #expect(reasons.contains { $0["rule"] as? String == "contact-hours" })
+            #expect(
+                (next["permissibleAtLocal"] as? String)?.contains(" 08:00 ") == true,
+                "the start of contact hours, locally")
+            let holds = try #require(document["holds"] as? [[String: Any]])
+            #expect(holds.count == 1)
+            #expect(holds.first?["kind"] as? String == "dispute")
+            #expect(holds.first?["liftedAt"] is String)
+            let decisions = try #require(document["decisions"] as? [[String: Any]])
+            #expect(decisions.contains { $0["decision"] as? String == "defer" })
 
-        // The contacted debtor: contacts made and their outcome; the next call planned, never decided yet.
-        let day = try Self.json(try tact.tact(["explain", "D-DAY", "--json"]).stdout)
-        let contacts = try #require(day["contacts"] as? [[String: Any]])
-        #expect(contacts.contains { $0["taskId"] as? String == firstCall.id && $0["result"] as? String == "no-answer" })
-        let dayNext = try #require(day["next"] as? [String: Any])
-        #expect((dayNext["taskId"] as? String)?.hasSuffix("retry-call") == true, "\(dayNext)")
-        #expect(dayNext["basis"] as? String == "policy")
-        #expect(dayNext["plannedFor"] is String)
-        #expect(dayNext["permissibleAt"] is String)
-        let dayText = try tact.tact(["explain", "D-DAY"])
-        #expect(dayText.stdout.contains("planned for"))
-        PersonalData.expectNone(in: dayText.output)
+            // The contacted debtor: contacts made and their outcome; the next call planned, never decided yet.
+            let day = try Self.json(try tact.tact(["explain", "D-DAY", "--json"]).stdout)
+            let contacts = try #require(day["contacts"] as? [[String: Any]])
+            #expect(
+                contacts.contains { $0["taskId"] as? String == firstCall.id && $0["result"] as? String == "no-answer" })
+            let dayNext = try #require(day["next"] as? [String: Any])
+            #expect((dayNext["taskId"] as? String)?.hasSuffix("retry-call") == true, "\(dayNext)")
+            #expect(dayNext["basis"] as? String == "policy")
+            #expect(dayNext["plannedFor"] is String)
+            #expect(dayNext["permissibleAt"] is String)
+            let dayText = try tact.tact(["explain", "D-DAY"])
+            #expect(dayText.stdout.contains("planned for"))
+            PersonalData.expectNone(in: dayText.output)
 
-        // The audit trail: every decision in the interval, fields in a fixed order.
-        let total = try await tact.read { store in
-            try ["D-DAY", "D-NIGHT"].map { try store.decisions(ofDebtor: $0).count }.reduce(0, +)
+            // The audit trail: every decision in the interval, fields in a fixed order.
+            let total = try await tact.read { store in
+                try ["D-DAY", "D-NIGHT"].map { try store.decisions(ofDebtor: $0).count }.reduce(0, +)
+            }
+            let now = Instant(Date()).adding(seconds: 2)
+            let export = try tact.tact(["audit", "export", "--from", started.description, "--to", now.description])
+            #expect(export.status == 0, "\(export.stderr)")
+            let lines = export.stdout.split(separator: "\n")
+            #expect(lines.count == total)
+            let order = ["sequence", "decidedAt", "debtorId", "taskId", "decision", "earliest", "reasons", "worker"]
+            for line in lines {
+                let positions = order.map { line.range(of: "\"\($0)\":")?.lowerBound }
+                #expect(positions.allSatisfy { $0 != nil } && positions.map { $0! } == positions.map { $0! }.sorted())
+                #expect(try Self.json(String(line))["debtorId"] is String)
+            }
+            PersonalData.expectNone(in: export.output)
+            let out = tact.directory.appendingPathComponent("audit.jsonl").path
+            #expect(
+                try tact.tact(["audit", "export", "--from", started.description, "--to", now.description, "--out", out])
+                    .status == 0)
+            #expect(try String(contentsOfFile: out, encoding: .utf8) == export.stdout)
+            let before = try tact.tact(["audit", "export", "--from", "2001-01-01", "--to", "2001-01-02"])
+            #expect(before.status == 0 && before.stdout.isEmpty)
+            expectOneLineError(
+                try tact.tact(["audit", "export", "--from", "2026-12-02", "--to", "2026-12-01"]),
+                command: "audit export",
+                status: 2)
+            expectOneLineError(try tact.tact(["explain", "D-NOBODY"]), command: "explain", status: 1)
         }
-        let now = Instant(Date()).adding(seconds: 2)
-        let export = try tact.tact(["audit", "export", "--from", started.description, "--to", now.description])
-        #expect(export.status == 0, "\(export.stderr)")
-        let lines = export.stdout.split(separator: "\n")
-        #expect(lines.count == total)
-        let order = ["sequence", "decidedAt", "debtorId", "taskId", "decision", "earliest", "reasons", "worker"]
-        for line in lines {
-            let positions = order.map { line.range(of: "\"\($0)\":")?.lowerBound }
-            #expect(positions.allSatisfy { $0 != nil } && positions.map { $0! } == positions.map { $0! }.sorted())
-            #expect(try Self.json(String(line))["debtorId"] is String)
-        }
-        PersonalData.expectNone(in: export.output)
-        let out = tact.directory.appendingPathComponent("audit.jsonl").path
-        #expect(try tact.tact(["audit", "export", "--from", started.description, "--to", now.description, "--out", out]).status == 0)
-        #expect(try String(contentsOfFile: out, encoding: .utf8) == export.stdout)
-        let before = try tact.tact(["audit", "export", "--from", "2001-01-01", "--to", "2001-01-02"])
-        #expect(before.status == 0 && before.stdout.isEmpty)
-        expectOneLineError(
-            try tact.tact(["audit", "export", "--from", "2026-12-02", "--to", "2026-12-01"]), command: "audit export",
-            status: 2)
-        expectOneLineError(try tact.tact(["explain", "D-NOBODY"]), command: "explain", status: 1)
     }
 
     @Test func toolsDoNotCreateAStoreThatDoesNotExist() async throws {
-        let tact = try await ToolInstallation()
-        defer { Task { await tact.tearDown() } }
-        let explain = try tact.tact(["explain", "D-1"])
-        expectOneLineError(explain, command: "explain", status: 1)
-        #expect(explain.stderr.contains("no store here yet"))
-        let audit = try tact.tact(["audit", "export", "--from", "2026-01-01", "--to", "2027-01-01"])
-        expectOneLineError(audit, command: "audit export", status: 1)
-        #expect(!FileManager.default.fileExists(atPath: tact.storePath))
+        try await ToolInstallation.with { tact in
+            let explain = try tact.tact(["explain", "D-1"])
+            expectOneLineError(explain, command: "explain", status: 1)
+            #expect(explain.stderr.contains("no store here yet"))
+            let audit = try tact.tact(["audit", "export", "--from", "2026-01-01", "--to", "2027-01-01"])
+            expectOneLineError(audit, command: "audit export", status: 1)
+            #expect(!FileManager.default.fileExists(atPath: tact.storePath))
+        }
     }
 }

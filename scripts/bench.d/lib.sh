@@ -2,12 +2,22 @@
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 [ -d /opt/swift/usr/bin ] && export PATH="/opt/swift/usr/bin:$PATH"
 
+# One EXIT trap for every script: cleanups run last-registered first, so a script's own cleanup (stopping its
+# processes) cannot replace the one that stops the broker.
+bench_cleanups=()
+bench_at_exit() { bench_cleanups+=("$1"); }
+bench_run_cleanups() {
+    local i
+    for ((i = ${#bench_cleanups[@]} - 1; i >= 0; i--)); do eval "${bench_cleanups[$i]}" || true; done
+}
+trap bench_run_cleanups EXIT
+
 # Starts a throwaway broker unless TACT_AMQP_URL names one; sets TACT_AMQP_URL, BENCH_HOST and BENCH_PORT.
 bench_broker() {
     if [ -z "${TACT_AMQP_URL:-}" ]; then
         local port=$((30000 + RANDOM % 5000))
         local dir="$root/.tact/bench-broker-$port"
-        trap "'$root/scripts/broker' stop --port $port --dir '$dir' >/dev/null || true; rm -rf '$dir'" EXIT
+        bench_at_exit "'$root/scripts/broker' stop --port $port --dir '$dir' >/dev/null || true; rm -rf '$dir'"
         TACT_AMQP_URL=$("$root/scripts/broker" start --port "$port" --dir "$dir" | tail -n 1)
         export TACT_AMQP_URL
     fi

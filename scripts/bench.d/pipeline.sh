@@ -25,7 +25,7 @@ bench_broker
 work=$(mktemp -d)
 pids=()
 stop_all() { for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; done; pids=(); }
-trap 'stop_all; rm -rf "$work"' EXIT
+bench_at_exit 'stop_all; rm -rf "$work"' 
 
 # Debtors at 13:00 local time now, so every contact is inside its window.
 python3 - "$placements" "$work/placements.jsonl" <<'PY'

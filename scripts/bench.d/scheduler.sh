@@ -24,7 +24,7 @@ bin="$(swift build -c release --show-bin-path)"
 bench_broker
 work=$(mktemp -d "$root/.tact/bench-scheduler.XXXXXX")
 scheduler_pid=""
-trap '[ -n "$scheduler_pid" ] && kill -TERM "$scheduler_pid" 2>/dev/null; rm -rf "$work"' EXIT
+bench_at_exit '[ -n "$scheduler_pid" ] && kill -TERM "$scheduler_pid" 2>/dev/null; rm -rf "$work"'
 
 # Seeded once, copied before each run so every run starts from the same state. Due tasks are due now.
 now=$(date +%s)

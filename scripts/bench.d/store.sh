@@ -23,7 +23,7 @@ swift build -c release --scratch-path "$scratch" --product StoreBench 2>&1 | { g
 bench="$(swift build -c release --scratch-path "$scratch" --show-bin-path)/StoreBench"
 
 dir=$(mktemp -d "${TMPDIR:-/tmp}/tact-bench-store.XXXXXX")
-trap 'rm -rf "$dir"' EXIT
+bench_at_exit 'rm -rf "$dir"' 
 "$bench" seed "$dir/small.sqlite" "$due" "$due"
 "$bench" seed "$dir/big.sqlite" "$pending" "$due"
 echo "taking $due due tasks, $rounds rounds, $(nproc) cores (targets: ratio <= 1.5, peak RSS < 200 MB):"

@@ -1,0 +1,116 @@
+import Contract
+import Foundation
+import Policy
+import Scheduler
+import Simulation
+import TactConfig
+import Testing
+
+/// Long runs checked by an independent witness: every emission decided again by a fresh policy engine on the
+/// timeline's own account of the debtor, and every cap's busiest window counted again.
+@Suite struct SimulationComplianceTests {
+    typealias F = SimulationFixtures
+
+    /// More life events than life has, so holds, opt-outs, ceases and disputes all happen within 60 days.
+    static let eventful: OutcomeParameters = {
+        var parameters = OutcomeParameters.standard
+        parameters.daily = [
+            .bereavement: 0.01, .hardship: 0.01, .breathingSpace: 0.005, .dispute: 0.01, .cease: 0.003,
+            .optOut: 0.01, .payment: 0.002,
+        ]
+        return parameters
+    }()
+
+    @Test(arguments: ["pl-respectful", "us-regf", "uk-fca"])
+    func everyEmissionIsPermittedAtItsInstantAndNoCapIsExceeded(rulebook: String) async throws {
+        let simulation = try F.sampleSimulation(rulebook: rulebook)
+        try await simulation.run(until: F.days(60), responder: OutcomeModel(parameters: Self.eventful, seed: 11))
+        let result = try await simulation.result()
+        let verdicts = try TimelineReplay.verdicts(result.timeline, debtors: result.debtors, rulebooks: F.rulebooks)
+        #expect(verdicts.count > 100)
+        for verdict in verdicts where verdict.decision.decision != .allow {
+            Issue.record("\(verdict.emission.jsonLine) → \(verdict.decision.decision) \(verdict.decision.reasons.map(\.rule))")
+        }
+        // The life events did happen, and some contacts were held back by them.
+        let events = Set(result.timeline.compactMap(\.event))
+        #expect(events.isSuperset(of: [.bereavement, .hardship, .dispute, .optOut]))
+        #expect(result.timeline.contains { $0.reasons?.contains { $0.rule.rawValue.hasPrefix("hold:") } == true })
+        try checkCaps(result)
+        let checks = ComplianceChecks(result)
+        #expect(checks.passed, "\(checks.findings)")
+        #expect(checks.policyRechecked == verdicts.count)
+    }
+
+    /// Ten placements of one debt plan ten first calls at once, and every call rings out: only the caps stand
+    /// between them and the debtor. Reg F allows 7 calls about a debt in 7 days, pl-respectful 3 per debtor.
+    @Test(arguments: [("us-regf", 7), ("pl-respectful", 3)])
+    func capsHoldWhenManyCallsAreDue(rulebook: String, cap: Int) async throws {
+        let simulation = try Simulation(
+            configuration: ServiceConfiguration(), rulebooks: F.rulebooks, strategies: F.strategies, start: F.start)
+        for index in 1...10 {
+            var placement = F.placement(email: nil, rulebook: rulebook)
+            placement.placementId = "P-\(index)"
+            simulation.schedule(.placement(placement, userID: nil), at: F.start)
+        }
+        try await simulation.run(
+            until: F.days(21), responder: ScriptedResponder { _ in ContactResponse(.outcome(.noAnswer), after: 60) })
+        let result = try await simulation.result()
+        let verdicts = try TimelineReplay.verdicts(result.timeline, debtors: result.debtors, rulebooks: F.rulebooks)
+        #expect(verdicts.allSatisfy { $0.decision.decision == .allow })
+        let rule = try #require(F.rulebooks[rulebook]!.frequencyCaps.first { $0.channels.contains(.call) })
+        let busiest = TimelineReplay.busiestWindow(of: rule, result.timeline, debtor: "D-1", zone: "Europe/Warsaw")
+        #expect(busiest == cap)
+        #expect(result.timeline.contains { $0.reasons?.contains { $0.rule == .frequencyCap } == true })
+        #expect(ComplianceChecks(result).caps.first { $0.id == rule.id }?.maximum == cap)
+    }
+
+    /// What a compliance officer asks first about Poland, answered without the simulator's own audit.
+    @Test func noOneIsCalledOnASundayOrAPolishHolidayUnderPlRespectful() async throws {
+        let simulation = try F.sampleSimulation(rulebook: "pl-respectful")
+        try await simulation.run(until: F.days(60), responder: OutcomeModel(seed: 5))
+        let result = try await simulation.result()
+        var calls = 0
+        for debtor in result.debtors {
+            let zones = debtor.timeZones.isEmpty ? ["Europe/Warsaw"] : debtor.timeZones
+            for call in result.timeline where call.kind == .emission && call.channel == .call && call.debtorId == debtor.id {
+                calls += 1
+                for zone in zones {
+                    let local = LocalDay.describe(call.at, inZone: zone).split(separator: " ")
+                    #expect(local[0] != "Sun", "\(call.jsonLine)")
+                    #expect(HolidayCalendar.poland.holiday(on: LocalDate(iso: local[1])!) == nil, "\(call.jsonLine)")
+                }
+            }
+        }
+        #expect(calls > 50)
+        #expect(ComplianceChecks(result).callsOnSundays == 0)
+    }
+
+    /// Neither the witness nor the audit is vacuous: a call moved to 03:00 is caught by both.
+    @Test func aForbiddenContactIsCaught() async throws {
+        let simulation = try F.sampleSimulation(rulebook: "pl-respectful")
+        try await simulation.run(until: F.days(10), responder: OutcomeModel(seed: 5))
+        var result = try await simulation.result()
+        let index = try #require(result.timeline.firstIndex { $0.kind == .emission && $0.debtorId == "D-3001" && $0.channel == .call })
+        result.timeline[index].at = Instant(rfc3339: "2026-12-02T02:00:00Z")!
+        let verdicts = try TimelineReplay.verdicts(result.timeline, debtors: result.debtors, rulebooks: F.rulebooks)
+        #expect(verdicts.filter { $0.decision.decision != .allow }.map(\.emission.at) == [result.timeline[index].at])
+        let checks = ComplianceChecks(result)
+        #expect(!checks.passed && checks.contactsOutsideHours == 1 && checks.policyRecheckFailures == 1)
+        #expect(checks.findings.allSatisfy { $0.hasPrefix("D-3001 call ") })
+    }
+
+    /// The audit's busiest windows are the witness's.
+    private func checkCaps(_ result: SimulationResult) throws {
+        let audit = ComplianceChecks(result)
+        for debtor in result.debtors {
+            let rulebook = try #require(result.rulebooks[debtor.rulebook])
+            for cap in rulebook.frequencyCaps {
+                let busiest = TimelineReplay.busiestWindow(
+                    of: cap, result.timeline, debtor: debtor.id, zone: result.calendarZone(of: debtor))
+                #expect(busiest <= cap.limit, "\(debtor.id) \(cap.id): \(busiest)")
+                let reported = try #require(audit.caps.first { $0.rulebook == rulebook.id && $0.id == cap.id })
+                #expect(busiest <= reported.maximum)
+            }
+        }
+    }
+}
