@@ -56,7 +56,8 @@ let package = Package(
             ]),
         // Metrics (Prometheus text) and health over a small HTTP server on POSIX sockets; no other dependency.
         .target(name: "Observability"),
-        // Reads the data in Config/ (rulebooks, …) and validates it; the only module that parses YAML.
+        // Reads the service file, rulebooks and strategies in Config/ and validates them. The simulator's outcome
+        // model and tact place's column mappings are read with Yams where they are used.
         .target(name: "TactConfig", dependencies: ["Policy", .product(name: "Yams", package: "Yams")]),
         // The what-if simulator: the real scheduler and worker cores on a virtual clock, in memory.
         .target(
@@ -71,6 +72,7 @@ let package = Package(
                 "AMQP", "Contract", "Observability", "Policy", "Scheduler", "Simulation", "Store", "TactConfig",
                 "Worker",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -95,11 +97,12 @@ let package = Package(
         .testTarget(name: "WorkerTests", dependencies: ["Worker", "Contract", "Policy", "TactConfig"]),
         .testTarget(name: "SchedulerTests", dependencies: ["Scheduler", "Store", "Contract", "TactConfig"]),
         .testTarget(
-            name: "SimulationTests", dependencies: ["Simulation", "Contract", "Policy", "Scheduler", "Store", "TactConfig"]),
+            name: "SimulationTests",
+            dependencies: ["Simulation", "Contract", "Policy", "Scheduler", "Store", "TactConfig"]),
         // The metrics registry and HTTP server, and /metrics scraped from real scheduler and worker processes.
         .testTarget(
             name: "ObservabilityTests", dependencies: ["AMQP", "Contract", "Observability", "Store", "TactConfig"]),
-        .testTarget(name: "ContractTests", dependencies: ["Contract", "Policy", .product(name: "Yams", package: "Yams")], resources: []),
+        .testTarget(name: "ContractTests", dependencies: ["Contract", "Policy", .product(name: "Yams", package: "Yams")]),
     ]
 )
 

@@ -1,5 +1,6 @@
 import AMQP
 import Contract
+import Foundation
 import Logging
 import Observability
 import Policy
@@ -209,7 +210,8 @@ public struct SchedulerService: Service {
                 continue
             }
             let started = ContinuousClock.now
-            let results = await connection.publish(rows.map(Self.message))
+            let publishedAt = clock.now().date
+            let results = await connection.publish(rows.map { Self.message($0, publishedAt: publishedAt) })
             metrics.service.publishConfirm.labels("outbox").observe(since: started)
             for (row, result) in zip(rows, results) {
                 if case .failure(let error) = result {
@@ -273,7 +275,9 @@ public struct SchedulerService: Service {
         }
     }
 
-    static func message(_ row: OutboxMessage) -> AMQPMessage {
+    /// The outbox row as AMQP. The timestamp is the publication's: a dead letter is published right after the commit
+    /// that refused its input, so `tact dead list` shows when it was refused.
+    static func message(_ row: OutboxMessage, publishedAt: Date) -> AMQPMessage {
         var headers: AMQPTable = [:]
         for (key, value) in row.headers { headers[key] = .string(value) }
         return AMQPMessage(
@@ -281,7 +285,7 @@ public struct SchedulerService: Service {
             properties: AMQPProperties(
                 contentType: "application/json", headers: headers.isEmpty ? nil : headers, deliveryMode: .persistent,
                 priority: row.priority, expiration: row.expirationMilliseconds.map { .milliseconds($0) },
-                messageID: row.messageID, type: row.type, appID: "tact-scheduler"),
+                messageID: row.messageID, timestamp: publishedAt, type: row.type, appID: "tact-scheduler"),
             mandatory: true)
     }
 }

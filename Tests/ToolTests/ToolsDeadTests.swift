@@ -62,6 +62,7 @@ struct ToolsDeadTests {
                 byID["E-EARLY"]?["error"] as? String == "unknown-reference: debtorId: no debtor with this id was placed"
             )
             #expect(byID["E-EARLY"]?["source"] as? String == "intake:event")
+            #expect(byID["E-EARLY"]?["timestamp"] is String, "the scheduler stamps when it refused the input")
             #expect(
                 (byID["E-EARLY"]?["replay"] as? [String: Any])?["exchange"] as? String == tact.topology.intakeExchange)
             #expect(
