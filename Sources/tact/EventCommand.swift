@@ -26,6 +26,10 @@ struct EventCommand: AsyncParsableCommand {
     @Option(help: "For opt-out and opt-in: call, sms, email or letter.") var channel: String?
     @Option(help: "Representative's phone (attorney, estate).") var representativePhone: String?
     @Option(help: "Representative's e-mail.") var representativeEmail: String?
+    @Option(
+        name: .customLong("instalment"),
+        help: "For plan: one instalment, AMOUNT@YYYY-MM-DD (the debtor's local day); repeat it for each, in order.")
+    var instalments: [String] = []
     @Option(help: "Event id (default: a new unique id). Publishing the same id twice changes nothing.") var id: String?
     @Option(help: "A JSON-lines file of event messages to publish instead of one event from the options.")
     var file: String?
@@ -71,7 +75,7 @@ struct EventCommand: AsyncParsableCommand {
     /// Every line checked; the bad ones reported on stderr. Lines are published as written.
     private func readFile(_ path: String) throws -> [IntakePublisher.Item] {
         let given = [debtor, kind, debt, at, until, channel, representativePhone, representativeEmail, id]
-        guard given.allSatisfy({ $0 == nil }) else {
+        guard given.allSatisfy({ $0 == nil }), instalments.isEmpty else {
             throw ValidationError("--file publishes the events in the file; drop the single event's options")
         }
         guard FileManager.default.fileExists(atPath: path) else { throw PlaceError("\(path): no such file") }
@@ -128,13 +132,23 @@ struct EventCommand: AsyncParsableCommand {
             }
             channelValue = value
         }
+        if !instalments.isEmpty, kind != .plan {
+            throw ValidationError("--instalment goes with --kind plan")
+        }
+        let plan = try instalments.map { text in
+            let parts = text.split(separator: "@", omittingEmptySubsequences: false)
+            guard parts.count == 2 else {
+                throw ValidationError("--instalment must be AMOUNT@YYYY-MM-DD, e.g. 50.00@2026-12-10")
+            }
+            return LifeEvent.Instalment(amount: String(parts[0]), dueDate: String(parts[1]))
+        }
         let representative =
             representativePhone == nil && representativeEmail == nil
             ? nil : Representative(kind: kind.rawValue, phone: representativePhone, email: representativeEmail)
         let event = LifeEvent(
             eventId: id ?? "E-\(UUID().uuidString.lowercased())", debtorId: debtor, debtId: debt, kind: kind,
             at: try instant(at, "at") ?? Instant(Date()), channel: channelValue, until: try instant(until, "until"),
-            representative: representative)
+            representative: representative, instalments: plan.isEmpty ? nil : plan)
         try event.validate()
         return event
     }

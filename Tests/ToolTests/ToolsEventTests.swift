@@ -24,6 +24,23 @@ struct ToolsEventTests {
         }
     }
 
+    @Test func aPlanCarriesItsInstalmentsInOrder() async throws {
+        try await ToolInstallation.with { tact in
+            let run = try tact.tact([
+                "event", "--debtor", "D-1", "--debt", "C-1", "--kind", "plan", "--instalment", "40.00@2026-12-15",
+                "--instalment", "40.00@2027-01-15", "--id", "E-PLAN",
+            ])
+            #expect(run.status == 0, "\(run.stderr)")
+            let messages = try await tact.drain(tact.topology.intakeQueue)
+            let event = try MessageCoding.decode(LifeEvent.self, from: try #require(messages.first).body)
+            #expect(event.kind == .plan && event.debtId == "C-1")
+            #expect(
+                event.instalments == [
+                    .init(amount: "40.00", dueDate: "2026-12-15"), .init(amount: "40.00", dueDate: "2027-01-15"),
+                ])
+        }
+    }
+
     @Test func eventsFromAFileAreAllCheckedFirst() async throws {
         try await ToolInstallation.with { tact in
             let good = [
@@ -64,6 +81,13 @@ struct ToolsEventTests {
         (["event", "--debtor", "D-1", "--kind", "payment"], "missing-field: debtId"),
         (["event", "--debtor", "D 1", "--kind", "hardship"], "invalid-field: debtorId"),
         (["event", "--debtor", "D-1", "--kind", "hardship", "--at", "1970-01-01T00:00:00Z"], "invalid-field: at"),
+        (["event", "--debtor", "D-1", "--debt", "C-1", "--kind", "plan"], "missing-field: instalments"),
+        (["event", "--debtor", "D-1", "--debt", "C-1", "--kind", "plan", "--instalment", "40"], "AMOUNT@YYYY-MM-DD"),
+        (
+            ["event", "--debtor", "D-1", "--debt", "C-1", "--kind", "plan", "--instalment", "40@2027-01-15",
+             "--instalment", "40@2026-12-15"], "instalments[1].dueDate: must come after the previous one"
+        ),
+        (["event", "--debtor", "D-1", "--kind", "hardship", "--instalment", "40@2026-12-15"], "goes with --kind plan"),
         (["event", "--file", "/nonexistent/events.jsonl"], "no such file"),
         (["event", "--file", "/nonexistent/events.jsonl", "--debtor", "D-1"], "drop the single event's options"),
     ])
