@@ -70,10 +70,13 @@ struct PlaceCommand: AsyncParsableCommand {
             let format = try resolvedFormat()
             userID = withUserID ? try environment.amqp(connectionName: "tact-place").username : nil
             let configuration = environment.configuration
-            let rulebooks = environment.rulebooks
+            let (rulebooks, strategies) = (environment.rulebooks, environment.strategies)
             let checks = PlaceInput.Checks(
                 rulebookIsConfigured: {
                     rulebooks[configuration.rulebook(placement: $0.rulebook, creditor: $0.creditorId)] != nil
+                },
+                strategyIsConfigured: {
+                    strategies[configuration.strategy(placement: $0.strategy, creditor: $0.creditorId)] != nil
                 },
                 userID: userID)
             let mapping = format == .csv ? try columnMapping(environment.directory) : nil

@@ -45,16 +45,22 @@ struct PlaceInput {
     var rejected: [Rejected] = []
     var rows: Int { items.count + rejected.count }
 
-    /// What every placement must also satisfy besides the contract: a configured rulebook, the broker user.
+    /// What every placement must also satisfy besides the contract: a configured rulebook and strategy, the broker
+    /// user.
     struct Checks {
-        /// Resolves the rulebook as the scheduler will; `nil` when that rulebook is not configured.
+        /// Resolves the rulebook as the scheduler will; false when that rulebook is not configured.
         var rulebookIsConfigured: (Placement) -> Bool
+        /// Resolves the cadence strategy as the scheduler will; false when that strategy is not configured.
+        var strategyIsConfigured: (Placement) -> Bool
         /// With `--with-user-id`: the creditor must be the broker user, or the scheduler refuses it.
         var userID: String?
 
         func problem(_ placement: Placement) -> IntakeRowError? {
             if !rulebookIsConfigured(placement) {
                 return IntakeRowError("invalid-field: rulebook: no rulebook with this id is configured")
+            }
+            if !strategyIsConfigured(placement) {
+                return IntakeRowError("invalid-field: strategy: no strategy with this id is configured")
             }
             if let userID, userID != placement.creditorId {
                 return IntakeRowError("creditor-mismatch: creditorId: differs from the broker user (--with-user-id)")

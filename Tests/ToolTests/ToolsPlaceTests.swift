@@ -177,20 +177,24 @@ struct ToolsPlaceTests {
 
     @Test func jsonLinesArePlacedAsWrittenAndBadLinesNamed() async throws {
         try await ToolInstallation.with { tact in
-            func line(_ n: Int, zone: String = "UTC") -> String {
+            func line(_ n: Int, zone: String = "UTC", strategy: String = "default") -> String {
                 """
                 {"type":"placement","version":1,"placementId":"acme-P-\(n)","creditorId":"acme","extra":"kept",\
+                "strategy":"\(strategy)",\
                 "debtor":{"id":"D-\(n)","name":"\(PersonalData.name)","timeZones":["\(zone)"],"phone":"\(PersonalData.phone)",\
                 "language":"en"},"debt":{"id":"C-\(n)","amount":"5.00","currency":"USD","dueDate":"2026-11-01"}}
                 """
             }
             let bad = try tact.file(
-                "bad.jsonl", [line(1), "{not json", line(3, zone: "Nowhere/Else"), line(1)].joined(separator: "\n"))
+                "bad.jsonl",
+                [line(1), "{not json", line(3, zone: "Nowhere/Else"), line(1), line(5, strategy: "reckless")]
+                    .joined(separator: "\n"))
             let refused = try tact.tact(["place", bad])
             #expect(refused.status == 2)
             #expect(refused.stderr.contains("line 2: malformed-json"))
             #expect(refused.stderr.contains("line 3: invalid-field: debtor.timeZones[0]"))
             #expect(refused.stderr.contains("line 4: conflict: placementId: same as line 1"))
+            #expect(refused.stderr.contains("line 5: invalid-field: strategy: no strategy with this id is configured"))
             PersonalData.expectNone(in: refused.output)
 
             let good = try tact.file("good.ndjson", [line(1), "", line(2)].joined(separator: "\r\n") + "\r\n")
