@@ -4,7 +4,7 @@ import Store
 import TactConfig
 
 extension SchedulerCore {
-    /// A placement creates (or refreshes) the debtor and the debt and schedules, due at once, a first notice on
+    /// A placement creates (or refreshes) the debtor and the open debt and schedules, due at once, a first notice on
     /// the first channel of the strategy's list the debtor can be reached on, and a first call. Both go through
     /// the policy.
     func place(_ placement: Placement, userID: String?, at now: Instant, in store: any StoreTransaction) throws {
@@ -20,6 +20,12 @@ extension SchedulerCore {
             throw ContractError(.invalidField, field: "strategy", "no strategy with this id is configured")
         }
         let placed = placement.debtor
+        // A debt that was paid or closed stays so: placing it again would send a first notice about money the
+        // person no longer owes. A new debt gets a new id.
+        if let known = try store.debt(placement.debt.id, ofDebtor: placed.id), known.status != .open {
+            throw ContractError(
+                .conflict, field: "debt.id", "this debt is \(known.status.rawValue); a new debt needs a new id")
+        }
         var debtor = DebtorRecord(
             id: placed.id, creditorID: placement.creditorId, rulebook: rulebook, strategy: strategyID,
             specialistID: placement.specialistId,

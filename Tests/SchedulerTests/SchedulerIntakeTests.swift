@@ -44,6 +44,23 @@ struct SchedulerIntakeTests {
         #expect(try await store.tasks().count == 2)
     }
 
+    @Test(arguments: [LifeEvent.Kind.payment, .closed])
+    func aPaidOrClosedDebtIsNotReopenedByAnotherPlacement(kind: LifeEvent.Kind) async throws {
+        let store = try SQLiteStore.inMemory()
+        let results = try await core.apply(
+            [
+                .placement(Fixtures.placement("P-1"), userID: nil),
+                .event(Fixtures.event("E-1", debt: "C-1", kind), userID: nil),
+                .placement(Fixtures.placement("P-2"), userID: nil),
+                .placement(Fixtures.placement("P-3", debt: "C-2"), userID: nil),
+            ], to: store)
+        let status = kind == .payment ? "paid" : "closed"
+        #expect(results[2] == .rejected(ContractError(.conflict, field: "debt.id", "this debt is \(status); a new debt needs a new id")))
+        #expect(results[3] == .applied, "a new debt of the same debtor is placed")
+        #expect(try await store.read { try $0.debt("C-1", ofDebtor: "D-1")?.status.rawValue } == status)
+        #expect(try await store.tasks().filter { $0.id.hasPrefix("acme/P-2/") }.isEmpty, "nothing scheduled for it")
+    }
+
     @Test func rulebookComesFromThePlacementThenTheCreditorThenTheDefault() async throws {
         let store = try SQLiteStore.inMemory()
         try await core.apply(
