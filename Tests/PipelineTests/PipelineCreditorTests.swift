@@ -6,8 +6,8 @@ import Policy
 import Store
 import Testing
 
-/// A creditor's broker user may only publish to the intake exchange, and RabbitMQ vouches for the `user_id` it
-/// sets, which must then equal the placement's `creditorId`.
+/// A creditor's broker user may only publish placements and events to the intake exchange, and RabbitMQ vouches for
+/// the `user_id` it sets, which must then equal the placement's `creditorId`.
 @Suite(
     "Pipeline: creditor identity", .timeLimit(.minutes(2)),
     .enabled(if: ProcessInfo.processInfo.environment["TACT_BROKER_PORT"] != nil))
@@ -47,6 +47,15 @@ struct PipelineCreditorTests {
             try await connection.publish(AMQPMessage(routingKey: pipeline.topology.tasksQueue, body: [1]))
         }
         #expect(elsewhere?.replyCode == 403)
+        // Nor change who keeps a case: specialist changes are for operators (a topic permission on the intake).
+        let change = SpecialistChange(changeId: "S-1", action: .handover, specialistId: "anna", debtorId: "D-P-OWN")
+        let handover = await #expect(throws: AMQPError.self) {
+            try await connection.publish(
+                AMQPMessage(
+                    exchange: pipeline.topology.intakeExchange, routingKey: "specialist",
+                    body: MessageCoding.encode(change), properties: AMQPProperties(userID: creditor)))
+        }
+        #expect(handover?.replyCode == 403)
         await connection.close()
 
         let dead = try await pipeline.drain(pipeline.topology.deadQueue)
