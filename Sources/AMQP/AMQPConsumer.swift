@@ -35,6 +35,16 @@ public struct AMQPConsumer: AsyncSequence, Sendable {
         return try await buffer.nextBatch(upTo: limit, isolation: actor)
     }
 
+    /// Like ``next(upTo:isolation:)``, but waits at most `timeout` for the first delivery: empty when none arrived
+    /// in time or the sequence has ended. A delivery that arrives after the wait ended stays buffered for the next
+    /// call. For tools that take what a queue holds until it has been quiet for a while.
+    public func next(upTo limit: Int, timeout: Duration, isolation actor: isolated (any Actor)? = #isolation)
+        async throws -> [AMQPDelivery]
+    {
+        precondition(limit > 0, "a batch holds at least one delivery")
+        return try await buffer.nextBatch(upTo: limit, timeout: timeout, isolation: actor)
+    }
+
     /// Asks the connection to cancel the consumer, without waiting: the sequence ends once it is done. For
     /// synchronous contexts such as graceful-shutdown handlers; otherwise prefer ``cancel()``.
     public func requestCancel() {

@@ -50,16 +50,7 @@ final class DeadQueue {
         let consumer = try await connection.consume(queue: name, prefetch: UInt16(exactly: wanted) ?? 0)
         while letters.count < wanted {
             let remaining = wanted - letters.count
-            let batch = try await withThrowingTaskGroup(of: [AMQPDelivery].self) { group in
-                group.addTask { try await consumer.next(upTo: remaining) }
-                group.addTask {
-                    try await Task.sleep(for: quiet)
-                    return []
-                }
-                let first = try await group.next() ?? []
-                group.cancelAll()
-                return first
-            }
+            let batch = try await consumer.next(upTo: remaining, timeout: quiet)
             if batch.isEmpty { break }
             letters += batch.map(DeadLetter.init)
         }

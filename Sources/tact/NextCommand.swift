@@ -70,17 +70,9 @@ struct NextCommand: AsyncParsableCommand {
     }
 
     private func nextDelivery(_ consumer: AMQPConsumer) async throws -> AMQPDelivery? {
-        try await withThrowingTaskGroup(of: AMQPDelivery?.self) { group in
-            group.addTask { try await consumer.next(upTo: 1).first }
-            group.addTask {
-                try await Task.sleep(for: .seconds(wait))
-                return nil
-            }
-            let first = try await group.next() ?? nil
-            group.cancelAll()
-            if first == nil { consumer.requestCancel() }
-            return first
-        }
+        let first = try await consumer.next(upTo: 1, timeout: .seconds(wait)).first
+        if first == nil { consumer.requestCancel() }
+        return first
     }
 
     /// Why the call may not be made now, or `nil` if it may.

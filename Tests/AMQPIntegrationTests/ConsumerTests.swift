@@ -165,6 +165,38 @@ struct ConsumerTests {
         await connection.close()
     }
 
+    @Test func aTimedWaitEndsEmptyAndWhatArrivesLaterIsNotLost() async throws {
+        let connection = try await Broker.connect()
+        let queue = Broker.unique("timed")
+        try await connection.declare(AMQPTopology(queues: [.init(queue, autoDelete: true)]))
+        let consumer = try await connection.consume(queue: queue, prefetch: 10)
+        let started = ContinuousClock.now
+        #expect(try await consumer.next(upTo: 10, timeout: .milliseconds(300)).isEmpty)
+        #expect(ContinuousClock.now - started >= .milliseconds(300))
+        // Many short waits racing the deliveries: each delivery is handed to exactly one call, none dropped.
+        let publisher = Task {
+            for n in 0..<50 {
+                try await connection.publish(AMQPMessage(routingKey: queue, body: [UInt8(n)]))
+                try await Task.sleep(for: .milliseconds(2))
+            }
+        }
+        var received: [UInt8] = []
+        while received.count < 50, ContinuousClock.now - started < .seconds(30) {
+            for delivery in try await consumer.next(upTo: 3, timeout: .milliseconds(1)) {
+                received += delivery.body
+                try delivery.ack()
+            }
+        }
+        try await publisher.value
+        #expect(received == (0..<50).map { UInt8($0) })
+        let quiet = ContinuousClock.now
+        #expect(try await consumer.next(upTo: 1, timeout: .milliseconds(100)).isEmpty)
+        #expect(ContinuousClock.now - quiet < .seconds(5), "a timed wait ends near its timeout")
+        try await consumer.cancel()
+        #expect(try await consumer.next(upTo: 1, timeout: .seconds(30)).isEmpty, "an ended sequence: empty at once")
+        await connection.close()
+    }
+
     @Test func deletingTheQueueEndsTheConsumerWithAnError() async throws {
         let connection = try await Broker.connect()
         let queue = Broker.unique("deleted")

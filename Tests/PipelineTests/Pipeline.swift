@@ -190,16 +190,7 @@ final class Pipeline: @unchecked Sendable {
         var taken: [AMQPDelivery] = []
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
-            let batch = try await withThrowingTaskGroup(of: [AMQPDelivery].self) { group in
-                group.addTask { try await consumer.next(upTo: 500) }
-                group.addTask {
-                    try await Task.sleep(for: quiet)
-                    return []
-                }
-                let first = try await group.next() ?? []
-                group.cancelAll()
-                return first
-            }
+            let batch = try await consumer.next(upTo: 500, timeout: quiet)
             if batch.isEmpty { break }
             for delivery in batch { try delivery.ack() }
             taken += batch

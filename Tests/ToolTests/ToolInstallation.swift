@@ -170,16 +170,7 @@ final class ToolInstallation: @unchecked Sendable {
         let consumer = try await connection.consume(queue: queue, prefetch: 500)
         var taken: [AMQPDelivery] = []
         while true {
-            let batch = try await withThrowingTaskGroup(of: [AMQPDelivery].self) { group in
-                group.addTask { try await consumer.next(upTo: 500) }
-                group.addTask {
-                    try await Task.sleep(for: .seconds(1))
-                    return []
-                }
-                let first = try await group.next() ?? []
-                group.cancelAll()
-                return first
-            }
+            let batch = try await consumer.next(upTo: 500, timeout: .seconds(1))
             if batch.isEmpty { break }
             for delivery in batch { try delivery.ack() }
             taken += batch

@@ -25,6 +25,8 @@ final class DeliveryBuffer: Sendable {
         var outstanding: Set<UInt64> = []
         /// Settlements queued since the loop was last woken for them.
         var unsignalled = 0
+        /// Counts waits, so that a timeout ends only the wait it was started for.
+        var waits: UInt64 = 0
     }
 
 
@@ -92,7 +94,8 @@ final class DeliveryBuffer: Sendable {
 
     // MARK: Consumer side
 
-    func next(isolation actor: isolated (any Actor)?) async throws -> AMQPDelivery? {
+    /// The next delivery; `nil` when the sequence has ended or, with a `timeout`, when none arrived in time.
+    func next(isolation actor: isolated (any Actor)?, timeout: Duration? = nil) async throws -> AMQPDelivery? {
         enum Immediate { case delivery(AMQPDelivery), end, failure(AMQPError), wait(flush: Bool) }
         let immediate: Immediate = state.withLock { state in
             if let delivery = state.queue.popFirst() { return .delivery(delivery) }
@@ -109,16 +112,23 @@ final class DeliveryBuffer: Sendable {
         case .failure(let error): throw error
         case .wait(let flush): if flush { inbox.wake() }
         }
+        var timer: Task<Void, Never>?
+        defer { timer?.cancel() }
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation(isolation: actor) { continuation in
-                let resumeNow: Result<AMQPDelivery?, any Error>? = state.withLock { state in
-                    if Task.isCancelled { return .failure(CancellationError()) }
-                    if let delivery = state.queue.popFirst() { return .success(delivery) }
-                    if state.finished { return state.failure.map { .failure($0) } ?? .success(nil) }
+                enum Outcome { case now(Result<AMQPDelivery?, any Error>), waiting(UInt64) }
+                let outcome: Outcome = state.withLock { state in
+                    if Task.isCancelled { return .now(.failure(CancellationError())) }
+                    if let delivery = state.queue.popFirst() { return .now(.success(delivery)) }
+                    if state.finished { return .now(state.failure.map { .failure($0) } ?? .success(nil)) }
                     state.waiter = continuation
-                    return nil
+                    state.waits &+= 1
+                    return .waiting(state.waits)
                 }
-                if let resumeNow { continuation.resume(with: resumeNow) }
+                switch outcome {
+                case .now(let result): continuation.resume(with: result)
+                case .waiting(let wait): if let timeout { timer = endWait(wait, after: timeout) }
+                }
             }
         } onCancel: {
             let waiter = state.withLock { state in
@@ -129,9 +139,27 @@ final class DeliveryBuffer: Sendable {
         }
     }
 
-    /// Waits for one delivery, then takes up to `limit - 1` more that are already buffered.
-    func nextBatch(upTo limit: Int, isolation actor: isolated (any Actor)?) async throws -> [AMQPDelivery] {
-        guard let first = try await next(isolation: actor) else { return [] }
+    /// Resumes wait number `wait` with `nil` after `timeout`, unless a delivery, the end or a cancellation resumed
+    /// it first: whichever takes the waiter under the lock resumes it, so no delivery is handed to a wait that ended.
+    private func endWait(_ wait: UInt64, after timeout: Duration) -> Task<Void, Never> {
+        Task {
+            try? await Task.sleep(for: timeout)
+            guard !Task.isCancelled else { return }
+            let waiter = state.withLock { state -> CheckedContinuation<AMQPDelivery?, any Error>? in
+                guard state.waits == wait, let waiter = state.waiter else { return nil }
+                state.waiter = nil
+                return waiter
+            }
+            waiter?.resume(returning: nil)
+        }
+    }
+
+    /// Waits for one delivery (at most `timeout`, if given), then takes up to `limit - 1` more that are already
+    /// buffered.
+    func nextBatch(upTo limit: Int, timeout: Duration? = nil, isolation actor: isolated (any Actor)?) async throws
+        -> [AMQPDelivery]
+    {
+        guard let first = try await next(isolation: actor, timeout: timeout) else { return [] }
         var batch = [first]
         state.withLock { state in
             while batch.count < limit, let delivery = state.queue.popFirst() { batch.append(delivery) }
