@@ -60,17 +60,10 @@ extension SchedulerCore {
             debt.status == .open || task.purpose == Strategy.Purpose.survey,
             let rulebook = rulebooks[debtor.rulebook]
         else { return nil }
-        // One spare day beyond the longest window, since local days in the debtor's zone straddle UTC ones.
-        let since = now.adding(seconds: -Int64(rulebook.longestWindowDays + 1) * 86_400)
-        let history = try store.ledger(ofDebtor: debtor.id, since: since).map {
-            HistoryEvent(at: $0.at, channel: $0.channel, debtId: $0.debtID, result: $0.result)
-        }
-        // A hold about one debt (a dispute, say) does not pause contact about the others.
-        let holds = try store.activeHolds(ofDebtor: debtor.id).filter { $0.debtID == nil || $0.debtID == task.debtID }
-            .compactMap { try? Hold(kind: $0.kind, since: $0.since, until: $0.until) }
-        let snapshot = try Debtor(
-            id: debtor.id, timeZones: debtor.timeZones, inconvenient: debtor.inconvenient, holds: holds,
-            optOuts: debtor.optOuts.sorted { $0.rawValue < $1.rawValue }, representative: debtor.representative)
+        let since = PolicySnapshot.historyStart(for: rulebook, at: now)
+        let history = PolicySnapshot.history(try store.ledger(ofDebtor: debtor.id, since: since))
+        let snapshot = try PolicySnapshot.debtor(
+            debtor, holds: try store.activeHolds(ofDebtor: debtor.id), aboutDebt: task.debtID)
         let strategy = strategy(of: debtor)
         return WorkTask(
             taskId: task.id, attempt: attempt, rulebook: debtor.rulebook, channel: task.channel, purpose: task.purpose,
@@ -124,13 +117,6 @@ extension SchedulerCore {
                     paid: plan.instalments.filter { $0.paidAt != nil }.count, current: current)
             },
             lastOutcome: history.last { $0.debtId == task.debtID && $0.result != .pending })
-    }
-}
-
-extension Rulebook {
-    /// Days of history any rule of this rulebook looks back over.
-    var longestWindowDays: Int {
-        (frequencyCaps.map(\.days) + [afterConversation?.days ?? 0]).max() ?? 0
     }
 }
 

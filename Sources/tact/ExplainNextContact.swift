@@ -65,23 +65,14 @@ struct ExplainNextContact {
         return next
     }
 
-    /// What the scheduler puts in a task message (`SchedulerCore.workTask`), rebuilt from the records: the ledger
-    /// within the rulebook's longest window plus a day, holds not lifted that concern the person or this debt.
+    /// What the scheduler puts in a task message (`SchedulerCore.workTask`), from the records: the same
+    /// ``PolicySnapshot``.
     private static func request(
         for task: TaskRecord, _ records: ExplainRecords, rulebook: Rulebook, at: Instant
     ) -> PolicyRequest? {
-        let longest = (rulebook.frequencyCaps.map(\.days) + [rulebook.afterConversation?.days ?? 0]).max() ?? 0
-        let since = at.adding(seconds: -Int64(longest + 1) * 86_400)
-        let history = records.ledger.filter { $0.at >= since }.map {
-            HistoryEvent(at: $0.at, channel: $0.channel, debtId: $0.debtID, result: $0.result)
-        }
-        let holds = records.holds.filter { $0.liftedAt == nil && ($0.debtID == nil || $0.debtID == task.debtID) }
-            .compactMap { try? Hold(kind: $0.kind, since: $0.since, until: $0.until) }
-        let debtor = records.debtor
-        guard
-            let snapshot = try? Debtor(
-                id: debtor.id, timeZones: debtor.timeZones, inconvenient: debtor.inconvenient, holds: holds,
-                optOuts: debtor.optOuts.sorted { $0.rawValue < $1.rawValue }, representative: debtor.representative)
+        let since = PolicySnapshot.historyStart(for: rulebook, at: at)
+        let history = PolicySnapshot.history(records.ledger.filter { $0.at >= since })
+        guard let snapshot = try? PolicySnapshot.debtor(records.debtor, holds: records.holds, aboutDebt: task.debtID)
         else { return nil }
         return PolicyRequest(
             now: at, contact: Contact(channel: task.channel, debtId: task.debtID), debtor: snapshot, history: history)
