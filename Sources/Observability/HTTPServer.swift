@@ -7,12 +7,13 @@ import Synchronization
 /// It serves from its creation until ``stop()``.
 ///
 /// Deliberately small: the request head is read up to ``maxRequestBytes`` (431 beyond), bodies are never read,
-/// every response closes the connection, and a client that stalls is dropped after ``clientTimeout``. Scrapes
-/// are small and rare, so serving them one after another is enough; others wait in the listen backlog.
+/// every response closes the connection, and a client gets ``clientTimeout`` in all to send its request and take
+/// the response, however slowly it trickles bytes. Scrapes are small and rare, so serving them one after another is
+/// enough; others wait in the listen backlog.
 public final class HTTPServer: Sendable {
     /// The largest request head read; a longer one gets 431.
     public static let maxRequestBytes = 8192
-    /// How long a client may take to send its request or read the response.
+    /// How long one connection may take in all: receiving the request, sending the response.
     public static let clientTimeout: Duration = .seconds(2)
 
     /// The address bound, e.g. `0.0.0.0:9470`.
@@ -89,7 +90,13 @@ public final class HTTPServer: Sendable {
             var waiting = pollfd(fd: listener, events: Int16(POLLIN), revents: 0)
             guard poll(&waiting, 1, 100) > 0 else { continue }
             let client = accept(listener, nil, nil)
-            guard client >= 0 else { continue }
+            guard client >= 0 else {
+                // Out of descriptors, say: the connection stays queued and poll returns at once, so pause
+                // rather than spin.
+                if errno != EINTR && errno != EAGAIN { usleep(100_000) }
+                continue
+            }
+            // Glibc's module does not export accept4; the services never exec, so the gap before this is harmless.
             _ = fcntl(client, F_SETFD, FD_CLOEXEC)
             answer(client)
         }
@@ -97,9 +104,9 @@ public final class HTTPServer: Sendable {
 
     private func answer(_ client: Int32) {
         defer { close(client) }
-        var timeout = timeval(tv_sec: Int(Self.clientTimeout.components.seconds), tv_usec: 0)
-        setsockopt(client, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-        setsockopt(client, SOL_SOCKET, SO_SNDTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        // One deadline for the whole connection: a per-call socket timeout would let a client that sends a byte
+        // now and then hold the only serving thread for hours.
+        let deadline = ContinuousClock.now + Self.clientTimeout
         var received: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 2048)
         var response: HTTPResponse?
@@ -114,35 +121,51 @@ public final class HTTPServer: Sendable {
             case .incomplete where received.count >= Self.maxRequestBytes:
                 response = .tooLarge
             case .incomplete:
+                guard Self.wait(for: client, POLLIN, until: deadline) else { return }
                 let count = chunk.withUnsafeMutableBytes { recv(client, $0.baseAddress, $0.count, 0) }
                 // Closed, timed out or failed before a whole head arrived: nothing to answer.
                 guard count > 0 else { return }
                 received += chunk[..<count]
             }
         }
-        send(response!.serialized(includeBody: !isHead), to: client)
-        // Read what the client still sends (a body, the rest of an oversized head) before closing: closing with
-        // unread bytes resets the connection, and the client could lose the response.
+        send(response!.serialized(includeBody: !isHead), to: client, until: deadline)
+        // Read what the client still sends (a body, the rest of an oversized head) before closing, for a fifth of
+        // a second at most: closing with unread bytes resets the connection, and the client could lose the
+        // response.
         shutdown(client, Int32(SHUT_WR))
-        var brief = timeval(tv_sec: 0, tv_usec: 200_000)
-        setsockopt(client, SOL_SOCKET, SO_RCVTIMEO, &brief, socklen_t(MemoryLayout<timeval>.size))
+        let lingering = min(deadline, ContinuousClock.now + .milliseconds(200))
         var drained = 0
-        while drained < 65_536 {
+        while drained < 65_536, Self.wait(for: client, POLLIN, until: lingering) {
             let count = chunk.withUnsafeMutableBytes { recv(client, $0.baseAddress, $0.count, 0) }
             guard count > 0 else { break }
             drained += count
         }
     }
 
-    private func send(_ bytes: [UInt8], to client: Int32) {
+    private func send(_ bytes: [UInt8], to client: Int32, until deadline: ContinuousClock.Instant) {
         var offset = 0
-        while offset < bytes.count {
+        while offset < bytes.count, Self.wait(for: client, POLLOUT, until: deadline) {
             // MSG_NOSIGNAL: a client gone away is an error here, not a SIGPIPE that ends the process.
             let sent = bytes[offset...].withUnsafeBytes {
                 Glibc.send(client, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL))
             }
             guard sent > 0 else { return }
             offset += sent
+        }
+    }
+
+    /// Whether `client` became ready for `event` before `deadline`.
+    private static func wait(for client: Int32, _ event: Int32, until deadline: ContinuousClock.Instant) -> Bool {
+        while true {
+            let left = deadline - ContinuousClock.now
+            guard left > .zero else { return false }
+            let milliseconds = Int32(left.components.seconds * 1000 + left.components.attoseconds / 1_000_000_000_000_000)
+            var descriptor = pollfd(fd: client, events: Int16(event), revents: 0)
+            let ready = poll(&descriptor, 1, max(1, milliseconds))
+            if ready > 0 { return true }
+            // 0: the time ran out (checked again above, as poll may wake a little early); EINTR: a signal.
+            if ready == 0 || errno == EINTR { continue }
+            return false
         }
     }
 

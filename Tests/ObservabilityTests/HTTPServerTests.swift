@@ -1,4 +1,5 @@
 import Foundation
+import Glibc
 import Synchronization
 import Testing
 
@@ -95,10 +96,31 @@ struct HTTPServerTests {
     func silentClient() throws {
         let fixture = try Fixture()
         let port = fixture.server.port
-        let silent = Thread {
-            _ = try? HTTPTestClient.send([], port: port)
+        // Connected first, so the server takes it before the request below.
+        let silent = try HTTPTestClient.connected(port: port)
+        defer { close(silent) }
+        let start = ContinuousClock.now
+        #expect(try HTTPTestClient.request("/health/live", port: port).status == 200)
+        let waited = ContinuousClock.now - start
+        #expect(waited >= HTTPServer.clientTimeout - .milliseconds(500), "served after the silent client, \(waited)")
+        #expect(waited < HTTPServer.clientTimeout + .seconds(2))
+    }
+
+    @Test("a client that sends its request a byte at a time is dropped when its whole time is up")
+    func slowClient() throws {
+        let fixture = try Fixture()
+        let port = fixture.server.port
+        let slow = try HTTPTestClient.connected(port: port)
+        defer { close(slow) }
+        // A byte every 300 ms, each well within any per-call timeout, for up to 20 s or until the server hangs up.
+        let trickle = Thread {
+            for byte in Array("GET /metrics HTTP/1.1\r\nX-Slow: ".utf8) + Array(repeating: UInt8(ascii: "a"), count: 60) {
+                var value = byte
+                guard Glibc.send(slow, &value, 1, Int32(MSG_NOSIGNAL)) == 1 else { return }
+                usleep(300_000)
+            }
         }
-        silent.start()
+        trickle.start()
         let start = ContinuousClock.now
         #expect(try HTTPTestClient.request("/health/live", port: port).status == 200)
         #expect(ContinuousClock.now - start < HTTPServer.clientTimeout + .seconds(2))
