@@ -1,3 +1,5 @@
+import Synchronization
+
 /// The metrics both services have: the broker connection, redeliveries, dead letters, publish confirm latency
 /// and the utilisation of their lanes. ``SchedulerMetrics`` and ``WorkerMetrics`` add their own.
 public struct ServiceMetrics: Sendable {
@@ -14,6 +16,8 @@ public struct ServiceMetrics: Sendable {
     /// `tact_publish_confirm_seconds{batch}`: how long a batch of publishes took until the broker confirmed all.
     public let publishConfirm: Histogram
     public let lanes: LaneMeter
+    /// Set once the service begins to stop, so that it is no longer ready however its connection is doing.
+    private let shutdown = ShutdownFlag()
 
     public init(registry: MetricsRegistry) {
         self.registry = registry
@@ -33,8 +37,15 @@ public struct ServiceMetrics: Sendable {
 
     /// Mirrors the connection's state: call every few seconds.
     public func broker(connected: Bool, reconnects: Int) {
-        brokerConnected.set(connected)
+        brokerConnected.set(connected && !shutdown.isSet)
         brokerReconnects.advance(to: Double(reconnects))
+    }
+
+    /// The service has begun to stop: `/health` answers 503 from now on, so that a load balancer or orchestrator
+    /// stops counting on it while it drains.
+    public func shuttingDown() {
+        shutdown.set()
+        brokerConnected.set(false)
     }
 
     /// The readiness check every service has.
@@ -42,4 +53,11 @@ public struct ServiceMetrics: Sendable {
         let gauge = brokerConnected
         return Health.Check("broker") { gauge.value == 1 }
     }
+}
+
+/// Set once, read from any thread.
+private final class ShutdownFlag: Sendable {
+    private let flag = Atomic<Bool>(false)
+    var isSet: Bool { flag.load(ordering: .acquiring) }
+    func set() { flag.store(true, ordering: .releasing) }
 }

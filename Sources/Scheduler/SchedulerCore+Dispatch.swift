@@ -5,10 +5,11 @@ import TactConfig
 
 extension SchedulerCore {
     /// Hands due tasks to the workers: tasks whose lease ran out first (again, under the same id), then due ones,
-    /// at most one per debtor in flight. Returns how many were handed out.
-    public func dispatch(at now: Instant, in store: any StoreTransaction) throws -> Int {
+    /// at most one per debtor in flight. Returns how many were handed out, and how many tasks were taken from the
+    /// store to do so (those that could no longer be sent were cancelled); a full batch taken means more are due.
+    public func dispatch(at now: Instant, in store: any StoreTransaction) throws -> (handedOut: Int, taken: Int) {
         let batch = configuration.scheduler.dispatchBatch
-        var handedOut = 0
+        var (handedOut, taken) = (0, 0)
         for var task in try store.expiredLeases(at: now, limit: batch) {
             // Hand-outs a worker answered (a deferral, say) do not count: only those that never got a decision.
             let decided = try store.decisions(ofDebtor: task.debtorID).filter { $0.taskID == task.id }.count
@@ -18,26 +19,29 @@ extension SchedulerCore {
                 task.closedReason = "no-decision"
                 task.leaseUntil = nil
                 try store.save(task)
+                taken += 1
                 continue
             }
-            try handOut(&task, at: now, in: store)
-            handedOut += 1
+            if try handOut(&task, at: now, in: store) { handedOut += 1 }
+            taken += 1
         }
-        for var task in try store.dueTasks(at: now, limit: batch - handedOut) {
-            try handOut(&task, at: now, in: store)
-            handedOut += 1
+        for var task in try store.dueTasks(at: now, limit: batch - taken) {
+            if try handOut(&task, at: now, in: store) { handedOut += 1 }
+            taken += 1
         }
-        return handedOut
+        return (handedOut, taken)
     }
 
-    private func handOut(_ task: inout TaskRecord, at now: Instant, in store: any StoreTransaction) throws {
+    /// Whether the task went out; a task that can no longer be sent is cancelled instead.
+    private func handOut(_ task: inout TaskRecord, at now: Instant, in store: any StoreTransaction) throws -> Bool {
         if task.purpose == Strategy.Purpose.brokenPromise { try markPromiseBroken(checkedBy: task, in: store) }
         guard let message = try workTask(for: task, attempt: task.attempts + 1, at: now, in: store) else {
             task.status = .cancelled
-            task.closedReason = "debt-closed"
+            let debt = try store.debt(task.debtID, ofDebtor: task.debtorID)
+            task.closedReason = debt == nil || debt?.status == .open ? "unresolvable" : "debt-closed"
             task.leaseUntil = nil
             try store.save(task)
-            return
+            return false
         }
         task.status = .inFlight
         task.attempts += 1
@@ -47,6 +51,7 @@ extension SchedulerCore {
             OutboxMessage(
                 exchange: "", routingKey: topology.tasksQueue, messageID: task.id, type: WorkTask.messageType,
                 body: MessageCoding.encode(message)))
+        return true
     }
 
     /// The task message: a snapshot of everything the policy needs, and where to send the contact. `nil` when

@@ -67,6 +67,9 @@ public struct SchedulerService: Service {
         let dispatchReady = Wakeup()
         let stopping = StopFlag()
         metrics.started(inputs: sources.map { "\($0.1)" })
+        // The store was opened for writing (its migrations ran) before the service started; later writes keep this
+        // up to date.
+        metrics.storeWritable.set(true)
         let refresher = metrics.service.registry.isEnabled ? PeriodicTask.start(every: Self.metricsRefresh) {
             await refreshMetrics(connection)
         } : nil
@@ -85,6 +88,7 @@ public struct SchedulerService: Service {
                 try await group.waitForAll()
             }
         } onGracefulShutdown: {
+            metrics.service.shuttingDown()
             for (consumer, _) in consumers { consumer.requestCancel() }
             stopping.set()
             dispatchReady.signal()
@@ -171,16 +175,17 @@ public struct SchedulerService: Service {
             let now = clock.now()
             let started = ContinuousClock.now
             do {
-                let (handedOut, next) = try await wrote {
-                    try await store.write { transaction in
-                        (try core.dispatch(at: now, in: transaction), try transaction.nextWakeUp())
-                    }
-                }
+                let (dispatched, next) = try await wrote(
+                    {
+                        try await store.write { transaction in
+                            (try core.dispatch(at: now, in: transaction), try transaction.nextWakeUp())
+                        }
+                    }, changed: { $0.0.taken > 0 })
                 metrics.service.lanes.worked("dispatch", since: started)
-                metrics.tasksHandedOut.increment(by: Double(handedOut))
-                if handedOut > 0 { outbox.signal() }
+                metrics.tasksHandedOut.increment(by: Double(dispatched.handedOut))
+                if dispatched.handedOut > 0 { outbox.signal() }
                 // A full batch means more are due: go again at once.
-                if handedOut == core.configuration.scheduler.dispatchBatch { continue }
+                if dispatched.taken == core.configuration.scheduler.dispatchBatch { continue }
                 // Tasks already due wait for their debtor's task in flight; its decision signals this loop.
                 let seconds = next.map { max(1, $0.secondsSinceEpoch - clock.now().secondsSinceEpoch) } ?? 60
                 await ready.wait(timeout: .seconds(min(seconds, 60)))
@@ -236,13 +241,15 @@ public struct SchedulerService: Service {
 
     // MARK: Metrics
 
-    /// Runs a store write, and keeps `tact_store_writable` (readiness) to whether it committed.
-    private func wrote<T>(_ write: () async throws -> T) async throws -> T {
+    /// Runs a store write, and keeps `tact_store_writable` (readiness) to whether it committed. Only the store's
+    /// own failures count against it: an input refused or a policy error says nothing about the disk. A commit that
+    /// `changed` nothing does not count for it either (SQLite commits an empty transaction even on a full disk).
+    private func wrote<T>(_ write: () async throws -> T, changed: (T) -> Bool = { _ in true }) async throws -> T {
         do {
             let result = try await write()
-            metrics.storeWritable.set(true)
+            if changed(result) { metrics.storeWritable.set(true) }
             return result
-        } catch {
+        } catch let error as StoreError {
             metrics.storeWritable.set(false)
             throw error
         }

@@ -44,9 +44,9 @@ struct SimulationStep: Sendable {
         }
         var rounds = 0
         while true {
-            let handedOut = try scheduler.dispatch(at: now, in: store)
+            let taken = try scheduler.dispatch(at: now, in: store).taken
             let rows = try store.outbox(limit: 10_000)
-            if handedOut == 0 && rows.isEmpty { break }
+            if taken == 0 && rows.isEmpty { break }
             try store.removeFromOutbox(rows.map(\.sequence))
             for row in rows { try route(row, at: now, in: store, into: &result) }
             rounds += 1

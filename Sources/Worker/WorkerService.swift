@@ -70,6 +70,7 @@ public struct WorkerService: Service {
                 try await group.waitForAll()
             }
         } onGracefulShutdown: {
+            metrics.service.shuttingDown()
             for consumer in consumers { consumer.requestCancel() }
         }
         await connection.close()

@@ -27,6 +27,17 @@ struct MetricsRegistryTests {
         #expect(counter.value == 3)
     }
 
+    @Test("a service that has begun to stop is not ready, whatever its connection reports afterwards")
+    func shuttingDownIsNotReady() {
+        let metrics = ServiceMetrics(registry: MetricsRegistry())
+        metrics.broker(connected: true, reconnects: 0)
+        #expect(metrics.brokerCheck.passes())
+        metrics.shuttingDown()
+        #expect(!metrics.brokerCheck.passes())
+        metrics.broker(connected: true, reconnects: 0)
+        #expect(metrics.brokerConnected.value == 0 && !metrics.brokerCheck.passes())
+    }
+
     @Test("labels keep their registered order; series are sorted by their values; new series show at 0")
     func labelOrder() {
         let registry = MetricsRegistry()

@@ -111,6 +111,27 @@ struct ScrapedRunTests {
         #expect(!watched.contains("\u{1B}[2J"))
     }
 
+    @Test("with no worker running, the backlog gauges show the tasks in flight and those waiting behind them")
+    func backlogWithoutWorkers() async throws {
+        try await TactRun.with { run in
+            let schedulerPort = try run.start("scheduler")
+            try await run.waitUntilReady(port: schedulerPort)
+            // Each placement plans two contacts due now; one per debtor goes out, the other waits for it.
+            try await run.place((1...3).map { Debtors.placement($0, localHour: 12) })
+            let deadline = ContinuousClock.now + .seconds(30)
+            var samples = PrometheusSamples("")
+            repeat {
+                try await Task.sleep(for: .seconds(1))
+                samples = PrometheusSamples(try await run.scrape("/metrics", port: schedulerPort).body)
+            } while samples["tact_tasks_in_flight"] != 3 && ContinuousClock.now < deadline
+            #expect(samples["tact_tasks_in_flight"] == 3)
+            #expect(samples["tact_due_tasks"] == 3)
+            #expect((samples["tact_tasks_handed_out_total"] ?? 0) >= 3, "again after each lease of 5 s")
+            // Nothing is ready to hand out (each debtor has a task in flight), so nothing lags.
+            #expect(samples["tact_due_task_lag_seconds"] == 0)
+        }
+    }
+
     @Test("tact status with the broker down and no store yet: one clear line for each, exit status 1")
     func statusWithNothingRunning() async throws {
         try await TactRun.with(checkStatusWithNothingRunning)
@@ -138,7 +159,12 @@ struct ScrapedRunTests {
         #expect(noStore.status == 1)
         #expect(noStore.output.contains(run.topology.tasksQueue) && noStore.output.contains("no store here yet"))
 
-        #expect(try run.tact(["status", "3"]).status == 64)
+        // A command line that does not parse is one line and status 2, like any other bad input.
+        for arguments in [["status", "3"], ["status", "--watch", "abc"], ["status", "--watch", "0"]] {
+            let bad = try run.tact(arguments)
+            #expect(bad.status == 2, "\(arguments)")
+            #expect(bad.output.split(separator: "\n").count == 1 && bad.output.hasPrefix("tact status: error: "))
+        }
     }
 
     @Test("a worker asked for a metrics port another process holds stops at once with a clear line")

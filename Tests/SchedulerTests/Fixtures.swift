@@ -74,7 +74,7 @@ extension SchedulerCore {
     }
 
     func dispatch(at now: Instant, to store: SQLiteStore) async throws -> Int {
-        try await store.write { try self.dispatch(at: now, in: $0) }
+        try await store.write { try self.dispatch(at: now, in: $0).handedOut }
     }
 }
 

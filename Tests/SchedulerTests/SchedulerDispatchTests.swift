@@ -18,6 +18,19 @@ struct SchedulerDispatchTests {
         return store
     }
 
+    @Test func aTaskThatCanNoLongerBeSentIsCancelledAndNotCountedAsHandedOut() async throws {
+        let store = try await placed(2)
+        // The debtors' rulebook was removed from the configuration since they were placed.
+        let withoutBook = SchedulerCore(
+            configuration: core.configuration, rulebooks: Fixtures.rulebooks.filter { $0.key != "us-regf" },
+            strategies: Fixtures.strategies)
+        let dispatched = try await store.write { try withoutBook.dispatch(at: Fixtures.now, in: $0) }
+        #expect(dispatched.handedOut == 0 && dispatched.taken == 2)
+        #expect(try await store.workTasks().isEmpty)
+        let cancelled = try await store.tasks("D-1", [.cancelled])
+        #expect(cancelled.count == 1 && cancelled.first?.closedReason == "unresolvable")
+    }
+
     @Test func dueTasksAreHandedOutOnePerDebtorWithASnapshot() async throws {
         let store = try await placed(3)
         let handedOut = try await core.dispatch(at: Fixtures.now, to: store)

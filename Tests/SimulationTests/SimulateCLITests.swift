@@ -120,6 +120,8 @@ import Testing
                 debtors: SimulationFixtures.sampleDebtors.path, options: [("--outcomes", "$FILE")],
                 message: "bad.yaml: channels.fax: unknown field"),
             BadInput(label: "no days", options: [("--days", "0")], message: "--days must be between 1 and 3650"),
+            BadInput(label: "days not a number", options: [("--days", "abc")], message: "'abc' is invalid for '--days"),
+            BadInput(label: "seed not a number", options: [("--seed", "-1")], message: "--seed"),
             BadInput(label: "bad start", options: [("--start", "yesterday")], message: "--start must be an RFC 3339 instant"),
             BadInput(
                 label: "no folder for the report", options: [("--out", "/nonexistent/report.html")],
