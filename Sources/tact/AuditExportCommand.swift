@@ -4,21 +4,26 @@ import Policy
 import Store
 import TactConfig
 
-/// `tact audit export --from T --to T [--out FILE]`: every decision decided in `[from, to)` as JSON lines, in the
-/// order the audit trail recorded them, with fields in a fixed order:
-/// `sequence, decidedAt, debtorId, taskId, decision, earliest, reasons [{rule, until, detail}], worker`.
+/// `tact audit export (--from T --to T | --after-sequence N) [--out FILE]`: every decision decided in `[from, to)`,
+/// or recorded after sequence N, as JSON lines in the order the audit trail recorded them, with fields in a fixed
+/// order: `sequence, decidedAt, debtorId, taskId, decision, earliest, reasons [{rule, until, detail}], worker`.
 struct AuditExportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "export",
-        abstract: "Write every decision decided in [--from, --to) as JSON lines.",
+        abstract: "Write every decision decided in [--from, --to), or recorded after --after-sequence, as JSON lines.",
         discussion: """
-            Times are RFC 3339 instants or dates (YYYY-MM-DD, midnight UTC). Reads the store without writing; \
-            decisions recorded while the export runs are left for the next one. With --out the file appears only \
-            once complete. Exit status 2 for bad options, 1 when the store cannot be read.
+            Times are RFC 3339 instants or dates (YYYY-MM-DD, midnight UTC). --from and --to select by decidedAt, \
+            the worker's clock: a decision recorded late (a backlog, a restart) can land in an interval already \
+            exported. For a series of exports that misses nothing, use --after-sequence: every decision recorded \
+            after that sequence number, in recorded order; the summary on stderr names the sequence to continue \
+            from. Both can be combined. Reads the store without writing. With --out the file appears only once \
+            complete. Exit status 2 for bad options, 1 when the store cannot be read.
             """)
 
-    @Option(help: "Start of the interval (included).") var from: String
-    @Option(help: "End of the interval (excluded).") var to: String
+    @Option(help: "Start of the interval (included).") var from: String?
+    @Option(help: "End of the interval (excluded).") var to: String?
+    @Option(help: "Only decisions recorded after this sequence number (0: from the first).")
+    var afterSequence: Int64?
     @Option(help: "Write to this file instead of standard output.") var out: String?
     @OptionGroup var options: ServiceOptions
 
@@ -28,7 +33,15 @@ struct AuditExportCommand: AsyncParsableCommand {
     func run() async throws {
         let interval: (Instant, Instant)
         do {
-            interval = (try Self.instant(from, "--from"), try Self.instant(to, "--to"))
+            guard (from == nil) == (to == nil) else { throw ValidationError("--from and --to go together") }
+            guard from != nil || afterSequence != nil else {
+                throw ValidationError("give --from and --to, or --after-sequence")
+            }
+            guard (afterSequence ?? 0) >= 0 else { throw ValidationError("--after-sequence must be 0 or more") }
+            interval = (
+                try from.map { try Self.instant($0, "--from") } ?? Instant(secondsSinceEpoch: 0),
+                try to.map { try Self.instant($0, "--to") } ?? Instant(secondsSinceEpoch: .max)
+            )
             guard interval.0 < interval.1 else { throw ValidationError("--from must be before --to") }
         } catch {
             throw fail("audit export", error, code: 2)
@@ -49,14 +62,18 @@ struct AuditExportCommand: AsyncParsableCommand {
             } else {
                 output = FileHandle.standardOutput
             }
-            let exported = try await Self.export(from: interval.0, to: interval.1, store: store, to: output)
+            let (exported, last) = try await Self.export(
+                from: interval.0, to: interval.1, after: afterSequence ?? 0, store: store, to: output)
             if let out, let partial = temporary {
                 try output.close()
                 _ = try? FileManager.default.removeItem(atPath: out)
                 try FileManager.default.moveItem(atPath: partial, toPath: out)
                 temporary = nil
             }
-            let summary = "\(exported) decision\(exported == 1 ? "" : "s") from \(interval.0) to \(interval.1)"
+            let selection =
+                from == nil ? "recorded after sequence \(afterSequence ?? 0)" : "from \(interval.0) to \(interval.1)"
+            let summary = "\(exported) decision\(exported == 1 ? "" : "s") \(selection); recorded through sequence "
+                + "\(last) (continue with --after-sequence \(last))"
             FileHandle.standardError.write(Data("tact audit export: \(summary)\n".utf8))
         } catch {
             if let temporary { try? FileManager.default.removeItem(atPath: temporary) }
@@ -64,12 +81,13 @@ struct AuditExportCommand: AsyncParsableCommand {
         }
     }
 
-    /// Streams the interval page by page, up to the last decision recorded when the export started.
-    static func export(from: Instant, to: Instant, store: SQLiteReadOnlyStore, to output: FileHandle) async throws
-        -> Int
-    {
-        let last = try await store.inspect { try $0.lastDecisionSequence() }
-        var after: Int64 = 0
+    /// Streams the selection page by page, up to the last decision recorded when the export started. Returns how
+    /// many were written and that last sequence number.
+    static func export(
+        from: Instant, to: Instant, after first: Int64, store: SQLiteReadOnlyStore, to output: FileHandle
+    ) async throws -> (count: Int, last: Int64) {
+        let last = max(first, try await store.inspect { try $0.lastDecisionSequence() })
+        var after = first
         var count = 0
         while true {
             let position = after
@@ -77,7 +95,7 @@ struct AuditExportCommand: AsyncParsableCommand {
                 try $0.decisions(
                     decidedFrom: from, to: to, afterSequence: position, throughSequence: last, limit: Self.page)
             }
-            guard let lastRow = page.last else { return count }
+            guard let lastRow = page.last else { return (count, last) }
             let lines = page.map { line($0).rendered + "\n" }.joined()
             try output.write(contentsOf: Data(lines.utf8))
             count += page.count

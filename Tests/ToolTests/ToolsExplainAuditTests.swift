@@ -121,6 +121,19 @@ struct ToolsExplainAuditTests {
                 try tact.tact(["audit", "export", "--from", started.description, "--to", now.description, "--out", out])
                     .status == 0)
             #expect(try String(contentsOfFile: out, encoding: .utf8) == export.stdout)
+            // Incremental: everything recorded after a sequence number, and where to continue.
+            let sequences = try lines.map { try #require(try Self.json(String($0))["sequence"] as? Int) }
+            #expect(sequences == sequences.sorted() && Set(sequences).count == sequences.count)
+            let all = try tact.tact(["audit", "export", "--after-sequence", "0"])
+            #expect(all.status == 0 && all.stdout == export.stdout, "\(all.stderr)")
+            #expect(all.stderr.contains("continue with --after-sequence \(sequences.last!)"))
+            let rest = try tact.tact(["audit", "export", "--after-sequence", String(sequences[1])])
+            #expect(rest.stdout.split(separator: "\n").count == total - 2)
+            let none = try tact.tact(["audit", "export", "--after-sequence", String(sequences.last!)])
+            #expect(none.status == 0 && none.stdout.isEmpty)
+            for bad in [["--from", "2026-12-01"], [], ["--after-sequence", "-3"]] {
+                expectOneLineError(try tact.tact(["audit", "export"] + bad), command: "audit export", status: 2)
+            }
             let before = try tact.tact(["audit", "export", "--from", "2001-01-01", "--to", "2001-01-02"])
             #expect(before.status == 0 && before.stdout.isEmpty)
             expectOneLineError(
