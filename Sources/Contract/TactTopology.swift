@@ -35,6 +35,10 @@ public struct TactTopology: Sendable, Equatable {
 
     /// Header naming why an input went to ``deadQueue``.
     public static let errorHeader = "x-tact-error"
+    /// On a dead letter: `<queue kind>:<routing key>` of the refused input.
+    public static let sourceHeader = "x-tact-source"
+    /// On a dead letter: the broker user that published the refused input, when the message carried a `user_id`.
+    public static let userHeader = "x-tact-user-id"
     /// Priority range of call queues (urgent work first).
     public static let maximumCallPriority = 9
 

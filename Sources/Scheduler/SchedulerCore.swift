@@ -61,14 +61,18 @@ public struct SchedulerCore: Sendable {
         return .applied
     }
 
-    /// Queues an input that cannot be applied for `tact.dead`: body untouched, the reason in `x-tact-error`.
+    /// Queues an input that cannot be applied for `tact.dead`: body untouched, the reason in `x-tact-error`, and
+    /// the broker user that published it (if the message named one) in `x-tact-user-id`.
     public func deadLetter(
-        body: [UInt8], messageID: String?, type: String?, source: String, reason: String, in store: any StoreTransaction
+        body: [UInt8], messageID: String?, type: String?, source: String, userID: String? = nil, reason: String,
+        in store: any StoreTransaction
     ) throws {
+        var headers = [TactTopology.errorHeader: reason, TactTopology.sourceHeader: source]
+        if let userID { headers[TactTopology.userHeader] = userID }
         try store.enqueue(
             OutboxMessage(
                 exchange: "", routingKey: topology.deadQueue, messageID: messageID ?? "dead", type: type ?? "unknown",
-                body: body, headers: [TactTopology.errorHeader: reason, "x-tact-source": source]))
+                body: body, headers: headers))
     }
 
     // MARK: Helpers shared by the input handlers

@@ -109,7 +109,7 @@ public struct SchedulerService: Service {
             let inputs = batch.map { delivery in
                 Received(
                     body: delivery.body, messageID: delivery.properties.messageID, type: delivery.properties.type,
-                    routingKey: delivery.routingKey,
+                    routingKey: delivery.routingKey, userID: delivery.properties.userID,
                     input: Result { () throws(ContractError) in
                         try SchedulerInput.decode(
                             body: delivery.body, routingKey: delivery.routingKey, userID: delivery.properties.userID,
@@ -140,6 +140,8 @@ public struct SchedulerService: Service {
         let messageID: String?
         let type: String?
         let routingKey: String
+        /// The broker user that published it, as RabbitMQ vouched for it.
+        let userID: String?
         let input: Result<SchedulerInput, ContractError>
     }
 
@@ -160,7 +162,8 @@ public struct SchedulerService: Service {
                 }
                 try core.deadLetter(
                     body: received.body, messageID: received.messageID, type: received.type,
-                    source: "\(source):\(received.routingKey)", reason: reason, in: transaction)
+                    source: "\(source):\(received.routingKey)", userID: received.userID, reason: reason,
+                    in: transaction)
                 rejected.append((received.messageID, reason))
             }
             return rejected

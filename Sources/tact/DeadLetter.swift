@@ -14,7 +14,9 @@ struct DeadLetter {
     /// `x-tact-error`: the scheduler's reason, which names the field, never the value.
     var error: String? { header(TactTopology.errorHeader) }
     /// `x-tact-source`: `<queue kind>:<routing key>` of the refused input.
-    var source: String? { header("x-tact-source") }
+    var source: String? { header(TactTopology.sourceHeader) }
+    /// `x-tact-user-id`: the creditor's broker user that published it (an id, not personal data).
+    var publisher: String? { header(TactTopology.userHeader) }
 
     /// When the message was published, or when the broker dead-lettered it.
     var timestamp: Instant? {
@@ -47,11 +49,17 @@ struct DeadLetter {
             }
             return .impossible("no x-tact-source header: not refused by Tact")
         }
+        // RabbitMQ vouched for the creditor's user_id, and the scheduler checked the creditor against it. A replay
+        // cannot carry it (the broker accepts only the replaying user's own), so the check would be skipped.
+        if let publisher {
+            return .impossible(
+                "published by broker user \(publisher), which a replay cannot carry: the creditor publishes it again")
+        }
         let parts = source.split(separator: ":", maxSplits: 1).map(String.init)
         let kind = parts.first ?? ""
         let routingKey = parts.count > 1 ? parts[1] : ""
         switch (kind, routingKey) {
-        case ("intake", "placement"), ("intake", "event"):
+        case ("intake", "placement"), ("intake", "event"), ("intake", "specialist"):
             return .to(exchange: topology.intakeExchange, routingKey: routingKey)
         case ("outcomes", "outcome"):
             return .to(exchange: topology.outcomesExchange, routingKey: routingKey)

@@ -58,9 +58,21 @@ struct PipelineCreditorTests {
         #expect(handover?.replyCode == 403)
         await connection.close()
 
+        // The refusal cannot be replayed by an operator: the replay could not carry the creditor's user_id.
+        let deadline = ContinuousClock.now + .seconds(30)
+        while try await pipeline.connection.queueState(pipeline.topology.deadQueue).messageCount < 1,
+            ContinuousClock.now < deadline
+        {
+            try await Task.sleep(for: .milliseconds(200))
+        }
+        let replay = try pipeline.tool(["dead", "replay", "--all"])
+        #expect(replay.output.contains("kept P-OTHER: cannot be replayed: published by broker user \(creditor)"))
+        #expect(replay.output.contains("replayed 0 dead letters; 1 left"), "\(replay.output)\(replay.errors)")
+
         let dead = try await pipeline.drain(pipeline.topology.deadQueue)
         #expect(dead.map(\.properties.messageID) == ["P-OTHER"])
         #expect(dead.first?.properties.headers?["x-tact-error"]?.stringValue?.hasPrefix("creditor-mismatch") == true)
+        #expect(dead.first?.properties.headers?["x-tact-user-id"]?.stringValue == creditor)
         let stats = try await pipeline.waitUntilSettled()
         #expect(stats.debtors == 1)
         let store = try SQLiteStore(path: pipeline.storePath)
