@@ -19,7 +19,8 @@ struct ExplainCommand: AsyncParsableCommand {
 
     @Argument(help: "The debtor's id.") var debtor: String
     @Flag(help: "One JSON document instead of text.") var json = false
-    @Option(help: "Explain as of this instant, RFC 3339 (default: now).") var at: String?
+    @Option(help: "Predict the next contact as of this instant, now or later, RFC 3339 (default: now).")
+    var at: String?
     @OptionGroup var options: ServiceOptions
 
     func run() async throws {
@@ -27,6 +28,15 @@ struct ExplainCommand: AsyncParsableCommand {
         if let at {
             guard let value = Instant(rfc3339: at) else {
                 throw fail("explain", ValidationError("--at must be RFC 3339, e.g. 2026-12-01T10:00:00Z"), code: 2)
+            }
+            // The store holds the present state (tasks, holds, ledger), not past ones: a past instant would judge
+            // caps and pauses on contacts made after it. The timeline already shows what happened when.
+            guard value.secondsSinceEpoch >= Instant(Date()).secondsSinceEpoch - 60 else {
+                throw fail(
+                    "explain",
+                    ValidationError(
+                        "--at must be now or later: the store holds today's state; the timeline shows the past"),
+                    code: 2)
             }
             now = value
         } else {

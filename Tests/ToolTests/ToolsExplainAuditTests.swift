@@ -141,6 +141,10 @@ struct ToolsExplainAuditTests {
                 command: "audit export",
                 status: 2)
             expectOneLineError(try tact.tact(["explain", "D-NOBODY"]), command: "explain", status: 1)
+            expectOneLineError(
+                try tact.tact(["explain", "D-DAY", "--at", "2020-01-01T00:00:00Z"]), command: "explain", status: 2)
+            let ahead = Instant(Date()).adding(seconds: 86_400 * 3).description
+            #expect(try tact.tact(["explain", "D-DAY", "--at", ahead]).status == 0)
         }
     }
 
