@@ -10,13 +10,32 @@ extension ComplianceChecks {
         var engines: [String: PolicyEngine] = [:]
         for (id, rulebook) in result.rulebooks { engines[id] = try? PolicyEngine(rulebook: rulebook) }
         var caps: [String: Cap] = [:]
-        for debtor in result.debtors {
-            guard let history = histories[debtor.id], let rulebook = result.rulebooks[debtor.rulebook] else { continue }
-            audit.check(history, rulebook: rulebook, engine: engines[rulebook.id])
+        var audited = Set<String>()
+        for debtor in result.debtors where audited.insert(debtor.id).inserted {
+            guard let history = histories[debtor.id] else { continue }
+            guard let rulebook = result.rulebooks[debtor.rulebook] else {
+                if !history.contacts.isEmpty {
+                    audit.note(debtor.id, "\(history.contacts.count) emission(s) not audited: rulebook \(debtor.rulebook) is not in the run")
+                }
+                continue
+            }
+            let engine = engines[rulebook.id]
+            if engine == nil, !history.contacts.isEmpty {
+                audit.note(debtor.id, "\(history.contacts.count) emission(s) not decided again: the policy engine refuses rulebook \(rulebook.id)")
+            }
+            audit.check(history, rulebook: rulebook, engine: engine)
             for cap in Self.caps(of: history, rulebook: rulebook) {
                 let key = "\(cap.rulebook)/\(cap.id)"
                 if cap.maximum >= caps[key]?.maximum ?? -1 { caps[key] = cap }
             }
+        }
+        // Emissions to debtors the result does not list were never looked at.
+        var unplaced: [String: Int] = [:]
+        for entry in result.timeline where entry.kind == .emission && !audited.contains(entry.debtorId) {
+            unplaced[entry.debtorId, default: 0] += 1
+        }
+        for (id, count) in unplaced.sorted(by: { $0.key < $1.key }) {
+            audit.note(id, "\(count) emission(s) not audited: the debtor is not among the placed debtors")
         }
         let used = Set(result.debtors.map(\.rulebook)).compactMap { result.rulebooks[$0] }
         self.init(
@@ -24,7 +43,8 @@ extension ComplianceChecks {
             sundayCallsPermitted: used.allSatisfy { !($0.contactHours.windows[.sun] ?? []).isEmpty },
             contactsOnClosedDays: audit.closedDays, contactsOutsideHours: audit.outsideHours,
             contactsDuringHolds: audit.duringHolds, contactsAfterConversation: audit.afterConversation,
-            caps: caps.keys.sorted().map { caps[$0]! }, policyRechecked: audit.rechecked,
+            caps: caps.keys.sorted().map { caps[$0]! },
+            emissions: result.timeline.count(where: { $0.kind == .emission }), policyRechecked: audit.rechecked,
             policyRecheckFailures: audit.recheckFailures, findings: audit.findings)
     }
 
@@ -66,6 +86,12 @@ private struct Audit {
     var findings: [String] = []
 
     static let maximumFindings = 50
+
+    /// A finding about a debtor as a whole.
+    mutating func note(_ debtorId: String, _ problem: String) {
+        guard findings.count < Self.maximumFindings else { return }
+        findings.append("\(debtorId): \(problem)")
+    }
 
     mutating func note(_ contact: TimelineEntry, zone: String, _ problem: String) {
         guard findings.count < Self.maximumFindings else { return }
@@ -152,7 +178,10 @@ private struct Audit {
                 id: entry.debtorId, timeZones: history.debtor.timeZones, inconvenient: history.debtor.inconvenient,
                 holds: holds, optOuts: history.optOuts(before: entry.at).sorted { $0.rawValue < $1.rawValue },
                 representative: redirected ? Representative(kind: "representative") : nil)
-        else { return }
+        else {
+            note(entry, zone: history.zone, "not decided again: the policy engine refuses the debtor as the timeline shows it")
+            return
+        }
         rechecked += 1
         let decision = engine.evaluate(
             PolicyRequest(

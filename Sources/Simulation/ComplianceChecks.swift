@@ -32,17 +32,30 @@ public struct ComplianceChecks: Sendable, Equatable, Codable {
     public var contactsAfterConversation: Int
     /// The busiest window of every cap of every rulebook in use.
     public var caps: [Cap]
-    /// Emissions decided again with the policy engine, on the history the timeline shows at their instant.
+    /// Every emission in the timeline.
+    public var emissions: Int
+    /// Emissions decided again with the policy engine, on the history the timeline shows at their instant (an
+    /// emission decided again was also put through every other check).
     public var policyRechecked: Int
     /// Of those, how many the engine would not have allowed.
     public var policyRecheckFailures: Int
     /// The first findings, one line each.
     public var findings: [String]
 
-    /// Whether nothing was found.
+    /// Emissions not decided again (a debtor not placed, a rulebook missing from the run, a rulebook or debtor the
+    /// policy engine refuses): the checks cannot vouch for them.
+    public var unaudited: Int { emissions - policyRechecked }
+
+    /// Whether every emission was checked and nothing was found.
     public var passed: Bool {
         (sundayCallsPermitted || callsOnSundays == 0) && contactsOnClosedDays == 0 && contactsOutsideHours == 0
             && contactsDuringHolds == 0 && contactsAfterConversation == 0 && !caps.contains(where: \.exceeded)
-            && policyRecheckFailures == 0
+            && policyRecheckFailures == 0 && unaudited == 0
+    }
+
+    /// One line for `tact simulate`: whether every check passed, and how many emissions were decided again.
+    public var summary: String {
+        let rechecked = "rechecked \(policyRechecked) of \(emissions) emissions"
+        return passed ? "every check passed (\(rechecked))" : "\(findings.count) finding(s), \(rechecked); see the report"
     }
 }

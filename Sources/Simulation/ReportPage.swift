@@ -68,6 +68,12 @@ enum ReportPage {
                 "policyRecheck", checks.policyRecheckFailures,
                 "Emissions decided again by the policy engine at their instant: \(permitted) of \(checks.policyRechecked) "
                     + "permitted", pass: checks.policyRecheckFailures == 0))
+        items.append(
+            item(
+                "rechecked", checks.policyRechecked,
+                "Emissions audited: rechecked \(checks.policyRechecked) of \(checks.emissions) emissions"
+                    + (checks.unaudited == 0 ? "" : " (\(checks.unaudited) not checked: see below)"),
+                pass: checks.unaudited == 0))
         var html = "<ul class=\"checks\">" + items.joined() + "</ul>"
         if !checks.findings.isEmpty {
             html += "<ul class=\"findings\">"

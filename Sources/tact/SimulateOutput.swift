@@ -26,9 +26,7 @@ enum SimulateOutput {
                 + "), \(summary.expired) expired unread",
             "  reached \(summary.debtorsReached) of \(summary.debtors) debtors, \(summary.debtorsPaid) paid; "
                 + "promises \(summary.promisesMade) (kept \(summary.promisesKept), broken \(summary.promisesBroken))",
-            checks.passed
-                ? "  compliance: every check passed (\(checks.policyRechecked) emissions re-checked)"
-                : "  compliance: \(checks.findings.count) finding(s); see the report",
+            "  compliance: \(checks.summary)",
             "  report: \(html)",
         ]
         if let timeline { lines.append("  timeline: \(timeline) (\(report.result.timeline.count) entries)") }

@@ -99,6 +99,45 @@ import Testing
         #expect(checks.findings.allSatisfy { $0.hasPrefix("D-3001 call ") })
     }
 
+    /// Ten days of the sample debtors under pl-respectful, which pass every check: the tests below alter it.
+    static let baseline = Task { () throws -> SimulationResult in
+        let simulation = try F.sampleSimulation(rulebook: "pl-respectful")
+        try await simulation.run(until: F.days(10), responder: OutcomeModel(seed: 5))
+        return try await simulation.result()
+    }
+
+    /// An emission the audit could not look at fails the report: a debtor whose rulebook the run lacks, a debtor
+    /// the result does not list, zones the policy engine refuses.
+    @Test func emissionsNotCheckedFailTheReport() async throws {
+        let original = try await Self.baseline.value
+        #expect(ComplianceChecks(original).passed)
+        let emissions = original.timeline.filter { $0.kind == .emission }
+        let index = try #require(original.debtors.firstIndex { debtor in emissions.contains { $0.debtorId == debtor.id } })
+        let id = original.debtors[index].id
+        let own = emissions.count(where: { $0.debtorId == id })
+        var missingRulebook = original
+        missingRulebook.debtors[index].rulebook = "xx-gone"
+        var unlisted = original
+        unlisted.debtors.remove(at: index)
+        var badZone = original
+        badZone.debtors[index].timeZones = ["Mars/Base"]
+        let cases = [
+            (missingRulebook, "rulebook xx-gone is not in the run"), (unlisted, "not among the placed debtors"),
+            (badZone, "the policy engine refuses the debtor"),
+        ]
+        for (result, problem) in cases {
+            let checks = ComplianceChecks(result)
+            #expect(!checks.passed, "\(problem)")
+            #expect(checks.emissions == emissions.count && checks.policyRechecked == emissions.count - own)
+            #expect(checks.unaudited == own)
+            #expect(checks.findings.contains { $0.hasPrefix("\(id)") && $0.contains(problem) }, "\(checks.findings)")
+            #expect(checks.summary.contains("rechecked \(emissions.count - own) of \(emissions.count) emissions"))
+            #expect(!checks.summary.contains("every check passed"))
+            let html = SimulationReport(result: result, run: .init()).html
+            #expect(html.contains(#"<li class="fail" data-check="rechecked" data-value="\#(emissions.count - own)">"#))
+        }
+    }
+
     /// The audit's busiest windows are the witness's.
     private func checkCaps(_ result: SimulationResult) throws {
         let audit = ComplianceChecks(result)
