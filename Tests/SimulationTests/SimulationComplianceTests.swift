@@ -138,18 +138,110 @@ import Testing
         }
     }
 
-    /// The audit's busiest windows are the witness's.
+    /// The counters that are not zero, by name (the exceeded caps as `cap:<id>`).
+    static func nonZero(_ checks: ComplianceChecks) -> Set<String> {
+        let counters = [
+            "callsOnSundays": checks.callsOnSundays, "contactsOnClosedDays": checks.contactsOnClosedDays,
+            "contactsOutsideHours": checks.contactsOutsideHours, "contactsDuringHolds": checks.contactsDuringHolds,
+            "contactsAfterConversation": checks.contactsAfterConversation,
+            "policyRecheckFailures": checks.policyRecheckFailures,
+        ]
+        return Set(counters.filter { $0.value != 0 }.keys).union(checks.caps.filter(\.exceeded).map { "cap:\($0.id)" })
+    }
+
+    /// The last call to D-3001 (Europe/Warsaw) in the baseline.
+    static func lastCall(_ result: SimulationResult) throws -> Int {
+        try #require(result.timeline.lastIndex { $0.kind == .emission && $0.debtorId == "D-3001" && $0.channel == .call })
+    }
+
+    /// A hold set just before a contact: the contact is counted as one during a hold.
+    @Test func aContactDuringAHoldIsCaught() async throws {
+        var result = try await Self.baseline.value
+        let index = try Self.lastCall(result)
+        var hold = TimelineEntry(at: result.timeline[index].at.adding(seconds: -3_600), kind: .event, debtorId: "D-3001")
+        hold.event = .bereavement
+        result.timeline.insert(hold, at: index)
+        // That call and every later contact with D-3001 (reminders too) fall within the 30-day hold.
+        let held = result.timeline[index...].count(where: { $0.kind == .emission && $0.debtorId == "D-3001" })
+        let checks = ComplianceChecks(result)
+        #expect(!checks.passed && held >= 1 && checks.contactsDuringHolds == held)
+        #expect(Self.nonZero(checks) == ["contactsDuringHolds", "policyRecheckFailures"])
+        #expect(checks.findings.contains { $0.hasPrefix("D-3001 call ") && $0.hasSuffix("contact during a hold") })
+    }
+
+    /// A call answered in a conversation (it was not), and the same debtor called again within the pause.
+    @Test func aContactWithinThePauseAfterAConversationIsCaught() async throws {
+        var result = try await Self.baseline.value
+        let timeline = result.timeline
+        let calls = timeline.indices.filter { timeline[$0].kind == .emission && timeline[$0].channel == .call }
+        var found: (outcome: Int, second: Int)?
+        for first in calls where found == nil {
+            let call = timeline[first]
+            guard
+                let outcome = timeline.indices.first(where: {
+                    $0 > first && timeline[$0].kind == .outcome && timeline[$0].taskId == call.taskId
+                }), timeline[outcome].result?.contactResult != .conversation,
+                let second = calls.first(where: {
+                    $0 > outcome && timeline[$0].debtorId == call.debtorId
+                        && timeline[$0].at.secondsSinceEpoch - call.at.secondsSinceEpoch < 2 * 86_400
+                })
+            else { continue }
+            found = (outcome, second)
+        }
+        let (outcome, second) = try #require(found)
+        result.timeline[outcome].result = .conversation
+        let checks = ComplianceChecks(result)
+        #expect(!checks.passed && checks.contactsAfterConversation >= 1)
+        #expect(Self.nonZero(checks) == ["contactsAfterConversation", "policyRecheckFailures"])
+        let debtor = timeline[second].debtorId
+        #expect(checks.findings.contains { $0.hasPrefix("\(debtor) call ") && $0.hasSuffix("the pause after a conversation") })
+    }
+
+    /// A call moved to Christmas Day, 10:00 in Warsaw, and one to a Sunday: both on a closed day.
+    @Test(arguments: [("2026-12-25T09:00:00Z", "contact on a holiday"), ("2026-12-06T09:00:00Z", "contact on a closed day")])
+    func aContactOnAHolidayOrClosedDayIsCaught(at instant: String, finding: String) async throws {
+        var result = try await Self.baseline.value
+        let index = try Self.lastCall(result)
+        result.timeline[index].at = Instant(rfc3339: instant)!
+        let checks = ComplianceChecks(result)
+        #expect(!checks.passed && checks.contactsOnClosedDays == 1)
+        let sunday: Set<String> = instant.hasPrefix("2026-12-06") ? ["callsOnSundays"] : []
+        #expect(Self.nonZero(checks) == sunday.union(["contactsOnClosedDays", "policyRecheckFailures"]))
+        #expect(checks.findings.contains { $0.hasPrefix("D-3001 call ") && $0.hasSuffix(finding) }, "\(checks.findings)")
+    }
+
+    /// Three more calls to D-3001 at the instant of one it had: four in a week, where pl-respectful allows three.
+    @Test func callsBeyondACapAreCaught() async throws {
+        var result = try await Self.baseline.value
+        let index = try Self.lastCall(result)
+        for copy in 1...3 {
+            var call = result.timeline[index]
+            call.taskId = "extra-\(copy)"
+            result.timeline.insert(call, at: index + 1)
+        }
+        let checks = ComplianceChecks(result)
+        let cap = try #require(checks.caps.first { $0.id == "calls-per-debtor" })
+        #expect(!checks.passed && cap.exceeded && cap.maximum >= 4)
+        #expect(Self.nonZero(checks) == ["cap:calls-per-debtor", "policyRecheckFailures"])
+    }
+
+    /// The audit's busiest windows are the witness's: for each cap, the most over all debtors.
     private func checkCaps(_ result: SimulationResult) throws {
         let audit = ComplianceChecks(result)
+        var busiestOfAll: [String: Int] = [:]  // "rulebook/cap" → the most any debtor had
         for debtor in result.debtors {
             let rulebook = try #require(result.rulebooks[debtor.rulebook])
             for cap in rulebook.frequencyCaps {
                 let busiest = TimelineReplay.busiestWindow(
                     of: cap, result.timeline, debtor: debtor.id, zone: result.calendarZone(of: debtor))
                 #expect(busiest <= cap.limit, "\(debtor.id) \(cap.id): \(busiest)")
-                let reported = try #require(audit.caps.first { $0.rulebook == rulebook.id && $0.id == cap.id })
-                #expect(busiest <= reported.maximum)
+                busiestOfAll["\(rulebook.id)/\(cap.id)"] = max(busiestOfAll["\(rulebook.id)/\(cap.id)"] ?? 0, busiest)
             }
+        }
+        #expect(Set(audit.caps.map { "\($0.rulebook)/\($0.id)" }) == Set(busiestOfAll.keys))
+        for (key, busiest) in busiestOfAll {
+            let reported = try #require(audit.caps.first { "\($0.rulebook)/\($0.id)" == key })
+            #expect(reported.maximum == busiest, "\(key)")
         }
     }
 }
