@@ -116,7 +116,7 @@ private struct Audit {
             if rulebook.contactHours.channels.contains(channel) && !redirected {
                 checkHours(entry, zones: zones, rulebook: rulebook)
             }
-            if !redirected, history.holds.contains(where: { $0.isActive(at: at, debt: entry.debtId ?? "") }) {
+            if !redirected, history.holds.contains(where: { $0.isInForce(for: contact) }) {
                 duringHolds += 1
                 note(entry, zone: history.zone, "contact during a hold")
             }
@@ -147,11 +147,12 @@ private struct Audit {
     }
 
     private mutating func checkPause(_ index: Int, in history: DebtorHistory, pause: AfterConversation) {
-        let entry = history.contacts[index].entry
+        let contact = history.contacts[index]
+        let entry = contact.entry
         let day = ZoneClock.date(entry.at, history.zone).dayNumber
         let earlier = history.contacts[..<index].contains { other in
             guard let result = other.result, result.contactResult == .conversation,
-                let reported = other.reportedAt, reported <= entry.at,
+                other.isReported(before: contact.position),
                 let channel = other.entry.channel, pause.channels.contains(channel),
                 pause.scope == .debtor || other.entry.debtId == entry.debtId
             else { return false }
@@ -165,18 +166,17 @@ private struct Audit {
 
     /// Decides the emission again, on the timeline's own account of the debtor at that instant.
     private mutating func recheck(_ index: Int, in history: DebtorHistory, engine: PolicyEngine) {
-        let entry = history.contacts[index].entry
+        let contact = history.contacts[index]
+        let entry = contact.entry
         let redirected = entry.cause == "representative"
         let holds = history.holds.compactMap { span -> Hold? in
-            guard span.since <= entry.at, span.liftedAt.map({ $0 > entry.at }) ?? true,
-                span.debtId == nil || span.debtId == entry.debtId
-            else { return nil }
+            guard span.isSet(before: contact) else { return nil }
             return try? Hold(kind: span.kind, since: span.since, until: span.until)
         }
         guard
             let debtor = try? Policy.Debtor(
                 id: entry.debtorId, timeZones: history.debtor.timeZones, inconvenient: history.debtor.inconvenient,
-                holds: holds, optOuts: history.optOuts(before: entry.at).sorted { $0.rawValue < $1.rawValue },
+                holds: holds, optOuts: history.optOuts(before: contact.position).sorted { $0.rawValue < $1.rawValue },
                 representative: redirected ? Representative(kind: "representative") : nil)
         else {
             note(entry, zone: history.zone, "not decided again: the policy engine refuses the debtor as the timeline shows it")

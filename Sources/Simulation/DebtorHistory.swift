@@ -3,32 +3,62 @@ import Policy
 
 /// One debtor's side of a timeline, read back: contacts with what became of them, holds and opt-outs as the
 /// events placed them. The report draws it and the audit checks it, without asking the scheduler's store.
+///
+/// What came before a contact is what stands before it in the timeline (its `position`, the entry's index), not
+/// what has an earlier or equal instant: at one instant the scheduler may apply an event before some emissions and
+/// after others, and the timeline records the order it did.
 struct DebtorHistory {
     struct Contact {
         var entry: TimelineEntry
+        /// The emission's index in the timeline.
+        var position: Int
         /// The outcome reported, if any (the last one).
         var result: Outcome.Result?
-        /// When the outcome arrived.
+        /// When the outcome arrived, and its index in the timeline.
         var reportedAt: Instant?
+        var reportedPosition: Int?
         /// The promise to pay the outcome carried, if any.
         var promise: Outcome.Promise?
         /// When it came back unread, if it did: it never reached the person.
         var expiredAt: Instant?
+        var expiredPosition: Int?
+
+        /// Whether the outcome stands before `position` in the timeline.
+        func isReported(before position: Int) -> Bool { reportedPosition.map { $0 < position } ?? false }
+        /// Whether the return unread stands before `position` in the timeline.
+        func isExpired(before position: Int) -> Bool { expiredPosition.map { $0 < position } ?? false }
     }
 
     struct HoldSpan {
         var kind: HoldKind
         var debtId: String?
         var since: Instant
+        /// The setting event's index in the timeline.
+        var sincePosition: Int
         /// As the event gave it; `nil` leaves the rulebook's default (or no end) to the policy.
         var until: Instant?
-        /// Effective end: `until`, the rulebook's default duration, or a lift; `nil` when open-ended.
-        var end: Instant?
-        /// When a later event lifted it (a resolved dispute): the store no longer hands it to the policy.
+        /// `until`, or the rulebook's default duration; `nil` when open-ended.
+        var expires: Instant?
+        /// When a later event lifted it (a resolved dispute), and that event's index in the timeline: the store
+        /// no longer hands it to the policy.
         var liftedAt: Instant?
+        var liftedPosition: Int?
 
-        func isActive(at instant: Instant, debt: String) -> Bool {
-            (debtId == nil || debtId == debt) && since <= instant && (end.map { instant < $0 } ?? true)
+        /// Effective end, as the calendar draws it: expiry or lift, whichever came first; `nil` when open-ended.
+        var end: Instant? {
+            guard let liftedAt else { return expires }
+            return min(liftedAt, expires ?? liftedAt)
+        }
+
+        /// Whether the hold was set before `contact` in the timeline and neither lifted before it nor expired.
+        func isSet(before contact: Contact) -> Bool {
+            (debtId == nil || debtId == contact.entry.debtId) && sincePosition < contact.position
+                && (liftedPosition.map { contact.position < $0 } ?? true)
+        }
+
+        /// Whether the hold was in force for `contact`: set before it, not lifted, not expired at its instant.
+        func isInForce(for contact: Contact) -> Bool {
+            isSet(before: contact) && (expires.map { contact.entry.at < $0 } ?? true)
         }
     }
 
@@ -36,8 +66,8 @@ struct DebtorHistory {
     var zone: String
     var contacts: [Contact] = []
     var holds: [HoldSpan] = []
-    /// Opt-out and opt-in events: (instant, channel, opted out).
-    var optOutChanges: [(at: Instant, channel: Channel, out: Bool)] = []
+    /// Opt-out and opt-in events: (index in the timeline, channel, opted out).
+    var optOutChanges: [(position: Int, channel: Channel, out: Bool)] = []
     /// Deferral and suppression decisions, for tooltips.
     var blocked: [TimelineEntry] = []
     var events: [TimelineEntry] = []
@@ -49,27 +79,31 @@ struct DebtorHistory {
             histories[debtor.id] = DebtorHistory(debtor: debtor, zone: result.calendarZone(of: debtor))
         }
         var open: [String: Int] = [:]  // "taskId#attempt" → index in contacts
-        for entry in result.timeline {
+        for (position, entry) in result.timeline.enumerated() {
             guard var history = histories[entry.debtorId] else { continue }
             let key = "\(entry.taskId ?? "")#\(entry.attempt ?? 0)"
             switch entry.kind {
             case .emission:
                 open[key] = history.contacts.count
-                history.contacts.append(Contact(entry: entry))
+                history.contacts.append(Contact(entry: entry, position: position))
             case .outcome:
                 // Outcomes name the task only; the latest emission of the task is the one reported on.
                 if let index = history.contacts.lastIndex(where: { $0.entry.taskId == entry.taskId }) {
                     history.contacts[index].result = entry.result
                     history.contacts[index].reportedAt = entry.at
+                    history.contacts[index].reportedPosition = position
                     history.contacts[index].promise = entry.promise
                 }
             case .expired:
-                if let index = open[key] { history.contacts[index].expiredAt = entry.at }
+                if let index = open[key] {
+                    history.contacts[index].expiredAt = entry.at
+                    history.contacts[index].expiredPosition = position
+                }
             case .decision where entry.decision == .defer || entry.decision == .suppress:
                 history.blocked.append(entry)
             case .event:
                 history.events.append(entry)
-                history.apply(entry, rulebook: result.rulebooks[history.debtor.rulebook])
+                history.apply(entry, at: position, rulebook: result.rulebooks[history.debtor.rulebook])
             default:
                 break
             }
@@ -78,45 +112,48 @@ struct DebtorHistory {
         return histories
     }
 
-    private mutating func apply(_ event: TimelineEntry, rulebook: Rulebook?) {
+    private mutating func apply(_ event: TimelineEntry, at position: Int, rulebook: Rulebook?) {
         guard let kind = event.event else { return }
         if let hold = kind.hold {
             var end = event.until
             if end == nil, let days = rulebook?.holdDurations[hold] {
                 end = ZoneClock.start(of: ZoneClock.date(event.at, zone).adding(days: days), zone)
             }
-            holds.append(HoldSpan(kind: hold, debtId: event.debtId, since: event.at, until: event.until, end: end))
+            holds.append(
+                HoldSpan(
+                    kind: hold, debtId: event.debtId, since: event.at, sincePosition: position, until: event.until,
+                    expires: end))
         }
         switch kind {
         case .disputeResolved:
             for index in holds.indices where holds[index].kind == .dispute && holds[index].liftedAt == nil {
-                holds[index].end = event.at
                 holds[index].liftedAt = event.at
+                holds[index].liftedPosition = position
             }
         case .optOut, .optIn:
-            if let channel = event.channel { optOutChanges.append((event.at, channel, kind == .optOut)) }
+            if let channel = event.channel { optOutChanges.append((position, channel, kind == .optOut)) }
         default:
             break
         }
     }
 
-    /// Channels opted out of just before `instant`.
-    func optOuts(before instant: Instant) -> Set<Channel> {
+    /// Channels opted out of by the events before the timeline's `position`.
+    func optOuts(before position: Int) -> Set<Channel> {
         var channels = Set<Channel>()
-        for change in optOutChanges where change.at < instant {
+        for change in optOutChanges where change.position < position {
             if change.out { channels.insert(change.channel) } else { channels.remove(change.channel) }
         }
         return channels
     }
 
-    /// The policy's view of the contacts made before the timeline's `index`-th contact: results known by then.
+    /// The policy's view of the contacts made before the `index`-th contact: results the timeline shows before it.
     func history(before index: Int) -> [HistoryEvent] {
-        let now = contacts[index].entry.at
+        let position = contacts[index].position
         return contacts[..<index].compactMap { contact in
-            if let expired = contact.expiredAt, expired <= now { return nil }
+            if contact.isExpired(before: position) { return nil }
             // Contacts redirected to a representative do not enter the ledger.
             if contact.entry.cause == "representative" { return nil }
-            let known = contact.reportedAt.map { $0 <= now } ?? false
+            let known = contact.isReported(before: position)
             return HistoryEvent(
                 at: contact.entry.at, channel: contact.entry.channel ?? .call, debtId: contact.entry.debtId ?? "",
                 result: known ? contact.result?.contactResult ?? .pending : .pending)

@@ -225,6 +225,29 @@ import Testing
         #expect(Self.nonZero(checks) == ["cap:calls-per-debtor", "policyRecheckFailures"])
     }
 
+    /// An event and an emission at one instant: what stands first in the timeline happened first. A hold or an
+    /// opt-out applied before the call governs it; one applied after it, at the same instant, does not.
+    @Test(arguments: [LifeEvent.Kind.bereavement, .optOut], [true, false])
+    func anEventAtTheInstantOfAContactCountsOnlyIfItCameFirst(kind: LifeEvent.Kind, eventFirst: Bool) async throws {
+        var result = try await Self.baseline.value
+        let index = try Self.lastCall(result)
+        let later = result.timeline[(index + 1)...].count(where: { $0.kind == .emission && $0.debtorId == "D-3001" })
+        var event = TimelineEntry(at: result.timeline[index].at, kind: .event, debtorId: "D-3001")
+        event.event = kind
+        event.channel = kind == .optOut ? .call : nil
+        result.timeline.insert(event, at: eventFirst ? index : index + 1)
+        let checks = ComplianceChecks(result)
+        if kind == .optOut {
+            // Only the policy engine knows opt-outs; there are no later calls to D-3001.
+            #expect(checks.policyRecheckFailures == (eventFirst ? 1 : 0), "\(checks.findings)")
+            #expect(checks.passed == !eventFirst)
+        } else {
+            // The call itself, if the hold came first, and the reminders after it either way.
+            #expect(checks.contactsDuringHolds == later + (eventFirst ? 1 : 0), "\(checks.findings)")
+            #expect(checks.findings.contains { $0.contains("D-3001 call \(result.timeline[eventFirst ? index + 1 : index].taskId!) ") } == eventFirst)
+        }
+    }
+
     /// The audit's busiest windows are the witness's: for each cap, the most over all debtors.
     private func checkCaps(_ result: SimulationResult) throws {
         let audit = ComplianceChecks(result)
