@@ -25,6 +25,12 @@ extension ComplianceChecks {
             }
             audit.check(history, rulebook: rulebook, engine: engine)
             for cap in Self.caps(of: history, rulebook: rulebook) {
+                if cap.exceeded {
+                    audit.note(
+                        debtor.id,
+                        "\(cap.maximum) contacts counted per \(cap.scope) in a \(cap.days)-day window where cap "
+                            + "\(cap.rulebook)/\(cap.id) allows \(cap.limit)")
+                }
                 let key = "\(cap.rulebook)/\(cap.id)"
                 if cap.maximum >= caps[key]?.maximum ?? -1 { caps[key] = cap }
             }
@@ -39,13 +45,13 @@ extension ComplianceChecks {
         }
         let used = Set(result.debtors.map(\.rulebook)).compactMap { result.rulebooks[$0] }
         self.init(
-            callsOnSundays: audit.sundays,
+            callsOnSundays: audit.sundays, callsOnForbiddenSundays: audit.forbiddenSundays,
             sundayCallsPermitted: used.allSatisfy { !($0.contactHours.windows[.sun] ?? []).isEmpty },
             contactsOnClosedDays: audit.closedDays, contactsOutsideHours: audit.outsideHours,
             contactsDuringHolds: audit.duringHolds, contactsAfterConversation: audit.afterConversation,
             caps: caps.keys.sorted().map { caps[$0]! },
             emissions: result.timeline.count(where: { $0.kind == .emission }), policyRechecked: audit.rechecked,
-            policyRecheckFailures: audit.recheckFailures, findings: audit.findings)
+            policyRecheckFailures: audit.recheckFailures, findingCount: audit.findingCount, findings: audit.findings)
     }
 
     /// The busiest window of each of the rulebook's caps for one debtor.
@@ -77,23 +83,28 @@ extension ComplianceChecks {
 /// The counters of one audit.
 private struct Audit {
     var sundays = 0
+    var forbiddenSundays = 0
     var closedDays = 0
     var outsideHours = 0
     var duringHolds = 0
     var afterConversation = 0
     var rechecked = 0
     var recheckFailures = 0
+    /// Every finding noted; `findings` keeps the first `maximumFindings`.
+    var findingCount = 0
     var findings: [String] = []
 
     static let maximumFindings = 50
 
     /// A finding about a debtor as a whole.
     mutating func note(_ debtorId: String, _ problem: String) {
+        findingCount += 1
         guard findings.count < Self.maximumFindings else { return }
         findings.append("\(debtorId): \(problem)")
     }
 
     mutating func note(_ contact: TimelineEntry, zone: String, _ problem: String) {
+        findingCount += 1
         guard findings.count < Self.maximumFindings else { return }
         let local = LocalDay.describe(contact.at, inZone: zone)
         findings.append(
@@ -111,7 +122,10 @@ private struct Audit {
             let redirected = entry.cause == "representative"
             if channel == .call, let zone = zones.first(where: { ZoneClock.date(at, $0).weekday == .sun }) {
                 sundays += 1
-                if (rulebook.contactHours.windows[.sun] ?? []).isEmpty { note(entry, zone: zone, "call on a Sunday") }
+                if (rulebook.contactHours.windows[.sun] ?? []).isEmpty {
+                    forbiddenSundays += 1
+                    note(entry, zone: zone, "call on a Sunday (\(rulebook.id) has no Sunday contact hours)")
+                }
             }
             if rulebook.contactHours.channels.contains(channel) && !redirected {
                 checkHours(entry, zones: zones, rulebook: rulebook)

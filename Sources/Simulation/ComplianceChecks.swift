@@ -20,6 +20,8 @@ public struct ComplianceChecks: Sendable, Equatable, Codable {
 
     /// Calls on a local Sunday in any of the debtor's zones.
     public var callsOnSundays: Int
+    /// Of those, calls under a rulebook that has no Sunday contact hours: each is a finding.
+    public var callsOnForbiddenSundays: Int
     /// Whether every rulebook in use permits calls on Sundays (then Sunday calls are no finding).
     public var sundayCallsPermitted: Bool
     /// Contacts, on the channels contact hours govern, on a holiday, a closed date, or a weekday without hours.
@@ -39,16 +41,18 @@ public struct ComplianceChecks: Sendable, Equatable, Codable {
     public var policyRechecked: Int
     /// Of those, how many the engine would not have allowed.
     public var policyRecheckFailures: Int
-    /// The first findings, one line each.
+    /// How many findings there are; `findings` holds the first of them.
+    public var findingCount: Int
+    /// The first findings (at most 50), one line each.
     public var findings: [String]
 
     /// Emissions not decided again (a debtor not placed, a rulebook missing from the run, a rulebook or debtor the
     /// policy engine refuses): the checks cannot vouch for them.
     public var unaudited: Int { emissions - policyRechecked }
 
-    /// Whether every emission was checked and nothing was found.
+    /// Whether every emission was checked and nothing was found (then `findingCount` is 0, and only then).
     public var passed: Bool {
-        (sundayCallsPermitted || callsOnSundays == 0) && contactsOnClosedDays == 0 && contactsOutsideHours == 0
+        callsOnForbiddenSundays == 0 && contactsOnClosedDays == 0 && contactsOutsideHours == 0
             && contactsDuringHolds == 0 && contactsAfterConversation == 0 && !caps.contains(where: \.exceeded)
             && policyRecheckFailures == 0 && unaudited == 0
     }
@@ -56,6 +60,6 @@ public struct ComplianceChecks: Sendable, Equatable, Codable {
     /// One line for `tact simulate`: whether every check passed, and how many emissions were decided again.
     public var summary: String {
         let rechecked = "rechecked \(policyRechecked) of \(emissions) emissions"
-        return passed ? "every check passed (\(rechecked))" : "\(findings.count) finding(s), \(rechecked); see the report"
+        return passed ? "every check passed (\(rechecked))" : "\(findingCount) finding(s), \(rechecked); see the report"
     }
 }

@@ -37,8 +37,10 @@ enum ReportPage {
             item(
                 "callsOnSundays", checks.callsOnSundays,
                 "Calls on Sundays (the debtor's local time, in any of their zones): \(checks.callsOnSundays)"
-                    + (checks.sundayCallsPermitted ? " (the rulebook permits Sunday calls)" : ""),
-                pass: checks.sundayCallsPermitted ? nil : checks.callsOnSundays == 0),
+                    + (checks.sundayCallsPermitted
+                        ? " (the rulebook permits Sunday calls)"
+                        : ", \(checks.callsOnForbiddenSundays) under a rulebook without Sunday contact hours"),
+                pass: checks.sundayCallsPermitted ? nil : checks.callsOnForbiddenSundays == 0),
             item(
                 "contactsOnClosedDays", checks.contactsOnClosedDays,
                 "Contacts on holidays and closed days: \(checks.contactsOnClosedDays)", pass: checks.contactsOnClosedDays == 0),
@@ -76,7 +78,9 @@ enum ReportPage {
                 pass: checks.unaudited == 0))
         var html = "<ul class=\"checks\">" + items.joined() + "</ul>"
         if !checks.findings.isEmpty {
-            html += "<ul class=\"findings\">"
+            let shown = checks.findings.count < checks.findingCount
+                ? "The first \(checks.findings.count) of \(checks.findingCount) findings:" : "\(checks.findingCount) finding(s):"
+            html += "<p class=\"findings\" data-findings=\"\(checks.findingCount)\">\(shown)</p><ul class=\"findings\">"
                 + checks.findings.map { "<li>\(SVGCanvas.escape($0))</li>" }.joined() + "</ul>"
         }
         return html

@@ -38,6 +38,7 @@ import Testing
         try checkCaps(result)
         let checks = ComplianceChecks(result)
         #expect(checks.passed, "\(checks.findings)")
+        #expect(checks.findingCount == 0 && checks.unaudited == 0)
         #expect(checks.policyRechecked == verdicts.count)
     }
 
@@ -246,6 +247,58 @@ import Testing
             #expect(checks.contactsDuringHolds == later + (eventFirst ? 1 : 0), "\(checks.findings)")
             #expect(checks.findings.contains { $0.contains("D-3001 call \(result.timeline[eventFirst ? index + 1 : index].taskId!) ") } == eventFirst)
         }
+    }
+
+    /// Sixty calls to D-3001 at 03:00 in Warsaw: every finding is counted, though only the first 50 are listed.
+    @Test func findingsAreCountedBeyondTheListedOnes() async throws {
+        var result = try await Self.baseline.value
+        let index = try Self.lastCall(result)
+        for copy in 1...60 {
+            var call = result.timeline[index]
+            call.taskId = "extra-\(copy)"
+            call.at = Instant(rfc3339: "2026-12-02T02:00:00Z")!
+            result.timeline.insert(call, at: index + 1)
+        }
+        let checks = ComplianceChecks(result)
+        #expect(!checks.passed && checks.contactsOutsideHours == 60 && checks.policyRecheckFailures == 60)
+        // Each call outside hours and refused by the engine, and the cap D-3001 went over.
+        #expect(checks.findingCount == 121 && checks.findings.count == 50)
+        #expect(checks.summary.hasPrefix("121 finding(s), rechecked"))
+        let html = SimulationReport(result: result, run: .init()).html
+        #expect(html.contains("The first 50 of 121 findings:"))
+    }
+
+    /// Two debtors under two rulebooks, one with Sunday hours (us-regf) and one without (pl-respectful): a Sunday
+    /// call is a finding under the rulebook that forbids it, and only there.
+    @Test func sundayCallsAreFindingsUnderTheRulebookThatForbidsThem() async throws {
+        let simulation = try Simulation(
+            configuration: ServiceConfiguration(), rulebooks: F.rulebooks, strategies: F.strategies, start: F.start)
+        simulation.schedule(.placement(F.placement(debtor: "D-1", rulebook: "pl-respectful"), userID: nil), at: F.start)
+        simulation.schedule(
+            .placement(F.placement(debtor: "D-2", zones: ["America/New_York"], rulebook: "us-regf"), userID: nil),
+            at: F.start)
+        try await simulation.run(
+            until: F.days(14), responder: ScriptedResponder { _ in ContactResponse(.outcome(.noAnswer), after: 60) })
+        let result = try await simulation.result()
+        // D-2 is called on Sundays, as us-regf permits: no finding, though pl-respectful is in use too.
+        let before = ComplianceChecks(result)
+        #expect(!before.sundayCallsPermitted && before.callsOnSundays >= 1 && before.callsOnForbiddenSundays == 0)
+        #expect(before.passed && before.findingCount == 0 && before.summary.hasPrefix("every check passed"))
+        #expect(!result.timeline.contains {
+            $0.kind == .emission && $0.debtorId == "D-1" && LocalDay.describe($0.at, inZone: "Europe/Warsaw").hasPrefix("Sun")
+        })
+        // D-1's first call after Sunday 6 December moved to 14:00 that Sunday in Warsaw.
+        var moved = result
+        let sunday = Instant(rfc3339: "2026-12-06T13:00:00Z")!
+        let index = try #require(
+            moved.timeline.firstIndex { $0.kind == .emission && $0.debtorId == "D-1" && $0.channel == .call && $0.at > sunday })
+        moved.timeline[index].at = sunday
+        let checks = ComplianceChecks(moved)
+        #expect(checks.callsOnSundays == before.callsOnSundays + 1 && checks.callsOnForbiddenSundays == 1)
+        #expect(!checks.passed && checks.findingCount >= 1)
+        #expect(checks.findings.contains { $0.hasPrefix("D-1 call ") && $0.contains("call on a Sunday (pl-respectful") })
+        #expect(!checks.findings.contains { $0.hasPrefix("D-2 ") })
+        #expect(checks.summary.hasPrefix("\(checks.findingCount) finding(s)"))
     }
 
     /// The audit's busiest windows are the witness's: for each cap, the most over all debtors.
