@@ -45,7 +45,7 @@ extension ComplianceChecks {
         }
         let used = Set(result.debtors.map(\.rulebook)).compactMap { result.rulebooks[$0] }
         self.init(
-            callsOnSundays: audit.sundays, callsOnForbiddenSundays: audit.forbiddenSundays,
+            redirectedContacts: audit.redirected, callsOnSundays: audit.sundays, callsOnForbiddenSundays: audit.forbiddenSundays,
             sundayCallsPermitted: used.allSatisfy { !($0.contactHours.windows[.sun] ?? []).isEmpty },
             contactsOnClosedDays: audit.closedDays, contactsOutsideHours: audit.outsideHours,
             contactsDuringHolds: audit.duringHolds, contactsAfterConversation: audit.afterConversation,
@@ -82,6 +82,7 @@ extension ComplianceChecks {
 
 /// The counters of one audit.
 private struct Audit {
+    var redirected = 0
     var sundays = 0
     var forbiddenSundays = 0
     var closedDays = 0
@@ -119,8 +120,11 @@ private struct Audit {
             let entry = contact.entry
             let at = entry.at
             let channel = entry.channel ?? .call
+            // Redirected contacts go to a representative, whom the engine lets through at any hour: no calendar,
+            // hold or pause check applies to them (the recheck below still does).
             let redirected = entry.cause == "representative"
-            if channel == .call, let zone = zones.first(where: { ZoneClock.date(at, $0).weekday == .sun }) {
+            if redirected { self.redirected += 1 }
+            if channel == .call, !redirected, let zone = zones.first(where: { ZoneClock.date(at, $0).weekday == .sun }) {
                 sundays += 1
                 if (rulebook.contactHours.windows[.sun] ?? []).isEmpty {
                     forbiddenSundays += 1

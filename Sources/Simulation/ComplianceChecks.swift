@@ -1,6 +1,11 @@
 /// What a compliance officer asks of a run, answered from its timeline: contacts on closed days or outside hours,
 /// during holds or the pause after a conversation, the busiest window of each frequency cap, and every emission
 /// decided again by the policy engine at its instant. Findings name ids, never personal data.
+///
+/// Contacts redirected to a representative (an attorney, an estate) are exempt from every calendar check (Sundays,
+/// holidays and closed days, contact hours), from holds and the pause after a conversation, and from the caps: the
+/// policy engine lets them through at any hour and keeps them out of the debtor's ledger. They are still decided
+/// again, and must come out as redirects.
 public struct ComplianceChecks: Sendable, Equatable, Codable {
     /// The busiest window of one frequency cap of one rulebook.
     public struct Cap: Sendable, Equatable, Codable {
@@ -18,19 +23,22 @@ public struct ComplianceChecks: Sendable, Equatable, Codable {
         public var exceeded: Bool { maximum > limit }
     }
 
-    /// Calls on a local Sunday in any of the debtor's zones.
+    /// Contacts redirected to a representative: exempt from the calendar, hold, pause and cap checks.
+    public var redirectedContacts: Int
+    /// Calls to the debtor (not a representative) on a local Sunday in any of the debtor's zones.
     public var callsOnSundays: Int
     /// Of those, calls under a rulebook that has no Sunday contact hours: each is a finding.
     public var callsOnForbiddenSundays: Int
     /// Whether every rulebook in use permits calls on Sundays (then Sunday calls are no finding).
     public var sundayCallsPermitted: Bool
-    /// Contacts, on the channels contact hours govern, on a holiday, a closed date, or a weekday without hours.
+    /// Contacts to the debtor, on the channels contact hours govern, on a holiday, a closed date, or a weekday
+    /// without hours.
     public var contactsOnClosedDays: Int
-    /// Contacts, on those channels, outside the weekly contact hours in some zone.
+    /// Contacts to the debtor, on those channels, outside the weekly contact hours in some zone.
     public var contactsOutsideHours: Int
     /// Contacts to the debtor (not a representative) while a hold was in force.
     public var contactsDuringHolds: Int
-    /// Contacts within the rulebook's pause after a conversation known at the time.
+    /// Contacts to the debtor within the rulebook's pause after a conversation known at the time.
     public var contactsAfterConversation: Int
     /// The busiest window of every cap of every rulebook in use.
     public var caps: [Cap]

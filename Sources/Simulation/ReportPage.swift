@@ -35,6 +35,11 @@ enum ReportPage {
         }
         var items = [
             item(
+                "redirectedContacts", checks.redirectedContacts,
+                "Contacts redirected to a representative: \(checks.redirectedContacts). The policy engine lets them "
+                    + "through at any hour, so they are exempt from every check below but the engine's own; the other "
+                    + "checks count contacts with the debtor", pass: nil),
+            item(
                 "callsOnSundays", checks.callsOnSundays,
                 "Calls on Sundays (the debtor's local time, in any of their zones): \(checks.callsOnSundays)"
                     + (checks.sundayCallsPermitted

@@ -301,6 +301,26 @@ import Testing
         #expect(checks.summary.hasPrefix("\(checks.findingCount) finding(s)"))
     }
 
+    /// An attorney takes over for D-3001 on Sunday 6 December, and a call goes to them at 03:00 in Warsaw: the
+    /// engine redirects at any hour, and no calendar check counts a redirected contact.
+    @Test func redirectedContactsAreExemptFromEveryCalendarCheck() async throws {
+        var result = try await Self.baseline.value
+        var attorney = TimelineEntry(at: Instant(rfc3339: "2026-12-06T01:00:00Z")!, kind: .event, debtorId: "D-3001")
+        attorney.event = .attorney
+        var call = result.timeline[try Self.lastCall(result)]
+        (call.at, call.taskId, call.cause) = (Instant(rfc3339: "2026-12-06T02:00:00Z")!, "to-the-attorney", "representative")
+        result.timeline += [attorney, call]
+        let checks = ComplianceChecks(result)
+        #expect(checks.redirectedContacts == 1)
+        #expect(checks.callsOnSundays == 0 && checks.contactsOnClosedDays == 0 && checks.contactsOutsideHours == 0)
+        #expect(checks.passed, "\(checks.findings)")
+        #expect(SimulationReport(result: result, run: .init()).html.contains("Contacts redirected to a representative: 1."))
+        // Without the attorney's hold the engine would not have redirected: the recheck still catches that.
+        result.timeline.remove(at: result.timeline.count - 2)
+        let unheld = ComplianceChecks(result)
+        #expect(!unheld.passed && unheld.policyRecheckFailures == 1 && unheld.callsOnSundays == 0)
+    }
+
     /// The audit's busiest windows are the witness's: for each cap, the most over all debtors.
     private func checkCaps(_ result: SimulationResult) throws {
         let audit = ComplianceChecks(result)
