@@ -6,7 +6,8 @@ import Foundation
 /// CSV columns (names case-insensitive, any order; others ignored): `id`, `name`, `timeZones` (IANA ids
 /// separated by spaces or `|`), `phone`, `email`, `sms` (these two may be empty), `language`, `amount`,
 /// `currency`, `dueDate`, and optionally `specialistId`, `address`, `debtId` (default `<id>/debt`), `creditorId`
-/// (default `sim`) and `placementId` (default `<debtId>`). Every row is checked as a placement message would be.
+/// (default `sim`) and `placementId` (default `<debtId>`). Every row is checked as a placement message would be,
+/// and must have as many cells as the header; a quote may only open a field and close it.
 public enum DebtorFile {
     /// Columns the header row must have (values of `email` and `sms` may be empty).
     public static let requiredColumns = [
@@ -42,14 +43,19 @@ public enum DebtorFile {
             || text.first { !$0.isWhitespace } == "{"
         let placements = try jsonLines ? parseJSONLines(text, name: name) : parseCSV(text, name: name)
         guard !placements.isEmpty else { throw DebtorFileError(file: name, problem: "no debtors in the file") }
-        var seen = Set<String>()
+        var seen: [String: Int] = [:]  // debtor and debt → the line they first appear on
         var bad: [DebtorFileError.Row] = []
-        for (index, placement) in placements.enumerated()
-        where !seen.insert("\(placement.debtor.id)\u{0}\(placement.debt.id)").inserted {
-            bad.append(.init(line: index + 1, field: "id", problem: "the same debtor and debt appear twice"))
+        for (line, placement) in placements {
+            let key = "\(placement.debtor.id)\u{0}\(placement.debt.id)"
+            if let first = seen[key] {
+                bad.append(
+                    .init(line: line, field: "id", problem: "the same debtor and debt appear twice (first on line \(first))"))
+            } else {
+                seen[key] = line
+            }
         }
         if !bad.isEmpty { throw DebtorFileError(file: name, rows: bad, problem: "duplicate rows") }
-        return placements
+        return placements.map(\.placement)
     }
 
     private static func badLine(_ bytes: [UInt8]) -> Int {
@@ -61,13 +67,18 @@ public enum DebtorFile {
         return line
     }
 
-    private static func parseJSONLines(_ text: String, name: String) throws(DebtorFileError) -> [Placement] {
-        var placements: [Placement] = []
+    /// Placements with the line each was on (1 is the first line; blank lines count).
+    private typealias Placed = [(line: Int, placement: Placement)]
+
+    private static func parseJSONLines(_ text: String, name: String) throws(DebtorFileError) -> Placed {
+        var placements: Placed = []
         var bad: [DebtorFileError.Row] = []
-        for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+        // `\r\n` is one Character in Swift: split on it as well as on `\n`.
+        let lines = text.split(omittingEmptySubsequences: false) { $0 == "\n" || $0 == "\r\n" }
+        for (index, line) in lines.enumerated() {
             guard !line.allSatisfy(\.isWhitespace) else { continue }
             do {
-                placements.append(try MessageCoding.decode(Placement.self, from: Array(line.utf8)))
+                placements.append((index + 1, try MessageCoding.decode(Placement.self, from: Array(line.utf8))))
             } catch {
                 bad.append(.init(line: index + 1, field: error.field, problem: "\(error.code): \(error.problem)"))
             }
@@ -76,7 +87,7 @@ public enum DebtorFile {
         return placements
     }
 
-    private static func parseCSV(_ text: String, name: String) throws(DebtorFileError) -> [Placement] {
+    private static func parseCSV(_ text: String, name: String) throws(DebtorFileError) -> Placed {
         let records: [CSVRecord]
         do {
             records = try CSVRecord.parse(text)
@@ -95,9 +106,24 @@ public enum DebtorFile {
         guard missing.isEmpty else {
             throw DebtorFileError(file: name, problem: "header row lacks the column(s) \(missing.joined(separator: ", "))")
         }
-        var placements: [Placement] = []
+        if let problem = header.problem {
+            throw DebtorFileError(file: name, rows: [.init(line: header.line, field: "", problem: problem)], problem: "bad CSV")
+        }
+        var placements: Placed = []
         var bad: [DebtorFileError.Row] = []
         for record in records.dropFirst() where !record.isBlank {
+            if let problem = record.problem {
+                bad.append(.init(line: record.line, field: "", problem: problem))
+                continue
+            }
+            guard record.fields.count == header.fields.count else {
+                let count = record.fields.count
+                bad.append(
+                    .init(
+                        line: record.line, field: "",
+                        problem: "csv: \(count) field\(count == 1 ? "" : "s") where the header has \(header.fields.count)"))
+                continue
+            }
             let value = { (column: String) -> String? in
                 guard let index = columns[column], index < record.fields.count else { return nil }
                 let field = record.fields[index].trimmingCharacters(in: .whitespaces)
@@ -106,7 +132,7 @@ public enum DebtorFile {
             let placement = placementFrom(value)
             do {
                 try placement.validate()
-                placements.append(placement)
+                placements.append((record.line, placement))
             } catch {
                 bad.append(.init(line: record.line, field: column(for: error.field), problem: error.problem))
             }

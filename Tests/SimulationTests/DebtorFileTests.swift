@@ -54,8 +54,46 @@ import Testing
             Self.header + "D-1,Jan,Europe/Gotham,+1,,,pl,10.00,PLN,2026-11-01,\nD-2,Ann,Mars/Base,+1,,,pl,1,PLN,2026-11-01,\n",
             "line 2: timeZones: unknown time-zone id (expected an IANA id such as Europe/Warsaw) (and 1 more bad row)"
         ),
-        (Self.header + "D-1,Jan,UTC,+1,,,pl,1,PLN,2026-11-01,\nD-1,Jan,UTC,+1,,,pl,1,PLN,2026-11-01,\n", "line 2: id: the same debtor and debt appear twice"),
+        // The duplicate is the second row, on line 3.
+        (Self.header + "D-1,Jan,UTC,+1,,,pl,1,PLN,2026-11-01,\nD-1,Jan,UTC,+1,,,pl,1,PLN,2026-11-01,\n", "line 3: id: the same debtor and debt appear twice (first on line 2)"),
+        // A quoted line break: the rows after it are a line further down.
+        (
+            Self.header + "D-1,\"Jan\nKowalski\",UTC,+1,,,pl,1,PLN,2026-11-01,\nD-2,Ann,UTC,+1,,,pl,1,PLN,2026-11-01,\n"
+                + "D-1,\"Jan\r\nKowalski\",UTC,+1,,,pl,1,PLN,2026-11-01,\n",
+            "line 5: id: the same debtor and debt appear twice (first on line 2)"
+        ),
+        (
+            Self.header + "D-1,\"Jan\nKowalski\",Europe/Gotham,+1,,,pl,1,PLN,2026-11-01,\n",
+            "line 2: timeZones: unknown time-zone id"
+        ),
+        (Self.header + "\"D-2\"x,Jan,UTC,+1,,,pl,1,PLN,2026-11-01,\n", "debtors.csv: line 2: csv: text after a closing quote (quote the whole field)"),
+        (Self.header + "D-1,Jan,UTC,+1,,,pl,1,PLN,2026-11-01,\n\"D-2\" \"x\",Jan,UTC,+1,,,pl,1,PLN,2026-11-01,\n", "line 3: csv: text after a closing quote"),
+        (Self.header + "D-\"2\",Jan,UTC,+1,,,pl,1,PLN,2026-11-01,\n", "debtors.csv: line 2: csv: a quote inside an unquoted field (quote the field, double the quote)"),
+        (Self.header + "D-1,Jan,UTC,+1\n", "debtors.csv: line 2: csv: 4 fields where the header has 11"),
+        (
+            Self.header + "D-1,Jan,UTC,+1,,,pl,1,PLN,2026-11-01,,extra\nD-2\n",
+            "line 2: csv: 12 fields where the header has 11 (and 1 more bad row)"
+        ),
+        // JSON lines: blank lines count, and CRLF ends a line.
+        (Self.jsonLines[0] + "\r\n\r\n" + Self.jsonLines[0] + "\r\n", "line 3: id: the same debtor and debt appear twice (first on line 1)"),
     ]
+
+    /// The first lines of the sample placements.
+    static let jsonLines: [String] = {
+        let url = SimulationFixtures.configURL.appendingPathComponent("samples/placements.jsonl")
+        return try! String(contentsOf: url, encoding: .utf8).split(separator: "\n").prefix(2).map(String.init)
+    }()
+
+    @Test func csvFieldsKeepBlanksAfterAClosingQuoteOut() throws {
+        let text = Self.header + "\"D-1\" ,\" Jan \"\t,UTC,+1,,,pl,1,PLN,2026-11-01,\"\"\n"
+        let placements = try parse(text)
+        #expect(placements.map(\.debtor.id) == ["D-1"] && placements[0].specialistId == nil)
+    }
+
+    @Test func jsonLinesWithCRLF() throws {
+        let placements = try parse(Self.jsonLines.joined(separator: "\r\n") + "\r\n", name: "placements.jsonl")
+        #expect(placements.count == 2)
+    }
 
     @Test(arguments: badFiles)
     func badRowsAreNamed(text: String, message: String) {
