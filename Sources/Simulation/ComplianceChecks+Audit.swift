@@ -11,29 +11,40 @@ extension ComplianceChecks {
         for (id, rulebook) in result.rulebooks { engines[id] = try? PolicyEngine(rulebook: rulebook) }
         var caps: [String: Cap] = [:]
         var audited = Set<String>()
+        var used = Set<String>()
         for debtor in result.debtors where audited.insert(debtor.id).inserted {
             guard let history = histories[debtor.id] else { continue }
-            guard let rulebook = result.rulebooks[debtor.rulebook] else {
-                if !history.contacts.isEmpty {
-                    audit.note(debtor.id, "\(history.contacts.count) emission(s) not audited: rulebook \(debtor.rulebook) is not in the run")
+            // Each contact is checked under the placement in force when it was made; the caps of every rulebook
+            // the debtor had are counted.
+            var rulebooks = [debtor.rulebook]
+            for contact in history.contacts where !rulebooks.contains(contact.terms.rulebook) {
+                rulebooks.append(contact.terms.rulebook)
+            }
+            used.formUnion(rulebooks)
+            for id in rulebooks {
+                let contacts = history.contacts.count(where: { $0.terms.rulebook == id })
+                guard let rulebook = result.rulebooks[id] else {
+                    if contacts > 0 {
+                        audit.note(debtor.id, "\(contacts) emission(s) not audited: rulebook \(id) is not in the run")
+                    }
+                    continue
                 }
-                continue
-            }
-            let engine = engines[rulebook.id]
-            if engine == nil, !history.contacts.isEmpty {
-                audit.note(debtor.id, "\(history.contacts.count) emission(s) not decided again: the policy engine refuses rulebook \(rulebook.id)")
-            }
-            audit.check(history, rulebook: rulebook, engine: engine)
-            for cap in Self.caps(of: history, rulebook: rulebook) {
-                if cap.exceeded {
+                if engines[id] == nil, contacts > 0 {
                     audit.note(
-                        debtor.id,
-                        "\(cap.maximum) contacts counted per \(cap.scope) in a \(cap.days)-day window where cap "
-                            + "\(cap.rulebook)/\(cap.id) allows \(cap.limit)")
+                        debtor.id, "\(contacts) emission(s) not decided again: the policy engine refuses rulebook \(id)")
                 }
-                let key = "\(cap.rulebook)/\(cap.id)"
-                if cap.maximum >= caps[key]?.maximum ?? -1 { caps[key] = cap }
+                for cap in Self.caps(of: history, rulebook: rulebook) {
+                    if cap.exceeded {
+                        audit.note(
+                            debtor.id,
+                            "\(cap.maximum) contacts counted per \(cap.scope) in a \(cap.days)-day window where cap "
+                                + "\(cap.rulebook)/\(cap.id) allows \(cap.limit)")
+                    }
+                    let key = "\(cap.rulebook)/\(cap.id)"
+                    if cap.maximum >= caps[key]?.maximum ?? -1 { caps[key] = cap }
+                }
             }
+            audit.check(history, rulebooks: result.rulebooks, engines: engines)
         }
         // Emissions to debtors the result does not list were never looked at.
         var unplaced: [String: Int] = [:]
@@ -43,10 +54,10 @@ extension ComplianceChecks {
         for (id, count) in unplaced.sorted(by: { $0.key < $1.key }) {
             audit.note(id, "\(count) emission(s) not audited: the debtor is not among the placed debtors")
         }
-        let used = Set(result.debtors.map(\.rulebook)).compactMap { result.rulebooks[$0] }
+        let usedRulebooks = used.compactMap { result.rulebooks[$0] }
         self.init(
             redirectedContacts: audit.redirected, callsOnSundays: audit.sundays, callsOnForbiddenSundays: audit.forbiddenSundays,
-            sundayCallsPermitted: used.allSatisfy { !($0.contactHours.windows[.sun] ?? []).isEmpty },
+            sundayCallsPermitted: usedRulebooks.allSatisfy { !($0.contactHours.windows[.sun] ?? []).isEmpty },
             contactsOnClosedDays: audit.closedDays, contactsOutsideHours: audit.outsideHours,
             contactsDuringHolds: audit.duringHolds, contactsAfterConversation: audit.afterConversation,
             caps: caps.keys.sorted().map { caps[$0]! },
@@ -54,7 +65,9 @@ extension ComplianceChecks {
             policyRecheckFailures: audit.recheckFailures, findingCount: audit.findingCount, findings: audit.findings)
     }
 
-    /// The busiest window of each of the rulebook's caps for one debtor.
+    /// The busiest window of each of the rulebook's caps for one debtor: windows that end with a contact made under
+    /// the rulebook, counting every contact in them (the engine's ledger keeps contacts across placements), in the
+    /// local days of that last contact's zone.
     static func caps(of history: DebtorHistory, rulebook: Rulebook) -> [Cap] {
         rulebook.frequencyCaps.map { cap in
             let counted = history.contacts.filter { contact in
@@ -64,10 +77,10 @@ extension ComplianceChecks {
                 return contact.result.map { cap.counting.contains($0.contactResult) } ?? true
             }
             var maximum = 0
-            for contact in counted {
-                let day = ZoneClock.date(contact.entry.at, history.zone).dayNumber
+            for contact in counted where contact.terms.rulebook == rulebook.id {
+                let day = ZoneClock.date(contact.entry.at, contact.zone).dayNumber
                 let inWindow = counted.filter { other in
-                    let otherDay = ZoneClock.date(other.entry.at, history.zone).dayNumber
+                    let otherDay = ZoneClock.date(other.entry.at, contact.zone).dayNumber
                     return otherDay <= day && otherDay > day - cap.days
                         && (cap.scope == .debtor || other.entry.debtId == contact.entry.debtId)
                 }
@@ -113,10 +126,13 @@ private struct Audit {
                 + "(\(local)): \(problem)")
     }
 
-    mutating func check(_ history: DebtorHistory, rulebook: Rulebook, engine: PolicyEngine?) {
-        var zones = history.debtor.timeZones
-        if zones.isEmpty, case .fallback(let fallback) = rulebook.unknownTimeZone { zones = fallback }
+    /// Checks each contact under the placement in force when it was made (contacts under a rulebook the run
+    /// lacks are left unchecked, and noted as such by the caller).
+    mutating func check(_ history: DebtorHistory, rulebooks: [String: Rulebook], engines: [String: PolicyEngine]) {
         for (index, contact) in history.contacts.enumerated() {
+            guard let rulebook = rulebooks[contact.terms.rulebook] else { continue }
+            var zones = contact.terms.timeZones
+            if zones.isEmpty, case .fallback(let fallback) = rulebook.unknownTimeZone { zones = fallback }
             let entry = contact.entry
             let at = entry.at
             let channel = entry.channel ?? .call
@@ -134,14 +150,14 @@ private struct Audit {
             if rulebook.contactHours.channels.contains(channel) && !redirected {
                 checkHours(entry, zones: zones, rulebook: rulebook)
             }
-            if !redirected, history.holds.contains(where: { $0.isInForce(for: contact) }) {
+            if !redirected, history.holds.contains(where: { $0.isInForce(for: contact, rulebook: rulebook) }) {
                 duringHolds += 1
-                note(entry, zone: history.zone, "contact during a hold")
+                note(entry, zone: contact.zone, "contact during a hold")
             }
             if let pause = rulebook.afterConversation, pause.channels.contains(channel), !redirected {
                 checkPause(index, in: history, pause: pause)
             }
-            if let engine { recheck(index, in: history, engine: engine) }
+            if let engine = engines[rulebook.id] { recheck(index, in: history, engine: engine) }
         }
     }
 
@@ -167,18 +183,18 @@ private struct Audit {
     private mutating func checkPause(_ index: Int, in history: DebtorHistory, pause: AfterConversation) {
         let contact = history.contacts[index]
         let entry = contact.entry
-        let day = ZoneClock.date(entry.at, history.zone).dayNumber
+        let day = ZoneClock.date(entry.at, contact.zone).dayNumber
         let earlier = history.contacts[..<index].contains { other in
             guard let result = other.result, result.contactResult == .conversation,
                 other.isReported(before: contact.position),
                 let channel = other.entry.channel, pause.channels.contains(channel),
                 pause.scope == .debtor || other.entry.debtId == entry.debtId
             else { return false }
-            return ZoneClock.date(other.entry.at, history.zone).dayNumber > day - pause.days
+            return ZoneClock.date(other.entry.at, contact.zone).dayNumber > day - pause.days
         }
         if earlier {
             afterConversation += 1
-            note(entry, zone: history.zone, "contact within the pause after a conversation")
+            note(entry, zone: contact.zone, "contact within the pause after a conversation")
         }
     }
 
@@ -193,11 +209,11 @@ private struct Audit {
         }
         guard
             let debtor = try? Policy.Debtor(
-                id: entry.debtorId, timeZones: history.debtor.timeZones, inconvenient: history.debtor.inconvenient,
+                id: entry.debtorId, timeZones: contact.terms.timeZones, inconvenient: contact.terms.inconvenient,
                 holds: holds, optOuts: history.optOuts(before: contact.position).sorted { $0.rawValue < $1.rawValue },
                 representative: redirected ? Representative(kind: "representative") : nil)
         else {
-            note(entry, zone: history.zone, "not decided again: the policy engine refuses the debtor as the timeline shows it")
+            note(entry, zone: contact.zone, "not decided again: the policy engine refuses the debtor as the timeline shows it")
             return
         }
         rechecked += 1
@@ -208,7 +224,7 @@ private struct Audit {
         if decision.decision != (redirected ? .redirect : .allow) {
             recheckFailures += 1
             let why = decision.reasons.map(\.rule.rawValue).joined(separator: ", ")
-            note(entry, zone: history.zone, "the policy engine says \(decision.decision.rawValue) (\(why))")
+            note(entry, zone: contact.zone, "the policy engine says \(decision.decision.rawValue) (\(why))")
         }
     }
 }

@@ -12,6 +12,10 @@ struct DebtorHistory {
         var entry: TimelineEntry
         /// The emission's index in the timeline.
         var position: Int
+        /// The placement in force when it was made: rulebook, zones, inconvenient times.
+        var terms: SimulationResult.Debtor.Terms
+        /// The zone its local days are counted in, under those terms.
+        var zone: String
         /// The outcome reported, if any (the last one).
         var result: Outcome.Result?
         /// When the outcome arrived, and its index in the timeline.
@@ -37,7 +41,8 @@ struct DebtorHistory {
         var sincePosition: Int
         /// As the event gave it; `nil` leaves the rulebook's default (or no end) to the policy.
         var until: Instant?
-        /// `until`, or the rulebook's default duration; `nil` when open-ended.
+        /// `until`, or the default duration of the rulebook in force when it was set (as the calendar draws it);
+        /// `nil` when open-ended.
         var expires: Instant?
         /// When a later event lifted it (a resolved dispute), and that event's index in the timeline: the store
         /// no longer hands it to the policy.
@@ -56,13 +61,21 @@ struct DebtorHistory {
                 && (liftedPosition.map { contact.position < $0 } ?? true)
         }
 
-        /// Whether the hold was in force for `contact`: set before it, not lifted, not expired at its instant.
-        func isInForce(for contact: Contact) -> Bool {
-            isSet(before: contact) && (expires.map { contact.entry.at < $0 } ?? true)
+        /// Whether the hold was in force for `contact`: set before it, not lifted, and not expired at its instant
+        /// as the policy engine reckons the end: `until`, else the default duration of the contact's rulebook,
+        /// counted in its zone.
+        func isInForce(for contact: Contact, rulebook: Rulebook) -> Bool {
+            guard isSet(before: contact) else { return false }
+            var end = until
+            if end == nil, let days = rulebook.holdDurations[kind] {
+                end = ZoneClock.start(of: ZoneClock.date(since, contact.zone).adding(days: days), contact.zone)
+            }
+            return end.map { contact.entry.at < $0 } ?? true
         }
     }
 
     var debtor: SimulationResult.Debtor
+    /// The zone the calendar is drawn in (as the debtor was last placed).
     var zone: String
     var contacts: [Contact] = []
     var holds: [HoldSpan] = []
@@ -85,7 +98,9 @@ struct DebtorHistory {
             switch entry.kind {
             case .emission:
                 open[key] = history.contacts.count
-                history.contacts.append(Contact(entry: entry, position: position))
+                let terms = history.debtor.terms(at: position)
+                history.contacts.append(
+                    Contact(entry: entry, position: position, terms: terms, zone: result.calendarZone(of: terms)))
             case .outcome:
                 // Outcomes name the task only; the latest emission of the task is the one reported on.
                 if let index = history.contacts.lastIndex(where: { $0.entry.taskId == entry.taskId }) {
@@ -103,7 +118,9 @@ struct DebtorHistory {
                 history.blocked.append(entry)
             case .event:
                 history.events.append(entry)
-                history.apply(entry, at: position, rulebook: result.rulebooks[history.debtor.rulebook])
+                let terms = history.debtor.terms(at: position)
+                history.apply(
+                    entry, at: position, rulebook: result.rulebooks[terms.rulebook], zone: result.calendarZone(of: terms))
             default:
                 break
             }
@@ -112,7 +129,8 @@ struct DebtorHistory {
         return histories
     }
 
-    private mutating func apply(_ event: TimelineEntry, at position: Int, rulebook: Rulebook?) {
+    /// Applies an event under the rulebook and zone of the placement in force.
+    private mutating func apply(_ event: TimelineEntry, at position: Int, rulebook: Rulebook?, zone: String) {
         guard let kind = event.event else { return }
         if let hold = kind.hold {
             var end = event.until

@@ -34,6 +34,8 @@ public final class Simulation {
     public private(set) var timeline: [TimelineEntry] = []
     /// Debtors placed so far, in the order of their first placement.
     public private(set) var debtorIDs: [String] = []
+    /// What each applied placement set, by debtor, in timeline order.
+    private(set) var placementTerms: [String: [SimulationResult.Debtor.Terms]] = [:]
 
     /// `worker` in decisions, as `host/pid` would be.
     public static let workerID = "simulation/1"
@@ -114,6 +116,11 @@ public final class Simulation {
                 let result = try await store.write { try step.run(due, at: instant, in: $0) }
                 stepped = true
                 wakeUp = result.nextWakeUp
+                for var terms in result.placements {
+                    let debtor = result.entries[terms.position].debtorId
+                    terms.position += timeline.count
+                    placementTerms[debtor, default: []].append(terms)
+                }
                 timeline.append(contentsOf: result.entries)
                 for id in result.placed where placed.insert(id).inserted { debtorIDs.append(id) }
                 for view in result.changed { views[view.id] = view }

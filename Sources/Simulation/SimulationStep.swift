@@ -20,6 +20,8 @@ struct SimulationStep: Sendable {
         var emissions: [EmittedContact] = []
         /// Debtors whose placement was applied.
         var placed: [String] = []
+        /// What each applied placement set, `position` being its index in `entries`.
+        var placements: [SimulationResult.Debtor.Terms] = []
         /// Debtors a placement or an account event changed, as responders now see them.
         var changed: [SimulatedDebtor] = []
         /// When the scheduler has work next (`nil`: none planned).
@@ -35,7 +37,13 @@ struct SimulationStep: Sendable {
             entry.cause = cause
             result.entries.append(try apply(input, as: entry, at: now, in: store))
             guard let applied = result.entries.last, applied.kind == .placement || applied.kind == .event else { continue }
-            if applied.kind == .placement { result.placed.append(applied.debtorId) }
+            if applied.kind == .placement, case .placement(let placement, _) = input {
+                result.placed.append(applied.debtorId)
+                result.placements.append(
+                    SimulationResult.Debtor.Terms(
+                        position: result.entries.count - 1, rulebook: applied.rulebook ?? "",
+                        timeZones: placement.debtor.timeZones, inconvenient: placement.debtor.inconvenient ?? []))
+            }
             if applied.kind == .placement || applied.event == .payment || applied.event == .closed,
                 let view = try Self.view(of: applied.debtorId, in: store)
             {

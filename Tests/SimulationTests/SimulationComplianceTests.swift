@@ -116,12 +116,23 @@ import Testing
         let index = try #require(original.debtors.firstIndex { debtor in emissions.contains { $0.debtorId == debtor.id } })
         let id = original.debtors[index].id
         let own = emissions.count(where: { $0.debtorId == id })
-        var missingRulebook = original
-        missingRulebook.debtors[index].rulebook = "xx-gone"
+        // The debtor as placed, and every placement of theirs the result records, changed alike.
+        func changed(_ change: (inout String, inout [String]) -> Void) -> SimulationResult {
+            var result = original
+            var debtor = result.debtors[index]
+            change(&debtor.rulebook, &debtor.timeZones)
+            debtor.placements = debtor.placements.map { terms in
+                var terms = terms
+                change(&terms.rulebook, &terms.timeZones)
+                return terms
+            }
+            result.debtors[index] = debtor
+            return result
+        }
+        let missingRulebook = changed { rulebook, _ in rulebook = "xx-gone" }
         var unlisted = original
         unlisted.debtors.remove(at: index)
-        var badZone = original
-        badZone.debtors[index].timeZones = ["Mars/Base"]
+        let badZone = changed { _, zones in zones = ["Mars/Base"] }
         let cases = [
             (missingRulebook, "rulebook xx-gone is not in the run"), (unlisted, "not among the placed debtors"),
             (badZone, "the policy engine refuses the debtor"),
@@ -319,6 +330,38 @@ import Testing
         result.timeline.remove(at: result.timeline.count - 2)
         let unheld = ComplianceChecks(result)
         #expect(!unheld.passed && unheld.policyRecheckFailures == 1 && unheld.callsOnSundays == 0)
+    }
+
+    /// D-1 is placed in Warsaw under pl-respectful, and on day 5 placed again (a second debt) in Los Angeles under
+    /// us-regf: each contact is audited under the placement in force when it was made, not as the debtor ended up.
+    @Test func eachContactIsAuditedUnderThePlacementInForce() async throws {
+        let simulation = try Simulation(
+            configuration: ServiceConfiguration(), rulebooks: F.rulebooks, strategies: F.strategies, start: F.start)
+        simulation.schedule(.placement(F.placement(debtor: "D-1"), userID: nil), at: F.start)
+        var again = F.placement(debtor: "D-1", zones: ["America/Los_Angeles"], rulebook: "us-regf")
+        (again.placementId, again.debt.id) = ("P-D-1-again", "C-D-1-again")
+        simulation.schedule(.placement(again, userID: nil), at: F.days(5))
+        try await simulation.run(
+            until: F.days(12), responder: ScriptedResponder { _ in ContactResponse(.outcome(.noAnswer), after: 60) })
+        let result = try await simulation.result()
+        let debtor = try #require(result.debtors.first)
+        #expect(debtor.placements.map(\.rulebook) == ["pl-respectful", "us-regf"])
+        #expect(debtor.placements.map(\.timeZones) == [["Europe/Warsaw"], ["America/Los_Angeles"]])
+        let second = debtor.placements[1].position
+        #expect(result.timeline[second].kind == .placement && result.timeline[second].debtId == "C-D-1-again")
+        let calls = result.timeline.indices.filter { result.timeline[$0].kind == .emission && result.timeline[$0].channel == .call }
+        #expect(calls.contains { $0 < second } && calls.contains { $0 > second })
+        let verdicts = try TimelineReplay.verdicts(result.timeline, debtors: result.debtors, rulebooks: F.rulebooks)
+        #expect(verdicts.count == result.timeline.count(where: { $0.kind == .emission }))
+        #expect(verdicts.allSatisfy { $0.decision.decision == .allow })
+        let checks = ComplianceChecks(result)
+        #expect(checks.passed, "\(checks.findings)")
+        #expect(Set(checks.caps.map(\.rulebook)) == ["pl-respectful", "us-regf"])
+        // Audited as last placed throughout, the contacts made in Warsaw hours fall outside those of Los Angeles.
+        var asLastPlaced = result
+        asLastPlaced.debtors[0].placements = []
+        let wrong = ComplianceChecks(asLastPlaced)
+        #expect(!wrong.passed && wrong.contactsOutsideHours > 0)
     }
 
     /// The audit's busiest windows are the witness's: for each cap, the most over all debtors.

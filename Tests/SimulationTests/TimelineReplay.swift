@@ -13,29 +13,38 @@ struct TimelineReplay {
 
     private struct DebtorState {
         var zones: [String] = []
+        var inconvenient: [InconvenientTime] = []
         var rulebook = ""
         var ledger: [(taskId: String, event: HistoryEvent)] = []
         var holds: [(debtId: String?, hold: Hold)] = []
         var optOuts = Set<Channel>()
     }
 
-    /// Every emission with the engine's decision at its instant.
+    /// Every emission with the engine's decision at its instant, under the placement in force then (the debtor
+    /// as last placed when the debtors carry no placements).
     static func verdicts(
         _ timeline: [TimelineEntry], debtors: [SimulationResult.Debtor], rulebooks: [String: Rulebook]
     ) throws -> [Verdict] {
         var engines: [String: PolicyEngine] = [:]
         for (id, rulebook) in rulebooks { engines[id] = try PolicyEngine(rulebook: rulebook) }
         var states: [String: DebtorState] = [:]
+        var placements: [Int: SimulationResult.Debtor.Terms] = [:]  // timeline index → what it set
         for debtor in debtors {
-            states[debtor.id] = DebtorState(zones: debtor.timeZones, rulebook: debtor.rulebook)
+            states[debtor.id] = DebtorState(
+                zones: debtor.timeZones, inconvenient: debtor.inconvenient, rulebook: debtor.rulebook)
+            for terms in debtor.placements { placements[terms.position] = terms }
         }
         var verdicts: [Verdict] = []
-        for entry in timeline {
+        for (index, entry) in timeline.enumerated() {
             guard var state = states[entry.debtorId] else { continue }
             switch entry.kind {
+            case .placement:
+                if let terms = placements[index] {
+                    (state.zones, state.inconvenient, state.rulebook) = (terms.timeZones, terms.inconvenient, terms.rulebook)
+                }
             case .emission:
                 let debtor = try Debtor(
-                    id: entry.debtorId, timeZones: state.zones,
+                    id: entry.debtorId, timeZones: state.zones, inconvenient: state.inconvenient,
                     holds: state.holds.filter { $0.debtId == nil || $0.debtId == entry.debtId }.map(\.hold),
                     optOuts: Array(state.optOuts))
                 let request = PolicyRequest(
