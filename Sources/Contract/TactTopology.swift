@@ -21,6 +21,11 @@ public struct TactTopology: Sendable, Equatable {
 
     public func reminderQueue(_ channel: Channel) -> String { "\(prefix).reminders.\(channel.rawValue)" }
     public func callQueue(specialist: String?) -> String { "\(prefix).calls.\(specialist ?? "pool")" }
+    /// Whether `queue` is one of the queues contacts are published to (a reminder queue or a call queue).
+    public func isContactQueue(_ queue: String) -> Bool {
+        Channel.allCases.contains { $0 != .call && reminderQueue($0) == queue }
+            || (queue.hasPrefix(callQueue(specialist: "")) && queue.count > callQueue(specialist: "").count)
+    }
 
     // MARK: Internal
 

@@ -135,34 +135,45 @@ public struct TaskContext: Codable, Sendable, Equatable {
 }
 
 /// A worker's decision about a task, back to the scheduler (queue `tact.scheduler.decisions`).
+///
+/// Version 2 carries the contact the decision allows in ``contact``, for the scheduler to publish. Version 1 came
+/// from workers that published the contact themselves (``emittedTo`` names where); the scheduler still reads it, so
+/// that decisions queued before an upgrade are not lost.
 public struct TaskDecision: ContractMessage, Equatable {
     public static let messageType = "decision"
+    public static let supportedVersions = [1, 2]
 
     public var type = TaskDecision.messageType
-    public var version = 1
+    public var version = 2
     public var taskId: String
     public var attempt: Int
     public var debtorId: String
     /// The policy's `now`.
     public var decidedAt: Instant
     public var decision: PolicyDecision
-    /// The queue the contact was published to (for `allow` and `redirect`).
+    /// The queue the contact goes to (for `allow` and `redirect`).
     public var emittedTo: String?
+    /// The reminder or call to publish if the hand-out is still current (version 2).
+    public var contact: ProposedContact?
     /// The worker that decided, `host/pid`, for operators.
     public var worker: String
 
     public init(
         taskId: String, attempt: Int, debtorId: String, decidedAt: Instant, decision: PolicyDecision,
-        emittedTo: String?, worker: String
+        contact: ProposedContact?, worker: String
     ) {
         self.taskId = taskId
         self.attempt = attempt
         self.debtorId = debtorId
         self.decidedAt = decidedAt
         self.decision = decision
-        self.emittedTo = emittedTo
+        self.emittedTo = contact?.queue
+        self.contact = contact
         self.worker = worker
     }
+
+    /// Whether the worker published the contact itself (version 1, before the scheduler published contacts).
+    public var contactAlreadyPublished: Bool { version == 1 && emittedTo != nil }
 
     /// The id under which the scheduler deduplicates it: a redelivery of this message, not another worker's
     /// decision about the same hand-out (a task redelivered after a worker died is decided again, and both count).
@@ -170,5 +181,11 @@ public struct TaskDecision: ContractMessage, Equatable {
 
     public func validate() throws(ContractError) {
         try Check.identifier(taskId, "taskId")
+        try contact?.validate()
+        guard version >= 2 else { return }
+        if contact != nil, ![.allow, .redirect].contains(decision.decision) {
+            throw ContractError(.invalidField, field: "contact", "only an allow or a redirect carries a contact")
+        }
+
     }
 }

@@ -16,6 +16,8 @@ public struct SchedulerMetrics: Sendable {
     public let tasksInFlight: Gauge
     /// `tact_store_writable`: 1 when the last write transaction committed.
     public let storeWritable: Gauge
+    /// `tact_contacts_emitted_total{channel}`: reminders and calls published and confirmed.
+    public let contacts: Counter
 
     public init(registry: MetricsRegistry = .disabled) {
         service = ServiceMetrics(registry: registry)
@@ -31,11 +33,14 @@ public struct SchedulerMetrics: Sendable {
             "tact_due_task_lag_seconds", help: "Seconds the oldest task that could be handed out now has been due.")
         tasksInFlight = registry.gauge("tact_tasks_in_flight", help: "Tasks handed out and waiting for a decision.")
         storeWritable = registry.gauge("tact_store_writable", help: "1 when the last store write committed.")
+        contacts = registry.counter(
+            "tact_contacts_emitted_total", help: "Reminders and calls published, by channel.", labels: ["channel"])
     }
 
-    /// Declares the lanes (one per input, `dispatch`, `outbox`) and shows every input's series at 0 from the
-    /// start, so that rates over them begin at once.
-    public func started(inputs: [String]) {
+    /// Declares the lanes (one per input, `dispatch`, `outbox`) and shows every input's and channel's series at 0
+    /// from the start, so that rates over them begin at once.
+    public func started(inputs: [String], channels: [String]) {
+        for channel in channels { _ = contacts.labels(channel) }
         for lane in inputs + ["dispatch", "outbox"] { service.lanes.add(lane) }
         for input in inputs {
             for counter in [inputBatches, inputMessages, service.redeliveries] { _ = counter.labels(input) }

@@ -43,45 +43,83 @@ extension SchedulerCore {
         }
     }
 
-    /// A worker's decision. Every decision joins the audit trail. An `allow` always completes its task and enters
-    /// the ledger, even if it arrives late: the contact went out, and caps must count it. A `defer` or `suppress`
-    /// only applies to the hand-out the task is still waiting on.
+    /// A worker's decision. Every decision joins the audit trail, but only the answer to the hand-out the task is
+    /// still waiting on is applied: an allow then publishes its contact (through the outbox, with the task id as
+    /// `message_id`) and enters the ledger. A decision about a hand-out that was recalled (the debtor's state
+    /// changed while it was decided), handed out again or closed is recorded as `superseded`, and its contact is
+    /// never published.
     func record(_ message: TaskDecision, at now: Instant, in store: any StoreTransaction) throws {
         guard var task = try store.task(message.taskId) else {
             throw ContractError(.unknownReference, field: "taskId", "no task with this id")
         }
+        if let contact = message.contact, !topology.isContactQueue(contact.queue) {
+            throw ContractError(.invalidField, field: "contact.queue", "not one of Tact's reminder or call queues")
+        }
+        if message.contactAlreadyPublished, message.decision.decision == .allow {
+            return try recordPublished(message, task: &task, in: store)
+        }
+        if message.version >= 2, message.decision.decision == .allow, message.contact == nil {
+            throw ContractError(.missingField, field: "contact", "an allow carries the contact it allows")
+        }
         let decision = message.decision
+        let current = task.status == .inFlight && task.attempts == message.attempt
         try store.append(
             DecisionRecord(
                 taskID: task.id, debtorID: task.debtorID, decidedAt: message.decidedAt, decision: decision.decision,
-                earliest: decision.earliest, reasons: decision.reasons, worker: message.worker))
-        let current = task.status == .inFlight && task.attempts == message.attempt
+                earliest: decision.earliest,
+                reasons: current ? decision.reasons : decision.reasons + [Self.superseded], worker: message.worker))
+        guard current else { return }
         switch decision.decision {
-        case .allow:
-            // The contact of this hand-out already came back expired: it reached nobody.
-            if try store.isProcessed(SchedulerInput.expired(taskID: task.id, attempt: message.attempt).messageID) {
-                return
+        case .allow, .redirect:
+            if let contact = message.contact {
+                try store.enqueue(
+                    OutboxMessage(
+                        exchange: "", routingKey: contact.queue, messageID: task.id, type: contact.type,
+                        body: contact.body, expiresAt: contact.expiresAt, priority: contact.priority))
             }
-            if try store.ledgerEntry(taskID: task.id) == nil {
+            if decision.decision == .allow {
                 try store.save(
                     LedgerEntry(
                         taskID: task.id, debtorID: task.debtorID, debtID: task.debtID, channel: task.channel,
                         at: message.decidedAt, result: .pending))
+            } else {
+                task.closedReason = "redirect"
             }
-            if task.status != .cancelled { task.status = .done }
-        case .redirect:
-            guard current else { return }
             task.status = .done
-            task.closedReason = "redirect"
         case .defer:
-            guard current else { return }
             task.status = .pending
             task.dueAt = decision.earliest ?? now.adding(seconds: 60)
         case .suppress:
-            guard current else { return }
             task.status = .cancelled
             task.closedReason = decision.reasons.first?.rule.rawValue ?? "suppress"
         }
+        task.leaseUntil = nil
+        try store.save(task)
+    }
+
+    /// Why a decision was not applied, as its audit record says.
+    static let superseded = PolicyDecision.Reason(
+        rule: RuleID(rawValue: "superseded"), until: nil,
+        detail: "not applied: the task was recalled, handed out again or closed before this decision arrived")
+
+    /// An allow from a worker of version 1, which published the contact itself: it completes its task and enters
+    /// the ledger even if it arrives late, because the contact went out and caps must count it.
+    private func recordPublished(_ message: TaskDecision, task: inout TaskRecord, in store: any StoreTransaction) throws {
+        try store.append(
+            DecisionRecord(
+                taskID: task.id, debtorID: task.debtorID, decidedAt: message.decidedAt, decision: .allow,
+                earliest: message.decision.earliest, reasons: message.decision.reasons, worker: message.worker))
+        // The contact of this hand-out already came back expired: it reached nobody.
+        if try store.isProcessed(SchedulerInput.expired(taskID: task.id, attempt: message.attempt).messageID) {
+            return
+        }
+        if try store.ledgerEntry(taskID: task.id) == nil {
+            try store.save(
+                LedgerEntry(
+                    taskID: task.id, debtorID: task.debtorID, debtID: task.debtID, channel: task.channel,
+                    at: message.decidedAt, result: .pending))
+        }
+        if task.status != .cancelled { task.status = .done }
         task.leaseUntil = nil
         try store.save(task)
     }
@@ -96,7 +134,8 @@ extension SchedulerCore {
         if let entry = try store.ledgerEntry(taskID: taskID), entry.result == .pending {
             try store.removeLedgerEntry(taskID: taskID)
         }
-        // In flight: the contact expired before its decision arrived; that decision is then ignored.
+        // In flight: a version 1 worker's contact expired before its decision arrived; that decision is then
+        // ignored.
         let emitted = task.status == .done && task.closedReason == nil
         let decidedLater = task.status == .inFlight && task.attempts == attempt
         guard emitted || decidedLater else { return }

@@ -45,6 +45,7 @@ public struct SchedulerCore: Sendable {
         do {
             // A refusal found half-way leaves nothing of the input behind.
             try store.undoingOnError {
+                if let debtorID = input.concernedDebtor { try recallInFlight(ofDebtor: debtorID, in: store) }
                 switch input {
                 case .placement(let placement, let userID): try place(placement, userID: userID, at: now, in: store)
                 case .event(let event, let userID): try record(event, userID: userID, at: now, in: store)
@@ -76,6 +77,18 @@ public struct SchedulerCore: Sendable {
     }
 
     // MARK: Helpers shared by the input handlers
+
+    /// Puts the debtor's task that a worker is deciding back to pending, before an input changes what its
+    /// snapshot said (holds, opt-outs, history, zones). It is handed out again with a fresh snapshot, or cancelled
+    /// by the input like any pending task; the worker's answer to the old hand-out is then not current, and its
+    /// contact is never published.
+    func recallInFlight(ofDebtor debtorID: String, in store: any StoreTransaction) throws {
+        for var task in try store.tasks(ofDebtor: debtorID, statuses: [.inFlight]) {
+            task.status = .pending
+            task.leaseUntil = nil
+            try store.save(task)
+        }
+    }
 
     func debtor(_ id: String, field: String, userID: String?, in store: any StoreTransaction) throws -> DebtorRecord {
         guard let debtor = try store.debtor(id) else {

@@ -24,6 +24,17 @@ public enum SchedulerInput: Sendable, Equatable {
         }
     }
 
+    /// The debtor whose policy snapshot the input may change: a task of theirs being decided must be decided
+    /// again. Specialist changes only reroute calls; decisions and expiries are about the hand-out itself.
+    var concernedDebtor: String? {
+        switch self {
+        case .placement(let placement, _): placement.debtor.id
+        case .event(let event, _): event.debtorId
+        case .outcome(let outcome): outcome.debtorId
+        case .specialist, .decision, .expired: nil
+        }
+    }
+
     /// Where an input came from, which decides how its body is read.
     public enum Source: Sendable {
         case intake, outcomes, decisions, expired

@@ -66,7 +66,7 @@ public struct SchedulerService: Service {
         let outboxReady = Wakeup()
         let dispatchReady = Wakeup()
         let stopping = StopFlag()
-        metrics.started(inputs: sources.map { "\($0.1)" })
+        metrics.started(inputs: sources.map { "\($0.1)" }, channels: Channel.allCases.map(\.rawValue))
         // The store was opened for writing (its migrations ran) before the service started; later writes keep this
         // up to date.
         metrics.storeWritable.set(true)
@@ -202,6 +202,7 @@ public struct SchedulerService: Service {
     // MARK: Outbox
 
     private func publishLoop(_ connection: AMQPConnection, ready: Wakeup, stopping: StopFlag) async throws {
+        var declaredCallQueues = Set<String>()
         while true {
             let rows: [OutboxMessage]
             do {
@@ -218,7 +219,8 @@ public struct SchedulerService: Service {
                 continue
             }
             let started = ContinuousClock.now
-            let publishedAt = clock.now().date
+            await declareCallQueues(for: rows, on: connection, declared: &declaredCallQueues)
+            let publishedAt = clock.now()
             let results = await connection.publish(rows.map { Self.message($0, publishedAt: publishedAt) })
             metrics.service.publishConfirm.labels("outbox").observe(since: started)
             for (row, result) in zip(rows, results) {
@@ -231,6 +233,9 @@ public struct SchedulerService: Service {
             let confirmed = zip(rows, results).compactMap { row, result in
                 (try? result.get()).map { row.sequence }
             }
+            for (row, result) in zip(rows, results) where (try? result.get()) != nil {
+                if let channel = contactChannel(of: row) { metrics.contacts.labels(channel).increment() }
+            }
             do {
                 try await wrote { try await store.write { try $0.removeFromOutbox(confirmed) } }
             } catch {
@@ -239,6 +244,34 @@ public struct SchedulerService: Service {
             }
             metrics.service.lanes.worked("outbox", since: started)
             if confirmed.count < rows.count { await ready.wait(timeout: .seconds(1)) }
+        }
+    }
+
+    /// Specialists' call queues appear with their first call; a publish to a queue that does not exist would
+    /// come back unroutable.
+    private func declareCallQueues(
+        for rows: [OutboxMessage], on connection: AMQPConnection, declared declaredCallQueues: inout Set<String>
+    ) async {
+        let prefix = core.topology.callQueue(specialist: "")
+        for queue in Set(rows.map(\.routingKey)) where queue.hasPrefix(prefix) && !declaredCallQueues.contains(queue) {
+            do {
+                let specialist = String(queue.dropFirst(prefix.count))
+                try await connection.declare(
+                    AMQPTopology(queues: [core.topology.callQueueDeclaration(specialist: specialist)]))
+                declaredCallQueues.insert(queue)
+            } catch {
+                logger.error("Cannot declare a call queue", metadata: ["amqp.queue": "\(queue)", "tact.error": "\(error)"])
+            }
+        }
+    }
+
+    /// The channel of a reminder or call row, for `tact_contacts_emitted_total`; `nil` for other messages.
+    private func contactChannel(of row: OutboxMessage) -> String? {
+        switch row.type {
+        case Call.messageType: return Channel.call.rawValue
+        case Reminder.messageType:
+            return Channel.allCases.first { core.topology.reminderQueue($0) == row.routingKey }?.rawValue
+        default: return nil
         }
     }
 
@@ -286,16 +319,21 @@ public struct SchedulerService: Service {
     }
 
     /// The outbox row as AMQP. The timestamp is the publication's: a dead letter is published right after the commit
-    /// that refused its input, so `tact dead list` shows when it was refused.
-    static func message(_ row: OutboxMessage, publishedAt: Date) -> AMQPMessage {
+    /// that refused its input, so `tact dead list` shows when it was refused. A contact expires at the end of its
+    /// window however late it is published (at once if that has passed: it comes back as expired and is planned
+    /// again).
+    static func message(_ row: OutboxMessage, publishedAt: Instant) -> AMQPMessage {
         var headers: AMQPTable = [:]
         for (key, value) in row.headers { headers[key] = .string(value) }
         return AMQPMessage(
             exchange: row.exchange, routingKey: row.routingKey, body: row.body,
             properties: AMQPProperties(
                 contentType: "application/json", headers: headers.isEmpty ? nil : headers, deliveryMode: .persistent,
-                priority: row.priority, expiration: row.expirationMilliseconds.map { .milliseconds($0) },
-                messageID: row.messageID, timestamp: publishedAt, type: row.type, appID: "tact-scheduler"),
+                priority: row.priority,
+                expiration: row.expiresAt.map {
+                    .milliseconds(max(1, ($0.secondsSinceEpoch - publishedAt.secondsSinceEpoch) * 1000))
+                },
+                messageID: row.messageID, timestamp: publishedAt.date, type: row.type, appID: "tact-scheduler"),
             mandatory: true)
     }
 }

@@ -51,12 +51,15 @@ struct SimulationStep: Sendable {
             }
         }
         var rounds = 0
+        // Tasks handed out at this instant, by task id: the contact the scheduler publishes for one is reported
+        // with what its task carried.
+        var handedOut: [String: WorkTask] = [:]
         while true {
             let taken = try scheduler.dispatch(at: now, in: store).taken
             let rows = try store.outbox(limit: 10_000)
             if taken == 0 && rows.isEmpty { break }
             try store.removeFromOutbox(rows.map(\.sequence))
-            for row in rows { try route(row, at: now, in: store, into: &result) }
+            for row in rows { try route(row, handedOut: &handedOut, at: now, in: store, into: &result) }
             rounds += 1
             guard rounds < Self.maximumRounds else {
                 throw SimulationError(.runaway, "work at \(now) did not settle after \(rounds) dispatch rounds")
@@ -101,11 +104,18 @@ struct SimulationStep: Sendable {
 
     // MARK: Routing the outbox
 
-    private func route(_ row: OutboxMessage, at now: Instant, in store: any StoreTransaction, into result: inout Result)
-        throws
-    {
-        guard row.routingKey == scheduler.topology.tasksQueue,
+    private func route(
+        _ row: OutboxMessage, handedOut: inout [String: WorkTask], at now: Instant, in store: any StoreTransaction,
+        into result: inout Result
+    ) throws {
+        if row.routingKey == scheduler.topology.tasksQueue,
             let task = try? MessageCoding.decode(WorkTask.self, from: row.body)
+        {
+            handedOut[task.taskId] = task
+            return try decide(task, at: now, in: store, into: &result)
+        }
+        guard scheduler.topology.isContactQueue(row.routingKey), let task = handedOut[row.messageID],
+            let emitted = Self.emitted(row, of: task, at: now)
         else {
             var entry = TimelineEntry(at: now, kind: .unrouted, debtorId: "")
             entry.queue = row.routingKey
@@ -114,7 +124,24 @@ struct SimulationStep: Sendable {
             result.entries.append(entry)
             return
         }
-        let output = worker.handle(task, at: now)
+        var entry = TimelineEntry(at: now, kind: .emission, debtorId: task.debtor.id)
+        entry.debtId = task.debt.id
+        entry.taskId = task.taskId
+        entry.attempt = task.attempt
+        entry.channel = emitted.channel
+        entry.purpose = emitted.purpose
+        entry.validUntil = emitted.validUntil
+        entry.queue = row.routingKey
+        entry.cause = emitted.redirected ? "representative" : nil
+        result.entries.append(entry)
+        result.emissions.append(emitted)
+    }
+
+    /// The worker's part: decides the task, and the decision goes back to the scheduler, which queues the contact.
+    private func decide(_ task: WorkTask, at now: Instant, in store: any StoreTransaction, into result: inout Result)
+        throws
+    {
+        let decision = worker.handle(task, at: now)
         var decided = TimelineEntry(at: now, kind: .decision, debtorId: task.debtor.id)
         decided.debtId = task.debt.id
         decided.taskId = task.taskId
@@ -122,45 +149,31 @@ struct SimulationStep: Sendable {
         decided.channel = task.channel
         decided.purpose = task.purpose
         decided.rulebook = task.rulebook
-        decided.decision = output.decision.decision.decision
-        decided.earliest = output.decision.decision.earliest
-        decided.validUntil = output.decision.decision.validUntil
-        decided.reasons = output.decision.decision.reasons
-        decided.queue = output.decision.emittedTo
+        decided.decision = decision.decision.decision
+        decided.earliest = decision.decision.earliest
+        decided.validUntil = decision.decision.validUntil
+        decided.reasons = decision.decision.reasons
+        decided.queue = decision.emittedTo
         result.entries.append(decided)
-        // The worker publishes the contact first, then the decision.
-        if let contact = output.contact, let emitted = Self.emitted(contact, of: task, at: now) {
-            var entry = TimelineEntry(at: now, kind: .emission, debtorId: task.debtor.id)
-            entry.debtId = task.debt.id
-            entry.taskId = task.taskId
-            entry.attempt = task.attempt
-            entry.channel = emitted.channel
-            entry.purpose = emitted.purpose
-            entry.validUntil = emitted.validUntil
-            entry.queue = contact.queue
-            entry.cause = emitted.redirected ? "representative" : nil
-            result.entries.append(entry)
-            result.emissions.append(emitted)
-        }
-        let applied = try apply(.decision(output.decision), as: decided, at: now, in: store)
+        let applied = try apply(.decision(decision), as: decided, at: now, in: store)
         if applied.kind != .decision { result.entries.append(applied) }
     }
 
-    static func emitted(_ contact: WorkerCore.Contact, of task: WorkTask, at now: Instant) -> EmittedContact? {
+    static func emitted(_ row: OutboxMessage, of task: WorkTask, at now: Instant) -> EmittedContact? {
         let channel: Channel
         let purpose: String
         let validUntil: Instant?
-        if let call = try? MessageCoding.decode(Call.self, from: contact.body) {
+        if let call = try? MessageCoding.decode(Call.self, from: row.body) {
             (channel, purpose, validUntil) = (.call, call.purpose, call.validUntil)
-        } else if let reminder = try? MessageCoding.decode(Reminder.self, from: contact.body) {
+        } else if let reminder = try? MessageCoding.decode(Reminder.self, from: row.body) {
             (channel, purpose, validUntil) = (reminder.channel, reminder.template, reminder.validUntil)
         } else {
             return nil
         }
         return EmittedContact(
-            at: now, queue: contact.queue, type: contact.type, taskId: task.taskId, attempt: task.attempt,
+            at: now, queue: row.routingKey, type: row.type, taskId: task.taskId, attempt: task.attempt,
             debtorId: task.debtor.id, debt: task.debt, channel: channel, purpose: purpose, validUntil: validUntil,
             redirected: purpose.hasPrefix("representative:"), timeZones: task.debtor.timeZones,
-            language: task.delivery.language, specialistId: task.specialistId, body: contact.body)
+            language: task.delivery.language, specialistId: task.specialistId, body: row.body)
     }
 }

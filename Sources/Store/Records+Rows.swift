@@ -140,7 +140,7 @@ extension LedgerEntry {
 extension OutboxMessage {
     /// Without `sequence`, which the table assigns.
     static let columns = [
-        "exchange", "routing_key", "message_id", "type", "body", "expiration_ms", "headers", "priority",
+        "exchange", "routing_key", "message_id", "type", "body", "expires_at", "headers", "priority",
     ]
 
     init(row: Row, path: String) throws {
@@ -149,7 +149,7 @@ extension OutboxMessage {
             sequence: try row.value("sequence"), exchange: try row.value("exchange"),
             routingKey: try row.value("routing_key"), messageID: try row.value("message_id"),
             type: try row.value("type"), body: Array(try row.decode(Data.self, forColumn: "body")),
-            expirationMilliseconds: try row.value("expiration_ms"),
+            expiresAt: try row.optionalInstant("expires_at"),
             headers: try row.json([String: String].self, "headers", path: path),
             priority: try priority.map { value in
                 guard let priority = UInt8(exactly: value) else {
@@ -161,7 +161,7 @@ extension OutboxMessage {
 
     func values(path: String) throws -> RowValues {
         [
-            exchange, routingKey, messageID, type, Data(body), expirationMilliseconds,
+            exchange, routingKey, messageID, type, Data(body), expiresAt?.secondsSinceEpoch,
             try StoredJSON.encode(headers, column: "headers", path: path), priority.map { Int($0) },
         ]
     }

@@ -198,8 +198,9 @@ public struct OutboxMessage: Sendable, Equatable, Codable {
     /// AMQP `type`: `task`, `reminder`, `call`, `dead`, …
     public var type: String
     public var body: [UInt8]
-    /// AMQP `expiration`, in milliseconds from publishing, if the message must not outlive its window.
-    public var expirationMilliseconds: Int64?
+    /// When the message must expire (the end of a contact's window); published with the AMQP `expiration` left
+    /// until then.
+    public var expiresAt: Instant?
     /// Extra AMQP headers (e.g. `x-tact-error` on dead letters).
     public var headers: [String: String]
     /// AMQP priority 0–9, for call queues.
@@ -207,7 +208,7 @@ public struct OutboxMessage: Sendable, Equatable, Codable {
 
     public init(
         sequence: Int64 = 0, exchange: String, routingKey: String, messageID: String, type: String, body: [UInt8],
-        expirationMilliseconds: Int64? = nil, headers: [String: String] = [:], priority: UInt8? = nil
+        expiresAt: Instant? = nil, headers: [String: String] = [:], priority: UInt8? = nil
     ) {
         self.sequence = sequence
         self.exchange = exchange
@@ -215,7 +216,7 @@ public struct OutboxMessage: Sendable, Equatable, Codable {
         self.messageID = messageID
         self.type = type
         self.body = body
-        self.expirationMilliseconds = expirationMilliseconds
+        self.expiresAt = expiresAt
         self.headers = headers
         self.priority = priority
     }

@@ -12,6 +12,7 @@ extension SQLiteStore {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1", migrate: schemaV1)
         migrator.registerMigration("v2", migrate: schemaV2)
+        migrator.registerMigration("v3", migrate: schemaV3)
         return migrator
     }
 

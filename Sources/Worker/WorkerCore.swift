@@ -1,8 +1,8 @@
 import Contract
 import Policy
 
-/// What a worker decides about one task, free of I/O: the policy's decision, the contact to emit if any, and the
-/// decision message for the scheduler. The ``WorkerService`` publishes what this returns.
+/// What a worker decides about one task, free of I/O: the policy's decision and, when it allows one, the contact
+/// for the scheduler to publish. The ``WorkerService`` publishes the decision this returns.
 public struct WorkerCore: Sendable {
     public let topology: TactTopology
     /// One engine per rulebook id, built once.
@@ -16,27 +16,9 @@ public struct WorkerCore: Sendable {
         self.workerID = workerID
     }
 
-    /// A reminder or call ready to publish.
-    public struct Contact: Sendable, Equatable {
-        /// The queue it goes to (through the default exchange).
-        public var queue: String
-        /// `reminder` or `call`.
-        public var type: String
-        public var body: [UInt8]
-        /// Milliseconds until the end of the permitted window; `nil` for letters and unlimited windows.
-        public var expirationMilliseconds: Int64?
-        /// AMQP priority 0–9, for calls: urgent work first in a specialist's queue.
-        public var priority: UInt8?
-    }
-
-    public struct Output: Sendable, Equatable {
-        public var decision: TaskDecision
-        public var contact: Contact?
-    }
-
-    public func handle(_ task: WorkTask, at now: Instant) -> Output {
+    public func handle(_ task: WorkTask, at now: Instant) -> TaskDecision {
         guard let engine = engines[task.rulebook] else {
-            return output(task, now, PolicyDecision(decision: .suppress, reasons: [
+            return decided(task, now, PolicyDecision(decision: .suppress, reasons: [
                 .init(rule: RuleID(rawValue: "unknown-rulebook"), until: nil, detail: "this worker has no rulebook \(task.rulebook)")
             ]), contact: nil)
         }
@@ -46,23 +28,23 @@ public struct WorkerCore: Sendable {
         let decision = engine.evaluate(request)
         switch decision.decision {
         case .allow:
-            guard let contact = contact(for: task, validUntil: decision.validUntil, at: now) else {
-                return output(task, now, noAddress(task), contact: nil)
+            guard let contact = contact(for: task, validUntil: decision.validUntil) else {
+                return decided(task, now, noAddress(task), contact: nil)
             }
-            return output(task, now, decision, contact: contact)
+            return decided(task, now, decision, contact: contact)
         case .redirect:
-            return output(task, now, decision, contact: decision.redirectTo.flatMap { redirect(task, to: $0, at: now) })
+            return decided(task, now, decision, contact: decision.redirectTo.flatMap { redirect(task, to: $0) })
         case .defer, .suppress:
-            return output(task, now, decision, contact: nil)
+            return decided(task, now, decision, contact: nil)
         }
     }
 
-    private func output(_ task: WorkTask, _ now: Instant, _ decision: PolicyDecision, contact: Contact?) -> Output {
-        Output(
-            decision: TaskDecision(
-                taskId: task.taskId, attempt: task.attempt, debtorId: task.debtor.id, decidedAt: now,
-                decision: decision, emittedTo: contact?.queue, worker: workerID),
-            contact: contact)
+    private func decided(
+        _ task: WorkTask, _ now: Instant, _ decision: PolicyDecision, contact: ProposedContact?
+    ) -> TaskDecision {
+        TaskDecision(
+            taskId: task.taskId, attempt: task.attempt, debtorId: task.debtor.id, decidedAt: now, decision: decision,
+            contact: contact, worker: workerID)
     }
 
     private func noAddress(_ task: WorkTask) -> PolicyDecision {
@@ -71,15 +53,13 @@ public struct WorkerCore: Sendable {
         ])
     }
 
-    private func contact(for task: WorkTask, validUntil: Instant?, at now: Instant) -> Contact? {
-        let expiration = validUntil.map { ($0.secondsSinceEpoch - now.secondsSinceEpoch) * 1000 }
+    private func contact(for task: WorkTask, validUntil: Instant?) -> ProposedContact? {
         if task.channel == .call {
             let call = Call(
                 taskId: task.taskId, debtorId: task.debtor.id, debtId: task.debt.id, phone: task.delivery.phone,
                 purpose: task.purpose, validUntil: validUntil, context: context(task), attempt: task.attempt)
-            return Contact(
-                queue: topology.callQueue(specialist: task.specialistId), type: Call.messageType,
-                body: MessageCoding.encode(call), expirationMilliseconds: expiration,
+            return ProposedContact(
+                queue: topology.callQueue(specialist: task.specialistId), call: call, expiresAt: validUntil,
                 priority: task.priority.map { UInt8(clamping: min(max($0, 0), TactTopology.maximumCallPriority)) })
         }
         guard let to = task.delivery.address(for: task.channel) else { return nil }
@@ -89,30 +69,26 @@ public struct WorkerCore: Sendable {
             taskId: task.taskId, debtorId: task.debtor.id, debtId: task.debt.id, channel: task.channel, to: to,
             template: task.template, language: task.delivery.language, validUntil: letter ? nil : validUntil,
             attempt: task.attempt, parameters: parameters(task))
-        return Contact(
-            queue: topology.reminderQueue(task.channel), type: Reminder.messageType,
-            body: MessageCoding.encode(reminder), expirationMilliseconds: letter ? nil : expiration)
+        return ProposedContact(
+            queue: topology.reminderQueue(task.channel), reminder: reminder, expiresAt: letter ? nil : validUntil)
     }
 
     /// The representative is called (or written to) instead; the specialist sees why in the purpose.
-    private func redirect(_ task: WorkTask, to representative: Representative, at now: Instant) -> Contact? {
+    private func redirect(_ task: WorkTask, to representative: Representative) -> ProposedContact? {
         if let phone = representative.phone {
             let call = Call(
                 taskId: task.taskId, debtorId: task.debtor.id, debtId: task.debt.id, phone: phone,
                 purpose: "representative:\(task.purpose)", validUntil: nil, context: context(task),
                 attempt: task.attempt)
-            return Contact(
-                queue: topology.callQueue(specialist: task.specialistId), type: Call.messageType,
-                body: MessageCoding.encode(call), expirationMilliseconds: nil)
+            return ProposedContact(
+                queue: topology.callQueue(specialist: task.specialistId), call: call, expiresAt: nil, priority: nil)
         }
         guard let email = representative.email else { return nil }
         let reminder = Reminder(
             taskId: task.taskId, debtorId: task.debtor.id, debtId: task.debt.id, channel: .email, to: email,
             template: "representative:\(task.template)", language: task.delivery.language, validUntil: nil,
             attempt: task.attempt)
-        return Contact(
-            queue: topology.reminderQueue(.email), type: Reminder.messageType, body: MessageCoding.encode(reminder),
-            expirationMilliseconds: nil)
+        return ProposedContact(queue: topology.reminderQueue(.email), reminder: reminder, expiresAt: nil)
     }
 
     private func context(_ task: WorkTask) -> CallContext {

@@ -9,12 +9,12 @@ import Synchronization
 import TactConfig
 
 /// `tact worker`: consumes due tasks, decides each with the policy on the snapshot it carries, publishes the
-/// contact (if allowed) and the decision with confirms, and only then acknowledges the task. Stateless: run as
+/// decision (with the contact it allows) with confirms, and only then acknowledges the task. Stateless: run as
 /// many as you like, on as many hosts; they compete on one queue and share nothing but the broker.
 ///
-/// If a worker dies mid-batch, its unacknowledged tasks go back to the queue, and the scheduler hands out again
-/// any task whose decision never arrived. A contact may then be emitted twice, always with the same AMQP
-/// `message_id` (the task id), so a gateway can drop the second.
+/// The scheduler publishes the contact, and only if the hand-out is still current: a hold or opt-out that
+/// arrived while the task waited for a worker wins. If a worker dies mid-batch, its unacknowledged tasks go back
+/// to the queue and are decided again; the scheduler uses one decision per hand-out.
 public struct WorkerService: Service {
     let configuration: ServiceConfiguration
     let amqp: AMQPConfiguration
@@ -46,8 +46,7 @@ public struct WorkerService: Service {
                 queue: core.topology.tasksQueue, prefetch: UInt16(clamping: configuration.worker.prefetch))
         }
         logger.notice("Worker started", metadata: ["tact.worker": "\(core.workerID)", "tact.lanes": "\(consumers.count)"])
-        let declaredQueues = DeclaredQueues()
-        metrics.started(lanes: consumers.count, channels: Channel.allCases.map(\.rawValue))
+        metrics.started(lanes: consumers.count)
         let refresher = metrics.service.registry.isEnabled ? PeriodicTask.start(every: Self.metricsRefresh) {
             metrics.service.broker(connected: connection.isConnected, reconnects: connection.reconnectCount)
             metrics.service.lanes.refresh()
@@ -62,7 +61,7 @@ public struct WorkerService: Service {
                             let batch = try await consumer.next(upTo: configuration.worker.prefetch)
                             if batch.isEmpty { return }
                             let started = ContinuousClock.now
-                            await process(batch, on: connection, declared: declaredQueues)
+                            await process(batch, on: connection)
                             metrics.service.lanes.worked("tasks", since: started)
                         }
                     }
@@ -77,9 +76,10 @@ public struct WorkerService: Service {
         logger.notice("Worker stopped", metadata: ["tact.worker": "\(core.workerID)"])
     }
 
-    /// Decides a batch, publishes contacts then decisions, then settles each task by what was confirmed.
-    func process(_ batch: [AMQPDelivery], on connection: AMQPConnection, declared: DeclaredQueues) async {
-        var decided: [(delivery: AMQPDelivery, output: WorkerCore.Output)] = []
+    /// Decides a batch, publishes the decisions (each with the contact it allows, for the scheduler to publish),
+    /// then settles each task by what was confirmed.
+    func process(_ batch: [AMQPDelivery], on connection: AMQPConnection) async {
+        var decided: [(delivery: AMQPDelivery, decision: TaskDecision)] = []
         metrics.service.redeliveries.labels("tasks").increment(by: Double(batch.filter(\.redelivered).count))
         for delivery in batch {
             do {
@@ -94,63 +94,25 @@ public struct WorkerService: Service {
                 metrics.service.deadLetters.labels("tasks", "unreadable-task").increment()
             }
         }
-        await ensureCallQueues(for: decided.compactMap(\.output.contact?.queue), on: connection, declared: declared)
-
-        let withContact = decided.filter { $0.output.contact != nil }
-        let contactsSent = ContinuousClock.now
-        let contactResults = await connection.publish(withContact.map { contactMessage($0.output) })
-        if !withContact.isEmpty { metrics.service.publishConfirm.labels("contacts").observe(since: contactsSent) }
-        var emitted = Set<UInt64>()
-        for ((delivery, output), result) in zip(withContact, contactResults) {
+        let sent = ContinuousClock.now
+        let results = await connection.publish(decided.map { decisionMessage($0.decision) })
+        if !decided.isEmpty { metrics.service.publishConfirm.labels("decisions").observe(since: sent) }
+        for ((delivery, decision), result) in zip(decided, results) {
             switch result {
             case .success:
-                emitted.insert(delivery.deliveryTag)
-                metrics.contacts.labels(channel(of: output.contact!)).increment()
-            case .failure(let error):
-                logger.warning(
-                    "Contact not confirmed; the task will be decided again",
-                    metadata: ["tact.task": "\(output.decision.taskId)", "tact.error": "\(error)"])
-            }
-        }
-        let ready = decided.filter { $0.output.contact == nil || emitted.contains($0.delivery.deliveryTag) }
-        let decisionsSent = ContinuousClock.now
-        let decisionResults = await connection.publish(ready.map { decisionMessage($0.output.decision) })
-        if !ready.isEmpty { metrics.service.publishConfirm.labels("decisions").observe(since: decisionsSent) }
-        var confirmed = Set<UInt64>()
-        for ((delivery, output), result) in zip(ready, decisionResults) {
-            if case .success = result {
-                confirmed.insert(delivery.deliveryTag)
-                let decision = output.decision.decision
-                metrics.decisions.labels(decision.decision.rawValue, decision.reasons.first?.rule.rawValue ?? "none")
+                try? delivery.ack()
+                metrics.decisions.labels(decision.decision.decision.rawValue, decision.decision.reasons.first?.rule.rawValue ?? "none")
                     .increment()
                 logger.debug(
-                    "Decided",
-                    metadata: [
-                        "tact.task": "\(output.decision.taskId)", "tact.decision": "\(output.decision.decision.decision)",
-                    ])
+                    "Decided", metadata: ["tact.task": "\(decision.taskId)", "tact.decision": "\(decision.decision.decision)"])
+            case .failure(let error):
+                // Back to the queue, to be decided again.
+                logger.warning(
+                    "Decision not confirmed; the task will be decided again",
+                    metadata: ["tact.task": "\(decision.taskId)", "tact.error": "\(error)"])
+                try? delivery.nack(requeue: true)
             }
         }
-        for (delivery, _) in decided {
-            // A task whose contact or decision was not confirmed goes back to the queue to be decided again.
-            if confirmed.contains(delivery.deliveryTag) { try? delivery.ack() } else { try? delivery.nack(requeue: true) }
-        }
-    }
-
-    /// The channel a contact went out on, for metrics: the reminder queue's, else a call.
-    private func channel(of contact: WorkerCore.Contact) -> String {
-        Channel.allCases.first { core.topology.reminderQueue($0) == contact.queue }?.rawValue ?? Channel.call.rawValue
-    }
-
-    private func contactMessage(_ output: WorkerCore.Output) -> AMQPMessage {
-        let contact = output.contact!
-        return AMQPMessage(
-            routingKey: contact.queue, body: contact.body,
-            properties: AMQPProperties(
-                contentType: "application/json", deliveryMode: .persistent, priority: contact.priority,
-                expiration: contact.expirationMilliseconds.map { .milliseconds(max(1, $0)) },
-                messageID: output.decision.taskId, timestamp: output.decision.decidedAt.date, type: contact.type,
-                appID: "tact-worker"),
-            mandatory: true)
     }
 
     private func decisionMessage(_ decision: TaskDecision) -> AMQPMessage {
@@ -160,21 +122,6 @@ public struct WorkerService: Service {
                 contentType: "application/json", deliveryMode: .persistent, messageID: decision.messageID,
                 timestamp: decision.decidedAt.date, type: TaskDecision.messageType, appID: "tact-worker"),
             mandatory: true)
-    }
-
-    /// Specialists' call queues appear with their first call.
-    private func ensureCallQueues(for queues: [String], on connection: AMQPConnection, declared: DeclaredQueues) async {
-        let prefix = core.topology.callQueue(specialist: "")
-        for queue in Set(queues) where queue.hasPrefix(prefix) && declared.insert(queue) {
-            let specialist = String(queue.dropFirst(prefix.count))
-            do {
-                try await connection.declare(
-                    AMQPTopology(queues: [core.topology.callQueueDeclaration(specialist: specialist)]))
-            } catch {
-                declared.remove(queue)
-                logger.error("Cannot declare a call queue", metadata: ["amqp.queue": "\(queue)", "tact.error": "\(error)"])
-            }
-        }
     }
 }
 

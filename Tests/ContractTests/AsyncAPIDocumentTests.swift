@@ -439,7 +439,14 @@ struct Document: @unchecked Sendable {
             if !undocumented.isEmpty && (others == nil || (exact && !properties.isEmpty)) {
                 issues.append("\(label): not in the schema: \(undocumented.sorted())")
             }
-            let missing = Set(properties.keys).subtracting(object.keys)
+            // `oneOf` alternatives that each require a property: exactly one is carried, and the others' are not
+            // missing.
+            let alternatives = (schema["oneOf"] as? [Any] ?? []).compactMap { ($0 as? [String: Any])?["required"] as? [String] }
+            let carried = alternatives.filter { Set($0).isSubset(of: object.keys) }
+            if !alternatives.isEmpty && carried.count != 1 {
+                issues.append("\(label): carries \(carried.count) of the alternatives \(alternatives)")
+            }
+            let missing = Set(properties.keys).subtracting(object.keys).subtracting(alternatives.joined())
             if exact && !missing.isEmpty { issues.append("\(label): in the schema, never encoded: \(missing.sorted())") }
             for (key, child) in object {
                 guard let property = properties[key] as? [String: Any] ?? others else { continue }
@@ -619,7 +626,8 @@ enum Full {
                 decision: .redirect, earliest: at, validUntil: later,
                 reasons: [.init(rule: .hold(.attorney), until: later, detail: "an attorney represents the debtor")],
                 redirectTo: representative),
-            emittedTo: "tact.calls.anna", worker: "host/1")
+            contact: ProposedContact(queue: "tact.calls.anna", call: call, expiresAt: later, priority: 5),
+            worker: "host/1")
         return [
             Message(type: "placement", encoded: MessageCoding.encode(placement)),
             Message(type: "event", encoded: MessageCoding.encode(event)),

@@ -13,6 +13,27 @@ enum Fixtures {
 
     static func instant(_ text: String) -> Instant { Instant(rfc3339: text)! }
 
+    /// A worker's decision about `task` as a worker would send it: an allow carries its contact (an e-mail
+    /// reminder here, whatever the channel: the scheduler publishes what it is given).
+    static func decision(
+        _ task: WorkTask, _ kind: PolicyDecision.Kind, earliest: Instant? = nil, attempt: Int? = nil,
+        at: Instant = now, worker: String = "test"
+    ) -> TaskDecision {
+        let contact = ProposedContact(
+            queue: "tact.reminders.email",
+            reminder: Reminder(
+                taskId: task.taskId, debtorId: task.debtor.id, debtId: task.debt.id, channel: .email,
+                to: "p@example.com", template: task.purpose, language: "en", validUntil: nil,
+                attempt: attempt ?? task.attempt),
+            expiresAt: nil)
+        return TaskDecision(
+            taskId: task.taskId, attempt: attempt ?? task.attempt, debtorId: task.debtor.id, decidedAt: at,
+            decision: PolicyDecision(
+                decision: kind, earliest: earliest,
+                reasons: kind == .allow ? [] : [.init(rule: .contactHours, until: earliest, detail: "test")]),
+            contact: kind == .allow ? contact : nil, worker: worker)
+    }
+
     static let rulebooks: [String: Rulebook] = {
         var books: [String: Rulebook] = [:]
         let directory = ConfigDirectory(url: Self.configURL)

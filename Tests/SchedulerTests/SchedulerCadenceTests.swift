@@ -126,10 +126,7 @@ struct SchedulerCadenceTests {
         #expect(reminder.purpose == "promise-reminder")
         try await core.apply(
             [
-                .decision(
-                    TaskDecision(
-                        taskId: reminder.taskId, attempt: 1, debtorId: "D-1", decidedAt: Fixtures.instant("2026-12-09T14:00:00Z"),
-                        decision: PolicyDecision(decision: .allow), emittedTo: "q", worker: "w"))
+                .decision(Fixtures.decision(reminder, .allow, at: Fixtures.instant("2026-12-09T14:00:00Z")))
             ], to: store)
         _ = try await core.dispatch(at: Fixtures.instant("2026-12-11T05:00:00Z"), to: store)
         let check = try #require(try await store.workTasks().last)
@@ -168,10 +165,7 @@ struct SchedulerCadenceTests {
             let handedOut = try #require(try await store.workTasks().last)
             try await core.apply(
                 [
-                    .decision(
-                        TaskDecision(
-                            taskId: handedOut.taskId, attempt: handedOut.attempt, debtorId: "D-1", decidedAt: late,
-                            decision: PolicyDecision(decision: .allow), emittedTo: "q", worker: "w"))
+                    .decision(Fixtures.decision(handedOut, .allow, at: late))
                 ], to: store)
         }
         let missed = try #require(try await store.workTasks().last { $0.purpose == "missed-instalment" })

@@ -90,13 +90,7 @@ struct SchedulerDispatchTests {
         _ task: WorkTask, _ kind: PolicyDecision.Kind, earliest: Instant? = nil, attempt: Int? = nil,
         at: Instant = Fixtures.now
     ) -> SchedulerInput {
-        .decision(
-            TaskDecision(
-                taskId: task.taskId, attempt: attempt ?? task.attempt, debtorId: task.debtor.id, decidedAt: at,
-                decision: PolicyDecision(
-                    decision: kind, earliest: earliest,
-                    reasons: kind == .allow ? [] : [.init(rule: .contactHours, until: earliest, detail: "test")]),
-                emittedTo: nil, worker: "test"))
+        .decision(Fixtures.decision(task, kind, earliest: earliest, attempt: attempt, at: at))
     }
 
     @Test func decisionsMoveTasksAndAllowEntersTheLedgerAsPending() async throws {
@@ -129,20 +123,6 @@ struct SchedulerDispatchTests {
         let second = try #require(try await store.workTasks().last)
         #expect(second.taskId != first.taskId)
         #expect(second.history == [HistoryEvent(at: Fixtures.now, channel: first.channel, debtId: "C-1", result: .pending)])
-    }
-
-    @Test func aLateAllowStillCountsButAStaleDeferIsIgnored() async throws {
-        let store = try await placed()
-        _ = try await core.dispatch(at: Fixtures.now, to: store)
-        let first = try #require(try await store.workTasks().first)
-        _ = try await core.dispatch(at: Fixtures.now.adding(seconds: 120), to: store)  // handed out again
-        try await core.apply([decision(first, .defer, earliest: Fixtures.now.adding(seconds: 999), attempt: 1)], to: store)
-        var task = try #require(try await store.read { try $0.task(first.taskId) })
-        #expect(task.status == .inFlight, "a decision about an earlier hand-out does not move the task")
-        try await core.apply([decision(first, .allow, attempt: 1, at: Fixtures.now.adding(seconds: 1))], to: store)
-        task = try #require(try await store.read { try $0.task(first.taskId) })
-        #expect(task.status == .done)
-        #expect(try await store.read { try $0.ledgerEntry(taskID: first.taskId) } != nil)
     }
 
     @Test func anEventBringsDeferredTasksBackToBeDecidedAgainButNotCadenceTasks() async throws {

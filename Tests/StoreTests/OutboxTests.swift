@@ -11,7 +11,7 @@ import Testing
         try await withStore(kind) { store in
             let full = OutboxMessage(
                 sequence: 999, exchange: "tact.x", routingKey: "tact.calls.anna", messageID: "T-1", type: "call",
-                body: [0, 1, 2, 255], expirationMilliseconds: 3_600_000, headers: ["x-tact-error": "bad", "x-b": "2"],
+                body: [0, 1, 2, 255], expiresAt: Instant(secondsSinceEpoch: 1_796_000_000), headers: ["x-tact-error": "bad", "x-b": "2"],
                 priority: 9)
             try await store.write { tx in
                 try tx.enqueue(full)
@@ -26,7 +26,7 @@ import Testing
             var expected = full
             expected.sequence = queued[0].sequence  // the store assigns it
             #expect(queued[0] == expected)
-            #expect(queued[1].priority == nil && queued[1].expirationMilliseconds == nil && queued[1].headers == [:])
+            #expect(queued[1].priority == nil && queued[1].expiresAt == nil && queued[1].headers == [:])
             #expect(try await store.read { try $0.outbox(limit: 2) }.map(\.messageID) == ["T-1", "T-2"])
 
             try await store.write { tx in try tx.removeFromOutbox([queued[0].sequence, queued[2].sequence, 123_456]) }

@@ -36,17 +36,17 @@ struct WorkerCoreTests {
 
     @Test func anAllowedCallGoesToTheSpecialistAndExpiresWithItsWindow() throws {
         let output = Self.core.handle(Self.task(.call), at: Self.now)
-        #expect(output.decision.decision.decision == .allow)
+        #expect(output.decision.decision == .allow)
         let contact = try #require(output.contact)
         #expect(contact.queue == "tact.calls.anna")
-        #expect(contact.expirationMilliseconds == Int64(11 * 3600 * 1000))
+        #expect(contact.expiresAt == Instant(rfc3339: "2026-12-02T02:00:00Z"))
         let call = try MessageCoding.decode(Call.self, from: contact.body)
         #expect(call.taskId == "P-1/first-call")
         #expect(call.attempt == 2)
         #expect(call.validUntil == Instant(rfc3339: "2026-12-02T02:00:00Z"))
         #expect(call.context.tone == "standard")
-        #expect(output.decision.emittedTo == "tact.calls.anna")
-        #expect(output.decision.messageID.hasPrefix("decision:P-1/first-call:2:w/1:"))
+        #expect(output.emittedTo == "tact.calls.anna")
+        #expect(output.messageID.hasPrefix("decision:P-1/first-call:2:w/1:"))
     }
 
     @Test func callsWithoutASpecialistGoToThePool() throws {
@@ -63,17 +63,17 @@ struct WorkerCoreTests {
         var letterTask = Self.task(.letter, purpose: "first-notice")
         letterTask.delivery.address = "1 Example Way"
         let letter = try #require(Self.core.handle(letterTask, at: Self.now).contact)
-        #expect(letter.expirationMilliseconds == nil)
+        #expect(letter.expiresAt == nil)
         #expect(try MessageCoding.decode(Reminder.self, from: letter.body).validUntil == nil)
     }
 
     @Test func aDeferredTaskEmitsNothing() {
         let night = Instant(rfc3339: "2026-12-01T05:00:00Z")!  // 00:00 in New York
         let output = Self.core.handle(Self.task(.call), at: night)
-        #expect(output.decision.decision.decision == .defer)
-        #expect(output.decision.decision.earliest == Instant(rfc3339: "2026-12-01T13:00:00Z"))
+        #expect(output.decision.decision == .defer)
+        #expect(output.decision.earliest == Instant(rfc3339: "2026-12-01T13:00:00Z"))
         #expect(output.contact == nil)
-        #expect(output.decision.emittedTo == nil)
+        #expect(output.emittedTo == nil)
     }
 
     @Test func anAttorneyIsCalledInsteadOfTheDebtor() throws {
@@ -81,7 +81,7 @@ struct WorkerCoreTests {
         let output = Self.core.handle(
             Self.task(.call, holds: [attorney], representative: Representative(kind: "attorney", phone: "+15550999")),
             at: Self.now)
-        #expect(output.decision.decision.decision == .redirect)
+        #expect(output.decision.decision == .redirect)
         let call = try MessageCoding.decode(Call.self, from: try #require(output.contact).body)
         #expect(call.phone == "+15550999")
         #expect(call.purpose == "representative:first-call")
@@ -99,11 +99,11 @@ struct WorkerCoreTests {
 
     @Test func anUnknownRulebookOrAMissingAddressSuppressesVisibly() {
         let unknown = Self.core.handle(Self.task(.call, rulebook: "nope"), at: Self.now)
-        #expect(unknown.decision.decision.decision == .suppress)
-        #expect(unknown.decision.decision.reasons.first?.rule.rawValue == "unknown-rulebook")
+        #expect(unknown.decision.decision == .suppress)
+        #expect(unknown.decision.reasons.first?.rule.rawValue == "unknown-rulebook")
         let noAddress = Self.core.handle(Self.task(.email, purpose: "first-notice", email: nil), at: Self.now)
-        #expect(noAddress.decision.decision.decision == .suppress)
-        #expect(noAddress.decision.decision.reasons.first?.rule.rawValue == "no-address")
+        #expect(noAddress.decision.decision == .suppress)
+        #expect(noAddress.decision.reasons.first?.rule.rawValue == "no-address")
         #expect(noAddress.contact == nil)
     }
 }

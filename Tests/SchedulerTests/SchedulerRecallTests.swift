@@ -1,0 +1,145 @@
+import Contract
+import Policy
+import Store
+import Testing
+
+@testable import Scheduler
+
+/// Workers decide on a snapshot; the scheduler publishes a contact only for the hand-out the task is still waiting
+/// on, and recalls a hand-out whose snapshot an input made stale.
+@Suite("Scheduler: contacts are published only for current hand-outs")
+struct SchedulerRecallTests {
+    let core = Fixtures.core()
+
+    /// D-1 placed with an e-mail address: its first task (the first notice) handed out.
+    private func handedOut() async throws -> (SQLiteStore, WorkTask) {
+        let store = try SQLiteStore.inMemory()
+        try await core.apply([.placement(Fixtures.placement(), userID: nil)], to: store)
+        _ = try await core.dispatch(at: Fixtures.now, to: store)
+        let task = try #require(try await store.workTasks().first)
+        try await store.write { try $0.removeFromOutbox(try $0.outbox(limit: 100).map(\.sequence)) }
+        return (store, task)
+    }
+
+    private func contacts(_ store: SQLiteStore) async throws -> [OutboxMessage] {
+        try await store.outboxMessages().filter { $0.type == Reminder.messageType || $0.type == Call.messageType }
+    }
+
+    private func rules(_ store: SQLiteStore, _ task: WorkTask) async throws -> [[String]] {
+        try await store.read { try $0.decisions(ofDebtor: task.debtor.id) }.filter { $0.taskID == task.taskId }
+            .map { $0.reasons.map(\.rule.rawValue) }
+    }
+
+    @Test func aCurrentAllowPublishesItsContactOnceUnderTheTaskID() async throws {
+        let (store, task) = try await handedOut()
+        var decision = Fixtures.decision(task, .allow)
+        let end = Fixtures.now.adding(seconds: 3600)
+        decision.contact?.expiresAt = end
+        try await core.apply([.decision(decision)], to: store)
+        let published = try await contacts(store)
+        #expect(published.count == 1)
+        #expect(published.first?.messageID == task.taskId)
+        #expect(published.first?.routingKey == "tact.reminders.email")
+        #expect(published.first?.expiresAt == end)
+        #expect(published.first.map { try? MessageCoding.decode(Reminder.self, from: $0.body) }??.taskId == task.taskId)
+        #expect(try await store.read { try $0.task(task.taskId) }?.status == .done)
+        #expect(try await store.read { try $0.ledgerEntry(taskID: task.taskId) }?.result == .pending)
+
+        // The same hand-out decided again (a worker died before acknowledging): nothing more goes out.
+        try await core.apply([.decision(Fixtures.decision(task, .allow, worker: "other"))], to: store)
+        #expect(try await contacts(store).count == 1)
+        #expect(try await rules(store, task) == [[], ["superseded"]])
+    }
+
+    @Test func aCeaseThatArrivesWhileAWorkerDecidesStopsTheContact() async throws {
+        let (store, task) = try await handedOut()
+        let later = Fixtures.now.adding(seconds: 5)
+        try await core.apply([.event(Fixtures.event("E-1", .cease, at: later), userID: nil)], at: later, to: store)
+        // The worker's answer, decided on the snapshot from before the cease.
+        try await core.apply([.decision(Fixtures.decision(task, .allow, at: later))], at: later, to: store)
+        #expect(try await contacts(store).isEmpty)
+        let record = try #require(try await store.read { try $0.task(task.taskId) })
+        #expect(record.status == .cancelled)
+        #expect(try await store.read { try $0.ledgerEntry(taskID: task.taskId) } == nil)
+        #expect(try await rules(store, task) == [["superseded"]])
+        // Nothing is handed out for the debtor again.
+        #expect(try await core.dispatch(at: later.adding(seconds: 60), to: store) == 0)
+    }
+
+    @Test func aConversationRecordedMeanwhileSendsTheTaskOutAgainWithItInTheHistory() async throws {
+        let store = try SQLiteStore.inMemory()
+        try await core.apply([.placement(Fixtures.placement(email: nil, sms: "+15550101"), userID: nil)], to: store)
+        _ = try await core.dispatch(at: Fixtures.now, to: store)
+        let first = try #require(try await store.workTasks().first)
+        try await core.apply([.decision(Fixtures.decision(first, .allow))], to: store)
+        // The next task (the first call) goes out; meanwhile the debtor answers the first contact.
+        _ = try await core.dispatch(at: Fixtures.now.adding(seconds: 1), to: store)
+        let second = try #require(try await store.workTasks().last)
+        #expect(second.taskId != first.taskId)
+        let outcome = Outcome(
+            outcomeId: "O-1", taskId: first.taskId, debtorId: "D-1", debtId: "C-1", channel: first.channel,
+            at: Fixtures.now.adding(seconds: 2), result: .conversation)
+        try await core.apply([.outcome(outcome)], at: Fixtures.now.adding(seconds: 2), to: store)
+        #expect(try await store.read { try $0.task(second.taskId) }?.status == .pending, "recalled")
+        let published = try await contacts(store).count
+        try await core.apply([.decision(Fixtures.decision(second, .allow))], to: store)
+        #expect(try await contacts(store).count == published, "the stale allow publishes nothing")
+
+        _ = try await core.dispatch(at: Fixtures.now.adding(seconds: 3), to: store)
+        let again = try #require(try await store.workTasks().last)
+        #expect(again.taskId == second.taskId && again.attempt == second.attempt + 1)
+        #expect(again.history.contains { $0.result == .conversation })
+    }
+
+    @Test func anInputAboutAnotherDebtorRecallsNothing() async throws {
+        let (store, task) = try await handedOut()
+        try await core.apply(
+            [.placement(Fixtures.placement("P-2", debtor: "D-2", debt: "C-2"), userID: nil)], to: store)
+        #expect(try await store.read { try $0.task(task.taskId) }?.status == .inFlight)
+    }
+
+    @Test func aRefusedInputRecallsNothing() async throws {
+        let (store, task) = try await handedOut()
+        let outcome = Outcome(
+            outcomeId: "O-1", taskId: "nope", debtorId: "D-1", debtId: "C-1", channel: .call, at: Fixtures.now,
+            result: .conversation)
+        let results = try await core.apply([.outcome(outcome)], to: store)
+        guard case .rejected = results.first else {
+            Issue.record("expected a refusal")
+            return
+        }
+        #expect(try await store.read { try $0.task(task.taskId) }?.status == .inFlight)
+    }
+
+    @Test func aContactForAnotherQueueOrAnAllowWithoutOneIsRefused() async throws {
+        let (store, task) = try await handedOut()
+        var elsewhere = Fixtures.decision(task, .allow)
+        elsewhere.contact?.queue = "tact.scheduler.intake"
+        var missing = Fixtures.decision(task, .allow)
+        missing.contact = nil
+        let results = try await core.apply([.decision(elsewhere), .decision(missing)], to: store)
+        let fields = results.map { (applied: SchedulerCore.Applied) -> String? in
+            if case .rejected(let error) = applied { error.field } else { nil }
+        }
+        #expect(fields == ["contact.queue", "contact"])
+        #expect(try await contacts(store).isEmpty)
+        #expect(try await store.read { try $0.task(task.taskId) }?.status == .inFlight)
+    }
+
+    @Test func aVersionOneAllowCompletesTheTaskEvenLateBecauseItsWorkerPublished() async throws {
+        let (store, task) = try await handedOut()
+        _ = try await core.dispatch(at: Fixtures.now.adding(seconds: 120), to: store)  // handed out again
+        var stale = Fixtures.decision(task, .defer, earliest: Fixtures.now.adding(seconds: 999))
+        stale.version = 1
+        try await core.apply([.decision(stale)], to: store)
+        #expect(try await store.read { try $0.task(task.taskId) }?.status == .inFlight, "a stale defer is ignored")
+        var published = Fixtures.decision(task, .allow, at: Fixtures.now.adding(seconds: 1))
+        published.version = 1
+        published.contact = nil
+        published.emittedTo = "tact.reminders.email"
+        try await core.apply([.decision(published)], to: store)
+        #expect(try await store.read { try $0.task(task.taskId) }?.status == .done)
+        #expect(try await store.read { try $0.ledgerEntry(taskID: task.taskId) } != nil)
+        #expect(try await contacts(store).isEmpty, "its worker published the contact")
+    }
+}
