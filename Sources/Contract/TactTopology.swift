@@ -79,6 +79,16 @@ public struct TactTopology: Sendable, Equatable {
         return topology
     }
 
+    /// `tact next` asks the scheduler here whether a call may still be made (``CallCheck``). Requests are
+    /// transient: one nobody answers within ``callCheckTTL`` is dropped, and the tool gives the call back.
+    public var checksQueue: String { "\(prefix).scheduler.checks" }
+    public static let callCheckTTL: Duration = .seconds(30)
+
+    /// Declared by the scheduler and by `tact next`, outside ``shared``: only they use it.
+    public var checksQueueDeclaration: AMQPTopology.Queue {
+        .init(checksQueue, messageTTL: Self.callCheckTTL)
+    }
+
     /// A specialist's call queue (declared when the first call for them is emitted).
     public func callQueueDeclaration(specialist: String?) -> AMQPTopology.Queue {
         .init(

@@ -131,7 +131,9 @@ extension SchedulerCore {
         guard var task = try store.task(taskID) else {
             throw ContractError(.unknownReference, field: "taskId", "no task with this id")
         }
-        if let entry = try store.ledgerEntry(taskID: taskID), entry.result == .pending {
+        if let entry = try store.ledgerEntry(taskID: taskID) {
+            // An outcome was reported for it: it reached the person, whatever became of this copy.
+            guard entry.result == .pending else { return }
             try store.removeLedgerEntry(taskID: taskID)
         }
         // In flight: a version 1 worker's contact expired before its decision arrived; that decision is then

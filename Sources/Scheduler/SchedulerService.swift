@@ -11,13 +11,14 @@ import TactConfig
 
 /// `tact scheduler`: the single writer of Tact's state.
 ///
-/// Three loops share one connection and one store:
+/// Three kinds of loop share one connection and one store:
 /// - **inputs**: placements, events, outcomes, worker decisions and expired contacts are read in batches,
 ///   applied by ``SchedulerCore`` in one transaction per batch (deduplicated by message id; refused ones queued
 ///   for `tact.dead`), and acknowledged only after the commit;
 /// - **dispatch**: due tasks are handed to the workers with a snapshot, at most one per debtor in flight, under a
 ///   lease that hands them out again if no decision arrives;
 /// - **outbox**: what the transactions queued is published with confirms and forgotten only once confirmed.
+/// Beside them, `tact next`'s call checks are answered from the store, read-only.
 /// A crash at any point loses nothing: unacknowledged input is redelivered and deduplicated, and unpublished
 /// outbox rows are published after the restart (a duplicate carries the same `message_id`).
 ///
@@ -54,6 +55,7 @@ public struct SchedulerService: Service {
         let connection = try await AMQPConnection.connect(amqp, logger: logger)
         let topology = core.topology
         try await connection.declare(topology.shared)
+        try await connection.declare(AMQPTopology(queues: [topology.checksQueueDeclaration]))
         let sources: [(String, SchedulerInput.Source)] = [
             (topology.intakeQueue, .intake), (topology.outcomesQueue, .outcomes),
             (topology.decisionsQueue, .decisions), (topology.expiredQueue, .expired),
@@ -63,6 +65,7 @@ public struct SchedulerService: Service {
             started.append((try await connection.consume(queue: queue, prefetch: UInt16(Self.inputBatch)), source))
         }
         let consumers = started
+        let checks = try await connection.consume(queue: topology.checksQueue, prefetch: 50)
         let outboxReady = Wakeup()
         let dispatchReady = Wakeup()
         let stopping = StopFlag()
@@ -83,6 +86,7 @@ public struct SchedulerService: Service {
                         try await consumeInputs(consumer, source: source, wake: [outboxReady, dispatchReady])
                     }
                 }
+                group.addTask { try await answerChecks(checks, on: connection) }
                 group.addTask { try await dispatchLoop(ready: dispatchReady, outbox: outboxReady, stopping: stopping) }
                 group.addTask { try await publishLoop(connection, ready: outboxReady, stopping: stopping) }
                 try await group.waitForAll()
@@ -90,6 +94,7 @@ public struct SchedulerService: Service {
         } onGracefulShutdown: {
             metrics.service.shuttingDown()
             for (consumer, _) in consumers { consumer.requestCancel() }
+            checks.requestCancel()
             stopping.set()
             dispatchReady.signal()
             outboxReady.signal()
@@ -196,6 +201,44 @@ public struct SchedulerService: Service {
                 logger.error("Dispatching failed; will retry", metadata: ["tact.error": "\(error)"])
                 await ready.wait(timeout: .seconds(1))
             }
+        }
+    }
+
+    // MARK: Call checks
+
+    /// Answers `tact next`'s questions from the store, read-only. Replies are not persistent and not mandatory: a
+    /// tool that gave up has deleted its reply queue, and the answer is then of no use to anyone.
+    private func answerChecks(_ consumer: AMQPConsumer, on connection: AMQPConnection) async throws {
+        while true {
+            let batch = try await consumer.next(upTo: 50)
+            guard !batch.isEmpty else { return }
+            var replies: [AMQPMessage] = []
+            for delivery in batch {
+                guard let replyTo = delivery.properties.replyTo,
+                    let request = try? MessageCoding.decode(CallCheck.self, from: delivery.body)
+                else {
+                    logger.warning(
+                        "Unreadable call check dropped",
+                        metadata: ["amqp.message_id": "\(delivery.properties.messageID ?? "-")"])
+                    continue
+                }
+                do {
+                    let now = clock.now()
+                    let reply = try await store.read { [core] in try core.check(request, at: now, in: $0) }
+                    replies.append(
+                        AMQPMessage(
+                            routingKey: replyTo, body: MessageCoding.encode(reply),
+                            properties: AMQPProperties(
+                                contentType: "application/json", correlationID: delivery.properties.correlationID,
+                                type: CallCheckReply.messageType, appID: "tact-scheduler"),
+                            mandatory: false))
+                } catch {
+                    // Unanswered, the tool gives the call back rather than risk it.
+                    logger.error("Reading the store for a call check failed", metadata: ["tact.error": "\(error)"])
+                }
+            }
+            _ = await connection.publish(replies)
+            try batch.last?.ack(multiple: true)
         }
     }
 

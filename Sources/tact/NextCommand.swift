@@ -13,11 +13,12 @@ struct NextCommand: AsyncParsableCommand {
         commandName: "next",
         abstract: "Take the next call for a specialist, re-checking the policy now, and show its context.",
         discussion: """
-            The policy is evaluated again, now, on the snapshot the call carries (holds, opt-outs and contacts as \
-            they were when it was queued): a call whose window has closed since, or that the rules no longer \
-            permit at this hour, is given back and goes to the scheduler, which plans it again with what it knows \
-            now; the next one is offered. Record what happened with `tact outcome TASK --result …`. \
-            Broker: TACT_AMQP_URL.
+            Before the call is shown, the scheduler is asked whether it may still be made and for the debtor's \
+            holds, opt-outs and contacts as it knows them now (a call may wait for hours, and a cease, a death in \
+            the family or a conversation may have been recorded since); the policy is then evaluated on that, now. \
+            A call that may no longer be made is given back and goes to the scheduler, which plans it again with \
+            what it knows; the next one is offered. If the scheduler does not answer, the call stays queued and \
+            nothing is shown. Record what happened with `tact outcome TASK --result …`. Broker: TACT_AMQP_URL.
             """)
 
     @Option(help: "The specialist's id (their queue is tact.calls.<id>); `pool` for the shared queue.")
@@ -25,6 +26,9 @@ struct NextCommand: AsyncParsableCommand {
 
     @Option(help: "Seconds to wait for a call before saying there is none.")
     var wait: Int = 3
+
+    @Option(help: "Seconds to wait for the scheduler's check of a call before giving it back.")
+    var checkTimeout: Int = 10
 
     @OptionGroup var options: ServiceOptions
 
@@ -40,6 +44,7 @@ struct NextCommand: AsyncParsableCommand {
             try await connection.declare(
                 AMQPTopology(queues: [topology.callQueueDeclaration(specialist: specialist == "pool" ? nil : specialist)]))
             let consumer = try await connection.consume(queue: queue, prefetch: 1)
+            let checker = try await CallChecker(connection: connection, topology: topology, timeout: .seconds(checkTimeout))
             while true {
                 guard let delivery = try await nextDelivery(consumer) else {
                     print("No call is waiting for \(specialist).")
@@ -50,15 +55,29 @@ struct NextCommand: AsyncParsableCommand {
                     print("Gave back an unreadable message (id \(delivery.properties.messageID ?? "-")).")
                     continue
                 }
-                let now = Instant(Date())
-                if let refusal = recheck(call, engines: engines, at: now) {
+                var now = Instant(Date())
+                if let validUntil = call.validUntil, validUntil <= now {
+                    try delivery.reject(requeue: false)
+                    print("Not now: call \(call.taskId) for \(call.debtorId) — its window closed at \(validUntil). Given back to be planned again.")
+                    continue
+                }
+                guard let reply = try await checker.check(call) else {
+                    try delivery.reject(requeue: true)
+                    throw fail(
+                        "next",
+                        CallCheckError(
+                            code: "no-answer",
+                            "the scheduler did not answer within \(checkTimeout) s; the call stays queued (is tact scheduler running?)"))
+                }
+                now = Instant(Date())
+                if let refusal = Self.refusal(of: call, reply, engines: engines, at: now) {
                     try delivery.reject(requeue: false)
                     print("Not now: call \(call.taskId) for \(call.debtorId) — \(refusal). Given back to be planned again.")
                     continue
                 }
                 try delivery.ack()
                 try TakenCalls.remember(call)
-                print(CallCard(call: call, priority: delivery.properties.priority, now: now).text)
+                print(CallCard(call: Self.refreshed(call, with: reply), priority: delivery.properties.priority, now: now).text)
                 break
             }
             try await consumer.cancel()
@@ -75,16 +94,31 @@ struct NextCommand: AsyncParsableCommand {
         return first
     }
 
-    /// Why the call may not be made now, or `nil` if it may.
-    private func recheck(_ call: Call, engines: [String: PolicyEngine], at now: Instant) -> String? {
-        if let validUntil = call.validUntil, validUntil <= now { return "its window closed at \(validUntil)" }
-        guard let snapshot = call.context.policy, let engine = engines[snapshot.rulebook] else { return nil }
+    /// Why the call may not be made now, or `nil` if it may: the scheduler's refusal, or the policy's decision on
+    /// the debtor as the scheduler knows them now. A call to a representative is made when the policy redirects.
+    static func refusal(of call: Call, _ reply: CallCheckReply, engines: [String: PolicyEngine], at now: Instant)
+        -> String?
+    {
+        if let refusal = reply.refusal { return refusal }
+        guard let snapshot = reply.policy else { return "no snapshot" }
+        guard let engine = engines[snapshot.rulebook] else { return "this tact has no rulebook \(snapshot.rulebook)" }
         let decision = engine.evaluate(
             PolicyRequest(
                 now: now, contact: Contact(channel: .call, debtId: call.debtId), debtor: snapshot.debtor,
                 history: snapshot.history))
-        guard decision.decision != .allow else { return nil }
+        let wanted: PolicyDecision.Kind = call.purpose.hasPrefix("representative:") ? .redirect : .allow
+        guard decision.decision != wanted else { return nil }
         let reasons = decision.reasons.map { "\($0.rule)" }.joined(separator: ", ")
         return "\(decision.decision.rawValue)\(decision.earliest.map { " until \($0)" } ?? "") (\(reasons))"
+    }
+
+    /// The call as the specialist should see it: holds and recent contacts as they are now.
+    static func refreshed(_ call: Call, with reply: CallCheckReply) -> Call {
+        guard let snapshot = reply.policy else { return call }
+        var call = call
+        call.context.holds = snapshot.debtor.holds
+        call.context.recentContacts = snapshot.history
+        call.context.policy = snapshot
+        return call
     }
 }

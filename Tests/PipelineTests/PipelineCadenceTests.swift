@@ -68,11 +68,57 @@ struct PipelineCadenceTests {
                 properties: AMQPProperties(priority: 9, messageID: stale.taskId)))
         let next = try pipeline.tool(["next", "--specialist", "anna"])
         #expect(next.status == 0, "\(next.errors)")
-        #expect(next.output.contains("Not now: call stale/first-call for D-9 — defer"))
+        #expect(next.output.contains("Not now: call stale/first-call for D-9 — unknown-task."))
         #expect(next.output.contains("Call acme/P-1/first-call"))
         // The stale call went back to the scheduler (which does not know it, so it ends in tact.dead).
         let dead = try await pipeline.drain(pipeline.topology.deadQueue)
         #expect(dead.map(\.properties.messageID) == ["stale/first-call"])
+    }
+
+    @Test func aCeaseRecordedAfterTheCallWasQueuedStopsItAtTheSpecialistsDesk() async throws {
+        let pipeline = try await Pipeline()
+        defer { Task { await pipeline.tearDown() } }
+        try pipeline.startScheduler()
+        try pipeline.startWorkers(1)
+        try await pipeline.place([
+            Sample.placement("P-1", debtor: "D-1", debt: "C-1", zone: Sample.zone(localHour: 13), specialist: "anna")
+        ])
+        _ = try await pipeline.waitUntilSettled()
+        // The call waits in anna's queue; the debtor asks Tact to stop contacting them.
+        try await pipeline.send(LifeEvent(eventId: "E-1", debtorId: "D-1", kind: .cease, at: Instant(Date())))
+        _ = try await pipeline.waitUntilSettled()
+
+        let next = try pipeline.tool(["next", "--specialist", "anna"])
+        #expect(next.status == 0, "\(next.errors)")
+        #expect(next.output.contains("Not now: call acme/P-1/first-call for D-1 — suppress (hold:cease)"))
+        #expect(!next.output.contains("Personal Name"), "no call card is shown")
+        #expect(next.output.contains("No call is waiting for anna."))
+        // Given back, the task is planned again and the policy closes it.
+        let store = try SQLiteStore(path: pipeline.storePath)
+        let task = try await store.read { try $0.task("acme/P-1/first-call") }
+        #expect(task?.status == .pending, "back with the scheduler after an expiry pause")
+        #expect(try await store.read { try $0.ledgerEntry(taskID: "acme/P-1/first-call") } == nil)
+    }
+
+    @Test func withoutAnAnswerFromTheSchedulerTheCallStaysQueued() async throws {
+        let pipeline = try await Pipeline()
+        defer { Task { await pipeline.tearDown() } }
+        try pipeline.startScheduler()
+        try pipeline.startWorkers(1)
+        try await pipeline.place([
+            Sample.placement("P-1", debtor: "D-1", debt: "C-1", zone: Sample.zone(localHour: 13), specialist: "anna")
+        ])
+        _ = try await pipeline.waitUntilSettled()
+        #expect(pipeline.stop().allSatisfy { $0 == 0 })
+
+        let next = try pipeline.tool(["next", "--specialist", "anna", "--check-timeout", "2"])
+        #expect(next.status == 1)
+        #expect(next.errors.split(separator: "\n") == [
+            "tact next: error: no-answer: the scheduler did not answer within 2 s; the call stays queued (is tact scheduler running?)"
+        ])
+        #expect(!next.output.contains("Personal Name"))
+        let queued = try await pipeline.drain(pipeline.topology.callQueue(specialist: "anna"))
+        #expect(queued.map(\.properties.messageID) == ["acme/P-1/first-call"])
     }
 
     @Test func callsOfAnAwaySpecialistGoToTheBackupWithTheCaseOwnerNamed() async throws {

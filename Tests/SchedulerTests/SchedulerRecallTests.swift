@@ -143,3 +143,69 @@ struct SchedulerRecallTests {
         #expect(try await contacts(store).isEmpty, "its worker published the contact")
     }
 }
+
+/// `tact next` asks before showing a call: the scheduler answers from what it knows now.
+@Suite("Scheduler: call checks")
+struct SchedulerCallCheckTests {
+    let core = Fixtures.core()
+
+    /// D-1 placed for specialist anna, without e-mail: the first call handed out and allowed, its contact published.
+    private func publishedCall() async throws -> (SQLiteStore, WorkTask) {
+        let store = try SQLiteStore.inMemory()
+        try await core.apply(
+            [.placement(Fixtures.placement(email: nil, specialist: "anna"), userID: nil)], to: store)
+        _ = try await core.dispatch(at: Fixtures.now, to: store)
+        let call = try #require(try await store.workTasks().first { $0.channel == .call })
+        try await core.apply([.decision(Fixtures.decision(call, .allow))], to: store)
+        return (store, call)
+    }
+
+    private func check(_ task: WorkTask, attempt: Int? = nil, _ store: SQLiteStore) async throws -> CallCheckReply {
+        let request = CallCheck(taskId: task.taskId, attempt: attempt ?? task.attempt)
+        return try await store.read { [core] in try core.check(request, at: Fixtures.now.adding(seconds: 60), in: $0) }
+    }
+
+    @Test func aCurrentCallGetsTheDebtorAsNowWithoutItselfInTheHistory() async throws {
+        let (store, call) = try await publishedCall()
+        let reply = try await check(call, store)
+        #expect(reply.refusal == nil)
+        #expect(reply.policy?.rulebook == "us-regf")
+        #expect(reply.policy?.history == [], "its own pending entry does not count against it")
+        #expect(reply.policy?.debtor.holds == [])
+    }
+
+    @Test func aCeaseRecordedAfterTheCallWasQueuedIsInTheAnswer() async throws {
+        let (store, call) = try await publishedCall()
+        try await core.apply([.event(Fixtures.event("E-1", .cease, at: Fixtures.now.adding(seconds: 30)), userID: nil)], to: store)
+        let reply = try await check(call, store)
+        #expect(reply.refusal == nil)
+        #expect(reply.policy?.debtor.holds.map(\.kind) == [.cease])
+        let engine = try PolicyEngine(rulebook: try #require(Fixtures.rulebooks["us-regf"]))
+        let decision = engine.evaluate(
+            PolicyRequest(
+                now: Fixtures.now.adding(seconds: 60), contact: Contact(channel: .call, debtId: "C-1"),
+                debtor: try #require(reply.policy).debtor, history: try #require(reply.policy).history))
+        #expect(decision.decision == .suppress)
+    }
+
+    @Test func refusals() async throws {
+        let (store, call) = try await publishedCall()
+        #expect(try await check(call, attempt: call.attempt + 1, store).refusal == "superseded")
+        var unknown = call
+        unknown.taskId = "nope"
+        #expect(try await check(unknown, store).refusal == "unknown-task")
+
+        let outcome = Outcome(
+            outcomeId: "O-1", taskId: call.taskId, debtorId: "D-1", debtId: "C-1", channel: .call,
+            at: Fixtures.now.adding(seconds: 10), result: .conversation)
+        try await core.apply([.outcome(outcome)], to: store)
+        #expect(try await check(call, store).refusal == "reported")
+        // Given back after it was reported (a duplicate copy, say): it is not planned again.
+        try await core.apply([.expired(taskID: call.taskId, attempt: call.attempt)], to: store)
+        #expect(try await store.read { try $0.task(call.taskId) }?.status == .done)
+        #expect(try await store.read { try $0.ledgerEntry(taskID: call.taskId) }?.result == .conversation)
+
+        try await core.apply([.event(Fixtures.event("E-2", debt: "C-1", .closed), userID: nil)], to: store)
+        #expect(try await check(call, store).refusal == "debt-closed")
+    }
+}

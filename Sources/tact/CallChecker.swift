@@ -1,0 +1,64 @@
+import AMQP
+import Contract
+import Foundation
+
+/// Asks the scheduler whether a call may still be made (``CallCheck`` on `tact.scheduler.checks`), and waits for
+/// the answer on a reply queue of this process's own: exclusive, gone when the connection closes.
+struct CallChecker {
+    let connection: AMQPConnection
+    let topology: TactTopology
+    let timeout: Duration
+    private let replyQueue: String
+    private let replies: AMQPConsumer
+
+    init(connection: AMQPConnection, topology: TactTopology, timeout: Duration) async throws {
+        self.connection = connection
+        self.topology = topology
+        self.timeout = timeout
+        replyQueue = "\(topology.checksQueue).reply-\(UUID().uuidString.lowercased())"
+        try await connection.declare(
+            AMQPTopology(queues: [
+                topology.checksQueueDeclaration,
+                .init(replyQueue, durable: false, exclusive: true, autoDelete: true),
+            ]))
+        replies = try await connection.consume(queue: replyQueue, prefetch: 10)
+    }
+
+    /// The scheduler's answer, or `nil` if none came within the timeout.
+    func check(_ call: Call) async throws -> CallCheckReply? {
+        let correlation = UUID().uuidString
+        try await connection.publish(
+            AMQPMessage(
+                routingKey: topology.checksQueue, body: MessageCoding.encode(CallCheck(taskId: call.taskId, attempt: call.attempt)),
+                properties: AMQPProperties(
+                    contentType: "application/json", correlationID: correlation, replyTo: replyQueue,
+                    expiration: TactTopology.callCheckTTL, type: CallCheck.messageType, appID: "tact-next"),
+                mandatory: true))
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            // An answer to an earlier question that came too late is skipped.
+            for delivery in try await replies.next(upTo: 1, timeout: deadline - ContinuousClock.now) {
+                try delivery.ack()
+                guard delivery.properties.correlationID == correlation else { continue }
+                do {
+                    return try MessageCoding.decode(CallCheckReply.self, from: delivery.body)
+                } catch {
+                    throw CallCheckError(code: "unreadable-reply", "the scheduler's answer could not be read: \(error)")
+                }
+            }
+        }
+        return nil
+    }
+}
+
+/// Why `tact next` could not check a call with the scheduler.
+struct CallCheckError: Error, CustomStringConvertible {
+    /// `no-answer`, `unreadable-reply`.
+    let code: String
+    let message: String
+    init(code: String, _ message: String) {
+        self.code = code
+        self.message = message
+    }
+    var description: String { "\(code): \(message)" }
+}
