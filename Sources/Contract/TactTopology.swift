@@ -76,6 +76,7 @@ public struct TactTopology: Sendable, Equatable {
         // Letters have no window to miss, so they never expire; one given back still returns to the scheduler.
         topology.queues.append(.init(reminderQueue(.letter), deadLetterExchange: expiredExchange))
         topology.queues.append(callQueueDeclaration(specialist: nil))
+        topology.queues.append(checksQueueDeclaration)
         return topology
     }
 
@@ -84,7 +85,7 @@ public struct TactTopology: Sendable, Equatable {
     public var checksQueue: String { "\(prefix).scheduler.checks" }
     public static let callCheckTTL: Duration = .seconds(30)
 
-    /// Declared by the scheduler and by `tact next`, outside ``shared``: only they use it.
+    /// Classic: a question nobody answered in time is of no use, so nothing needs replicating.
     public var checksQueueDeclaration: AMQPTopology.Queue {
         .init(checksQueue, messageTTL: Self.callCheckTTL)
     }

@@ -55,7 +55,6 @@ public struct SchedulerService: Service {
         let connection = try await AMQPConnection.connect(amqp, logger: logger)
         let topology = core.topology
         try await connection.declare(topology.shared)
-        try await connection.declare(AMQPTopology(queues: [topology.checksQueueDeclaration]))
         let sources: [(String, SchedulerInput.Source)] = [
             (topology.intakeQueue, .intake), (topology.outcomesQueue, .outcomes),
             (topology.decisionsQueue, .decisions), (topology.expiredQueue, .expired),

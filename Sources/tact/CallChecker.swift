@@ -18,8 +18,7 @@ struct CallChecker {
         replyQueue = "\(topology.checksQueue).reply-\(UUID().uuidString.lowercased())"
         try await connection.declare(
             AMQPTopology(queues: [
-                topology.checksQueueDeclaration,
-                .init(replyQueue, durable: false, exclusive: true, autoDelete: true),
+                topology.checksQueueDeclaration, .init(replyQueue, durable: false, exclusive: true, autoDelete: true),
             ]))
         replies = try await connection.consume(queue: replyQueue, prefetch: 10)
     }

@@ -6,7 +6,10 @@ import Testing
 import Yams
 
 /// Every message type the documents describe, by its `type`.
-let documentedTypes = ["placement", "event", "specialist", "outcome", "reminder", "call", "task", "decision"]
+let documentedTypes = [
+    "placement", "event", "specialist", "outcome", "reminder", "call", "task", "decision", "call-check",
+    "call-check-reply",
+]
 
 /// Keeps `docs/asyncapi.yaml` and `docs/amqp-api.md` true to the code: schemas against what the Swift types encode
 /// and require, channels against ``TactTopology``, enums against the Swift cases, and every documented example
@@ -82,6 +85,8 @@ struct AsyncAPIDocumentTests {
             (Outcome.messageType, Outcome.supportedVersions), (Reminder.messageType, Reminder.supportedVersions),
             (Call.messageType, Call.supportedVersions), (WorkTask.messageType, WorkTask.supportedVersions),
             (TaskDecision.messageType, TaskDecision.supportedVersions),
+            (CallCheck.messageType, CallCheck.supportedVersions),
+            (CallCheckReply.messageType, CallCheckReply.supportedVersions),
         ]
         #expect(types.map(\.0) == documentedTypes)
         #expect(Full.messages.map(\.type) == documentedTypes, "a fully populated value of every message")
@@ -192,7 +197,7 @@ struct AsyncAPIDocumentTests {
         #expect(Set(documentedPublic.keys) == publicNames)
         let internalNames = [
             topology.tasksQueue, topology.intakeQueue, topology.outcomesQueue, topology.decisionsQueue,
-            topology.expiredExchange, topology.expiredQueue,
+            topology.expiredExchange, topology.expiredQueue, topology.checksQueue,
         ]
         #expect(Set(internalNames).isDisjoint(with: publicNames) && Set(internalNames).isSubset(of: all))
     }
@@ -333,6 +338,8 @@ enum Decoding {
         case "call": _ = try MessageCoding.decode(Call.self, from: body)
         case "task": _ = try MessageCoding.decode(WorkTask.self, from: body)
         case "decision": _ = try MessageCoding.decode(TaskDecision.self, from: body)
+        case "call-check": _ = try MessageCoding.decode(CallCheck.self, from: body)
+        case "call-check-reply": _ = try MessageCoding.decode(CallCheckReply.self, from: body)
         default: throw ContractError(.unexpectedType, "no message type \(type)")
         }
     }
@@ -637,6 +644,13 @@ enum Full {
             Message(type: "call", encoded: MessageCoding.encode(call)),
             Message(type: "task", encoded: MessageCoding.encode(task)),
             Message(type: "decision", encoded: MessageCoding.encode(decision)),
+            Message(type: "call-check", encoded: MessageCoding.encode(CallCheck(taskId: "P-1/first-call", attempt: 2))),
+            Message(
+                type: "call-check-reply",
+                encoded: MessageCoding.encode(
+                    CallCheckReply(
+                        taskId: "P-1/first-call", refusal: "superseded",
+                        policy: .init(rulebook: "us-regf", debtor: debtor, history: [history])))),
         ]
     }()
 }

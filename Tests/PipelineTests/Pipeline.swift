@@ -94,7 +94,20 @@ final class Pipeline: @unchecked Sendable {
     func startScheduler() throws { scheduler = try launch("scheduler") }
 
     /// Runs a `tact` tool to completion with this installation's configuration; returns its exit status and output.
-    func tool(_ arguments: [String], home: URL? = nil) throws -> (status: Int32, output: String, errors: String) {
+    /// The wait runs on a thread of its own, so that a slow tool does not hold one of the few threads every test
+    /// in the run shares.
+    func tool(_ arguments: [String], home: URL? = nil) async throws -> (status: Int32, output: String, errors: String) {
+        try await Self.offThePool { try self.runTool(arguments, home: home) }
+    }
+
+    /// Runs a blocking body on a thread of its own.
+    static func offThePool<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread.detachNewThread { continuation.resume(with: Result { try body() }) }
+        }
+    }
+
+    private func runTool(_ arguments: [String], home: URL?) throws -> (status: Int32, output: String, errors: String) {
         let process = Process()
         process.executableURL = try Self.binary()
         process.arguments = arguments
@@ -131,9 +144,15 @@ final class Pipeline: @unchecked Sendable {
         workers[index].waitUntilExit()
     }
 
-    /// SIGTERM to everything still running, and wait for a graceful exit; returns the exit statuses.
+    /// SIGTERM to everything still running, and wait (off the shared threads) for a graceful exit; returns the exit
+    /// statuses.
     @discardableResult
-    func stop() -> [Int32] {
+    func stop() async -> [Int32] {
+        (try? await Self.offThePool { self.stopNow() }) ?? []
+    }
+
+    @discardableResult
+    private func stopNow() -> [Int32] {
         let running = ([scheduler] + workers).compactMap { $0 }.filter(\.isRunning)
         for process in running { process.terminate() }
         return running.map { process in
@@ -236,7 +255,7 @@ final class Pipeline: @unchecked Sendable {
 
     /// Deletes this test's queues and exchanges and its files.
     func tearDown() async {
-        stop()
+        await stop()
         let shared = topology.shared
         for queue in shared.queues { _ = try? await connection.deleteQueue(queue.name) }
         for exchange in shared.exchanges { try? await connection.deleteExchange(exchange.name) }

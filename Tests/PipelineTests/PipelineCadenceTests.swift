@@ -20,13 +20,13 @@ struct PipelineCadenceTests {
         ])
         _ = try await pipeline.waitUntilSettled()
 
-        let next = try pipeline.tool(["next", "--specialist", "anna"])
+        let next = try await pipeline.tool(["next", "--specialist", "anna"])
         #expect(next.status == 0, "\(next.errors)")
         #expect(next.output.contains("Call acme/P-1/first-call — first-call, priority 5"))
         #expect(next.output.contains("Debtor D-1: Personal Name D-1"))
 
         let date = LocalDateText.days(from: Date(), 10)
-        let outcome = try pipeline.tool(["outcome", "acme/P-1/first-call", "--result", "conversation", "--promise", "50.00@\(date)"])
+        let outcome = try await pipeline.tool(["outcome", "acme/P-1/first-call", "--result", "conversation", "--promise", "50.00@\(date)"])
         #expect(outcome.status == 0, "\(outcome.errors)")
         _ = try await pipeline.waitUntilSettled()
         let store = try SQLiteStore(path: pipeline.storePath)
@@ -38,7 +38,7 @@ struct PipelineCadenceTests {
         #expect(Set(planned) == ["promise-reminder", "broken-promise"])
         #expect(try await store.read { try $0.ledgerEntry(taskID: "acme/P-1/first-call") }?.result == .conversation)
         // A bad outcome is a one-line error and a non-zero exit, nothing published.
-        let bad = try pipeline.tool(["outcome", "acme/P-1/first-call", "--result", "maybe"])
+        let bad = try await pipeline.tool(["outcome", "acme/P-1/first-call", "--result", "maybe"])
         #expect(bad.status == 2)
         #expect(bad.errors.split(separator: "\n").count == 1)
     }
@@ -66,7 +66,7 @@ struct PipelineCadenceTests {
             AMQPMessage(
                 routingKey: pipeline.topology.callQueue(specialist: "anna"), body: MessageCoding.encode(stale),
                 properties: AMQPProperties(priority: 9, messageID: stale.taskId)))
-        let next = try pipeline.tool(["next", "--specialist", "anna"])
+        let next = try await pipeline.tool(["next", "--specialist", "anna"])
         #expect(next.status == 0, "\(next.errors)")
         #expect(next.output.contains("Not now: call stale/first-call for D-9 — unknown-task."))
         #expect(next.output.contains("Call acme/P-1/first-call"))
@@ -88,7 +88,7 @@ struct PipelineCadenceTests {
         try await pipeline.send(LifeEvent(eventId: "E-1", debtorId: "D-1", kind: .cease, at: Instant(Date())))
         _ = try await pipeline.waitUntilSettled()
 
-        let next = try pipeline.tool(["next", "--specialist", "anna"])
+        let next = try await pipeline.tool(["next", "--specialist", "anna"])
         #expect(next.status == 0, "\(next.errors)")
         #expect(next.output.contains("Not now: call acme/P-1/first-call for D-1 — suppress (hold:cease)"))
         #expect(!next.output.contains("Personal Name"), "no call card is shown")
@@ -109,9 +109,9 @@ struct PipelineCadenceTests {
             Sample.placement("P-1", debtor: "D-1", debt: "C-1", zone: Sample.zone(localHour: 13), specialist: "anna")
         ])
         _ = try await pipeline.waitUntilSettled()
-        #expect(pipeline.stop().allSatisfy { $0 == 0 })
+        #expect(await pipeline.stop().allSatisfy { $0 == 0 })
 
-        let next = try pipeline.tool(["next", "--specialist", "anna", "--check-timeout", "2"])
+        let next = try await pipeline.tool(["next", "--specialist", "anna", "--check-timeout", "2"])
         #expect(next.status == 1)
         #expect(next.errors.split(separator: "\n") == [
             "tact next: error: no-answer: the scheduler did not answer within 2 s; the call stays queued (is tact scheduler running?)"
@@ -126,7 +126,7 @@ struct PipelineCadenceTests {
         defer { Task { await pipeline.tearDown() } }
         try pipeline.startScheduler()
         try pipeline.startWorkers(1)
-        let away = try pipeline.tool(["specialists", "away", "anna", "--until", LocalDateText.days(from: Date(), 3), "--backup", "bob"])
+        let away = try await pipeline.tool(["specialists", "away", "anna", "--until", LocalDateText.days(from: Date(), 3), "--backup", "bob"])
         #expect(away.status == 0, "\(away.errors)")
         try await Task.sleep(for: .seconds(1))
         try await pipeline.place([

@@ -56,7 +56,7 @@ struct PipelineContractTests {
         for field in ["type", "version", "taskId", "debtorId", "debtId", "phone", "purpose", "validUntil", "context"] {
             #expect(json[field] != nil, "call field \(field)")
         }
-        #expect(pipeline.stop().allSatisfy { $0 == 0 }, "SIGTERM ends every process cleanly")
+        #expect(await pipeline.stop().allSatisfy { $0 == 0 }, "SIGTERM ends every process cleanly")
     }
 
     @Test func contactsOutsideTheWindowAreDeferredAndEventsCancelWhatTheyForbid() async throws {

@@ -65,7 +65,7 @@ struct PipelineCreditorTests {
         {
             try await Task.sleep(for: .milliseconds(200))
         }
-        let replay = try pipeline.tool(["dead", "replay", "--all"])
+        let replay = try await pipeline.tool(["dead", "replay", "--all"])
         #expect(replay.output.contains("kept P-OTHER: cannot be replayed: published by broker user \(creditor)"))
         #expect(replay.output.contains("replayed 0 dead letters; 1 left"), "\(replay.output)\(replay.errors)")
 

@@ -75,7 +75,7 @@ struct PipelineFaultTests {
         try await waitForProgress(pipeline, done: Self.count / 4)
         try Broker.closeAllConnections()
         try await expectEverythingEmitted(pipeline)
-        #expect(pipeline.stop().allSatisfy { $0 == 0 })
+        #expect(await pipeline.stop().allSatisfy { $0 == 0 })
     }
 }
 

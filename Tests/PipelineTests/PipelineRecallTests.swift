@@ -44,7 +44,7 @@ struct PipelineRecallTests {
         }
         #expect(try await pipeline.drain(pipeline.topology.callQueue(specialist: nil), quiet: .seconds(1)).isEmpty)
         #expect(try await store.read { try $0.ledger(ofDebtor: "D-1", since: Instant(secondsSinceEpoch: 0)) }.isEmpty)
-        #expect(pipeline.stop().allSatisfy { $0 == 0 })
+        #expect(await pipeline.stop().allSatisfy { $0 == 0 })
     }
 
     private func waitFor(
