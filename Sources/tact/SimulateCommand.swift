@@ -16,7 +16,8 @@ struct SimulateCommand: AsyncParsableCommand {
             DEBTORS is a CSV file with a header row (id, name, timeZones, phone, email, sms, language, amount, \
             currency, dueDate, and optionally specialistId, address, debtId) or placement messages as JSON lines. \
             --outcomes names an outcome model: a YAML file, or a name in Config/samples (outcomes). The same inputs \
-            and --seed give the same run. Bad input: one line on stderr and exit 2.
+            and --seed give the same run. Bad input: one line on stderr and exit 2. The report is written \
+            either way; if its compliance checks found a contact the rules forbid, exit 3.
             """)
 
     @Option(help: "Rulebook name (e.g. pl-respectful) or path to a rulebook YAML file.")
@@ -76,8 +77,19 @@ struct SimulateCommand: AsyncParsableCommand {
                     debtorsFile: URL(fileURLWithPath: debtors).lastPathComponent))
             try SimulateOutput.write(report, html: inputs.reportURL, timeline: inputs.timelineURL)
             print(SimulateOutput.lines(report, elapsed: elapsed, html: out, timeline: timeline).joined(separator: "\n"))
+            guard report.checks.passed else {
+                throw fail("simulate", ComplianceFailure(findings: report.checks.findingCount), code: 3)
+            }
+        } catch let exit as ExitCode {
+            throw exit
         } catch {
             throw fail("simulate", error)
         }
     }
+}
+
+/// The simulated run broke a rule: a script (or CI) running what-ifs must not take it for a pass.
+struct ComplianceFailure: Error, CustomStringConvertible {
+    let findings: Int
+    var description: String { "compliance-failed: \(findings) finding(s) in the compliance checks; see the report" }
 }
