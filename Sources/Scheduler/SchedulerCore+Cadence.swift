@@ -35,29 +35,62 @@ extension SchedulerCore {
             $0.debtID == debtID && Strategy.Purpose.chasing.contains($0.purpose)
         }
         let instalments = event.instalments!.map { PlanRecord.Instalment(amount: $0.amount, dueDate: $0.dueDate) }
-        try store.save(
-            PlanRecord(
-                id: event.eventId, debtorID: debtor.id, debtID: debtID, instalments: instalments, createdAt: now))
+        let plan = PlanRecord(
+            id: event.eventId, debtorID: debtor.id, debtID: debtID, instalments: instalments, createdAt: now)
+        try store.save(plan)
+        try planInstalments(of: plan, for: debtor, at: now, in: store)
+    }
+
+    /// A reminder before each unpaid instalment and a gentle call after it, for those still ahead: an instalment
+    /// already past (a backdated plan, or one that fell in a cooling-off) is not chased.
+    func planInstalments(of plan: PlanRecord, for debtor: DebtorRecord, at now: Instant, in store: any StoreTransaction)
+        throws
+    {
         guard let strategy = strategy(of: debtor) else { return }
         let reminderChannel = reachableChannel(strategy.plan.reminderChannels, for: debtor)
-        for (index, instalment) in instalments.enumerated() {
+        for (index, instalment) in plan.instalments.enumerated() where instalment.paidAt == nil {
             if let channel = reminderChannel,
                 let due = startOfDay(instalment.dueDate, for: debtor, addingDays: -strategy.plan.reminderDaysBefore),
                 due >= now
             {
-                try schedule(
-                    "\(event.eventId)/\(index + 1)/instalment-reminder", debtorID: debtor.id, debtID: debtID,
+                try scheduleAgain(
+                    "\(plan.id)/\(index + 1)/instalment-reminder", debtorID: debtor.id, debtID: plan.debtID,
                     channel: channel, purpose: Strategy.Purpose.instalmentReminder, due: due, at: now, in: store)
             }
-            // An instalment already past when the plan is recorded (a backdated plan) is not chased.
             if let due = startOfDay(instalment.dueDate, for: debtor, addingDays: strategy.plan.missedCallAfterDays),
                 due >= now
             {
-                try schedule(
-                    "\(event.eventId)/\(index + 1)/missed-instalment", debtorID: debtor.id, debtID: debtID,
+                try scheduleAgain(
+                    "\(plan.id)/\(index + 1)/missed-instalment", debtorID: debtor.id, debtID: plan.debtID,
                     channel: .call, purpose: Strategy.Purpose.missedInstalment, due: due, at: now, in: store)
             }
         }
+    }
+
+    /// After the call that follows a bereavement or hardship, the active plans' reminders and checks resume for the
+    /// instalments still ahead: the step back was for the cooling-off, not for the rest of the plan.
+    func resumePlans(ofDebtor debtorID: String, at now: Instant, in store: any StoreTransaction) throws {
+        guard let debtor = try store.debtor(debtorID) else { return }
+        for plan in try store.plans(ofDebtor: debtorID) where plan.status == .active {
+            try planInstalments(of: plan, for: debtor, at: now, in: store)
+        }
+    }
+
+    /// ``schedule(_:debtorID:debtID:channel:purpose:due:at:in:)``, reviving the task if a step back (bereavement,
+    /// hardship) cancelled it; one that another hold or event closed stays closed.
+    private func scheduleAgain(
+        _ id: String, debtorID: String, debtID: String, channel: Channel, purpose: String, due: Instant,
+        at now: Instant, in store: any StoreTransaction
+    ) throws {
+        if var task = try store.task(id) {
+            let steppedBack = ["hold:\(LifeEvent.Kind.bereavement.rawValue)", "hold:\(LifeEvent.Kind.hardship.rawValue)"]
+            guard task.status == .cancelled, steppedBack.contains(task.closedReason ?? "") else { return }
+            task.status = .pending
+            task.dueAt = due
+            task.closedReason = nil
+            return try store.save(task)
+        }
+        try schedule(id, debtorID: debtorID, debtID: debtID, channel: channel, purpose: purpose, due: due, at: now, in: store)
     }
 
     /// A payment keeps the open promise and pays the plan's next instalment; a payment with no plan, or the plan's

@@ -95,6 +95,12 @@ extension SchedulerCore {
         }
         task.leaseUntil = nil
         try store.save(task)
+        // The gentle call after a step back has gone out (its task done first: reminders wait while it is planned).
+        if decision.decision == .allow,
+            [Strategy.Purpose.afterBereavement, Strategy.Purpose.hardshipReview].contains(task.purpose)
+        {
+            try resumePlans(ofDebtor: task.debtorID, at: now, in: store)
+        }
     }
 
     /// Why a decision was not applied, as its audit record says.

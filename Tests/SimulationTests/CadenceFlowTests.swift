@@ -135,6 +135,10 @@ struct CadenceFlowTests {
         // Reg F rulebook: 30 days of cooling-off from the local date of the bereavement.
         #expect(first.at >= Instant(rfc3339: "2026-12-13T05:00:00Z")!.adding(seconds: 30 * 86_400))
         #expect(afterGrief.filter { $0.at < first.at }.isEmpty, "nothing, and no automated text, before that call")
+        // After that call the plan goes on: the last instalment (day 60) is reminded of again, and chased gently
+        // when missed; the ones that fell in the cooling-off are not chased.
+        let resumed = afterGrief.filter { $0.at > first.at && ($0.taskId ?? "").hasPrefix("E-PLAN/") }
+        #expect(resumed.compactMap(\.taskId).sorted() == ["E-PLAN/4/instalment-reminder", "E-PLAN/4/missed-instalment"])
     }
 
     @Test func aHandOverMovesTheCallsToTheNewSpecialist() async throws {
