@@ -32,6 +32,9 @@ struct FaultTests {
                 if received.withLock({ $0.count }) == total { break }
             }
         }
+        // While the test closes the connections (rabbitmqctl takes a second or two), publishing slows down, so that
+        // each close surely lands while messages are in flight.
+        let closing = Mutex(false)
         let publishing = Task {
             var pending = Array(0..<total)
             while !pending.isEmpty {
@@ -50,16 +53,20 @@ struct FaultTests {
                 }
                 pending = failed + pending.dropFirst(batch.count)
                 // Paced so that both closes below land while messages are in flight.
-                try? await Task.sleep(for: .milliseconds(5))
+                try? await Task.sleep(for: .milliseconds(closing.withLock { $0 } ? 50 : 5))
             }
         }
 
         try await eventually("a quarter to be confirmed") { confirmed.withLock { $0.count } >= total / 4 }
+        closing.withLock { $0 = true }
         _ = try Broker.ctl(["close_all_connections", "fault test"])
         #expect(confirmed.withLock { $0.count } < total, "the first close happened mid-flow")
+        closing.withLock { $0 = false }
         try await eventually("half to be confirmed") { confirmed.withLock { $0.count } >= total / 2 }
+        closing.withLock { $0 = true }
         _ = try Broker.ctl(["close_all_connections", "fault test again"])
         #expect(confirmed.withLock { $0.count } < total, "the second close happened mid-flow")
+        closing.withLock { $0 = false }
 
         await publishing.value
         #expect(confirmed.withLock { $0.count } == total)
