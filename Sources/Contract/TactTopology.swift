@@ -84,6 +84,12 @@ public struct TactTopology: Sendable, Equatable {
     /// transient: one nobody answers within ``callCheckTTL`` is dropped, and the tool gives the call back.
     public var checksQueue: String { "\(prefix).scheduler.checks" }
     public static let callCheckTTL: Duration = .seconds(30)
+    /// A tool's own queue for the answers, exclusive to its connection.
+    public func checkReplyQueue(id: String) -> String { "\(checksQueue).reply-\(id)" }
+    /// The scheduler answers only to such queues: it publishes under its own name, and not into a contact queue.
+    public func isCheckReplyQueue(_ queue: String) -> Bool {
+        queue.hasPrefix(checkReplyQueue(id: "")) && queue.count > checkReplyQueue(id: "").count
+    }
 
     /// Classic: a question nobody answered in time is of no use, so nothing needs replicating.
     public var checksQueueDeclaration: AMQPTopology.Queue {

@@ -1,7 +1,7 @@
 import Policy
 
 /// A contact task, from the scheduler to the workers (queue `tact.tasks`): everything a stateless worker needs to
-/// decide and emit, so workers share nothing but the broker.
+/// decide it and propose the contact, so workers share nothing but the broker.
 public struct WorkTask: ContractMessage, Equatable {
     public static let messageType = "task"
 

@@ -11,9 +11,8 @@ extension SchedulerCore {
         let batch = configuration.scheduler.dispatchBatch
         var (handedOut, taken) = (0, 0)
         for var task in try store.expiredLeases(at: now, limit: batch) {
-            // Hand-outs a worker answered (a deferral, say) do not count: only those that never got a decision.
-            let decided = try store.decisions(ofDebtor: task.debtorID).filter { $0.taskID == task.id }.count
-            guard task.attempts - decided < configuration.scheduler.maxAttempts else {
+            // Hand-outs a worker answered (a deferral, say) or that were recalled do not count: only those since.
+            guard task.attempts - task.settledAttempts < configuration.scheduler.maxAttempts else {
                 // No worker ever decided it: stop, and leave it visible to operators as cancelled.
                 task.status = .cancelled
                 task.closedReason = "no-decision"

@@ -43,26 +43,26 @@ extension SchedulerCore {
         }
     }
 
-    /// A worker's decision. Every decision joins the audit trail, but only the answer to the hand-out the task is
-    /// still waiting on is applied: an allow then publishes its contact (through the outbox, with the task id as
-    /// `message_id`) and enters the ledger. A decision about a hand-out that was recalled (the debtor's state
-    /// changed while it was decided), handed out again or closed is recorded as `superseded`, and its contact is
-    /// never published.
+    /// A worker's decision. Every decision joins the audit trail, but only an answer to a hand-out the task is
+    /// still waiting on is applied (the latest, or an earlier one whose lease ran out, as long as nothing was
+    /// recalled since): an allow then publishes its contact (through the outbox, with the task id as `message_id`)
+    /// and enters the ledger. A decision about a hand-out that was recalled (the debtor's state changed while it
+    /// was decided), already settled, or about a closed task is recorded as `superseded`, and its contact is never
+    /// published.
     func record(_ message: TaskDecision, at now: Instant, in store: any StoreTransaction) throws {
         guard var task = try store.task(message.taskId) else {
             throw ContractError(.unknownReference, field: "taskId", "no task with this id")
         }
-        if let contact = message.contact, !topology.isContactQueue(contact.queue) {
-            throw ContractError(.invalidField, field: "contact.queue", "not one of Tact's reminder or call queues")
-        }
-        if message.contactAlreadyPublished, message.decision.decision == .allow {
+        if message.contactAlreadyPublished, [.allow, .redirect].contains(message.decision.decision) {
             return try recordPublished(message, task: &task, in: store)
         }
+        if let contact = message.contact { try check(contact, of: message, task: task) }
         if message.version >= 2, message.decision.decision == .allow, message.contact == nil {
             throw ContractError(.missingField, field: "contact", "an allow carries the contact it allows")
         }
         let decision = message.decision
-        let current = task.status == .inFlight && task.attempts == message.attempt
+        let current =
+            task.status == .inFlight && message.attempt > task.settledAttempts && message.attempt <= task.attempts
         try store.append(
             DecisionRecord(
                 taskID: task.id, debtorID: task.debtorID, decidedAt: message.decidedAt, decision: decision.decision,
@@ -94,6 +94,7 @@ extension SchedulerCore {
             task.closedReason = decision.reasons.first?.rule.rawValue ?? "suppress"
         }
         task.leaseUntil = nil
+        task.settledAttempts = task.attempts
         try store.save(task)
         // The gentle call after a step back has gone out (its task done first: reminders wait while it is planned).
         if decision.decision == .allow,
@@ -106,50 +107,83 @@ extension SchedulerCore {
     /// Why a decision was not applied, as its audit record says.
     static let superseded = PolicyDecision.Reason(
         rule: RuleID(rawValue: "superseded"), until: nil,
-        detail: "not applied: the task was recalled, handed out again or closed before this decision arrived")
+        detail: "not applied: the task was recalled, decided or closed before this decision arrived")
 
-    /// An allow from a worker of version 1, which published the contact itself: it completes its task and enters
-    /// the ledger even if it arrives late, because the contact went out and caps must count it.
+    /// A proposed contact must be the one its decision is about, and go where its kind goes: the scheduler publishes
+    /// it under its own name.
+    private func check(_ contact: ProposedContact, of message: TaskDecision, task: TaskRecord) throws(ContractError) {
+        let names: (taskID: String, attempt: Int, debtorID: String)
+        if let call = contact.call {
+            names = (call.taskId, call.attempt, call.debtorId)
+            guard contact.queue.hasPrefix(topology.callQueue(specialist: "")), topology.isContactQueue(contact.queue) else {
+                throw ContractError(.invalidField, field: "contact.queue", "a call goes to a call queue")
+            }
+        } else if let reminder = contact.reminder {
+            names = (reminder.taskId, reminder.attempt, reminder.debtorId)
+            guard reminder.channel != .call, contact.queue == topology.reminderQueue(reminder.channel) else {
+                throw ContractError(.invalidField, field: "contact.queue", "a reminder goes to its channel's queue")
+            }
+        } else {
+            throw ContractError(.missingField, field: "contact", "carries one of reminder and call")
+        }
+        guard names == (task.id, message.attempt, task.debtorID) else {
+            throw ContractError(.invalidField, field: "contact", "names another task, hand-out or debtor")
+        }
+        // An allow reaches the debtor on the task's channel; a redirect reaches the representative as it can.
+        if message.decision.decision == .allow, contact.channel != task.channel {
+            throw ContractError(.invalidField, field: "contact", "not on the task's channel")
+        }
+    }
+
+    /// An allow or redirect from a worker of version 1, which published the contact itself: it completes its task
+    /// (and an allow enters the ledger) even if it arrives late, because the contact went out and caps must count it.
     private func recordPublished(_ message: TaskDecision, task: inout TaskRecord, in store: any StoreTransaction) throws {
+        let decision = message.decision
         try store.append(
             DecisionRecord(
-                taskID: task.id, debtorID: task.debtorID, decidedAt: message.decidedAt, decision: .allow,
-                earliest: message.decision.earliest, reasons: message.decision.reasons, worker: message.worker))
+                taskID: task.id, debtorID: task.debtorID, decidedAt: message.decidedAt, decision: decision.decision,
+                earliest: decision.earliest, reasons: decision.reasons, worker: message.worker))
         // The contact of this hand-out already came back expired: it reached nobody.
         if try store.isProcessed(SchedulerInput.expired(taskID: task.id, attempt: message.attempt).messageID) {
             return
         }
-        if try store.ledgerEntry(taskID: task.id) == nil {
+        if decision.decision == .allow, try store.ledgerEntry(taskID: task.id) == nil {
             try store.save(
                 LedgerEntry(
                     taskID: task.id, debtorID: task.debtorID, debtID: task.debtID, channel: task.channel,
                     at: message.decidedAt, result: .pending))
         }
-        if task.status != .cancelled { task.status = .done }
+        if task.status != .cancelled && task.status != .done {
+            task.status = .done
+            if decision.decision == .redirect { task.closedReason = "redirect" }
+        }
         task.leaseUntil = nil
+        task.settledAttempts = task.attempts
         try store.save(task)
     }
 
     /// A reminder or call expired (or a specialist gave it back) before anyone acted on it: it never reached the
     /// person, so it leaves the ledger and the task is tried again after ``expiryPause`` (the policy finds the next
-    /// window; the pause keeps a consumer that rejects everything from spinning the task round).
+    /// window; the pause keeps a consumer that rejects everything from spinning the task round). Only the copy of
+    /// the latest hand-out counts, and only while no outcome was reported for it.
     func expire(taskID: String, attempt: Int, at now: Instant, in store: any StoreTransaction) throws {
         guard var task = try store.task(taskID) else {
             throw ContractError(.unknownReference, field: "taskId", "no task with this id")
         }
-        if let entry = try store.ledgerEntry(taskID: taskID) {
-            // An outcome was reported for it: it reached the person, whatever became of this copy.
-            guard entry.result == .pending else { return }
-            try store.removeLedgerEntry(taskID: taskID)
-        }
-        // In flight: a version 1 worker's contact expired before its decision arrived; that decision is then
-        // ignored.
-        let emitted = task.status == .done && task.closedReason == nil
-        let decidedLater = task.status == .inFlight && task.attempts == attempt
-        guard emitted || decidedLater else { return }
+        guard task.attempts == attempt else { return }
+        let entry = try store.ledgerEntry(taskID: taskID)
+        // An outcome was reported for it: it reached the person, whatever became of this copy.
+        if let entry, entry.result != .pending { return }
+        // Published to the debtor or a representative; or, from a version 1 worker, in flight: its contact expired
+        // before its decision arrived, and that decision is then ignored.
+        let published = task.status == .done && (task.closedReason == nil || task.closedReason == "redirect")
+        guard published || task.status == .inFlight else { return }
+        if entry != nil { try store.removeLedgerEntry(taskID: taskID) }
         task.status = .pending
+        task.closedReason = nil
         task.dueAt = now.adding(seconds: Self.expiryPause)
         task.leaseUntil = nil
+        task.settledAttempts = task.attempts
         try store.save(task)
     }
 

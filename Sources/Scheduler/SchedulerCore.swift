@@ -86,6 +86,7 @@ public struct SchedulerCore: Sendable {
         for var task in try store.tasks(ofDebtor: debtorID, statuses: [.inFlight]) {
             task.status = .pending
             task.leaseUntil = nil
+            task.settledAttempts = task.attempts
             try store.save(task)
         }
     }

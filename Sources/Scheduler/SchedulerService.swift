@@ -213,11 +213,11 @@ public struct SchedulerService: Service {
             guard !batch.isEmpty else { return }
             var replies: [AMQPMessage] = []
             for delivery in batch {
-                guard let replyTo = delivery.properties.replyTo,
+                guard let replyTo = delivery.properties.replyTo, core.topology.isCheckReplyQueue(replyTo),
                     let request = try? MessageCoding.decode(CallCheck.self, from: delivery.body)
                 else {
                     logger.warning(
-                        "Unreadable call check dropped",
+                        "Unreadable call check, or one without a reply queue of a tool, dropped",
                         metadata: ["amqp.message_id": "\(delivery.properties.messageID ?? "-")"])
                     continue
                 }
@@ -278,8 +278,16 @@ public struct SchedulerService: Service {
             for (row, result) in zip(rows, results) where (try? result.get()) != nil {
                 if let channel = contactChannel(of: row) { metrics.contacts.labels(channel).increment() }
             }
+            // A row that could not be published (a call queue on a node that is down, say) goes to the back, so it
+            // does not hold up the rest: tasks and dead letters go out meanwhile.
+            let failed = zip(rows, results).compactMap { row, result in (try? result.get()) == nil ? row : nil }
             do {
-                try await wrote { try await store.write { try $0.removeFromOutbox(confirmed) } }
+                try await wrote {
+                    try await store.write { store in
+                        try store.removeFromOutbox(confirmed + failed.map(\.sequence))
+                        for row in failed { try store.enqueue(row) }
+                    }
+                }
             } catch {
                 // Published but not forgotten: published again later, with the same message id.
                 logger.error("Clearing the outbox failed; will retry", metadata: ["tact.error": "\(error)"])

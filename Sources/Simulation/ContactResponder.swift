@@ -31,7 +31,7 @@ public struct ScriptedResponder: ContactResponder {
 
 /// A reminder or call as it reached its queue, with what a responder needs to know about the debtor.
 public struct EmittedContact: Sendable, Equatable {
-    /// When the worker emitted it.
+    /// When the scheduler published it.
     public var at: Instant
     /// The queue it went to (`tact.calls.anna`, `tact.reminders.sms`, …).
     public var queue: String

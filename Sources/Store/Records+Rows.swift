@@ -104,7 +104,7 @@ extension HoldRecord {
 extension TaskRecord {
     static let columns = [
         "id", "debtor_id", "debt_id", "channel", "purpose", "status", "due_at", "lease_until", "attempts",
-        "created_at", "closed_reason",
+        "settled_attempts", "created_at", "closed_reason",
     ]
 
     init(row: Row, path: String) throws {
@@ -113,13 +113,14 @@ extension TaskRecord {
             channel: try row.vocabulary("channel", path: path), purpose: try row.value("purpose"),
             status: try row.vocabulary("status", path: path), dueAt: try row.instant("due_at"),
             leaseUntil: try row.optionalInstant("lease_until"), attempts: try row.value("attempts"),
-            createdAt: try row.instant("created_at"), closedReason: try row.value("closed_reason"))
+            settledAttempts: try row.value("settled_attempts"), createdAt: try row.instant("created_at"),
+            closedReason: try row.value("closed_reason"))
     }
 
     var values: RowValues {
         [
             id, debtorID, debtID, channel.rawValue, purpose, status.rawValue, dueAt.secondsSinceEpoch,
-            leaseUntil?.secondsSinceEpoch, attempts, createdAt.secondsSinceEpoch, closedReason,
+            leaseUntil?.secondsSinceEpoch, attempts, settledAttempts, createdAt.secondsSinceEpoch, closedReason,
         ]
     }
 }

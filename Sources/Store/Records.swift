@@ -144,13 +144,17 @@ public struct TaskRecord: Sendable, Equatable, Codable {
     public var leaseUntil: Instant?
     /// How many times it was sent to the workers.
     public var attempts: Int
+    /// Hand-outs up to this attempt are settled: decided, or recalled because an input made their snapshot stale.
+    /// A decision about a later one applies; the others are superseded.
+    public var settledAttempts: Int
     public var createdAt: Instant
     /// For `cancelled` (and `done` by redirect): why, as a rule id or event kind.
     public var closedReason: String?
 
     public init(
         id: String, debtorID: String, debtID: String, channel: Channel, purpose: String, status: Status = .pending,
-        dueAt: Instant, leaseUntil: Instant? = nil, attempts: Int = 0, createdAt: Instant, closedReason: String? = nil
+        dueAt: Instant, leaseUntil: Instant? = nil, attempts: Int = 0, settledAttempts: Int = 0, createdAt: Instant,
+        closedReason: String? = nil
     ) {
         self.id = id
         self.debtorID = debtorID
@@ -161,6 +165,7 @@ public struct TaskRecord: Sendable, Equatable, Codable {
         self.dueAt = dueAt
         self.leaseUntil = leaseUntil
         self.attempts = attempts
+        self.settledAttempts = settledAttempts
         self.createdAt = createdAt
         self.closedReason = closedReason
     }

@@ -25,13 +25,13 @@ private enum Statements {
     static let insert = SQL.insert(into: "task", TaskRecord.columns + ["open", "ready"])
     /// Leaves the keys and the debt alone, so that no index on them is rewritten and no foreign key checked.
     static let updateInPlace = """
-        UPDATE task SET channel = ?, purpose = ?, status = ?, lease_until = ?, attempts = ?, created_at = ?,
-            closed_reason = ?, ready = ?
+        UPDATE task SET channel = ?, purpose = ?, status = ?, lease_until = ?, attempts = ?, settled_attempts = ?,
+            created_at = ?, closed_reason = ?, ready = ?
         WHERE due_at = ? AND id = ?
         """
     static let update = """
         UPDATE task SET due_at = ?, debtor_id = ?, debt_id = ?, channel = ?, purpose = ?, status = ?,
-            lease_until = ?, attempts = ?, created_at = ?, closed_reason = ?, open = ?, ready = 0
+            lease_until = ?, attempts = ?, settled_attempts = ?, created_at = ?, closed_reason = ?, open = ?, ready = 0
         WHERE id = ?
         """
     static let mark = "UPDATE task SET ready = ? WHERE due_at = ? AND id = ?"
@@ -54,7 +54,8 @@ extension SQLiteTransaction {
                 Statements.updateInPlace,
                 [
                     task.channel.rawValue, task.purpose, task.status.rawValue, task.leaseUntil?.secondsSinceEpoch,
-                    task.attempts, task.createdAt.secondsSinceEpoch, task.closedReason, ready, due, task.id,
+                    task.attempts, task.settledAttempts, task.createdAt.secondsSinceEpoch, task.closedReason, ready,
+                    due, task.id,
                 ])
             return
         }
@@ -68,8 +69,8 @@ extension SQLiteTransaction {
                 Statements.update,
                 [
                     due, task.debtorID, task.debtID, task.channel.rawValue, task.purpose, task.status.rawValue,
-                    task.leaseUntil?.secondsSinceEpoch, task.attempts, task.createdAt.secondsSinceEpoch,
-                    task.closedReason, task.status.isOpen, task.id,
+                    task.leaseUntil?.secondsSinceEpoch, task.attempts, task.settledAttempts,
+                    task.createdAt.secondsSinceEpoch, task.closedReason, task.status.isOpen, task.id,
                 ])
         }
         try placeReadyMark(ofDebtor: task.debtorID)

@@ -125,14 +125,6 @@ public struct WorkerService: Service {
     }
 }
 
-/// Queue names a worker has declared, shared by its lanes.
-final class DeclaredQueues: Sendable {
-    private let names = Mutex<Set<String>>([])
-    /// Returns `true` if the name was new.
-    func insert(_ name: String) -> Bool { names.withLock { $0.insert(name).inserted } }
-    func remove(_ name: String) { _ = names.withLock { $0.remove(name) } }
-}
-
 extension Sequence {
     func asyncMap<T>(_ transform: (Element) async throws -> T) async rethrows -> [T] {
         var results: [T] = []

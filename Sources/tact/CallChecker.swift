@@ -15,7 +15,7 @@ struct CallChecker {
         self.connection = connection
         self.topology = topology
         self.timeout = timeout
-        replyQueue = "\(topology.checksQueue).reply-\(UUID().uuidString.lowercased())"
+        replyQueue = topology.checkReplyQueue(id: UUID().uuidString.lowercased())
         try await connection.declare(
             AMQPTopology(queues: [
                 topology.checksQueueDeclaration, .init(replyQueue, durable: false, exclusive: true, autoDelete: true),

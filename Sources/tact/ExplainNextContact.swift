@@ -31,8 +31,10 @@ struct ExplainNextContact {
         let open = records.tasks.filter { $0.status == .pending || $0.status == .inFlight }
         guard let task = open.min(by: { ($0.dueAt, $0.id) < ($1.dueAt, $1.id) }) else { return nil }
         let plannedFor = task.dueAt > now ? task.dueAt : nil
+        // A superseded decision moved nothing: it cannot be the answer.
         if let last = records.decisions.last(where: { $0.taskID == task.id }), last.decision == .defer,
-            let earliest = last.earliest, earliest == task.dueAt
+            let earliest = last.earliest, earliest == task.dueAt,
+            !last.reasons.contains(where: { $0.rule.rawValue == "superseded" })
         {
             return ExplainNextContact(
                 task: task, basis: .decision, decidedAt: last.decidedAt, decision: .defer, permissibleAt: earliest,

@@ -72,7 +72,9 @@ struct NextCommand: AsyncParsableCommand {
                 now = Instant(Date())
                 if let refusal = Self.refusal(of: call, reply, engines: engines, at: now) {
                     try delivery.reject(requeue: false)
-                    print("Not now: call \(call.taskId) for \(call.debtorId) — \(refusal). Given back to be planned again.")
+                    // The policy's refusal plans the task again; the scheduler's means this copy is not wanted.
+                    let after = reply.refusal == nil ? "Given back to be planned again." : "Given back to the scheduler."
+                    print("Not now: call \(call.taskId) for \(call.debtorId) — \(refusal). \(after)")
                     continue
                 }
                 try delivery.ack()

@@ -115,11 +115,13 @@ struct ReportCommand: AsyncParsableCommand {
             return "\(head) being decided (attempt \(task.attempts))"
         case .pending:
             let local = debtor?.timeZones.first.map { " (\(LocalDay.describe(task.dueAt, inZone: $0)))" } ?? ""
-            let why = lastDecision.map { decision in
+            // A superseded decision did not move the task: it was recalled, to be decided again on what Tact knows now.
+            let recalled = lastDecision?.reasons.contains { $0.rule.rawValue == "superseded" } ?? false
+            let why = recalled ? nil : lastDecision.map { decision in
                 decision.reasons.map { "\($0.rule): \($0.detail)" }.joined(separator: "; ")
             }
             // Never decided yet: the cadence planned it for then; otherwise the policy deferred it.
-            let verb = task.attempts == 0 ? "planned for" : "deferred until"
+            let verb = task.attempts == 0 ? "planned for" : recalled ? "recalled, to be decided again at" : "deferred until"
             return "\(head) \(verb) \(task.dueAt)\(local)" + (why.map { "\n      because \($0)" } ?? "")
         }
     }

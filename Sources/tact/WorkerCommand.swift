@@ -6,11 +6,12 @@ import TactConfig
 import Policy
 import Worker
 
-/// `tact worker`: decide due tasks and emit reminders and calls (see ``WorkerService``). Run as many as needed.
+/// `tact worker`: decide due tasks and propose their reminders and calls to the scheduler (see ``WorkerService``).
+/// Run as many as needed.
 struct WorkerCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "worker",
-        abstract: "Run a worker: apply the contact policy to due tasks and emit reminders and calls.",
+        abstract: "Run a worker: apply the contact policy to due tasks and decide their reminders and calls.",
         discussion: "Stops gracefully on SIGTERM or SIGINT, finishing the tasks in hand. Broker: TACT_AMQP_URL.")
 
     @OptionGroup var options: ServiceOptions

@@ -75,29 +75,45 @@ struct PipelineCadenceTests {
         #expect(dead.map(\.properties.messageID) == ["stale/first-call"])
     }
 
-    @Test func aCeaseRecordedAfterTheCallWasQueuedStopsItAtTheSpecialistsDesk() async throws {
+    @Test func eventsRecordedAfterACallWasQueuedStopItAtTheSpecialistsDesk() async throws {
         let pipeline = try await Pipeline()
         defer { Task { await pipeline.tearDown() } }
         try pipeline.startScheduler()
         try pipeline.startWorkers(1)
+        let zone = Sample.zone(localHour: 13)
         try await pipeline.place([
-            Sample.placement("P-1", debtor: "D-1", debt: "C-1", zone: Sample.zone(localHour: 13), specialist: "anna")
+            Sample.placement("P-1", debtor: "D-1", debt: "C-1", zone: zone, specialist: "anna"),
+            Sample.placement("P-2", debtor: "D-2", debt: "C-2", zone: zone, specialist: "anna"),
         ])
         _ = try await pipeline.waitUntilSettled()
-        // The call waits in anna's queue; the debtor asks Tact to stop contacting them.
-        try await pipeline.send(LifeEvent(eventId: "E-1", debtorId: "D-1", kind: .cease, at: Instant(Date())))
+        // Both calls wait in anna's queue. D-1 asks Tact to stop contacting them; D-2 disputes the debt for a day.
+        let now = Instant(Date())
+        try await pipeline.send(LifeEvent(eventId: "E-1", debtorId: "D-1", kind: .cease, at: now))
+        try await pipeline.send(
+            LifeEvent(eventId: "E-2", debtorId: "D-2", kind: .dispute, at: now, until: now.adding(seconds: 86_400)))
         _ = try await pipeline.waitUntilSettled()
 
         let next = try await pipeline.tool(["next", "--specialist", "anna"])
         #expect(next.status == 0, "\(next.errors)")
-        #expect(next.output.contains("Not now: call acme/P-1/first-call for D-1 — suppress (hold:cease)"))
+        #expect(next.output.contains("Not now: call acme/P-1/first-call for D-1 — suppress (hold:cease). Given back to be planned again."))
+        #expect(next.output.contains("Not now: call acme/P-2/first-call for D-2 — defer until "))
+        #expect(next.output.contains("(hold:dispute). Given back to be planned again."))
         #expect(!next.output.contains("Personal Name"), "no call card is shown")
         #expect(next.output.contains("No call is waiting for anna."))
-        // Given back, the task is planned again and the policy closes it.
+        // Given back, each task is planned again after the expiry pause, and its contact leaves the ledger.
         let store = try SQLiteStore(path: pipeline.storePath)
-        let task = try await store.read { try $0.task("acme/P-1/first-call") }
-        #expect(task?.status == .pending, "back with the scheduler after an expiry pause")
+        let deadline = ContinuousClock.now + .seconds(30)
+        var pending: [String] = []
+        while ContinuousClock.now < deadline {
+            pending = try await store.read { store in
+                try ["D-1", "D-2"].flatMap { try store.tasks(ofDebtor: $0, statuses: [.pending]) }.map(\.id)
+            }
+            if pending.count == 2 { break }
+            try await Task.sleep(for: .milliseconds(200))
+        }
+        #expect(pending.sorted() == ["acme/P-1/first-call", "acme/P-2/first-call"])
         #expect(try await store.read { try $0.ledgerEntry(taskID: "acme/P-1/first-call") } == nil)
+        #expect(try await store.read { try $0.ledgerEntry(taskID: "acme/P-2/first-call") } == nil)
     }
 
     @Test func withoutAnAnswerFromTheSchedulerTheCallStaysQueued() async throws {

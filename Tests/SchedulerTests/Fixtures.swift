@@ -13,21 +13,34 @@ enum Fixtures {
 
     static func instant(_ text: String) -> Instant { Instant(rfc3339: text)! }
 
-    /// A worker's decision about `task` as a worker would send it: an allow carries its contact (an e-mail
-    /// reminder here, whatever the channel: the scheduler publishes what it is given).
+    /// A worker's decision about `task` as a worker would send it: an allow carries its contact, a call to the
+    /// task's specialist or a reminder on the task's channel.
     static func decision(
         _ task: WorkTask, _ kind: PolicyDecision.Kind, earliest: Instant? = nil, attempt: Int? = nil,
         at: Instant = now, worker: String = "test"
     ) -> TaskDecision {
-        let contact = ProposedContact(
-            queue: "tact.reminders.email",
-            reminder: Reminder(
-                taskId: task.taskId, debtorId: task.debtor.id, debtId: task.debt.id, channel: .email,
-                to: "p@example.com", template: task.purpose, language: "en", validUntil: nil,
-                attempt: attempt ?? task.attempt),
-            expiresAt: nil)
+        let topology = TactTopology()
+        let attempt = attempt ?? task.attempt
+        let contact =
+            task.channel == .call
+            ? ProposedContact(
+                queue: topology.callQueue(specialist: task.specialistId),
+                call: Call(
+                    taskId: task.taskId, debtorId: task.debtor.id, debtId: task.debt.id, phone: task.delivery.phone,
+                    purpose: task.purpose, validUntil: nil,
+                    context: CallContext(
+                        name: task.delivery.name, language: "en", debt: task.debt, recentContacts: [], holds: [],
+                        tone: "standard"),
+                    attempt: attempt),
+                expiresAt: nil, priority: nil)
+            : ProposedContact(
+                queue: topology.reminderQueue(task.channel),
+                reminder: Reminder(
+                    taskId: task.taskId, debtorId: task.debtor.id, debtId: task.debt.id, channel: task.channel,
+                    to: "p@example.com", template: task.purpose, language: "en", validUntil: nil, attempt: attempt),
+                expiresAt: nil)
         return TaskDecision(
-            taskId: task.taskId, attempt: attempt ?? task.attempt, debtorId: task.debtor.id, decidedAt: at,
+            taskId: task.taskId, attempt: attempt, debtorId: task.debtor.id, decidedAt: at,
             decision: PolicyDecision(
                 decision: kind, earliest: earliest,
                 reasons: kind == .allow ? [] : [.init(rule: .contactHours, until: earliest, detail: "test")]),

@@ -32,16 +32,20 @@ struct SchedulerRecallTests {
 
     @Test func aCurrentAllowPublishesItsContactOnceUnderTheTaskID() async throws {
         let (store, task) = try await handedOut()
+        #expect(task.channel == .call)
         var decision = Fixtures.decision(task, .allow)
         let end = Fixtures.now.adding(seconds: 3600)
         decision.contact?.expiresAt = end
+        decision.contact?.priority = 5
         try await core.apply([.decision(decision)], to: store)
         let published = try await contacts(store)
         #expect(published.count == 1)
         #expect(published.first?.messageID == task.taskId)
-        #expect(published.first?.routingKey == "tact.reminders.email")
+        #expect(published.first?.routingKey == "tact.calls.pool")
+        #expect(published.first?.type == "call")
         #expect(published.first?.expiresAt == end)
-        #expect(published.first.map { try? MessageCoding.decode(Reminder.self, from: $0.body) }??.taskId == task.taskId)
+        #expect(published.first?.priority == 5)
+        #expect(published.first.map { try? MessageCoding.decode(Call.self, from: $0.body) }??.taskId == task.taskId)
         #expect(try await store.read { try $0.task(task.taskId) }?.status == .done)
         #expect(try await store.read { try $0.ledgerEntry(taskID: task.taskId) }?.result == .pending)
 
@@ -126,21 +130,84 @@ struct SchedulerRecallTests {
         #expect(try await store.read { try $0.task(task.taskId) }?.status == .inFlight)
     }
 
+    @Test func aLateDecisionStillAppliesIfNothingWasRecalledSinceItsHandOut() async throws {
+        let (store, task) = try await handedOut()
+        _ = try await core.dispatch(at: Fixtures.now.adding(seconds: 120), to: store)  // the lease ran out
+        #expect(try await store.read { try $0.task(task.taskId) }?.attempts == 2)
+        // The first worker's answer arrives late: its snapshot still holds, so it counts.
+        try await core.apply([.decision(Fixtures.decision(task, .allow, attempt: 1))], to: store)
+        #expect(try await store.read { try $0.task(task.taskId) }?.status == .done)
+        // The second hand-out's answer is then superseded: one contact in all.
+        try await core.apply([.decision(Fixtures.decision(task, .allow, attempt: 2, worker: "other"))], to: store)
+        #expect(try await contacts(store).map(\.messageID) == [task.taskId])
+        #expect(try await rules(store, task) == [[], ["superseded"]])
+    }
+
+    @Test func recallsDoNotCountAsHandOutsWithoutADecision() async throws {
+        let (store, task) = try await handedOut()
+        var now = Fixtures.now
+        // maxAttempts is 3: three recalls, each followed by a hand-out, then a lease that runs out.
+        for index in 1...3 {
+            now = now.adding(seconds: 10)
+            let event = Fixtures.event("E-\(index)", .optOut, at: now, channel: .letter)
+            try await core.apply([.event(event, userID: nil)], at: now, to: store)
+            #expect(try await core.dispatch(at: now, to: store) == 1)
+        }
+        _ = try await core.dispatch(at: now.adding(seconds: 61), to: store)
+        let record = try #require(try await store.read { try $0.task(task.taskId) })
+        #expect(record.status == .inFlight, "handed out again, not given up")
+        #expect(record.attempts == 5)
+    }
+
     @Test func aVersionOneAllowCompletesTheTaskEvenLateBecauseItsWorkerPublished() async throws {
         let (store, task) = try await handedOut()
         _ = try await core.dispatch(at: Fixtures.now.adding(seconds: 120), to: store)  // handed out again
-        var stale = Fixtures.decision(task, .defer, earliest: Fixtures.now.adding(seconds: 999))
+        // An event recalls the hand-out: a version 1 defer about the first one no longer moves the task.
+        let event = Fixtures.event("E-1", .optOut, at: Fixtures.now.adding(seconds: 121), channel: .letter)
+        try await core.apply([.event(event, userID: nil)], at: Fixtures.now.adding(seconds: 121), to: store)
+        var stale = Fixtures.decision(task, .defer, earliest: Fixtures.now.adding(seconds: 999), attempt: 1)
         stale.version = 1
+        stale.contact = nil
         try await core.apply([.decision(stale)], to: store)
-        #expect(try await store.read { try $0.task(task.taskId) }?.status == .inFlight, "a stale defer is ignored")
-        var published = Fixtures.decision(task, .allow, at: Fixtures.now.adding(seconds: 1))
+        #expect(try await store.read { try $0.task(task.taskId) }?.status == .pending, "a stale defer is ignored")
+        // But its worker published the contact of an allow: the task is done and the contact counted.
+        var published = Fixtures.decision(task, .allow, attempt: 1, at: Fixtures.now.adding(seconds: 1))
         published.version = 1
         published.contact = nil
-        published.emittedTo = "tact.reminders.email"
+        published.emittedTo = "tact.calls.pool"
         try await core.apply([.decision(published)], to: store)
         #expect(try await store.read { try $0.task(task.taskId) }?.status == .done)
         #expect(try await store.read { try $0.ledgerEntry(taskID: task.taskId) } != nil)
         #expect(try await contacts(store).isEmpty, "its worker published the contact")
+    }
+
+    @Test func aProposedContactMustBeAboutItsOwnTaskAndHandOut() async throws {
+        let (store, task) = try await handedOut()
+        var otherTask = Fixtures.decision(task, .allow)
+        otherTask.contact?.call?.taskId = "another"
+        var otherAttempt = Fixtures.decision(task, .allow)
+        otherAttempt.contact?.call?.attempt = 7
+        var wrongChannel = Fixtures.decision(task, .allow)
+        wrongChannel.contact = ProposedContact(
+            queue: "tact.reminders.sms",
+            reminder: Reminder(
+                taskId: task.taskId, debtorId: "D-1", debtId: "C-1", channel: .sms, to: "+15550101",
+                template: "first-call", language: "en", validUntil: nil, attempt: task.attempt),
+            expiresAt: nil)
+        var wrongQueue = wrongChannel
+        wrongQueue.contact?.queue = "tact.reminders.email"
+        let results = try await core.apply(
+            [.decision(otherTask), .decision(otherAttempt), .decision(wrongChannel), .decision(wrongQueue)], to: store)
+        let reasons = results.map { (applied: SchedulerCore.Applied) -> String? in
+            if case .rejected(let error) = applied { error.reason } else { nil }
+        }
+        #expect(reasons == [
+            "invalid-field: contact: names another task, hand-out or debtor",
+            "invalid-field: contact: names another task, hand-out or debtor",
+            "invalid-field: contact: not on the task's channel",
+            "invalid-field: contact.queue: a reminder goes to its channel's queue",
+        ])
+        #expect(try await contacts(store).isEmpty)
     }
 }
 
