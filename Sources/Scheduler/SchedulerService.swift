@@ -265,27 +265,28 @@ public struct SchedulerService: Service {
             let publishedAt = clock.now()
             let results = await connection.publish(rows.map { Self.message($0, publishedAt: publishedAt) })
             metrics.service.publishConfirm.labels("outbox").observe(since: started)
+            var confirmed: [Int64] = []
+            // A row that could not be published (a call queue on a node that is down, say) goes to the back, so it
+            // does not hold up the rest: tasks and dead letters go out meanwhile.
+            var failed: [OutboxMessage] = []
             for (row, result) in zip(rows, results) {
-                if case .failure(let error) = result {
+                switch result {
+                case .success:
+                    confirmed.append(row.sequence)
+                    if let channel = contactChannel(of: row) { metrics.contacts.labels(channel).increment() }
+                case .failure(let error):
+                    failed.append(row)
                     logger.error(
                         "Publishing failed; will retry",
                         metadata: ["amqp.message_id": "\(row.messageID)", "tact.error": "\(error)"])
                 }
             }
-            let confirmed = zip(rows, results).compactMap { row, result in
-                (try? result.get()).map { row.sequence }
-            }
-            for (row, result) in zip(rows, results) where (try? result.get()) != nil {
-                if let channel = contactChannel(of: row) { metrics.contacts.labels(channel).increment() }
-            }
-            // A row that could not be published (a call queue on a node that is down, say) goes to the back, so it
-            // does not hold up the rest: tasks and dead letters go out meanwhile.
-            let failed = zip(rows, results).compactMap { row, result in (try? result.get()) == nil ? row : nil }
+            let (published, again) = (confirmed, failed)
             do {
                 try await wrote {
                     try await store.write { store in
-                        try store.removeFromOutbox(confirmed + failed.map(\.sequence))
-                        for row in failed { try store.enqueue(row) }
+                        try store.removeFromOutbox(published + again.map(\.sequence))
+                        for row in again { try store.enqueue(row) }
                     }
                 }
             } catch {

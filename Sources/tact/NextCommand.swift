@@ -32,6 +32,10 @@ struct NextCommand: AsyncParsableCommand {
 
     @OptionGroup var options: ServiceOptions
 
+    func validate() throws {
+        guard (1...300).contains(checkTimeout) else { throw ValidationError("--check-timeout must be 1–300 seconds") }
+    }
+
     func run() async throws {
         do {
             let environment = try ServiceEnvironment(options)
