@@ -124,10 +124,7 @@ struct SimulationStep: Sendable {
             result.entries.append(entry)
             return
         }
-        var entry = TimelineEntry(at: now, kind: .emission, debtorId: task.debtor.id)
-        entry.debtId = task.debt.id
-        entry.taskId = task.taskId
-        entry.attempt = task.attempt
+        var entry = Self.entry(.emission, about: task, at: now)
         entry.channel = emitted.channel
         entry.purpose = emitted.purpose
         entry.validUntil = emitted.validUntil
@@ -142,10 +139,7 @@ struct SimulationStep: Sendable {
         throws
     {
         let decision = worker.handle(task, at: now)
-        var decided = TimelineEntry(at: now, kind: .decision, debtorId: task.debtor.id)
-        decided.debtId = task.debt.id
-        decided.taskId = task.taskId
-        decided.attempt = task.attempt
+        var decided = Self.entry(.decision, about: task, at: now)
         decided.channel = task.channel
         decided.purpose = task.purpose
         decided.rulebook = task.rulebook
@@ -157,6 +151,15 @@ struct SimulationStep: Sendable {
         result.entries.append(decided)
         let applied = try apply(.decision(decision), as: decided, at: now, in: store)
         if applied.kind != .decision { result.entries.append(applied) }
+    }
+
+    /// A timeline entry about one hand-out of a task.
+    private static func entry(_ kind: TimelineEntry.Kind, about task: WorkTask, at now: Instant) -> TimelineEntry {
+        var entry = TimelineEntry(at: now, kind: kind, debtorId: task.debtor.id)
+        entry.debtId = task.debt.id
+        entry.taskId = task.taskId
+        entry.attempt = task.attempt
+        return entry
     }
 
     static func emitted(_ row: OutboxMessage, of task: WorkTask, at now: Instant) -> EmittedContact? {

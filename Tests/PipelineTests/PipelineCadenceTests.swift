@@ -44,14 +44,8 @@ struct PipelineCadenceTests {
     }
 
     @Test func nextGivesBackACallNoLongerPermittedAndOffersTheNextOne() async throws {
-        let pipeline = try await Pipeline()
+        let pipeline = try await Self.annasFirstCallWaiting()
         defer { Task { await pipeline.tearDown() } }
-        try pipeline.startScheduler()
-        try pipeline.startWorkers(1)
-        try await pipeline.place([
-            Sample.placement("P-1", debtor: "D-1", debt: "C-1", zone: Sample.zone(localHour: 13), specialist: "anna")
-        ])
-        _ = try await pipeline.waitUntilSettled()
         // Ahead of it in the queue, a call whose debtor's window is closed by now (their zone is at 3 a.m.).
         let night = try Debtor(id: "D-9", timeZones: [Sample.zone(localHour: 3)])
         let stale = Call(
@@ -117,14 +111,8 @@ struct PipelineCadenceTests {
     }
 
     @Test func withoutAnAnswerFromTheSchedulerTheCallStaysQueued() async throws {
-        let pipeline = try await Pipeline()
+        let pipeline = try await Self.annasFirstCallWaiting()
         defer { Task { await pipeline.tearDown() } }
-        try pipeline.startScheduler()
-        try pipeline.startWorkers(1)
-        try await pipeline.place([
-            Sample.placement("P-1", debtor: "D-1", debt: "C-1", zone: Sample.zone(localHour: 13), specialist: "anna")
-        ])
-        _ = try await pipeline.waitUntilSettled()
         #expect(await pipeline.stop().allSatisfy { $0 == 0 })
 
         let next = try await pipeline.tool(["next", "--specialist", "anna", "--check-timeout", "2"])
@@ -154,6 +142,20 @@ struct PipelineCadenceTests {
         let call = try MessageCoding.decode(Call.self, from: try #require(bobs.first).body)
         #expect(call.context.assignedSpecialist == "anna")
         #expect(bobs.first?.properties.priority == 5)
+    }
+}
+
+extension PipelineCadenceTests {
+    /// A scheduler and a worker, and D-1's first call waiting in anna's queue (its debtor at 13:00 local time).
+    static func annasFirstCallWaiting() async throws -> Pipeline {
+        let pipeline = try await Pipeline()
+        try pipeline.startScheduler()
+        try pipeline.startWorkers(1)
+        try await pipeline.place([
+            Sample.placement("P-1", debtor: "D-1", debt: "C-1", zone: Sample.zone(localHour: 13), specialist: "anna")
+        ])
+        _ = try await pipeline.waitUntilSettled()
+        return pipeline
     }
 }
 
