@@ -35,6 +35,15 @@ public struct ProposedContact: Codable, Sendable, Equatable {
     /// The channel it reaches the person on.
     public var channel: Channel { call == nil ? reminder?.channel ?? .email : .call }
 
+    /// The hand-out the reminder or call names.
+    public var attempt: Int {
+        get { call?.attempt ?? reminder?.attempt ?? 0 }
+        set {
+            call?.attempt = newValue
+            reminder?.attempt = newValue
+        }
+    }
+
     /// The message body as published.
     public var body: [UInt8] {
         if let call { return MessageCoding.encode(call) }

@@ -86,6 +86,7 @@ extension SchedulerCore {
             let steppedBack = ["hold:\(LifeEvent.Kind.bereavement.rawValue)", "hold:\(LifeEvent.Kind.hardship.rawValue)"]
             guard task.status == .cancelled, steppedBack.contains(task.closedReason ?? "") else { return }
             task.status = .pending
+            task.channel = channel  // the reachable one now: an opt-out may have come since
             task.dueAt = due
             task.closedReason = nil
             return try store.save(task)

@@ -41,6 +41,13 @@ extension SchedulerCore {
         default:
             break
         }
+        // The gentle call after a step back was made (it rang, at least): an active plan's reminders resume. Not
+        // before: if it had expired or been given back, a reminder could have come first.
+        if [Strategy.Purpose.afterBereavement, Strategy.Purpose.hardshipReview].contains(task.purpose),
+            [.conversation, .promiseToPay, .noAnswer, .voicemail].contains(outcome.result)
+        {
+            try resumePlans(ofDebtor: task.debtorID, at: now, in: store)
+        }
     }
 
     /// A worker's decision. Every decision joins the audit trail, but only an answer to a hand-out the task is
@@ -71,7 +78,10 @@ extension SchedulerCore {
         guard current else { return }
         switch decision.decision {
         case .allow, .redirect:
-            if let contact = message.contact {
+            if var contact = message.contact {
+                // Published as the task's latest hand-out (a late decision may answer an earlier one): that is the
+                // attempt an expiry or a call check of this contact must name.
+                contact.attempt = task.attempts
                 try store.enqueue(
                     OutboxMessage(
                         exchange: "", routingKey: contact.queue, messageID: task.id, type: contact.type,
@@ -96,12 +106,6 @@ extension SchedulerCore {
         task.leaseUntil = nil
         task.settledAttempts = task.attempts
         try store.save(task)
-        // The gentle call after a step back has gone out (its task done first: reminders wait while it is planned).
-        if decision.decision == .allow,
-            [Strategy.Purpose.afterBereavement, Strategy.Purpose.hardshipReview].contains(task.purpose)
-        {
-            try resumePlans(ofDebtor: task.debtorID, at: now, in: store)
-        }
     }
 
     /// Why a decision was not applied, as its audit record says.

@@ -288,6 +288,32 @@ struct SchedulerCadenceTests {
         try await core.apply([.placement(Fixtures.placement("P-9", debt: "C-9", specialist: "anna"), userID: nil)], to: store)
         #expect(try await store.read { try $0.debtor("D-1")?.specialistID } == "carol")
     }
+
+    @Test func aPlanResumesAfterTheGentleCallOnAChannelStillOpen() async throws {
+        let (store, _) = try await placedWithCall()
+        let plan = LifeEvent(
+            eventId: "E-PLAN", debtorId: "D-1", debtId: "C-1", kind: .plan, at: Fixtures.now,
+            instalments: [.init(amount: "40.00", dueDate: "2027-02-15")])
+        let grief = Fixtures.event("E-GRIEF", .bereavement, at: Fixtures.now.adding(seconds: 60))
+        let optOut = Fixtures.event("E-OPT", .optOut, at: Fixtures.now.adding(seconds: 120), channel: .email)
+        try await core.apply([.event(plan, userID: nil), .event(grief, userID: nil), .event(optOut, userID: nil)], to: store)
+        #expect(try await store.read { try $0.task("E-PLAN/1/instalment-reminder") }?.closedReason == "hold:bereavement")
+
+        // The gentle call is handed out and allowed: nothing resumes yet, it could still expire unmade.
+        let later = Fixtures.instant("2027-01-10T15:00:00Z")
+        _ = try await core.dispatch(at: later, to: store)
+        let call = try #require(try await store.workTasks().last)
+        #expect(call.purpose == "after-bereavement")
+        try await core.apply([.decision(Fixtures.decision(call, .allow, at: later))], at: later, to: store)
+        #expect(try await store.read { try $0.task("E-PLAN/1/instalment-reminder") }?.status == .cancelled)
+
+        // It rang: the plan's reminder comes back, by SMS now that e-mail is opted out, and so does its check.
+        try await core.apply([outcome("O-1", task: call.taskId, .noAnswer, at: later.adding(seconds: 60))], at: later, to: store)
+        let reminder = try #require(try await store.read { try $0.task("E-PLAN/1/instalment-reminder") })
+        #expect(reminder.status == .pending && reminder.channel == .sms)
+        #expect(reminder.dueAt == Fixtures.instant("2027-02-12T05:00:00Z"))
+        #expect(try await store.read { try $0.task("E-PLAN/1/missed-instalment") }?.status == .pending)
+    }
 }
 
 extension Placement {

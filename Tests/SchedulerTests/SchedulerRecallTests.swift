@@ -139,8 +139,14 @@ struct SchedulerRecallTests {
         #expect(try await store.read { try $0.task(task.taskId) }?.status == .done)
         // The second hand-out's answer is then superseded: one contact in all.
         try await core.apply([.decision(Fixtures.decision(task, .allow, attempt: 2, worker: "other"))], to: store)
-        #expect(try await contacts(store).map(\.messageID) == [task.taskId])
+        let published = try await contacts(store)
+        #expect(published.map(\.messageID) == [task.taskId])
         #expect(try await rules(store, task) == [[], ["superseded"]])
+        // It is published as the latest hand-out, so that its expiry (or a call check) names what the task knows.
+        let call = try MessageCoding.decode(Call.self, from: try #require(published.first).body)
+        #expect(call.attempt == 2)
+        try await core.apply([.expired(taskID: task.taskId, attempt: 2)], to: store)
+        #expect(try await store.read { try $0.task(task.taskId) }?.status == .pending, "planned again")
     }
 
     @Test func recallsDoNotCountAsHandOutsWithoutADecision() async throws {
