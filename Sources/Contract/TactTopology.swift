@@ -21,10 +21,15 @@ public struct TactTopology: Sendable, Equatable {
 
     public func reminderQueue(_ channel: Channel) -> String { "\(prefix).reminders.\(channel.rawValue)" }
     public func callQueue(specialist: String?) -> String { "\(prefix).calls.\(specialist ?? "pool")" }
+    /// The specialist whose call queue `queue` is (`pool` for the shared one), or `nil` if it is not a call queue.
+    public func specialist(ofCallQueue queue: String) -> String? {
+        let prefix = callQueue(specialist: "")
+        guard queue.hasPrefix(prefix), queue.count > prefix.count else { return nil }
+        return String(queue.dropFirst(prefix.count))
+    }
     /// Whether `queue` is one of the queues contacts are published to (a reminder queue or a call queue).
     public func isContactQueue(_ queue: String) -> Bool {
-        Channel.allCases.contains { $0 != .call && reminderQueue($0) == queue }
-            || (queue.hasPrefix(callQueue(specialist: "")) && queue.count > callQueue(specialist: "").count)
+        Channel.allCases.contains { $0 != .call && reminderQueue($0) == queue } || specialist(ofCallQueue: queue) != nil
     }
 
     // MARK: Internal

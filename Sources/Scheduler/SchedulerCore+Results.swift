@@ -109,7 +109,7 @@ extension SchedulerCore {
     }
 
     /// Why a decision was not applied, as its audit record says.
-    static let superseded = PolicyDecision.Reason(
+    public static let superseded = PolicyDecision.Reason(
         rule: RuleID(rawValue: "superseded"), until: nil,
         detail: "not applied: the task was recalled, decided or closed before this decision arrived")
 
@@ -119,7 +119,7 @@ extension SchedulerCore {
         let names: (taskID: String, attempt: Int, debtorID: String)
         if let call = contact.call {
             names = (call.taskId, call.attempt, call.debtorId)
-            guard contact.queue.hasPrefix(topology.callQueue(specialist: "")), topology.isContactQueue(contact.queue) else {
+            guard topology.specialist(ofCallQueue: contact.queue) != nil else {
                 throw ContractError(.invalidField, field: "contact.queue", "a call goes to a call queue")
             }
         } else if let reminder = contact.reminder {
@@ -193,4 +193,9 @@ extension SchedulerCore {
 
     /// Seconds before an expired contact is tried again.
     static let expiryPause: Int64 = 600
+}
+
+extension DecisionRecord {
+    /// Recorded as superseded: it moved nothing (see ``SchedulerCore/superseded``).
+    public var isSuperseded: Bool { reasons.contains { $0.rule == SchedulerCore.superseded.rule } }
 }

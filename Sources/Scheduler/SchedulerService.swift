@@ -303,10 +303,9 @@ public struct SchedulerService: Service {
     private func declareCallQueues(
         for rows: [OutboxMessage], on connection: AMQPConnection, declared declaredCallQueues: inout Set<String>
     ) async {
-        let prefix = core.topology.callQueue(specialist: "")
-        for queue in Set(rows.map(\.routingKey)) where queue.hasPrefix(prefix) && !declaredCallQueues.contains(queue) {
+        for queue in Set(rows.map(\.routingKey)) where !declaredCallQueues.contains(queue) {
+            guard let specialist = core.topology.specialist(ofCallQueue: queue) else { continue }
             do {
-                let specialist = String(queue.dropFirst(prefix.count))
                 try await connection.declare(
                     AMQPTopology(queues: [core.topology.callQueueDeclaration(specialist: specialist)]))
                 declaredCallQueues.insert(queue)

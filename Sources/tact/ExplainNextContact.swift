@@ -1,4 +1,5 @@
 import Policy
+import Scheduler
 import Store
 
 /// The debtor's next planned contact: the open task due first, when it becomes permissible, and why not sooner.
@@ -34,7 +35,7 @@ struct ExplainNextContact {
         // A superseded decision moved nothing: it cannot be the answer.
         if let last = records.decisions.last(where: { $0.taskID == task.id }), last.decision == .defer,
             let earliest = last.earliest, earliest == task.dueAt,
-            !last.reasons.contains(where: { $0.rule.rawValue == "superseded" })
+            !last.isSuperseded
         {
             return ExplainNextContact(
                 task: task, basis: .decision, decidedAt: last.decidedAt, decision: .defer, permissibleAt: earliest,

@@ -4,6 +4,7 @@ import Contract
 import Foundation
 import Logging
 import Policy
+import Scheduler
 import Store
 import TactConfig
 
@@ -116,7 +117,7 @@ struct ReportCommand: AsyncParsableCommand {
         case .pending:
             let local = debtor?.timeZones.first.map { " (\(LocalDay.describe(task.dueAt, inZone: $0)))" } ?? ""
             // A superseded decision did not move the task: it was recalled, to be decided again on what Tact knows now.
-            let recalled = lastDecision?.reasons.contains { $0.rule.rawValue == "superseded" } ?? false
+            let recalled = lastDecision?.isSuperseded ?? false
             let why = recalled ? nil : lastDecision.map { decision in
                 decision.reasons.map { "\($0.rule): \($0.detail)" }.joined(separator: "; ")
             }

@@ -221,9 +221,8 @@ final class Pipeline: @unchecked Sendable {
     /// The declaration the services use for `queue`, so that a test declaring it first does not conflict.
     private func queueDeclaration(_ queue: String) -> [AMQPTopology.Queue] {
         if let known = topology.shared.queues.first(where: { $0.name == queue }) { return [known] }
-        let callPrefix = topology.callQueue(specialist: "")
-        if queue.hasPrefix(callPrefix) {
-            return [topology.callQueueDeclaration(specialist: String(queue.dropFirst(callPrefix.count)))]
+        if let specialist = topology.specialist(ofCallQueue: queue) {
+            return [topology.callQueueDeclaration(specialist: specialist)]
         }
         return [.init(queue)]
     }
