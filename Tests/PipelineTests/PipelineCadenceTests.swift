@@ -110,6 +110,30 @@ struct PipelineCadenceTests {
         #expect(try await store.read { try $0.ledgerEntry(taskID: "acme/P-2/first-call") } == nil)
     }
 
+    @Test func callChecksWithoutAToolsReplyQueueOrUnreadableAreDroppedAndTheNextIsAnswered() async throws {
+        let pipeline = try await Self.annasFirstCallWaiting()
+        defer { Task { await pipeline.tearDown() } }
+        let check = MessageCoding.encode(CallCheck(taskId: "acme/P-1/first-call", attempt: 1))
+        // The scheduler publishes its answers under its own name: never into a contact queue.
+        for (body, replyTo) in [
+            (check, pipeline.topology.reminderQueue(.sms)), (Array("not JSON".utf8), pipeline.topology.checkReplyQueue(id: "x")),
+            (check, nil),
+        ] {
+            try await pipeline.connection.publish(
+                AMQPMessage(
+                    routingKey: pipeline.topology.checksQueue, body: body,
+                    properties: AMQPProperties(correlationID: "c", replyTo: replyTo), mandatory: true))
+        }
+        let next = try await pipeline.tool(["next", "--specialist", "anna"])
+        #expect(next.status == 0, "\(next.errors)")
+        #expect(next.output.contains("Call acme/P-1/first-call"))
+        #expect(try await pipeline.drain(pipeline.topology.reminderQueue(.sms), quiet: .seconds(1)).isEmpty)
+
+        let bad = try await pipeline.tool(["next", "--specialist", "anna", "--check-timeout", "0"])
+        #expect(bad.status == 2)
+        #expect(bad.errors.split(separator: "\n").count == 1 && bad.errors.contains("--check-timeout must be 1–300 seconds"))
+    }
+
     @Test func withoutAnAnswerFromTheSchedulerTheCallStaysQueued() async throws {
         let pipeline = try await Self.annasFirstCallWaiting()
         defer { Task { await pipeline.tearDown() } }
