@@ -36,21 +36,27 @@ let package = Package(
         .target(name: "Policy"),
         // The scheduler's state behind a protocol; SQLite (through GRDB) is the embedded default.
         .target(name: "Store", dependencies: ["Policy", .product(name: "GRDB", package: "GRDB.swift")]),
-        // The AMQP contract: message types, validation, exchange and queue names.
-        .target(name: "Contract", dependencies: ["AMQP", "Policy"]),
-        // What the scheduler decides (pure, over a store transaction) and the service that carries it out.
+        // The AMQP contract: message types, validation, exchange and queue names. No I/O.
+        .target(name: "Contract", dependencies: ["Policy"]),
+        // What Tact's processes declare on the broker for the contract's names.
+        .target(name: "Messaging", dependencies: ["AMQP", "Contract", "Policy"]),
+        // What the scheduler decides, over a store transaction: no broker, no logging, no service lifecycle.
+        .target(name: "SchedulerCore", dependencies: ["Contract", "Policy", "Store", "TactConfig"]),
+        // The service that carries out what SchedulerCore decides: consumes, commits, publishes the outbox.
         .target(
             name: "Scheduler",
             dependencies: [
-                "AMQP", "Contract", "Observability", "Store", "TactConfig",
+                "AMQP", "Contract", "Messaging", "Observability", "Policy", "SchedulerCore", "Store", "TactConfig",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]),
-        // What a stateless worker decides (pure) and the service that consumes tasks and publishes contacts.
+        // What a stateless worker decides for a due task (pure).
+        .target(name: "WorkerCore", dependencies: ["Contract", "Policy"]),
+        // The service that consumes tasks and sends the worker's decisions to the scheduler.
         .target(
             name: "Worker",
             dependencies: [
-                "AMQP", "Contract", "Observability", "Policy", "TactConfig",
+                "AMQP", "Contract", "Messaging", "Observability", "Policy", "TactConfig", "WorkerCore",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]),
@@ -63,14 +69,26 @@ let package = Package(
         .target(
             name: "Simulation",
             dependencies: [
-                "Contract", "Policy", "Scheduler", "Store", "TactConfig", "Worker",
+                "Contract", "Intake", "Policy", "SchedulerCore", "Store", "TactConfig", "WorkerCore",
                 .product(name: "Yams", package: "Yams"),
+            ]),
+        // Placement files (CSV, JSON lines) read through a column mapping: `tact place` and `tact simulate`.
+        .target(
+            name: "Intake",
+            dependencies: ["Contract", "Policy", "TactConfig", .product(name: "Yams", package: "Yams")]),
+        // What the operators' and compliance tools compute and print (explain, audit, status, dead letters, the
+        // call card), and the little I/O they need; the `tact` executable only parses command lines.
+        .target(
+            name: "TactTools",
+            dependencies: [
+                "AMQP", "Contract", "Intake", "Messaging", "Policy", "SchedulerCore", "Simulation", "Store", "TactConfig",
+                .product(name: "Logging", package: "swift-log"),
             ]),
         .executableTarget(
             name: "tact",
             dependencies: [
-                "AMQP", "Contract", "Observability", "Policy", "Scheduler", "Simulation", "Store", "TactConfig",
-                "Worker",
+                "AMQP", "Contract", "Intake", "Messaging", "Observability", "Policy", "Scheduler", "SchedulerCore",
+                "Simulation", "Store", "TactConfig", "TactTools", "Worker", "WorkerCore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),
@@ -91,18 +109,21 @@ let package = Package(
         .testTarget(name: "TactConfigTests", dependencies: ["TactConfig"]),
         .testTarget(name: "StoreTests", dependencies: ["Store"]),
         // Real `tact` processes against the test broker (swift build builds the binary first).
-        .testTarget(name: "PipelineTests", dependencies: ["AMQP", "Contract", "Policy", "Store"]),
+        .testTarget(name: "PipelineTests", dependencies: ["AMQP", "Contract", "Messaging", "Policy", "Store"]),
         // The operators' and compliance tools (place, event, dead, explain, audit) run as real `tact` processes.
-        .testTarget(name: "ToolTests", dependencies: ["AMQP", "Contract", "Policy", "Store"]),
-        .testTarget(name: "WorkerTests", dependencies: ["Worker", "Contract", "Policy", "TactConfig"]),
-        .testTarget(name: "SchedulerTests", dependencies: ["Scheduler", "Store", "Contract", "TactConfig"]),
+        .testTarget(name: "ToolTests", dependencies: ["AMQP", "Contract", "Messaging", "Policy", "Store"]),
+        .testTarget(name: "WorkerTests", dependencies: ["WorkerCore", "Contract", "Policy", "TactConfig"]),
+        .testTarget(name: "SchedulerTests", dependencies: ["SchedulerCore", "Store", "Contract", "TactConfig"]),
         .testTarget(
             name: "SimulationTests",
-            dependencies: ["Simulation", "Contract", "Policy", "Scheduler", "Store", "TactConfig"]),
+            dependencies: ["Simulation", "Contract", "Policy", "SchedulerCore", "Store", "TactConfig"]),
         // The metrics registry and HTTP server, and /metrics scraped from real scheduler and worker processes.
         .testTarget(
-            name: "ObservabilityTests", dependencies: ["AMQP", "Contract", "Observability", "Store", "TactConfig"]),
-        .testTarget(name: "ContractTests", dependencies: ["Contract", "Policy", .product(name: "Yams", package: "Yams")]),
+            name: "ObservabilityTests",
+            dependencies: ["AMQP", "Contract", "Messaging", "Observability", "Store", "TactConfig"]),
+        .testTarget(
+            name: "ContractTests",
+            dependencies: ["AMQP", "Contract", "Messaging", "Policy", .product(name: "Yams", package: "Yams")]),
     ]
 )
 

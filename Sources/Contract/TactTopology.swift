@@ -1,4 +1,3 @@
-import AMQP
 import Policy
 
 /// The names of Tact's exchanges and queues, and what the scheduler and the workers declare on start.
@@ -52,39 +51,6 @@ public struct TactTopology: Sendable, Equatable {
     /// Priority range of call queues (urgent work first).
     public static let maximumCallPriority = 9
 
-    // MARK: Declarations
-
-    /// Queues the scheduler reads, with poison messages (delivered too often) going to the dead queue.
-    private func input(_ name: String) -> AMQPTopology.Queue {
-        .init(name, type: .quorum, deadLetterExchange: "", deadLetterRoutingKey: deadQueue, deliveryLimit: 10)
-    }
-
-    /// What every Tact process declares: all shared exchanges and queues (declaring is idempotent).
-    public var shared: AMQPTopology {
-        var topology = AMQPTopology(
-            exchanges: [
-                .init(intakeExchange, type: .topic), .init(outcomesExchange, type: .topic),
-                .init(expiredExchange, type: .fanout),
-            ],
-            queues: [
-                .init(deadQueue, type: .quorum), input(intakeQueue), input(outcomesQueue), input(decisionsQueue),
-                input(expiredQueue), input(tasksQueue),
-            ],
-            bindings: [
-                .init(queue: intakeQueue, exchange: intakeExchange, routingKey: "#"),
-                .init(queue: outcomesQueue, exchange: outcomesExchange, routingKey: "#"),
-                .init(queue: expiredQueue, exchange: expiredExchange),
-            ])
-        for channel in [Channel.sms, .email] {
-            topology.queues.append(.init(reminderQueue(channel), deadLetterExchange: expiredExchange))
-        }
-        // Letters have no window to miss, so they never expire; one given back still returns to the scheduler.
-        topology.queues.append(.init(reminderQueue(.letter), deadLetterExchange: expiredExchange))
-        topology.queues.append(callQueueDeclaration(specialist: nil))
-        topology.queues.append(checksQueueDeclaration)
-        return topology
-    }
-
     /// `tact next` asks the scheduler here whether a call may still be made (``CallCheck``). Requests are
     /// transient: one nobody answers within ``callCheckTTL`` is dropped, and the tool gives the call back.
     public var checksQueue: String { "\(prefix).scheduler.checks" }
@@ -94,17 +60,5 @@ public struct TactTopology: Sendable, Equatable {
     /// The scheduler answers only to such queues: it publishes under its own name, and not into a contact queue.
     public func isCheckReplyQueue(_ queue: String) -> Bool {
         queue.hasPrefix(checkReplyQueue(id: "")) && queue.count > checkReplyQueue(id: "").count
-    }
-
-    /// Classic: a question nobody answered in time is of no use, so nothing needs replicating.
-    public var checksQueueDeclaration: AMQPTopology.Queue {
-        .init(checksQueue, messageTTL: Self.callCheckTTL)
-    }
-
-    /// A specialist's call queue (declared when the first call for them is emitted).
-    public func callQueueDeclaration(specialist: String?) -> AMQPTopology.Queue {
-        .init(
-            callQueue(specialist: specialist), deadLetterExchange: expiredExchange,
-            maxPriority: Self.maximumCallPriority)
     }
 }

@@ -2,7 +2,9 @@ import AMQP
 import Contract
 import Foundation
 import Logging
+import Messaging
 import Observability
+import SchedulerCore
 import Policy
 import ServiceLifecycle
 import Store

@@ -1,9 +1,9 @@
 import Contract
 import Policy
-import Scheduler
+import SchedulerCore
 import Store
 import TactConfig
-import Worker
+import WorkerCore
 
 /// Runs the real ``SchedulerCore`` and ``WorkerCore`` on a virtual clock over an in-memory transport: weeks of
 /// cadence for thousands of debtors in seconds, deterministically.

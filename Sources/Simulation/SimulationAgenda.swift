@@ -1,5 +1,5 @@
 import Policy
-import Scheduler
+import SchedulerCore
 
 /// What the simulation has planned for later: inputs the scheduler will receive (outcomes, events, expired
 /// contacts) and the starts of days. A binary heap ordered by instant, then by the order things were planned,

@@ -1,6 +1,6 @@
 import Contract
 import Policy
-import Scheduler
+import SchedulerCore
 import Store
 import TactConfig
 

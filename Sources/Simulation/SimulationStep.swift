@@ -1,9 +1,9 @@
 import Contract
 import Policy
-import Scheduler
+import SchedulerCore
 import Store
 import TactConfig
-import Worker
+import WorkerCore
 
 /// The work of one virtual instant, inside one store transaction, as the services would do it over the broker:
 /// inputs applied, due tasks handed out, each task message routed by its queue to ``WorkerCore``, each decision

@@ -2,11 +2,13 @@ import AMQP
 import Contract
 import Foundation
 import Logging
+import Messaging
 import Observability
 import Policy
 import ServiceLifecycle
 import Synchronization
 import TactConfig
+import WorkerCore
 
 /// `tact worker`: consumes due tasks, decides each with the policy on the snapshot it carries, publishes the
 /// decision (with the contact it allows) with confirms, and only then acknowledges the task. Stateless: run as

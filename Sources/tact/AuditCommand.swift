@@ -1,4 +1,6 @@
 import ArgumentParser
+import Intake
+import TactTools
 
 /// `tact audit export`: the audit trail of decisions, for compliance.
 struct AuditCommand: AsyncParsableCommand {

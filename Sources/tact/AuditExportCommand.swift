@@ -1,8 +1,10 @@
 import ArgumentParser
 import Foundation
+import Intake
 import Policy
 import Store
 import TactConfig
+import TactTools
 
 /// `tact audit export (--from T --to T | --after-sequence N) [--out FILE]`: every decision decided in `[from, to)`,
 /// or recorded after sequence N, as JSON lines in the order the audit trail recorded them, with fields in a fixed

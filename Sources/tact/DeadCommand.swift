@@ -1,4 +1,6 @@
 import ArgumentParser
+import Intake
+import TactTools
 
 /// `tact dead list|replay`: what Tact refused, and sending it again after a fix.
 struct DeadCommand: AsyncParsableCommand {

@@ -2,8 +2,10 @@ import AMQP
 import ArgumentParser
 import Contract
 import Foundation
+import Intake
 import Policy
 import TactConfig
+import TactTools
 
 /// `tact dead list`: the messages in `<prefix>.dead`, oldest first, given back untouched afterwards.
 struct DeadListCommand: AsyncParsableCommand {

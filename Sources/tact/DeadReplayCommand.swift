@@ -2,7 +2,9 @@ import AMQP
 import ArgumentParser
 import Contract
 import Foundation
+import Intake
 import TactConfig
+import TactTools
 
 /// `tact dead replay`: sends refused inputs again, after the cause was fixed (the debtor placed, a rulebook
 /// configured, …). Each body goes back untouched to the exchange and routing key it first came through; the dead

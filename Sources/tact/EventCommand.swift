@@ -1,8 +1,10 @@
 import ArgumentParser
 import Contract
 import Foundation
+import Intake
 import Policy
 import TactConfig
+import TactTools
 
 /// `tact event`: publish one life or account event from options, or every event of a JSON-lines file.
 ///

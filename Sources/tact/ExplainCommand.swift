@@ -1,8 +1,10 @@
 import ArgumentParser
 import Foundation
+import Intake
 import Policy
 import Store
 import TactConfig
+import TactTools
 
 /// `tact explain DEBTOR`: why Tact contacted a person when it did, or did not: the timeline of tasks, decisions
 /// with their rules, holds, contacts and outcomes, and the next planned contact with the instant it becomes

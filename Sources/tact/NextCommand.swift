@@ -2,9 +2,12 @@ import AMQP
 import ArgumentParser
 import Contract
 import Foundation
+import Intake
 import Logging
+import Messaging
 import Policy
 import TactConfig
+import TactTools
 
 /// `tact next --specialist ID`: take the next call from the specialist's queue, after checking the policy again at
 /// this very moment; print what the specialist should know to make the call kindly.

@@ -1,8 +1,10 @@
 import ArgumentParser
 import Contract
 import Foundation
+import Intake
 import Policy
 import TactConfig
+import TactTools
 
 /// `tact outcome TASK --result …`: report what happened on a contact, as a specialist or a gateway would.
 struct OutcomeCommand: AsyncParsableCommand {

@@ -2,7 +2,9 @@ import AMQP
 import ArgumentParser
 import Contract
 import Foundation
+import Intake
 import TactConfig
+import TactTools
 
 /// `tact place FILE`: check every row of a CSV or JSON-lines file of placements, then publish them with confirms.
 ///

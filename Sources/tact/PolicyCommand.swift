@@ -1,4 +1,6 @@
 import ArgumentParser
+import Intake
+import TactTools
 
 /// `tact policy …`: the respectful-contact policy engine from the command line.
 struct PolicyCommand: AsyncParsableCommand {

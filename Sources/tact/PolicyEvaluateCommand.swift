@@ -1,7 +1,9 @@
 import ArgumentParser
 import Foundation
+import Intake
 import Policy
 import TactConfig
+import TactTools
 
 /// `tact policy evaluate --rulebook NAME|PATH [--explain] [--config-dir DIR]`
 ///

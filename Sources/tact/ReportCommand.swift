@@ -2,11 +2,13 @@ import AMQP
 import ArgumentParser
 import Contract
 import Foundation
+import Intake
 import Logging
 import Policy
-import Scheduler
+import SchedulerCore
 import Store
 import TactConfig
+import TactTools
 
 /// `tact report`: what Tact has done — the contacts waiting in the reminder and call queues, and every task with
 /// its state: emitted, deferred until when and why, or cancelled and why. Ids only, never personal data.

@@ -1,7 +1,9 @@
 import AMQP
 import ArgumentParser
 import Foundation
+import Intake
 import Logging
+import TactTools
 
 /// Checks a broker end to end: declares a throwaway queue, publishes with confirms, consumes and acknowledges.
 struct RoundTripCommand: AsyncParsableCommand {

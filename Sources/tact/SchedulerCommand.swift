@@ -1,11 +1,14 @@
 import ArgumentParser
 import Contract
-import TactConfig
 import Foundation
+import Intake
 import Logging
 import Observability
 import Scheduler
+import SchedulerCore
 import Store
+import TactConfig
+import TactTools
 
 /// `tact scheduler`: the single writer of Tact's state (see ``SchedulerService``).
 struct SchedulerCommand: AsyncParsableCommand {

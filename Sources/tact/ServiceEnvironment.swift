@@ -2,10 +2,12 @@ import AMQP
 import ArgumentParser
 import Foundation
 import Glibc
+import Intake
 import Logging
 import Policy
 import ServiceLifecycle
 import TactConfig
+import TactTools
 import UnixSignals
 
 /// Options every service command and tool shares.

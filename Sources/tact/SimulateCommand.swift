@@ -1,9 +1,11 @@
 import ArgumentParser
 import Foundation
+import Intake
 import Policy
-import Scheduler
+import SchedulerCore
 import Simulation
 import TactConfig
+import TactTools
 
 /// `tact simulate`: what if these debtors were handled under this rulebook and strategy? Runs the real scheduler
 /// and worker logic on a virtual clock over an in-memory transport, with simulated outcomes, and writes an HTML

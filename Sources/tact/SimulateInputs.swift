@@ -1,9 +1,11 @@
 import ArgumentParser
 import Contract
 import Foundation
+import Intake
 import Policy
 import Simulation
 import TactConfig
+import TactTools
 
 /// Everything `tact simulate` reads, checked before anything runs: each problem is one line naming the file or
 /// option (and, for a bad debtor row, its line and column), never a value from the file.

@@ -1,8 +1,10 @@
 import ArgumentParser
 import Contract
 import Foundation
+import Intake
 import Policy
 import TactConfig
+import TactTools
 
 /// `tact specialists …`: absences and hand-overs. Published on the intake exchange like any creditor message.
 struct SpecialistsCommand: AsyncParsableCommand {

@@ -3,10 +3,12 @@ import ArgumentParser
 import Contract
 import Foundation
 import Glibc
+import Intake
 import Logging
 import Policy
 import Store
 import TactConfig
+import TactTools
 
 /// `tact status`: one screen for operators — queue depths and consumers, the backlog of due tasks, what is in
 /// flight, pending and deferred, dead letters, and which scheduler and workers are at work. Reads the broker

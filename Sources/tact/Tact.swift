@@ -1,5 +1,7 @@
 import ArgumentParser
 import Foundation
+import Intake
+import TactTools
 
 /// The single `tact` executable; every role (scheduler, worker, tools) is a subcommand.
 @main

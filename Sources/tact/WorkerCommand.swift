@@ -1,10 +1,13 @@
 import ArgumentParser
 import Contract
+import Intake
 import Logging
 import Observability
-import TactConfig
 import Policy
+import TactConfig
+import TactTools
 import Worker
+import WorkerCore
 
 /// `tact worker`: decide due tasks and propose their reminders and calls to the scheduler (see ``WorkerService``).
 /// Run as many as needed.

@@ -1,6 +1,7 @@
 import AMQP
 import Contract
 import Foundation
+import Messaging
 import Policy
 import Testing
 import Yams

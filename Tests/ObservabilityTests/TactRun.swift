@@ -1,5 +1,6 @@
 import AMQP
 import Contract
+import Messaging
 import Foundation
 import Logging
 import Policy

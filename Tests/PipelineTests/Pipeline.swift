@@ -2,6 +2,7 @@ import AMQP
 import Contract
 import Foundation
 import Logging
+import Messaging
 import Policy
 import Store
 import Testing

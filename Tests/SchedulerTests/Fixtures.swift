@@ -4,7 +4,7 @@ import Policy
 import Store
 import TactConfig
 
-@testable import Scheduler
+@testable import SchedulerCore
 
 /// Builders for the scheduler's tests: fixed instants, a fresh in-memory store per test.
 enum Fixtures {

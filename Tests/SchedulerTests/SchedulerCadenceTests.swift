@@ -3,7 +3,7 @@ import Policy
 import Store
 import Testing
 
-@testable import Scheduler
+@testable import SchedulerCore
 
 /// The humane flows at the level of single inputs; the multi-week flows run on the virtual clock in
 /// `CadenceFlowTests`.

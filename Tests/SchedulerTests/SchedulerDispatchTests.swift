@@ -3,7 +3,7 @@ import Policy
 import Store
 import Testing
 
-@testable import Scheduler
+@testable import SchedulerCore
 
 @Suite("Scheduler: dispatch, decisions, outcomes, expiry")
 struct SchedulerDispatchTests {

@@ -3,7 +3,7 @@ import Policy
 import Store
 import Testing
 
-@testable import Scheduler
+@testable import SchedulerCore
 
 /// Workers decide on a snapshot; the scheduler publishes a contact only for the hand-out the task is still waiting
 /// on, and recalls a hand-out whose snapshot an input made stale.

@@ -1,7 +1,7 @@
 import Contract
 import Foundation
 import Policy
-import Scheduler
+import SchedulerCore
 import Simulation
 import TactConfig
 

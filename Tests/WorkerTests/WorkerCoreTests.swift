@@ -4,7 +4,7 @@ import Policy
 import TactConfig
 import Testing
 
-@testable import Worker
+@testable import WorkerCore
 
 @Suite("Worker: decide and build the contact")
 struct WorkerCoreTests {

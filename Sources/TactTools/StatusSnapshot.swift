@@ -5,58 +5,70 @@ import Store
 
 /// What `tact status` shows at one instant: the broker's queues and consumers, and the store's backlog. Either
 /// half may be missing, with the one line that says why (a broker down, a store not created yet).
-struct StatusSnapshot: Encodable {
-    var at: Instant
-    var prefix: String
-    var broker: BrokerView?
-    var brokerError: String?
-    var store: StoreView?
-    var storeError: String?
+package struct StatusSnapshot: Encodable {
+    package init(
+        at: Instant, prefix: String, broker: BrokerView? = nil, brokerError: String? = nil, store: StoreView? = nil,
+        storeError: String? = nil
+    ) {
+        self.at = at
+        self.prefix = prefix
+        self.broker = broker
+        self.brokerError = brokerError
+        self.store = store
+        self.storeError = storeError
+    }
 
-    struct BrokerView: Encodable {
-        var queues: [Queue]
+    package var at: Instant
+    package var prefix: String
+    package var broker: BrokerView?
+    package var brokerError: String?
+    package var store: StoreView?
+    package var storeError: String?
+
+    package struct BrokerView: Encodable {
+        package var queues: [Queue]
         /// Consumers on the scheduler's intake queue: one while the scheduler runs.
-        var schedulerConsumers: Int?
+        package var schedulerConsumers: Int?
         /// Consumers on the tasks queue: the lanes of every worker process.
-        var workerConsumers: Int?
-        var deadLetters: Int?
+        package var workerConsumers: Int?
+        package var deadLetters: Int?
     }
 
-    struct Queue: Encodable {
-        var name: String
+    package struct Queue: Encodable {
+        package var name: String
         /// `nil` when the queue is not declared yet (a specialist's queue appears with their first call).
-        var messages: Int?
-        var consumers: Int?
+        package var messages: Int?
+        package var consumers: Int?
     }
 
-    struct StoreView: Encodable {
-        var backlog: DueBacklog
-        var lagSeconds: Int64
-        var outbox: Int
-        var pending: [PendingWindow]
-        var pendingReasons: PendingReasons
+    package struct StoreView: Encodable {
+        package var backlog: DueBacklog
+        package var lagSeconds: Int64
+        package var outbox: Int
+        package var pending: [PendingWindow]
+        package var pendingReasons: PendingReasons
         /// Workers whose decisions arrived in the last ``StatusSnapshot/workerWindow`` seconds.
-        var workers: [WorkerActivity]
+        package var workers: [WorkerActivity]
     }
 
-    struct PendingWindow: Encodable {
+    package struct PendingWindow: Encodable {
         /// `due now`, `within 1 hour`, …, `later`.
-        var label: String
-        var tasks: Int
+        package var label: String
+        package var tasks: Int
     }
 
     /// How far back a worker's decisions show it is alive.
-    static let workerWindow: Int64 = 300
+    package static let workerWindow: Int64 = 300
 
     /// Horizons of the pending-task breakdown.
-    static let horizons: [(seconds: Int64, label: String)] = [
+    package static let horizons: [(seconds: Int64, label: String)] = [
         (0, "due now"), (3600, "within 1 hour"), (86_400, "within 1 day"), (7 * 86_400, "within 7 days"),
     ]
 
     // MARK: Reading
 
     /// Reads the store's half; the specialists it names give the broker's half its call queues.
-    static func readStore(_ store: any InspectableStore, at now: Instant) async throws -> (StoreView, [String]) {
+    package static func readStore(_ store: any InspectableStore, at now: Instant) async throws -> (StoreView, [String]) {
         try await store.monitor { store in
             let backlog = try store.dueBacklog(at: now)
             let counts = try store.pendingTasks(at: now, within: horizons.map(\.seconds))
@@ -73,7 +85,7 @@ struct StatusSnapshot: Encodable {
     }
 
     /// Reads the broker's half: every queue Tact declares, and each specialist's call queue.
-    static func readBroker(
+    package static func readBroker(
         _ connection: AMQPConnection, topology: TactTopology, specialists: [String]
     ) async throws -> BrokerView {
         let names =

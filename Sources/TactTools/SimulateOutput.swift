@@ -2,8 +2,8 @@ import Foundation
 import Simulation
 
 /// What `tact simulate` writes: the report, the timeline, and a few lines on stdout.
-enum SimulateOutput {
-    static func write(_ report: SimulationReport, html: URL, timeline: URL?) throws {
+package enum SimulateOutput {
+    package static func write(_ report: SimulationReport, html: URL, timeline: URL?) throws {
         try Data(report.html.utf8).write(to: html, options: .atomic)
         if let timeline {
             let lines = report.result.timeline.map(\.jsonLine).joined(separator: "\n") + "\n"
@@ -11,7 +11,7 @@ enum SimulateOutput {
         }
     }
 
-    static func lines(_ report: SimulationReport, elapsed: Duration, html: String, timeline: String?) -> [String] {
+    package static func lines(_ report: SimulationReport, elapsed: Duration, html: String, timeline: String?) -> [String] {
         let summary = report.summary
         let checks = report.checks
         func counts(_ values: [String: Int], _ keys: [String]) -> String {

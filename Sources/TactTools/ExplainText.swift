@@ -3,8 +3,8 @@ import Store
 
 /// `tact explain` for people: a header, the timeline in time order, the state of every task, holds, contacts, and
 /// the next planned contact.
-enum ExplainText {
-    static func render(_ records: ExplainRecords, next: ExplainNextContact?, now: Instant) -> String {
+package enum ExplainText {
+    package static func render(_ records: ExplainRecords, next: ExplainNextContact?, now: Instant) -> String {
         let debtor = records.debtor
         var out =
             "Debtor \(debtor.id): creditor \(debtor.creditorID), rulebook \(debtor.rulebook)"
@@ -86,7 +86,7 @@ enum ExplainText {
         return out
     }
 
-    static func describe(_ reason: PolicyDecision.Reason) -> String {
+    package static func describe(_ reason: PolicyDecision.Reason) -> String {
         "\(reason.rule)" + (reason.until.map { " until \($0)" } ?? "") + ": \(reason.detail)"
     }
 

@@ -2,30 +2,38 @@ import AMQP
 import Contract
 import Foundation
 import Logging
+import Messaging
 
 /// Publishes intake messages with confirms, declaring the shared topology first so that nothing is dropped even
 /// when the scheduler has never run.
 ///
 /// Messages go out in batches, two batches on the wire at once: the client pipelines each batch's confirms, and
 /// the second batch keeps the connection busy while the broker confirms the end of the first.
-enum IntakePublisher {
-    struct Item: Sendable {
-        let routingKey: String
-        let messageID: String
-        let type: String
-        let body: [UInt8]
+package enum IntakePublisher {
+    package struct Item: Sendable {
+        package init(routingKey: String, messageID: String, type: String, body: [UInt8]) {
+            self.routingKey = routingKey
+            self.messageID = messageID
+            self.type = type
+            self.body = body
+        }
+
+        package let routingKey: String
+        package let messageID: String
+        package let type: String
+        package let body: [UInt8]
     }
 
     /// Messages per `publish` call.
-    static let batchSize = 2_000
+    package static let batchSize = 2_000
 
     /// Some messages were not confirmed. The broker may still have some of them: publishing them again is safe,
     /// since the scheduler deduplicates by the ids inside the messages.
-    struct PartialFailure: Error, CustomStringConvertible {
-        let confirmed: Int
-        let total: Int
-        let first: AMQPError
-        var description: String {
+    package struct PartialFailure: Error, CustomStringConvertible {
+        package let confirmed: Int
+        package let total: Int
+        package let first: AMQPError
+        package var description: String {
             "\(confirmed) of \(total) confirmed by the broker; first failure: \(first). Publishing the same input "
                 + "again is safe: what was placed is not placed twice"
         }
@@ -34,7 +42,7 @@ enum IntakePublisher {
     /// Publishes `items` in order and returns how many the broker confirmed (all of them, or it throws).
     ///
     /// - Parameter progress: called with the number confirmed so far, from any thread.
-    static func publish(
+    package static func publish(
         _ items: [Item], amqp: AMQPConfiguration, prefix: String, userID: String?, exchange: String? = nil,
         progress: @escaping @Sendable (Int) -> Void = { _ in }
     ) async throws -> Int {

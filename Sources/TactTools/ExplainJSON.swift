@@ -2,8 +2,8 @@ import Policy
 import Store
 
 /// `tact explain --json`: one document, fields in a fixed order. Ids, states, times and rule reasons only.
-enum ExplainJSON {
-    static func document(_ records: ExplainRecords, next: ExplainNextContact?, now: Instant) -> AuditJSON {
+package enum ExplainJSON {
+    package static func document(_ records: ExplainRecords, next: ExplainNextContact?, now: Instant) -> AuditJSON {
         let debtor = records.debtor
         return .object([
             ("asOf", .instant(now)),
@@ -56,7 +56,7 @@ enum ExplainJSON {
         ])
     }
 
-    static func reasons(_ reasons: [PolicyDecision.Reason]) -> AuditJSON {
+    package static func reasons(_ reasons: [PolicyDecision.Reason]) -> AuditJSON {
         .array(
             reasons.map {
                 .object([

@@ -1,17 +1,18 @@
 import AMQP
 import Contract
 import Foundation
+import Messaging
 
 /// Asks the scheduler whether a call may still be made (``CallCheck`` on `tact.scheduler.checks`), and waits for
 /// the answer on a reply queue of this process's own: exclusive, gone when the connection closes.
-struct CallChecker {
-    let connection: AMQPConnection
-    let topology: TactTopology
-    let timeout: Duration
+package struct CallChecker {
+    package let connection: AMQPConnection
+    package let topology: TactTopology
+    package let timeout: Duration
     private let replyQueue: String
     private let replies: AMQPConsumer
 
-    init(connection: AMQPConnection, topology: TactTopology, timeout: Duration) async throws {
+    package init(connection: AMQPConnection, topology: TactTopology, timeout: Duration) async throws {
         self.connection = connection
         self.topology = topology
         self.timeout = timeout
@@ -24,7 +25,7 @@ struct CallChecker {
     }
 
     /// The scheduler's answer, or `nil` if none came within the timeout.
-    func check(_ call: Call) async throws -> CallCheckReply? {
+    package func check(_ call: Call) async throws -> CallCheckReply? {
         let correlation = UUID().uuidString
         try await connection.publish(
             AMQPMessage(
@@ -51,13 +52,13 @@ struct CallChecker {
 }
 
 /// Why `tact next` could not check a call with the scheduler.
-struct CallCheckError: Error, CustomStringConvertible {
+package struct CallCheckError: Error, CustomStringConvertible {
     /// `no-answer`, `unreadable-reply`.
-    let code: String
-    let message: String
-    init(code: String, _ message: String) {
+    package let code: String
+    package let message: String
+    package init(code: String, _ message: String) {
         self.code = code
         self.message = message
     }
-    var description: String { "\(code): \(message)" }
+    package var description: String { "\(code): \(message)" }
 }

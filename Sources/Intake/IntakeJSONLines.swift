@@ -2,8 +2,8 @@ import Contract
 
 /// The lines of a JSON-lines file, as byte ranges with their 1-based line numbers: LF or CRLF line ends, a
 /// UTF-8 byte-order mark ignored, blank lines skipped.
-enum IntakeJSONLines {
-    static func lines(_ bytes: [UInt8]) -> [(line: Int, range: Range<Int>)] {
+package enum IntakeJSONLines {
+    package static func lines(_ bytes: [UInt8]) -> [(line: Int, range: Range<Int>)] {
         var result: [(line: Int, range: Range<Int>)] = []
         var line = 0
         var start = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
@@ -21,7 +21,7 @@ enum IntakeJSONLines {
     }
 
     /// Decodes one line as a contract message; the reason names the field, never the value.
-    static func decode<T: ContractMessage>(_ type: T.Type, _ text: ArraySlice<UInt8>) -> Result<T, IntakeRowError> {
+    package static func decode<T: ContractMessage>(_ type: T.Type, _ text: ArraySlice<UInt8>) -> Result<T, IntakeRowError> {
         guard String(validating: text, as: UTF8.self) != nil else {
             return .failure(IntakeRowError("encoding: not valid UTF-8 (save the file as UTF-8)"))
         }

@@ -3,20 +3,20 @@ import Store
 
 /// Everything the store holds about one debtor that an explanation may show: read in one snapshot, so that the
 /// tasks, decisions and ledger agree with each other.
-struct ExplainRecords: Sendable {
-    var debtor: DebtorRecord
-    var debts: [DebtRecord]
+package struct ExplainRecords: Sendable {
+    package var debtor: DebtorRecord
+    package var debts: [DebtRecord]
     /// By due time.
-    var tasks: [TaskRecord]
+    package var tasks: [TaskRecord]
     /// The audit trail, oldest first.
-    var decisions: [DecisionRecord]
+    package var decisions: [DecisionRecord]
     /// Lifted ones included, oldest first.
-    var holds: [HoldRecord]
+    package var holds: [HoldRecord]
     /// Contacts made, oldest first.
-    var ledger: [LedgerEntry]
+    package var ledger: [LedgerEntry]
 
     /// `nil` when no debtor has this id.
-    static func read(_ debtorID: String, from store: some InspectableStore) async throws -> ExplainRecords? {
+    package static func read(_ debtorID: String, from store: some InspectableStore) async throws -> ExplainRecords? {
         try await store.inspect { store in
             guard let debtor = try store.debtor(debtorID) else { return nil }
             return ExplainRecords(
@@ -28,10 +28,10 @@ struct ExplainRecords: Sendable {
     }
 
     /// The first time zone, which counts the debtor's local days; `nil` when unknown.
-    var zone: String? { debtor.timeZones.first }
+    package var zone: String? { debtor.timeZones.first }
 
     /// `2026-12-01T14:00:00Z (Tue 2026-12-01 08:00 America/Chicago)`.
-    func both(_ instant: Instant) -> String {
+    package func both(_ instant: Instant) -> String {
         guard let zone else { return "\(instant) (time zone unknown)" }
         return "\(instant) (\(LocalDay.describe(instant, inZone: zone)))"
     }

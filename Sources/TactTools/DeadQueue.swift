@@ -1,16 +1,17 @@
 import AMQP
 import Contract
+import Intake
 import Logging
 
 /// The messages of `<prefix>.dead`, held (unacknowledged) while a tool looks at them. AMQP has no way to read a
 /// queue without taking its messages, so a tool takes them and gives back, untouched (`nack` with requeue), every
 /// one it does not replay; if the tool dies meanwhile, the broker gives them back by itself.
-final class DeadQueue {
-    let connection: AMQPConnection
-    let topology: TactTopology
-    private(set) var letters: [DeadLetter] = []
+package final class DeadQueue {
+    package let connection: AMQPConnection
+    package let topology: TactTopology
+    package private(set) var letters: [DeadLetter] = []
     /// How many the queue held when the tool looked.
-    private(set) var count = 0
+    package private(set) var count = 0
 
     private init(connection: AMQPConnection, topology: TactTopology) {
         self.connection = connection
@@ -19,7 +20,7 @@ final class DeadQueue {
 
     /// Takes up to `limit` messages (all when `nil`): those the queue held when asked, or fewer if they stop
     /// arriving for `quiet` (another consumer took some).
-    static func open(
+    package static func open(
         amqp: AMQPConfiguration, prefix: String, limit: Int?, quiet: Duration = .seconds(3)
     ) async throws -> DeadQueue {
         var amqp = amqp
@@ -57,7 +58,7 @@ final class DeadQueue {
     }
 
     /// Gives back every message not yet settled, untouched, and closes the connection.
-    func close(givingBack: [DeadLetter]) async {
+    package func close(givingBack: [DeadLetter]) async {
         for letter in givingBack { try? letter.delivery.nack(requeue: true) }
         // A round trip after the settlements, so they have reached the broker before the connection closes.
         _ = try? await connection.queueState(topology.deadQueue)

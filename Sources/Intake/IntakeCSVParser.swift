@@ -7,28 +7,28 @@ import Foundation
 ///
 /// Works on bytes rather than `Character`s: grapheme breaking is what makes `String` iteration slow, and every
 /// byte that matters here (`,` `"` CR LF) is ASCII, which never occurs inside a multi-byte UTF-8 sequence.
-struct IntakeCSVParser {
+package struct IntakeCSVParser {
     /// One record: where it starts, its exact bytes (for a reject file), and its cells or why it is unreadable.
-    struct Record {
+    package struct Record {
         /// 1-based line of the file the record starts on.
-        var line: Int
+        package var line: Int
         /// Its bytes in the file, without the line break that ends it.
-        var range: Range<Int>
-        var cells: Result<[String], IntakeRowError>
+        package var range: Range<Int>
+        package var cells: Result<[String], IntakeRowError>
     }
 
     private let bytes: [UInt8]
     private var position = 0
     private var line = 1
 
-    init(_ bytes: [UInt8]) {
+    package init(_ bytes: [UInt8]) {
         self.bytes = bytes
         // A byte-order mark is how some spreadsheets say "UTF-8"; it is not part of the first header.
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { position = 3 }
     }
 
     /// The next record, skipping empty lines; `nil` at the end of the file.
-    mutating func next() -> Record? {
+    package mutating func next() -> Record? {
         while position < bytes.count, let lineBreak = lineBreakLength(at: position) {
             position += lineBreak
             line += 1
@@ -135,8 +135,8 @@ struct IntakeCSVParser {
 }
 
 /// Why a row cannot be placed: a field and a problem, never the value (values are names, phones, addresses).
-struct IntakeRowError: Error, Equatable, CustomStringConvertible {
-    let reason: String
-    init(_ reason: String) { self.reason = reason }
-    var description: String { reason }
+package struct IntakeRowError: Error, Equatable, CustomStringConvertible {
+    package let reason: String
+    package init(_ reason: String) { self.reason = reason }
+    package var description: String { reason }
 }

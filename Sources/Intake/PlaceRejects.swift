@@ -2,9 +2,9 @@ import Foundation
 
 /// The reject file of `tact place --partial`: the bad rows exactly as they were in the input (after the header,
 /// for CSV), so that they can be fixed and placed with the same command.
-enum PlaceRejects {
+package enum PlaceRejects {
     /// `debtors.csv` → `debtors.rejects.csv`, in the same folder.
-    static func defaultPath(for input: String) -> String {
+    package static func defaultPath(for input: String) -> String {
         let url = URL(fileURLWithPath: input)
         let ext = url.pathExtension
         let stem = url.deletingPathExtension().lastPathComponent
@@ -14,7 +14,7 @@ enum PlaceRejects {
     }
 
     /// Writes the rejected rows and returns the path written. Line breaks follow the input's (CRLF or LF).
-    static func write(_ input: PlaceInput, next inputPath: String, to path: String?) throws -> String {
+    package static func write(_ input: PlaceInput, next inputPath: String, to path: String?) throws -> String {
         let target = path ?? defaultPath(for: inputPath)
         guard URL(fileURLWithPath: target).standardizedFileURL != URL(fileURLWithPath: inputPath).standardizedFileURL
         else { throw PlaceError("--rejects must not be the input file") }

@@ -2,11 +2,11 @@ import Foundation
 import Glibc
 
 /// An exclusive lock on a file, held for the life of the process: one scheduler per store.
-struct ProcessLock {
+package struct ProcessLock {
     private let descriptor: Int32
 
     /// Takes the lock on `path`, or throws at once if another process holds it.
-    init(path: String) throws {
+    package init(path: String) throws {
         descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else { throw LockError("cannot open the lock file \(path)") }
         guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
@@ -15,8 +15,8 @@ struct ProcessLock {
         }
     }
 
-    struct LockError: Error, CustomStringConvertible {
-        let description: String
-        init(_ description: String) { self.description = description }
+    package struct LockError: Error, CustomStringConvertible {
+        package let description: String
+        package init(_ description: String) { self.description = description }
     }
 }

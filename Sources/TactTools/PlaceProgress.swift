@@ -4,25 +4,25 @@ import Synchronization
 
 /// Progress on stderr: a bar redrawn in place on a terminal, or one plain line per step otherwise (logs and CI
 /// keep counts, not carriage returns).
-final class PlaceProgress: Sendable {
+package final class PlaceProgress: Sendable {
     private struct State {
-        var label = ""
-        var lastDraw = ContinuousClock.now - .seconds(1)
-        var drawn = false
+        package var label = ""
+        package var lastDraw = ContinuousClock.now - .seconds(1)
+        package var drawn = false
     }
 
-    let isTerminal: Bool
+    package let isTerminal: Bool
     private let state = Mutex(State())
 
-    init(isTerminal: Bool = isatty(STDERR_FILENO) == 1) { self.isTerminal = isTerminal }
+    package init(isTerminal: Bool = isatty(STDERR_FILENO) == 1) { self.isTerminal = isTerminal }
 
     /// Starts a step, e.g. "checking"; on a terminal the bar follows.
-    func begin(_ label: String) {
+    package func begin(_ label: String) {
         state.withLock { $0 = State(label: label) }
     }
 
     /// `done` of `total` units (bytes, messages); on a terminal, redrawn at most ten times a second.
-    func update(_ done: Int, of total: Int, unit: String) {
+    package func update(_ done: Int, of total: Int, unit: String) {
         guard isTerminal else { return }
         state.withLock { state in
             let now = ContinuousClock.now
@@ -42,7 +42,7 @@ final class PlaceProgress: Sendable {
     }
 
     /// Ends the step with a plain line of counts (which also ends the bar's line on a terminal).
-    func end(_ summary: String) {
+    package func end(_ summary: String) {
         let drawn = state.withLock { $0.drawn }
         let prefix = isTerminal && drawn ? "\r\u{1B}[K" : ""
         FileHandle.standardError.write(Data("\(prefix)tact place: \(summary)\n".utf8))

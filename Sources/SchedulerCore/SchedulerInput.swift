@@ -1,4 +1,3 @@
-import AMQP
 import Contract
 
 /// A message the scheduler consumes, decoded and validated, or refused with the reason `tact.dead` will carry.

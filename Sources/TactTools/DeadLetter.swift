@@ -5,21 +5,21 @@ import Policy
 
 /// What an operator may see of a message in `<prefix>.dead`: ids, the reason and where it came from; never the
 /// body (placements carry names, phone numbers and addresses) unless asked for.
-struct DeadLetter {
-    let delivery: AMQPDelivery
+package struct DeadLetter {
+    package let delivery: AMQPDelivery
 
-    var messageID: String { delivery.properties.messageID ?? "-" }
-    var type: String { delivery.properties.type ?? "-" }
-    var size: Int { delivery.body.count }
+    package var messageID: String { delivery.properties.messageID ?? "-" }
+    package var type: String { delivery.properties.type ?? "-" }
+    package var size: Int { delivery.body.count }
     /// `x-tact-error`: the scheduler's reason, which names the field, never the value.
-    var error: String? { header(TactTopology.errorHeader) }
+    package var error: String? { header(TactTopology.errorHeader) }
     /// `x-tact-source`: `<queue kind>:<routing key>` of the refused input.
-    var source: String? { header(TactTopology.sourceHeader) }
+    package var source: String? { header(TactTopology.sourceHeader) }
     /// `x-tact-user-id`: the creditor's broker user that published it (an id, not personal data).
-    var publisher: String? { header(TactTopology.userHeader) }
+    package var publisher: String? { header(TactTopology.userHeader) }
 
     /// When the message was published, or when the broker dead-lettered it.
-    var timestamp: Instant? {
+    package var timestamp: Instant? {
         if let date = delivery.properties.timestamp { return Instant(date) }
         if case .timestamp(let seconds) = death?["time"] { return Instant(secondsSinceEpoch: Int64(seconds)) }
         return nil
@@ -27,21 +27,21 @@ struct DeadLetter {
 
     /// The broker's own dead-lettering (`x-death`): why (`delivery_limit`, `rejected`, `expired`) and from which
     /// queue, for messages Tact did not refuse itself.
-    var brokerReason: String? {
+    package var brokerReason: String? {
         guard let death else { return nil }
         let reason = death["reason"]?.stringValue ?? "dead-lettered"
         return death["queue"]?.stringValue.map { "\(reason) from \($0)" } ?? reason
     }
 
     /// Where a replay republishes the message, or why it cannot be replayed.
-    enum Replay: Equatable {
+    package enum Replay: Equatable {
         case to(exchange: String, routingKey: String)
         case impossible(String)
     }
 
     /// Only inputs the scheduler refused, from the exchanges creditors and gateways publish to, go back: the
     /// exchange and routing key they came through are known from `x-tact-source`.
-    func replay(in topology: TactTopology) -> Replay {
+    package func replay(in topology: TactTopology) -> Replay {
         guard let source else {
             if let brokerReason {
                 return .impossible(
@@ -71,7 +71,7 @@ struct DeadLetter {
     }
 
     /// One line of `tact dead list --json`, fields in this order.
-    func json(topology: TactTopology, showBody: Bool) -> AuditJSON {
+    package func json(topology: TactTopology, showBody: Bool) -> AuditJSON {
         var fields: [(String, AuditJSON)] = [
             ("messageId", .text(delivery.properties.messageID)), ("type", .text(delivery.properties.type)),
             ("error", .text(error)), ("source", .text(source)), ("size", .int(Int64(size))),

@@ -4,8 +4,8 @@ import Policy
 /// The human-readable account behind `tact policy evaluate --explain`: ids, zones and local times only,
 /// never the representative's details or other personal data. Ends with the decision: for `allow`, until
 /// when it holds ("allowed until …"), for `defer`, from when.
-enum PolicyExplain {
-    static func render(_ explanation: PolicyExplanation, request: PolicyRequest) -> String {
+package enum PolicyExplain {
+    package static func render(_ explanation: PolicyExplanation, request: PolicyRequest) -> String {
         var lines: [String] = []
         let contact = request.contact
         lines.append(

@@ -14,12 +14,12 @@ import Yams
 ///
 /// A wrong file is refused with the file, the field and the problem (``ConfigError``), like every file of
 /// `Config/`: unknown sections or fields, values that are not text, empty header names.
-enum IntakeMappingFile {
-    static let folder = "mappings"
+package enum IntakeMappingFile {
+    package static let folder = "mappings"
 
     /// The mapping `nameOrPath` names: a path when it has a slash or a YAML extension, else a file of
     /// `Config/mappings/`.
-    static func load(_ nameOrPath: String, directory: ConfigDirectory) throws(ConfigError) -> IntakeMapping {
+    package static func load(_ nameOrPath: String, directory: ConfigDirectory) throws(ConfigError) -> IntakeMapping {
         let file: URL
         if nameOrPath.contains("/") || nameOrPath.hasSuffix(".yaml") || nameOrPath.hasSuffix(".yml") {
             file = URL(fileURLWithPath: nameOrPath)
@@ -39,7 +39,7 @@ enum IntakeMappingFile {
     }
 
     /// Parses and validates the text of a mapping file; `file` only labels errors.
-    static func decode(yaml: String, file: String) throws(ConfigError) -> IntakeMapping {
+    package static func decode(yaml: String, file: String) throws(ConfigError) -> IntakeMapping {
         let root: Node?
         do {
             root = try Yams.compose(yaml: yaml)

@@ -3,8 +3,8 @@ import Policy
 import Store
 
 /// `tact status` as text: one screen, ids and counts only.
-enum StatusText {
-    static func render(_ snapshot: StatusSnapshot) -> String {
+package enum StatusText {
+    package static func render(_ snapshot: StatusSnapshot) -> String {
         var lines = ["Tact status at \(snapshot.at) (prefix \(snapshot.prefix))", ""]
         if let error = snapshot.brokerError { lines.append("Broker: not reachable: \(error)") }
         if let error = snapshot.storeError { lines.append("Store: cannot be read: \(error)") }
@@ -90,7 +90,7 @@ enum StatusText {
     private static func plural(_ count: Int, _ noun: String) -> String { "\(count) \(noun)\(count == 1 ? "" : "s")" }
 
     /// `42 s`, `5 min`, `3 h`, `2 d`.
-    static func duration(_ seconds: Int64) -> String {
+    package static func duration(_ seconds: Int64) -> String {
         switch seconds {
         case ..<120: "\(max(0, seconds)) s"
         case ..<7200: "\(seconds / 60) min"

@@ -3,7 +3,7 @@ import Policy
 /// A JSON value whose objects keep their fields in the order written, so that the audit export, `tact explain
 /// --json` and `tact dead list --json` print fields in one documented, stable order (JSONEncoder sorts them or
 /// leaves the order unspecified). One value renders as one line.
-indirect enum AuditJSON: Equatable {
+package indirect enum AuditJSON: Equatable {
     case object([(String, AuditJSON)])
     case array([AuditJSON])
     case string(String)
@@ -11,16 +11,16 @@ indirect enum AuditJSON: Equatable {
     case bool(Bool)
     case null
 
-    static func == (lhs: AuditJSON, rhs: AuditJSON) -> Bool { lhs.rendered == rhs.rendered }
+    package static func == (lhs: AuditJSON, rhs: AuditJSON) -> Bool { lhs.rendered == rhs.rendered }
 
     /// An optional string or `null`.
-    static func text(_ value: String?) -> AuditJSON { value.map(AuditJSON.string) ?? .null }
+    package static func text(_ value: String?) -> AuditJSON { value.map(AuditJSON.string) ?? .null }
 
     /// An instant as Tact writes it (RFC 3339 in UTC), or `null`.
-    static func instant(_ value: Instant?) -> AuditJSON { value.map { .string($0.description) } ?? .null }
+    package static func instant(_ value: Instant?) -> AuditJSON { value.map { .string($0.description) } ?? .null }
 
     /// Compact JSON on one line.
-    var rendered: String {
+    package var rendered: String {
         var output = ""
         write(to: &output)
         return output

@@ -1,5 +1,5 @@
 import Policy
-import Scheduler
+import SchedulerCore
 import Store
 
 /// The debtor's next planned contact: the open task due first, when it becomes permissible, and why not sooner.
@@ -7,28 +7,28 @@ import Store
 /// When the policy already deferred that task to the time it is now due, its decision (from the audit trail) is
 /// the answer. Otherwise — never decided, or brought back by an event since — the policy is asked now, with the
 /// snapshot the scheduler would hand a worker at the task's due time (or now, if that has passed).
-struct ExplainNextContact {
-    enum Basis: String {
+package struct ExplainNextContact {
+    package enum Basis: String {
         /// The latest decision about the task.
         case decision
         /// The policy, evaluated by this command.
         case policy
     }
 
-    var task: TaskRecord
-    var basis: Basis
+    package var task: TaskRecord
+    package var basis: Basis
     /// When the policy was asked: the decision's time, or the instant this command evaluated at.
-    var decidedAt: Instant
-    var decision: PolicyDecision.Kind?
+    package var decidedAt: Instant
+    package var decision: PolicyDecision.Kind?
     /// When the contact becomes permissible; `nil` when it does not by itself (suppressed, debt closed, …).
-    var permissibleAt: Instant?
+    package var permissibleAt: Instant?
     /// Set when the task is planned for later than now, whatever the policy says: the cadence's choice.
-    var plannedFor: Instant?
-    var reasons: [PolicyDecision.Reason]
+    package var plannedFor: Instant?
+    package var reasons: [PolicyDecision.Reason]
     /// Said instead of reasons when the policy could not be asked (debt closed, rulebook missing).
-    var note: String?
+    package var note: String?
 
-    static func find(in records: ExplainRecords, rulebooks: [String: Rulebook], now: Instant) -> ExplainNextContact? {
+    package static func find(in records: ExplainRecords, rulebooks: [String: Rulebook], now: Instant) -> ExplainNextContact? {
         let open = records.tasks.filter { $0.status == .pending || $0.status == .inFlight }
         guard let task = open.min(by: { ($0.dueAt, $0.id) < ($1.dueAt, $1.id) }) else { return nil }
         let plannedFor = task.dueAt > now ? task.dueAt : nil

@@ -3,31 +3,31 @@ import Foundation
 
 /// The calls a specialist took with `tact next`, so that `tact outcome TASK` knows the debtor, debt and channel.
 /// Ids only: nothing personal is written to disk.
-enum TakenCalls {
-    struct Taken: Codable {
-        let taskId: String
-        let debtorId: String
-        let debtId: String
+package enum TakenCalls {
+    package struct Taken: Codable {
+        package let taskId: String
+        package let debtorId: String
+        package let debtId: String
     }
 
     /// `$TACT_HOME/calls`, else `.tact/calls` in the working directory.
-    static var folder: URL {
+    package static var folder: URL {
         let base = ProcessInfo.processInfo.environment["TACT_HOME"].map { URL(fileURLWithPath: $0) }
             ?? URL(fileURLWithPath: FileManager.default.currentDirectoryPath).appendingPathComponent(".tact")
         return base.appendingPathComponent("calls")
     }
 
-    static func file(_ taskID: String) -> URL {
+    package static func file(_ taskID: String) -> URL {
         folder.appendingPathComponent(taskID.replacingOccurrences(of: "/", with: "~") + ".json")
     }
 
-    static func remember(_ call: Call) throws {
+    package static func remember(_ call: Call) throws {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let taken = Taken(taskId: call.taskId, debtorId: call.debtorId, debtId: call.debtId)
         try Data(MessageCoding.encode(taken)).write(to: file(call.taskId))
     }
 
-    static func recall(_ taskID: String) -> Taken? {
+    package static func recall(_ taskID: String) -> Taken? {
         guard let data = FileManager.default.contents(atPath: file(taskID).path) else { return nil }
         return try? JSONDecoder().decode(Taken.self, from: data)
     }

@@ -3,12 +3,18 @@ import Policy
 
 /// What `tact next` shows a specialist: who to call, about what, and what happened so far, so the call can be
 /// kind and useful. It holds personal data on purpose: it is the specialist's screen, never a log.
-struct CallCard {
-    let call: Call
-    let priority: UInt8?
-    let now: Instant
+package struct CallCard {
+    package init(call: Call, priority: UInt8?, now: Instant) {
+        self.call = call
+        self.priority = priority
+        self.now = now
+    }
 
-    var text: String {
+    package let call: Call
+    package let priority: UInt8?
+    package let now: Instant
+
+    package var text: String {
         let context = call.context
         var lines = [
             "Call \(call.taskId) — \(call.purpose), priority \(priority.map(String.init) ?? "-"), tone \(context.tone)",

@@ -4,9 +4,9 @@ import Policy
 /// Which CSV column holds each field of a placement, and the values to use when a file has no column for a field
 /// (typically the creditor's id). Loaded from `Config/mappings/<name>.yaml` (see ``IntakeMappingFile``) and
 /// adjusted by `--column field=Header` and `--default field=value`.
-struct IntakeMapping: Equatable {
+package struct IntakeMapping: Equatable {
     /// A placement field, named by its JSON path in the placement message.
-    enum Field: String, CaseIterable, Comparable {
+    package enum Field: String, CaseIterable, Comparable {
         case placementId, creditorId, rulebook, strategy, specialistId
         case debtorID = "debtor.id"
         case debtorName = "debtor.name"
@@ -24,7 +24,7 @@ struct IntakeMapping: Equatable {
 
         /// Fields every placement needs. `placementId` is not among them: without it, an id is derived from the
         /// creditor, debtor and debt ids (``IntakePlacementID``).
-        var isRequired: Bool {
+        package var isRequired: Bool {
             switch self {
             case .creditorId, .debtorID, .debtorName, .debtorTimeZones, .debtorPhone, .debtorLanguage, .debtID,
                 .debtAmount, .debtCurrency, .debtDueDate:
@@ -33,22 +33,22 @@ struct IntakeMapping: Equatable {
             }
         }
 
-        static func < (lhs: Field, rhs: Field) -> Bool {
+        package static func < (lhs: Field, rhs: Field) -> Bool {
             allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!
         }
 
-        static var names: String { allCases.map(\.rawValue).joined(separator: ", ") }
+        package static var names: String { allCases.map(\.rawValue).joined(separator: ", ") }
     }
 
     /// Header names, by field.
-    var columns: [Field: String] = [:]
+    package var columns: [Field: String] = [:]
     /// Values for fields whose column is absent from the file or empty in a row.
-    var defaults: [Field: String] = [:]
+    package var defaults: [Field: String] = [:]
     /// Fields whose column was named on the command line: those must be in the header.
-    var insisted: Set<Field> = []
+    package var insisted: Set<Field> = []
 
     /// `field=value` from the command line, e.g. `debtor.name=Full Name`.
-    static func assignment(_ text: String, option: String) throws(IntakeMappingError) -> (Field, String) {
+    package static func assignment(_ text: String, option: String) throws(IntakeMappingError) -> (Field, String) {
         guard let equals = text.firstIndex(of: "=") else {
             throw IntakeMappingError("--\(option) must be FIELD=VALUE, e.g. debtor.name=Name")
         }
@@ -63,7 +63,7 @@ struct IntakeMapping: Equatable {
     ///
     /// - Throws: when a required field has neither a column in the header nor a default, when a column named on
     ///   the command line is missing, or when the header repeats a name the mapping uses.
-    func resolve(header: [String], source: String) throws(IntakeMappingError) -> Resolved {
+    package func resolve(header: [String], source: String) throws(IntakeMappingError) -> Resolved {
         var indexes: [Field: Int] = [:]
         for (field, column) in columns.sorted(by: { $0.key < $1.key }) {
             let positions = header.indices.filter { header[$0] == column }
@@ -87,14 +87,14 @@ struct IntakeMapping: Equatable {
     }
 
     /// A mapping bound to one header: builds a placement from each row.
-    struct Resolved {
-        let indexes: [Field: Int]
-        let defaults: [Field: String]
-        let columns: [Field: String]
-        let width: Int
+    package struct Resolved {
+        package let indexes: [Field: Int]
+        package let defaults: [Field: String]
+        package let columns: [Field: String]
+        package let width: Int
 
         /// The placement in `cells`, or why there is none. Reasons name fields and columns, never values.
-        func placement(_ cells: [String]) throws(IntakeRowError) -> Placement {
+        package func placement(_ cells: [String]) throws(IntakeRowError) -> Placement {
             guard cells.count == width else {
                 throw IntakeRowError(
                     "csv: \(cells.count) field\(cells.count == 1 ? "" : "s") where the header has \(width)")
@@ -137,21 +137,21 @@ struct IntakeMapping: Equatable {
 
         /// Time zones in one cell: `America/New_York; America/Chicago` (separated by `;`, `,`, `|` or spaces).
         /// An empty cell means the zone is unknown, which the rulebook decides about.
-        static func list(_ cell: String) -> [String] {
+        package static func list(_ cell: String) -> [String] {
             cell.split(whereSeparator: { ";,| \t".contains($0) }).map(String.init)
         }
     }
 }
 
 /// A mapping that cannot be used, in one line: the file or option, the field and the problem.
-struct IntakeMappingError: Error, Equatable, CustomStringConvertible {
-    let description: String
-    init(_ description: String) { self.description = description }
+package struct IntakeMappingError: Error, Equatable, CustomStringConvertible {
+    package let description: String
+    package init(_ description: String) { self.description = description }
 }
 
 /// `debtor.inconvenient` in one CSV cell: `mon-fri 12:00-13:00; sat,sun 08:00-10:00`.
-enum IntakeInconvenientTimes {
-    static func parse(_ cell: String) throws(IntakeRowError) -> [InconvenientTime] {
+package enum IntakeInconvenientTimes {
+    package static func parse(_ cell: String) throws(IntakeRowError) -> [InconvenientTime] {
         var times: [InconvenientTime] = []
         for entry in cell.split(separator: ";") {
             let parts = entry.split(whereSeparator: { $0 == " " || $0 == "\t" })

@@ -4,12 +4,12 @@ import Policy
 
 /// A placement file read and checked row by row: what can be published, and each row that cannot, with the
 /// line it starts on and why. Nothing here publishes.
-struct PlaceInput {
-    enum Format: String, CaseIterable {
+package struct PlaceInput {
+    package enum Format: String, CaseIterable {
         case csv, jsonl
 
         /// `.csv`; `.jsonl`, `.ndjson` or `.json` for JSON lines.
-        init?(path: String) {
+        package init?(path: String) {
             switch URL(fileURLWithPath: path).pathExtension.lowercased() {
             case "csv": self = .csv
             case "jsonl", "ndjson", "json": self = .jsonl
@@ -19,43 +19,49 @@ struct PlaceInput {
     }
 
     /// A placement ready to publish.
-    struct Item {
-        var line: Int
-        var range: Range<Int>
+    package struct Item {
+        package var line: Int
+        package var range: Range<Int>
         /// The AMQP `message_id`.
-        var placementID: String
+        package var placementID: String
         /// Creditor and placement id: what the scheduler deduplicates by.
-        var key: String
-        var body: [UInt8]
+        package var key: String
+        package var body: [UInt8]
     }
 
     /// A row that cannot be placed. `range` is its exact text in the file, for the reject file.
-    struct Rejected {
-        var line: Int
-        var range: Range<Int>
-        var reason: String
+    package struct Rejected {
+        package var line: Int
+        package var range: Range<Int>
+        package var reason: String
     }
 
     /// The file's bytes, so that rejected rows can be written back exactly as they were.
-    let bytes: [UInt8]
-    let format: Format
+    package let bytes: [UInt8]
+    package let format: Format
     /// CSV only: the header record, which a reject file repeats.
-    var header: Range<Int>?
-    var items: [Item] = []
-    var rejected: [Rejected] = []
-    var rows: Int { items.count + rejected.count }
+    package var header: Range<Int>?
+    package var items: [Item] = []
+    package var rejected: [Rejected] = []
+    package var rows: Int { items.count + rejected.count }
 
     /// What every placement must also satisfy besides the contract: a configured rulebook and strategy, the broker
     /// user.
-    struct Checks {
-        /// Resolves the rulebook as the scheduler will; false when that rulebook is not configured.
-        var rulebookIsConfigured: (Placement) -> Bool
-        /// Resolves the cadence strategy as the scheduler will; false when that strategy is not configured.
-        var strategyIsConfigured: (Placement) -> Bool
-        /// With `--with-user-id`: the creditor must be the broker user, or the scheduler refuses it.
-        var userID: String?
+    package struct Checks {
+        package init(rulebookIsConfigured: @escaping (Placement) -> Bool, strategyIsConfigured: @escaping (Placement) -> Bool, userID: String?) {
+            self.rulebookIsConfigured = rulebookIsConfigured
+            self.strategyIsConfigured = strategyIsConfigured
+            self.userID = userID
+        }
 
-        func problem(_ placement: Placement) -> IntakeRowError? {
+        /// Resolves the rulebook as the scheduler will; false when that rulebook is not configured.
+        package var rulebookIsConfigured: (Placement) -> Bool
+        /// Resolves the cadence strategy as the scheduler will; false when that strategy is not configured.
+        package var strategyIsConfigured: (Placement) -> Bool
+        /// With `--with-user-id`: the creditor must be the broker user, or the scheduler refuses it.
+        package var userID: String?
+
+        package func problem(_ placement: Placement) -> IntakeRowError? {
             if !rulebookIsConfigured(placement) {
                 return IntakeRowError("invalid-field: rulebook: no rulebook with this id is configured")
             }
@@ -71,7 +77,7 @@ struct PlaceInput {
 
     /// Reads and checks every row. Throws only when the file as a whole cannot be used (unreadable, no header,
     /// a mapping that does not fit the header); a bad row is ``rejected``.
-    static func read(
+    package static func read(
         _ path: String, format: Format, mapping: IntakeMapping?, checks: Checks, progress: (Int, Int) -> Void
     ) throws -> PlaceInput {
         guard FileManager.default.fileExists(atPath: path) else { throw PlaceError("\(path): no such file") }
@@ -162,7 +168,7 @@ struct PlaceInput {
 }
 
 /// A file that cannot be used at all, in one line.
-struct PlaceError: Error, CustomStringConvertible {
-    let description: String
-    init(_ description: String) { self.description = description }
+package struct PlaceError: Error, CustomStringConvertible {
+    package let description: String
+    package init(_ description: String) { self.description = description }
 }
