@@ -116,7 +116,7 @@ let package = Package(
         .testTarget(name: "SchedulerTests", dependencies: ["SchedulerCore", "Store", "Contract", "TactConfig"]),
         .testTarget(
             name: "SimulationTests",
-            dependencies: ["Simulation", "Contract", "Policy", "SchedulerCore", "Store", "TactConfig"]),
+            dependencies: ["Simulation", "Contract", "Intake", "Policy", "SchedulerCore", "Store", "TactConfig"]),
         // The metrics registry and HTTP server, and /metrics scraped from real scheduler and worker processes.
         .testTarget(
             name: "ObservabilityTests",

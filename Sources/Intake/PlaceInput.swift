@@ -22,11 +22,13 @@ package struct PlaceInput {
     package struct Item {
         package var line: Int
         package var range: Range<Int>
-        /// The AMQP `message_id`.
-        package var placementID: String
-        /// Creditor and placement id: what the scheduler deduplicates by.
-        package var key: String
+        package var placement: Placement
+        /// The message as it will be published: a JSON line as written, or the encoded CSV row.
         package var body: [UInt8]
+        /// The AMQP `message_id`.
+        package var placementID: String { placement.placementId }
+        /// Creditor and placement id: what the scheduler deduplicates by.
+        package var key: String { "\(placement.creditorId)\n\(placement.placementId)" }
     }
 
     /// A row that cannot be placed. `range` is its exact text in the file, for the reject file.
@@ -61,6 +63,12 @@ package struct PlaceInput {
         /// With `--with-user-id`: the creditor must be the broker user, or the scheduler refuses it.
         package var userID: String?
 
+        /// Only the contract's own checks: for files read without a running installation (the simulator).
+        package static var contractOnly: Checks {
+            Checks(
+                rulebookIsConfigured: { _ in true }, strategyIsConfigured: { _ in true }, userID: nil)
+        }
+
         package func problem(_ placement: Placement) -> IntakeRowError? {
             if !rulebookIsConfigured(placement) {
                 return IntakeRowError("invalid-field: rulebook: no rulebook with this id is configured")
@@ -82,9 +90,17 @@ package struct PlaceInput {
     ) throws -> PlaceInput {
         guard FileManager.default.fileExists(atPath: path) else { throw PlaceError("\(path): no such file") }
         guard let data = FileManager.default.contents(atPath: path) else { throw PlaceError("\(path): cannot read") }
-        var input = PlaceInput(bytes: Array(data), format: format)
+        return try parse(Array(data), source: path, format: format, mapping: mapping, checks: checks, progress: progress)
+    }
+
+    /// Checks every row of a file's contents; `source` names the file in errors.
+    package static func parse(
+        _ bytes: [UInt8], source: String, format: Format, mapping: IntakeMapping?, checks: Checks,
+        progress: (Int, Int) -> Void = { _, _ in }
+    ) throws -> PlaceInput {
+        var input = PlaceInput(bytes: bytes, format: format)
         switch format {
-        case .csv: try input.readCSV(path, mapping: mapping ?? IntakeMapping(), checks: checks, progress: progress)
+        case .csv: try input.readCSV(source, mapping: mapping ?? IntakeMapping(), checks: checks, progress: progress)
         case .jsonl: input.readJSONLines(checks: checks, progress: progress)
         }
         input.rejectDuplicates()
@@ -137,10 +153,7 @@ package struct PlaceInput {
                 rejected.append(Rejected(line: line, range: range, reason: problem.reason))
             } else {
                 items.append(
-                    Item(
-                        line: line, range: range, placementID: placement.placementId,
-                        key: "\(placement.creditorId)\n\(placement.placementId)",
-                        body: body ?? MessageCoding.encode(placement)))
+                    Item(line: line, range: range, placement: placement, body: body ?? MessageCoding.encode(placement)))
             }
         case .failure(let error):
             rejected.append(Rejected(line: line, range: range, reason: error.reason))

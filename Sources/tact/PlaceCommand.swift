@@ -31,18 +31,7 @@ struct PlaceCommand: AsyncParsableCommand {
     @Option(help: "csv or jsonl (default: from the file's extension).")
     var format: String?
 
-    @Option(help: "CSV column mapping: a name in Config/mappings/ or a path to a YAML file.")
-    var mapping: String = "default"
-
-    @Option(name: .customLong("column"), help: "FIELD=HEADER: the CSV column holding FIELD (repeatable).")
-    var columns: [String] = []
-
-    @Option(
-        name: .customLong("default"), help: "FIELD=VALUE: the value when the column is absent or empty (repeatable).")
-    var defaults: [String] = []
-
-    @Option(help: "Creditor id for every row without one (same as --default creditorId=ID).")
-    var creditor: String?
+    @OptionGroup var mappingOptions: MappingOptions
 
     @Flag(help: "Place the good rows even when some are bad, and write the bad ones to the reject file.")
     var partial = false
@@ -81,7 +70,7 @@ struct PlaceCommand: AsyncParsableCommand {
                     strategies[configuration.strategy(placement: $0.strategy, creditor: $0.creditorId)] != nil
                 },
                 userID: userID)
-            let mapping = format == .csv ? try columnMapping(environment.directory) : nil
+            let mapping = format == .csv ? try mappingOptions.resolve(environment.directory) : nil
             progress.begin("checking")
             input = try PlaceInput.read(file, format: format, mapping: mapping, checks: checks) {
                 progress.update($0, of: $1, unit: "bytes")
@@ -148,22 +137,5 @@ struct PlaceCommand: AsyncParsableCommand {
             throw PlaceError("\(file): cannot tell the format from the extension; pass --format csv or --format jsonl")
         }
         return value
-    }
-
-    /// The mapping file, then the command line's columns and defaults on top.
-    private func columnMapping(_ directory: ConfigDirectory) throws -> IntakeMapping {
-        var mapping = try IntakeMappingFile.load(self.mapping, directory: directory)
-        for text in columns {
-            let (field, header) = try IntakeMapping.assignment(text, option: "column")
-            guard !header.isEmpty else { throw IntakeMappingError("--column \(field.rawValue)= needs a header name") }
-            mapping.columns[field] = header
-            mapping.insisted.insert(field)
-        }
-        for text in defaults {
-            let (field, value) = try IntakeMapping.assignment(text, option: "default")
-            mapping.defaults[field] = value
-        }
-        if let creditor { mapping.defaults[.creditorId] = creditor }
-        return mapping
     }
 }

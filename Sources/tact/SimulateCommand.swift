@@ -15,8 +15,9 @@ struct SimulateCommand: AsyncParsableCommand {
         commandName: "simulate",
         abstract: "What if: simulate debtors under a rulebook and strategy on a virtual clock, and write a report.",
         discussion: """
-            DEBTORS is a CSV file with a header row (id, name, timeZones, phone, email, sms, language, amount, \
-            currency, dueDate, and optionally specialistId, address, debtId) or placement messages as JSON lines. \
+            DEBTORS is the file tact place reads: CSV with a header row, its columns mapped to placement fields \
+            by Config/mappings/<name>.yaml (--mapping, --column, --default, --creditor), or placement messages as \
+            JSON lines. Every row must be good. \
             --outcomes names an outcome model: a YAML file, or a name in Config/samples (outcomes). The same inputs \
             and --seed give the same run. Bad input: one line on stderr and exit 2. The report is written \
             either way; if its compliance checks found a contact the rules forbid, exit 3.
@@ -40,8 +41,10 @@ struct SimulateCommand: AsyncParsableCommand {
     @Option(help: "First simulated instant (RFC 3339, or a date for its 00:00 UTC); default: today 00:00 UTC.")
     var start: String?
 
-    @Argument(help: "The debtors: CSV with a header row, or JSON lines of placements.")
+    @Argument(help: "The debtors: CSV with a header row (as for tact place), or JSON lines of placements.")
     var debtors: String
+
+    @OptionGroup var mappingOptions: MappingOptions
 
     @Option(help: "Where to write the HTML report.")
     var out: String

@@ -47,7 +47,9 @@ struct SimulateInputs {
         end = start.adding(seconds: Int64(command.days) * 86_400)
         guard end.secondsSinceEpoch < 4_102_444_800 else { throw ValidationError("the run must end before 2100") }
         let rulebookID = rulebook.id
-        placements = try DebtorFile.read(URL(fileURLWithPath: command.debtors)).map { placement in
+        placements = try DebtorFile.read(URL(fileURLWithPath: command.debtors)) {
+            try command.mappingOptions.resolve(directory)
+        }.map { placement in
             var placement = placement
             placement.rulebook = rulebookID
             placement.strategy = strategy.id

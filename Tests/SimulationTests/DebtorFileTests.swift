@@ -3,15 +3,17 @@ import Foundation
 import Simulation
 import Testing
 
+/// The simulator reads debtor files through `tact place`'s reader and the default column mapping.
 @Suite struct DebtorFileTests {
-    static let header: String = "id,name,timeZones,phone,email,sms,language,amount,currency,dueDate,specialistId\n"
+    static let header =
+        "creditor_id,debtor_id,name,time_zones,phone,email,sms,language,amount,currency,due_date,specialist_id,debt_id\n"
 
     func parse(_ text: String, name: String = "debtors.csv") throws -> [Placement] {
-        try DebtorFile.parse(Data(text.utf8), name: name)
+        try DebtorFile.parse(Array(text.utf8), name: name, mapping: SimulationFixtures.mapping)
     }
 
     @Test func theSampleHasFictitiousDebtorsAcrossZones() throws {
-        let placements = try DebtorFile.read(SimulationFixtures.sampleDebtors)
+        let placements = try DebtorFile.read(SimulationFixtures.sampleDebtors, mapping: SimulationFixtures.mapping)
         #expect((20...50).contains(placements.count))
         let zones = Set(placements.flatMap(\.debtor.timeZones))
         #expect(zones.isSuperset(of: ["Europe/Warsaw", "America/New_York", "Pacific/Honolulu", "Europe/London"]))
@@ -19,63 +21,65 @@ import Testing
         #expect(placements.allSatisfy { $0.debtor.email.map { $0.hasSuffix("@example.com") || $0.hasSuffix("@example.org") } ?? true })
     }
 
-    @Test func csvWithQuotesCRLFAByteOrderMarkAndBothZoneSeparators() throws {
+    @Test func csvWithQuotesCRLFAByteOrderMarkAndZoneSeparators() throws {
         let text =
             "\u{FEFF}" + Self.header.replacingOccurrences(of: "\n", with: "\r\n")
-            + "D-1,\"Doe, Jane \"\"JD\"\"\",Europe/Warsaw|America/New_York,+48000000001,,,pl,10.50,PLN,2026-11-01,anna\r\n"
-            + "D-2,Łucja Przykład,America/Chicago America/Denver,+13125550100,l@example.com,+13125550100,en,99,USD,2026-10-01,\r\n"
+            + "sim,D-1,\"Doe, Jane \"\"JD\"\"\",Europe/Warsaw;America/New_York,+48000000001,,,pl,10.50,PLN,2026-11-01,anna,C-1\r\n"
+            + "sim,D-2,Łucja Przykład,America/Chicago America/Denver,+13125550100,l@example.com,+13125550100,en,99,USD,2026-10-01,,C-2\r\n"
             + "\r\n"
         let placements = try parse(text)
         #expect(placements.count == 2)
         #expect(placements[0].debtor.name == "Doe, Jane \"JD\"")
         #expect(placements[0].debtor.timeZones == ["Europe/Warsaw", "America/New_York"])
         #expect(placements[0].debtor.email == nil && placements[0].specialistId == "anna")
-        #expect(placements[0].debt.id == "D-1/debt" && placements[0].placementId == "D-1/debt")
+        #expect(placements[0].debt.id == "C-1" && placements[0].creditorId == "sim")
         #expect(placements[1].debtor.timeZones == ["America/Chicago", "America/Denver"])
         #expect(placements[1].debtor.name == "Łucja Przykład" && placements[1].specialistId == nil)
     }
 
     @Test func jsonLinesArePlacements() throws {
         let url = SimulationFixtures.configURL.appendingPathComponent("samples/placements.jsonl")
-        let placements = try DebtorFile.read(url)
+        let placements = try DebtorFile.read(url, mapping: SimulationFixtures.mapping)
         #expect(placements.count > 3 && placements[0].placementId == "P-1001")
     }
 
-    /// Bad rows name the line and the column, never the value.
+    static let good = "sim,D-1,Jan,Europe/Warsaw,+48000000001,,,pl,10.00,PLN,2026-11-01,,C-1\n"
+
+    /// Bad rows name the line and the field, never the value.
     static let badFiles: [(text: String, message: String)] = [
-        (Self.header + "D-1,Jan,Europe/Gotham,+48000000001,,,pl,10.00,PLN,2026-11-01,\n", "debtors.csv: line 2: timeZones: unknown time-zone id"),
-        (Self.header + "D-1,Jan,Europe/Warsaw,+48000000001,,,pl,ten,PLN,2026-11-01,\n", "debtors.csv: line 2: amount: must be a positive decimal"),
-        (Self.header + "D-1,Jan,Europe/Warsaw,+48000000001,not-an-address,,pl,10.00,PLN,2026-11-01,\n", "line 2: email: not an address"),
-        (Self.header + "D-1,Jan,Europe/Warsaw,+48000000001,,,pl,10.00,PLN,2026-13-01,\n", "line 2: dueDate: must be a date"),
-        ("id,name\nD-1,Jan\n", "debtors.csv: header row lacks the column(s) timeZones, phone"),
-        (Self.header + "D-1,\"Jan,Europe/Warsaw\n", "debtors.csv: line 2: a quoted field is never closed"),
+        (Self.header + "sim,D-1,Jan,Europe/Gotham,+48000000001,,,pl,10.00,PLN,2026-11-01,,C-1\n", "debtors.csv: line 2: invalid-field: debtor.timeZones[0]: unknown time-zone id"),
+        (Self.header + "sim,D-1,Jan,Europe/Warsaw,+48000000001,,,pl,ten,PLN,2026-11-01,,C-1\n", "debtors.csv: line 2: invalid-field: debt.amount: must be a positive decimal"),
+        (Self.header + "sim,D-1,Jan,Europe/Warsaw,+48000000001,not-an-address,,pl,10.00,PLN,2026-11-01,,C-1\n", "line 2: invalid-field: debtor.email: not an address"),
+        (Self.header + "sim,D-1,Jan,Europe/Warsaw,+48000000001,,,pl,10.00,PLN,2026-13-01,,C-1\n", "line 2: invalid-field: debt.dueDate: must be a date"),
+        ("debtor_id,name\nD-1,Jan\n", "debtors.csv: no column \"creditor_id\" for creditorId in the header"),
+        (Self.header + "sim,D-1,\"Jan,Europe/Warsaw\n", "debtors.csv: line 2: csv: a quoted field opened on line 2 is never closed"),
         (header, "debtors.csv: no debtors in the file"),
         (
-            Self.header + "D-1,Jan,Europe/Gotham,+1,,,pl,10.00,PLN,2026-11-01,\nD-2,Ann,Mars/Base,+1,,,pl,1,PLN,2026-11-01,\n",
-            "line 2: timeZones: unknown time-zone id (expected an IANA id such as Europe/Warsaw) (and 1 more bad row)"
+            Self.header + "sim,D-1,Jan,Europe/Gotham,+1,,,pl,10.00,PLN,2026-11-01,,C-1\nsim,D-2,Ann,Mars/Base,+1,,,pl,1,PLN,2026-11-01,,C-2\n",
+            "line 2: invalid-field: debtor.timeZones[0]: unknown time-zone id (expected an IANA id such as Europe/Warsaw) (and 1 more bad row)"
         ),
         // The duplicate is the second row, on line 3.
-        (Self.header + "D-1,Jan,UTC,+1,,,pl,1,PLN,2026-11-01,\nD-1,Jan,UTC,+1,,,pl,1,PLN,2026-11-01,\n", "line 3: id: the same debtor and debt appear twice (first on line 2)"),
+        (Self.header + Self.good + Self.good, "line 3: conflict: placementId: same as line 2"),
         // A quoted line break: the rows after it are a line further down.
         (
-            Self.header + "D-1,\"Jan\nKowalski\",UTC,+1,,,pl,1,PLN,2026-11-01,\nD-2,Ann,UTC,+1,,,pl,1,PLN,2026-11-01,\n"
-                + "D-1,\"Jan\r\nKowalski\",UTC,+1,,,pl,1,PLN,2026-11-01,\n",
-            "line 5: id: the same debtor and debt appear twice (first on line 2)"
+            Self.header + "sim,D-1,\"Jan\nKowalski\",UTC,+1,,,pl,1,PLN,2026-11-01,,C-1\nsim,D-2,Ann,UTC,+1,,,pl,1,PLN,2026-11-01,,C-2\n"
+                + "sim,D-1,\"Jan\r\nKowalski\",UTC,+1,,,pl,1,PLN,2026-11-01,,C-1\n",
+            "line 5: conflict: placementId: same as line 2"
         ),
         (
-            Self.header + "D-1,\"Jan\nKowalski\",Europe/Gotham,+1,,,pl,1,PLN,2026-11-01,\n",
-            "line 2: timeZones: unknown time-zone id"
+            Self.header + "sim,D-1,\"Jan\nKowalski\",Europe/Gotham,+1,,,pl,1,PLN,2026-11-01,,C-1\n",
+            "line 2: invalid-field: debtor.timeZones[0]: unknown time-zone id"
         ),
-        (Self.header + "\"D-2\"x,Jan,UTC,+1,,,pl,1,PLN,2026-11-01,\n", "debtors.csv: line 2: csv: text after a closing quote (quote the whole field)"),
-        (Self.header + "D-1,Jan,UTC,+1,,,pl,1,PLN,2026-11-01,\n\"D-2\" \"x\",Jan,UTC,+1,,,pl,1,PLN,2026-11-01,\n", "line 3: csv: text after a closing quote"),
-        (Self.header + "D-\"2\",Jan,UTC,+1,,,pl,1,PLN,2026-11-01,\n", "debtors.csv: line 2: csv: a quote inside an unquoted field (quote the field, double the quote)"),
-        (Self.header + "D-1,Jan,UTC,+1\n", "debtors.csv: line 2: csv: 4 fields where the header has 11"),
+        (Self.header + "sim,\"D-2\"x,Jan,UTC,+1,,,pl,1,PLN,2026-11-01,,C-2\n", "debtors.csv: line 2: csv: text after a closing quote"),
+        (Self.header + Self.good + "sim,\"D-2\" \"x\",Jan,UTC,+1,,,pl,1,PLN,2026-11-01,,C-2\n", "line 3: csv: text after a closing quote"),
+        (Self.header + "sim,D-\"2\",Jan,UTC,+1,,,pl,1,PLN,2026-11-01,,C-2\n", "debtors.csv: line 2: csv: a quote inside an unquoted field"),
+        (Self.header + "sim,D-1,Jan,UTC,+1\n", "debtors.csv: line 2: csv: 5 fields where the header has 13"),
         (
-            Self.header + "D-1,Jan,UTC,+1,,,pl,1,PLN,2026-11-01,,extra\nD-2\n",
-            "line 2: csv: 12 fields where the header has 11 (and 1 more bad row)"
+            Self.header + "sim,D-1,Jan,UTC,+1,,,pl,1,PLN,2026-11-01,,C-1,extra\nD-2\n",
+            "line 2: csv: 14 fields where the header has 13 (and 1 more bad row)"
         ),
         // JSON lines: blank lines count, and CRLF ends a line.
-        (Self.jsonLines[0] + "\r\n\r\n" + Self.jsonLines[0] + "\r\n", "line 3: id: the same debtor and debt appear twice (first on line 1)"),
+        (Self.jsonLines[0] + "\r\n\r\n" + Self.jsonLines[0] + "\r\n", "line 3: conflict: placementId: same as line 1"),
     ]
 
     /// The first lines of the sample placements.
@@ -85,7 +89,7 @@ import Testing
     }()
 
     @Test func csvFieldsKeepBlanksAfterAClosingQuoteOut() throws {
-        let text = Self.header + "\"D-1\" ,\" Jan \"\t,UTC,+1,,,pl,1,PLN,2026-11-01,\"\"\n"
+        let text = Self.header + "sim,\"D-1\" ,\" Jan \"\t,UTC,+1,,,pl,1,PLN,2026-11-01,\"\",C-1\n"
         let placements = try parse(text)
         #expect(placements.map(\.debtor.id) == ["D-1"] && placements[0].specialistId == nil)
     }
@@ -106,10 +110,10 @@ import Testing
     }
 
     @Test func notUTF8NamesTheLine() {
-        var bytes = Array((Self.header + "D-1,Jan,UTC,+1,,,pl,1,PLN,2026-11-01,\n").utf8)
-        bytes += [0x44, 0x2D, 0x32, 0x2C, 0xE9, 0x0A]  // "D-2,é" in Latin-1
+        var bytes = Array((Self.header + Self.good).utf8)
+        bytes += Array("sim,D-2,".utf8) + [0xE9] + Array(",UTC,+1,,,pl,1,PLN,2026-11-01,,C-2\n".utf8)  // é in Latin-1
         #expect {
-            _ = try DebtorFile.parse(Data(bytes), name: "latin1.csv")
-        } throws: { "\($0)" == "latin1.csv: not UTF-8 text (first bad byte on line 3)" }
+            _ = try DebtorFile.parse(bytes, name: "latin1.csv", mapping: SimulationFixtures.mapping)
+        } throws: { "\($0)".hasPrefix("latin1.csv: line 3: ") && "\($0)".contains("UTF-8") }
     }
 }

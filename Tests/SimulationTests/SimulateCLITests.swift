@@ -6,7 +6,7 @@ import Testing
 @Suite struct SimulateCLITests {
     typealias F = SimulationFixtures
 
-    /// A configuration folder of the test's own: the repository's rulebooks, strategies and outcome model.
+    /// A configuration folder of the test's own: the repository's rulebooks, strategies, mappings and outcome model.
     static func configFolder(in folder: URL) throws -> URL {
         let config = folder.appendingPathComponent("Config")
         let manager = FileManager.default
@@ -16,6 +16,8 @@ import Testing
         try manager.copyItem(at: F.sampleOutcomes, to: config.appendingPathComponent("samples/outcomes.yaml"))
         try manager.copyItem(
             at: F.configURL.appendingPathComponent("strategies"), to: config.appendingPathComponent("strategies"))
+        try manager.copyItem(
+            at: F.configURL.appendingPathComponent("mappings"), to: config.appendingPathComponent("mappings"))
         return config
     }
 
@@ -88,7 +90,7 @@ import Testing
 
     /// One bad input: a file to write (`$FILE` in `debtors` or an option's value names it) and what to change.
     struct BadInput: Sendable, CustomTestStringConvertible {
-        static let goodRow = "D-1,Jan,Europe/Warsaw,+48000000001,,,pl,10.00,PLN,2026-11-01,\n"
+        static let goodRow = DebtorFileTests.good
 
         var label: String
         var fileName = "debtors.csv"
@@ -102,14 +104,16 @@ import Testing
             BadInput(label: "missing file", debtors: "/nonexistent/gone.csv", message: "gone.csv: file does not exist"),
             BadInput(
                 label: "bad CSV encoding", contents: Data(DebtorFileTests.header.utf8) + Data([0x44, 0x2C, 0xE9, 0x0A]),
-                message: "debtors.csv: not UTF-8 text (first bad byte on line 2)"),
+                message: "debtors.csv: line 2: encoding"),
             BadInput(
                 label: "unknown time zone",
-                contents: Data((DebtorFileTests.header + goodRow + "D-2,Ann,Europe/Atlantis,+1,,,pl,1,PLN,2026-11-01,\n").utf8),
-                message: "debtors.csv: line 3: timeZones: unknown time-zone id"),
+                contents: Data(
+                    (DebtorFileTests.header + goodRow + "sim,D-2,Ann,Europe/Atlantis,+1,,,pl,1,PLN,2026-11-01,,C-2\n").utf8),
+                message: "debtors.csv: line 3: invalid-field: debtor.timeZones[0]: unknown time-zone id"),
             BadInput(
-                label: "missing column", contents: Data("id,name,timeZones,phone,email,sms,language,amount,currency\n".utf8),
-                message: "header row lacks the column(s) dueDate"),
+                label: "missing column",
+                contents: Data("creditor_id,debtor_id,name,time_zones,phone,language,amount,currency,debt_id\n".utf8),
+                message: "debtors.csv: no column \"due_date\" for debt.dueDate in the header"),
             BadInput(label: "unknown rulebook", options: [("--rulebook", "xx-nowhere")], message: "no rulebook named xx-nowhere"),
             BadInput(label: "unknown strategy", options: [("--strategy", "reckless")], message: "no strategy named reckless"),
             BadInput(

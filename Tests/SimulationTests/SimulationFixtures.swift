@@ -1,5 +1,6 @@
 import Contract
 import Foundation
+import Intake
 import Policy
 import SchedulerCore
 import Simulation
@@ -15,6 +16,8 @@ enum SimulationFixtures {
     static let configURL = repositoryRoot.appendingPathComponent("Config")
     static let sampleDebtors = configURL.appendingPathComponent("samples/debtors.csv")
     static let sampleOutcomes = configURL.appendingPathComponent("samples/outcomes.yaml")
+    /// The column mapping `tact place` and `tact simulate` use by default.
+    static let mapping = try! IntakeMappingFile.load("default", directory: ConfigDirectory(url: configURL))
 
     static let rulebooks: [String: Rulebook] = {
         let loader = RulebookLoader(directory: ConfigDirectory(url: configURL))
@@ -33,7 +36,7 @@ enum SimulationFixtures {
         configuration.defaultRulebook = rulebook
         let simulation = try Simulation(
             configuration: configuration, rulebooks: rulebooks, strategies: strategies, start: start)
-        for var placement in try DebtorFile.read(sampleDebtors) {
+        for var placement in try DebtorFile.read(sampleDebtors, mapping: mapping) {
             placement.rulebook = rulebook
             simulation.schedule(.placement(placement, userID: nil), at: start)
         }
