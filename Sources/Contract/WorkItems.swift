@@ -136,12 +136,11 @@ public struct TaskContext: Codable, Sendable, Equatable {
 
 /// A worker's decision about a task, back to the scheduler (queue `tact.scheduler.decisions`).
 ///
-/// Version 2 carries the contact the decision allows in ``contact``, for the scheduler to publish. Version 1 came
-/// from workers that published the contact themselves (``emittedTo`` names where); the scheduler still reads it, so
-/// that decisions queued before an upgrade are not lost.
+/// It carries the contact the decision allows in ``contact``, for the scheduler to publish if the hand-out is still
+/// current. (Version 1, from before the scheduler published contacts, never shipped and is not read.)
 public struct TaskDecision: ContractMessage, Equatable {
     public static let messageType = "decision"
-    public static let supportedVersions = [1, 2]
+    public static let supportedVersions = [2]
 
     public var type = TaskDecision.messageType
     public var version = 2
@@ -153,7 +152,7 @@ public struct TaskDecision: ContractMessage, Equatable {
     public var decision: PolicyDecision
     /// The queue the contact goes to (for `allow` and `redirect`).
     public var emittedTo: String?
-    /// The reminder or call to publish if the hand-out is still current (version 2).
+    /// The reminder or call to publish if the hand-out is still current.
     public var contact: ProposedContact?
     /// The worker that decided, `host/pid`, for operators.
     public var worker: String
@@ -172,9 +171,6 @@ public struct TaskDecision: ContractMessage, Equatable {
         self.worker = worker
     }
 
-    /// Whether the worker published the contact itself (version 1, before the scheduler published contacts).
-    public var contactAlreadyPublished: Bool { version == 1 && emittedTo != nil }
-
     /// The id under which the scheduler deduplicates it: a redelivery of this message, not another worker's
     /// decision about the same hand-out (a task redelivered after a worker died is decided again, and both count).
     public var messageID: String { "decision:\(taskId):\(attempt):\(worker):\(decidedAt.secondsSinceEpoch)" }
@@ -182,7 +178,6 @@ public struct TaskDecision: ContractMessage, Equatable {
     public func validate() throws(ContractError) {
         try Check.identifier(taskId, "taskId")
         try contact?.validate()
-        guard version >= 2 else { return }
         if contact != nil, ![.allow, .redirect].contains(decision.decision) {
             throw ContractError(.invalidField, field: "contact", "only an allow or a redirect carries a contact")
         }

@@ -60,11 +60,8 @@ extension SchedulerCore {
         guard var task = try store.task(message.taskId) else {
             throw ContractError(.unknownReference, field: "taskId", "no task with this id")
         }
-        if message.contactAlreadyPublished, [.allow, .redirect].contains(message.decision.decision) {
-            return try recordPublished(message, task: &task, in: store)
-        }
         if let contact = message.contact { try check(contact, of: message, task: task) }
-        if message.version >= 2, message.decision.decision == .allow, message.contact == nil {
+        if message.decision.decision == .allow, message.contact == nil {
             throw ContractError(.missingField, field: "contact", "an allow carries the contact it allows")
         }
         let decision = message.decision
@@ -139,33 +136,6 @@ extension SchedulerCore {
         }
     }
 
-    /// An allow or redirect from a worker of version 1, which published the contact itself: it completes its task
-    /// (and an allow enters the ledger) even if it arrives late, because the contact went out and caps must count it.
-    private func recordPublished(_ message: TaskDecision, task: inout TaskRecord, in store: any StoreTransaction) throws {
-        let decision = message.decision
-        try store.append(
-            DecisionRecord(
-                taskID: task.id, debtorID: task.debtorID, decidedAt: message.decidedAt, decision: decision.decision,
-                earliest: decision.earliest, reasons: decision.reasons, worker: message.worker))
-        // The contact of this hand-out already came back expired: it reached nobody.
-        if try store.isProcessed(SchedulerInput.expired(taskID: task.id, attempt: message.attempt).messageID) {
-            return
-        }
-        if decision.decision == .allow, try store.ledgerEntry(taskID: task.id) == nil {
-            try store.save(
-                LedgerEntry(
-                    taskID: task.id, debtorID: task.debtorID, debtID: task.debtID, channel: task.channel,
-                    at: message.decidedAt, result: .pending))
-        }
-        if task.status != .cancelled && task.status != .done {
-            task.status = .done
-            if decision.decision == .redirect { task.closedReason = "redirect" }
-        }
-        task.leaseUntil = nil
-        task.settledAttempts = task.attempts
-        try store.save(task)
-    }
-
     /// A reminder or call expired (or a specialist gave it back) before anyone acted on it: it never reached the
     /// person, so it leaves the ledger and the task is tried again after ``expiryPause`` (the policy finds the next
     /// window; the pause keeps a consumer that rejects everything from spinning the task round). Only the copy of
@@ -178,8 +148,8 @@ extension SchedulerCore {
         let entry = try store.ledgerEntry(taskID: taskID)
         // An outcome was reported for it: it reached the person, whatever became of this copy.
         if let entry, entry.result != .pending { return }
-        // Published to the debtor or a representative; or, from a version 1 worker, in flight: its contact expired
-        // before its decision arrived, and that decision is then ignored.
+        // Published to the debtor or a representative; or in flight: its contact expired before its decision
+        // arrived, and that decision is then ignored.
         let published = task.status == .done && (task.closedReason == nil || task.closedReason == "redirect")
         guard published || task.status == .inFlight else { return }
         if entry != nil { try store.removeLedgerEntry(taskID: taskID) }

@@ -165,26 +165,14 @@ struct SchedulerRecallTests {
         #expect(record.attempts == 5)
     }
 
-    @Test func aVersionOneAllowCompletesTheTaskEvenLateBecauseItsWorkerPublished() async throws {
-        let (store, task) = try await handedOut()
-        _ = try await core.dispatch(at: Fixtures.now.adding(seconds: 120), to: store)  // handed out again
-        // An event recalls the hand-out: a version 1 defer about the first one no longer moves the task.
-        let event = Fixtures.event("E-1", .optOut, at: Fixtures.now.adding(seconds: 121), channel: .letter)
-        try await core.apply([.event(event, userID: nil)], at: Fixtures.now.adding(seconds: 121), to: store)
-        var stale = Fixtures.decision(task, .defer, earliest: Fixtures.now.adding(seconds: 999), attempt: 1)
-        stale.version = 1
-        stale.contact = nil
-        try await core.apply([.decision(stale)], to: store)
-        #expect(try await store.read { try $0.task(task.taskId) }?.status == .pending, "a stale defer is ignored")
-        // But its worker published the contact of an allow: the task is done and the contact counted.
-        var published = Fixtures.decision(task, .allow, attempt: 1, at: Fixtures.now.adding(seconds: 1))
-        published.version = 1
-        published.contact = nil
-        published.emittedTo = "tact.calls.pool"
-        try await core.apply([.decision(published)], to: store)
-        #expect(try await store.read { try $0.task(task.taskId) }?.status == .done)
-        #expect(try await store.read { try $0.ledgerEntry(taskID: task.taskId) } != nil)
-        #expect(try await contacts(store).isEmpty, "its worker published the contact")
+    @Test func aVersionOneDecisionIsRefused() async throws {
+        // Version 1 (workers that published contacts themselves) never shipped: no reader is kept for it.
+        let (_, task) = try await handedOut()
+        var decision = Fixtures.decision(task, .allow)
+        decision.version = 1
+        #expect(throws: ContractError.self) {
+            _ = try SchedulerInput.decode(body: MessageCoding.encode(decision), routingKey: "", userID: nil, from: .decisions)
+        }
     }
 
     @Test func aProposedContactMustBeAboutItsOwnTaskAndHandOut() async throws {
