@@ -121,6 +121,8 @@ let package = Package(
         .testTarget(
             name: "ObservabilityTests",
             dependencies: ["AMQP", "Contract", "Messaging", "Observability", "Store", "TactConfig"]),
+        // The tools' logic without a broker: the one CSV reader, mappings, the version.
+        .testTarget(name: "TactToolsTests", dependencies: ["Contract", "Intake", "TactTools"]),
         .testTarget(
             name: "ContractTests",
             dependencies: ["AMQP", "Contract", "Messaging", "Policy", .product(name: "Yams", package: "Yams")]),

@@ -47,6 +47,9 @@ package struct IntakeMapping: Equatable {
     /// Fields whose column was named on the command line: those must be in the header.
     package var insisted: Set<Field> = []
 
+    /// An empty mapping: every field needs a column or a default.
+    package init() {}
+
     /// `field=value` from the command line, e.g. `debtor.name=Full Name`.
     package static func assignment(_ text: String, option: String) throws(IntakeMappingError) -> (Field, String) {
         guard let equals = text.firstIndex(of: "=") else {

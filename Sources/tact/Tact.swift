@@ -9,6 +9,7 @@ struct Tact: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tact",
         abstract: "A respectful contact scheduler for debt collection.",
+        version: TactVersion.current,
         subcommands: [
             SchedulerCommand.self, WorkerCommand.self, PlaceCommand.self, EventCommand.self, PolicyCommand.self,
             NextCommand.self, OutcomeCommand.self, SpecialistsCommand.self, ReportCommand.self, StatusCommand.self,
