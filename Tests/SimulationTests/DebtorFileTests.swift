@@ -1,10 +1,11 @@
 import Contract
 import Foundation
 import Simulation
+import SimulationTestSupport
 import Testing
 
 @Suite struct DebtorFileTests {
-    static let header: String = "id,name,timeZones,phone,email,sms,language,amount,currency,dueDate,specialistId\n"
+    static let header: String = SimulationSamples.debtorHeader
 
     func parse(_ text: String, name: String = "debtors.csv") throws -> [Placement] {
         try DebtorFile.parse(Data(text.utf8), name: name)

@@ -3,6 +3,7 @@ import Foundation
 import Policy
 import Scheduler
 import Simulation
+import SimulationTestSupport
 import TactConfig
 
 /// Shared inputs of the simulator's tests: the repository's rulebooks and sample files, fixed instants.
@@ -10,11 +11,9 @@ enum SimulationFixtures {
     /// Tuesday 2026-12-01 00:00 UTC: December has Sundays and, in Poland, 24–26 December.
     static let start = Instant(rfc3339: "2026-12-01T00:00:00Z")!
 
-    static let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent()
-    static let configURL = repositoryRoot.appendingPathComponent("Config")
-    static let sampleDebtors = configURL.appendingPathComponent("samples/debtors.csv")
-    static let sampleOutcomes = configURL.appendingPathComponent("samples/outcomes.yaml")
+    static let configURL = SimulationSamples.config
+    static let sampleDebtors = SimulationSamples.debtors
+    static let sampleOutcomes = SimulationSamples.outcomes
 
     static let rulebooks: [String: Rulebook] = {
         let loader = RulebookLoader(directory: ConfigDirectory(url: configURL))

@@ -3,11 +3,12 @@ import Contract
 import Foundation
 import Policy
 import Store
+import TactTestKit
 import Testing
 
 /// A task waits in `tact.tasks` while the scheduler records something that forbids it: the worker still decides
 /// it on the old snapshot, and the scheduler must not publish that contact. Real processes, real broker.
-@Suite("Pipeline: an event recorded while a task waits for a worker wins", .timeLimit(.minutes(3)))
+@Suite("Pipeline: an event recorded while a task waits for a worker wins", .enabled(if: TestEnvironment.hasBroker), .timeLimit(.minutes(3)))
 struct PipelineRecallTests {
     @Test func aCeaseRecordedWhileTheTaskWaitsForAWorkerStopsTheContact() async throws {
         let pipeline = try await Pipeline()
