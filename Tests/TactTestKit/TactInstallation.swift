@@ -279,8 +279,11 @@ public final class TactInstallation: Sendable {
         return try await store.inspect(body)
     }
 
+    /// The store's statistics, opened as the scheduler opens it (creating its schema if the scheduler has not yet),
+    /// so that a reading races no half-made schema.
     public func statistics(at now: Instant = Instant(Date())) async throws -> StoreStatistics {
-        try await inspect { try $0.statistics(at: now) }
+        let store = try SQLiteStore(path: storePath)
+        return try await store.read { try $0.statistics(at: now) }
     }
 
     /// Waits until every task is decided: none in flight, none due, nothing left to publish, three readings in a
@@ -294,7 +297,7 @@ public final class TactInstallation: Sendable {
         var quietRounds = 0
         while ContinuousClock.now < deadline {
             // The store may not exist yet, or be mid-write: a failed reading is simply not a quiet one.
-            if let stats = try? await statistics() {
+            if let stats = try? await inspect({ try $0.statistics(at: Instant(Date())) }) {
                 let settled =
                     (stats.tasksByStatus[.inFlight] ?? 0) == 0 && stats.dueNotPublished == 0 && stats.outboxDepth == 0
                     && (!debtors || stats.debtors > 0)
