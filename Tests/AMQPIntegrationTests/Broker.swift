@@ -29,18 +29,6 @@ enum Broker {
     }
 }
 
-/// Waits until `condition` holds, polling; fails the test after `timeout`.
-func eventually(
-    _ what: String, timeout: Duration = .seconds(20), _ condition: () async throws -> Bool
-) async throws {
-    let deadline = ContinuousClock.now + timeout
-    while ContinuousClock.now < deadline {
-        if try await condition() { return }
-        try await Task.sleep(for: .milliseconds(50))
-    }
-    throw TestKitError("timed out waiting for \(what)")
-}
-
 extension AMQPDelivery {
     var text: String { String(decoding: body, as: UTF8.self) }
 }
