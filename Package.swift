@@ -103,24 +103,49 @@ let package = Package(
         .executableTarget(name: "StoreBench", dependencies: ["Store"], path: "Benchmarks/StoreBench"),
 
         // MARK: Tests
+        // Unit targets (`*Tests`) need nothing beyond Swift: no broker, no child process (`scripts/test --unit`).
+        // Integration targets (`*IntegrationTests`) run real `tact` processes or talk to the test broker.
+        .target(
+            name: "TactTestKit",
+            dependencies: [
+                "AMQP", "Contract", "Messaging", "Policy", "Store", .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tests/TactTestKit"),
+        .target(
+            name: "SimulationTestSupport", dependencies: ["Contract", "Policy", "Simulation"],
+            path: "Tests/SimulationTestSupport"),
         .testTarget(name: "AMQPTests", dependencies: ["AMQP"]),
-        .testTarget(name: "AMQPIntegrationTests", dependencies: ["AMQP"]),
+        .testTarget(name: "AMQPIntegrationTests", dependencies: ["AMQP", "TactTestKit"]),
         .testTarget(name: "PolicyTests", dependencies: ["Policy"]),
         .testTarget(name: "TactConfigTests", dependencies: ["TactConfig"]),
+        // `tact policy evaluate` as a real process.
+        .testTarget(name: "TactConfigIntegrationTests", dependencies: ["TactTestKit"]),
         .testTarget(name: "StoreTests", dependencies: ["Store"]),
         // Real `tact` processes against the test broker (swift build builds the binary first).
-        .testTarget(name: "PipelineTests", dependencies: ["AMQP", "Contract", "Messaging", "Policy", "Store"]),
+        .testTarget(
+            name: "PipelineIntegrationTests",
+            dependencies: ["AMQP", "Contract", "Messaging", "Policy", "Store", "TactTestKit"]),
         // The operators' and compliance tools (place, event, dead, explain, audit) run as real `tact` processes.
-        .testTarget(name: "ToolTests", dependencies: ["AMQP", "Contract", "Messaging", "Policy", "Store"]),
+        .testTarget(
+            name: "ToolIntegrationTests",
+            dependencies: ["AMQP", "Contract", "Messaging", "Policy", "Store", "TactTestKit"]),
         .testTarget(name: "WorkerTests", dependencies: ["WorkerCore", "Contract", "Policy", "TactConfig"]),
         .testTarget(name: "SchedulerTests", dependencies: ["SchedulerCore", "Store", "Contract", "TactConfig"]),
         .testTarget(
             name: "SimulationTests",
-            dependencies: ["Simulation", "Contract", "Intake", "Policy", "SchedulerCore", "Store", "TactConfig"]),
-        // The metrics registry and HTTP server, and /metrics scraped from real scheduler and worker processes.
+            dependencies: [
+                "Simulation", "Contract", "Intake", "Policy", "SchedulerCore", "Store", "TactConfig",
+                "SimulationTestSupport",
+            ]),
+        // `tact simulate` as a real process, and its report rendered by a real browser.
         .testTarget(
-            name: "ObservabilityTests",
-            dependencies: ["AMQP", "Contract", "Messaging", "Observability", "Store", "TactConfig"]),
+            name: "SimulationIntegrationTests", dependencies: ["Simulation", "SimulationTestSupport", "TactTestKit"]),
+        // The metrics registry and the HTTP server.
+        .testTarget(name: "ObservabilityTests", dependencies: ["Observability", "TactConfig", "TactTestKit"]),
+        // /metrics scraped from real scheduler and worker processes.
+        .testTarget(
+            name: "ObservabilityIntegrationTests",
+            dependencies: ["AMQP", "Contract", "Messaging", "Observability", "Policy", "Store", "TactTestKit"]),
         // The tools' logic without a broker: the one CSV reader, mappings, the version.
         .testTarget(name: "TactToolsTests", dependencies: ["Contract", "Intake", "TactTools"]),
         .testTarget(

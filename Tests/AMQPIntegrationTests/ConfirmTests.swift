@@ -1,8 +1,9 @@
 import AMQP
 import Foundation
+import TactTestKit
 import Testing
 
-@Suite("Publisher confirms", .timeLimit(.minutes(3)))
+@Suite("Publisher confirms", .enabled(if: TestEnvironment.hasBroker), .timeLimit(.minutes(3)))
 struct ConfirmTests {
     @Test func publishToMissingExchangeFailsClearlyAndTheChannelRecovers() async throws {
         let connection = try await Broker.connect()

@@ -1,9 +1,10 @@
 import AMQP
 import Foundation
 import Synchronization
+import TactTestKit
 import Testing
 
-@Suite("Consumers, settlement and dead-lettering", .timeLimit(.minutes(2)))
+@Suite("Consumers, settlement and dead-lettering", .enabled(if: TestEnvironment.hasBroker), .timeLimit(.minutes(2)))
 struct ConsumerTests {
     @Test func nackWithoutRequeueLandsInTheDeadLetterQueue() async throws {
         let connection = try await Broker.connect()

@@ -1,11 +1,12 @@
 import AMQP
 import Foundation
 import Synchronization
+import TactTestKit
 import Testing
 
 /// Closes every connection on the broker, so `scripts/test` runs this suite on its own after the others.
 @Suite("Faults: connections closed by the broker", .serialized, .timeLimit(.minutes(3)),
-    .enabled(if: ProcessInfo.processInfo.environment["TACT_FAULT_TESTS"] == "1"))
+    .enabled(if: TestEnvironment.faultTests && TestEnvironment.controlsBroker))
 struct FaultTests {
     @Test func publisherAndConsumerRecoverAndNoConfirmedMessageIsLost() async throws {
         let publisher = try await Broker.connect(name: "fault-publisher")
@@ -59,12 +60,12 @@ struct FaultTests {
 
         try await eventually("a quarter to be confirmed") { confirmed.withLock { $0.count } >= total / 4 }
         closing.withLock { $0 = true }
-        _ = try Broker.ctl(["close_all_connections", "fault test"])
+        _ = try await BrokerControl.ctl(["close_all_connections", "fault test"])
         #expect(confirmed.withLock { $0.count } < total, "the first close happened mid-flow")
         closing.withLock { $0 = false }
         try await eventually("half to be confirmed") { confirmed.withLock { $0.count } >= total / 2 }
         closing.withLock { $0 = true }
-        _ = try Broker.ctl(["close_all_connections", "fault test again"])
+        _ = try await BrokerControl.ctl(["close_all_connections", "fault test again"])
         #expect(confirmed.withLock { $0.count } < total, "the second close happened mid-flow")
         closing.withLock { $0 = false }
 
@@ -93,7 +94,7 @@ struct FaultTests {
         }
         let queue = Broker.unique("fault-giveup")
         try await connection.declare(AMQPTopology(queues: [.init(queue, autoDelete: true)]))
-        _ = try Broker.ctl(["close_all_connections", "fault test"])
+        _ = try await BrokerControl.ctl(["close_all_connections", "fault test"])
         try await eventually("the client to notice") { !connection.isConnected }
         let error = await #expect(throws: AMQPError.self) {
             try await connection.publish(AMQPMessage(routingKey: queue, body: [1]))

@@ -1,8 +1,9 @@
 import AMQP
 import Foundation
+import TactTestKit
 import Testing
 
-@Suite("Round trips against a real broker", .timeLimit(.minutes(2)))
+@Suite("Round trips against a real broker", .enabled(if: TestEnvironment.hasBroker), .timeLimit(.minutes(2)))
 struct RoundTripTests {
     @Test func bodiesArriveByteForByte() async throws {
         let connection = try await Broker.connect()

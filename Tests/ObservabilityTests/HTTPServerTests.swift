@@ -1,6 +1,7 @@
 import Foundation
 import Glibc
 import Synchronization
+import TactTestKit
 import Testing
 
 @testable import Observability

@@ -1,4 +1,5 @@
 import Foundation
+import TactTestKit
 import Testing
 
 @testable import Observability

@@ -1,12 +1,12 @@
 import Contract
 import Foundation
 import Simulation
+import SimulationTestSupport
 import Testing
 
 /// The simulator reads debtor files through `tact place`'s reader and the default column mapping.
 @Suite struct DebtorFileTests {
-    static let header =
-        "creditor_id,debtor_id,name,time_zones,phone,email,sms,language,amount,currency,due_date,specialist_id,debt_id\n"
+    static let header: String = SimulationSamples.debtorHeader
 
     func parse(_ text: String, name: String = "debtors.csv") throws -> [Placement] {
         try DebtorFile.parse(Array(text.utf8), name: name, mapping: SimulationFixtures.mapping)
@@ -43,7 +43,7 @@ import Testing
         #expect(placements.count > 3 && placements[0].placementId == "P-1001")
     }
 
-    static let good = "sim,D-1,Jan,Europe/Warsaw,+48000000001,,,pl,10.00,PLN,2026-11-01,,C-1\n"
+    static let good = SimulationSamples.goodDebtorRow
 
     /// Bad rows name the line and the field, never the value.
     static let badFiles: [(text: String, message: String)] = [

@@ -4,6 +4,7 @@ import Intake
 import Policy
 import SchedulerCore
 import Simulation
+import SimulationTestSupport
 import TactConfig
 
 /// Shared inputs of the simulator's tests: the repository's rulebooks and sample files, fixed instants.
@@ -11,11 +12,9 @@ enum SimulationFixtures {
     /// Tuesday 2026-12-01 00:00 UTC: December has Sundays and, in Poland, 24–26 December.
     static let start = Instant(rfc3339: "2026-12-01T00:00:00Z")!
 
-    static let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent()
-    static let configURL = repositoryRoot.appendingPathComponent("Config")
-    static let sampleDebtors = configURL.appendingPathComponent("samples/debtors.csv")
-    static let sampleOutcomes = configURL.appendingPathComponent("samples/outcomes.yaml")
+    static let configURL = SimulationSamples.config
+    static let sampleDebtors = SimulationSamples.debtors
+    static let sampleOutcomes = SimulationSamples.outcomes
     /// The column mapping `tact place` and `tact simulate` use by default.
     static let mapping = try! IntakeMappingFile.load("default", directory: ConfigDirectory(url: configURL))
 

@@ -2,6 +2,7 @@ import Contract
 import Foundation
 import Policy
 import Simulation
+import SimulationTestSupport
 import Store
 import Testing
 
@@ -53,32 +54,5 @@ import Testing
     }
 
     /// Counts taken straight from timeline entries.
-    struct Totals {
-        var decisions: [String: Int] = [:]
-        var emissions: [String: Int] = [:]
-        var outcomes: [String: Int] = [:]
-        var events: [String: Int] = [:]
-        var expired = 0
-        var promises = 0
-        var contacted = Set<String>()
-        var reached = Set<String>()
-
-        init(_ timeline: [TimelineEntry]) {
-            for entry in timeline {
-                switch entry.kind {
-                case .decision: decisions[entry.decision!.rawValue, default: 0] += 1
-                case .emission:
-                    emissions[entry.channel!.rawValue, default: 0] += 1
-                    contacted.insert(entry.debtorId)
-                case .outcome:
-                    outcomes[entry.result!.rawValue, default: 0] += 1
-                    if entry.result == .conversation || entry.result == .promiseToPay { reached.insert(entry.debtorId) }
-                    if entry.promise != nil { promises += 1 }
-                case .event: events[entry.event!.rawValue, default: 0] += 1
-                case .expired: expired += 1
-                default: break
-                }
-            }
-        }
-    }
+    typealias Totals = TimelineTotals
 }

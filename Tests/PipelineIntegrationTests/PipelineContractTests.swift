@@ -3,10 +3,11 @@ import Contract
 import Foundation
 import Policy
 import Store
+import TactTestKit
 import Testing
 
 /// The public AMQP contract, end to end through real `tact` processes.
-@Suite("Pipeline: the AMQP contract", .timeLimit(.minutes(3)))
+@Suite("Pipeline: the AMQP contract", .enabled(if: TestEnvironment.hasBroker), .timeLimit(.minutes(3)))
 struct PipelineContractTests {
     @Test func placementsBecomeRemindersAndCallsWithTheDocumentedShape() async throws {
         let pipeline = try await Pipeline()

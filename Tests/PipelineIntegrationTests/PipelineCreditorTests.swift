@@ -4,13 +4,14 @@ import Foundation
 import Logging
 import Policy
 import Store
+import TactTestKit
 import Testing
 
 /// A creditor's broker user may only publish placements and events to the intake exchange, and RabbitMQ vouches for
 /// the `user_id` it sets, which must then equal the placement's `creditorId`.
 @Suite(
     "Pipeline: creditor identity", .timeLimit(.minutes(2)),
-    .enabled(if: ProcessInfo.processInfo.environment["TACT_BROKER_PORT"] != nil))
+    .enabled(if: TestEnvironment.controlsBroker))
 struct PipelineCreditorTests {
     @Test func aCreditorPlacesUnderItsOwnNameOnly() async throws {
         let pipeline = try await Pipeline()
@@ -19,9 +20,9 @@ struct PipelineCreditorTests {
         try pipeline.startWorkers(1)
         let creditor = "creditor-\(pipeline.prefix)"
         let password = UUID().uuidString
-        try addCreditor(creditor, password: password, prefix: pipeline.prefix)
+        try await BrokerControl.addCreditor(creditor, password: password, prefix: pipeline.prefix)
 
-        var amqp = try AMQPConfiguration(url: Pipeline.brokerURL)
+        var amqp = try AMQPConfiguration(url: TestEnvironment.brokerURL)
         amqp.username = creditor
         amqp.password = password
         amqp.reconnect = .never
@@ -77,22 +78,5 @@ struct PipelineCreditorTests {
         #expect(stats.debtors == 1)
         let store = try SQLiteStore(path: pipeline.storePath)
         #expect(try await store.read { try $0.debtor("D-P-OWN")?.creditorID } == creditor)
-    }
-
-    private func addCreditor(_ name: String, password: String, prefix: String) throws {
-        let environment = ProcessInfo.processInfo.environment
-        let process = Process()
-        process.executableURL = Pipeline.repositoryRoot.appendingPathComponent("scripts/broker")
-        process.arguments = [
-            "add-creditor", name, "--prefix", prefix, "--port", environment["TACT_BROKER_PORT"]!, "--dir",
-            environment["TACT_BROKER_DIR"]!,
-        ]
-        let input = Pipe()
-        process.standardInput = input
-        try process.run()
-        input.fileHandleForWriting.write(Data(password.utf8))
-        try input.fileHandleForWriting.close()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else { throw PipelineError("add-creditor failed") }
     }
 }

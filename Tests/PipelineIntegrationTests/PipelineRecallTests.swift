@@ -3,11 +3,12 @@ import Contract
 import Foundation
 import Policy
 import Store
+import TactTestKit
 import Testing
 
 /// A task waits in `tact.tasks` while the scheduler records something that forbids it: the worker still decides
 /// it on the old snapshot, and the scheduler must not publish that contact. Real processes, real broker.
-@Suite("Pipeline: an event recorded while a task waits for a worker wins", .timeLimit(.minutes(3)))
+@Suite("Pipeline: an event recorded while a task waits for a worker wins", .enabled(if: TestEnvironment.hasBroker), .timeLimit(.minutes(3)))
 struct PipelineRecallTests {
     @Test func aCeaseRecordedWhileTheTaskWaitsForAWorkerStopsTheContact() async throws {
         let pipeline = try await Pipeline()
@@ -18,19 +19,19 @@ struct PipelineRecallTests {
             Sample.placement("P-1", debtor: "D-1", debt: "C-1", zone: Sample.zone(localHour: 13), email: "d1@example.com")
         ])
         let store = try SQLiteStore(path: pipeline.storePath)
-        try await waitFor("the first task in flight") {
+        try await eventually("the first task in flight", timeout: .seconds(30), every: .milliseconds(200)) {
             try await store.read { try $0.tasks(ofDebtor: "D-1", statuses: [.inFlight]) }.count == 1
         }
         let waiting = try #require(try await store.read { try $0.tasks(ofDebtor: "D-1", statuses: [.inFlight]) }.first)
 
         try await pipeline.send(
             LifeEvent(eventId: "E-1", debtorId: "D-1", kind: .cease, at: Instant(Date())))
-        try await waitFor("the cease applied") {
+        try await eventually("the cease applied", timeout: .seconds(30), every: .milliseconds(200)) {
             try await store.read { try $0.task(waiting.id) }?.status == .cancelled
         }
         // Now a worker takes the stale task and allows it.
         try pipeline.startWorkers(1)
-        try await waitFor("the stale decision recorded") {
+        try await eventually("the stale decision recorded", timeout: .seconds(30), every: .milliseconds(200)) {
             try await store.read { try $0.decisions(ofDebtor: "D-1") }.contains { $0.taskID == waiting.id }
         }
         _ = try await pipeline.waitUntilSettled()
@@ -45,16 +46,5 @@ struct PipelineRecallTests {
         #expect(try await pipeline.drain(pipeline.topology.callQueue(specialist: nil), quiet: .seconds(1)).isEmpty)
         #expect(try await store.read { try $0.ledger(ofDebtor: "D-1", since: Instant(secondsSinceEpoch: 0)) }.isEmpty)
         #expect(await pipeline.stop().allSatisfy { $0 == 0 })
-    }
-
-    private func waitFor(
-        _ what: String, timeout: Duration = .seconds(30), _ condition: () async throws -> Bool
-    ) async throws {
-        let deadline = ContinuousClock.now + timeout
-        while ContinuousClock.now < deadline {
-            if try await condition() { return }
-            try await Task.sleep(for: .milliseconds(200))
-        }
-        throw PipelineError("\(what): not within \(timeout)")
     }
 }

@@ -3,24 +3,25 @@ import Glibc
 
 /// A blocking HTTP client on raw loopback sockets, so that tests can send what no library would (oversized or
 /// malformed requests) and see exactly what the server wrote.
-enum HTTPTestClient {
-    struct Response {
-        var status: Int
-        var headers: [String: String]
-        var body: String
+public enum HTTPTestClient {
+    public struct Response: Sendable {
+        public var status: Int
+        public var headers: [String: String]
+        public var body: String
     }
 
-    struct Failure: Error, CustomStringConvertible {
-        let description: String
+    public struct Failure: Error, CustomStringConvertible {
+        public let description: String
+        public init(description: String) { self.description = description }
     }
 
     /// `GET path` (or another method) on 127.0.0.1:`port`.
-    static func request(_ path: String, method: String = "GET", port: UInt16) throws -> Response {
+    public static func request(_ path: String, method: String = "GET", port: UInt16) throws -> Response {
         try send(Array("\(method) \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nUser-Agent: test\r\n\r\n".utf8), port: port)
     }
 
     /// Sends `bytes` as they are and reads the response until the server closes the connection.
-    static func send(_ bytes: [UInt8], port: UInt16) throws -> Response {
+    public static func send(_ bytes: [UInt8], port: UInt16) throws -> Response {
         let descriptor = try connected(port: port)
         defer { close(descriptor) }
         var offset = 0
@@ -41,7 +42,7 @@ enum HTTPTestClient {
     }
 
     /// A socket connected to 127.0.0.1:`port`, reads timing out after 5 s; the caller closes it.
-    static func connected(port: UInt16) throws -> Int32 {
+    public static func connected(port: UInt16) throws -> Int32 {
         let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard descriptor >= 0 else { throw Failure(description: "socket: \(errno)") }
         var timeout = timeval(tv_sec: 5, tv_usec: 0)
@@ -79,7 +80,7 @@ enum HTTPTestClient {
     }
 
     /// A port nobody listens on right now.
-    static func freePort() throws -> UInt16 {
+    public static func freePort() throws -> UInt16 {
         let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         defer { close(descriptor) }
         var address = sockaddr_in()
@@ -93,26 +94,5 @@ enum HTTPTestClient {
         }
         guard bound else { throw Failure(description: "no free port: \(errno)") }
         return UInt16(bigEndian: address.sin_port)
-    }
-}
-
-/// The samples of a Prometheus text page, by series (`name{labels}` as written).
-struct PrometheusSamples {
-    let values: [String: Double]
-
-    init(_ text: String) {
-        var values: [String: Double] = [:]
-        for line in text.split(separator: "\n") where !line.hasPrefix("#") {
-            guard let space = line.lastIndex(of: " ") else { continue }
-            values[String(line[..<space])] = Double(line[line.index(after: space)...])
-        }
-        self.values = values
-    }
-
-    subscript(_ series: String) -> Double? { values[series] }
-
-    /// The sum of every series of `name`, whatever its labels.
-    func total(_ name: String) -> Double {
-        values.filter { $0.key == name || $0.key.hasPrefix(name + "{") }.values.reduce(0, +)
     }
 }

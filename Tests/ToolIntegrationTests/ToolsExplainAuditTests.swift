@@ -3,10 +3,11 @@ import Contract
 import Foundation
 import Policy
 import Store
+import TactTestKit
 import Testing
 
 /// `tact explain` and `tact audit export` over what a real scheduler and worker did.
-@Suite("Tools: tact explain and audit export", .serialized, .timeLimit(.minutes(5)))
+@Suite("Tools: tact explain and audit export", .serialized, .enabled(if: TestEnvironment.hasBroker), .timeLimit(.minutes(5)))
 struct ToolsExplainAuditTests {
     /// A fixed-offset zone where it is about `hour`:00 now (Etc zones have the sign reversed).
     static func zone(localHour hour: Int) -> String {
@@ -37,16 +38,16 @@ struct ToolsExplainAuditTests {
                 ToolsPlaceTests.header, Self.row("D-DAY", zone: Self.zone(localHour: 13)),
                 Self.row("D-NIGHT", zone: Self.zone(localHour: 3)),
             ]
-            #expect(try tact.tact(["place", try tact.file("debtors.csv", csv.joined(separator: "\n"))]).status == 0)
-            try await tact.waitUntilSettled()
+            #expect(try await tact.tact(["place", try tact.file("debtors.csv", csv.joined(separator: "\n"))]).status == 0)
+            try await tact.waitUntilSettled(debtors: true)
             // A dispute raised and resolved: a hold with its end (lifted).
             for (id, kind) in [("E-DISPUTE", "dispute"), ("E-RESOLVED", "dispute-resolved")] {
-                let run = try tact.tact(["event", "--debtor", "D-NIGHT", "--kind", kind, "--id", id])
+                let run = try await tact.tact(["event", "--debtor", "D-NIGHT", "--kind", kind, "--id", id])
                 #expect(run.status == 0, "\(run.stderr)")
                 try await Task.sleep(for: .seconds(1))
             }
             // D-DAY's first call went unanswered: a retry call is planned for the next day, not yet decided.
-            let call = try await tact.read { try $0.tasks(ofDebtor: "D-DAY", statuses: []) }.first {
+            let call = try await tact.inspect { try $0.tasks(ofDebtor: "D-DAY", statuses: []) }.first {
                 $0.channel == .call
             }
             let firstCall = try #require(call)
@@ -59,16 +60,16 @@ struct ToolsExplainAuditTests {
                     body: MessageCoding.encode(outcome),
                     properties: AMQPProperties(deliveryMode: .persistent, messageID: "O-1"), mandatory: true))
             try await Task.sleep(for: .seconds(2))
-            try await tact.waitUntilSettled()
+            try await tact.waitUntilSettled(debtors: true)
 
             // The deferred debtor: the decision, its rule, and the instant the call becomes permissible.
-            let night = try tact.tact(["explain", "D-NIGHT"])
+            let night = try await tact.tact(["explain", "D-NIGHT"])
             #expect(night.status == 0, "\(night.stderr)")
             PersonalData.expectNone(in: night.output)
             #expect(night.stdout.contains("contact-hours"))
             #expect(night.stdout.contains("lifted"))
-            let document = try Self.json(try tact.tact(["explain", "D-NIGHT", "--json"]).stdout)
-            let pending = try await tact.read { try $0.tasks(ofDebtor: "D-NIGHT", statuses: [.pending]) }
+            let document = try Self.json(try await tact.tact(["explain", "D-NIGHT", "--json"]).stdout)
+            let pending = try await tact.inspect { try $0.tasks(ofDebtor: "D-NIGHT", statuses: [.pending]) }
             let next = try #require(document["next"] as? [String: Any])
             let nextTask = try #require(pending.min { $0.dueAt < $1.dueAt })
             #expect(next["taskId"] as? String == nextTask.id)
@@ -87,7 +88,7 @@ struct ToolsExplainAuditTests {
             #expect(decisions.contains { $0["decision"] as? String == "defer" })
 
             // The contacted debtor: contacts made and their outcome; the next call planned, never decided yet.
-            let day = try Self.json(try tact.tact(["explain", "D-DAY", "--json"]).stdout)
+            let day = try Self.json(try await tact.tact(["explain", "D-DAY", "--json"]).stdout)
             let contacts = try #require(day["contacts"] as? [[String: Any]])
             #expect(
                 contacts.contains { $0["taskId"] as? String == firstCall.id && $0["result"] as? String == "no-answer" })
@@ -96,16 +97,16 @@ struct ToolsExplainAuditTests {
             #expect(dayNext["basis"] as? String == "policy")
             #expect(dayNext["plannedFor"] is String)
             #expect(dayNext["permissibleAt"] is String)
-            let dayText = try tact.tact(["explain", "D-DAY"])
+            let dayText = try await tact.tact(["explain", "D-DAY"])
             #expect(dayText.stdout.contains("planned for"))
             PersonalData.expectNone(in: dayText.output)
 
             // The audit trail: every decision in the interval, fields in a fixed order.
-            let total = try await tact.read { store in
+            let total = try await tact.inspect { store in
                 try ["D-DAY", "D-NIGHT"].map { try store.decisions(ofDebtor: $0).count }.reduce(0, +)
             }
             let now = Instant(Date()).adding(seconds: 2)
-            let export = try tact.tact(["audit", "export", "--from", started.description, "--to", now.description])
+            let export = try await tact.tact(["audit", "export", "--from", started.description, "--to", now.description])
             #expect(export.status == 0, "\(export.stderr)")
             let lines = export.stdout.split(separator: "\n")
             #expect(lines.count == total)
@@ -118,42 +119,42 @@ struct ToolsExplainAuditTests {
             PersonalData.expectNone(in: export.output)
             let out = tact.directory.appendingPathComponent("audit.jsonl").path
             #expect(
-                try tact.tact(["audit", "export", "--from", started.description, "--to", now.description, "--out", out])
+                try await tact.tact(["audit", "export", "--from", started.description, "--to", now.description, "--out", out])
                     .status == 0)
             #expect(try String(contentsOfFile: out, encoding: .utf8) == export.stdout)
             // Incremental: everything recorded after a sequence number, and where to continue.
             let sequences = try lines.map { try #require(try Self.json(String($0))["sequence"] as? Int) }
             #expect(sequences == sequences.sorted() && Set(sequences).count == sequences.count)
-            let all = try tact.tact(["audit", "export", "--after-sequence", "0"])
+            let all = try await tact.tact(["audit", "export", "--after-sequence", "0"])
             #expect(all.status == 0 && all.stdout == export.stdout, "\(all.stderr)")
             #expect(all.stderr.contains("continue with --after-sequence \(sequences.last!)"))
-            let rest = try tact.tact(["audit", "export", "--after-sequence", String(sequences[1])])
+            let rest = try await tact.tact(["audit", "export", "--after-sequence", String(sequences[1])])
             #expect(rest.stdout.split(separator: "\n").count == total - 2)
-            let none = try tact.tact(["audit", "export", "--after-sequence", String(sequences.last!)])
+            let none = try await tact.tact(["audit", "export", "--after-sequence", String(sequences.last!)])
             #expect(none.status == 0 && none.stdout.isEmpty)
             for bad in [["--from", "2026-12-01"], [], ["--after-sequence", "-3"]] {
-                expectOneLineError(try tact.tact(["audit", "export"] + bad), command: "audit export", status: 2)
+                expectOneLineError(try await tact.tact(["audit", "export"] + bad), command: "audit export", status: 2)
             }
-            let before = try tact.tact(["audit", "export", "--from", "2001-01-01", "--to", "2001-01-02"])
+            let before = try await tact.tact(["audit", "export", "--from", "2001-01-01", "--to", "2001-01-02"])
             #expect(before.status == 0 && before.stdout.isEmpty)
             expectOneLineError(
-                try tact.tact(["audit", "export", "--from", "2026-12-02", "--to", "2026-12-01"]),
+                try await tact.tact(["audit", "export", "--from", "2026-12-02", "--to", "2026-12-01"]),
                 command: "audit export",
                 status: 2)
-            expectOneLineError(try tact.tact(["explain", "D-NOBODY"]), command: "explain", status: 1)
+            expectOneLineError(try await tact.tact(["explain", "D-NOBODY"]), command: "explain", status: 1)
             expectOneLineError(
-                try tact.tact(["explain", "D-DAY", "--at", "2020-01-01T00:00:00Z"]), command: "explain", status: 2)
+                try await tact.tact(["explain", "D-DAY", "--at", "2020-01-01T00:00:00Z"]), command: "explain", status: 2)
             let ahead = Instant(Date()).adding(seconds: 86_400 * 3).description
-            #expect(try tact.tact(["explain", "D-DAY", "--at", ahead]).status == 0)
+            #expect(try await tact.tact(["explain", "D-DAY", "--at", ahead]).status == 0)
         }
     }
 
     @Test func toolsDoNotCreateAStoreThatDoesNotExist() async throws {
         try await ToolInstallation.with { tact in
-            let explain = try tact.tact(["explain", "D-1"])
+            let explain = try await tact.tact(["explain", "D-1"])
             expectOneLineError(explain, command: "explain", status: 1)
             #expect(explain.stderr.contains("no store here yet"))
-            let audit = try tact.tact(["audit", "export", "--from", "2026-01-01", "--to", "2027-01-01"])
+            let audit = try await tact.tact(["audit", "export", "--from", "2026-01-01", "--to", "2027-01-01"])
             expectOneLineError(audit, command: "audit export", status: 1)
             #expect(!FileManager.default.fileExists(atPath: tact.storePath))
         }

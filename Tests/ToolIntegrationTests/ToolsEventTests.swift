@@ -2,20 +2,21 @@ import AMQP
 import Contract
 import Foundation
 import Policy
+import TactTestKit
 import Testing
 
 /// `tact event`: one event from options or many from a JSON-lines file; every bad input is one line.
-@Suite("Tools: tact event", .serialized, .timeLimit(.minutes(3)))
+@Suite("Tools: tact event", .serialized, .enabled(if: TestEnvironment.hasBroker), .timeLimit(.minutes(3)))
 struct ToolsEventTests {
     @Test func oneEventFromOptionsIsPublished() async throws {
         try await ToolInstallation.with { tact in
-            let run = try tact.tact([
+            let run = try await tact.tact([
                 "event", "--debtor", "D-1", "--kind", "opt-out", "--channel", "sms", "--at", "2026-11-20T09:00:00Z",
                 "--id", "E-1",
             ])
             #expect(run.status == 0, "\(run.stderr)")
             #expect(run.stdout == "published event E-1 (opt-out) for debtor D-1\n")
-            let messages = try await tact.drain(tact.topology.intakeQueue)
+            let messages = try await tact.drain(tact.topology.intakeQueue, quiet: .seconds(1))
             #expect(messages.count == 1)
             #expect(messages.first?.routingKey == "event")
             #expect(messages.first?.properties.messageID == "E-1")
@@ -26,12 +27,12 @@ struct ToolsEventTests {
 
     @Test func aPlanCarriesItsInstalmentsInOrder() async throws {
         try await ToolInstallation.with { tact in
-            let run = try tact.tact([
+            let run = try await tact.tact([
                 "event", "--debtor", "D-1", "--debt", "C-1", "--kind", "plan", "--instalment", "40.00@2026-12-15",
                 "--instalment", "40.00@2027-01-15", "--id", "E-PLAN",
             ])
             #expect(run.status == 0, "\(run.stderr)")
-            let messages = try await tact.drain(tact.topology.intakeQueue)
+            let messages = try await tact.drain(tact.topology.intakeQueue, quiet: .seconds(1))
             let event = try MessageCoding.decode(LifeEvent.self, from: try #require(messages.first).body)
             #expect(event.kind == .plan && event.debtId == "C-1")
             #expect(
@@ -53,7 +54,7 @@ struct ToolsEventTests {
                     #"{"type":"event","version":1,"eventId":"E-4","debtorId":"D-1","kind":"gossip","at":"2026-11-21T09:00:00Z"}"#,
                     good[0],
                 ]
-            let refused = try tact.tact(["event", "--file", try tact.file("bad.jsonl", bad.joined(separator: "\n"))])
+            let refused = try await tact.tact(["event", "--file", try tact.file("bad.jsonl", bad.joined(separator: "\n"))])
             #expect(refused.status == 2)
             #expect(refused.stderr.contains("line 3: missing-field: debtId: required for payment"))
             #expect(refused.stderr.contains("line 4: invalid-field: kind: unknown kind"))
@@ -61,12 +62,12 @@ struct ToolsEventTests {
             #expect(refused.stderr.contains("nothing published"))
             #expect(try await tact.messages(in: tact.topology.intakeQueue, expected: 0, timeout: .seconds(2)) == 0)
 
-            let run = try tact.tact([
+            let run = try await tact.tact([
                 "event", "--file", try tact.file("good.jsonl", good.joined(separator: "\n") + "\n"),
             ])
             #expect(run.status == 0, "\(run.stderr)")
             #expect(run.stdout.contains("published 2 events"))
-            let bodies = try await tact.drain(tact.topology.intakeQueue).map {
+            let bodies = try await tact.drain(tact.topology.intakeQueue, quiet: .seconds(1)).map {
                 String(decoding: $0.body, as: UTF8.self)
             }
             #expect(Set(bodies) == Set(good))
@@ -93,7 +94,7 @@ struct ToolsEventTests {
     ])
     func everyBadInputIsOneLine(arguments: [String], problem: String) async throws {
         try await ToolInstallation.with { tact in
-            let run = try tact.tact(arguments)
+            let run = try await tact.tact(arguments)
             expectOneLineError(run, command: "event", status: 2)
             #expect(run.stderr.contains(problem), "\(run.stderr)")
         }
@@ -101,7 +102,7 @@ struct ToolsEventTests {
 
     @Test func aBrokerThatIsDownIsAClearMessageAndExitOne() async throws {
         try await ToolInstallation.with { tact in
-            let run = try tact.tact(
+            let run = try await tact.tact(
                 ["event", "--debtor", "D-1", "--kind", "hardship"],
                 environment: ["TACT_AMQP_URL": "amqp://guest:guest@127.0.0.1:1/"])
             expectOneLineError(run, command: "event", status: 1)

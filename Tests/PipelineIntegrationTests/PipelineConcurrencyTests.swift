@@ -3,11 +3,12 @@ import Contract
 import Foundation
 import Policy
 import Store
+import TactTestKit
 import Testing
 
 /// Many workers never race past a cap: the scheduler keeps one task per debtor in flight and each task's snapshot
 /// holds every contact emitted before it.
-@Suite("Pipeline: concurrency", .timeLimit(.minutes(5)))
+@Suite("Pipeline: concurrency", .enabled(if: TestEnvironment.hasBroker), .timeLimit(.minutes(5)))
 struct PipelineConcurrencyTests {
     @Test func fourWorkersNeverExceedACapOrAWait() async throws {
         let pipeline = try await Pipeline()

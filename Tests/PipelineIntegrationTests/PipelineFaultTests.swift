@@ -3,13 +3,14 @@ import Contract
 import Foundation
 import Policy
 import Store
+import TactTestKit
 import Testing
 
 /// Processes die and connections drop while thousands of tasks flow; nothing is lost, and a duplicate is only
 /// ever the same contact with the same `message_id`. Run alone by `scripts/test` (it closes every connection).
 @Suite(
     "Pipeline: faults", .serialized, .timeLimit(.minutes(5)),
-    .enabled(if: ProcessInfo.processInfo.environment["TACT_FAULT_TESTS"] == "1"))
+    .enabled(if: TestEnvironment.faultTests && TestEnvironment.controlsBroker))
 struct PipelineFaultTests {
     static let count = 1500
 
@@ -49,7 +50,7 @@ struct PipelineFaultTests {
         try pipeline.startScheduler()
         try pipeline.startWorkers(3)
         try await waitForProgress(pipeline, done: Self.count / 4)
-        pipeline.killWorker(0)
+        await pipeline.killWorker(0)
         try await expectEverythingEmitted(pipeline)
     }
 
@@ -60,7 +61,7 @@ struct PipelineFaultTests {
         try pipeline.startScheduler()
         try pipeline.startWorkers(2)
         try await waitForProgress(pipeline, done: Self.count / 4)
-        pipeline.killScheduler()
+        await pipeline.killScheduler()
         try await Task.sleep(for: .milliseconds(500))
         try pipeline.startScheduler()
         try await expectEverythingEmitted(pipeline)
@@ -73,24 +74,8 @@ struct PipelineFaultTests {
         try pipeline.startScheduler()
         try pipeline.startWorkers(2)
         try await waitForProgress(pipeline, done: Self.count / 4)
-        try Broker.closeAllConnections()
+        try await BrokerControl.ctl(["close_all_connections", "pipeline fault test"])
         try await expectEverythingEmitted(pipeline)
         #expect(await pipeline.stop().allSatisfy { $0 == 0 })
-    }
-}
-
-enum Broker {
-    /// `rabbitmqctl close_all_connections` on the test broker (scripts/test says where it is).
-    static func closeAllConnections() throws {
-        let environment = ProcessInfo.processInfo.environment
-        guard let port = environment["TACT_BROKER_PORT"], let directory = environment["TACT_BROKER_DIR"] else {
-            throw PipelineError("TACT_BROKER_PORT and TACT_BROKER_DIR are not set (scripts/test sets them)")
-        }
-        let process = Process()
-        process.executableURL = Pipeline.repositoryRoot.appendingPathComponent("scripts/broker")
-        process.arguments = ["ctl", "--port", port, "--dir", directory, "--", "close_all_connections", "pipeline fault test"]
-        try process.run()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else { throw PipelineError("rabbitmqctl failed") }
     }
 }

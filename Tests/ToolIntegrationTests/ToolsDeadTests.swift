@@ -3,11 +3,12 @@ import Contract
 import Foundation
 import Policy
 import Store
+import TactTestKit
 import Testing
 
 /// `tact dead list` and `tact dead replay` against a real scheduler: refused inputs are listed without their
 /// bodies, replayed to where they came from after a fix, and everything else stays where it was.
-@Suite("Tools: tact dead", .serialized, .timeLimit(.minutes(4)))
+@Suite("Tools: tact dead", .serialized, .enabled(if: TestEnvironment.hasBroker), .timeLimit(.minutes(4)))
 struct ToolsDeadTests {
     static func event(_ id: String, debtor: String) -> [UInt8] {
         Array(
@@ -50,7 +51,7 @@ struct ToolsDeadTests {
                         messageID: "POISON"), mandatory: true))
             #expect(try await tact.messages(in: tact.topology.deadQueue, expected: 3, timeout: .seconds(30)) == 3)
 
-            let list = try tact.tact(["dead", "list", "--json"])
+            let list = try await tact.tact(["dead", "list", "--json"])
             #expect(list.status == 0, "\(list.stderr)")
             PersonalData.expectNone(in: list.output)
             let entries = try list.stdout.split(separator: "\n").map {
@@ -78,10 +79,10 @@ struct ToolsDeadTests {
             }
             #expect(keys == keys?.sorted(), "fields in the documented order")
 
-            let text = try tact.tact(["dead", "list"])
+            let text = try await tact.tact(["dead", "list"])
             #expect(text.stdout.contains("\(tact.topology.deadQueue): 3 messages"))
             PersonalData.expectNone(in: text.output)
-            let bodies = try tact.tact(["dead", "list", "--show-body", "--limit", "5"])
+            let bodies = try await tact.tact(["dead", "list", "--show-body", "--limit", "5"])
             #expect(bodies.stdout.contains(PersonalData.name), "bodies only when asked for")
             #expect(
                 try await tact.messages(in: tact.topology.deadQueue, expected: 3) == 3, "listing takes nothing away")
@@ -90,35 +91,35 @@ struct ToolsDeadTests {
             try await intake(
                 tact, MessageCoding.encode(Self.placement("P-LATE", debtor: "D-LATE")), routingKey: "placement",
                 id: "P-LATE")
-            try await waitFor { try await tact.read { try $0.debtor("D-LATE") } != nil }
-            let replay = try tact.tact(["dead", "replay", "--id", "E-EARLY"])
+            try await waitFor { try await tact.inspect { try $0.debtor("D-LATE") } != nil }
+            let replay = try await tact.tact(["dead", "replay", "--id", "E-EARLY"])
             #expect(replay.status == 0, "\(replay.output)")
             #expect(replay.stdout.contains("replayed E-EARLY to \(tact.topology.intakeExchange) (event)"))
-            try await waitFor { try await tact.read { try $0.allHolds(ofDebtor: "D-LATE") }.count == 1 }
+            try await waitFor { try await tact.inspect { try $0.allHolds(ofDebtor: "D-LATE") }.count == 1 }
             #expect(try await tact.messages(in: tact.topology.deadQueue, expected: 2) == 2)
 
-            let poison = try tact.tact(["dead", "replay", "--id", "POISON", "--id", "NOPE"])
+            let poison = try await tact.tact(["dead", "replay", "--id", "POISON", "--id", "NOPE"])
             #expect(poison.status == 1)
             #expect(poison.stdout.contains("kept POISON: cannot be replayed: dead-lettered by the broker"))
             #expect(poison.stdout.contains("not found: no dead letter with message id NOPE"))
 
             // --all sends P-BOOK again (refused again: its rulebook is still missing) and keeps the broker's letter.
-            let all = try tact.tact(["dead", "replay", "--all"])
+            let all = try await tact.tact(["dead", "replay", "--all"])
             #expect(all.status == 0, "\(all.output)")
             #expect(all.stdout.contains("replayed P-BOOK"))
             #expect(all.stdout.contains("kept POISON"))
             #expect(try await tact.messages(in: tact.topology.deadQueue, expected: 2) == 2)
-            let after = try tact.tact(["dead", "list", "--json"]).stdout
+            let after = try await tact.tact(["dead", "list", "--json"]).stdout
             #expect(after.contains("\"POISON\"") && after.contains("\"P-BOOK\""))
 
-            let neither = try tact.tact(["dead", "replay"])
+            let neither = try await tact.tact(["dead", "replay"])
             expectOneLineError(neither, command: "dead replay", status: 2)
         }
     }
 
     @Test func aBrokerThatIsDownIsAClearMessage() async throws {
         try await ToolInstallation.with { tact in
-            let run = try tact.tact(
+            let run = try await tact.tact(
                 ["dead", "list"], environment: ["TACT_AMQP_URL": "amqp://guest:guest@127.0.0.1:1/"])
             expectOneLineError(run, command: "dead list", status: 1)
         }

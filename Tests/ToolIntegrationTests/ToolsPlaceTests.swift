@@ -3,11 +3,12 @@ import Contract
 import Foundation
 import Policy
 import Store
+import TactTestKit
 import Testing
 
 /// `tact place`: CSV and JSON lines, every bad row reported by line and field, `--partial` and its reject file,
 /// derived placement ids, a broker that is down.
-@Suite("Tools: tact place", .serialized, .timeLimit(.minutes(5)))
+@Suite("Tools: tact place", .serialized, .enabled(if: TestEnvironment.hasBroker), .timeLimit(.minutes(5)))
 struct ToolsPlaceTests {
     static let header = "creditor_id,debtor_id,name,time_zones,phone,email,address,debt_id,amount,currency,due_date"
 
@@ -28,12 +29,12 @@ struct ToolsPlaceTests {
                 + "acme,D-2,\"Quote \"\"Q\"\" Person\",Europe/Warsaw; Europe/London,+48500,,,C-2,9,PLN,2026-10-01\r\n"
                 + "acme,D-3,\"Two\r\nLines\",UTC,+1555,,,C-3,1.05,USD,2026-12-31\r\n\r\n"
             let path = try tact.file("debtors.csv", csv)
-            let run = try tact.tact(["place", path])
+            let run = try await tact.tact(["place", path])
             #expect(run.status == 0, "\(run.stderr)")
             #expect(run.stdout.contains("placed 3 placements"))
             PersonalData.expectNone(in: run.output)
             #expect(try await tact.messages(in: tact.topology.intakeQueue, expected: 3) == 3)
-            let placements = try await tact.drain(tact.topology.intakeQueue).map {
+            let placements = try await tact.drain(tact.topology.intakeQueue, quiet: .seconds(1)).map {
                 try MessageCoding.decode(Placement.self, from: $0.body)
             }
             let byDebtor = Dictionary(uniqueKeysWithValues: placements.map { ($0.debtor.id, $0) })
@@ -47,9 +48,9 @@ struct ToolsPlaceTests {
             // Ids derived from creditor, debtor and debt: the same on every run, different per row.
             #expect(Set(placements.map(\.placementId)).count == 3)
             #expect(placements.allSatisfy { $0.placementId.hasPrefix("P-") && $0.placementId.count == 34 })
-            let again = try tact.tact(["place", path])
+            let again = try await tact.tact(["place", path])
             #expect(again.status == 0)
-            let repeated = try await tact.drain(tact.topology.intakeQueue).map {
+            let repeated = try await tact.drain(tact.topology.intakeQueue, quiet: .seconds(1)).map {
                 try MessageCoding.decode(Placement.self, from: $0.body)
             }
             #expect(Set(repeated.map(\.placementId)) == Set(placements.map(\.placementId)))
@@ -58,7 +59,7 @@ struct ToolsPlaceTests {
 
     @Test func aMissingFileIsOneLineAndExitTwo() async throws {
         try await ToolInstallation.with { tact in
-            let run = try tact.tact(["place", tact.directory.appendingPathComponent("nowhere.csv").path])
+            let run = try await tact.tact(["place", tact.directory.appendingPathComponent("nowhere.csv").path])
             expectOneLineError(run, command: "place", status: 2)
             #expect(run.stderr.contains("no such file"))
         }
@@ -70,7 +71,7 @@ struct ToolsPlaceTests {
             let bytes =
                 Array((Self.header + "\n" + Self.row(1) + "\n").utf8)
                 + Array("acme,D-2,Ren".utf8) + [0xE9] + Array(",UTC,+1,,,C-2,1,USD,2026-11-01\n".utf8)
-            let run = try tact.tact(["place", try tact.file("latin1.csv", bytes)])
+            let run = try await tact.tact(["place", try tact.file("latin1.csv", bytes)])
             #expect(run.status == 2)
             #expect(run.stderr.contains("line 3: encoding: not valid UTF-8"))
             #expect(run.stderr.contains("nothing placed"))
@@ -88,7 +89,7 @@ struct ToolsPlaceTests {
             let csv = [Self.header, Self.row(1)] + bad.prefix(2) + [Self.row(5)] + bad.suffix(1)
             let path = try tact.file("mixed.csv", csv.joined(separator: "\n") + "\n")
 
-            let strict = try tact.tact(["place", path])
+            let strict = try await tact.tact(["place", path])
             #expect(strict.status == 2)
             #expect(strict.stderr.contains("line 3: invalid-field: debtor.timeZones[0]: unknown time-zone id"))
             #expect(strict.stderr.contains("line 4: invalid-field: debt.amount"))
@@ -100,7 +101,7 @@ struct ToolsPlaceTests {
                 !FileManager.default.fileExists(atPath: tact.directory.appendingPathComponent("mixed.rejects.csv").path)
             )
 
-            let partial = try tact.tact(["place", path, "--partial"])
+            let partial = try await tact.tact(["place", path, "--partial"])
             #expect(partial.status == 0, "\(partial.stderr)")
             #expect(partial.stdout.contains("placed 2 placements"))
             #expect(partial.stdout.contains("3 bad rows written to"))
@@ -111,7 +112,7 @@ struct ToolsPlaceTests {
             #expect(rejects == ([Self.header] + bad).joined(separator: "\n") + "\n", "the bad rows as they were")
 
             let custom = tact.directory.appendingPathComponent("elsewhere.csv").path
-            #expect(try tact.tact(["place", path, "--partial", "--rejects", custom]).status == 0)
+            #expect(try await tact.tact(["place", path, "--partial", "--rejects", custom]).status == 0)
             #expect(try String(contentsOfFile: custom, encoding: .utf8) == rejects)
         }
     }
@@ -126,7 +127,7 @@ struct ToolsPlaceTests {
                 "acme,D-4,,UTC,+1,,,C-4,1,USD,2026-11-01",  // line 5: empty name
                 "acme,D-5,Fine,UTC,+1,,,C-5,1,USD,2026-11-01",
             ]
-            let run = try tact.tact(["place", try tact.file("broken.csv", csv.joined(separator: "\n")), "--dry-run"])
+            let run = try await tact.tact(["place", try tact.file("broken.csv", csv.joined(separator: "\n")), "--dry-run"])
             #expect(run.status == 2)
             #expect(run.stderr.contains("line 2: csv: text after a closing quote"))
             #expect(run.stderr.contains("line 3: csv: a quote inside an unquoted field"))
@@ -144,7 +145,7 @@ struct ToolsPlaceTests {
 
                 """
             let path = try tact.file("bank.csv", csv)
-            let missing = try tact.tact(["place", path])
+            let missing = try await tact.tact(["place", path])
             expectOneLineError(missing, command: "place", status: 2)
             #expect(missing.stderr.contains("creditorId"))
 
@@ -154,22 +155,22 @@ struct ToolsPlaceTests {
                 "--column", "debtor.phone=Phone", "--column", "debt.id=Debt", "--column", "debt.amount=Amount",
                 "--column", "debt.currency=Currency", "--column", "debt.dueDate=Due", "--creditor", "bank",
             ]
-            let byFlags = try tact.tact(["place", path] + flags)
+            let byFlags = try await tact.tact(["place", path] + flags)
             #expect(byFlags.status == 0, "\(byFlags.stderr)")
-            let placed = try await tact.drain(tact.topology.intakeQueue)
+            let placed = try await tact.drain(tact.topology.intakeQueue, quiet: .seconds(1))
             #expect(placed.count == 1)
             #expect(try MessageCoding.decode(Placement.self, from: placed[0].body).creditorId == "bank")
 
-            let absentColumn = try tact.tact(["place", path, "--column", "debtor.sms=Mobile"] + flags)
+            let absentColumn = try await tact.tact(["place", path, "--column", "debtor.sms=Mobile"] + flags)
             expectOneLineError(absentColumn, command: "place", status: 2)
             #expect(absentColumn.stderr.contains("no column \"Mobile\" for debtor.sms"))
 
             let mapping = try tact.file("bank.yaml", "columns:\n  debtor.nmae: Full Name\n")
-            let badMapping = try tact.tact(["place", path, "--mapping", mapping])
+            let badMapping = try await tact.tact(["place", path, "--mapping", mapping])
             expectOneLineError(badMapping, command: "place", status: 2)
             #expect(badMapping.stderr.contains("bank.yaml: columns.debtor.nmae: unknown field"))
 
-            let unknownName = try tact.tact(["place", path, "--mapping", "no-such-mapping"])
+            let unknownName = try await tact.tact(["place", path, "--mapping", "no-such-mapping"])
             expectOneLineError(unknownName, command: "place", status: 2)
             #expect(unknownName.stderr.contains("mappings/no-such-mapping.yaml"))
         }
@@ -189,7 +190,7 @@ struct ToolsPlaceTests {
                 "bad.jsonl",
                 [line(1), "{not json", line(3, zone: "Nowhere/Else"), line(1), line(5, strategy: "reckless")]
                     .joined(separator: "\n"))
-            let refused = try tact.tact(["place", bad])
+            let refused = try await tact.tact(["place", bad])
             #expect(refused.status == 2)
             #expect(refused.stderr.contains("line 2: malformed-json"))
             #expect(refused.stderr.contains("line 3: invalid-field: debtor.timeZones[0]"))
@@ -198,23 +199,23 @@ struct ToolsPlaceTests {
             PersonalData.expectNone(in: refused.output)
 
             let good = try tact.file("good.ndjson", [line(1), "", line(2)].joined(separator: "\r\n") + "\r\n")
-            let run = try tact.tact(["place", good])
+            let run = try await tact.tact(["place", good])
             #expect(run.status == 0, "\(run.stderr)")
-            let bodies = try await tact.drain(tact.topology.intakeQueue).map {
+            let bodies = try await tact.drain(tact.topology.intakeQueue, quiet: .seconds(1)).map {
                 String(decoding: $0.body, as: UTF8.self)
             }
             #expect(Set(bodies) == [line(1), line(2)], "published as written")
 
-            let unknownFormat = try tact.tact(["place", try tact.file("debtors.txt", line(1))])
+            let unknownFormat = try await tact.tact(["place", try tact.file("debtors.txt", line(1))])
             expectOneLineError(unknownFormat, command: "place", status: 2)
-            #expect(try tact.tact(["place", try tact.file("debtors.txt", line(1)), "--format", "jsonl"]).status == 0)
+            #expect(try await tact.tact(["place", try tact.file("debtors.txt", line(1)), "--format", "jsonl"]).status == 0)
         }
     }
 
     @Test func aBrokerThatIsDownIsAClearMessageAndExitOne() async throws {
         try await ToolInstallation.with { tact in
             let path = try tact.file("one.csv", Self.header + "\n" + Self.row(1) + "\n")
-            let run = try tact.tact(["place", path], environment: ["TACT_AMQP_URL": "amqp://guest:guest@127.0.0.1:1/"])
+            let run = try await tact.tact(["place", path], environment: ["TACT_AMQP_URL": "amqp://guest:guest@127.0.0.1:1/"])
             #expect(run.status == 1)
             let errors = run.stderr.split(separator: "\n").filter { $0.contains("error") }
             #expect(errors.count == 1)
@@ -230,19 +231,19 @@ struct ToolsPlaceTests {
             try tact.startWorker()
             let path = try tact.file(
                 "debtors.csv", ([Self.header] + (1...5).map { Self.row($0) }).joined(separator: "\n"))
-            #expect(try tact.tact(["place", path]).status == 0)
-            try await tact.waitUntilSettled()
-            let first = try await tact.read { try $0.tasks(statuses: [], limit: 1000) }
+            #expect(try await tact.tact(["place", path]).status == 0)
+            try await tact.waitUntilSettled(debtors: true)
+            let first = try await tact.inspect { try $0.tasks(statuses: [], limit: 1000) }
             #expect(first.count == 10, "a first notice and a first call per debtor")
-            #expect(try tact.tact(["place", path]).status == 0)
+            #expect(try await tact.tact(["place", path]).status == 0)
             #expect(
-                try tact.tact(["place", path, "--with-user-id", "--creditor", "guest"]).status == 2,
+                try await tact.tact(["place", path, "--with-user-id", "--creditor", "guest"]).status == 2,
                 "creditor is not the broker user")
             try await Task.sleep(for: .seconds(2))
-            try await tact.waitUntilSettled()
-            let second = try await tact.read { try $0.tasks(statuses: [], limit: 1000) }
+            try await tact.waitUntilSettled(debtors: true)
+            let second = try await tact.inspect { try $0.tasks(statuses: [], limit: 1000) }
             #expect(second.map(\.id).sorted() == first.map(\.id).sorted())
-            let debtors = try await tact.read { try $0.statistics(at: Instant(Date())).debtors }
+            let debtors = try await tact.inspect { try $0.statistics(at: Instant(Date())).debtors }
             #expect(debtors == 5)
         }
     }

@@ -3,11 +3,12 @@ import Contract
 import Foundation
 import Policy
 import Store
+import TactTestKit
 import Testing
 
 /// The cadence's wiring in real time: the specialist tools against real processes and the real broker.
 /// (The multi-week flows run on the virtual clock in CadenceFlowTests.)
-@Suite("Pipeline: specialists and cadences", .timeLimit(.minutes(3)))
+@Suite("Pipeline: specialists and cadences", .enabled(if: TestEnvironment.hasBroker), .timeLimit(.minutes(3)))
 struct PipelineCadenceTests {
     @Test func aSpecialistTakesACallRecordsAPromiseAndTheCadencePlansItsReminderAndCheck() async throws {
         let pipeline = try await Pipeline()

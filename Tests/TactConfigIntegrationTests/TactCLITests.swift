@@ -1,8 +1,9 @@
 import Foundation
+import TactTestKit
 import Testing
 
 /// Runs the built `tact` binary as a real process: the command-line contract of `tact policy evaluate`.
-/// `swift build` builds `tact` next to the test bundle before `swift test` runs.
+/// `swift build --build-tests` builds `tact` next to the test bundle before `swift test` runs.
 @Suite struct TactCLITests {
     static let request = """
         {"now": "2026-12-01T13:30:00Z",
@@ -17,61 +18,29 @@ import Testing
          "history": [{"at": "2026-11-28T15:00:00Z", "channel": "call", "debtId": "C-1", "result": "no-answer"}]}
         """
 
-    struct Run {
-        var status: Int32
-        var stdout: String
-        var stderr: String
-    }
-
-    /// The `tact` executable built alongside this test bundle.
-    static func binary() throws -> URL {
-        let candidates = [
-            Bundle.main.executableURL?.deletingLastPathComponent().appendingPathComponent("tact"),
-            Bundle(for: Marker.self).bundleURL.deletingLastPathComponent().appendingPathComponent("tact"),
-            repositoryRoot.appendingPathComponent(".build/debug/tact"),
-        ]
-        let found = candidates.compactMap { $0 }.first { FileManager.default.isExecutableFile(atPath: $0.path) }
-        return try #require(found, "tact binary not found next to the tests; run `swift build` before `swift test`")
-    }
-
-    static func run(_ arguments: [String], input: String, directory: URL = repositoryRoot) throws -> Run {
-        let process = Process()
-        process.executableURL = try binary()
-        process.arguments = ["policy", "evaluate"] + arguments
-        process.currentDirectoryURL = directory
+    static func run(_ arguments: [String], input: String, directory: URL = Repository.root) async throws
+        -> ChildProcess.Result
+    {
         var environment = ProcessInfo.processInfo.environment
         environment.removeValue(forKey: "TACT_CONFIG_DIR")
-        process.environment = environment
-        let stdin = Pipe()
-        let stdout = Pipe()
-        let stderr = Pipe()
-        process.standardInput = stdin
-        process.standardOutput = stdout
-        process.standardError = stderr
-        try process.run()
-        stdin.fileHandleForWriting.write(Data(input.utf8))
-        try stdin.fileHandleForWriting.close()
-        let out = stdout.fileHandleForReading.readDataToEndOfFile()
-        let err = stderr.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Run(
-            status: process.terminationStatus, stdout: String(decoding: out, as: UTF8.self),
-            stderr: String(decoding: err, as: UTF8.self))
+        return try await ChildProcess.run(
+            try TactBinary.url(), ["policy", "evaluate"] + arguments, environment: environment, directory: directory,
+            input: Data(input.utf8))
     }
 
     static let expected =
         #"{"decision":"defer","earliest":"2026-12-20T16:00:00Z","reasons":[{"detail":"holds[0] from 2026-11-20T10:00:00Z until 2026-12-20T05:00:00Z (rulebook default): paused","rule":"hold:bereavement","until":"2026-12-20T05:00:00Z"},{"detail":"holds[1] from 2026-11-25T09:00:00Z until 2026-12-03T00:00:00Z: paused","rule":"hold:dispute","until":"2026-12-03T00:00:00Z"},{"detail":"Tue 05:30 in America/Los_Angeles is outside contact hours 08:00–21:00","rule":"contact-hours","until":"2026-12-01T16:00:00Z"}]}"#
         + "\n"
 
-    @Test func happyPathWritesOneJSONDecision() throws {
-        let run = try Self.run(["--rulebook", "us-regf"], input: Self.request)
+    @Test func happyPathWritesOneJSONDecision() async throws {
+        let run = try await Self.run(["--rulebook", "us-regf"], input: Self.request)
         #expect(run.status == 0)
         #expect(run.stdout == Self.expected)
         #expect(run.stderr.isEmpty)
     }
 
-    @Test func explainAddsAnAccountOnStderrWithoutPersonalData() throws {
-        let run = try Self.run(["--rulebook", "us-regf", "--explain"], input: Self.request)
+    @Test func explainAddsAnAccountOnStderrWithoutPersonalData() async throws {
+        let run = try await Self.run(["--rulebook", "us-regf", "--explain"], input: Self.request)
         #expect(run.status == 0)
         #expect(run.stdout == Self.expected)
         #expect(run.stderr.contains("BLOCKS  contact-hours"))
@@ -85,8 +54,8 @@ import Testing
          "debtor": {"id": "D-1", "timeZones": ["America/New_York", "America/Los_Angeles"]}, "history": []}
         """
 
-    @Test func allowCarriesTheEndOfThePermittedWindow() throws {
-        let run = try Self.run(["--rulebook", "us-regf", "--explain"], input: Self.allowRequest)
+    @Test func allowCarriesTheEndOfThePermittedWindow() async throws {
+        let run = try await Self.run(["--rulebook", "us-regf", "--explain"], input: Self.allowRequest)
         #expect(run.status == 0)
         #expect(
             run.stdout
@@ -95,30 +64,30 @@ import Testing
         #expect(run.stderr.contains("Decision: allow now; allowed until 2026-12-02T02:00:00Z"))
     }
 
-    @Test func lettersUnderRegFHaveNoEndToTheirWindow() throws {
+    @Test func lettersUnderRegFHaveNoEndToTheirWindow() async throws {
         let input = Self.allowRequest.replacingOccurrences(of: #""channel": "call""#, with: #""channel": "letter""#)
-        let run = try Self.run(["--rulebook", "us-regf", "--explain"], input: input)
+        let run = try await Self.run(["--rulebook", "us-regf", "--explain"], input: input)
         #expect(run.status == 0)
         #expect(run.stdout == #"{"decision":"allow","earliest":"2026-12-01T18:00:00Z","reasons":[]}"# + "\n")
         #expect(run.stderr.contains("Decision: allow now; the permitted window does not close within"))
     }
 
-    @Test func findsRulebooksByPathAndByConfigDirFromAnywhere() throws {
+    @Test func findsRulebooksByPathAndByConfigDirFromAnywhere() async throws {
         let elsewhere = FileManager.default.temporaryDirectory
-        let byPath = try Self.run(
-            ["--rulebook", repositoryRoot.appendingPathComponent("Config/rulebooks/us-regf.yaml").path],
+        let byPath = try await Self.run(
+            ["--rulebook", Repository.root.appendingPathComponent("Config/rulebooks/us-regf.yaml").path],
             input: Self.request,
             directory: elsewhere)
         #expect(byPath.status == 0 && byPath.stdout == Self.expected)
-        let byOption = try Self.run(
-            ["--rulebook", "us-regf", "--config-dir", repositoryRoot.appendingPathComponent("Config").path],
+        let byOption = try await Self.run(
+            ["--rulebook", "us-regf", "--config-dir", Repository.root.appendingPathComponent("Config").path],
             input: Self.request, directory: elsewhere)
         #expect(byOption.status == 0 && byOption.stdout == Self.expected)
     }
 
-    @Test func redirectCarriesTheRepresentative() throws {
+    @Test func redirectCarriesTheRepresentative() async throws {
         let input = Self.request.replacingOccurrences(of: #""kind": "bereavement""#, with: #""kind": "attorney""#)
-        let run = try Self.run(["--rulebook", "pl-respectful"], input: input)
+        let run = try await Self.run(["--rulebook", "pl-respectful"], input: input)
         #expect(run.status == 0)
         #expect(run.stdout.hasPrefix(#"{"decision":"redirect""#))
         #expect(
@@ -154,8 +123,8 @@ import Testing
         ("not JSON", ["--rulebook", "us-regf"], "this is not JSON", "not valid JSON"),
         ("empty input", ["--rulebook", "us-regf"], "", "not valid JSON"),
     ])
-    func invalidInputExitsTwoWithOneLine(label: String, arguments: [String], input: String, message: String) throws {
-        let run = try Self.run(arguments, input: input)
+    func invalidInputExitsTwoWithOneLine(label: String, arguments: [String], input: String, message: String) async throws {
+        let run = try await Self.run(arguments, input: input)
         #expect(run.status == 2, "\(label)")
         #expect(run.stdout.isEmpty, "\(label)")
         #expect(
@@ -166,5 +135,3 @@ import Testing
         #expect(!run.stderr.contains("Fatal error") && !run.stderr.contains("Stack"), "\(label)")
     }
 }
-
-private final class Marker {}

@@ -1,28 +1,39 @@
 import Foundation
 import Simulation
+import SimulationTestSupport
+import TactTestKit
 import Testing
 
 /// `tact simulate` as a user runs it: the built binary, a real folder, real files.
 @Suite struct SimulateCLITests {
-    typealias F = SimulationFixtures
-
     /// A configuration folder of the test's own: the repository's rulebooks, strategies, mappings and outcome model.
     static func configFolder(in folder: URL) throws -> URL {
         let config = folder.appendingPathComponent("Config")
         let manager = FileManager.default
         try manager.createDirectory(at: config.appendingPathComponent("samples"), withIntermediateDirectories: true)
         try manager.copyItem(
-            at: F.configURL.appendingPathComponent("rulebooks"), to: config.appendingPathComponent("rulebooks"))
-        try manager.copyItem(at: F.sampleOutcomes, to: config.appendingPathComponent("samples/outcomes.yaml"))
+            at: SimulationSamples.config.appendingPathComponent("rulebooks"), to: config.appendingPathComponent("rulebooks"))
+        try manager.copyItem(at: SimulationSamples.outcomes, to: config.appendingPathComponent("samples/outcomes.yaml"))
         try manager.copyItem(
-            at: F.configURL.appendingPathComponent("strategies"), to: config.appendingPathComponent("strategies"))
+            at: SimulationSamples.config.appendingPathComponent("strategies"), to: config.appendingPathComponent("strategies"))
         try manager.copyItem(
-            at: F.configURL.appendingPathComponent("mappings"), to: config.appendingPathComponent("mappings"))
+            at: SimulationSamples.config.appendingPathComponent("mappings"), to: config.appendingPathComponent("mappings"))
         return config
     }
 
+    /// Runs `executable` (the built `tact`, or a browser) to its end, within two minutes, without a configuration
+    /// folder from the environment: each test names its own.
+    static func run(_ executable: URL, _ arguments: [String], directory: URL? = nil) async throws
+        -> ChildProcess.Result
+    {
+        var environment = ProcessInfo.processInfo.environment
+        environment.removeValue(forKey: "TACT_CONFIG_DIR")
+        return try await ChildProcess.run(
+            executable, arguments, environment: environment, directory: directory, timeout: .seconds(120))
+    }
+
     static func arguments(
-        config: URL, out: URL, days: String = "21", debtors: String = F.sampleDebtors.path, extra: [String] = []
+        config: URL, out: URL, days: String = "21", debtors: String = SimulationSamples.debtors.path, extra: [String] = []
     ) -> [String] {
         [
             "simulate", "--rulebook", "pl-respectful", "--strategy", "default", "--days", days, "--outcomes", "outcomes",
@@ -31,15 +42,15 @@ import Testing
         ] + extra
     }
 
-    @Test func writesTheReportAndTheTimelineAndRepeatsItself() throws {
-        let folder = try ProcessRunner.temporaryFolder()
+    @Test func writesTheReportAndTheTimelineAndRepeatsItself() async throws {
+        let folder = try TemporaryFolder.create("sim")
         defer { try? FileManager.default.removeItem(at: folder) }
         let config = try Self.configFolder(in: folder)
         var outputs: [(String, String)] = []
         for round in 1...2 {
             let out = folder.appendingPathComponent("run\(round)")
             try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
-            let run = try ProcessRunner.run(try ProcessRunner.tact(), Self.arguments(config: config, out: out))
+            let run = try await Self.run(try TactBinary.url(), Self.arguments(config: config, out: out))
             #expect(run.status == 0, "\(run.stderr)")
             #expect(run.stdout.hasPrefix("simulated 34 debtors for 21 days from 2026-12-01T00:00:00Z"))
             #expect(run.stdout.contains("compliance: every check passed"))
@@ -51,7 +62,7 @@ import Testing
         #expect(outputs[0] == outputs[1])
         let (html, lines) = outputs[0]
         let timeline = try lines.split(separator: "\n").map { try TimelineEntry.decode(line: $0) }
-        let totals = SimulationTotalsTests.Totals(timeline)
+        let totals = TimelineTotals(timeline)
         let embedded = try ReportDOM.embedded(html)
         #expect(embedded.summary.emissions == totals.emissions)
         #expect(embedded.summary.decisions == totals.decisions)
@@ -65,8 +76,8 @@ import Testing
 
     /// Each bad input: exit 2, nothing on stdout, one line on stderr naming the problem, no stack trace.
     @Test(arguments: BadInput.all)
-    func badInputIsOneLineAndExitTwo(_ bad: BadInput) throws {
-        let folder = try ProcessRunner.temporaryFolder()
+    func badInputIsOneLineAndExitTwo(_ bad: BadInput) async throws {
+        let folder = try TemporaryFolder.create("sim")
         defer { try? FileManager.default.removeItem(at: folder) }
         let config = try Self.configFolder(in: folder)
         let file = folder.appendingPathComponent(bad.fileName)
@@ -77,7 +88,7 @@ import Testing
             let index = try #require(arguments.firstIndex(of: option))
             arguments[index + 1] = written(value)
         }
-        let run = try ProcessRunner.run(try ProcessRunner.tact(), arguments, directory: folder)
+        let run = try await Self.run(try TactBinary.url(), arguments, directory: folder)
         #expect(run.status == 2, "\(bad.label): \(run.stderr)")
         #expect(run.stdout.isEmpty, "\(bad.label)")
         let lines = run.stderr.split(separator: "\n", omittingEmptySubsequences: false)
@@ -90,11 +101,11 @@ import Testing
 
     /// One bad input: a file to write (`$FILE` in `debtors` or an option's value names it) and what to change.
     struct BadInput: Sendable, CustomTestStringConvertible {
-        static let goodRow = DebtorFileTests.good
+        static let goodRow = SimulationSamples.goodDebtorRow
 
         var label: String
         var fileName = "debtors.csv"
-        var contents = Data((DebtorFileTests.header + goodRow).utf8)
+        var contents = Data((SimulationSamples.debtorHeader + goodRow).utf8)
         var debtors = "$FILE"
         var options: [(String, String)] = []
         var message: String
@@ -103,12 +114,13 @@ import Testing
         static let all: [BadInput] = [
             BadInput(label: "missing file", debtors: "/nonexistent/gone.csv", message: "gone.csv: file does not exist"),
             BadInput(
-                label: "bad CSV encoding", contents: Data(DebtorFileTests.header.utf8) + Data([0x44, 0x2C, 0xE9, 0x0A]),
+                label: "bad CSV encoding", contents: Data(SimulationSamples.debtorHeader.utf8) + Data([0x44, 0x2C, 0xE9, 0x0A]),
                 message: "debtors.csv: line 2: encoding"),
             BadInput(
                 label: "unknown time zone",
                 contents: Data(
-                    (DebtorFileTests.header + goodRow + "sim,D-2,Ann,Europe/Atlantis,+1,,,pl,1,PLN,2026-11-01,,C-2\n").utf8),
+                    (SimulationSamples.debtorHeader + goodRow + "sim,D-2,Ann,Europe/Atlantis,+1,,,pl,1,PLN,2026-11-01,,C-2\n")
+                        .utf8),
                 message: "debtors.csv: line 3: invalid-field: debtor.timeZones[0]: unknown time-zone id"),
             BadInput(
                 label: "missing column",
@@ -121,7 +133,7 @@ import Testing
                 message: "/nonexistent/model.yaml: file does not exist"),
             BadInput(
                 label: "bad outcome model", fileName: "bad.yaml", contents: Data("channels:\n  fax: {}\n".utf8),
-                debtors: SimulationFixtures.sampleDebtors.path, options: [("--outcomes", "$FILE")],
+                debtors: SimulationSamples.debtors.path, options: [("--outcomes", "$FILE")],
                 message: "bad.yaml: channels.fax: unknown field"),
             BadInput(label: "no days", options: [("--days", "0")], message: "--days must be between 1 and 3650"),
             BadInput(label: "days not a number", options: [("--days", "abc")], message: "'abc' is invalid for '--days"),

@@ -4,22 +4,23 @@ import Foundation
 import Observability
 import Policy
 import Store
+import TactTestKit
 import Testing
 
 /// `/metrics` scraped from real `tact scheduler` and `tact worker` processes, and `tact status` run beside them.
-@Suite("Metrics and status of a real run", .serialized)
+@Suite("Metrics and status of a real run", .serialized, .enabled(if: TestEnvironment.hasBroker))
 struct ScrapedRunTests {
     @Test("the counters scraped from the scheduler and two workers match what the store recorded")
     func countersMatchTheStore() async throws {
         try await TactRun.with { run in
-            let schedulerPort = try run.start("scheduler")
-            let workerPorts = [try run.start("worker"), try run.start("worker")]
+            let schedulerPort = try run.serve("scheduler")
+            let workerPorts = [try run.serve("worker"), try run.serve("worker")]
             for port in [schedulerPort] + workerPorts { try await run.waitUntilReady(port: port) }
             // Three debtors inside their contact window (contacts go out), three outside (deferred); one with a
             // specialist of their own.
             try await run.place(
                 (1...6).map { Debtors.placement($0, localHour: $0 <= 3 ? 12 : 3, specialist: $0 == 1 ? "anna" : nil) })
-            try await run.waitUntilSettled()
+            try await run.waitUntilSettled(timeout: .seconds(90), debtors: true)
 
             var workers: [PrometheusSamples] = []
             for port in workerPorts { workers.append(PrometheusSamples(try await run.scrape("/metrics", port: port).body)) }
@@ -83,7 +84,7 @@ struct ScrapedRunTests {
 
     /// `tact status` as text, as JSON, and with `--watch` into a file, beside the running services.
     private func statusShowsTheRun(_ run: TactRun, deferred: Int) async throws {
-        let text = try run.tact(["status"])
+        let text = try await run.tact(["status"], merged: true)
         #expect(text.status == 0, "\(text.output)")
         #expect(text.output.contains("running (1 consumer on \(run.topology.intakeQueue))"))
         #expect(text.output.contains("4 consumers on \(run.topology.tasksQueue)"))
@@ -92,7 +93,7 @@ struct ScrapedRunTests {
         #expect(text.output.contains(run.topology.deadQueue))
         #expect(!text.output.contains("Name 1") && !text.output.contains("@example.com"))
 
-        let json = try run.tact(["status", "--json"])
+        let json = try await run.tact(["status", "--json"], merged: true)
         #expect(json.status == 0)
         let document = try #require(
             try JSONSerialization.jsonObject(with: Data(json.output.utf8)) as? [String: Any], "\(json.output)")
@@ -113,7 +114,7 @@ struct ScrapedRunTests {
     @Test("with no worker running, the backlog gauges show the tasks in flight and those waiting behind them")
     func backlogWithoutWorkers() async throws {
         try await TactRun.with { run in
-            let schedulerPort = try run.start("scheduler")
+            let schedulerPort = try run.serve("scheduler")
             try await run.waitUntilReady(port: schedulerPort)
             // Each placement plans two contacts due now; one per debtor goes out, the other waits for it.
             try await run.place((1...3).map { Debtors.placement($0, localHour: 12) })
@@ -138,7 +139,7 @@ struct ScrapedRunTests {
 
     private func checkStatusWithNothingRunning(_ run: TactRun) async throws {
         let down = ["TACT_AMQP_URL": "amqp://guest:guest@127.0.0.1:\(try HTTPTestClient.freePort())/"]
-        let text = try run.tact(["status"], environment: down)
+        let text = try await run.tact(["status"], environment: down, merged: true)
         #expect(text.status == 1)
         #expect(text.output.contains("Broker: not reachable: AMQP connectionFailed"))
         #expect(text.output.contains("Store: cannot be read:") && text.output.contains("no store here yet"))
@@ -146,7 +147,7 @@ struct ScrapedRunTests {
         #expect(!text.output.contains("Fatal error") && !text.output.contains("Stack dump"))
         #expect(!text.output.contains("guest:guest"))
 
-        let json = try run.tact(["status", "--json"], environment: down)
+        let json = try await run.tact(["status", "--json"], environment: down, merged: true)
         #expect(json.status == 1)
         let document = try #require(
             try JSONSerialization.jsonObject(with: Data(json.output.utf8)) as? [String: Any], "\(json.output)")
@@ -154,13 +155,13 @@ struct ScrapedRunTests {
         #expect(document["broker"] == nil && document["store"] == nil)
 
         // The broker up but the store not created yet: the queues still show.
-        let noStore = try run.tact(["status"])
+        let noStore = try await run.tact(["status"], merged: true)
         #expect(noStore.status == 1)
         #expect(noStore.output.contains(run.topology.tasksQueue) && noStore.output.contains("no store here yet"))
 
         // A command line that does not parse is one line and status 2, like any other bad input.
         for arguments in [["status", "3"], ["status", "--watch", "abc"], ["status", "--watch", "0"]] {
-            let bad = try run.tact(arguments)
+            let bad = try await run.tact(arguments, merged: true)
             #expect(bad.status == 2, "\(arguments)")
             #expect(bad.output.split(separator: "\n").count == 1 && bad.output.hasPrefix("tact status: error: "))
         }
@@ -171,7 +172,7 @@ struct ScrapedRunTests {
         try await TactRun.with { run in
             let holder = try OperatorEndpoint(registry: MetricsRegistry(), health: Health()).serve(port: 0)
             defer { holder.stop() }
-            let worker = try run.tact(["worker", "--metrics-port", String(holder.port)])
+            let worker = try await run.tact(["worker", "--metrics-port", String(holder.port)], merged: true)
             #expect(worker.status == 1)
             #expect(worker.output.contains("tact worker: error: metrics endpoint: port-in-use: port \(holder.port)"))
         }

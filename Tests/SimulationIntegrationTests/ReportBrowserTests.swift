@@ -1,36 +1,36 @@
 import Foundation
 import Simulation
+import SimulationTestSupport
+import TactTestKit
 import Testing
 
 /// The report in a real browser: Debian's Chromium, headless, renders the page `tact simulate` wrote, runs its
 /// script, and the figures in the rendered DOM are the timeline's. `scripts/setup` installs Chromium, so a missing
 /// browser fails this test (set TACT_SKIP_BROWSER_TESTS=1 to skip it knowingly on a machine without one).
 @Suite struct ReportBrowserTests {
-    typealias F = SimulationFixtures
-
     static let chromiumNames = ["chromium", "chromium-browser", "google-chrome"]
 
-    @Test func theReportRendersAndItsFiguresMatchTheTimeline() throws {
-        guard let chromium = ProcessRunner.find(Self.chromiumNames) else {
+    @Test func theReportRendersAndItsFiguresMatchTheTimeline() async throws {
+        guard let chromium = ChildProcess.find(Self.chromiumNames) else {
             if ProcessInfo.processInfo.environment["TACT_SKIP_BROWSER_TESTS"] == "1" { return }
             Issue.record("Chromium is not installed: run scripts/setup (it installs Debian's chromium)")
             return
         }
-        let folder = try ProcessRunner.temporaryFolder()
+        let folder = try TemporaryFolder.create("sim")
         defer { try? FileManager.default.removeItem(at: folder) }
         let config = try SimulateCLITests.configFolder(in: folder)
-        let simulate = try ProcessRunner.run(
-            try ProcessRunner.tact(), SimulateCLITests.arguments(config: config, out: folder, days: "60"))
+        let simulate = try await SimulateCLITests.run(
+            try TactBinary.url(), SimulateCLITests.arguments(config: config, out: folder, days: "60"))
         try #require(simulate.status == 0, "\(simulate.stderr)")
         let report = folder.appendingPathComponent("report.html")
         let lines = try String(contentsOf: folder.appendingPathComponent("timeline.jsonl"), encoding: .utf8)
-        let totals = SimulationTotalsTests.Totals(try lines.split(separator: "\n").map { try TimelineEntry.decode(line: $0) })
+        let totals = TimelineTotals(try lines.split(separator: "\n").map { try TimelineEntry.decode(line: $0) })
 
         let browser = [
             "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
             "--user-data-dir=\(folder.appendingPathComponent("profile").path)",
         ]
-        let dump = try ProcessRunner.run(chromium, browser + ["--dump-dom", report.absoluteString])
+        let dump = try await SimulateCLITests.run(chromium, browser + ["--dump-dom", report.absoluteString])
         try #require(!dump.timedOut && dump.status == 0, "chromium: \(dump.status) \(dump.stderr.suffix(2000))")
         let dom = dump.stdout
 
@@ -66,7 +66,7 @@ import Testing
 
         // And it paints: a screenshot of the page.
         let picture = folder.appendingPathComponent("report.png")
-        let shot = try ProcessRunner.run(
+        let shot = try await SimulateCLITests.run(
             chromium, browser + ["--hide-scrollbars", "--window-size=1280,2400", "--screenshot=\(picture.path)", report.absoluteString])
         #expect(shot.status == 0, "\(shot.stderr.suffix(2000))")
         let size = (try? FileManager.default.attributesOfItem(atPath: picture.path)[.size] as? Int) ?? 0

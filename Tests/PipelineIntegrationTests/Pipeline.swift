@@ -1,0 +1,32 @@
+import Foundation
+import TactTestKit
+
+/// The pipeline suites' installation: the test kit's, with a lease and attempt limit of the test's choosing and a
+/// creditor (polbank) under a rulebook of its own.
+typealias Pipeline = TactInstallation
+typealias PipelineError = TestKitError
+
+extension TactInstallation {
+    /// - Parameter lease: seconds before a task without a decision is handed out again.
+    convenience init(lease: Int = 5, maxAttempts: Int = 20) async throws {
+        var settings = Settings()
+        settings.leaseSeconds = lease
+        settings.maxAttempts = maxAttempts
+        settings.dispatchBatch = 500
+        settings.creditorRulebooks = ["polbank": "pl-respectful"]
+        try await self.init(label: "t", settings: settings)
+    }
+
+    /// `kill -9` of the scheduler: no chance to finish anything.
+    func killScheduler() async {
+        for scheduler in services("scheduler") { await scheduler.kill9() }
+    }
+
+    func killWorker(_ index: Int) async { await services("worker")[index].kill9() }
+
+    /// Runs a `tact` tool to completion with this installation's configuration; returns its exit status and output.
+    func tool(_ arguments: [String], home: URL? = nil) async throws -> (status: Int32, output: String, errors: String) {
+        let run = try await tact(arguments, environment: home.map { ["TACT_HOME": $0.path] } ?? [:])
+        return (run.status, run.stdout, run.stderr)
+    }
+}
