@@ -11,7 +11,8 @@ import Logging
 
 let arguments = CommandLine.arguments
 guard arguments.count == 4 || arguments.count == 7 else {
-    FileHandle.standardError.write(Data("usage: AMQPBench URL QUEUE declare|delete|publish|consume [N SIZE LIMIT]\n".utf8))
+    FileHandle.standardError.write(
+        Data("usage: AMQPBench URL QUEUE declare|delete|publish|consume [N SIZE LIMIT]\n".utf8))
     exit(2)
 }
 let queue = arguments[2]

@@ -62,7 +62,9 @@ extension AMQPConfiguration {
             }
             hostPart = authority[authority.index(after: authority.startIndex)..<close]
             let after = authority[authority.index(after: close)...]
-            if after.hasPrefix(":") { portPart = after.dropFirst() } else if !after.isEmpty {
+            if after.hasPrefix(":") {
+                portPart = after.dropFirst()
+            } else if !after.isEmpty {
                 throw AMQPError(.invalidURL, "unexpected text after the IPv6 address")
             }
         } else if let colon = authority.lastIndex(of: ":") {

@@ -15,7 +15,9 @@ public struct AMQPConfiguration: Sendable, Hashable, CustomStringConvertible {
         /// Whether the broker's certificate and host name are verified. Default: `true`.
         public var verifyPeer: Bool = true
 
-        public init(caFile: String? = nil, certificateFile: String? = nil, keyFile: String? = nil, verifyPeer: Bool = true) {
+        public init(
+            caFile: String? = nil, certificateFile: String? = nil, keyFile: String? = nil, verifyPeer: Bool = true
+        ) {
             self.caFile = caFile
             self.certificateFile = certificateFile
             self.keyFile = keyFile

@@ -97,13 +97,17 @@ public struct LifeEvent: ContractMessage, Equatable {
         }
         switch kind {
         case .optOut, .optIn:
-            guard channel != nil else { throw ContractError(.missingField, field: "channel", "required for \(kind.rawValue)") }
+            guard channel != nil else {
+                throw ContractError(.missingField, field: "channel", "required for \(kind.rawValue)")
+            }
         case .attorney:
             guard let representative, representative.phone != nil || representative.email != nil else {
                 throw ContractError(.missingField, field: "representative", "attorney needs a phone or an e-mail")
             }
         case .payment, .closed:
-            guard debtId != nil else { throw ContractError(.missingField, field: "debtId", "required for \(kind.rawValue)") }
+            guard debtId != nil else {
+                throw ContractError(.missingField, field: "debtId", "required for \(kind.rawValue)")
+            }
         case .plan:
             guard debtId != nil else { throw ContractError(.missingField, field: "debtId", "required for plan") }
             guard let instalments, !instalments.isEmpty else {

@@ -150,7 +150,9 @@ enum Check {
         let valid =
             parts.count <= 2 && digits(parts[0], upTo: 12) && (parts.count == 1 || digits(parts[1], upTo: 2))
             && value.contains { ("1"..."9").contains($0) }
-        guard valid else { throw ContractError(.invalidField, field: field, "must be a positive decimal such as 120.50") }
+        guard valid else {
+            throw ContractError(.invalidField, field: field, "must be a positive decimal such as 120.50")
+        }
     }
 
     static func currency(_ value: String, _ field: String) throws(ContractError) {

@@ -101,7 +101,9 @@ public struct Outcome: ContractMessage, Equatable {
             }
         }
         if result == .promiseToPay {
-            guard let promise else { throw ContractError(.missingField, field: "promise", "required for promise-to-pay") }
+            guard let promise else {
+                throw ContractError(.missingField, field: "promise", "required for promise-to-pay")
+            }
             try Check.amount(promise.amount, "promise.amount")
             try Check.date(promise.date, "promise.date")
         }

@@ -98,7 +98,9 @@ public struct Placement: ContractMessage, Equatable {
         if let sms = debtor.sms { try Check.nonEmpty(sms, "debtor.sms") }
         if let email = debtor.email {
             try Check.nonEmpty(email, "debtor.email")
-            guard email.contains("@") else { throw ContractError(.invalidField, field: "debtor.email", "not an address") }
+            guard email.contains("@") else {
+                throw ContractError(.invalidField, field: "debtor.email", "not an address")
+            }
         }
         if let address = debtor.address { try Check.nonEmpty(address, "debtor.address") }
         try Check.nonEmpty(debtor.language, "debtor.language")

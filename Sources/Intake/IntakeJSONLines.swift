@@ -21,7 +21,9 @@ package enum IntakeJSONLines {
     }
 
     /// Decodes one line as a contract message; the reason names the field, never the value.
-    package static func decode<T: ContractMessage>(_ type: T.Type, _ text: ArraySlice<UInt8>) -> Result<T, IntakeRowError> {
+    package static func decode<T: ContractMessage>(_ type: T.Type, _ text: ArraySlice<UInt8>) -> Result<
+        T, IntakeRowError
+    > {
         guard String(validating: text, as: UTF8.self) != nil else {
             return .failure(IntakeRowError("encoding: not valid UTF-8 (save the file as UTF-8)"))
         }

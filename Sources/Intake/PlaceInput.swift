@@ -50,7 +50,10 @@ package struct PlaceInput {
     /// What every placement must also satisfy besides the contract: a configured rulebook and strategy, the broker
     /// user.
     package struct Checks {
-        package init(rulebookIsConfigured: @escaping (Placement) -> Bool, strategyIsConfigured: @escaping (Placement) -> Bool, userID: String?) {
+        package init(
+            rulebookIsConfigured: @escaping (Placement) -> Bool, strategyIsConfigured: @escaping (Placement) -> Bool,
+            userID: String?
+        ) {
             self.rulebookIsConfigured = rulebookIsConfigured
             self.strategyIsConfigured = strategyIsConfigured
             self.userID = userID
@@ -90,7 +93,8 @@ package struct PlaceInput {
     ) throws -> PlaceInput {
         guard FileManager.default.fileExists(atPath: path) else { throw PlaceError("\(path): no such file") }
         guard let data = FileManager.default.contents(atPath: path) else { throw PlaceError("\(path): cannot read") }
-        return try parse(Array(data), source: path, format: format, mapping: mapping, checks: checks, progress: progress)
+        return try parse(
+            Array(data), source: path, format: format, mapping: mapping, checks: checks, progress: progress)
     }
 
     /// Checks every row of a file's contents; `source` names the file in errors.

@@ -159,7 +159,8 @@ public final class HTTPServer: Sendable {
         while true {
             let left = deadline - ContinuousClock.now
             guard left > .zero else { return false }
-            let milliseconds = Int32(left.components.seconds * 1000 + left.components.attoseconds / 1_000_000_000_000_000)
+            let milliseconds = Int32(
+                left.components.seconds * 1000 + left.components.attoseconds / 1_000_000_000_000_000)
             var descriptor = pollfd(fd: client, events: Int16(event), revents: 0)
             let ready = poll(&descriptor, 1, max(1, milliseconds))
             if ready > 0 { return true }

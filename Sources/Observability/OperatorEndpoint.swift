@@ -37,9 +37,9 @@ public struct OperatorEndpoint: Sendable {
         while true {
             do {
                 return try HTTPServer(host: host, port: candidate, handler: respond(to:))
-            } catch where error.code == .portInUse && Int(candidate) < Int(port) + alternatives && candidate < .max {
+            } catch  where error.code == .portInUse && Int(candidate) < Int(port) + alternatives && candidate < .max {
                 candidate += 1
-            } catch where error.code == .portInUse && alternatives > 0 {
+            } catch  where error.code == .portInUse && alternatives > 0 {
                 throw ObservabilityError(.portInUse, "ports \(port)–\(candidate) on \(host) are all in use")
             }
         }

@@ -79,7 +79,9 @@ public struct Strategy: Sendable, Equatable, Codable {
     public init(from decoder: any Decoder) throws {
         try StrictKeys.check(
             decoder,
-            allowed: ["id", "title", "tone", "placement", "unansweredCalls", "promise", "plan", "closing", "priorities"])
+            allowed: [
+                "id", "title", "tone", "placement", "unansweredCalls", "promise", "plan", "closing", "priorities",
+            ])
         let c = try decoder.container(keyedBy: CodingKeys.self)
         id = try c.decode(String.self, forKey: .id)
         title = try c.decode(String.self, forKey: .title)
@@ -127,7 +129,10 @@ public struct Strategy: Sendable, Equatable, Codable {
         }
         for (purpose, value) in priorities.sorted(by: { $0.key < $1.key }) {
             guard Purpose.calls.contains(purpose) else {
-                return ("priorities.\(purpose)", "unknown call purpose; expected one of \(Purpose.calls.joined(separator: ", "))")
+                return (
+                    "priorities.\(purpose)",
+                    "unknown call purpose; expected one of \(Purpose.calls.joined(separator: ", "))"
+                )
             }
             guard (0...9).contains(value) else { return ("priorities.\(purpose)", "must be 0…9") }
         }

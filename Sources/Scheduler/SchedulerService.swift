@@ -4,8 +4,8 @@ import Foundation
 import Logging
 import Messaging
 import Observability
-import SchedulerCore
 import Policy
+import SchedulerCore
 import ServiceLifecycle
 import Store
 import Synchronization
@@ -74,9 +74,11 @@ public struct SchedulerService: Service {
         // The store was opened for writing (its migrations ran) before the service started; later writes keep this
         // up to date.
         metrics.storeWritable.set(true)
-        let refresher = metrics.service.registry.isEnabled ? PeriodicTask.start(every: Self.metricsRefresh) {
-            await refreshMetrics(connection)
-        } : nil
+        let refresher =
+            metrics.service.registry.isEnabled
+            ? PeriodicTask.start(every: Self.metricsRefresh) {
+                await refreshMetrics(connection)
+            } : nil
         defer { refresher?.cancel() }
         logger.notice("Scheduler started")
 
@@ -312,7 +314,8 @@ public struct SchedulerService: Service {
                     AMQPTopology(queues: [core.topology.callQueueDeclaration(specialist: specialist)]))
                 declaredCallQueues.insert(queue)
             } catch {
-                logger.error("Cannot declare a call queue", metadata: ["amqp.queue": "\(queue)", "tact.error": "\(error)"])
+                logger.error(
+                    "Cannot declare a call queue", metadata: ["amqp.queue": "\(queue)", "tact.error": "\(error)"])
             }
         }
     }

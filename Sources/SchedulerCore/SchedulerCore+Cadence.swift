@@ -25,7 +25,8 @@ extension SchedulerCore {
 
     /// A plan replaces what chasing was planned about the debt: a reminder before each instalment, and a gentle call
     /// the day after one is missed (cancelled when it is paid).
-    func startPlan(_ event: LifeEvent, for debtor: DebtorRecord, at now: Instant, in store: any StoreTransaction) throws {
+    func startPlan(_ event: LifeEvent, for debtor: DebtorRecord, at now: Instant, in store: any StoreTransaction) throws
+    {
         let debtID = event.debtId!
         guard try store.debt(debtID, ofDebtor: debtor.id)?.status == .open else {
             throw ContractError(.conflict, field: "debtId", "a plan needs an open debt")
@@ -83,7 +84,9 @@ extension SchedulerCore {
         at now: Instant, in store: any StoreTransaction
     ) throws {
         if var task = try store.task(id) {
-            let steppedBack = ["hold:\(LifeEvent.Kind.bereavement.rawValue)", "hold:\(LifeEvent.Kind.hardship.rawValue)"]
+            let steppedBack = [
+                "hold:\(LifeEvent.Kind.bereavement.rawValue)", "hold:\(LifeEvent.Kind.hardship.rawValue)",
+            ]
             guard task.status == .cancelled, steppedBack.contains(task.closedReason ?? "") else { return }
             task.status = .pending
             task.channel = channel  // the reachable one now: an opt-out may have come since
@@ -91,7 +94,8 @@ extension SchedulerCore {
             task.closedReason = nil
             return try store.save(task)
         }
-        try schedule(id, debtorID: debtorID, debtID: debtID, channel: channel, purpose: purpose, due: due, at: now, in: store)
+        try schedule(
+            id, debtorID: debtorID, debtID: debtID, channel: channel, purpose: purpose, due: due, at: now, in: store)
     }
 
     /// A payment keeps the open promise and pays the plan's next instalment; a payment with no plan, or the plan's
@@ -100,7 +104,8 @@ extension SchedulerCore {
         throws
     {
         let debtID = event.debtId!
-        for var promise in try store.promises(ofDebtor: debtor.id) where promise.debtID == debtID && promise.status == .open {
+        for var promise in try store.promises(ofDebtor: debtor.id)
+        where promise.debtID == debtID && promise.status == .open {
             promise.status = .kept
             try store.save(promise)
             try cancelPending(ofDebtor: debtor.id, reason: "promise-kept", in: store) {
@@ -141,7 +146,8 @@ extension SchedulerCore {
         guard wasOpen, let strategy = strategy(of: debtor),
             let channel = reachableChannel(strategy.closing.surveyChannels, for: debtor)
         else { return }
-        let due = startOfNextDay(after: now.adding(seconds: Int64(strategy.closing.surveyAfterDays - 1) * 86_400), for: debtor)
+        let due = startOfNextDay(
+            after: now.adding(seconds: Int64(strategy.closing.surveyAfterDays - 1) * 86_400), for: debtor)
         try schedule(
             "\(debtor.id)/\(debtID)/survey", debtorID: debtor.id, debtID: debtID, channel: channel,
             purpose: Strategy.Purpose.survey, due: due, at: now, in: store)
@@ -153,7 +159,8 @@ extension SchedulerCore {
 
     /// A newer arrangement (promise, plan) or the end of the debt supersedes the older ones.
     func withdrawPromisesAndPlans(of debtorID: String, debtID: String, in store: any StoreTransaction) throws {
-        for var promise in try store.promises(ofDebtor: debtorID) where promise.debtID == debtID && promise.status == .open {
+        for var promise in try store.promises(ofDebtor: debtorID)
+        where promise.debtID == debtID && promise.status == .open {
             promise.status = .withdrawn
             try store.save(promise)
             try cancelPending(ofDebtor: debtorID, reason: "promise-withdrawn", in: store) {
@@ -163,7 +170,9 @@ extension SchedulerCore {
         for var plan in try store.plans(ofDebtor: debtorID) where plan.debtID == debtID && plan.status == .active {
             plan.status = .withdrawn
             try store.save(plan)
-            try cancelPending(ofDebtor: debtorID, reason: "plan-withdrawn", in: store) { $0.id.hasPrefix("\(plan.id)/") }
+            try cancelPending(ofDebtor: debtorID, reason: "plan-withdrawn", in: store) {
+                $0.id.hasPrefix("\(plan.id)/")
+            }
         }
     }
 
@@ -171,7 +180,9 @@ extension SchedulerCore {
 
     /// A promise to pay: a reminder before the date, and a call the day after it in case no payment came, to the
     /// same specialist and with the promise in its context. Chasing planned about the debt stops meanwhile.
-    func recordPromise(_ outcome: Outcome, task: TaskRecord, debtor: DebtorRecord, at now: Instant, in store: any StoreTransaction)
+    func recordPromise(
+        _ outcome: Outcome, task: TaskRecord, debtor: DebtorRecord, at now: Instant, in store: any StoreTransaction
+    )
         throws
     {
         let promise = outcome.promise!
@@ -181,11 +192,13 @@ extension SchedulerCore {
         }
         try store.save(
             PromiseRecord(
-                id: outcome.outcomeId, debtorID: debtor.id, debtID: task.debtID, taskID: task.id, amount: promise.amount,
+                id: outcome.outcomeId, debtorID: debtor.id, debtID: task.debtID, taskID: task.id,
+                amount: promise.amount,
                 date: promise.date, createdAt: now))
         guard let strategy = strategy(of: debtor) else { return }
         if let channel = reachableChannel(strategy.promise.reminderChannels, for: debtor),
-            let due = startOfDay(promise.date, for: debtor, addingDays: -strategy.promise.reminderDaysBefore), due >= now
+            let due = startOfDay(promise.date, for: debtor, addingDays: -strategy.promise.reminderDaysBefore),
+            due >= now
         {
             try schedule(
                 "\(outcome.outcomeId)/promise-reminder", debtorID: debtor.id, debtID: task.debtID, channel: channel,

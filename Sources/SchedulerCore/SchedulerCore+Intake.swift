@@ -119,7 +119,8 @@ extension SchedulerCore {
     /// Tasks the policy already deferred are decided again at once, so their next decision (and its explanation)
     /// reflects the event. Tasks never handed out keep their due time: the cadence chose it, not the policy.
     private func reconsider(_ debtorID: String, at now: Instant, in store: any StoreTransaction) throws {
-        for var task in try store.tasks(ofDebtor: debtorID, statuses: [.pending]) where task.attempts > 0 && task.dueAt > now {
+        for var task in try store.tasks(ofDebtor: debtorID, statuses: [.pending])
+        where task.attempts > 0 && task.dueAt > now {
             task.dueAt = now
             try store.save(task)
         }

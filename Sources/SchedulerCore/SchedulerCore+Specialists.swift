@@ -8,7 +8,8 @@ extension SchedulerCore {
     func apply(_ change: SpecialistChange, at now: Instant, in store: any StoreTransaction) throws {
         switch change.action {
         case .away:
-            try store.save(SpecialistRecord(id: change.specialistId, awayUntil: change.until, backupID: change.backupId))
+            try store.save(
+                SpecialistRecord(id: change.specialistId, awayUntil: change.until, backupID: change.backupId))
         case .back:
             try store.save(SpecialistRecord(id: change.specialistId))
         case .handover:

@@ -31,7 +31,8 @@ extension ComplianceChecks {
                 }
                 if engines[id] == nil, contacts > 0 {
                     audit.note(
-                        debtor.id, "\(contacts) emission(s) not decided again: the policy engine refuses rulebook \(id)")
+                        debtor.id, "\(contacts) emission(s) not decided again: the policy engine refuses rulebook \(id)"
+                    )
                 }
                 for cap in Self.caps(of: history, rulebook: rulebook) {
                     if cap.exceeded {
@@ -56,7 +57,8 @@ extension ComplianceChecks {
         }
         let usedRulebooks = used.compactMap { result.rulebooks[$0] }
         self.init(
-            redirectedContacts: audit.redirected, callsOnSundays: audit.sundays, callsOnForbiddenSundays: audit.forbiddenSundays,
+            redirectedContacts: audit.redirected, callsOnSundays: audit.sundays,
+            callsOnForbiddenSundays: audit.forbiddenSundays,
             sundayCallsPermitted: usedRulebooks.allSatisfy { !($0.contactHours.windows[.sun] ?? []).isEmpty },
             contactsOnClosedDays: audit.closedDays, contactsOutsideHours: audit.outsideHours,
             contactsDuringHolds: audit.duringHolds, contactsAfterConversation: audit.afterConversation,
@@ -140,7 +142,8 @@ private struct Audit {
             // hold or pause check applies to them (the recheck below still does).
             let redirected = entry.cause == "representative"
             if redirected { self.redirected += 1 }
-            if channel == .call, !redirected, let zone = zones.first(where: { ZoneClock.date(at, $0).weekday == .sun }) {
+            if channel == .call, !redirected, let zone = zones.first(where: { ZoneClock.date(at, $0).weekday == .sun })
+            {
                 sundays += 1
                 if (rulebook.contactHours.windows[.sun] ?? []).isEmpty {
                     forbiddenSundays += 1
@@ -213,7 +216,9 @@ private struct Audit {
                 holds: holds, optOuts: history.optOuts(before: contact.position).sorted { $0.rawValue < $1.rawValue },
                 representative: redirected ? Representative(kind: "representative") : nil)
         else {
-            note(entry, zone: contact.zone, "not decided again: the policy engine refuses the debtor as the timeline shows it")
+            note(
+                entry, zone: contact.zone,
+                "not decided again: the policy engine refuses the debtor as the timeline shows it")
             return
         }
         rechecked += 1

@@ -125,7 +125,8 @@ public struct PlannedEvent: Sendable, Equatable {
     public var cause: String
 
     public init(
-        at: Instant, debtorId: String, kind: LifeEvent.Kind, debtId: String? = nil, channel: Channel? = nil, until: Instant? = nil,
+        at: Instant, debtorId: String, kind: LifeEvent.Kind, debtId: String? = nil, channel: Channel? = nil,
+        until: Instant? = nil,
         representative: Representative? = nil, cause: String
     ) {
         self.at = at

@@ -39,13 +39,19 @@ struct DebtorCalendar {
     var svg: String {
         var canvas = SVGCanvas(
             width: left + dayWidth * Double(columns) + 8, height: top + 24 * hourHeight + 6,
-            label: "Calendar of \(history.debtor.id)", attributes: [("class", "calendar"), ("data-debtor", history.debtor.id)])
+            label: "Calendar of \(history.debtor.id)",
+            attributes: [("class", "calendar"), ("data-debtor", history.debtor.id)])
         drawDays(&canvas)
         for (from, to) in permittedWindows() {
-            for piece in pieces(from, to) { canvas.rect(x: piece.x, y: piece.y, width: dayWidth, height: piece.height, fill: "#cdeccd", style: [("class", "window")]) }
+            for piece in pieces(from, to) {
+                canvas.rect(
+                    x: piece.x, y: piece.y, width: dayWidth, height: piece.height, fill: "#cdeccd",
+                    style: [("class", "window")])
+            }
         }
         for hold in history.holds {
-            let title = "hold:\(hold.kind.rawValue)\(hold.debtId.map { " (debt \($0))" } ?? "") from \(local(hold.since))"
+            let title =
+                "hold:\(hold.kind.rawValue)\(hold.debtId.map { " (debt \($0))" } ?? "") from \(local(hold.since))"
                 + (hold.end.map { " until \(local($0))" } ?? ", open-ended")
             for piece in pieces(hold.since, min(hold.end ?? end, end)) {
                 canvas.rect(
@@ -63,7 +69,9 @@ struct DebtorCalendar {
 
     // MARK: Geometry
 
-    private func column(_ instant: Instant) -> Int { ZoneClock.date(instant, history.zone).dayNumber - firstDate.dayNumber }
+    private func column(_ instant: Instant) -> Int {
+        ZoneClock.date(instant, history.zone).dayNumber - firstDate.dayNumber
+    }
 
     private func point(_ instant: Instant) -> (x: Double, y: Double) {
         let x = left + dayWidth * (Double(column(instant)) + 0.5)
@@ -84,7 +92,8 @@ struct DebtorCalendar {
             guard low < high else { continue }
             let y0 = Double(ZoneClock.secondOfDay(low, history.zone))
             let y1 = high == dayEnd ? 86_400 : Double(ZoneClock.secondOfDay(high, history.zone))
-            result.append((left + dayWidth * Double(index), top + y0 / 3_600 * hourHeight, (y1 - y0) / 3_600 * hourHeight))
+            result.append(
+                (left + dayWidth * Double(index), top + y0 / 3_600 * hourHeight, (y1 - y0) / 3_600 * hourHeight))
         }
         return result
     }
@@ -101,15 +110,18 @@ struct DebtorCalendar {
             if let holiday {
                 canvas.rect(
                     x: x, y: top, width: dayWidth, height: 24 * hourHeight, fill: "#f8c9c2",
-                    style: [("class", "holiday"), ("data-date", date.description)], title: "\(holiday.date) \(holiday.name)")
+                    style: [("class", "holiday"), ("data-date", date.description)],
+                    title: "\(holiday.date) \(holiday.name)")
             } else if rulebook?.closedDates.contains(date) == true {
                 canvas.rect(
                     x: x, y: top, width: dayWidth, height: 24 * hourHeight, fill: "#f8c9c2",
                     style: [("class", "holiday"), ("data-date", date.description)], title: "\(date) closed date")
             } else if date.weekday == .sun || date.weekday == .sat {
                 canvas.rect(
-                    x: x, y: top, width: dayWidth, height: 24 * hourHeight, fill: date.weekday == .sun ? "#e4e4e4" : "#f1f1f1",
-                    style: [("class", date.weekday == .sun ? "sunday" : "saturday")], title: "\(date.weekday.rawValue.capitalized) \(date)")
+                    x: x, y: top, width: dayWidth, height: 24 * hourHeight,
+                    fill: date.weekday == .sun ? "#e4e4e4" : "#f1f1f1",
+                    style: [("class", date.weekday == .sun ? "sunday" : "saturday")],
+                    title: "\(date.weekday.rawValue.capitalized) \(date)")
             }
             if date.weekday == .mon || index == 0 {
                 let parts = date.description.split(separator: "-")
@@ -143,9 +155,14 @@ struct DebtorCalendar {
             + (entry.validUntil.map { "; valid until \(local($0))" } ?? "")
         switch entry.channel ?? .call {
         case .call: canvas.add("circle", [("cx", x), ("cy", y), ("r", r)], style: style, title: title)
-        case .sms: canvas.add("rect", [("x", x - r), ("y", y - r), ("width", 2 * r), ("height", 2 * r)], style: style, title: title)
-        case .email: canvas.polygon([(x, y - r - 0.5), (x + r + 0.5, y), (x, y + r + 0.5), (x - r - 0.5, y)], style: style, title: title)
-        case .letter: canvas.polygon([(x, y - r - 0.5), (x + r + 0.5, y + r), (x - r - 0.5, y + r)], style: style, title: title)
+        case .sms:
+            canvas.add(
+                "rect", [("x", x - r), ("y", y - r), ("width", 2 * r), ("height", 2 * r)], style: style, title: title)
+        case .email:
+            canvas.polygon(
+                [(x, y - r - 0.5), (x + r + 0.5, y), (x, y + r + 0.5), (x - r - 0.5, y)], style: style, title: title)
+        case .letter:
+            canvas.polygon([(x, y - r - 0.5), (x + r + 0.5, y + r), (x - r - 0.5, y + r)], style: style, title: title)
         }
     }
 
@@ -161,8 +178,11 @@ struct DebtorCalendar {
         let state = paid ? "kept" : dayEnd <= end ? "broken" : "not yet due"
         canvas.rect(
             x: left + dayWidth * Double(index) + 1, y: top - 8, width: dayWidth - 2, height: 6,
-            fill: paid ? "#c9a227" : "#ffffff", style: [("stroke", "#c9a227"), ("class", "promise"), ("data-state", state)],
-            title: "promise of \(promise.amount) \(contact.entry.debtId ?? "") for \(promise.date), made \(local(contact.entry.at)): \(state)")
+            fill: paid ? "#c9a227" : "#ffffff",
+            style: [("stroke", "#c9a227"), ("class", "promise"), ("data-state", state)],
+            title:
+                "promise of \(promise.amount) \(contact.entry.debtId ?? "") for \(promise.date), made \(local(contact.entry.at)): \(state)"
+        )
     }
 
     private func drawDeferral(_ decision: TimelineEntry, on canvas: inout SVGCanvas) {
@@ -173,14 +193,17 @@ struct DebtorCalendar {
         canvas.polygon(
             [(x - 2, y - 2), (x + 2, y - 2), (x, y + 1)],
             style: [("fill", decision.decision == .suppress ? "#c62828" : "#ef8c00"), ("class", "deferral")],
-            title: "\(local(decision.at)) — \(verb) \(decision.channel?.rawValue ?? "") \(decision.purpose ?? "")\(until): \(reasons)")
+            title:
+                "\(local(decision.at)) — \(verb) \(decision.channel?.rawValue ?? "") \(decision.purpose ?? "")\(until): \(reasons)"
+        )
     }
 
     private func drawEvent(_ event: TimelineEntry, on canvas: inout SVGCanvas) {
         let (x, y) = point(event.at)
         let kind = event.event?.rawValue ?? "event"
         canvas.rect(
-            x: x - dayWidth / 2, y: y - 1, width: dayWidth, height: 2, fill: event.event == .payment ? "#2e7d32" : "#000000",
+            x: x - dayWidth / 2, y: y - 1, width: dayWidth, height: 2,
+            fill: event.event == .payment ? "#2e7d32" : "#000000",
             style: [("class", "event"), ("data-event", kind)],
             title: "\(local(event.at)) — \(kind)\(event.channel.map { " (\($0.rawValue))" } ?? "")"
                 + (event.cause.map { ", \($0)" } ?? ""))

@@ -120,7 +120,8 @@ struct DebtorHistory {
                 history.events.append(entry)
                 let terms = history.debtor.terms(at: position)
                 history.apply(
-                    entry, at: position, rulebook: result.rulebooks[terms.rulebook], zone: result.calendarZone(of: terms))
+                    entry, at: position, rulebook: result.rulebooks[terms.rulebook],
+                    zone: result.calendarZone(of: terms))
             default:
                 break
             }

@@ -62,14 +62,18 @@ public struct OutcomeModel: ContactResponder {
         if random.chance(talk.promise) {
             let days = Int(random.integer(in: Int64(talk.promiseDays.lowerBound)...Int64(talk.promiseDays.upperBound)))
             let date = ZoneClock.date(at, zone).adding(days: days)
-            let share = talk.promiseShare.lowerBound + random.unit() * (talk.promiseShare.upperBound - talk.promiseShare.lowerBound)
-            let promise = Outcome.Promise(amount: Self.amount(contact.debt.amount, share: share), date: date.description)
+            let share =
+                talk.promiseShare.lowerBound + random.unit()
+                * (talk.promiseShare.upperBound - talk.promiseShare.lowerBound)
+            let promise = Outcome.Promise(
+                amount: Self.amount(contact.debt.amount, share: share), date: date.description)
             guard random.chance(talk.keep) else {
                 return ContactResponse(.outcome(.promiseToPay, promise: promise), after: delay)
             }
             // Paid some time on the promised day, in the debtor's zone.
             let dayStart = ZoneClock.start(of: date, zone)
-            let dayLength = ZoneClock.start(of: date.adding(days: 1), zone).secondsSinceEpoch - dayStart.secondsSinceEpoch
+            let dayLength =
+                ZoneClock.start(of: date.adding(days: 1), zone).secondsSinceEpoch - dayStart.secondsSinceEpoch
             let paid = PlannedEvent(
                 at: dayStart.adding(seconds: random.integer(in: 0...max(0, dayLength - 1))), debtorId: contact.debtorId,
                 kind: .payment, debtId: contact.debt.id, cause: "promise-kept")

@@ -130,7 +130,8 @@ private struct YAMLFields {
     func delay(_ node: Node, _ field: String) throws(ConfigError) -> OutcomeParameters.Delay {
         let map = try mapping(node, field, allowed: ["min", "max"])
         guard let low = map["min"], let high = map["max"] else { throw fail(field, "needs min and max") }
-        let delay = OutcomeParameters.Delay(min: try duration(low, "\(field).min"), max: try duration(high, "\(field).max"))
+        let delay = OutcomeParameters.Delay(
+            min: try duration(low, "\(field).min"), max: try duration(high, "\(field).max"))
         guard delay.min <= delay.max else { throw fail(field, "min must not exceed max") }
         return delay
     }
@@ -214,7 +215,9 @@ private struct YAMLFields {
                 model.promiseDays = Int(low)...Int(high)
             default:
                 let (low, high) = try range(value, path)
-                guard low > 0, low <= high, high <= 1 else { throw fail(path, "needs shares min and max, 0 < min ≤ max ≤ 1") }
+                guard low > 0, low <= high, high <= 1 else {
+                    throw fail(path, "needs shares min and max, 0 < min ≤ max ≤ 1")
+                }
                 model.promiseShare = low...high
             }
         }

@@ -17,7 +17,8 @@ enum ReportPage {
 
     static func setup(run: SimulationReport.Run, summary: SimulationSummary) -> String {
         var facts = [
-            "\(summary.debtors) debtors", "from \(summary.start) to \(summary.end) (\(summary.days) days, virtual time)",
+            "\(summary.debtors) debtors",
+            "from \(summary.start) to \(summary.end) (\(summary.days) days, virtual time)",
         ]
         if let rulebook = run.rulebook { facts.append("rulebook <b>\(SVGCanvas.escape(rulebook))</b>") }
         if let strategy = run.strategy { facts.append("strategy \(SVGCanvas.escape(strategy))") }
@@ -48,10 +49,12 @@ enum ReportPage {
                 pass: checks.sundayCallsPermitted ? nil : checks.callsOnForbiddenSundays == 0),
             item(
                 "contactsOnClosedDays", checks.contactsOnClosedDays,
-                "Contacts on holidays and closed days: \(checks.contactsOnClosedDays)", pass: checks.contactsOnClosedDays == 0),
+                "Contacts on holidays and closed days: \(checks.contactsOnClosedDays)",
+                pass: checks.contactsOnClosedDays == 0),
             item(
                 "contactsOutsideHours", checks.contactsOutsideHours,
-                "Contacts outside contact hours: \(checks.contactsOutsideHours)", pass: checks.contactsOutsideHours == 0),
+                "Contacts outside contact hours: \(checks.contactsOutsideHours)", pass: checks.contactsOutsideHours == 0
+            ),
             item(
                 "contactsDuringHolds", checks.contactsDuringHolds,
                 "Contacts with the debtor during a hold (bereavement, hardship, dispute, …): \(checks.contactsDuringHolds)",
@@ -83,9 +86,12 @@ enum ReportPage {
                 pass: checks.unaudited == 0))
         var html = "<ul class=\"checks\">" + items.joined() + "</ul>"
         if !checks.findings.isEmpty {
-            let shown = checks.findings.count < checks.findingCount
-                ? "The first \(checks.findings.count) of \(checks.findingCount) findings:" : "\(checks.findingCount) finding(s):"
-            html += "<p class=\"findings\" data-findings=\"\(checks.findingCount)\">\(shown)</p><ul class=\"findings\">"
+            let shown =
+                checks.findings.count < checks.findingCount
+                ? "The first \(checks.findings.count) of \(checks.findingCount) findings:"
+                : "\(checks.findingCount) finding(s):"
+            html +=
+                "<p class=\"findings\" data-findings=\"\(checks.findingCount)\">\(shown)</p><ul class=\"findings\">"
                 + checks.findings.map { "<li>\(SVGCanvas.escape($0))</li>" }.joined() + "</ul>"
         }
         return html
@@ -101,14 +107,18 @@ enum ReportPage {
         }
         var parts = [
             "<b>\(SVGCanvas.escape(debtor.id))</b>",
-            SVGCanvas.escape(debtor.timeZones.isEmpty ? "zone unknown (\(history.zone) assumed)" : debtor.timeZones.joined(separator: ", ")),
+            SVGCanvas.escape(
+                debtor.timeZones.isEmpty
+                    ? "zone unknown (\(history.zone) assumed)" : debtor.timeZones.joined(separator: ", ")),
             SVGCanvas.escape(debtor.rulebook),
             debtor.specialistId.map { "specialist \(SVGCanvas.escape($0))" } ?? "pool",
             counts.isEmpty ? "no contact" : counts.joined(separator: ", "),
         ]
         if contacts.contains(where: { $0.result?.contactResult == .conversation }) { parts.append("reached") }
         if history.events.contains(where: { $0.event == .payment }) { parts.append("paid") }
-        if !history.holds.isEmpty { parts.append(history.holds.map { "hold:\($0.kind.rawValue)" }.joined(separator: ", ")) }
+        if !history.holds.isEmpty {
+            parts.append(history.holds.map { "hold:\($0.kind.rawValue)" }.joined(separator: ", "))
+        }
         return parts.joined(separator: " · ")
     }
 
@@ -117,7 +127,8 @@ enum ReportPage {
         var svg = SVGCanvas(width: 830, height: 66, label: "Legend", attributes: [("id", "legend")])
         var x = 4.0
         func swatch(_ fill: String, _ text: String, opacity: String = "1") {
-            svg.rect(x: x, y: 4, width: 12, height: 12, fill: fill, style: [("fill-opacity", opacity), ("stroke", "#999")])
+            svg.rect(
+                x: x, y: 4, width: 12, height: 12, fill: fill, style: [("fill-opacity", opacity), ("stroke", "#999")])
             svg.text(text, x: x + 16, y: 14)
             x += 16 + Double(text.count) * 6 + 14
         }

@@ -28,7 +28,8 @@ extension SimulationStep {
         if case .placement(let placement, _) = input {
             var entry = TimelineEntry(at: now, kind: .placement, debtorId: placement.debtor.id)
             entry.debtId = placement.debt.id
-            entry.rulebook = scheduler.configuration.rulebook(placement: placement.rulebook, creditor: placement.creditorId)
+            entry.rulebook = scheduler.configuration.rulebook(
+                placement: placement.rulebook, creditor: placement.creditorId)
             entry.detail = placement.strategy.map { "strategy: \($0)" }
             return entry
         }

@@ -36,7 +36,9 @@ struct SimulationStep: Sendable {
             var entry = try timelineEntry(for: input, at: now, in: store)
             entry.cause = cause
             result.entries.append(try apply(input, as: entry, at: now, in: store))
-            guard let applied = result.entries.last, applied.kind == .placement || applied.kind == .event else { continue }
+            guard let applied = result.entries.last, applied.kind == .placement || applied.kind == .event else {
+                continue
+            }
             if applied.kind == .placement, case .placement(let placement, _) = input {
                 result.placed.append(applied.debtorId)
                 result.placements.append(

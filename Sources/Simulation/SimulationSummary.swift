@@ -94,7 +94,8 @@ public struct SimulationSummary: Sendable, Equatable, Codable {
         refused = timeline.filter { $0.kind == .refused }.count
         debtorsContacted = Set(emitted.map(\.debtorId)).count
         let talked: Set<Outcome.Result> = [.conversation, .promiseToPay]
-        debtorsReached = Set(timeline.filter { $0.kind == .outcome && talked.contains($0.result!) }.map(\.debtorId)).count
+        debtorsReached =
+            Set(timeline.filter { $0.kind == .outcome && talked.contains($0.result!) }.map(\.debtorId)).count
         debtorsPaid = Set(timeline.filter { $0.kind == .event && $0.event == .payment }.map(\.debtorId)).count
         (promisesMade, promisesKept, promisesBroken, promisesOpen) = Self.promises(in: result)
         var perDay = (0..<max(result.days, 0)).map { Day(day: $0) }

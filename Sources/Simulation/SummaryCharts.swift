@@ -71,7 +71,9 @@ enum SummaryCharts {
     }
 
     static func decisionsByRule(_ summary: SimulationSummary) -> String {
-        let kinds = PolicyDecision.Kind.allCases.map { (key: "decision:\($0.rawValue)", label: $0.rawValue, count: summary.decisions[$0.rawValue] ?? 0) }
+        let kinds = PolicyDecision.Kind.allCases.map {
+            (key: "decision:\($0.rawValue)", label: $0.rawValue, count: summary.decisions[$0.rawValue] ?? 0)
+        }
         let rules = summary.decisionsByRule.sorted { ($1.value, $0.key) < ($0.value, $1.key) }.map {
             (key: $0.key, label: "blocked by \($0.key)", count: $0.value)
         }

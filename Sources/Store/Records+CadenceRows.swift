@@ -13,7 +13,9 @@ extension PromiseRecord {
             status: try row.vocabulary("status", path: path), createdAt: try row.instant("created_at"))
     }
 
-    var values: RowValues { [id, debtorID, debtID, taskID, amount, date, status.rawValue, createdAt.secondsSinceEpoch] }
+    var values: RowValues {
+        [id, debtorID, debtID, taskID, amount, date, status.rawValue, createdAt.secondsSinceEpoch]
+    }
 }
 
 extension PlanRecord {

@@ -182,7 +182,8 @@ public struct LedgerEntry: Sendable, Equatable, Codable {
     /// `pending` until an outcome arrives.
     public var result: ContactResult
 
-    public init(taskID: String, debtorID: String, debtID: String, channel: Channel, at: Instant, result: ContactResult) {
+    public init(taskID: String, debtorID: String, debtID: String, channel: Channel, at: Instant, result: ContactResult)
+    {
         self.taskID = taskID
         self.debtorID = debtorID
         self.debtID = debtID

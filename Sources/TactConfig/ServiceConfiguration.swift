@@ -82,7 +82,8 @@ public struct ServiceConfiguration: Sendable, Equatable {
         if let prefix = document.broker?.exchangePrefix {
             guard prefix.wholeMatch(of: /[a-z][a-z0-9-]{0,30}/) != nil else {
                 throw ConfigError(
-                    .invalidContent, file: file, field: "broker.exchangePrefix", "must be lower-case letters, digits, -")
+                    .invalidContent, file: file, field: "broker.exchangePrefix", "must be lower-case letters, digits, -"
+                )
             }
             configuration.exchangePrefix = prefix
         }

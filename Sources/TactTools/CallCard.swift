@@ -43,13 +43,17 @@ package struct CallCard {
         }
         let recent = context.recentContacts.suffix(5)
         if !recent.isEmpty {
-            lines.append("  Recent contacts: " + recent.map { "\($0.channel.rawValue) \($0.result.rawValue) \($0.at)" }.joined(separator: "; "))
+            lines.append(
+                "  Recent contacts: "
+                    + recent.map { "\($0.channel.rawValue) \($0.result.rawValue) \($0.at)" }.joined(separator: "; "))
         }
         lines.append("  Permitted until: \(call.validUntil.map(\.description) ?? "no end")")
         if context.tone == "gentle" {
             lines.append("  Suggested: listen first; ask how they are; offer time and a realistic plan, no pressure.")
         }
-        lines.append("Record what happened: tact outcome '\(call.taskId)' --result conversation|no-answer|voicemail|not-connected [--promise AMOUNT@YYYY-MM-DD]")
+        lines.append(
+            "Record what happened: tact outcome '\(call.taskId)' --result conversation|no-answer|voicemail|not-connected [--promise AMOUNT@YYYY-MM-DD]"
+        )
         return lines.joined(separator: "\n")
     }
 }

@@ -29,7 +29,8 @@ package struct CallChecker {
         let correlation = UUID().uuidString
         try await connection.publish(
             AMQPMessage(
-                routingKey: topology.checksQueue, body: MessageCoding.encode(CallCheck(taskId: call.taskId, attempt: call.attempt)),
+                routingKey: topology.checksQueue,
+                body: MessageCoding.encode(CallCheck(taskId: call.taskId, attempt: call.attempt)),
                 properties: AMQPProperties(
                     contentType: "application/json", correlationID: correlation, replyTo: replyQueue,
                     expiration: TactTopology.callCheckTTL, type: CallCheck.messageType, appID: "tact-next"),

@@ -28,7 +28,9 @@ package struct ExplainNextContact {
     /// Said instead of reasons when the policy could not be asked (debt closed, rulebook missing).
     package var note: String?
 
-    package static func find(in records: ExplainRecords, rulebooks: [String: Rulebook], now: Instant) -> ExplainNextContact? {
+    package static func find(in records: ExplainRecords, rulebooks: [String: Rulebook], now: Instant)
+        -> ExplainNextContact?
+    {
         let open = records.tasks.filter { $0.status == .pending || $0.status == .inFlight }
         guard let task = open.min(by: { ($0.dueAt, $0.id) < ($1.dueAt, $1.id) }) else { return nil }
         let plannedFor = task.dueAt > now ? task.dueAt : nil

@@ -11,7 +11,9 @@ package enum SimulateOutput {
         }
     }
 
-    package static func lines(_ report: SimulationReport, elapsed: Duration, html: String, timeline: String?) -> [String] {
+    package static func lines(_ report: SimulationReport, elapsed: Duration, html: String, timeline: String?)
+        -> [String]
+    {
         let summary = report.summary
         let checks = report.checks
         func counts(_ values: [String: Int], _ keys: [String]) -> String {

@@ -68,7 +68,8 @@ package struct StatusSnapshot: Encodable {
     // MARK: Reading
 
     /// Reads the store's half; the specialists it names give the broker's half its call queues.
-    package static func readStore(_ store: any InspectableStore, at now: Instant) async throws -> (StoreView, [String]) {
+    package static func readStore(_ store: any InspectableStore, at now: Instant) async throws -> (StoreView, [String])
+    {
         try await store.monitor { store in
             let backlog = try store.dueBacklog(at: now)
             let counts = try store.pendingTasks(at: now, within: horizons.map(\.seconds))

@@ -21,9 +21,11 @@ package enum StatusText {
         if let broker = snapshot.broker {
             let scheduler = broker.schedulerConsumers ?? 0
             lines.append(
-                row("scheduler", scheduler > 0
-                    ? "running (\(plural(scheduler, "consumer")) on \(topology.intakeQueue))"
-                    : "not running (no consumer on \(topology.intakeQueue))"))
+                row(
+                    "scheduler",
+                    scheduler > 0
+                        ? "running (\(plural(scheduler, "consumer")) on \(topology.intakeQueue))"
+                        : "not running (no consumer on \(topology.intakeQueue))"))
             let lanes = plural(broker.workerConsumers ?? 0, "consumer")
             lines.append(row("worker lanes", "\(lanes) on \(topology.tasksQueue)"))
         } else {

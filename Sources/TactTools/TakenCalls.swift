@@ -12,7 +12,8 @@ package enum TakenCalls {
 
     /// `$TACT_HOME/calls`, else `.tact/calls` in the working directory.
     package static var folder: URL {
-        let base = ProcessInfo.processInfo.environment["TACT_HOME"].map { URL(fileURLWithPath: $0) }
+        let base =
+            ProcessInfo.processInfo.environment["TACT_HOME"].map { URL(fileURLWithPath: $0) }
             ?? URL(fileURLWithPath: FileManager.default.currentDirectoryPath).appendingPathComponent(".tact")
         return base.appendingPathComponent("calls")
     }

@@ -47,12 +47,15 @@ public struct WorkerService: Service {
             try await connection.consume(
                 queue: core.topology.tasksQueue, prefetch: UInt16(clamping: configuration.worker.prefetch))
         }
-        logger.notice("Worker started", metadata: ["tact.worker": "\(core.workerID)", "tact.lanes": "\(consumers.count)"])
+        logger.notice(
+            "Worker started", metadata: ["tact.worker": "\(core.workerID)", "tact.lanes": "\(consumers.count)"])
         metrics.started(lanes: consumers.count)
-        let refresher = metrics.service.registry.isEnabled ? PeriodicTask.start(every: Self.metricsRefresh) {
-            metrics.service.broker(connected: connection.isConnected, reconnects: connection.reconnectCount)
-            metrics.service.lanes.refresh()
-        } : nil
+        let refresher =
+            metrics.service.registry.isEnabled
+            ? PeriodicTask.start(every: Self.metricsRefresh) {
+                metrics.service.broker(connected: connection.isConnected, reconnects: connection.reconnectCount)
+                metrics.service.lanes.refresh()
+            } : nil
         defer { refresher?.cancel() }
         try await withGracefulShutdownHandler {
             try await withThrowingTaskGroup(of: Void.self) { group in
@@ -103,10 +106,13 @@ public struct WorkerService: Service {
             switch result {
             case .success:
                 try? delivery.ack()
-                metrics.decisions.labels(decision.decision.decision.rawValue, decision.decision.reasons.first?.rule.rawValue ?? "none")
-                    .increment()
+                metrics.decisions.labels(
+                    decision.decision.decision.rawValue, decision.decision.reasons.first?.rule.rawValue ?? "none"
+                )
+                .increment()
                 logger.debug(
-                    "Decided", metadata: ["tact.task": "\(decision.taskId)", "tact.decision": "\(decision.decision.decision)"])
+                    "Decided",
+                    metadata: ["tact.task": "\(decision.taskId)", "tact.decision": "\(decision.decision.decision)"])
             case .failure(let error):
                 // Back to the queue, to be decided again.
                 logger.warning(

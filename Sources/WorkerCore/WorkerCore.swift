@@ -18,9 +18,15 @@ public struct WorkerCore: Sendable {
 
     public func handle(_ task: WorkTask, at now: Instant) -> TaskDecision {
         guard let engine = engines[task.rulebook] else {
-            return decided(task, now, PolicyDecision(decision: .suppress, reasons: [
-                .init(rule: RuleID(rawValue: "unknown-rulebook"), until: nil, detail: "this worker has no rulebook \(task.rulebook)")
-            ]), contact: nil)
+            return decided(
+                task, now,
+                PolicyDecision(
+                    decision: .suppress,
+                    reasons: [
+                        .init(
+                            rule: RuleID(rawValue: "unknown-rulebook"), until: nil,
+                            detail: "this worker has no rulebook \(task.rulebook)")
+                    ]), contact: nil)
         }
         let request = PolicyRequest(
             now: now, contact: Policy.Contact(channel: task.channel, debtId: task.debt.id), debtor: task.debtor,
@@ -48,9 +54,13 @@ public struct WorkerCore: Sendable {
     }
 
     private func noAddress(_ task: WorkTask) -> PolicyDecision {
-        PolicyDecision(decision: .suppress, reasons: [
-            .init(rule: RuleID(rawValue: "no-address"), until: nil, detail: "no \(task.channel.rawValue) address on file")
-        ])
+        PolicyDecision(
+            decision: .suppress,
+            reasons: [
+                .init(
+                    rule: RuleID(rawValue: "no-address"), until: nil,
+                    detail: "no \(task.channel.rawValue) address on file")
+            ])
     }
 
     private func contact(for task: WorkTask, validUntil: Instant?) -> ProposedContact? {

@@ -74,7 +74,8 @@ struct AuditExportCommand: AsyncParsableCommand {
             }
             let selection =
                 from == nil ? "recorded after sequence \(afterSequence ?? 0)" : "from \(interval.0) to \(interval.1)"
-            let summary = "\(exported) decision\(exported == 1 ? "" : "s") \(selection); recorded through sequence "
+            let summary =
+                "\(exported) decision\(exported == 1 ? "" : "s") \(selection); recorded through sequence "
                 + "\(last) (continue with --after-sequence \(last))"
             FileHandle.standardError.write(Data("tact audit export: \(summary)\n".utf8))
         } catch {

@@ -49,9 +49,12 @@ struct NextCommand: AsyncParsableCommand {
             defer { Task { await connection.close() } }
             let queue = topology.callQueue(specialist: specialist == "pool" ? nil : specialist)
             try await connection.declare(
-                AMQPTopology(queues: [topology.callQueueDeclaration(specialist: specialist == "pool" ? nil : specialist)]))
+                AMQPTopology(queues: [
+                    topology.callQueueDeclaration(specialist: specialist == "pool" ? nil : specialist)
+                ]))
             let consumer = try await connection.consume(queue: queue, prefetch: 1)
-            let checker = try await CallChecker(connection: connection, topology: topology, timeout: .seconds(checkTimeout))
+            let checker = try await CallChecker(
+                connection: connection, topology: topology, timeout: .seconds(checkTimeout))
             while true {
                 guard let delivery = try await nextDelivery(consumer) else {
                     print("No call is waiting for \(specialist).")
@@ -65,7 +68,9 @@ struct NextCommand: AsyncParsableCommand {
                 var now = Instant(Date())
                 if let validUntil = call.validUntil, validUntil <= now {
                     try delivery.reject(requeue: false)
-                    print("Not now: call \(call.taskId) for \(call.debtorId) — its window closed at \(validUntil). Given back to be planned again.")
+                    print(
+                        "Not now: call \(call.taskId) for \(call.debtorId) — its window closed at \(validUntil). Given back to be planned again."
+                    )
                     continue
                 }
                 guard let reply = try await checker.check(call) else {
@@ -74,19 +79,23 @@ struct NextCommand: AsyncParsableCommand {
                         "next",
                         CallCheckError(
                             code: "no-answer",
-                            "the scheduler did not answer within \(checkTimeout) s; the call stays queued (is tact scheduler running?)"))
+                            "the scheduler did not answer within \(checkTimeout) s; the call stays queued (is tact scheduler running?)"
+                        ))
                 }
                 now = Instant(Date())
                 if let refusal = Self.refusal(of: call, reply, engines: engines, at: now) {
                     try delivery.reject(requeue: false)
                     // The policy's refusal plans the task again; the scheduler's means this copy is not wanted.
-                    let after = reply.refusal == nil ? "Given back to be planned again." : "Given back to the scheduler."
+                    let after =
+                        reply.refusal == nil ? "Given back to be planned again." : "Given back to the scheduler."
                     print("Not now: call \(call.taskId) for \(call.debtorId) — \(refusal). \(after)")
                     continue
                 }
                 try delivery.ack()
                 try TakenCalls.remember(call)
-                print(CallCard(call: Self.refreshed(call, with: reply), priority: delivery.properties.priority, now: now).text)
+                print(
+                    CallCard(call: Self.refreshed(call, with: reply), priority: delivery.properties.priority, now: now)
+                        .text)
                 break
             }
             try await consumer.cancel()

@@ -55,7 +55,8 @@ struct OutcomeCommand: AsyncParsableCommand {
 
     private func makeOutcome() throws -> Outcome {
         guard let result = Outcome.Result(rawValue: result) else {
-            throw ValidationError("unknown result; expected one of \(Outcome.Result.allCases.map(\.rawValue).joined(separator: ", "))")
+            throw ValidationError(
+                "unknown result; expected one of \(Outcome.Result.allCases.map(\.rawValue).joined(separator: ", "))")
         }
         let taken = TakenCalls.recall(task)
         guard let channelName = channel ?? (taken == nil ? nil : "call") else {
@@ -73,7 +74,9 @@ struct OutcomeCommand: AsyncParsableCommand {
         var promised: Outcome.Promise?
         if let promise {
             let parts = promise.split(separator: "@")
-            guard parts.count == 2 else { throw ValidationError("--promise must be AMOUNT@YYYY-MM-DD, e.g. 50.00@2026-12-10") }
+            guard parts.count == 2 else {
+                throw ValidationError("--promise must be AMOUNT@YYYY-MM-DD, e.g. 50.00@2026-12-10")
+            }
             promised = Outcome.Promise(amount: String(parts[0]), date: String(parts[1]))
         }
         var instant = Instant(Date())

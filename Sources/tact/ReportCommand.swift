@@ -15,7 +15,8 @@ import TactTools
 struct ReportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "report",
-        abstract: "Show the contacts in the output queues and every task: emitted, deferred (until when, why) or cancelled.")
+        abstract:
+            "Show the contacts in the output queues and every task: emitted, deferred (until when, why) or cancelled.")
 
     @Option(help: "First wait up to this many seconds for every due task to be decided.")
     var wait: Int = 0
@@ -33,9 +34,10 @@ struct ReportCommand: AsyncParsableCommand {
             let now = Instant(Date())
             let tasks = try await store.read { try $0.tasks(statuses: [], limit: 10_000) }
             let debtors = try await store.read { store in
-                try Dictionary(uniqueKeysWithValues: Set(tasks.map(\.debtorID)).compactMap { id in
-                    try store.debtor(id).map { (id, $0) }
-                })
+                try Dictionary(
+                    uniqueKeysWithValues: Set(tasks.map(\.debtorID)).compactMap { id in
+                        try store.debtor(id).map { (id, $0) }
+                    })
             }
             let decisions = try await store.read { store in
                 try Dictionary(uniqueKeysWithValues: debtors.keys.map { ($0, try store.decisions(ofDebtor: $0)) })
@@ -48,7 +50,9 @@ struct ReportCommand: AsyncParsableCommand {
                 }
             try await printQueues(queues, environment: environment)
             print("\nTasks at \(now):")
-            for task in tasks.sorted(by: { ($0.debtorID, $0.dueAt.secondsSinceEpoch) < ($1.debtorID, $1.dueAt.secondsSinceEpoch) }) {
+            for task in tasks.sorted(by: {
+                ($0.debtorID, $0.dueAt.secondsSinceEpoch) < ($1.debtorID, $1.dueAt.secondsSinceEpoch)
+            }) {
                 let last = decisions[task.debtorID]?.last { $0.taskID == task.id }
                 print(describe(task, debtor: debtors[task.debtorID], lastDecision: last))
             }
@@ -62,7 +66,8 @@ struct ReportCommand: AsyncParsableCommand {
         var previous: StoreStatistics?
         while ContinuousClock.now < deadline {
             let stats = try await store.read { try $0.statistics(at: Instant(Date())) }
-            let quiet = (stats.tasksByStatus[.inFlight] ?? 0) == 0 && stats.dueNotPublished == 0 && stats.outboxDepth == 0
+            let quiet =
+                (stats.tasksByStatus[.inFlight] ?? 0) == 0 && stats.dueNotPublished == 0 && stats.outboxDepth == 0
             if quiet && stats == previous && (stats.tasksByStatus.values.reduce(0, +)) > 0 { return }
             previous = stats
             try await Task.sleep(for: .seconds(1))
@@ -101,7 +106,8 @@ struct ReportCommand: AsyncParsableCommand {
                 + "valid until \(call.validUntil.map(\.description) ?? "-")"
         }
         if let reminder = try? MessageCoding.decode(Reminder.self, from: body) {
-            return "\(reminder.channel.rawValue) \(reminder.template) task \(reminder.taskId) debtor \(reminder.debtorId) "
+            return
+                "\(reminder.channel.rawValue) \(reminder.template) task \(reminder.taskId) debtor \(reminder.debtorId) "
                 + "valid until \(reminder.validUntil.map(\.description) ?? "-")"
         }
         return "(\(body.count) bytes, not a reminder or call)"
@@ -120,11 +126,15 @@ struct ReportCommand: AsyncParsableCommand {
             let local = debtor?.timeZones.first.map { " (\(LocalDay.describe(task.dueAt, inZone: $0)))" } ?? ""
             // A superseded decision did not move the task: it was recalled, to be decided again on what Tact knows now.
             let recalled = lastDecision?.isSuperseded ?? false
-            let why = recalled ? nil : lastDecision.map { decision in
-                decision.reasons.map { "\($0.rule): \($0.detail)" }.joined(separator: "; ")
-            }
+            let why =
+                recalled
+                ? nil
+                : lastDecision.map { decision in
+                    decision.reasons.map { "\($0.rule): \($0.detail)" }.joined(separator: "; ")
+                }
             // Never decided yet: the cadence planned it for then; otherwise the policy deferred it.
-            let verb = task.attempts == 0 ? "planned for" : recalled ? "recalled, to be decided again at" : "deferred until"
+            let verb =
+                task.attempts == 0 ? "planned for" : recalled ? "recalled, to be decided again at" : "deferred until"
             return "\(head) \(verb) \(task.dueAt)\(local)" + (why.map { "\n      because \($0)" } ?? "")
         }
     }

@@ -23,7 +23,9 @@ struct SpecialistsCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await SpecialistsCommand.publish(
-                { SpecialistChange(changeId: $0, action: .away, specialistId: specialist, until: $1, backupId: backup) },
+                {
+                    SpecialistChange(changeId: $0, action: .away, specialistId: specialist, until: $1, backupId: backup)
+                },
                 until: until, options: options)
         }
     }
@@ -41,7 +43,8 @@ struct SpecialistsCommand: AsyncParsableCommand {
     }
 
     struct Handover: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Hand a debtor's case to another specialist for good.")
+        static let configuration = CommandConfiguration(
+            abstract: "Hand a debtor's case to another specialist for good.")
         @Argument(help: "The debtor's id.") var debtor: String
         @Option(help: "The specialist taking the case over.") var to: String
         @OptionGroup var options: ServiceOptions

@@ -56,7 +56,9 @@ struct ConsumerTests {
         // Each requeue counts as a delivery; after the limit the broker dead-letters instead of redelivering.
         while attempts < 3, let delivery = try await iterator.next() {
             attempts += 1
-            #expect(delivery.properties.headers?["x-delivery-count"]?.integerValue == (attempts == 1 ? nil : Int64(attempts - 1)))
+            #expect(
+                delivery.properties.headers?["x-delivery-count"]?.integerValue
+                    == (attempts == 1 ? nil : Int64(attempts - 1)))
             try delivery.nack(requeue: true)
         }
         #expect(attempts == 3)

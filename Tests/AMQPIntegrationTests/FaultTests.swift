@@ -5,7 +5,8 @@ import TactTestKit
 import Testing
 
 /// Closes every connection on the broker, so `scripts/test` runs this suite on its own after the others.
-@Suite("Faults: connections closed by the broker", .serialized, .timeLimit(.minutes(3)),
+@Suite(
+    "Faults: connections closed by the broker", .serialized, .timeLimit(.minutes(3)),
     .enabled(if: TestEnvironment.faultTests && TestEnvironment.controlsBroker))
 struct FaultTests {
     @Test func publisherAndConsumerRecoverAndNoConfirmedMessageIsLost() async throws {
@@ -40,11 +41,12 @@ struct FaultTests {
             var pending = Array(0..<total)
             while !pending.isEmpty {
                 let batch = Array(pending.prefix(100))
-                let results = await publisher.publish(batch.map { id in
-                    AMQPMessage(
-                        exchange: exchange, routingKey: "flow", body: Array("m\(id)".utf8),
-                        properties: AMQPProperties(deliveryMode: .persistent, messageID: "\(id)"), mandatory: true)
-                })
+                let results = await publisher.publish(
+                    batch.map { id in
+                        AMQPMessage(
+                            exchange: exchange, routingKey: "flow", body: Array("m\(id)".utf8),
+                            properties: AMQPProperties(deliveryMode: .persistent, messageID: "\(id)"), mandatory: true)
+                    })
                 var failed: [Int] = []
                 for (id, result) in zip(batch, results) {
                     switch result {

@@ -25,9 +25,13 @@ import Testing
 
     @Test func amqpsEnablesVerifiedTLSOnPort5671() throws {
         let configuration = try AMQPConfiguration(
-            url: "amqps://u:p@h/?cacertfile=/etc/ca.pem&certfile=/c.pem&keyfile=/k.pem&heartbeat=5&connection_timeout=2500&name=worker-1")
+            url:
+                "amqps://u:p@h/?cacertfile=/etc/ca.pem&certfile=/c.pem&keyfile=/k.pem&heartbeat=5&connection_timeout=2500&name=worker-1"
+        )
         #expect(configuration.port == 5671)
-        #expect(configuration.tls == AMQPConfiguration.TLS(caFile: "/etc/ca.pem", certificateFile: "/c.pem", keyFile: "/k.pem"))
+        #expect(
+            configuration.tls
+                == AMQPConfiguration.TLS(caFile: "/etc/ca.pem", certificateFile: "/c.pem", keyFile: "/k.pem"))
         #expect(configuration.tls?.verifyPeer == true)
         #expect(configuration.heartbeat == .seconds(5))
         #expect(configuration.connectTimeout == .milliseconds(2500))
@@ -73,7 +77,8 @@ import Testing
 
 @Suite struct AMQPErrorTests {
     @Test func descriptionIsOneLineWithTheBrokersReason() {
-        let error = AMQPError(.channelClosedByServer, "declare queue 'q'", replyCode: 406, replyText: "PRECONDITION_FAILED")
+        let error = AMQPError(
+            .channelClosedByServer, "declare queue 'q'", replyCode: 406, replyText: "PRECONDITION_FAILED")
         #expect(error.description == "AMQP channelClosedByServer: declare queue 'q' (broker 406 PRECONDITION_FAILED)")
         #expect(!error.isTransient)
         #expect(AMQPError(.connectionLost, "x").isTransient)

@@ -91,7 +91,10 @@ import Testing
             while let entry = pipeline.nextToSend(window: 4) { pipeline.sent(entry) }
             pipeline.confirm(tag: 2, multiple: true, positive: true)
         }
-        #expect(outcome(results) == ["ok", "channelClosedByServer", "channelClosedByServer", "channelClosedByServer", "ok", "ok"])
+        #expect(
+            outcome(results) == [
+                "ok", "channelClosedByServer", "channelClosedByServer", "channelClosedByServer", "ok", "ok",
+            ])
     }
 
     @Test func aLostConnectionSendsUnconfirmedMessagesAgainFirst() async {

@@ -131,7 +131,8 @@ struct AsyncAPIDocumentTests {
         func example(_ type: String, _ name: String) throws -> [String: Any] {
             try #require(document.examples(of: type).first { $0.name == name }?.payload as? [String: Any])
         }
-        func changed(_ object: [String: Any], _ key: String, in parent: String? = nil, to value: Any?) -> [String: Any] {
+        func changed(_ object: [String: Any], _ key: String, in parent: String? = nil, to value: Any?) -> [String: Any]
+        {
             var object = object
             guard let parent else {
                 object[key] = value
@@ -175,7 +176,9 @@ struct AsyncAPIDocumentTests {
         let guide = try Document.guide
         for (type, body) in cases {
             let error = #expect(throws: ContractError.self) { try Decoding.decode(type, body) }
-            if let error { #expect(guide.contains("`\(error.reason)`"), "docs/amqp-api.md does not quote: \(error.reason)") }
+            if let error {
+                #expect(guide.contains("`\(error.reason)`"), "docs/amqp-api.md does not quote: \(error.reason)")
+            }
         }
     }
 
@@ -216,7 +219,9 @@ struct AsyncAPIDocumentTests {
             let documented = (binding["x-bindings"] as? [Any] ?? []).compactMap { $0 as? [String: Any] }.map {
                 "\($0["queue"] as? String ?? "?") <- \($0["routingKey"] as? String ?? "?")"
             }
-            let declared = shared.bindings.filter { $0.exchange == exchange.name }.map { "\($0.queue) <- \($0.routingKey)" }
+            let declared = shared.bindings.filter { $0.exchange == exchange.name }.map {
+                "\($0.queue) <- \($0.routingKey)"
+            }
             #expect(Set(documented) == Set(declared), "\(exchange.name)")
         }
         let queues = shared.queues + [topology.callQueueDeclaration(specialist: "{specialistId}")]
@@ -265,7 +270,8 @@ struct AsyncAPIDocumentTests {
             return try YAMLDecoder().decode(Strategy.self, from: String(contentsOf: url, encoding: .utf8))
         }
         let guide = try Document.guide
-        let header = "| purpose | contact | task id | planned by; due | priority `default` / `gentle` |\n|---|---|---|---|---|\n"
+        let header =
+            "| purpose | contact | task id | planned by; due | priority `default` / `gentle` |\n|---|---|---|---|---|\n"
         let table = try #require(guide.components(separatedBy: header).dropFirst().first, "no table of purposes")
         let rows = table.split(separator: "\n").prefix { $0.hasPrefix("| `") }.map {
             $0.split(separator: "|").map { $0.trimmingCharacters(in: .whitespaces) }
@@ -410,7 +416,9 @@ struct Document: @unchecked Sendable {
         return merged
     }
 
-    func properties(of schema: [String: Any]) -> [String: Any] { resolve(schema)["properties"] as? [String: Any] ?? [:] }
+    func properties(of schema: [String: Any]) -> [String: Any] {
+        resolve(schema)["properties"] as? [String: Any] ?? [:]
+    }
 
     /// Fields the schema's `if`/`then` rules require in some cases.
     func conditionallyRequired(in schema: [String: Any]) -> Set<String> {
@@ -438,7 +446,9 @@ struct Document: @unchecked Sendable {
         let type = schema["type"] as? String
         let label = path.isEmpty ? "(root)" : path
         if let object = value as? [String: Any] {
-            guard type == "object" else { return issues.append("\(label): an object where the schema says \(type ?? "-")") }
+            guard type == "object" else {
+                return issues.append("\(label): an object where the schema says \(type ?? "-")")
+            }
             let properties = schema["properties"] as? [String: Any] ?? [:]
             // A map (`additionalProperties` with a schema) takes other keys too, each value checked against it; but
             // a fully populated Swift value encodes only the keys the schema lists, if it lists any.
@@ -449,21 +459,29 @@ struct Document: @unchecked Sendable {
             }
             // `oneOf` alternatives that each require a property: exactly one is carried, and the others' are not
             // missing.
-            let alternatives = (schema["oneOf"] as? [Any] ?? []).compactMap { ($0 as? [String: Any])?["required"] as? [String] }
+            let alternatives = (schema["oneOf"] as? [Any] ?? []).compactMap {
+                ($0 as? [String: Any])?["required"] as? [String]
+            }
             let carried = alternatives.filter { Set($0).isSubset(of: object.keys) }
             if !alternatives.isEmpty && carried.count != 1 {
                 issues.append("\(label): carries \(carried.count) of the alternatives \(alternatives)")
             }
             let missing = Set(properties.keys).subtracting(object.keys).subtracting(alternatives.joined())
-            if exact && !missing.isEmpty { issues.append("\(label): in the schema, never encoded: \(missing.sorted())") }
+            if exact && !missing.isEmpty {
+                issues.append("\(label): in the schema, never encoded: \(missing.sorted())")
+            }
             for (key, child) in object {
                 guard let property = properties[key] as? [String: Any] ?? others else { continue }
                 compare(child, with: property, at: path.isEmpty ? key : "\(path).\(key)", exact: exact, &issues)
             }
         } else if let array = value as? [Any] {
-            guard type == "array" else { return issues.append("\(label): an array where the schema says \(type ?? "-")") }
+            guard type == "array" else {
+                return issues.append("\(label): an array where the schema says \(type ?? "-")")
+            }
             for (index, element) in array.enumerated() {
-                compare(element, with: schema["items"] as? [String: Any] ?? [:], at: "\(path)[\(index)]", exact: exact, &issues)
+                compare(
+                    element, with: schema["items"] as? [String: Any] ?? [:], at: "\(path)[\(index)]", exact: exact,
+                    &issues)
             }
         } else if let text = value as? String {
             if type != "string" { issues.append("\(label): a string where the schema says \(type ?? "-")") }
@@ -539,7 +557,11 @@ enum JSON {
         switch first {
         case .key(let key):
             guard var object = value as? [String: Any] else { return value }
-            if rest.isEmpty { object[key] = nil } else if let child = object[key] { object[key] = removing(rest, from: child) }
+            if rest.isEmpty {
+                object[key] = nil
+            } else if let child = object[key] {
+                object[key] = removing(rest, from: child)
+            }
             return object
         case .index(let index):
             guard var array = value as? [Any] else { return value }
@@ -576,7 +598,8 @@ enum Full {
         let later = Instant(rfc3339: "2026-12-01T18:00:00Z")!
         let debt = Placement.Debt(id: "C-1", amount: "120.50", currency: "USD", dueDate: "2026-11-01")
         let inconvenient = try! InconvenientTime(days: [.mon], from: LocalTime("12:00")!, to: LocalTime("13:00")!)
-        let representative = Representative(kind: "attorney", name: "Sam Counsel", phone: "+15550199", email: "c@example.org")
+        let representative = Representative(
+            kind: "attorney", name: "Sam Counsel", phone: "+15550199", email: "c@example.org")
         let hold = try! Hold(kind: .hardship, since: at, until: later)
         let history = HistoryEvent(at: at, channel: .email, debtId: "C-1", result: .delivered)
         let placement = Placement(

@@ -23,7 +23,9 @@ struct ScrapedRunTests {
             try await run.waitUntilSettled(timeout: .seconds(90), debtors: true)
 
             var workers: [PrometheusSamples] = []
-            for port in workerPorts { workers.append(PrometheusSamples(try await run.scrape("/metrics", port: port).body)) }
+            for port in workerPorts {
+                workers.append(PrometheusSamples(try await run.scrape("/metrics", port: port).body))
+            }
             let scheduler = PrometheusSamples(try await run.scrape("/metrics", port: schedulerPort).body)
             let (decisions, tasks) = try await run.inspect { store in
                 let decisions = try store.decisions(
@@ -36,7 +38,9 @@ struct ScrapedRunTests {
             var recorded: [String: Double] = [:]
             for decision in decisions {
                 let rule = decision.reasons.first?.rule.rawValue ?? "none"
-                recorded[#"tact_decisions_total{decision="\#(decision.decision.rawValue)",rule="\#(rule)"}"#, default: 0] += 1
+                recorded[
+                    #"tact_decisions_total{decision="\#(decision.decision.rawValue)",rule="\#(rule)"}"#, default: 0] +=
+                    1
             }
             var counted: [String: Double] = [:]
             for samples in workers {
@@ -50,12 +54,15 @@ struct ScrapedRunTests {
 
             // Contacts by channel, published by the scheduler, equal what waits in the reminder and call queues.
             for channel in Channel.allCases {
-                let queues = channel == .call
+                let queues =
+                    channel == .call
                     ? [run.topology.callQueue(specialist: nil), run.topology.callQueue(specialist: "anna")]
                     : [run.topology.reminderQueue(channel)]
                 var waiting = 0
                 for queue in queues { waiting += Int(try await run.connection.queueState(queue).messageCount) }
-                #expect(scheduler[#"tact_contacts_emitted_total{channel="\#(channel.rawValue)"}"#] == Double(waiting), "\(channel)")
+                #expect(
+                    scheduler[#"tact_contacts_emitted_total{channel="\#(channel.rawValue)"}"#] == Double(waiting),
+                    "\(channel)")
             }
 
             // The scheduler: every placement and decision applied, every hand-out counted, nothing refused.

@@ -29,12 +29,13 @@ extension TactInstallation {
     }
 
     /// `GET path` on a service's port, retried while the service is starting.
-    func scrape(_ path: String, port: UInt16, timeout: Duration = .seconds(20)) async throws -> HTTPTestClient.Response {
+    func scrape(_ path: String, port: UInt16, timeout: Duration = .seconds(20)) async throws -> HTTPTestClient.Response
+    {
         let deadline = ContinuousClock.now + timeout
         while true {
             do {
                 return try HTTPTestClient.request(path, port: port)
-            } catch where ContinuousClock.now < deadline {
+            } catch  where ContinuousClock.now < deadline {
                 try await Task.sleep(for: .milliseconds(200))
             }
         }
@@ -56,7 +57,8 @@ enum Debtors {
         Placement(
             placementId: "P-\(number)", creditorId: "acme", rulebook: nil, specialistId: specialist,
             debtor: .init(
-                id: "D-\(number)", name: "Name \(number)", timeZones: [Sample.zone(localHour: localHour)], phone: "+15550100",
+                id: "D-\(number)", name: "Name \(number)", timeZones: [Sample.zone(localHour: localHour)],
+                phone: "+15550100",
                 sms: number.isMultiple(of: 2) ? "+15550101" : nil, email: "d\(number)@example.com", language: "en"),
             debt: .init(id: "C-\(number)", amount: "50.00", currency: "USD", dueDate: "2026-11-01"))
     }

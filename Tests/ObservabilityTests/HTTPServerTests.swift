@@ -115,7 +115,8 @@ struct HTTPServerTests {
         defer { close(slow) }
         // A byte every 300 ms, each well within any per-call timeout, for up to 20 s or until the server hangs up.
         let trickle = Thread {
-            for byte in Array("GET /metrics HTTP/1.1\r\nX-Slow: ".utf8) + Array(repeating: UInt8(ascii: "a"), count: 60) {
+            for byte in Array("GET /metrics HTTP/1.1\r\nX-Slow: ".utf8) + Array(repeating: UInt8(ascii: "a"), count: 60)
+            {
                 var value = byte
                 guard Glibc.send(slow, &value, 1, Int32(MSG_NOSIGNAL)) == 1 else { return }
                 usleep(300_000)

@@ -35,28 +35,44 @@ struct PipelineBadInputTests {
         let cases: [(name: String, body: [UInt8], routingKey: String, reason: String)] = [
             ("malformed JSON", Array("{\"type\":\"placement\",".utf8), "placement", "malformed-json"),
             ("not an object", Array("[1,2,3]".utf8), "placement", "malformed-json"),
-            ("wrong type of field", Self.placementJSON { $0["creditorId"] = 42 }, "placement", "invalid-field: creditorId"),
-            ("missing field", Self.placementJSON { $0.removeValue(forKey: "debt") }, "placement", "missing-field: debt"),
+            (
+                "wrong type of field", Self.placementJSON { $0["creditorId"] = 42 }, "placement",
+                "invalid-field: creditorId"
+            ),
+            (
+                "missing field", Self.placementJSON { $0.removeValue(forKey: "debt") }, "placement",
+                "missing-field: debt"
+            ),
             ("unknown version", Self.placementJSON { $0["version"] = 7 }, "placement", "unsupported-version"),
-            ("unknown rulebook", Self.placementJSON { $0["rulebook"] = "no-such-book" }, "placement", "invalid-field: rulebook"),
+            (
+                "unknown rulebook", Self.placementJSON { $0["rulebook"] = "no-such-book" }, "placement",
+                "invalid-field: rulebook"
+            ),
             (
                 "unknown time zone", Self.placementJSON(Self.debtor { $0["timeZones"] = ["Mars/Olympus_Mons"] }),
                 "placement", "invalid-field: debtor.timeZones[0]"
             ),
             (
-                "absurd date", Self.placementJSON { $0["debt"] = ["id": "C", "amount": "1.00", "currency": "USD", "dueDate": "9999-01-01"] },
+                "absurd date",
+                Self.placementJSON {
+                    $0["debt"] = ["id": "C", "amount": "1.00", "currency": "USD", "dueDate": "9999-01-01"]
+                },
                 "placement", "invalid-field: debt.dueDate"
             ),
             (
                 "absurd instant",
-                Array(#"{"type":"event","version":1,"eventId":"E-X","debtorId":"D-GOOD","kind":"hardship","at":"1970-01-01T00:00:00Z"}"#.utf8),
+                Array(
+                    #"{"type":"event","version":1,"eventId":"E-X","debtorId":"D-GOOD","kind":"hardship","at":"1970-01-01T00:00:00Z"}"#
+                        .utf8),
                 "event", "invalid-field: at"
             ),
             ("10 MiB body", [UInt8](repeating: UInt8(ascii: " "), count: 10 << 20), "placement", "too-large"),
             ("unknown routing key", Self.placementJSON { _ in }, "gossip", "unexpected-type"),
             (
                 "event for an unknown debtor",
-                Array(#"{"type":"event","version":1,"eventId":"E-Y","debtorId":"D-NOBODY","kind":"cease","at":"2026-11-01T00:00:00Z"}"#.utf8),
+                Array(
+                    #"{"type":"event","version":1,"eventId":"E-Y","debtorId":"D-NOBODY","kind":"cease","at":"2026-11-01T00:00:00Z"}"#
+                        .utf8),
                 "event", "unknown-reference: debtorId"
             ),
         ]

@@ -17,7 +17,8 @@ struct PipelineCadenceTests {
         try pipeline.startWorkers(1)
         try await pipeline.place([
             Sample.placement(
-                "P-1", debtor: "D-1", debt: "C-1", zone: Sample.zone(localHour: 13), sms: "+15550177", specialist: "anna")
+                "P-1", debtor: "D-1", debt: "C-1", zone: Sample.zone(localHour: 13), sms: "+15550177",
+                specialist: "anna")
         ])
         _ = try await pipeline.waitUntilSettled()
 
@@ -27,7 +28,9 @@ struct PipelineCadenceTests {
         #expect(next.output.contains("Debtor D-1: Personal Name D-1"))
 
         let date = LocalDateText.days(from: Date(), 10)
-        let outcome = try await pipeline.tool(["outcome", "acme/P-1/first-call", "--result", "conversation", "--promise", "50.00@\(date)"])
+        let outcome = try await pipeline.tool([
+            "outcome", "acme/P-1/first-call", "--result", "conversation", "--promise", "50.00@\(date)",
+        ])
         #expect(outcome.status == 0, "\(outcome.errors)")
         _ = try await pipeline.waitUntilSettled()
         let store = try SQLiteStore(path: pipeline.storePath)
@@ -90,7 +93,9 @@ struct PipelineCadenceTests {
 
         let next = try await pipeline.tool(["next", "--specialist", "anna"])
         #expect(next.status == 0, "\(next.errors)")
-        #expect(next.output.contains("Not now: call acme/P-1/first-call for D-1 — suppress (hold:cease). Given back to be planned again."))
+        #expect(
+            next.output.contains(
+                "Not now: call acme/P-1/first-call for D-1 — suppress (hold:cease). Given back to be planned again."))
         #expect(next.output.contains("Not now: call acme/P-2/first-call for D-2 — defer until "))
         #expect(next.output.contains("(hold:dispute). Given back to be planned again."))
         #expect(!next.output.contains("Personal Name"), "no call card is shown")
@@ -117,7 +122,8 @@ struct PipelineCadenceTests {
         let check = MessageCoding.encode(CallCheck(taskId: "acme/P-1/first-call", attempt: 1))
         // The scheduler publishes its answers under its own name: never into a contact queue.
         for (body, replyTo) in [
-            (check, pipeline.topology.reminderQueue(.sms)), (Array("not JSON".utf8), pipeline.topology.checkReplyQueue(id: "x")),
+            (check, pipeline.topology.reminderQueue(.sms)),
+            (Array("not JSON".utf8), pipeline.topology.checkReplyQueue(id: "x")),
             (check, nil),
         ] {
             try await pipeline.connection.publish(
@@ -132,7 +138,9 @@ struct PipelineCadenceTests {
 
         let bad = try await pipeline.tool(["next", "--specialist", "anna", "--check-timeout", "0"])
         #expect(bad.status == 2)
-        #expect(bad.errors.split(separator: "\n").count == 1 && bad.errors.contains("--check-timeout must be 1–300 seconds"))
+        #expect(
+            bad.errors.split(separator: "\n").count == 1 && bad.errors.contains("--check-timeout must be 1–300 seconds")
+        )
     }
 
     @Test func withoutAnAnswerFromTheSchedulerTheCallStaysQueued() async throws {
@@ -142,9 +150,10 @@ struct PipelineCadenceTests {
 
         let next = try await pipeline.tool(["next", "--specialist", "anna", "--check-timeout", "2"])
         #expect(next.status == 1)
-        #expect(next.errors.split(separator: "\n") == [
-            "tact next: error: no-answer: the scheduler did not answer within 2 s; the call stays queued (is tact scheduler running?)"
-        ])
+        #expect(
+            next.errors.split(separator: "\n") == [
+                "tact next: error: no-answer: the scheduler did not answer within 2 s; the call stays queued (is tact scheduler running?)"
+            ])
         #expect(!next.output.contains("Personal Name"))
         let queued = try await pipeline.drain(pipeline.topology.callQueue(specialist: "anna"))
         #expect(queued.map(\.properties.messageID) == ["acme/P-1/first-call"])
@@ -155,7 +164,9 @@ struct PipelineCadenceTests {
         defer { Task { await pipeline.tearDown() } }
         try pipeline.startScheduler()
         try pipeline.startWorkers(1)
-        let away = try await pipeline.tool(["specialists", "away", "anna", "--until", LocalDateText.days(from: Date(), 3), "--backup", "bob"])
+        let away = try await pipeline.tool([
+            "specialists", "away", "anna", "--until", LocalDateText.days(from: Date(), 3), "--backup", "bob",
+        ])
         #expect(away.status == 0, "\(away.errors)")
         try await Task.sleep(for: .seconds(1))
         try await pipeline.place([

@@ -16,7 +16,8 @@ struct PipelineContractTests {
         try pipeline.startWorkers(2)
         let open = Sample.zone(localHour: 13)
         try await pipeline.place([
-            Sample.placement("P-1", debtor: "D-1", debt: "C-1", zone: open, email: "d1@example.com", specialist: "anna"),
+            Sample.placement(
+                "P-1", debtor: "D-1", debt: "C-1", zone: open, email: "d1@example.com", specialist: "anna"),
             Sample.placement("P-2", debtor: "D-2", debt: "C-2", zone: open, sms: "+15550177"),
         ])
         _ = try await pipeline.waitUntilSettled()
@@ -97,7 +98,8 @@ struct PipelineContractTests {
         ])
         _ = try await pipeline.waitUntilSettled()
         let call = try MessageCoding.decode(
-            Call.self, from: try #require(try await pipeline.drain(pipeline.topology.callQueue(specialist: nil)).first).body)
+            Call.self,
+            from: try #require(try await pipeline.drain(pipeline.topology.callQueue(specialist: nil)).first).body)
         try await pipeline.send(
             Outcome(
                 outcomeId: "O-1", taskId: call.taskId, debtorId: "D-1", debtId: "C-1", channel: .call,

@@ -8,7 +8,9 @@ import Testing
 
 /// A task waits in `tact.tasks` while the scheduler records something that forbids it: the worker still decides
 /// it on the old snapshot, and the scheduler must not publish that contact. Real processes, real broker.
-@Suite("Pipeline: an event recorded while a task waits for a worker wins", .enabled(if: TestEnvironment.hasBroker), .timeLimit(.minutes(3)))
+@Suite(
+    "Pipeline: an event recorded while a task waits for a worker wins", .enabled(if: TestEnvironment.hasBroker),
+    .timeLimit(.minutes(3)))
 struct PipelineRecallTests {
     @Test func aCeaseRecordedWhileTheTaskWaitsForAWorkerStopsTheContact() async throws {
         let pipeline = try await Pipeline()
@@ -16,7 +18,8 @@ struct PipelineRecallTests {
         // No worker yet: the first notice is handed out and waits in tact.tasks, allowed by its snapshot.
         try pipeline.startScheduler()
         try await pipeline.place([
-            Sample.placement("P-1", debtor: "D-1", debt: "C-1", zone: Sample.zone(localHour: 13), email: "d1@example.com")
+            Sample.placement(
+                "P-1", debtor: "D-1", debt: "C-1", zone: Sample.zone(localHour: 13), email: "d1@example.com")
         ])
         let store = try SQLiteStore(path: pipeline.storePath)
         try await eventually("the first task in flight", timeout: .seconds(30), every: .milliseconds(200)) {

@@ -1,5 +1,5 @@
-import Foundation
 import Contract
+import Foundation
 import Policy
 import Store
 import TactConfig
@@ -56,7 +56,8 @@ enum Fixtures {
         return books
     }()
 
-    static let strategies: [String: Strategy] = try! StrategyLoader(directory: ConfigDirectory(url: configURL)).loadAll()
+    static let strategies: [String: Strategy] = try! StrategyLoader(directory: ConfigDirectory(url: configURL))
+        .loadAll()
 
     static let configURL = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().appendingPathComponent("Config")
@@ -121,6 +122,8 @@ extension SQLiteStore {
 
     /// The task messages waiting in the outbox, decoded.
     func workTasks() async throws -> [WorkTask] {
-        try await outboxMessages().filter { $0.type == "task" }.map { try MessageCoding.decode(WorkTask.self, from: $0.body) }
+        try await outboxMessages().filter { $0.type == "task" }.map {
+            try MessageCoding.decode(WorkTask.self, from: $0.body)
+        }
     }
 }

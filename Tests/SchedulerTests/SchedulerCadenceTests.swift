@@ -75,7 +75,9 @@ struct SchedulerCadenceTests {
                 task.status = .done
                 try store.save(task)
                 try store.save(
-                    LedgerEntry(taskID: task.id, debtorID: "D-1", debtID: "C-1", channel: .call, at: Fixtures.now, result: .pending))
+                    LedgerEntry(
+                        taskID: task.id, debtorID: "D-1", debtID: "C-1", channel: .call, at: Fixtures.now,
+                        result: .pending))
             }
             try await core.apply([outcome("O-\(index + 2)", task: retry.id, result)], to: store)
             retry = try #require(try await pending(store)["retry-call"])
@@ -105,14 +107,17 @@ struct SchedulerCadenceTests {
         try await core.apply(
             [
                 outcome("O-1", task: call, .promiseToPay, promise: .init(amount: "120.50", date: "2026-12-10")),
-                .event(Fixtures.event("E-1", debt: "C-1", .payment, at: Fixtures.instant("2026-12-09T15:00:00Z")), userID: nil),
+                .event(
+                    Fixtures.event("E-1", debt: "C-1", .payment, at: Fixtures.instant("2026-12-09T15:00:00Z")),
+                    userID: nil),
             ], at: Fixtures.instant("2026-12-09T15:00:00Z"), to: store)
         #expect(try await store.read { try $0.promises(ofDebtor: "D-1") }.first?.status == .kept)
         let tasks = try await pending(store)
         #expect(tasks["broken-promise"] == nil)
         let survey = try #require(tasks["survey"])
         #expect(survey.channel == .email, "the preferred digital channel")
-        #expect(survey.dueAt == Fixtures.instant("2026-12-16T05:00:00Z"), "seven days later, at the start of the local day")
+        #expect(
+            survey.dueAt == Fixtures.instant("2026-12-16T05:00:00Z"), "seven days later, at the start of the local day")
         #expect(try await store.read { try $0.debt("C-1", ofDebtor: "D-1")?.status } == .paid)
     }
 
@@ -144,17 +149,22 @@ struct SchedulerCadenceTests {
             instalments: [.init(amount: "40.00", dueDate: "2026-12-15"), .init(amount: "40.50", dueDate: "2027-01-15")])
         try await core.apply([.event(plan, userID: nil)], to: store)
         let tasks = try await store.tasks("D-1", [.pending])
-        #expect(tasks.map(\.id).sorted() == [
-            "E-PLAN/1/instalment-reminder", "E-PLAN/1/missed-instalment", "E-PLAN/2/instalment-reminder",
-            "E-PLAN/2/missed-instalment",
-        ])
+        #expect(
+            tasks.map(\.id).sorted() == [
+                "E-PLAN/1/instalment-reminder", "E-PLAN/1/missed-instalment", "E-PLAN/2/instalment-reminder",
+                "E-PLAN/2/missed-instalment",
+            ])
         let byID = Dictionary(uniqueKeysWithValues: tasks.map { ($0.id, $0) })
         #expect(byID["E-PLAN/1/instalment-reminder"]?.dueAt == Fixtures.instant("2026-12-12T05:00:00Z"))
         #expect(byID["E-PLAN/1/missed-instalment"]?.dueAt == Fixtures.instant("2026-12-16T05:00:00Z"))
 
         // The first instalment is paid: its call is no longer needed; the plan goes on.
         try await core.apply(
-            [.event(Fixtures.event("E-PAY-1", debt: "C-1", .payment, at: Fixtures.instant("2026-12-14T12:00:00Z")), userID: nil)],
+            [
+                .event(
+                    Fixtures.event("E-PAY-1", debt: "C-1", .payment, at: Fixtures.instant("2026-12-14T12:00:00Z")),
+                    userID: nil)
+            ],
             to: store)
         let afterFirst = Set(try await store.tasks("D-1", [.pending]).map(\.id))
         #expect(afterFirst == ["E-PLAN/2/instalment-reminder", "E-PLAN/2/missed-instalment"])
@@ -257,7 +267,9 @@ struct SchedulerCadenceTests {
         let back = Fixtures.instant("2026-12-24T00:00:00Z")
         try await core.apply(
             [
-                .specialist(SpecialistChange(changeId: "S-1", action: .away, specialistId: "anna", until: back, backupId: "bob")),
+                .specialist(
+                    SpecialistChange(changeId: "S-1", action: .away, specialistId: "anna", until: back, backupId: "bob")
+                ),
                 .event(Fixtures.event("E-H", .hardship, until: Fixtures.instant("2026-12-02T00:00:00Z")), userID: nil),
             ], to: store)
         _ = try await core.dispatch(at: Fixtures.now, to: store)
@@ -279,13 +291,15 @@ struct SchedulerCadenceTests {
         let (store, _) = try await placedWithCall()
         try await core.apply(
             [
-                .specialist(SpecialistChange(changeId: "S-1", action: .handover, specialistId: "carol", debtorId: "D-1")),
+                .specialist(
+                    SpecialistChange(changeId: "S-1", action: .handover, specialistId: "carol", debtorId: "D-1")),
                 .event(Fixtures.event("E-H", .hardship, until: Fixtures.instant("2026-12-02T00:00:00Z")), userID: nil),
             ], to: store)
         _ = try await core.dispatch(at: Fixtures.now, to: store)
         #expect(try await store.workTasks().last?.specialistId == "carol")
         // A later placement for the same debtor keeps the specialist the person now knows.
-        try await core.apply([.placement(Fixtures.placement("P-9", debt: "C-9", specialist: "anna"), userID: nil)], to: store)
+        try await core.apply(
+            [.placement(Fixtures.placement("P-9", debt: "C-9", specialist: "anna"), userID: nil)], to: store)
         #expect(try await store.read { try $0.debtor("D-1")?.specialistID } == "carol")
     }
 
@@ -296,8 +310,10 @@ struct SchedulerCadenceTests {
             instalments: [.init(amount: "40.00", dueDate: "2027-02-15")])
         let grief = Fixtures.event("E-GRIEF", .bereavement, at: Fixtures.now.adding(seconds: 60))
         let optOut = Fixtures.event("E-OPT", .optOut, at: Fixtures.now.adding(seconds: 120), channel: .email)
-        try await core.apply([.event(plan, userID: nil), .event(grief, userID: nil), .event(optOut, userID: nil)], to: store)
-        #expect(try await store.read { try $0.task("E-PLAN/1/instalment-reminder") }?.closedReason == "hold:bereavement")
+        try await core.apply(
+            [.event(plan, userID: nil), .event(grief, userID: nil), .event(optOut, userID: nil)], to: store)
+        #expect(
+            try await store.read { try $0.task("E-PLAN/1/instalment-reminder") }?.closedReason == "hold:bereavement")
 
         // The gentle call is handed out and allowed: nothing resumes yet, it could still expire unmade.
         let later = Fixtures.instant("2027-01-10T15:00:00Z")
@@ -308,7 +324,8 @@ struct SchedulerCadenceTests {
         #expect(try await store.read { try $0.task("E-PLAN/1/instalment-reminder") }?.status == .cancelled)
 
         // It rang: the plan's reminder comes back, by SMS now that e-mail is opted out, and so does its check.
-        try await core.apply([outcome("O-1", task: call.taskId, .noAnswer, at: later.adding(seconds: 60))], at: later, to: store)
+        try await core.apply(
+            [outcome("O-1", task: call.taskId, .noAnswer, at: later.adding(seconds: 60))], at: later, to: store)
         let reminder = try #require(try await store.read { try $0.task("E-PLAN/1/instalment-reminder") })
         #expect(reminder.status == .pending && reminder.channel == .sms)
         #expect(reminder.dueAt == Fixtures.instant("2027-02-12T05:00:00Z"))

@@ -75,7 +75,8 @@ struct SchedulerDispatchTests {
         for _ in 1...5 {
             let task = try #require(try await store.workTasks().last { $0.taskId == taskID })
             now = now.adding(seconds: 10)
-            try await core.apply([decision(task, .defer, earliest: now.adding(seconds: 5), at: now)], at: now, to: store)
+            try await core.apply(
+                [decision(task, .defer, earliest: now.adding(seconds: 5), at: now)], at: now, to: store)
             now = now.adding(seconds: 5)
             _ = try await core.dispatch(at: now, to: store)
         }
@@ -122,7 +123,8 @@ struct SchedulerDispatchTests {
         _ = try await core.dispatch(at: Fixtures.now.adding(seconds: 5), to: store)
         let second = try #require(try await store.workTasks().last)
         #expect(second.taskId != first.taskId)
-        #expect(second.history == [HistoryEvent(at: Fixtures.now, channel: first.channel, debtId: "C-1", result: .pending)])
+        #expect(
+            second.history == [HistoryEvent(at: Fixtures.now, channel: first.channel, debtId: "C-1", result: .pending)])
     }
 
     @Test func anEventBringsDeferredTasksBackToBeDecidedAgainButNotCadenceTasks() async throws {

@@ -23,7 +23,10 @@ struct SchedulerIntakeTests {
     }
 
     @Test(arguments: [
-        (email: "e@x.io" as String?, sms: "+1555" as String?, address: "1 Way" as String?, expected: Channel?.some(.email)),
+        (
+            email: "e@x.io" as String?, sms: "+1555" as String?, address: "1 Way" as String?,
+            expected: Channel?.some(.email)
+        ),
         (nil, "+1555", "1 Way", .sms), (nil, nil, "1 Way", .letter), (nil, nil, nil, nil),
     ])
     func firstNoticeTakesTheFirstAvailableOfEmailSMSAndLetter(
@@ -55,7 +58,10 @@ struct SchedulerIntakeTests {
                 .placement(Fixtures.placement("P-3", debt: "C-2"), userID: nil),
             ], to: store)
         let status = kind == .payment ? "paid" : "closed"
-        #expect(results[2] == .rejected(ContractError(.conflict, field: "debt.id", "this debt is \(status); a new debt needs a new id")))
+        #expect(
+            results[2]
+                == .rejected(
+                    ContractError(.conflict, field: "debt.id", "this debt is \(status); a new debt needs a new id")))
         #expect(results[3] == .applied, "a new debt of the same debtor is placed")
         #expect(try await store.read { try $0.debt("C-1", ofDebtor: "D-1")?.status.rawValue } == status)
         #expect(try await store.tasks().filter { $0.id.hasPrefix("acme/P-2/") }.isEmpty, "nothing scheduled for it")
@@ -66,7 +72,8 @@ struct SchedulerIntakeTests {
         try await core.apply(
             [
                 .placement(Fixtures.placement("P-1", creditor: "polbank", debtor: "D-1"), userID: nil),
-                .placement(Fixtures.placement("P-2", creditor: "polbank", debtor: "D-2", rulebook: "uk-fca"), userID: nil),
+                .placement(
+                    Fixtures.placement("P-2", creditor: "polbank", debtor: "D-2", rulebook: "uk-fca"), userID: nil),
                 .placement(Fixtures.placement("P-3", creditor: "other", debtor: "D-3"), userID: nil),
             ], to: store)
         let books = try await store.read { store in try ["D-1", "D-2", "D-3"].map { try store.debtor($0)?.rulebook } }
@@ -82,7 +89,10 @@ struct SchedulerIntakeTests {
                 .placement(Fixtures.placement("P-3", creditor: "acme", debtor: "D-9"), userID: nil),
                 .placement(Fixtures.placement("P-4", creditor: "other", debtor: "D-9"), userID: nil),
             ], to: store)
-        #expect(results[0] == .rejected(ContractError(.creditorMismatch, field: "creditorId", "differs from the authenticated AMQP user")))
+        #expect(
+            results[0]
+                == .rejected(
+                    ContractError(.creditorMismatch, field: "creditorId", "differs from the authenticated AMQP user")))
         guard case .rejected(let unknownBook) = results[1], case .rejected(let conflict) = results[3] else {
             Issue.record("expected refusals, got \(results)")
             return
@@ -192,7 +202,8 @@ struct SchedulerIntakeTests {
                 .placement(Fixtures.placement("P-1", creditor: "polbank", debtor: "D-2"), userID: nil),
             ], to: store)
         #expect(results == [.applied, .applied])
-        #expect(try await store.tasks("D-2").map(\.id).sorted() == ["polbank/P-1/first-call", "polbank/P-1/first-notice"])
+        #expect(
+            try await store.tasks("D-2").map(\.id).sorted() == ["polbank/P-1/first-call", "polbank/P-1/first-notice"])
     }
 
     @Test func theFirstNoticeSkipsAChannelTheDebtorOptedOutOf() async throws {

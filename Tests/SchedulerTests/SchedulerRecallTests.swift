@@ -171,7 +171,8 @@ struct SchedulerRecallTests {
         var decision = Fixtures.decision(task, .allow)
         decision.version = 1
         #expect(throws: ContractError.self) {
-            _ = try SchedulerInput.decode(body: MessageCoding.encode(decision), routingKey: "", userID: nil, from: .decisions)
+            _ = try SchedulerInput.decode(
+                body: MessageCoding.encode(decision), routingKey: "", userID: nil, from: .decisions)
         }
     }
 
@@ -195,12 +196,13 @@ struct SchedulerRecallTests {
         let reasons = results.map { (applied: SchedulerCore.Applied) -> String? in
             if case .rejected(let error) = applied { error.reason } else { nil }
         }
-        #expect(reasons == [
-            "invalid-field: contact: names another task, hand-out or debtor",
-            "invalid-field: contact: names another task, hand-out or debtor",
-            "invalid-field: contact: not on the task's channel",
-            "invalid-field: contact.queue: a reminder goes to its channel's queue",
-        ])
+        #expect(
+            reasons == [
+                "invalid-field: contact: names another task, hand-out or debtor",
+                "invalid-field: contact: names another task, hand-out or debtor",
+                "invalid-field: contact: not on the task's channel",
+                "invalid-field: contact.queue: a reminder goes to its channel's queue",
+            ])
         #expect(try await contacts(store).isEmpty)
     }
 }
@@ -237,7 +239,8 @@ struct SchedulerCallCheckTests {
 
     @Test func aCeaseRecordedAfterTheCallWasQueuedIsInTheAnswer() async throws {
         let (store, call) = try await publishedCall()
-        try await core.apply([.event(Fixtures.event("E-1", .cease, at: Fixtures.now.adding(seconds: 30)), userID: nil)], to: store)
+        try await core.apply(
+            [.event(Fixtures.event("E-1", .cease, at: Fixtures.now.adding(seconds: 30)), userID: nil)], to: store)
         let reply = try await check(call, store)
         #expect(reply.refusal == nil)
         #expect(reply.policy?.debtor.holds.map(\.kind) == [.cease])

@@ -67,7 +67,10 @@ import Testing
         // And it paints: a screenshot of the page.
         let picture = folder.appendingPathComponent("report.png")
         let shot = try await SimulateCLITests.run(
-            chromium, browser + ["--hide-scrollbars", "--window-size=1280,2400", "--screenshot=\(picture.path)", report.absoluteString])
+            chromium,
+            browser + [
+                "--hide-scrollbars", "--window-size=1280,2400", "--screenshot=\(picture.path)", report.absoluteString,
+            ])
         #expect(shot.status == 0, "\(shot.stderr.suffix(2000))")
         let size = (try? FileManager.default.attributesOfItem(atPath: picture.path)[.size] as? Int) ?? 0
         #expect(size > 50_000)

@@ -12,12 +12,15 @@ import Testing
         let manager = FileManager.default
         try manager.createDirectory(at: config.appendingPathComponent("samples"), withIntermediateDirectories: true)
         try manager.copyItem(
-            at: SimulationSamples.config.appendingPathComponent("rulebooks"), to: config.appendingPathComponent("rulebooks"))
+            at: SimulationSamples.config.appendingPathComponent("rulebooks"),
+            to: config.appendingPathComponent("rulebooks"))
         try manager.copyItem(at: SimulationSamples.outcomes, to: config.appendingPathComponent("samples/outcomes.yaml"))
         try manager.copyItem(
-            at: SimulationSamples.config.appendingPathComponent("strategies"), to: config.appendingPathComponent("strategies"))
+            at: SimulationSamples.config.appendingPathComponent("strategies"),
+            to: config.appendingPathComponent("strategies"))
         try manager.copyItem(
-            at: SimulationSamples.config.appendingPathComponent("mappings"), to: config.appendingPathComponent("mappings"))
+            at: SimulationSamples.config.appendingPathComponent("mappings"),
+            to: config.appendingPathComponent("mappings"))
         return config
     }
 
@@ -33,10 +36,12 @@ import Testing
     }
 
     static func arguments(
-        config: URL, out: URL, days: String = "21", debtors: String = SimulationSamples.debtors.path, extra: [String] = []
+        config: URL, out: URL, days: String = "21", debtors: String = SimulationSamples.debtors.path,
+        extra: [String] = []
     ) -> [String] {
         [
-            "simulate", "--rulebook", "pl-respectful", "--strategy", "default", "--days", days, "--outcomes", "outcomes",
+            "simulate", "--rulebook", "pl-respectful", "--strategy", "default", "--days", days, "--outcomes",
+            "outcomes",
             "--seed", "4", "--start", "2026-12-01", debtors, "--out", out.appendingPathComponent("report.html").path,
             "--timeline", out.appendingPathComponent("timeline.jsonl").path, "--config-dir", config.path,
         ] + extra
@@ -54,10 +59,11 @@ import Testing
             #expect(run.status == 0, "\(run.stderr)")
             #expect(run.stdout.hasPrefix("simulated 34 debtors for 21 days from 2026-12-01T00:00:00Z"))
             #expect(run.stdout.contains("compliance: every check passed"))
-            outputs.append((
-                try String(contentsOf: out.appendingPathComponent("report.html"), encoding: .utf8),
-                try String(contentsOf: out.appendingPathComponent("timeline.jsonl"), encoding: .utf8)
-            ))
+            outputs.append(
+                (
+                    try String(contentsOf: out.appendingPathComponent("report.html"), encoding: .utf8),
+                    try String(contentsOf: out.appendingPathComponent("timeline.jsonl"), encoding: .utf8)
+                ))
         }
         #expect(outputs[0] == outputs[1])
         let (html, lines) = outputs[0]
@@ -67,11 +73,14 @@ import Testing
         #expect(embedded.summary.emissions == totals.emissions)
         #expect(embedded.summary.decisions == totals.decisions)
         #expect(embedded.summary.outcomes == totals.outcomes)
-        #expect(embedded.run.strategy == "default" && embedded.run.seed == 4 && embedded.run.rulebook == "pl-respectful")
+        #expect(
+            embedded.run.strategy == "default" && embedded.run.seed == 4 && embedded.run.rulebook == "pl-respectful")
         #expect(timeline.first { $0.kind == .placement }?.detail == "strategy: default")
         // Self-contained: nothing is fetched from anywhere.
         for external in ["src=\"http", "href=\"http", "<link ", "@import", "url("] { #expect(!html.contains(external)) }
-        for secret in ["Przykładowy", "debtor1@example.com", "+48000000001"] { #expect(!html.contains(secret) && !lines.contains(secret)) }
+        for secret in ["Przykładowy", "debtor1@example.com", "+48000000001"] {
+            #expect(!html.contains(secret) && !lines.contains(secret))
+        }
     }
 
     /// Each bad input: exit 2, nothing on stdout, one line on stderr naming the problem, no stack trace.
@@ -114,20 +123,25 @@ import Testing
         static let all: [BadInput] = [
             BadInput(label: "missing file", debtors: "/nonexistent/gone.csv", message: "gone.csv: file does not exist"),
             BadInput(
-                label: "bad CSV encoding", contents: Data(SimulationSamples.debtorHeader.utf8) + Data([0x44, 0x2C, 0xE9, 0x0A]),
+                label: "bad CSV encoding",
+                contents: Data(SimulationSamples.debtorHeader.utf8) + Data([0x44, 0x2C, 0xE9, 0x0A]),
                 message: "debtors.csv: line 2: encoding"),
             BadInput(
                 label: "unknown time zone",
                 contents: Data(
-                    (SimulationSamples.debtorHeader + goodRow + "sim,D-2,Ann,Europe/Atlantis,+1,,,pl,1,PLN,2026-11-01,,C-2\n")
+                    (SimulationSamples.debtorHeader + goodRow
+                        + "sim,D-2,Ann,Europe/Atlantis,+1,,,pl,1,PLN,2026-11-01,,C-2\n")
                         .utf8),
                 message: "debtors.csv: line 3: invalid-field: debtor.timeZones[0]: unknown time-zone id"),
             BadInput(
                 label: "missing column",
                 contents: Data("creditor_id,debtor_id,name,time_zones,phone,language,amount,currency,debt_id\n".utf8),
                 message: "debtors.csv: no column \"due_date\" for debt.dueDate in the header"),
-            BadInput(label: "unknown rulebook", options: [("--rulebook", "xx-nowhere")], message: "no rulebook named xx-nowhere"),
-            BadInput(label: "unknown strategy", options: [("--strategy", "reckless")], message: "no strategy named reckless"),
+            BadInput(
+                label: "unknown rulebook", options: [("--rulebook", "xx-nowhere")],
+                message: "no rulebook named xx-nowhere"),
+            BadInput(
+                label: "unknown strategy", options: [("--strategy", "reckless")], message: "no strategy named reckless"),
             BadInput(
                 label: "missing outcome model", options: [("--outcomes", "/nonexistent/model.yaml")],
                 message: "/nonexistent/model.yaml: file does not exist"),
@@ -138,7 +152,8 @@ import Testing
             BadInput(label: "no days", options: [("--days", "0")], message: "--days must be between 1 and 3650"),
             BadInput(label: "days not a number", options: [("--days", "abc")], message: "'abc' is invalid for '--days"),
             BadInput(label: "seed not a number", options: [("--seed", "-1")], message: "--seed"),
-            BadInput(label: "bad start", options: [("--start", "yesterday")], message: "--start must be an RFC 3339 instant"),
+            BadInput(
+                label: "bad start", options: [("--start", "yesterday")], message: "--start must be an RFC 3339 instant"),
             BadInput(
                 label: "no folder for the report", options: [("--out", "/nonexistent/report.html")],
                 message: "--out: the folder /nonexistent does not exist"),

@@ -48,7 +48,9 @@ struct CadenceFlowTests {
     }
 
     /// Reminders are delivered; calls ring unanswered unless `call` says otherwise.
-    static func world(call: @escaping @Sendable (EmittedContact) -> ContactResponse?) -> @Sendable (EmittedContact) -> ContactResponse {
+    static func world(call: @escaping @Sendable (EmittedContact) -> ContactResponse?)
+        -> @Sendable (EmittedContact) -> ContactResponse
+    {
         { contact in
             if contact.channel == .call, let response = call(contact) { return response }
             return ContactResponse(.outcome(contact.channel == .call ? .noAnswer : .delivered), after: 60)
@@ -57,32 +59,40 @@ struct CadenceFlowTests {
 
     @Test func aKeptPromiseGetsItsReminderAndNoBrokenPromiseCallThenTheSurvey() async throws {
         let promised = Self.date(10)
-        let (timeline, store) = try await Self.run(days: 30, respond: Self.world { call in
-            guard call.purpose == "first-call" else { return nil }
-            return ContactResponse(
-                .outcome(.promiseToPay, promise: .init(amount: "120.50", date: promised)), after: 300,
-                events: [Self.payment(Self.day(10, "15:00:00"))])
-        })
+        let (timeline, store) = try await Self.run(
+            days: 30,
+            respond: Self.world { call in
+                guard call.purpose == "first-call" else { return nil }
+                return ContactResponse(
+                    .outcome(.promiseToPay, promise: .init(amount: "120.50", date: promised)), after: 300,
+                    events: [Self.payment(Self.day(10, "15:00:00"))])
+            })
         let reminder = try #require(Self.emissions(timeline, "promise-reminder").first)
         #expect(reminder.at >= Self.day(9, "13:00:00") && reminder.at < Self.day(10), "the day before, in the window")
         #expect(Self.emissions(timeline, "broken-promise").isEmpty)
         #expect(try await store.read { try $0.promises(ofDebtor: "D-1") }.first?.status == .kept)
         let survey = try #require(Self.emissions(timeline, "survey").first)
         #expect(survey.channel == .email)
-        #expect(survey.at >= Self.day(17, "13:00:00") && survey.at < Self.day(18, "02:00:00"), "seven days after paying")
+        #expect(
+            survey.at >= Self.day(17, "13:00:00") && survey.at < Self.day(18, "02:00:00"), "seven days after paying")
         // Nothing chases a paid debt.
         #expect(Self.emissions(timeline).filter { $0.at > Self.day(10, "15:00:00") && $0.purpose != "survey" }.isEmpty)
     }
 
     @Test func aBrokenPromiseLeadsToACallTheNextDayToTheSameSpecialist() async throws {
         let promised = Self.date(10)
-        let (timeline, store) = try await Self.run(days: 14, respond: Self.world { call in
-            guard call.purpose == "first-call" else { return ContactResponse(.ignore) }
-            return ContactResponse(.outcome(.promiseToPay, promise: .init(amount: "60.00", date: promised)), after: 300)
-        })
+        let (timeline, store) = try await Self.run(
+            days: 14,
+            respond: Self.world { call in
+                guard call.purpose == "first-call" else { return ContactResponse(.ignore) }
+                return ContactResponse(
+                    .outcome(.promiseToPay, promise: .init(amount: "60.00", date: promised)), after: 300)
+            })
         let check = try #require(Self.emissions(timeline, "broken-promise").first)
         #expect(check.queue == "tact.calls.anna")
-        #expect(check.at >= Self.day(11, "13:00:00") && check.at < Self.day(12, "02:00:00"), "the day after the promised day")
+        #expect(
+            check.at >= Self.day(11, "13:00:00") && check.at < Self.day(12, "02:00:00"),
+            "the day after the promised day")
         #expect(try await store.read { try $0.promises(ofDebtor: "D-1") }.first?.status == .broken)
         // No other collection call between the promise and its check: the promise replaced the chasing.
         let promiseMade = try #require(timeline.first { $0.kind == .outcome && $0.result == .promiseToPay }).at
@@ -109,7 +119,9 @@ struct CadenceFlowTests {
             })
         let reminders = Self.emissions(timeline, "instalment-reminder")
         #expect(reminders.count == 2, "before instalments 1 and 2 (3 is after the run)")
-        #expect(reminders.first.map { $0.at >= Self.day(7) && $0.at < Self.day(8, "02:00:00") } == true, "three days before")
+        #expect(
+            reminders.first.map { $0.at >= Self.day(7) && $0.at < Self.day(8, "02:00:00") } == true, "three days before"
+        )
         let missed = Self.emissions(timeline, "missed-instalment")
         #expect(missed.count == 1, "only the second instalment was missed")
         #expect(missed.first.map { $0.at >= Self.day(41, "13:00:00") && $0.at < Self.day(42, "02:00:00") } == true)
@@ -123,7 +135,10 @@ struct CadenceFlowTests {
         let grief = LifeEvent(eventId: "E-GRIEF", debtorId: "D-1", kind: .bereavement, at: Self.day(12, "15:00:00"))
         let (timeline, _) = try await Self.run(
             days: 70,
-            inputs: [Self.plan([10, 20, 30, 60], at: Self.day(1, "15:00:00")), (.event(grief, userID: nil), Self.day(12, "15:00:00"))],
+            inputs: [
+                Self.plan([10, 20, 30, 60], at: Self.day(1, "15:00:00")),
+                (.event(grief, userID: nil), Self.day(12, "15:00:00")),
+            ],
             respond: { contact in
                 ContactResponse(.outcome(contact.channel == .call ? .conversation : .delivered), after: 60)
             })
@@ -138,7 +153,8 @@ struct CadenceFlowTests {
         // After that call the plan goes on: the last instalment (day 60) is reminded of again, and chased gently
         // when missed; the ones that fell in the cooling-off are not chased.
         let resumed = afterGrief.filter { $0.at > first.at && ($0.taskId ?? "").hasPrefix("E-PLAN/") }
-        #expect(resumed.compactMap(\.taskId).sorted() == ["E-PLAN/4/instalment-reminder", "E-PLAN/4/missed-instalment"])
+        #expect(
+            resumed.compactMap(\.taskId).sorted() == ["E-PLAN/4/instalment-reminder", "E-PLAN/4/missed-instalment"])
     }
 
     @Test func aHandOverMovesTheCallsToTheNewSpecialist() async throws {

@@ -17,8 +17,13 @@ import Testing
         #expect((20...50).contains(placements.count))
         let zones = Set(placements.flatMap(\.debtor.timeZones))
         #expect(zones.isSuperset(of: ["Europe/Warsaw", "America/New_York", "Pacific/Honolulu", "Europe/London"]))
-        #expect(placements.contains { $0.debtor.timeZones.count > 1 } && placements.contains { $0.debtor.timeZones.isEmpty })
-        #expect(placements.allSatisfy { $0.debtor.email.map { $0.hasSuffix("@example.com") || $0.hasSuffix("@example.org") } ?? true })
+        #expect(
+            placements.contains { $0.debtor.timeZones.count > 1 } && placements.contains { $0.debtor.timeZones.isEmpty }
+        )
+        #expect(
+            placements.allSatisfy {
+                $0.debtor.email.map { $0.hasSuffix("@example.com") || $0.hasSuffix("@example.org") } ?? true
+            })
     }
 
     @Test func csvWithQuotesCRLFAByteOrderMarkAndZoneSeparators() throws {
@@ -47,22 +52,39 @@ import Testing
 
     /// Bad rows name the line and the field, never the value.
     static let badFiles: [(text: String, message: String)] = [
-        (Self.header + "sim,D-1,Jan,Europe/Gotham,+48000000001,,,pl,10.00,PLN,2026-11-01,,C-1\n", "debtors.csv: line 2: invalid-field: debtor.timeZones[0]: unknown time-zone id"),
-        (Self.header + "sim,D-1,Jan,Europe/Warsaw,+48000000001,,,pl,ten,PLN,2026-11-01,,C-1\n", "debtors.csv: line 2: invalid-field: debt.amount: must be a positive decimal"),
-        (Self.header + "sim,D-1,Jan,Europe/Warsaw,+48000000001,not-an-address,,pl,10.00,PLN,2026-11-01,,C-1\n", "line 2: invalid-field: debtor.email: not an address"),
-        (Self.header + "sim,D-1,Jan,Europe/Warsaw,+48000000001,,,pl,10.00,PLN,2026-13-01,,C-1\n", "line 2: invalid-field: debt.dueDate: must be a date"),
+        (
+            Self.header + "sim,D-1,Jan,Europe/Gotham,+48000000001,,,pl,10.00,PLN,2026-11-01,,C-1\n",
+            "debtors.csv: line 2: invalid-field: debtor.timeZones[0]: unknown time-zone id"
+        ),
+        (
+            Self.header + "sim,D-1,Jan,Europe/Warsaw,+48000000001,,,pl,ten,PLN,2026-11-01,,C-1\n",
+            "debtors.csv: line 2: invalid-field: debt.amount: must be a positive decimal"
+        ),
+        (
+            Self.header + "sim,D-1,Jan,Europe/Warsaw,+48000000001,not-an-address,,pl,10.00,PLN,2026-11-01,,C-1\n",
+            "line 2: invalid-field: debtor.email: not an address"
+        ),
+        (
+            Self.header + "sim,D-1,Jan,Europe/Warsaw,+48000000001,,,pl,10.00,PLN,2026-13-01,,C-1\n",
+            "line 2: invalid-field: debt.dueDate: must be a date"
+        ),
         ("debtor_id,name\nD-1,Jan\n", "debtors.csv: no column \"creditor_id\" for creditorId in the header"),
-        (Self.header + "sim,D-1,\"Jan,Europe/Warsaw\n", "debtors.csv: line 2: csv: a quoted field opened on line 2 is never closed"),
+        (
+            Self.header + "sim,D-1,\"Jan,Europe/Warsaw\n",
+            "debtors.csv: line 2: csv: a quoted field opened on line 2 is never closed"
+        ),
         (header, "debtors.csv: no debtors in the file"),
         (
-            Self.header + "sim,D-1,Jan,Europe/Gotham,+1,,,pl,10.00,PLN,2026-11-01,,C-1\nsim,D-2,Ann,Mars/Base,+1,,,pl,1,PLN,2026-11-01,,C-2\n",
+            Self.header
+                + "sim,D-1,Jan,Europe/Gotham,+1,,,pl,10.00,PLN,2026-11-01,,C-1\nsim,D-2,Ann,Mars/Base,+1,,,pl,1,PLN,2026-11-01,,C-2\n",
             "line 2: invalid-field: debtor.timeZones[0]: unknown time-zone id (expected an IANA id such as Europe/Warsaw) (and 1 more bad row)"
         ),
         // The duplicate is the second row, on line 3.
         (Self.header + Self.good + Self.good, "line 3: conflict: placementId: same as line 2"),
         // A quoted line break: the rows after it are a line further down.
         (
-            Self.header + "sim,D-1,\"Jan\nKowalski\",UTC,+1,,,pl,1,PLN,2026-11-01,,C-1\nsim,D-2,Ann,UTC,+1,,,pl,1,PLN,2026-11-01,,C-2\n"
+            Self.header
+                + "sim,D-1,\"Jan\nKowalski\",UTC,+1,,,pl,1,PLN,2026-11-01,,C-1\nsim,D-2,Ann,UTC,+1,,,pl,1,PLN,2026-11-01,,C-2\n"
                 + "sim,D-1,\"Jan\r\nKowalski\",UTC,+1,,,pl,1,PLN,2026-11-01,,C-1\n",
             "line 5: conflict: placementId: same as line 2"
         ),
@@ -70,9 +92,18 @@ import Testing
             Self.header + "sim,D-1,\"Jan\nKowalski\",Europe/Gotham,+1,,,pl,1,PLN,2026-11-01,,C-1\n",
             "line 2: invalid-field: debtor.timeZones[0]: unknown time-zone id"
         ),
-        (Self.header + "sim,\"D-2\"x,Jan,UTC,+1,,,pl,1,PLN,2026-11-01,,C-2\n", "debtors.csv: line 2: csv: text after a closing quote"),
-        (Self.header + Self.good + "sim,\"D-2\" \"x\",Jan,UTC,+1,,,pl,1,PLN,2026-11-01,,C-2\n", "line 3: csv: text after a closing quote"),
-        (Self.header + "sim,D-\"2\",Jan,UTC,+1,,,pl,1,PLN,2026-11-01,,C-2\n", "debtors.csv: line 2: csv: a quote inside an unquoted field"),
+        (
+            Self.header + "sim,\"D-2\"x,Jan,UTC,+1,,,pl,1,PLN,2026-11-01,,C-2\n",
+            "debtors.csv: line 2: csv: text after a closing quote"
+        ),
+        (
+            Self.header + Self.good + "sim,\"D-2\" \"x\",Jan,UTC,+1,,,pl,1,PLN,2026-11-01,,C-2\n",
+            "line 3: csv: text after a closing quote"
+        ),
+        (
+            Self.header + "sim,D-\"2\",Jan,UTC,+1,,,pl,1,PLN,2026-11-01,,C-2\n",
+            "debtors.csv: line 2: csv: a quote inside an unquoted field"
+        ),
         (Self.header + "sim,D-1,Jan,UTC,+1\n", "debtors.csv: line 2: csv: 5 fields where the header has 13"),
         (
             Self.header + "sim,D-1,Jan,UTC,+1,,,pl,1,PLN,2026-11-01,,C-1,extra\nD-2\n",

@@ -42,7 +42,9 @@ import Testing
         func answered(at time: String) -> Double {
             let responses = (0..<4000).map { model.respond(to: Self.call("T-\($0)", at: time)) }
             let talks = responses.filter {
-                if case .outcome(let result, _) = $0.action { return result == .conversation || result == .promiseToPay }
+                if case .outcome(let result, _) = $0.action {
+                    return result == .conversation || result == .promiseToPay
+                }
                 return false
             }
             return Double(talks.count) / Double(responses.count)
@@ -59,7 +61,8 @@ import Testing
         parameters.conversation.dispute = 0
         parameters.conversation.promise = 1
         parameters.conversation.keep = 1
-        let response = OutcomeModel(parameters: parameters, seed: 1).respond(to: Self.call("T-1", zones: ["Asia/Tokyo"]))
+        let response = OutcomeModel(parameters: parameters, seed: 1).respond(
+            to: Self.call("T-1", zones: ["Asia/Tokyo"]))
         guard case .outcome(.promiseToPay, let promise?) = response.action else {
             Issue.record("expected a promise, got \(response.action)")
             return
@@ -105,7 +108,10 @@ import Testing
             "channels:\n  call:\n    answer:\n      - {from: \"10:00\", to: \"12:00\", rate: 0.2}\n      - {from: \"11:00\", to: \"13:00\", rate: 0.2}\n",
             "channels.call.answer[1]", "must not overlap"
         ),
-        ("channels:\n  call:\n    answer:\n      - {from: \"25:00\", to: \"26:00\", rate: 0.2}\n", "channels.call.answer[0].from", "local time"),
+        (
+            "channels:\n  call:\n    answer:\n      - {from: \"25:00\", to: \"26:00\", rate: 0.2}\n",
+            "channels.call.answer[0].from", "local time"
+        ),
         ("channels:\n  email:\n    delay: {min: 2h, max: 1h}\n", "channels.email.delay", "min must not exceed max"),
         ("channels:\n  email:\n    delay: {min: soon, max: 1h}\n", "channels.email.delay.min", "duration"),
         ("conversation:\n  promiseDays: {min: 0, max: 3}\n", "conversation.promiseDays", "whole numbers of days"),

@@ -29,7 +29,8 @@ import Testing
         let verdicts = try TimelineReplay.verdicts(result.timeline, debtors: result.debtors, rulebooks: F.rulebooks)
         #expect(verdicts.count > 100)
         for verdict in verdicts where verdict.decision.decision != .allow {
-            Issue.record("\(verdict.emission.jsonLine) → \(verdict.decision.decision) \(verdict.decision.reasons.map(\.rule))")
+            Issue.record(
+                "\(verdict.emission.jsonLine) → \(verdict.decision.decision) \(verdict.decision.reasons.map(\.rule))")
         }
         // The life events did happen, and some contacts were held back by them.
         let events = Set(result.timeline.compactMap(\.event))
@@ -73,7 +74,8 @@ import Testing
         var calls = 0
         for debtor in result.debtors {
             let zones = debtor.timeZones.isEmpty ? ["Europe/Warsaw"] : debtor.timeZones
-            for call in result.timeline where call.kind == .emission && call.channel == .call && call.debtorId == debtor.id {
+            for call in result.timeline
+            where call.kind == .emission && call.channel == .call && call.debtorId == debtor.id {
                 calls += 1
                 for zone in zones {
                     let local = LocalDay.describe(call.at, inZone: zone).split(separator: " ")
@@ -91,7 +93,8 @@ import Testing
         let simulation = try F.sampleSimulation(rulebook: "pl-respectful")
         try await simulation.run(until: F.days(10), responder: OutcomeModel(seed: 5))
         var result = try await simulation.result()
-        let index = try #require(result.timeline.firstIndex { $0.kind == .emission && $0.debtorId == "D-3001" && $0.channel == .call })
+        let index = try #require(
+            result.timeline.firstIndex { $0.kind == .emission && $0.debtorId == "D-3001" && $0.channel == .call })
         result.timeline[index].at = Instant(rfc3339: "2026-12-02T02:00:00Z")!
         let verdicts = try TimelineReplay.verdicts(result.timeline, debtors: result.debtors, rulebooks: F.rulebooks)
         #expect(verdicts.filter { $0.decision.decision != .allow }.map(\.emission.at) == [result.timeline[index].at])
@@ -113,7 +116,8 @@ import Testing
         let original = try await Self.baseline.value
         #expect(ComplianceChecks(original).passed)
         let emissions = original.timeline.filter { $0.kind == .emission }
-        let index = try #require(original.debtors.firstIndex { debtor in emissions.contains { $0.debtorId == debtor.id } })
+        let index = try #require(
+            original.debtors.firstIndex { debtor in emissions.contains { $0.debtorId == debtor.id } })
         let id = original.debtors[index].id
         let own = emissions.count(where: { $0.debtorId == id })
         // The debtor as placed, and every placement of theirs the result records, changed alike.
@@ -163,14 +167,16 @@ import Testing
 
     /// The last call to D-3001 (Europe/Warsaw) in the baseline.
     static func lastCall(_ result: SimulationResult) throws -> Int {
-        try #require(result.timeline.lastIndex { $0.kind == .emission && $0.debtorId == "D-3001" && $0.channel == .call })
+        try #require(
+            result.timeline.lastIndex { $0.kind == .emission && $0.debtorId == "D-3001" && $0.channel == .call })
     }
 
     /// A hold set just before a contact: the contact is counted as one during a hold.
     @Test func aContactDuringAHoldIsCaught() async throws {
         var result = try await Self.baseline.value
         let index = try Self.lastCall(result)
-        var hold = TimelineEntry(at: result.timeline[index].at.adding(seconds: -3_600), kind: .event, debtorId: "D-3001")
+        var hold = TimelineEntry(
+            at: result.timeline[index].at.adding(seconds: -3_600), kind: .event, debtorId: "D-3001")
         hold.event = .bereavement
         result.timeline.insert(hold, at: index)
         // That call and every later contact with D-3001 (reminders too) fall within the 30-day hold.
@@ -206,11 +212,16 @@ import Testing
         #expect(!checks.passed && checks.contactsAfterConversation >= 1)
         #expect(Self.nonZero(checks) == ["contactsAfterConversation", "policyRecheckFailures"])
         let debtor = timeline[second].debtorId
-        #expect(checks.findings.contains { $0.hasPrefix("\(debtor) call ") && $0.hasSuffix("the pause after a conversation") })
+        #expect(
+            checks.findings.contains {
+                $0.hasPrefix("\(debtor) call ") && $0.hasSuffix("the pause after a conversation")
+            })
     }
 
     /// A call moved to Christmas Day, 10:00 in Warsaw, and one to a Sunday: both on a closed day.
-    @Test(arguments: [("2026-12-25T09:00:00Z", "contact on a holiday"), ("2026-12-06T09:00:00Z", "contact on a closed day")])
+    @Test(arguments: [
+        ("2026-12-25T09:00:00Z", "contact on a holiday"), ("2026-12-06T09:00:00Z", "contact on a closed day"),
+    ])
     func aContactOnAHolidayOrClosedDayIsCaught(at instant: String, finding: String) async throws {
         var result = try await Self.baseline.value
         let index = try Self.lastCall(result)
@@ -219,7 +230,8 @@ import Testing
         #expect(!checks.passed && checks.contactsOnClosedDays == 1)
         let sunday: Set<String> = instant.hasPrefix("2026-12-06") ? ["callsOnSundays"] : []
         #expect(Self.nonZero(checks) == sunday.union(["contactsOnClosedDays", "policyRecheckFailures"]))
-        #expect(checks.findings.contains { $0.hasPrefix("D-3001 call ") && $0.hasSuffix(finding) }, "\(checks.findings)")
+        #expect(
+            checks.findings.contains { $0.hasPrefix("D-3001 call ") && $0.hasSuffix(finding) }, "\(checks.findings)")
     }
 
     /// Three more calls to D-3001 at the instant of one it had: four in a week, where pl-respectful allows three.
@@ -256,7 +268,10 @@ import Testing
         } else {
             // The call itself, if the hold came first, and the reminders after it either way.
             #expect(checks.contactsDuringHolds == later + (eventFirst ? 1 : 0), "\(checks.findings)")
-            #expect(checks.findings.contains { $0.contains("D-3001 call \(result.timeline[eventFirst ? index + 1 : index].taskId!) ") } == eventFirst)
+            #expect(
+                checks.findings.contains {
+                    $0.contains("D-3001 call \(result.timeline[eventFirst ? index + 1 : index].taskId!) ")
+                } == eventFirst)
         }
     }
 
@@ -295,19 +310,24 @@ import Testing
         let before = ComplianceChecks(result)
         #expect(!before.sundayCallsPermitted && before.callsOnSundays >= 1 && before.callsOnForbiddenSundays == 0)
         #expect(before.passed && before.findingCount == 0 && before.summary.hasPrefix("every check passed"))
-        #expect(!result.timeline.contains {
-            $0.kind == .emission && $0.debtorId == "D-1" && LocalDay.describe($0.at, inZone: "Europe/Warsaw").hasPrefix("Sun")
-        })
+        #expect(
+            !result.timeline.contains {
+                $0.kind == .emission && $0.debtorId == "D-1"
+                    && LocalDay.describe($0.at, inZone: "Europe/Warsaw").hasPrefix("Sun")
+            })
         // D-1's first call after Sunday 6 December moved to 14:00 that Sunday in Warsaw.
         var moved = result
         let sunday = Instant(rfc3339: "2026-12-06T13:00:00Z")!
         let index = try #require(
-            moved.timeline.firstIndex { $0.kind == .emission && $0.debtorId == "D-1" && $0.channel == .call && $0.at > sunday })
+            moved.timeline.firstIndex {
+                $0.kind == .emission && $0.debtorId == "D-1" && $0.channel == .call && $0.at > sunday
+            })
         moved.timeline[index].at = sunday
         let checks = ComplianceChecks(moved)
         #expect(checks.callsOnSundays == before.callsOnSundays + 1 && checks.callsOnForbiddenSundays == 1)
         #expect(!checks.passed && checks.findingCount >= 1)
-        #expect(checks.findings.contains { $0.hasPrefix("D-1 call ") && $0.contains("call on a Sunday (pl-respectful") })
+        #expect(
+            checks.findings.contains { $0.hasPrefix("D-1 call ") && $0.contains("call on a Sunday (pl-respectful") })
         #expect(!checks.findings.contains { $0.hasPrefix("D-2 ") })
         #expect(checks.summary.hasPrefix("\(checks.findingCount) finding(s)"))
     }
@@ -319,13 +339,16 @@ import Testing
         var attorney = TimelineEntry(at: Instant(rfc3339: "2026-12-06T01:00:00Z")!, kind: .event, debtorId: "D-3001")
         attorney.event = .attorney
         var call = result.timeline[try Self.lastCall(result)]
-        (call.at, call.taskId, call.cause) = (Instant(rfc3339: "2026-12-06T02:00:00Z")!, "to-the-attorney", "representative")
+        (call.at, call.taskId, call.cause) = (
+            Instant(rfc3339: "2026-12-06T02:00:00Z")!, "to-the-attorney", "representative"
+        )
         result.timeline += [attorney, call]
         let checks = ComplianceChecks(result)
         #expect(checks.redirectedContacts == 1)
         #expect(checks.callsOnSundays == 0 && checks.contactsOnClosedDays == 0 && checks.contactsOutsideHours == 0)
         #expect(checks.passed, "\(checks.findings)")
-        #expect(SimulationReport(result: result, run: .init()).html.contains("Contacts redirected to a representative: 1."))
+        #expect(
+            SimulationReport(result: result, run: .init()).html.contains("Contacts redirected to a representative: 1."))
         // Without the attorney's hold the engine would not have redirected: the recheck still catches that.
         result.timeline.remove(at: result.timeline.count - 2)
         let unheld = ComplianceChecks(result)
@@ -349,7 +372,9 @@ import Testing
         #expect(debtor.placements.map(\.timeZones) == [["Europe/Warsaw"], ["America/Los_Angeles"]])
         let second = debtor.placements[1].position
         #expect(result.timeline[second].kind == .placement && result.timeline[second].debtId == "C-D-1-again")
-        let calls = result.timeline.indices.filter { result.timeline[$0].kind == .emission && result.timeline[$0].channel == .call }
+        let calls = result.timeline.indices.filter {
+            result.timeline[$0].kind == .emission && result.timeline[$0].channel == .call
+        }
         #expect(calls.contains { $0 < second } && calls.contains { $0 > second })
         let verdicts = try TimelineReplay.verdicts(result.timeline, debtors: result.debtors, rulebooks: F.rulebooks)
         #expect(verdicts.count == result.timeline.count(where: { $0.kind == .emission }))

@@ -49,7 +49,9 @@ import Testing
         let simulation = try Simulation(
             configuration: ServiceConfiguration(), rulebooks: F.rulebooks, strategies: F.strategies, start: F.start)
         simulation.schedule(.placement(F.placement(), userID: nil), at: F.start)
-        let answer = ScriptedResponder { ContactResponse(.outcome($0.channel == .call ? .conversation : .delivered), after: 60) }
+        let answer = ScriptedResponder {
+            ContactResponse(.outcome($0.channel == .call ? .conversation : .delivered), after: 60)
+        }
         try await simulation.run(until: F.days(1), responder: answer)
         let emissions = simulation.timeline.filter { $0.kind == .emission }
         // Both are due at once; the store hands out a debtor's tasks by due time, then id.
@@ -114,7 +116,8 @@ import Testing
         simulation.schedule(.placement(F.placement(email: nil, specialist: "anna"), userID: nil), at: F.start)
         let firstEmission = Instant(rfc3339: "2026-12-01T07:00:00Z")!
         let giveBackFirst = ScriptedResponder { contact in
-            contact.at == firstEmission ? ContactResponse(.giveBack, after: 120) : ContactResponse(.outcome(.voicemail), after: 30)
+            contact.at == firstEmission
+                ? ContactResponse(.giveBack, after: 120) : ContactResponse(.outcome(.voicemail), after: 30)
         }
         try await simulation.run(until: F.days(1), responder: giveBackFirst)
         let calls = simulation.timeline.filter { $0.kind == .emission && $0.purpose == "first-call" }
@@ -137,11 +140,12 @@ import Testing
         simulation.schedule(.placement(F.placement(), userID: nil), at: F.start.adding(seconds: 1))
         try await simulation.run(until: F.days(1), responder: OutcomeModel(seed: 1))
         let refused = simulation.timeline.filter { $0.kind == .refused }
-        #expect(refused.map(\.detail) == [
-            "missing-field: debtId: required for payment", "unknown-reference: debtorId: no debtor with this id was placed",
-        ])
+        #expect(
+            refused.map(\.detail) == [
+                "missing-field: debtId: required for payment",
+                "unknown-reference: debtorId: no debtor with this id was placed",
+            ])
         #expect(simulation.timeline.filter { $0.kind == .duplicate }.count == 1)
         #expect(simulation.debtorIDs == ["D-1"])
     }
 }
-

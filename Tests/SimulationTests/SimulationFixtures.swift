@@ -25,7 +25,8 @@ enum SimulationFixtures {
         return books
     }()
 
-    static let strategies: [String: Strategy] = try! StrategyLoader(directory: ConfigDirectory(url: configURL)).loadAll()
+    static let strategies: [String: Strategy] = try! StrategyLoader(directory: ConfigDirectory(url: configURL))
+        .loadAll()
 
     static func days(_ count: Int) -> Instant { start.adding(seconds: Int64(count) * 86_400) }
 

@@ -40,7 +40,9 @@ struct TimelineReplay {
             switch entry.kind {
             case .placement:
                 if let terms = placements[index] {
-                    (state.zones, state.inconvenient, state.rulebook) = (terms.timeZones, terms.inconvenient, terms.rulebook)
+                    (state.zones, state.inconvenient, state.rulebook) = (
+                        terms.timeZones, terms.inconvenient, terms.rulebook
+                    )
                 }
             case .emission:
                 let debtor = try Debtor(
@@ -54,7 +56,10 @@ struct TimelineReplay {
                 // A contact redirected to a representative does not enter the ledger.
                 guard entry.cause != "representative" else { break }
                 state.ledger.append(
-                    (entry.taskId!, HistoryEvent(at: entry.at, channel: entry.channel!, debtId: entry.debtId!, result: .pending)))
+                    (
+                        entry.taskId!,
+                        HistoryEvent(at: entry.at, channel: entry.channel!, debtId: entry.debtId!, result: .pending)
+                    ))
             case .outcome:
                 if let index = state.ledger.lastIndex(where: { $0.taskId == entry.taskId }) {
                     state.ledger[index].event.result = entry.result!.contactResult

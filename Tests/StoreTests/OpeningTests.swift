@@ -27,23 +27,23 @@ import Testing
     @Test func severalOpenersOfANewFileMigrateItOnce() async throws {
         for round in 0..<20 {
             try await withTemporaryFolder { folder in
-            let path = folder.path("shared-\(round).sqlite")
-            // As when a scheduler starts while a tool or a test opens the same new file.
-            let results = await withTaskGroup(of: Bool.self) { group in
-                for _ in 0..<8 {
-                    group.addTask {
-                        do {
-                            let store = try SQLiteStore(path: path)
-                            try store.close()
-                            return true
-                        } catch {
-                            return false
+                let path = folder.path("shared-\(round).sqlite")
+                // As when a scheduler starts while a tool or a test opens the same new file.
+                let results = await withTaskGroup(of: Bool.self) { group in
+                    for _ in 0..<8 {
+                        group.addTask {
+                            do {
+                                let store = try SQLiteStore(path: path)
+                                try store.close()
+                                return true
+                            } catch {
+                                return false
+                            }
                         }
                     }
+                    return await group.reduce(into: []) { $0.append($1) }
                 }
-                return await group.reduce(into: []) { $0.append($1) }
-            }
-            #expect(results == Array(repeating: true, count: 8))
+                #expect(results == Array(repeating: true, count: 8))
             }
         }
     }

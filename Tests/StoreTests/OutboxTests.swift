@@ -11,7 +11,8 @@ import Testing
         try await withStore(kind) { store in
             let full = OutboxMessage(
                 sequence: 999, exchange: "tact.x", routingKey: "tact.calls.anna", messageID: "T-1", type: "call",
-                body: [0, 1, 2, 255], expiresAt: Instant(secondsSinceEpoch: 1_796_000_000), headers: ["x-tact-error": "bad", "x-b": "2"],
+                body: [0, 1, 2, 255], expiresAt: Instant(secondsSinceEpoch: 1_796_000_000),
+                headers: ["x-tact-error": "bad", "x-b": "2"],
                 priority: 9)
             try await store.write { tx in
                 try tx.enqueue(full)

@@ -123,7 +123,9 @@ import Testing
         ("not JSON", ["--rulebook", "us-regf"], "this is not JSON", "not valid JSON"),
         ("empty input", ["--rulebook", "us-regf"], "", "not valid JSON"),
     ])
-    func invalidInputExitsTwoWithOneLine(label: String, arguments: [String], input: String, message: String) async throws {
+    func invalidInputExitsTwoWithOneLine(label: String, arguments: [String], input: String, message: String)
+        async throws
+    {
         let run = try await Self.run(arguments, input: input)
         #expect(run.status == 2, "\(label)")
         #expect(run.stdout.isEmpty, "\(label)")

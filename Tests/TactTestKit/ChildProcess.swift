@@ -142,7 +142,8 @@ public final class ChildProcess: @unchecked Sendable {
         let output: Output =
             merged
             ? .merged(folder.appendingPathComponent("output"))
-            : .separate(stdout: folder.appendingPathComponent("stdout"), stderr: folder.appendingPathComponent("stderr"))
+            : .separate(
+                stdout: folder.appendingPathComponent("stdout"), stderr: folder.appendingPathComponent("stderr"))
         let child = try ChildProcess(
             executable, arguments, environment: environment, directory: directory, input: input, output: output)
         var timedOut = false

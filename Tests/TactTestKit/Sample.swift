@@ -5,7 +5,8 @@ import Foundation
 public enum Sample {
     /// A fixed-offset zone where it is about `hour`:00 now (Etc zones have the sign reversed).
     public static func zone(localHour hour: Int, at date: Date = Date()) -> String {
-        let utcHour = Calendar(identifier: .gregorian).dateComponents(in: TimeZone(identifier: "UTC")!, from: date).hour!
+        let utcHour = Calendar(identifier: .gregorian).dateComponents(in: TimeZone(identifier: "UTC")!, from: date)
+            .hour!
         var offset = hour - utcHour
         if offset > 14 { offset -= 24 }
         if offset < -12 { offset += 24 }

@@ -9,7 +9,10 @@ public enum TactBinary {
             Bundle(for: Marker.self).bundleURL.deletingLastPathComponent().appendingPathComponent("tact"),
             Repository.path(".build/debug/tact"),
         ]
-        guard let found = candidates.compactMap({ $0 }).first(where: { FileManager.default.isExecutableFile(atPath: $0.path) })
+        guard
+            let found = candidates.compactMap({ $0 }).first(where: {
+                FileManager.default.isExecutableFile(atPath: $0.path)
+            })
         else { throw TestKitError("tact binary not found next to the tests; run `swift build --build-tests` first") }
         return found
     }

@@ -1,8 +1,8 @@
 import AMQP
 import Contract
-import Messaging
 import Foundation
 import Logging
+import Messaging
 import Policy
 import Store
 import Synchronization
@@ -113,7 +113,12 @@ public final class TactInstallation: Sendable {
         return environment
     }
 
-    private func nextLog() -> Int { state.withLock { $0.logs += 1; return $0.logs } }
+    private func nextLog() -> Int {
+        state.withLock {
+            $0.logs += 1
+            return $0.logs
+        }
+    }
 
     // MARK: Services
 

@@ -18,11 +18,13 @@ import Testing
     static let header = "creditor,id,name,zones,phone,debt,amount,currency,due,inconvenient\n"
 
     func read(_ text: String, mapping: IntakeMapping = mapping) throws -> PlaceInput {
-        try PlaceInput.parse(Array(text.utf8), source: "file.csv", format: .csv, mapping: mapping, checks: .contractOnly)
+        try PlaceInput.parse(
+            Array(text.utf8), source: "file.csv", format: .csv, mapping: mapping, checks: .contractOnly)
     }
 
     @Test func aRowBecomesAPlacementWithADerivedStableID() throws {
-        let row = "acme,D-1,Jan,Europe/Warsaw; America/New_York,+48000000001,C-1,10.50,PLN,2026-11-01,mon-fri 12:00-13:00\n"
+        let row =
+            "acme,D-1,Jan,Europe/Warsaw; America/New_York,+48000000001,C-1,10.50,PLN,2026-11-01,mon-fri 12:00-13:00\n"
         let input = try read(Self.header + row)
         let placement = try #require(input.items.first?.placement)
         #expect(placement.debtor.timeZones == ["Europe/Warsaw", "America/New_York"])
@@ -42,7 +44,8 @@ import Testing
         #expect(input.items.map(\.placement.debtor.id) == ["D-4"])
         #expect(input.rejected.map(\.line) == [2, 3, 4, 6])
         #expect(input.rejected[0].reason.contains("debtor.timeZones") && !input.rejected[0].reason.contains("Gotham"))
-        #expect(input.rejected[1].reason.contains("debtor.inconvenient") && !input.rejected[1].reason.contains("someday"))
+        #expect(
+            input.rejected[1].reason.contains("debtor.inconvenient") && !input.rejected[1].reason.contains("someday"))
         #expect(input.rejected[2].reason == "missing-field: debt.amount: required (column \"amount\" is empty)")
         #expect(input.rejected[3].reason == "conflict: placementId: same as line 5")
     }
@@ -52,7 +55,10 @@ import Testing
         mapping.columns[.debtDueDate] = "due_date"
         #expect {
             _ = try read(Self.header, mapping: mapping)
-        } throws: { "\($0)" == "file.csv: no column \"due_date\" for debt.dueDate in the header (map it with --column debt.dueDate=HEADER or --default)" }
+        } throws: {
+            "\($0)"
+                == "file.csv: no column \"due_date\" for debt.dueDate in the header (map it with --column debt.dueDate=HEADER or --default)"
+        }
     }
 
     @Test func commandLineAssignmentsNameTheProblem() {

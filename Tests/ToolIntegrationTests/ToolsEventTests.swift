@@ -54,7 +54,9 @@ struct ToolsEventTests {
                     #"{"type":"event","version":1,"eventId":"E-4","debtorId":"D-1","kind":"gossip","at":"2026-11-21T09:00:00Z"}"#,
                     good[0],
                 ]
-            let refused = try await tact.tact(["event", "--file", try tact.file("bad.jsonl", bad.joined(separator: "\n"))])
+            let refused = try await tact.tact([
+                "event", "--file", try tact.file("bad.jsonl", bad.joined(separator: "\n")),
+            ])
             #expect(refused.status == 2)
             #expect(refused.stderr.contains("line 3: missing-field: debtId: required for payment"))
             #expect(refused.stderr.contains("line 4: invalid-field: kind: unknown kind"))
@@ -85,8 +87,10 @@ struct ToolsEventTests {
         (["event", "--debtor", "D-1", "--debt", "C-1", "--kind", "plan"], "missing-field: instalments"),
         (["event", "--debtor", "D-1", "--debt", "C-1", "--kind", "plan", "--instalment", "40"], "AMOUNT@YYYY-MM-DD"),
         (
-            ["event", "--debtor", "D-1", "--debt", "C-1", "--kind", "plan", "--instalment", "40@2027-01-15",
-             "--instalment", "40@2026-12-15"], "instalments[1].dueDate: must come after the previous one"
+            [
+                "event", "--debtor", "D-1", "--debt", "C-1", "--kind", "plan", "--instalment", "40@2027-01-15",
+                "--instalment", "40@2026-12-15",
+            ], "instalments[1].dueDate: must come after the previous one"
         ),
         (["event", "--debtor", "D-1", "--kind", "hardship", "--instalment", "40@2026-12-15"], "goes with --kind plan"),
         (["event", "--file", "/nonexistent/events.jsonl"], "no such file"),

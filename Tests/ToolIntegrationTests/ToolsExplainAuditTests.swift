@@ -7,7 +7,9 @@ import TactTestKit
 import Testing
 
 /// `tact explain` and `tact audit export` over what a real scheduler and worker did.
-@Suite("Tools: tact explain and audit export", .serialized, .enabled(if: TestEnvironment.hasBroker), .timeLimit(.minutes(5)))
+@Suite(
+    "Tools: tact explain and audit export", .serialized, .enabled(if: TestEnvironment.hasBroker),
+    .timeLimit(.minutes(5)))
 struct ToolsExplainAuditTests {
     /// A fixed-offset zone where it is about `hour`:00 now (Etc zones have the sign reversed).
     static func zone(localHour hour: Int) -> String {
@@ -38,7 +40,8 @@ struct ToolsExplainAuditTests {
                 ToolsPlaceTests.header, Self.row("D-DAY", zone: Self.zone(localHour: 13)),
                 Self.row("D-NIGHT", zone: Self.zone(localHour: 3)),
             ]
-            #expect(try await tact.tact(["place", try tact.file("debtors.csv", csv.joined(separator: "\n"))]).status == 0)
+            #expect(
+                try await tact.tact(["place", try tact.file("debtors.csv", csv.joined(separator: "\n"))]).status == 0)
             try await tact.waitUntilSettled(debtors: true)
             // A dispute raised and resolved: a hold with its end (lifted).
             for (id, kind) in [("E-DISPUTE", "dispute"), ("E-RESOLVED", "dispute-resolved")] {
@@ -106,7 +109,9 @@ struct ToolsExplainAuditTests {
                 try ["D-DAY", "D-NIGHT"].map { try store.decisions(ofDebtor: $0).count }.reduce(0, +)
             }
             let now = Instant(Date()).adding(seconds: 2)
-            let export = try await tact.tact(["audit", "export", "--from", started.description, "--to", now.description])
+            let export = try await tact.tact([
+                "audit", "export", "--from", started.description, "--to", now.description,
+            ])
             #expect(export.status == 0, "\(export.stderr)")
             let lines = export.stdout.split(separator: "\n")
             #expect(lines.count == total)
@@ -119,8 +124,10 @@ struct ToolsExplainAuditTests {
             PersonalData.expectNone(in: export.output)
             let out = tact.directory.appendingPathComponent("audit.jsonl").path
             #expect(
-                try await tact.tact(["audit", "export", "--from", started.description, "--to", now.description, "--out", out])
-                    .status == 0)
+                try await tact.tact([
+                    "audit", "export", "--from", started.description, "--to", now.description, "--out", out,
+                ])
+                .status == 0)
             #expect(try String(contentsOfFile: out, encoding: .utf8) == export.stdout)
             // Incremental: everything recorded after a sequence number, and where to continue.
             let sequences = try lines.map { try #require(try Self.json(String($0))["sequence"] as? Int) }
@@ -143,7 +150,8 @@ struct ToolsExplainAuditTests {
                 status: 2)
             expectOneLineError(try await tact.tact(["explain", "D-NOBODY"]), command: "explain", status: 1)
             expectOneLineError(
-                try await tact.tact(["explain", "D-DAY", "--at", "2020-01-01T00:00:00Z"]), command: "explain", status: 2)
+                try await tact.tact(["explain", "D-DAY", "--at", "2020-01-01T00:00:00Z"]), command: "explain", status: 2
+            )
             let ahead = Instant(Date()).adding(seconds: 86_400 * 3).description
             #expect(try await tact.tact(["explain", "D-DAY", "--at", ahead]).status == 0)
         }

@@ -127,7 +127,9 @@ struct ToolsPlaceTests {
                 "acme,D-4,,UTC,+1,,,C-4,1,USD,2026-11-01",  // line 5: empty name
                 "acme,D-5,Fine,UTC,+1,,,C-5,1,USD,2026-11-01",
             ]
-            let run = try await tact.tact(["place", try tact.file("broken.csv", csv.joined(separator: "\n")), "--dry-run"])
+            let run = try await tact.tact([
+                "place", try tact.file("broken.csv", csv.joined(separator: "\n")), "--dry-run",
+            ])
             #expect(run.status == 2)
             #expect(run.stderr.contains("line 2: csv: text after a closing quote"))
             #expect(run.stderr.contains("line 3: csv: a quote inside an unquoted field"))
@@ -208,14 +210,16 @@ struct ToolsPlaceTests {
 
             let unknownFormat = try await tact.tact(["place", try tact.file("debtors.txt", line(1))])
             expectOneLineError(unknownFormat, command: "place", status: 2)
-            #expect(try await tact.tact(["place", try tact.file("debtors.txt", line(1)), "--format", "jsonl"]).status == 0)
+            #expect(
+                try await tact.tact(["place", try tact.file("debtors.txt", line(1)), "--format", "jsonl"]).status == 0)
         }
     }
 
     @Test func aBrokerThatIsDownIsAClearMessageAndExitOne() async throws {
         try await ToolInstallation.with { tact in
             let path = try tact.file("one.csv", Self.header + "\n" + Self.row(1) + "\n")
-            let run = try await tact.tact(["place", path], environment: ["TACT_AMQP_URL": "amqp://guest:guest@127.0.0.1:1/"])
+            let run = try await tact.tact(
+                ["place", path], environment: ["TACT_AMQP_URL": "amqp://guest:guest@127.0.0.1:1/"])
             #expect(run.status == 1)
             let errors = run.stderr.split(separator: "\n").filter { $0.contains("error") }
             #expect(errors.count == 1)

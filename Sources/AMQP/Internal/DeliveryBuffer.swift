@@ -29,7 +29,6 @@ final class DeliveryBuffer: Sendable {
         var waits: UInt64 = 0
     }
 
-
     private let state = Mutex(State())
     let consumerID: Int
     private let inbox: RMQInbox
@@ -96,7 +95,12 @@ final class DeliveryBuffer: Sendable {
 
     /// The next delivery; `nil` when the sequence has ended or, with a `timeout`, when none arrived in time.
     func next(isolation actor: isolated (any Actor)?, timeout: Duration? = nil) async throws -> AMQPDelivery? {
-        enum Immediate { case delivery(AMQPDelivery), end, failure(AMQPError), wait(flush: Bool) }
+        enum Immediate {
+            case delivery(AMQPDelivery)
+            case end
+            case failure(AMQPError)
+            case wait(flush: Bool)
+        }
         let immediate: Immediate = state.withLock { state in
             if let delivery = state.queue.popFirst() { return .delivery(delivery) }
             if state.finished { return state.failure.map { .failure($0) } ?? .end }
@@ -116,7 +120,10 @@ final class DeliveryBuffer: Sendable {
         defer { timer?.cancel() }
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation(isolation: actor) { continuation in
-                enum Outcome { case now(Result<AMQPDelivery?, any Error>), waiting(UInt64) }
+                enum Outcome {
+                    case now(Result<AMQPDelivery?, any Error>)
+                    case waiting(UInt64)
+                }
                 let outcome: Outcome = state.withLock { state in
                     if Task.isCancelled { return .now(.failure(CancellationError())) }
                     if let delivery = state.queue.popFirst() { return .now(.success(delivery)) }

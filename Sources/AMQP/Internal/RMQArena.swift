@@ -60,22 +60,52 @@ final class RMQArena {
         var field = amqp_field_value_t()
         func kind(_ letter: Unicode.Scalar) { field.kind = UInt8(ascii: letter) }
         switch value {
-        case .bool(let v): kind("t"); field.value.boolean = v ? 1 : 0
-        case .int8(let v): kind("b"); field.value.i8 = v
-        case .uint8(let v): kind("B"); field.value.u8 = v
-        case .int16(let v): kind("s"); field.value.i16 = v
-        case .uint16(let v): kind("u"); field.value.u16 = v
-        case .int32(let v): kind("I"); field.value.i32 = v
-        case .uint32(let v): kind("i"); field.value.u32 = v
-        case .int64(let v): kind("l"); field.value.i64 = v
-        case .float(let v): kind("f"); field.value.f32 = v
-        case .double(let v): kind("d"); field.value.f64 = v
-        case .decimal(let scale, let v): kind("D"); field.value.decimal = amqp_decimal_t(decimals: scale, value: v)
-        case .string(let v): kind("S"); field.value.bytes = bytes(v)
-        case .bytes(let v): kind("x"); field.value.bytes = bytes(v)
-        case .timestamp(let v): kind("T"); field.value.u64 = v
+        case .bool(let v):
+            kind("t")
+            field.value.boolean = v ? 1 : 0
+        case .int8(let v):
+            kind("b")
+            field.value.i8 = v
+        case .uint8(let v):
+            kind("B")
+            field.value.u8 = v
+        case .int16(let v):
+            kind("s")
+            field.value.i16 = v
+        case .uint16(let v):
+            kind("u")
+            field.value.u16 = v
+        case .int32(let v):
+            kind("I")
+            field.value.i32 = v
+        case .uint32(let v):
+            kind("i")
+            field.value.u32 = v
+        case .int64(let v):
+            kind("l")
+            field.value.i64 = v
+        case .float(let v):
+            kind("f")
+            field.value.f32 = v
+        case .double(let v):
+            kind("d")
+            field.value.f64 = v
+        case .decimal(let scale, let v):
+            kind("D")
+            field.value.decimal = amqp_decimal_t(decimals: scale, value: v)
+        case .string(let v):
+            kind("S")
+            field.value.bytes = bytes(v)
+        case .bytes(let v):
+            kind("x")
+            field.value.bytes = bytes(v)
+        case .timestamp(let v):
+            kind("T")
+            field.value.u64 = v
         case .void: kind("V")
-        case .table(let v): kind("F"); field.value.table = table(v)
+        case .table(let v):
+            kind("F")
+            field.value.table = table(v)
         case .array(let values):
             kind("A")
             let entries = allocate(amqp_field_value_t.self, count: values.count)

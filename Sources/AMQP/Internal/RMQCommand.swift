@@ -39,7 +39,11 @@ struct RMQConsumeRequest: Sendable {
 
 /// An acknowledgement, negative acknowledgement or rejection of a delivery.
 struct RMQSettlement: Sendable {
-    enum Kind: Sendable, Equatable { case ack, nack(requeue: Bool), reject(requeue: Bool) }
+    enum Kind: Sendable, Equatable {
+        case ack
+        case nack(requeue: Bool)
+        case reject(requeue: Bool)
+    }
     let consumerID: Int
     let generation: UInt64
     let deliveryTag: UInt64

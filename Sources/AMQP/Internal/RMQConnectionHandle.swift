@@ -64,20 +64,27 @@ final class RMQConnectionHandle {
         let failure = RMQFailure.status(status, "cannot connect to \(endpoint)")
         if status == AMQP_STATUS_TIMEOUT.rawValue {
             return .connection(
-                AMQPError(.connectionFailed, "no answer from \(endpoint) within \(configuration.connectTimeout)",
+                AMQPError(
+                    .connectionFailed, "no answer from \(endpoint) within \(configuration.connectTimeout)",
                     libraryStatus: status))
         }
         if failure.error.code == .tlsFailed { return failure }
         // librabbitmq reports refused and unreachable alike, and the system's errno is gone by now.
-        let hint = status == AMQP_STATUS_SOCKET_ERROR.rawValue ? " (refused or unreachable: is the broker running?)" : ""
+        let hint =
+            status == AMQP_STATUS_SOCKET_ERROR.rawValue ? " (refused or unreachable: is the broker running?)" : ""
         return .connection(AMQPError(.connectionFailed, failure.error.reason + hint, libraryStatus: status))
     }
 
     private func login(_ configuration: AMQPConfiguration) throws(RMQFailure) {
         defer { arena.reset() }
-        var properties: AMQPTable = ["product": "tact", "capabilities": .table(["authentication_failure_close": true,
-            "consumer_cancel_notify": true, "publisher_confirms": true, "basic.nack": true,
-            "connection.blocked": true])]
+        var properties: AMQPTable = [
+            "product": "tact",
+            "capabilities": .table([
+                "authentication_failure_close": true,
+                "consumer_cancel_notify": true, "publisher_confirms": true, "basic.nack": true,
+                "connection.blocked": true,
+            ]),
+        ]
         if let name = configuration.connectionName { properties["connection_name"] = .string(name) }
         var table = arena.table(properties)
         let reply = crmq_login_plain_with_properties(
@@ -88,8 +95,10 @@ final class RMQConnectionHandle {
             switch failure.error.code {
             case .connectionLost:
                 // RabbitMQ drops the socket without a reason when the handshake fails in some ways.
-                throw .connection(AMQPError(.connectionFailed, failure.error.reason,
-                    libraryStatus: failure.error.libraryStatus))
+                throw .connection(
+                    AMQPError(
+                        .connectionFailed, failure.error.reason,
+                        libraryStatus: failure.error.libraryStatus))
             default: throw failure
             }
         }

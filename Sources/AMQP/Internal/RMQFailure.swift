@@ -51,13 +51,15 @@ enum RMQFailure: Error {
                 let close = reply.reply.decoded.assumingMemoryBound(to: amqp_connection_close_t.self).pointee
                 let code: AMQPError.Code = close.reply_code == 403 ? .authenticationFailed : .connectionClosedByServer
                 return .connection(
-                    AMQPError(code, "\(what): the broker closed the connection", replyCode: close.reply_code,
+                    AMQPError(
+                        code, "\(what): the broker closed the connection", replyCode: close.reply_code,
                         replyText: String(amqp: close.reply_text)))
             case AMQP_CHANNEL_CLOSE_METHOD:
                 let close = reply.reply.decoded.assumingMemoryBound(to: amqp_channel_close_t.self).pointee
                 return .channel(
                     channel,
-                    AMQPError(.channelClosedByServer, "\(what): the broker closed the channel",
+                    AMQPError(
+                        .channelClosedByServer, "\(what): the broker closed the channel",
                         replyCode: close.reply_code, replyText: String(amqp: close.reply_text)))
             default:
                 return .connection(AMQPError(.protocolError, "\(what): unexpected method \(reply.reply.id)"))

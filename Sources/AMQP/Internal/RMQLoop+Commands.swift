@@ -159,7 +159,10 @@ extension RMQLoop {
     private func sendSettlements(_ settlements: [RMQSettlement], _ consumer: Consumer) {
         guard consumer.active, !settlements.isEmpty else { return }
         for frame in consumer.tracker.settle(settlements) {
-            guard case .success = attempt({ handle throws(RMQFailure) in try handle.settle(frame, channel: consumer.channel) })
+            guard
+                case .success = attempt({ handle throws(RMQFailure) in
+                    try handle.settle(frame, channel: consumer.channel)
+                })
             else { return }
         }
     }

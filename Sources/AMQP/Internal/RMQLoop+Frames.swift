@@ -46,7 +46,11 @@ extension RMQLoop {
             let exchange = String(amqp: header.exchange)
             let routingKey = String(amqp: header.routing_key)
             let redelivered = header.redelivered != 0
-            guard case .success(let (properties, body)) = attempt({ handle throws(RMQFailure) in try handle.readContent(channel: channel) }) else {
+            guard
+                case .success(let (properties, body)) = attempt({ handle throws(RMQFailure) in
+                    try handle.readContent(channel: channel)
+                })
+            else {
                 return
             }
             deliver(
@@ -67,7 +71,11 @@ extension RMQLoop {
                 replyText: String(amqp: returned.reply_text))
             let exchange = String(amqp: returned.exchange)
             let routingKey = String(amqp: returned.routing_key)
-            guard case .success(let (properties, _)) = attempt({ handle throws(RMQFailure) in try handle.readContent(channel: channel) }) else {
+            guard
+                case .success(let (properties, _)) = attempt({ handle throws(RMQFailure) in
+                    try handle.readContent(channel: channel)
+                })
+            else {
                 return
             }
             publishes.returned(
@@ -108,11 +116,13 @@ extension RMQLoop {
 
     /// Answers a broker's channel.close and restores what the channel was for.
     func recoverChannel(_ channel: UInt16, after error: AMQPError) {
-        logger.debug("Channel closed by the broker", metadata: ["amqp.channel": "\(channel)", "amqp.error": "\(error)"])
+        logger.debug(
+            "Channel closed by the broker", metadata: ["amqp.channel": "\(channel)", "amqp.error": "\(error)"])
         if channel == Self.publishChannel { publishes.channelClosed(error) }
         let consumer = consumerChannels[channel].flatMap { consumers[$0] }
         consumer?.active = false
-        guard case .success = attempt({ handle throws(RMQFailure) in try handle.acknowledgeChannelClose(channel) }) else { return }
+        guard case .success = attempt({ handle throws(RMQFailure) in try handle.acknowledgeChannelClose(channel) })
+        else { return }
         switch channel {
         case Self.controlChannel:
             _ = attempt { handle throws(RMQFailure) in try handle.openChannel(channel) }

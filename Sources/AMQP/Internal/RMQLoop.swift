@@ -194,7 +194,9 @@ final class RMQLoop {
     func finishClose() {
         if handle != nil {
             for consumer in consumers.values where consumer.active && !consumer.cancelled {
-                _ = attempt { handle throws(RMQFailure) in try handle.cancel(tag: consumer.tag, channel: consumer.channel) }
+                _ = attempt { handle throws(RMQFailure) in
+                    try handle.cancel(tag: consumer.tag, channel: consumer.channel)
+                }
             }
             self.handle?.close()
             self.handle = nil

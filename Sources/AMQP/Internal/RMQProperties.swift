@@ -9,22 +9,58 @@ extension RMQArena {
         var c = amqp_basic_properties_t()
         var flags: UInt32 = 0
         func set(_ flag: Int32) { flags |= UInt32(flag) }
-        if let v = p.contentType { c.content_type = bytes(v); set(AMQP_BASIC_CONTENT_TYPE_FLAG) }
-        if let v = p.contentEncoding { c.content_encoding = bytes(v); set(AMQP_BASIC_CONTENT_ENCODING_FLAG) }
-        if let v = p.headers { c.headers = table(v); set(AMQP_BASIC_HEADERS_FLAG) }
-        if let v = p.deliveryMode { c.delivery_mode = v.rawValue; set(AMQP_BASIC_DELIVERY_MODE_FLAG) }
-        if let v = p.priority { c.priority = v; set(AMQP_BASIC_PRIORITY_FLAG) }
-        if let v = p.correlationID { c.correlation_id = bytes(v); set(AMQP_BASIC_CORRELATION_ID_FLAG) }
-        if let v = p.replyTo { c.reply_to = bytes(v); set(AMQP_BASIC_REPLY_TO_FLAG) }
-        if let v = p.expiration { c.expiration = bytes(String(max(0, v.milliseconds))); set(AMQP_BASIC_EXPIRATION_FLAG) }
-        if let v = p.messageID { c.message_id = bytes(v); set(AMQP_BASIC_MESSAGE_ID_FLAG) }
+        if let v = p.contentType {
+            c.content_type = bytes(v)
+            set(AMQP_BASIC_CONTENT_TYPE_FLAG)
+        }
+        if let v = p.contentEncoding {
+            c.content_encoding = bytes(v)
+            set(AMQP_BASIC_CONTENT_ENCODING_FLAG)
+        }
+        if let v = p.headers {
+            c.headers = table(v)
+            set(AMQP_BASIC_HEADERS_FLAG)
+        }
+        if let v = p.deliveryMode {
+            c.delivery_mode = v.rawValue
+            set(AMQP_BASIC_DELIVERY_MODE_FLAG)
+        }
+        if let v = p.priority {
+            c.priority = v
+            set(AMQP_BASIC_PRIORITY_FLAG)
+        }
+        if let v = p.correlationID {
+            c.correlation_id = bytes(v)
+            set(AMQP_BASIC_CORRELATION_ID_FLAG)
+        }
+        if let v = p.replyTo {
+            c.reply_to = bytes(v)
+            set(AMQP_BASIC_REPLY_TO_FLAG)
+        }
+        if let v = p.expiration {
+            c.expiration = bytes(String(max(0, v.milliseconds)))
+            set(AMQP_BASIC_EXPIRATION_FLAG)
+        }
+        if let v = p.messageID {
+            c.message_id = bytes(v)
+            set(AMQP_BASIC_MESSAGE_ID_FLAG)
+        }
         if let v = p.timestamp {
             c.timestamp = UInt64(max(0, v.timeIntervalSince1970.rounded(.down)))
             set(AMQP_BASIC_TIMESTAMP_FLAG)
         }
-        if let v = p.type { c.type = bytes(v); set(AMQP_BASIC_TYPE_FLAG) }
-        if let v = p.userID { c.user_id = bytes(v); set(AMQP_BASIC_USER_ID_FLAG) }
-        if let v = p.appID { c.app_id = bytes(v); set(AMQP_BASIC_APP_ID_FLAG) }
+        if let v = p.type {
+            c.type = bytes(v)
+            set(AMQP_BASIC_TYPE_FLAG)
+        }
+        if let v = p.userID {
+            c.user_id = bytes(v)
+            set(AMQP_BASIC_USER_ID_FLAG)
+        }
+        if let v = p.appID {
+            c.app_id = bytes(v)
+            set(AMQP_BASIC_APP_ID_FLAG)
+        }
         c._flags = flags
         return c
     }
@@ -42,7 +78,9 @@ extension AMQPProperties {
         if has(AMQP_BASIC_PRIORITY_FLAG) { priority = c.priority }
         if has(AMQP_BASIC_CORRELATION_ID_FLAG) { correlationID = String(amqp: c.correlation_id) }
         if has(AMQP_BASIC_REPLY_TO_FLAG) { replyTo = String(amqp: c.reply_to) }
-        if has(AMQP_BASIC_EXPIRATION_FLAG), let ms = Int64(String(amqp: c.expiration)) { expiration = .milliseconds(ms) }
+        if has(AMQP_BASIC_EXPIRATION_FLAG), let ms = Int64(String(amqp: c.expiration)) {
+            expiration = .milliseconds(ms)
+        }
         if has(AMQP_BASIC_MESSAGE_ID_FLAG) { messageID = String(amqp: c.message_id) }
         if has(AMQP_BASIC_TIMESTAMP_FLAG) { timestamp = Date(timeIntervalSince1970: TimeInterval(c.timestamp)) }
         if has(AMQP_BASIC_TYPE_FLAG) { type = String(amqp: c.type) }

@@ -56,7 +56,8 @@ struct SettlementTracker {
                 // decided before it must reach the broker first.
                 if settlement.multiple { frames += flush() }
                 // Sent now and as asked, so that a requeue happens before anything later is acknowledged.
-                frames.append(Frame(deliveryTag: settlement.deliveryTag, kind: settlement.kind, multiple: settlement.multiple))
+                frames.append(
+                    Frame(deliveryTag: settlement.deliveryTag, kind: settlement.kind, multiple: settlement.multiple))
                 for index in range where states[index] == .unsettled { states[index] = .sent }
             }
         }
@@ -84,4 +85,3 @@ struct SettlementTracker {
         return frames
     }
 }
-
