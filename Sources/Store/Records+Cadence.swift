@@ -27,6 +27,11 @@ public struct PromiseRecord: Sendable, Equatable, Codable {
     public var status: Status
     public var createdAt: Instant
 
+    enum CodingKeys: String, CodingKey {
+        case id, debtorID = "debtor_id", debtID = "debt_id", taskID = "task_id", amount, date, status
+        case createdAt = "created_at"
+    }
+
     public init(
         id: String, debtorID: String, debtID: String, taskID: String, amount: String, date: String,
         status: Status = .open, createdAt: Instant
@@ -73,6 +78,10 @@ public struct PlanRecord: Sendable, Equatable, Codable {
     public var status: Status
     public var createdAt: Instant
 
+    enum CodingKeys: String, CodingKey {
+        case id, debtorID = "debtor_id", debtID = "debt_id", instalments, status, createdAt = "created_at"
+    }
+
     public init(
         id: String, debtorID: String, debtID: String, instalments: [Instalment], status: Status = .active,
         createdAt: Instant
@@ -102,6 +111,10 @@ public struct SurveyResponseRecord: Sendable, Equatable, Codable {
     public var comment: String?
     public var at: Instant
 
+    enum CodingKeys: String, CodingKey {
+        case id, debtorID = "debtor_id", debtID = "debt_id", taskID = "task_id", score, comment, at
+    }
+
     public init(
         id: String, debtorID: String, debtID: String, taskID: String, score: Int, comment: String?, at: Instant
     ) {
@@ -122,6 +135,8 @@ public struct SpecialistRecord: Sendable, Equatable, Codable {
     public var awayUntil: Instant?
     /// Who takes their calls meanwhile; the pool when `nil`.
     public var backupID: String?
+
+    enum CodingKeys: String, CodingKey { case id, awayUntil = "away_until", backupID = "backup_id" }
 
     public init(id: String, awayUntil: Instant? = nil, backupID: String? = nil) {
         self.id = id

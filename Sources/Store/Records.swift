@@ -21,6 +21,12 @@ public struct DebtorRecord: Sendable, Equatable, Codable {
     public var representative: Representative?
     public var createdAt: Instant
 
+    /// Also its table's columns (see Records+GRDB.swift).
+    enum CodingKeys: String, CodingKey {
+        case id, creditorID = "creditor_id", rulebook, strategy, specialistID = "specialist_id", contact
+        case timeZones = "time_zones", inconvenient, optOuts = "opt_outs", representative, createdAt = "created_at"
+    }
+
     public init(
         id: String, creditorID: String, rulebook: String, strategy: String = "default", specialistID: String? = nil,
         contact: ContactDetails,
@@ -78,6 +84,10 @@ public struct DebtRecord: Sendable, Equatable, Codable {
     public var dueDate: String
     public var status: Status
 
+    enum CodingKeys: String, CodingKey {
+        case debtorID = "debtor_id", id, placementID = "placement_id", amount, currency, dueDate = "due_date", status
+    }
+
     public init(
         debtorID: String, id: String, placementID: String, amount: String, currency: String, dueDate: String,
         status: Status = .open
@@ -104,6 +114,10 @@ public struct HoldRecord: Sendable, Equatable, Codable {
     public var until: Instant?
     /// Set when a later event lifted it (e.g. `dispute-resolved`); lifted holds no longer apply.
     public var liftedAt: Instant?
+
+    enum CodingKeys: String, CodingKey {
+        case id, debtorID = "debtor_id", debtID = "debt_id", kind, since, until, liftedAt = "lifted_at"
+    }
 
     public init(
         id: String, debtorID: String, debtID: String? = nil, kind: HoldKind, since: Instant, until: Instant? = nil,
@@ -151,6 +165,12 @@ public struct TaskRecord: Sendable, Equatable, Codable {
     /// For `cancelled` (and `done` by redirect): why, as a rule id or event kind.
     public var closedReason: String?
 
+    enum CodingKeys: String, CodingKey {
+        case id, debtorID = "debtor_id", debtID = "debt_id", channel, purpose, status, dueAt = "due_at"
+        case leaseUntil = "lease_until", attempts, settledAttempts = "settled_attempts", createdAt = "created_at"
+        case closedReason = "closed_reason"
+    }
+
     public init(
         id: String, debtorID: String, debtID: String, channel: Channel, purpose: String, status: Status = .pending,
         dueAt: Instant, leaseUntil: Instant? = nil, attempts: Int = 0, settledAttempts: Int = 0, createdAt: Instant,
@@ -182,6 +202,10 @@ public struct LedgerEntry: Sendable, Equatable, Codable {
     /// `pending` until an outcome arrives.
     public var result: ContactResult
 
+    enum CodingKeys: String, CodingKey {
+        case taskID = "task_id", debtorID = "debtor_id", debtID = "debt_id", channel, at, result
+    }
+
     public init(taskID: String, debtorID: String, debtID: String, channel: Channel, at: Instant, result: ContactResult) {
         self.taskID = taskID
         self.debtorID = debtorID
@@ -211,6 +235,11 @@ public struct OutboxMessage: Sendable, Equatable, Codable {
     /// AMQP priority 0–9, for call queues.
     public var priority: UInt8?
 
+    enum CodingKeys: String, CodingKey {
+        case sequence, exchange, routingKey = "routing_key", messageID = "message_id", type, body
+        case expiresAt = "expires_at", headers, priority
+    }
+
     public init(
         sequence: Int64 = 0, exchange: String, routingKey: String, messageID: String, type: String, body: [UInt8],
         expiresAt: Instant? = nil, headers: [String: String] = [:], priority: UInt8? = nil
@@ -238,6 +267,10 @@ public struct DecisionRecord: Sendable, Equatable, Codable {
     public var reasons: [PolicyDecision.Reason]
     /// Which worker decided, for operators.
     public var worker: String
+
+    enum CodingKeys: String, CodingKey {
+        case taskID = "task_id", debtorID = "debtor_id", decidedAt = "decided_at", decision, earliest, reasons, worker
+    }
 
     public init(
         taskID: String, debtorID: String, decidedAt: Instant, decision: PolicyDecision.Kind, earliest: Instant?,
