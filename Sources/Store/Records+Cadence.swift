@@ -27,6 +27,15 @@ public struct PromiseRecord: Sendable, Equatable, Codable {
     public var status: Status
     public var createdAt: Instant
 
+    enum CodingKeys: String, CodingKey {
+        case id
+        case debtorID = "debtor_id"
+        case debtID = "debt_id"
+        case taskID = "task_id"
+        case amount, date, status
+        case createdAt = "created_at"
+    }
+
     public init(
         id: String, debtorID: String, debtID: String, taskID: String, amount: String, date: String,
         status: Status = .open, createdAt: Instant
@@ -73,6 +82,14 @@ public struct PlanRecord: Sendable, Equatable, Codable {
     public var status: Status
     public var createdAt: Instant
 
+    enum CodingKeys: String, CodingKey {
+        case id
+        case debtorID = "debtor_id"
+        case debtID = "debt_id"
+        case instalments, status
+        case createdAt = "created_at"
+    }
+
     public init(
         id: String, debtorID: String, debtID: String, instalments: [Instalment], status: Status = .active,
         createdAt: Instant
@@ -102,6 +119,14 @@ public struct SurveyResponseRecord: Sendable, Equatable, Codable {
     public var comment: String?
     public var at: Instant
 
+    enum CodingKeys: String, CodingKey {
+        case id
+        case debtorID = "debtor_id"
+        case debtID = "debt_id"
+        case taskID = "task_id"
+        case score, comment, at
+    }
+
     public init(
         id: String, debtorID: String, debtID: String, taskID: String, score: Int, comment: String?, at: Instant
     ) {
@@ -122,6 +147,12 @@ public struct SpecialistRecord: Sendable, Equatable, Codable {
     public var awayUntil: Instant?
     /// Who takes their calls meanwhile; the pool when `nil`.
     public var backupID: String?
+
+    enum CodingKeys: String, CodingKey {
+        case id
+        case awayUntil = "away_until"
+        case backupID = "backup_id"
+    }
 
     public init(id: String, awayUntil: Instant? = nil, backupID: String? = nil) {
         self.id = id

@@ -21,6 +21,20 @@ public struct DebtorRecord: Sendable, Equatable, Codable {
     public var representative: Representative?
     public var createdAt: Instant
 
+    /// Also its table's columns (see Records+GRDB.swift).
+    enum CodingKeys: String, CodingKey {
+        case id
+        case creditorID = "creditor_id"
+        case rulebook, strategy
+        case specialistID = "specialist_id"
+        case contact
+        case timeZones = "time_zones"
+        case inconvenient
+        case optOuts = "opt_outs"
+        case representative
+        case createdAt = "created_at"
+    }
+
     public init(
         id: String, creditorID: String, rulebook: String, strategy: String = "default", specialistID: String? = nil,
         contact: ContactDetails,
@@ -78,6 +92,15 @@ public struct DebtRecord: Sendable, Equatable, Codable {
     public var dueDate: String
     public var status: Status
 
+    enum CodingKeys: String, CodingKey {
+        case debtorID = "debtor_id"
+        case id
+        case placementID = "placement_id"
+        case amount, currency
+        case dueDate = "due_date"
+        case status
+    }
+
     public init(
         debtorID: String, id: String, placementID: String, amount: String, currency: String, dueDate: String,
         status: Status = .open
@@ -104,6 +127,14 @@ public struct HoldRecord: Sendable, Equatable, Codable {
     public var until: Instant?
     /// Set when a later event lifted it (e.g. `dispute-resolved`); lifted holds no longer apply.
     public var liftedAt: Instant?
+
+    enum CodingKeys: String, CodingKey {
+        case id
+        case debtorID = "debtor_id"
+        case debtID = "debt_id"
+        case kind, since, until
+        case liftedAt = "lifted_at"
+    }
 
     public init(
         id: String, debtorID: String, debtID: String? = nil, kind: HoldKind, since: Instant, until: Instant? = nil,
@@ -151,6 +182,19 @@ public struct TaskRecord: Sendable, Equatable, Codable {
     /// For `cancelled` (and `done` by redirect): why, as a rule id or event kind.
     public var closedReason: String?
 
+    enum CodingKeys: String, CodingKey {
+        case id
+        case debtorID = "debtor_id"
+        case debtID = "debt_id"
+        case channel, purpose, status
+        case dueAt = "due_at"
+        case leaseUntil = "lease_until"
+        case attempts
+        case settledAttempts = "settled_attempts"
+        case createdAt = "created_at"
+        case closedReason = "closed_reason"
+    }
+
     public init(
         id: String, debtorID: String, debtID: String, channel: Channel, purpose: String, status: Status = .pending,
         dueAt: Instant, leaseUntil: Instant? = nil, attempts: Int = 0, settledAttempts: Int = 0, createdAt: Instant,
@@ -182,6 +226,13 @@ public struct LedgerEntry: Sendable, Equatable, Codable {
     /// `pending` until an outcome arrives.
     public var result: ContactResult
 
+    enum CodingKeys: String, CodingKey {
+        case taskID = "task_id"
+        case debtorID = "debtor_id"
+        case debtID = "debt_id"
+        case channel, at, result
+    }
+
     public init(taskID: String, debtorID: String, debtID: String, channel: Channel, at: Instant, result: ContactResult)
     {
         self.taskID = taskID
@@ -212,6 +263,15 @@ public struct OutboxMessage: Sendable, Equatable, Codable {
     /// AMQP priority 0–9, for call queues.
     public var priority: UInt8?
 
+    enum CodingKeys: String, CodingKey {
+        case sequence, exchange
+        case routingKey = "routing_key"
+        case messageID = "message_id"
+        case type, body
+        case expiresAt = "expires_at"
+        case headers, priority
+    }
+
     public init(
         sequence: Int64 = 0, exchange: String, routingKey: String, messageID: String, type: String, body: [UInt8],
         expiresAt: Instant? = nil, headers: [String: String] = [:], priority: UInt8? = nil
@@ -239,6 +299,13 @@ public struct DecisionRecord: Sendable, Equatable, Codable {
     public var reasons: [PolicyDecision.Reason]
     /// Which worker decided, for operators.
     public var worker: String
+
+    enum CodingKeys: String, CodingKey {
+        case taskID = "task_id"
+        case debtorID = "debtor_id"
+        case decidedAt = "decided_at"
+        case decision, earliest, reasons, worker
+    }
 
     public init(
         taskID: String, debtorID: String, decidedAt: Instant, decision: PolicyDecision.Kind, earliest: Instant?,

@@ -7,21 +7,22 @@ import Policy
 // active ones): a tool explaining one debtor scans the hold table, which stays small next to tasks and ledger.
 
 private enum Queries {
-    static let allHolds = SQL.select(HoldRecord.columns, from: "hold", "WHERE debtor_id = ? ORDER BY since, id")
-    static let fullLedger = SQL.select(LedgerEntry.columns, from: "ledger", "WHERE debtor_id = ? ORDER BY at, task_id")
+    static let allHolds = "SELECT * FROM hold WHERE debtor_id = ? ORDER BY since, id"
+    static let fullLedger = "SELECT * FROM ledger WHERE debtor_id = ? ORDER BY at, task_id"
     static let lastDecision = "SELECT COALESCE(MAX(sequence), 0) FROM decision"
-    static let decisionsInInterval = SQL.select(
-        ["sequence"] + DecisionRecord.columns, from: "decision",
-        "WHERE sequence > ? AND sequence <= ? AND decided_at >= ? AND decided_at < ? ORDER BY sequence LIMIT ?")
+    static let decisionsInInterval = """
+        SELECT * FROM decision
+        WHERE sequence > ? AND sequence <= ? AND decided_at >= ? AND decided_at < ? ORDER BY sequence LIMIT ?
+        """
 }
 
 extension SQLiteAccess {
     func allHolds(ofDebtor debtorID: String) throws -> [HoldRecord] {
-        try fetchAll(Queries.allHolds, [debtorID]) { try HoldRecord(row: $0, path: path) }
+        try fetchAll(HoldRecord.self, Queries.allHolds, [debtorID])
     }
 
     func fullLedger(ofDebtor debtorID: String) throws -> [LedgerEntry] {
-        try fetchAll(Queries.fullLedger, [debtorID]) { try LedgerEntry(row: $0, path: path) }
+        try fetchAll(LedgerEntry.self, Queries.fullLedger, [debtorID])
     }
 
     func lastDecisionSequence() throws -> Int64 {
@@ -31,12 +32,11 @@ extension SQLiteAccess {
     func decisions(
         decidedFrom from: Instant, to: Instant, afterSequence: Int64, throughSequence: Int64, limit: Int
     ) throws -> [AuditedDecision] {
-        let arguments: StatementArguments = [
-            afterSequence, throughSequence, from.secondsSinceEpoch, to.secondsSinceEpoch, max(limit, 0),
-        ]
-        return try fetchAll(Queries.decisionsInInterval, arguments) { row in
-            AuditedDecision(
-                sequence: try row.value("sequence"), record: try DecisionRecord(row: row, path: path))
+        let arguments: StatementArguments = [afterSequence, throughSequence, from, to, max(limit, 0)]
+        return try decoding(DecisionRecord.self) {
+            try Row.fetchAll(db.cachedStatement(sql: Queries.decisionsInInterval), arguments: arguments).map { row in
+                AuditedDecision(sequence: try row.decode(forColumn: "sequence"), record: try DecisionRecord(row: row))
+            }
         }
     }
 }

@@ -51,10 +51,13 @@ extension SQLiteAccess {
     func pendingReasons() throws -> PendingReasons {
         var reasons = PendingReasons(deferredByRule: [:], returned: 0)
         try forEach(Queries.latestDecisions) { row in
-            let kind: PolicyDecision.Kind = try row.vocabulary("decision", path: path)
+            let kind = try row.decode(PolicyDecision.Kind.self, forColumn: "decision")
             switch kind {
             case .defer:
-                let rule = try row.json([PolicyDecision.Reason].self, "reasons", path: path).first?.rule.rawValue
+                let given = try StoredJSON.decode(
+                    [PolicyDecision.Reason].self, from: try row.decode(forColumn: "reasons"), column: "reasons",
+                    path: path)
+                let rule = given.first?.rule.rawValue
                 reasons.deferredByRule[rule ?? "none", default: 0] += 1
             case .allow, .redirect:
                 reasons.returned += 1

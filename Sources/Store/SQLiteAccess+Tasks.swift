@@ -5,20 +5,18 @@ import Policy
 // (see SQLiteStore+Schema.swift).
 
 enum TaskQueries {
-    static let task = SQL.select(TaskRecord.columns, from: "task", "WHERE id = ?")
+    static let task = "SELECT * FROM task WHERE id = ?"
 
     static func tasks(ofStatusCount count: Int) -> String {
-        let statuses = count == 0 ? "" : "AND status IN (\(SQL.placeholders(count)))"
-        return SQL.select(TaskRecord.columns, from: "task", "WHERE debtor_id = ? \(statuses) ORDER BY due_at, id")
+        let statuses = count == 0 ? "" : "AND status IN (\(databaseQuestionMarks(count: count)))"
+        return "SELECT * FROM task WHERE debtor_id = ? \(statuses) ORDER BY due_at, id"
     }
 
     /// One entry per debtor at most in `task_ready`, already in (due, id) order.
-    static let due = SQL.select(
-        TaskRecord.columns, from: "task", "WHERE ready = 1 AND due_at <= ? ORDER BY due_at, id LIMIT ?")
+    static let due = "SELECT * FROM task WHERE ready = 1 AND due_at <= ? ORDER BY due_at, id LIMIT ?"
 
-    static let expiredLeases = SQL.select(
-        TaskRecord.columns, from: "task",
-        "WHERE status = 'in-flight' AND lease_until < ? ORDER BY lease_until, id LIMIT ?")
+    static let expiredLeases =
+        "SELECT * FROM task WHERE status = 'in-flight' AND lease_until < ? ORDER BY lease_until, id LIMIT ?"
 
     static let nextWakeUp = """
         SELECT (SELECT due_at FROM task WHERE status = 'pending' ORDER BY due_at LIMIT 1),
@@ -34,24 +32,20 @@ enum TaskQueries {
 
 extension SQLiteAccess {
     func task(_ id: String) throws -> TaskRecord? {
-        try fetchOne(TaskQueries.task, [id]) { try TaskRecord(row: $0, path: path) }
+        try fetchOne(TaskRecord.self, TaskQueries.task, [id])
     }
 
     func tasks(ofDebtor debtorID: String, statuses: Set<TaskRecord.Status>) throws -> [TaskRecord] {
         let arguments = StatementArguments([debtorID] + statuses.map(\.rawValue).sorted())
-        return try fetchAll(TaskQueries.tasks(ofStatusCount: statuses.count), arguments) {
-            try TaskRecord(row: $0, path: path)
-        }
+        return try fetchAll(TaskRecord.self, TaskQueries.tasks(ofStatusCount: statuses.count), arguments)
     }
 
     func dueTasks(at now: Instant, limit: Int) throws -> [TaskRecord] {
-        try fetchAll(TaskQueries.due, [now.secondsSinceEpoch, max(limit, 0)]) { try TaskRecord(row: $0, path: path) }
+        try fetchAll(TaskRecord.self, TaskQueries.due, [now, max(limit, 0)])
     }
 
     func expiredLeases(at now: Instant, limit: Int) throws -> [TaskRecord] {
-        try fetchAll(TaskQueries.expiredLeases, [now.secondsSinceEpoch, max(limit, 0)]) {
-            try TaskRecord(row: $0, path: path)
-        }
+        try fetchAll(TaskRecord.self, TaskQueries.expiredLeases, [now, max(limit, 0)])
     }
 
     func nextWakeUp() throws -> Instant? {
@@ -63,7 +57,7 @@ extension SQLiteAccess {
 
     func statistics(at now: Instant) throws -> StoreStatistics {
         let counts = try fetchAll(TaskQueries.countByStatus) { row in
-            (try row.vocabulary("status", path: path) as TaskRecord.Status, try row.decode(Int.self, atIndex: 1))
+            (try row.decode(TaskRecord.Status.self, atIndex: 0), try row.decode(Int.self, atIndex: 1))
         }
         var byStatus = Dictionary(uniqueKeysWithValues: TaskRecord.Status.allCases.map { ($0, 0) })
         for (status, count) in counts { byStatus[status] = count }

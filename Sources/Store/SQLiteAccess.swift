@@ -11,6 +11,45 @@ protocol SQLiteAccess {
 }
 
 extension SQLiteAccess {
+    /// The records that `sql` selects.
+    func fetchAll<R: FetchableRecord & TableRecord>(
+        _ type: R.Type, _ sql: String, _ arguments: StatementArguments = []
+    ) throws -> [R] {
+        try decoding(R.self) { try R.fetchAll(db.cachedStatement(sql: sql), arguments: arguments) }
+    }
+
+    /// The first record that `sql` selects.
+    func fetchOne<R: FetchableRecord & TableRecord>(
+        _ type: R.Type, _ sql: String, _ arguments: StatementArguments = []
+    ) throws -> R? {
+        try decoding(R.self) { try R.fetchOne(db.cachedStatement(sql: sql), arguments: arguments) }
+    }
+
+    /// Runs `body`, which reads rows of `R`'s table: SQLite's errors become ``StoreError``s, and anything else
+    /// (a missing column, an unknown spelling, JSON that does not decode) a damaged row, named by its table only:
+    /// decoding errors quote the values, which may be personal data.
+    func decoding<R: TableRecord, T>(_ type: R.Type, _ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch let error as DatabaseError {
+            throw StoreError(error, path: path)
+        } catch {
+            throw StoreError(.corrupt, path: path, reason: "a stored \(R.databaseTableName) row does not decode")
+        }
+    }
+
+    /// Runs `body`, which writes rows of `R`'s table: SQLite's errors become ``StoreError``s, and anything else a
+    /// value that cannot be encoded.
+    func persisting<R: TableRecord>(_ type: R.Type, _ body: () throws -> Void) throws {
+        do {
+            try body()
+        } catch let error as DatabaseError {
+            throw StoreError(error, path: path)
+        } catch {
+            throw StoreError(.failed, path: path, reason: "cannot encode a \(R.databaseTableName) row")
+        }
+    }
+
     func fetchAll<R>(_ sql: String, _ arguments: StatementArguments = [], _ make: (Row) throws -> R) throws -> [R] {
         try translatingErrors(path: path) {
             let rows = try Row.fetchCursor(db.cachedStatement(sql: sql), arguments: arguments)
@@ -30,34 +69,9 @@ extension SQLiteAccess {
         try fetchOne(sql, arguments) { try $0.decode(Int.self, atIndex: 0) } ?? 0
     }
 
-    func execute(_ sql: String, _ values: RowValues) throws {
+    func execute(_ sql: String, _ arguments: StatementArguments) throws {
         try translatingErrors(path: path) {
-            try db.cachedStatement(sql: sql).execute(arguments: StatementArguments(values))
+            try db.cachedStatement(sql: sql).execute(arguments: arguments)
         }
     }
-}
-
-/// SQL text built from column lists, so that statements and row mapping share one list of names.
-enum SQL {
-    static func select(_ columns: [String], from table: String, _ rest: String) -> String {
-        "SELECT \(qualified(columns, of: table)) FROM \(table) \(rest)"
-    }
-
-    static func qualified(_ columns: [String], of table: String) -> String {
-        columns.map { "\(table).\($0)" }.joined(separator: ", ")
-    }
-
-    static func insert(into table: String, _ columns: [String]) -> String {
-        "INSERT INTO \(table) (\(columns.joined(separator: ", "))) VALUES (\(placeholders(columns.count)))"
-    }
-
-    /// Inserts, or updates in place when `key` exists. In place, unlike INSERT OR REPLACE, which deletes first
-    /// (and so would check foreign keys against a row that is about to come back).
-    static func upsert(into table: String, _ columns: [String], key: [String]) -> String {
-        let updates = columns.filter { !key.contains($0) }.map { "\($0) = excluded.\($0)" }
-        return insert(into: table, columns)
-            + " ON CONFLICT (\(key.joined(separator: ", "))) DO UPDATE SET \(updates.joined(separator: ", "))"
-    }
-
-    static func placeholders(_ count: Int) -> String { Array(repeating: "?", count: count).joined(separator: ", ") }
 }

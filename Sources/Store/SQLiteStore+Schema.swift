@@ -1,7 +1,8 @@
 import GRDB
 
 // The schema, as versioned migrations. A migration, once released, never changes: later versions append a new
-// one (`v2`, …), so that every file can be brought forward from whatever version wrote it.
+// one (`v2`, …), so that every file can be brought forward from whatever version wrote it. `v1` is the schema of
+// the first release; the drafts before it were folded into it, since no file written by them needs to be read.
 //
 // Instants are INTEGER seconds since the epoch. Columns that queries filter or sort on are real columns; nested
 // values that are only ever read back whole (contact details, time zones, reasons, headers) are JSON text.
@@ -11,8 +12,6 @@ extension SQLiteStore {
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1", migrate: schemaV1)
-        migrator.registerMigration("v2", migrate: schemaV2)
-        migrator.registerMigration("v3", migrate: schemaV3)
         return migrator
     }
 
@@ -45,7 +44,8 @@ extension SQLiteStore {
                     inconvenient TEXT NOT NULL,
                     opt_outs TEXT NOT NULL,
                     representative TEXT,
-                    created_at INTEGER NOT NULL
+                    created_at INTEGER NOT NULL,
+                    strategy TEXT NOT NULL DEFAULT 'default'
                 );
 
                 CREATE TABLE debt (
@@ -90,6 +90,8 @@ extension SQLiteStore {
                     closed_reason TEXT,
                     open INTEGER NOT NULL CHECK (open = (status IN ('pending', 'in-flight'))),
                     ready INTEGER NOT NULL CHECK (ready = 0 OR status = 'pending'),
+                    -- Hand-outs up to this attempt are settled (decided or recalled); see TaskRecord.
+                    settled_attempts INTEGER NOT NULL DEFAULT 0,
                     PRIMARY KEY (due_at, id),
                     FOREIGN KEY (debtor_id, debt_id) REFERENCES debt (debtor_id, id)
                 ) WITHOUT ROWID;
@@ -116,7 +118,8 @@ extension SQLiteStore {
                     message_id TEXT NOT NULL,
                     type TEXT NOT NULL,
                     body BLOB NOT NULL,
-                    expiration_ms INTEGER,
+                    -- The end of a contact's window: it expires then however long it waits here.
+                    expires_at INTEGER,
                     headers TEXT NOT NULL,
                     priority INTEGER
                 );
@@ -142,6 +145,46 @@ extension SQLiteStore {
                     BEGIN SELECT RAISE(ABORT, 'decisions are append-only'); END;
                 CREATE TRIGGER decision_no_delete BEFORE DELETE ON decision
                     BEGIN SELECT RAISE(ABORT, 'decisions are append-only'); END;
+
+                -- What the humane flows remember: promises, plans, survey answers, specialists' absences.
+                CREATE TABLE promise (
+                    id TEXT NOT NULL PRIMARY KEY,
+                    debtor_id TEXT NOT NULL REFERENCES debtor (id),
+                    debt_id TEXT NOT NULL,
+                    task_id TEXT NOT NULL,
+                    amount TEXT NOT NULL,
+                    date TEXT NOT NULL,
+                    status TEXT NOT NULL,
+                    created_at INTEGER NOT NULL
+                ) WITHOUT ROWID;
+                CREATE INDEX promise_debtor ON promise (debtor_id, created_at, id);
+
+                CREATE TABLE plan (
+                    id TEXT NOT NULL PRIMARY KEY,
+                    debtor_id TEXT NOT NULL REFERENCES debtor (id),
+                    debt_id TEXT NOT NULL,
+                    instalments TEXT NOT NULL,
+                    status TEXT NOT NULL,
+                    created_at INTEGER NOT NULL
+                ) WITHOUT ROWID;
+                CREATE INDEX plan_debtor ON plan (debtor_id, created_at, id);
+
+                CREATE TABLE survey_response (
+                    id TEXT NOT NULL PRIMARY KEY,
+                    debtor_id TEXT NOT NULL REFERENCES debtor (id),
+                    debt_id TEXT NOT NULL,
+                    task_id TEXT NOT NULL,
+                    score INTEGER NOT NULL CHECK (score BETWEEN 1 AND 5),
+                    comment TEXT,
+                    at INTEGER NOT NULL
+                ) WITHOUT ROWID;
+                CREATE INDEX survey_response_debtor ON survey_response (debtor_id, at, id);
+
+                CREATE TABLE specialist (
+                    id TEXT NOT NULL PRIMARY KEY,
+                    away_until INTEGER,
+                    backup_id TEXT
+                ) WITHOUT ROWID;
                 """)
     }
 }

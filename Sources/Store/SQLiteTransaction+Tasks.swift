@@ -10,11 +10,41 @@ import Policy
 // change writes the row, then places the mark again among the debtor's tasks.
 
 /// What placing the mark needs to know of one task.
-private struct TaskState {
+private struct TaskState: Decodable, FetchableRecord, TableRecord {
+    static let databaseTableName = TaskRecord.databaseTableName
     var id: String
-    var dueAt: Int64
+    var dueAt: Instant
     var status: TaskRecord.Status
     var ready: Bool
+
+    enum CodingKeys: String, CodingKey {
+        case id
+        case dueAt = "due_at"
+        case status, ready
+    }
+}
+
+/// A task's row: the record's columns, and the two that the store derives for `dueTasks`.
+private struct TaskRow: Encodable, PersistableRecord {
+    static let databaseTableName = TaskRecord.databaseTableName
+    /// What an update in place writes: the keys and the debt stay, so that no index on them is rewritten and no
+    /// foreign key checked.
+    static let inPlace: Set<String> = [
+        "channel", "purpose", "status", "lease_until", "attempts", "settled_attempts", "created_at", "closed_reason",
+        "ready",
+    ]
+
+    var task: TaskRecord
+    var ready: Bool
+
+    private enum Marks: String, CodingKey { case open, ready }
+
+    func encode(to encoder: any Encoder) throws {
+        try task.encode(to: encoder)
+        var marks = encoder.container(keyedBy: Marks.self)
+        try marks.encode(task.status.isOpen, forKey: .open)
+        try marks.encode(ready, forKey: .ready)
+    }
 }
 
 private enum Statements {
@@ -22,56 +52,33 @@ private enum Statements {
     static let stored = "SELECT debtor_id, debt_id, status, ready FROM task WHERE due_at = ? AND id = ?"
     static let storedByID = "SELECT debtor_id FROM task WHERE id = ?"
     static let states = "SELECT id, due_at, status, ready FROM task WHERE debtor_id = ? AND open = 1"
-    static let insert = SQL.insert(into: "task", TaskRecord.columns + ["open", "ready"])
-    /// Leaves the keys and the debt alone, so that no index on them is rewritten and no foreign key checked.
-    static let updateInPlace = """
-        UPDATE task SET channel = ?, purpose = ?, status = ?, lease_until = ?, attempts = ?, settled_attempts = ?,
-            created_at = ?, closed_reason = ?, ready = ?
-        WHERE due_at = ? AND id = ?
-        """
-    static let update = """
-        UPDATE task SET due_at = ?, debtor_id = ?, debt_id = ?, channel = ?, purpose = ?, status = ?,
-            lease_until = ?, attempts = ?, settled_attempts = ?, created_at = ?, closed_reason = ?, open = ?, ready = 0
-        WHERE id = ?
-        """
     static let mark = "UPDATE task SET ready = ? WHERE due_at = ? AND id = ?"
 }
 
 extension SQLiteTransaction {
     func save(_ task: TaskRecord) throws {
-        let due = task.dueAt.secondsSinceEpoch
-        let stored = try fetchOne(Statements.stored, [due, task.id]) { row in
+        let stored = try fetchOne(Statements.stored, [task.dueAt, task.id]) { row in
             (
                 debtorID: try row.decode(String.self, atIndex: 0), debtID: try row.decode(String.self, atIndex: 1),
-                status: try row.vocabulary("status", path: path) as TaskRecord.Status,
-                ready: try row.decode(Bool.self, atIndex: 3)
+                status: try row.decode(TaskRecord.Status.self, atIndex: 2), ready: try row.decode(Bool.self, atIndex: 3)
             )
         }
         if let stored, stored.debtorID == task.debtorID, stored.debtID == task.debtID,
             let ready = Self.readyUnchangedElsewhere(from: stored.status, wasReady: stored.ready, to: task.status)
         {
-            try execute(
-                Statements.updateInPlace,
-                [
-                    task.channel.rawValue, task.purpose, task.status.rawValue, task.leaseUntil?.secondsSinceEpoch,
-                    task.attempts, task.settledAttempts, task.createdAt.secondsSinceEpoch, task.closedReason, ready,
-                    due, task.id,
-                ])
+            try persisting(TaskRecord.self) {
+                try TaskRow(task: task, ready: ready).update(db, columns: TaskRow.inPlace)
+            }
             return
         }
         let formerDebtor =
             try stored?.debtorID
             ?? fetchOne(Statements.storedByID, [task.id]) { try $0.decode(String.self, atIndex: 0) }
-        if formerDebtor == nil {
-            try execute(Statements.insert, task.values + [task.status.isOpen, false])
-        } else {
-            try execute(
-                Statements.update,
-                [
-                    due, task.debtorID, task.debtID, task.channel.rawValue, task.purpose, task.status.rawValue,
-                    task.leaseUntil?.secondsSinceEpoch, task.attempts, task.settledAttempts,
-                    task.createdAt.secondsSinceEpoch, task.closedReason, task.status.isOpen, task.id,
-                ])
+        try persisting(TaskRecord.self) {
+            // The due time is part of the primary key: a task stored under another one moves by a delete and an
+            // insert. Nothing refers to a task row, so no foreign key sees it missing.
+            if formerDebtor != nil { try TaskRecord.filter(Column("id") == task.id).deleteAll(db) }
+            try TaskRow(task: task, ready: false).insert(db)
         }
         try placeReadyMark(ofDebtor: task.debtorID)
         if let formerDebtor, formerDebtor != task.debtorID { try placeReadyMark(ofDebtor: formerDebtor) }
@@ -96,11 +103,7 @@ extension SQLiteTransaction {
 
     /// Puts the mark where it belongs among the debtor's open tasks, writing only the rows whose mark changes.
     private func placeReadyMark(ofDebtor debtorID: String) throws {
-        let states = try fetchAll(Statements.states, [debtorID]) { row in
-            TaskState(
-                id: try row.decode(atIndex: 0), dueAt: try row.decode(atIndex: 1),
-                status: try row.vocabulary("status", path: path), ready: try row.decode(atIndex: 3))
-        }
+        let states = try fetchAll(TaskState.self, Statements.states, [debtorID])
         let next: TaskState? =
             states.contains { $0.status == .inFlight }
             ? nil : states.filter { $0.status == .pending }.min { ($0.dueAt, $0.id) < ($1.dueAt, $1.id) }
@@ -112,5 +115,5 @@ extension SQLiteTransaction {
 
 extension TaskRecord.Status {
     /// Pending or in flight: what the ready mark depends on.
-    fileprivate var isOpen: Bool { self == .pending || self == .inFlight }
+    var isOpen: Bool { self == .pending || self == .inFlight }
 }

@@ -3,44 +3,45 @@ import Policy
 
 /// What a ``SQLiteStore/write(_:)`` closure sees: the writer connection inside one immediate transaction, reads
 /// included (they see the transaction's own changes).
+///
+/// "Inserts or replaces" is GRDB's `save`: an UPDATE in place, else an INSERT. In place, unlike INSERT OR REPLACE,
+/// which deletes first (and so would check foreign keys against a row that is about to come back).
 struct SQLiteTransaction: StoreTransaction, SQLiteAccess {
     let db: Database
     let path: String
 
-    func save(_ debtor: DebtorRecord) throws {
-        try execute(Statements.saveDebtor, try debtor.values(path: path))
+    func save(_ debtor: DebtorRecord) throws { try persisting(DebtorRecord.self) { try debtor.save(db) } }
+    func save(_ debt: DebtRecord) throws { try persisting(DebtRecord.self) { try debt.save(db) } }
+    func save(_ hold: HoldRecord) throws { try persisting(HoldRecord.self) { try hold.save(db) } }
+    func save(_ entry: LedgerEntry) throws { try persisting(LedgerEntry.self) { try entry.save(db) } }
+    func save(_ promise: PromiseRecord) throws { try persisting(PromiseRecord.self) { try promise.save(db) } }
+    func save(_ plan: PlanRecord) throws { try persisting(PlanRecord.self) { try plan.save(db) } }
+
+    func save(_ response: SurveyResponseRecord) throws {
+        try persisting(SurveyResponseRecord.self) { try response.save(db) }
     }
 
-    func save(_ debt: DebtRecord) throws {
-        try execute(Statements.saveDebt, debt.values)
-    }
-
-    func save(_ hold: HoldRecord) throws {
-        try execute(Statements.saveHold, hold.values)
-    }
-
-    func save(_ entry: LedgerEntry) throws {
-        try execute(Statements.saveLedgerEntry, entry.values)
+    func save(_ specialist: SpecialistRecord) throws {
+        try persisting(SpecialistRecord.self) { try specialist.save(db) }
     }
 
     func removeLedgerEntry(taskID: String) throws {
-        try execute(Statements.removeLedgerEntry, [taskID])
+        try persisting(LedgerEntry.self) { _ = try LedgerEntry.deleteOne(db, key: taskID) }
     }
 
-    func append(_ decision: DecisionRecord) throws {
-        try execute(Statements.appendDecision, try decision.values(path: path))
-    }
+    func append(_ decision: DecisionRecord) throws { try persisting(DecisionRecord.self) { try decision.insert(db) } }
 
-    func enqueue(_ message: OutboxMessage) throws {
-        try execute(Statements.enqueue, try message.values(path: path))
-    }
+    func enqueue(_ message: OutboxMessage) throws { try persisting(OutboxMessage.self) { try message.insert(db) } }
 
     func removeFromOutbox(_ sequences: [Int64]) throws {
-        for sequence in sequences { try execute(Statements.removeFromOutbox, [sequence]) }
+        try persisting(OutboxMessage.self) { _ = try OutboxMessage.deleteAll(db, keys: sequences) }
     }
 
     func markProcessed(_ messageID: String, at: Instant) throws {
-        try execute(Statements.markProcessed, [messageID, at.secondsSinceEpoch])
+        // The first application is the one remembered.
+        try persisting(ProcessedMessage.self) {
+            try ProcessedMessage(id: messageID, at: at).insert(db, onConflict: .ignore)
+        }
     }
 
     func undoingOnError<T>(_ body: () throws -> T) throws -> T {
@@ -52,17 +53,4 @@ struct SQLiteTransaction: StoreTransaction, SQLiteAccess {
         }
         return result!
     }
-}
-
-private enum Statements {
-    static let saveDebtor = SQL.upsert(into: "debtor", DebtorRecord.columns, key: ["id"])
-    static let saveDebt = SQL.upsert(into: "debt", DebtRecord.columns, key: ["debtor_id", "id"])
-    static let saveHold = SQL.upsert(into: "hold", HoldRecord.columns, key: ["id"])
-    static let saveLedgerEntry = SQL.upsert(into: "ledger", LedgerEntry.columns, key: ["task_id"])
-    static let removeLedgerEntry = "DELETE FROM ledger WHERE task_id = ?"
-    static let appendDecision = SQL.insert(into: "decision", DecisionRecord.columns)
-    static let enqueue = SQL.insert(into: "outbox", OutboxMessage.columns)
-    static let removeFromOutbox = "DELETE FROM outbox WHERE sequence = ?"
-    /// The first application is the one remembered.
-    static let markProcessed = SQL.insert(into: "processed_message", ["id", "at"]) + " ON CONFLICT (id) DO NOTHING"
 }

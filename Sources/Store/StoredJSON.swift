@@ -5,20 +5,12 @@ import Foundation
 /// Keys are sorted so that the same value is always the same text. A value that does not decode is reported by
 /// its column only: the text itself may be personal data.
 enum StoredJSON {
-    private static let encoder: JSONEncoder = {
+    static let encoder: JSONEncoder = {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         return encoder
     }()
-    private static let decoder = JSONDecoder()
-
-    static func encode(_ value: some Encodable, column: String, path: String) throws -> String {
-        do {
-            return String(decoding: try encoder.encode(value), as: UTF8.self)
-        } catch {
-            throw StoreError(.failed, path: path, reason: "cannot encode \(column) as JSON")
-        }
-    }
+    static let decoder = JSONDecoder()
 
     static func decode<T: Decodable>(_ type: T.Type, from text: String, column: String, path: String) throws -> T {
         do {

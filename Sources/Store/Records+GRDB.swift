@@ -1,0 +1,137 @@
+import Foundation
+import GRDB
+import Policy
+
+// Records as GRDB records: each maps to its table through its `CodingKeys`, whose raw values are the column names.
+// Instants are INTEGER seconds and vocabularies their raw text; nested values (contact details, time zones,
+// reasons, headers) are JSON text, encoded by StoredJSON so that the same value is always the same text.
+
+extension DebtorRecord: FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "debtor"
+
+    /// By hand only so that opt-outs are stored sorted: the same set, in any order, is always the same text.
+    public func encode(to container: inout PersistenceContainer) throws {
+        func json(_ value: some Encodable) throws -> String {
+            String(decoding: try StoredJSON.encoder.encode(value), as: UTF8.self)
+        }
+        container[CodingKeys.id] = id
+        container[CodingKeys.creditorID] = creditorID
+        container[CodingKeys.rulebook] = rulebook
+        container[CodingKeys.strategy] = strategy
+        container[CodingKeys.specialistID] = specialistID
+        container[CodingKeys.contact] = try json(contact)
+        container[CodingKeys.timeZones] = try json(timeZones)
+        container[CodingKeys.inconvenient] = try json(inconvenient)
+        container[CodingKeys.optOuts] = try json(optOuts.map(\.rawValue).sorted())
+        container[CodingKeys.representative] = try representative.map(json)
+        container[CodingKeys.createdAt] = createdAt
+    }
+}
+
+extension DebtRecord: FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "debt"
+}
+
+extension HoldRecord: FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "hold"
+}
+
+extension TaskRecord: FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "task"
+}
+
+extension LedgerEntry: FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "ledger"
+}
+
+extension DecisionRecord: FetchableRecord, PersistableRecord {
+    /// Its `sequence`, which the table assigns, is not part of the record.
+    public static let databaseTableName = "decision"
+
+    /// StoredJSON's: sorted keys, slashes as they are.
+    public static func databaseJSONEncoder(for column: String) -> JSONEncoder { StoredJSON.encoder }
+}
+
+extension OutboxMessage: FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "outbox"
+
+    /// By hand because the body is bytes (a BLOB, where Codable would make a JSON array of numbers).
+    public init(row: Row) throws {
+        self.init(
+            sequence: try row.decode(forColumn: CodingKeys.sequence),
+            exchange: try row.decode(forColumn: CodingKeys.exchange),
+            routingKey: try row.decode(forColumn: CodingKeys.routingKey),
+            messageID: try row.decode(forColumn: CodingKeys.messageID),
+            type: try row.decode(forColumn: CodingKeys.type),
+            body: Array(try row.decode(Data.self, forColumn: CodingKeys.body)),
+            expiresAt: try row.decode(forColumn: CodingKeys.expiresAt),
+            headers: try StoredJSON.decoder.decode(
+                [String: String].self, from: try row.decode(Data.self, forColumn: CodingKeys.headers)),
+            priority: try row.decode(forColumn: CodingKeys.priority))
+    }
+
+    /// Without `sequence`, which the table assigns on insert.
+    public func encode(to container: inout PersistenceContainer) throws {
+        container[CodingKeys.exchange] = exchange
+        container[CodingKeys.routingKey] = routingKey
+        container[CodingKeys.messageID] = messageID
+        container[CodingKeys.type] = type
+        container[CodingKeys.body] = Data(body)
+        container[CodingKeys.expiresAt] = expiresAt
+        container[CodingKeys.headers] = String(decoding: try StoredJSON.encoder.encode(headers), as: UTF8.self)
+        container[CodingKeys.priority] = priority
+    }
+}
+
+extension PromiseRecord: FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "promise"
+}
+
+extension PlanRecord: FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "plan"
+
+    /// StoredJSON's: sorted keys, slashes as they are.
+    public static func databaseJSONEncoder(for column: String) -> JSONEncoder { StoredJSON.encoder }
+}
+
+extension SurveyResponseRecord: FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "survey_response"
+}
+
+extension SpecialistRecord: FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "specialist"
+}
+
+extension DebtorRecord.CodingKeys: ColumnExpression {}
+extension OutboxMessage.CodingKeys: ColumnExpression {}
+
+/// The first application of an input message, remembered so that a redelivery changes nothing.
+struct ProcessedMessage: Codable, PersistableRecord {
+    static let databaseTableName = "processed_message"
+    var id: String
+    var at: Instant
+}
+
+// Columns of Policy's types. An unknown spelling in a vocabulary column fails to decode, and is reported as a
+// damaged row (see SQLiteAccess).
+
+extension Instant: DatabaseValueConvertible, StatementColumnConvertible {
+    public var databaseValue: DatabaseValue { secondsSinceEpoch.databaseValue }
+
+    public static func fromDatabaseValue(_ dbValue: DatabaseValue) -> Instant? {
+        Int64.fromDatabaseValue(dbValue).map(Instant.init(secondsSinceEpoch:))
+    }
+
+    public init?(sqliteStatement: SQLiteStatement, index: CInt) {
+        self.init(secondsSinceEpoch: Int64(sqliteStatement: sqliteStatement, index: index))
+    }
+}
+
+extension Channel: DatabaseValueConvertible {}
+extension ContactResult: DatabaseValueConvertible {}
+extension HoldKind: DatabaseValueConvertible {}
+extension PolicyDecision.Kind: DatabaseValueConvertible {}
+extension DebtRecord.Status: DatabaseValueConvertible {}
+extension TaskRecord.Status: DatabaseValueConvertible {}
+extension PromiseRecord.Status: DatabaseValueConvertible {}
+extension PlanRecord.Status: DatabaseValueConvertible {}

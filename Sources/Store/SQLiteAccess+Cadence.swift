@@ -1,0 +1,28 @@
+import GRDB
+
+// StoreReading for the cadence records: promises, plans, survey answers and specialists' absences.
+
+private enum Queries {
+    static let promises = "SELECT * FROM promise WHERE debtor_id = ? ORDER BY created_at, id"
+    static let plans = "SELECT * FROM plan WHERE debtor_id = ? ORDER BY created_at, id"
+    static let surveyResponses = "SELECT * FROM survey_response WHERE debtor_id = ? ORDER BY at, id"
+    static let specialist = "SELECT * FROM specialist WHERE id = ?"
+}
+
+extension SQLiteAccess {
+    func promises(ofDebtor debtorID: String) throws -> [PromiseRecord] {
+        try fetchAll(PromiseRecord.self, Queries.promises, [debtorID])
+    }
+
+    func plans(ofDebtor debtorID: String) throws -> [PlanRecord] {
+        try fetchAll(PlanRecord.self, Queries.plans, [debtorID])
+    }
+
+    func surveyResponses(ofDebtor debtorID: String) throws -> [SurveyResponseRecord] {
+        try fetchAll(SurveyResponseRecord.self, Queries.surveyResponses, [debtorID])
+    }
+
+    func specialist(_ id: String) throws -> SpecialistRecord? {
+        try fetchOne(SpecialistRecord.self, Queries.specialist, [id])
+    }
+}
