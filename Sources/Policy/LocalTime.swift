@@ -54,7 +54,6 @@ public struct TimeWindow: Sendable, Hashable, Codable, CustomStringConvertible {
     public var description: String { "\(from)–\(to)" }
 
     public init(from decoder: any Decoder) throws {
-        try StrictKeys.check(decoder, allowed: ["from", "to"])
         let container = try decoder.container(keyedBy: CodingKeys.self)
         self.from = try container.decode(LocalTime.self, forKey: .from)
         self.to = try container.decode(LocalTime.self, forKey: .to)

@@ -3,11 +3,11 @@ import Foundation
 /// The JSON codec for the `tact policy evaluate` contract, shared by the CLI and workers so that both accept
 /// and produce exactly the same documents.
 public enum PolicyJSON {
-    /// Decodes a value (typically a ``PolicyRequest``), turning every decoding failure into a ``PolicyError``
-    /// that names the field path and the problem.
+    /// Decodes a value (typically a ``PolicyRequest``) strictly (``Strict``: an unknown key is an error), turning
+    /// every decoding failure into a ``PolicyError`` that names the field path and the problem.
     public static func decode<Value: Decodable>(_ type: Value.Type, from data: Data) throws(PolicyError) -> Value {
         do {
-            return try JSONDecoder().decode(type, from: data)
+            return try JSONDecoder().decode(Strict<Value>.self, from: data).value
         } catch let error as DecodingError {
             throw PolicyError(decodingError: error)
         } catch let error as PolicyError {
@@ -52,7 +52,7 @@ extension PolicyError {
 
     /// The error to throw from `init(from:)` when a value is unacceptable: a `DecodingError` (so decoders keep
     /// their usual control flow) carrying the coded error with the field path filled in.
-    static func decoding(_ code: Code, _ problem: String, at codingPath: [any CodingKey]) -> DecodingError {
+    public static func decoding(_ code: Code, _ problem: String, at codingPath: [any CodingKey]) -> DecodingError {
         let error = PolicyError(code, field: path(codingPath), problem)
         return .dataCorrupted(
             .init(codingPath: codingPath, debugDescription: error.description, underlyingError: error))
@@ -84,26 +84,6 @@ extension PolicyError {
         case is Bool.Type: "a boolean"
         default:
             String(describing: type).hasPrefix("Array") ? "a list" : "an object"
-        }
-    }
-}
-
-/// Rejects keys a type does not know, so that a misspelt rulebook field is an error rather than silently
-/// ignored (Codable ignores unknown keys by default).
-public struct StrictKeys: CodingKey {
-    public var stringValue: String
-    public var intValue: Int? { nil }
-    public init(stringValue: String) { self.stringValue = stringValue }
-    public init?(intValue: Int) { nil }
-
-    /// Throws a ``PolicyError`` naming the first key of the decoder's object that is not in `allowed`.
-    public static func check(_ decoder: any Decoder, allowed: some Sequence<String>) throws {
-        let container = try decoder.container(keyedBy: StrictKeys.self)
-        let known = Set(allowed)
-        for key in container.allKeys where !known.contains(key.stringValue) {
-            let expected = known.sorted().joined(separator: ", ")
-            throw PolicyError.decoding(
-                .invalidValue, "unknown field; expected one of \(expected)", at: container.codingPath + [key])
         }
     }
 }

@@ -45,7 +45,6 @@ public struct Rulebook: Sendable, Equatable, Codable {
     }
 
     public init(from decoder: any Decoder) throws {
-        try StrictKeys.check(decoder, allowed: CodingKeys.allCases.map(\.stringValue))
         let c = try decoder.container(keyedBy: CodingKeys.self)
         self.id = try c.decode(String.self, forKey: .id)
         self.title = try c.decode(String.self, forKey: .title)
@@ -88,22 +87,21 @@ public struct ContactHours: Sendable, Equatable, Codable {
     }
 
     public init(from decoder: any Decoder) throws {
-        try StrictKeys.check(decoder, allowed: ["channels"] + Weekday.allCases.map(\.rawValue))
-        let c = try decoder.container(keyedBy: StrictKeys.self)
+        let c = try decoder.container(keyedBy: FieldKey.self)
         self.channels =
-            try c.decodeIfPresent([Channel].self, forKey: StrictKeys(stringValue: "channels")) ?? Channel.allCases
+            try c.decodeIfPresent([Channel].self, forKey: FieldKey("channels")) ?? Channel.allCases
         var windows: [Weekday: [TimeWindow]] = [:]
         for day in Weekday.allCases {
-            windows[day] = try c.decodeIfPresent([TimeWindow].self, forKey: StrictKeys(stringValue: day.rawValue))
+            windows[day] = try c.decodeIfPresent([TimeWindow].self, forKey: FieldKey(day.rawValue))
         }
         self.windows = windows
     }
 
     public func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: StrictKeys.self)
-        try c.encode(channels, forKey: StrictKeys(stringValue: "channels"))
+        var c = encoder.container(keyedBy: FieldKey.self)
+        try c.encode(channels, forKey: FieldKey("channels"))
         for day in Weekday.allCases {
-            if let list = windows[day] { try c.encode(list, forKey: StrictKeys(stringValue: day.rawValue)) }
+            if let list = windows[day] { try c.encode(list, forKey: FieldKey(day.rawValue)) }
         }
     }
 }
@@ -146,7 +144,6 @@ public struct FrequencyCap: Sendable, Equatable, Codable {
     private enum CodingKeys: String, CodingKey, CaseIterable { case id, channels, limit, days, scope, counting }
 
     public init(from decoder: any Decoder) throws {
-        try StrictKeys.check(decoder, allowed: CodingKeys.allCases.map(\.stringValue))
         let c = try decoder.container(keyedBy: CodingKeys.self)
         self.init(
             id: try c.decode(String.self, forKey: .id), channels: try c.decode([Channel].self, forKey: .channels),
@@ -176,7 +173,6 @@ public struct AfterConversation: Sendable, Equatable, Codable {
     private enum CodingKeys: String, CodingKey, CaseIterable { case days, channels, scope }
 
     public init(from decoder: any Decoder) throws {
-        try StrictKeys.check(decoder, allowed: CodingKeys.allCases.map(\.stringValue))
         let c = try decoder.container(keyedBy: CodingKeys.self)
         self.init(
             days: try c.decode(Int.self, forKey: .days), channels: try c.decode([Channel].self, forKey: .channels),
@@ -194,7 +190,6 @@ public enum UnknownTimeZonePolicy: Sendable, Equatable, Codable {
     private enum CodingKeys: String, CodingKey, CaseIterable { case action, zones }
 
     public init(from decoder: any Decoder) throws {
-        try StrictKeys.check(decoder, allowed: CodingKeys.allCases.map(\.stringValue))
         let c = try decoder.container(keyedBy: CodingKeys.self)
         switch try c.decode(String.self, forKey: .action) {
         case "suppress": self = .suppress
@@ -223,19 +218,18 @@ private struct HoldDurations: Codable {
     init(days: [HoldKind: Int]) { self.days = days }
 
     init(from decoder: any Decoder) throws {
-        try StrictKeys.check(decoder, allowed: HoldKind.withDefaultDuration.map(\.rawValue))
-        let c = try decoder.container(keyedBy: StrictKeys.self)
+        let c = try decoder.container(keyedBy: FieldKey.self)
         var days: [HoldKind: Int] = [:]
         for kind in HoldKind.withDefaultDuration {
-            days[kind] = try c.decodeIfPresent(Int.self, forKey: StrictKeys(stringValue: kind.rawValue))
+            days[kind] = try c.decodeIfPresent(Int.self, forKey: FieldKey(kind.rawValue))
         }
         self.days = days
     }
 
     func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: StrictKeys.self)
+        var c = encoder.container(keyedBy: FieldKey.self)
         for kind in HoldKind.withDefaultDuration {
-            if let value = days[kind] { try c.encode(value, forKey: StrictKeys(stringValue: kind.rawValue)) }
+            if let value = days[kind] { try c.encode(value, forKey: FieldKey(kind.rawValue)) }
         }
     }
 }

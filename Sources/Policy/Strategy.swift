@@ -77,11 +77,6 @@ public struct Strategy: Sendable, Equatable, Codable {
     public func priority(of purpose: String) -> Int { priorities[purpose] ?? 0 }
 
     public init(from decoder: any Decoder) throws {
-        try StrictKeys.check(
-            decoder,
-            allowed: [
-                "id", "title", "tone", "placement", "unansweredCalls", "promise", "plan", "closing", "priorities",
-            ])
         let c = try decoder.container(keyedBy: CodingKeys.self)
         id = try c.decode(String.self, forKey: .id)
         title = try c.decode(String.self, forKey: .title)
@@ -92,17 +87,8 @@ public struct Strategy: Sendable, Equatable, Codable {
         plan = try c.decode(Plan.self, forKey: .plan)
         closing = try c.decode(Closing.self, forKey: .closing)
         priorities = try c.decode([String: Int].self, forKey: .priorities)
-        // Sections decode with Codable, which ignores unknown keys: a misspelt setting must be an error instead.
-        let sections: [(CodingKeys, [String])] = [
-            (.placement, ["noticeChannels"]),
-            (.unansweredCalls, ["retryAfterDays", "nudgeAfter", "nudgeChannels", "pauseDays"]),
-            (.promise, ["reminderDaysBefore", "reminderChannels"]),
-            (.plan, ["reminderDaysBefore", "reminderChannels", "missedCallAfterDays"]),
-            (.closing, ["surveyAfterDays", "surveyChannels"]),
-        ]
-        for (section, keys) in sections { try StrictKeys.check(try c.superDecoder(forKey: section), allowed: keys) }
         if let problem = validate() {
-            throw PolicyError.decoding(.invalidValue, problem.problem, at: [StrictKeys(stringValue: problem.field)])
+            throw PolicyError.decoding(.invalidValue, problem.problem, at: [FieldKey(problem.field)])
         }
     }
 

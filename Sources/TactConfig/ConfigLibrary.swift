@@ -99,11 +99,12 @@ public typealias RulebookLoader = ConfigLibrary<Rulebook>
 /// Loads cadence strategies from `Config/strategies/*.yaml`.
 public typealias StrategyLoader = ConfigLibrary<Strategy>
 
-/// Decoding YAML into validated values, with every failure turned into a ``ConfigError`` naming file and field.
-enum ConfigYAML {
-    static func decode<T: Decodable>(_ type: T.Type, yaml: String, file: String) throws(ConfigError) -> T {
+/// The one way Tact reads a configuration file: YAML decoded strictly (``Strict``: an unknown key is an error) into
+/// validated values, with every failure turned into a ``ConfigError`` naming the file, the key path and the problem.
+package enum ConfigYAML {
+    package static func decode<T: Decodable>(_ type: T.Type, yaml: String, file: String) throws(ConfigError) -> T {
         do {
-            return try YAMLDecoder().decode(type, from: yaml)
+            return try YAMLDecoder().decode(Strict<T>.self, from: yaml).value
         } catch DecodingError.dataCorrupted(let context) where context.underlyingError is YamlError {
             let problem = (context.underlyingError as? YamlError).map(yamlProblem) ?? "syntax error"
             throw ConfigError(.invalidYAML, file: file, "not well-formed YAML: \(problem)")

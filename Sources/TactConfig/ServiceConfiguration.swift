@@ -1,6 +1,5 @@
 import Foundation
 import Policy
-import Yams
 
 /// How the scheduler and workers run: `Config/tact.yaml`, with `TACT_AMQP_URL` and `TACT_STORE` from the
 /// environment taking precedence. Validated on load; a wrong file is refused with the file, the field and the
@@ -68,7 +67,6 @@ public struct ServiceConfiguration: Sendable, Equatable {
     }
 
     static func decode(yaml: String, file: String) throws(ConfigError) -> ServiceConfiguration {
-        try checkKeys(yaml, file: file)
         let document = try ConfigYAML.decode(File.self, yaml: yaml, file: file)
         var configuration = ServiceConfiguration()
         func positive(_ value: Int?, _ field: String, max: Int) throws(ConfigError) -> Int? {
@@ -150,40 +148,5 @@ public struct ServiceConfiguration: Sendable, Equatable {
         var metrics: MetricsSection?
         var rulebooks: Choice?
         var strategies: Choice?
-    }
-
-    /// The keys each section may have; an unknown one (a misspelt setting) is an error, not silently ignored.
-    private static let allowedKeys: [String: Set<String>] = [
-        "": ["broker", "store", "scheduler", "worker", "metrics", "rulebooks", "strategies"],
-        "broker": ["url", "exchangePrefix"],
-        "store": ["path"],
-        "scheduler": ["leaseSeconds", "maxAttempts", "dispatchBatch"],
-        "worker": ["concurrency", "prefetch"],
-        "metrics": ["schedulerPort", "workerPort"],
-        "rulebooks": ["default", "creditors"],
-        "strategies": ["default", "creditors"],
-    ]
-
-    private static func checkKeys(_ yaml: String, file: String) throws(ConfigError) {
-        let root: Node?
-        do {
-            root = try Yams.compose(yaml: yaml)
-        } catch {
-            throw ConfigError(.invalidYAML, file: file, "not well-formed YAML")
-        }
-        guard let mapping = root?.mapping else {
-            throw ConfigError(.invalidContent, file: file, "must be a mapping of sections")
-        }
-        for (key, value) in mapping {
-            let section = key.string ?? ""
-            guard allowedKeys[""]!.contains(section) else {
-                throw ConfigError(.invalidContent, file: file, field: section, "unknown section")
-            }
-            for (inner, _) in value.mapping ?? [:] where !allowedKeys[section]!.contains(inner.string ?? "") {
-                throw ConfigError(
-                    .invalidContent, file: file, field: "\(section).\(inner.string ?? "")",
-                    "unknown setting; expected one of \(allowedKeys[section]!.sorted().joined(separator: ", "))")
-            }
-        }
     }
 }
