@@ -1,6 +1,6 @@
 import Foundation
+import Policy
 import TactConfig
-import Yams
 
 /// Loads a CSV column mapping, `Config/mappings/<name>.yaml` or a path:
 ///
@@ -38,61 +38,64 @@ package enum IntakeMappingFile {
         return try decode(yaml: text, file: file.path)
     }
 
-    /// Parses and validates the text of a mapping file; `file` only labels errors.
+    /// Parses and validates the text of a mapping file through the one strict decoder; `file` only labels errors.
     package static func decode(yaml: String, file: String) throws(ConfigError) -> IntakeMapping {
-        let root: Node?
-        do {
-            root = try Yams.compose(yaml: yaml)
-        } catch {
-            // Yams' text quotes the offending line; its first line carries the position, which is enough.
-            let first = "\(error)".split(whereSeparator: \.isNewline).first.map(String.init) ?? "syntax error"
-            throw ConfigError(.invalidYAML, file: file, "not well-formed YAML: \(first)")
+        guard !ConfigYAML.isEmpty(yaml) else {
+            throw ConfigError(.invalidContent, file: file, "empty; expected columns and defaults")
         }
-        guard let root else { throw ConfigError(.invalidContent, file: file, "empty; expected columns and defaults") }
-        guard let sections = root.mapping else {
-            throw ConfigError(.invalidContent, file: file, "must be a mapping with columns and defaults")
-        }
+        let document = try ConfigYAML.decode(Document.self, yaml: yaml, file: file)
         var mapping = IntakeMapping()
-        for (key, value) in sections {
-            let section = key.string ?? ""
-            switch section {
-            case "columns":
-                mapping.columns = try fields(value, section: section, file: file, allowEmpty: false)
-            case "defaults":
-                mapping.defaults = try fields(value, section: section, file: file, allowEmpty: true)
-            default:
-                throw ConfigError(
-                    .invalidContent, file: file, field: section, "unknown section; expected columns or defaults")
-            }
-        }
+        mapping.columns = document.columns
+        mapping.defaults = document.defaults
         return mapping
     }
 
-    private static func fields(
-        _ node: Node, section: String, file: String, allowEmpty: Bool
-    ) throws(ConfigError) -> [IntakeMapping.Field: String] {
-        // An empty section (`defaults:` alone) is a YAML null.
-        if let scalar = node.scalar, ["", "~", "null"].contains(scalar.string) { return [:] }
-        guard let entries = node.mapping else {
-            throw ConfigError(.invalidContent, file: file, field: section, "must be a mapping of field: text")
+    /// A mapping file: `columns` and `defaults`, each a mapping of placement field to text.
+    private struct Document: Decodable {
+        var columns: [IntakeMapping.Field: String]
+        var defaults: [IntakeMapping.Field: String]
+
+        private enum CodingKeys: String, CodingKey, CaseIterable { case columns, defaults }
+
+        init(from decoder: any Decoder) throws {
+            let c: KeyedDecodingContainer<CodingKeys>
+            do {
+                c = try decoder.container(keyedBy: CodingKeys.self)
+            } catch DecodingError.typeMismatch {
+                throw PolicyError.decoding(
+                    .invalidValue, "must be a mapping with columns and defaults", at: decoder.codingPath)
+            }
+            columns = try Self.fields(c, .columns, allowEmpty: false)
+            defaults = try Self.fields(c, .defaults, allowEmpty: true)
         }
-        var result: [IntakeMapping.Field: String] = [:]
-        for (key, value) in entries {
-            let name = key.string ?? ""
-            let path = "\(section).\(name)"
-            guard let field = IntakeMapping.Field(rawValue: name) else {
-                throw ConfigError(
-                    .invalidContent, file: file, field: path,
-                    "unknown field; expected one of \(IntakeMapping.Field.names)")
+
+        private static func fields(
+            _ c: KeyedDecodingContainer<CodingKeys>, _ key: CodingKeys, allowEmpty: Bool
+        ) throws -> [IntakeMapping.Field: String] {
+            // An empty section (`defaults:` alone) is a YAML null.
+            guard c.contains(key), try !c.decodeNil(forKey: key) else { return [:] }
+            let section: KeyedDecodingContainer<FieldKey>
+            do {
+                section = try c.nestedContainer(keyedBy: FieldKey.self, forKey: key)
+            } catch DecodingError.typeMismatch {
+                throw PolicyError.decoding(.invalidValue, "must be a mapping of field: text", at: c.codingPath + [key])
             }
-            guard let text = value.scalar?.string else {
-                throw ConfigError(.invalidContent, file: file, field: path, "must be text")
+            var result: [IntakeMapping.Field: String] = [:]
+            for name in section.allKeys {
+                let path = section.codingPath + [name]
+                guard let field = IntakeMapping.Field(rawValue: name.stringValue) else {
+                    throw PolicyError.decoding(
+                        .invalidValue, "unknown field; expected one of \(IntakeMapping.Field.names)", at: path)
+                }
+                guard let text = try? section.decode(String.self, forKey: name) else {
+                    throw PolicyError.decoding(.invalidValue, "must be text", at: path)
+                }
+                guard allowEmpty || !text.trimmingCharacters(in: .whitespaces).isEmpty else {
+                    throw PolicyError.decoding(.invalidValue, "must name a column", at: path)
+                }
+                result[field] = text
             }
-            guard allowEmpty || !text.trimmingCharacters(in: .whitespaces).isEmpty else {
-                throw ConfigError(.invalidContent, file: file, field: path, "must name a column")
-            }
-            result[field] = text
+            return result
         }
-        return result
     }
 }

@@ -61,10 +61,15 @@ private final class KeyLedger {
 /// has, whatever the type decoding it calls its keys.
 public struct FieldKey: CodingKey {
     public var stringValue: String
-    public var intValue: Int? { nil }
+    public var intValue: Int?
     public init(stringValue: String) { self.stringValue = stringValue }
     public init(_ name: String) { self.stringValue = name }
-    public init?(intValue: Int) { nil }
+    /// The position of an element in a list, for a path such as `optOutChannels[1]`.
+    public init(index: Int) {
+        self.stringValue = "\(index)"
+        self.intValue = index
+    }
+    public init?(intValue: Int) { self.init(index: intValue) }
 }
 
 private struct StrictDecoder: Decoder {

@@ -2,7 +2,6 @@ import Contract
 import Foundation
 import Policy
 import TactConfig
-import Yams
 
 extension OutcomeParameters {
     /// Reads an outcome model file (`Config/samples/outcomes.yaml`). Fields left out keep the ``standard``
@@ -18,50 +17,10 @@ extension OutcomeParameters {
         return try decode(yaml: text, file: path)
     }
 
-    /// Decodes and validates outcome-model YAML; `file` only labels errors.
+    /// Decodes and validates outcome-model YAML through the one strict decoder; `file` only labels errors.
     public static func decode(yaml: String, file: String) throws(ConfigError) -> OutcomeParameters {
-        let root: Node?
-        do {
-            root = try Yams.compose(yaml: yaml)
-        } catch {
-            let problem = String(describing: error).split(whereSeparator: \.isNewline).first.map(String.init)
-            throw ConfigError(.invalidYAML, file: file, "not well-formed YAML: \(problem ?? "syntax error")")
-        }
-        var parameters = standard
-        guard let root else { return parameters }
-        let fields = YAMLFields(file: file)
-        let top = try fields.mapping(
-            root, "", allowed: ["title", "channels", "conversation", "disputes", "daily", "optOutChannels"])
-        if let node = top["channels"] {
-            for (key, value) in try fields.mapping(node, "channels", allowed: Channel.allCases.map(\.rawValue)) {
-                let channel = Channel(rawValue: key)!
-                parameters.channels[channel] = try fields.channel(
-                    value, "channels.\(key)", base: parameters.channels[channel]!, isCall: channel == .call)
-            }
-        }
-        if let node = top["conversation"] {
-            parameters.conversation = try fields.conversation(node, base: parameters.conversation)
-        }
-        if let node = top["disputes"] {
-            let map = try fields.mapping(node, "disputes", allowed: ["resolved", "resolvedIn"])
-            if let value = map["resolved"] {
-                parameters.disputes.resolved = try fields.probability(value, "disputes.resolved")
-            }
-            if let value = map["resolvedIn"] {
-                parameters.disputes.resolvedIn = try fields.delay(value, "disputes.resolvedIn")
-            }
-        }
-        if let node = top["daily"] {
-            let map = try fields.mapping(node, "daily", allowed: dailyKinds.map(\.rawValue))
-            for (key, value) in map {
-                parameters.daily[LifeEvent.Kind(rawValue: key)!] = try fields.probability(value, "daily.\(key)")
-            }
-        }
-        if let node = top["optOutChannels"] {
-            parameters.optOutChannels = try fields.sequence(node, "optOutChannels").enumerated().map {
-                (index, item) throws(ConfigError) in try fields.channelName(item, "optOutChannels[\(index)]")
-            }
-        }
+        guard !ConfigYAML.isEmpty(yaml) else { return standard }
+        let parameters = try ConfigYAML.decode(OutcomeFile.self, yaml: yaml, file: file).parameters
         if (parameters.daily[.optOut] ?? 0) > 0 && parameters.optOutChannels.isEmpty {
             throw ConfigError(.invalidContent, file: file, field: "optOutChannels", "must name a channel for opt-outs")
         }
@@ -69,158 +28,200 @@ extension OutcomeParameters {
     }
 }
 
-/// Reads the fields of a YAML node tree, naming the dotted path of whatever is wrong.
-private struct YAMLFields {
-    let file: String
+/// An outcome model file: each field present replaces the ``OutcomeParameters/standard`` value.
+private struct OutcomeFile: Decodable {
+    var parameters = OutcomeParameters.standard
 
-    func fail(_ field: String, _ problem: String) -> ConfigError {
-        ConfigError(.invalidContent, file: file, field: field, problem)
+    private enum Keys: String, CodingKey, CaseIterable {
+        case title, channels, conversation, disputes, daily, optOutChannels
     }
+    private enum CallKeys: String, CodingKey, CaseIterable {
+        case answer, otherwise, voicemail, notConnected, givenBack, delay
+    }
+    private enum MessageKeys: String, CodingKey, CaseIterable { case answer, otherwise, delivered, givenBack, delay }
+    private enum ConversationKeys: String, CodingKey, CaseIterable {
+        case promise, promiseDays, promiseShare, keep, payment, paymentIn, dispute
+    }
+    private enum DisputeKeys: String, CodingKey, CaseIterable { case resolved, resolvedIn }
+    private enum BandKeys: String, CodingKey, CaseIterable { case from, to, rate }
+    private enum RangeKeys: String, CodingKey, CaseIterable { case min, max }
 
-    func mapping(_ node: Node, _ field: String, allowed: [String]) throws(ConfigError) -> [String: Node] {
-        guard let mapping = node.mapping else { throw fail(field, "must be a mapping") }
-        var result: [String: Node] = [:]
-        for (key, value) in mapping {
-            let name = key.string ?? ""
-            let path = field.isEmpty ? name : "\(field).\(name)"
-            guard allowed.contains(name) else {
-                throw fail(path, "unknown field; expected one of \(allowed.joined(separator: ", "))")
-            }
-            guard result.updateValue(value, forKey: name) == nil else { throw fail(path, "given twice") }
+    init(from decoder: any Decoder) throws {
+        let top: KeyedDecodingContainer<Keys>
+        do {
+            top = try decoder.container(keyedBy: Keys.self)
+        } catch DecodingError.typeMismatch {
+            throw Self.fail("must be a mapping", at: decoder.codingPath)
         }
-        return result
+        _ = try top.decodeIfPresent(String.self, forKey: .title)
+        if top.contains(.channels) {
+            let channels = try top.nestedContainer(keyedBy: FieldKey.self, forKey: .channels)
+            for key in channels.allKeys {
+                guard let channel = Channel(rawValue: key.stringValue) else {
+                    throw Self.unknown(at: channels.codingPath + [key], expected: Channel.allCases.map(\.rawValue))
+                }
+                let section = try channels.superDecoder(forKey: key)
+                let base = parameters.channels[channel]!
+                parameters.channels[channel] =
+                    channel == .call
+                    ? try Self.channel(section, keys: CallKeys.self, base: base)
+                    : try Self.channel(section, keys: MessageKeys.self, base: base)
+            }
+        }
+        if top.contains(.conversation) {
+            try decodeConversation(try top.nestedContainer(keyedBy: ConversationKeys.self, forKey: .conversation))
+        }
+        if top.contains(.disputes) {
+            let c = try top.nestedContainer(keyedBy: DisputeKeys.self, forKey: .disputes)
+            if c.contains(.resolved) { parameters.disputes.resolved = try Self.probability(c, .resolved) }
+            if c.contains(.resolvedIn) { parameters.disputes.resolvedIn = try Self.delay(c, .resolvedIn) }
+        }
+        if top.contains(.daily) {
+            let daily = try top.nestedContainer(keyedBy: FieldKey.self, forKey: .daily)
+            let kinds = OutcomeParameters.dailyKinds.map(\.rawValue)
+            for key in daily.allKeys {
+                guard let kind = LifeEvent.Kind(rawValue: key.stringValue), kinds.contains(key.stringValue) else {
+                    throw Self.unknown(at: daily.codingPath + [key], expected: kinds)
+                }
+                parameters.daily[kind] = try Self.probability(daily, key)
+            }
+        }
+        if top.contains(.optOutChannels) {
+            var list = try top.nestedUnkeyedContainer(forKey: .optOutChannels)
+            var channels: [Channel] = []
+            while !list.isAtEnd {
+                let path = list.codingPath + [FieldKey(index: list.currentIndex)]
+                guard let channel = (try? list.decode(String.self)).flatMap(Channel.init(rawValue:)) else {
+                    throw Self.fail("unknown channel; expected one of call, sms, email, letter", at: path)
+                }
+                channels.append(channel)
+            }
+            parameters.optOutChannels = channels
+        }
     }
 
-    func sequence(_ node: Node, _ field: String) throws(ConfigError) -> [Node] {
-        guard let sequence = node.sequence else { throw fail(field, "must be a list") }
-        return Array(sequence)
+    private mutating func decodeConversation(_ c: KeyedDecodingContainer<ConversationKeys>) throws {
+        var model = parameters.conversation
+        if c.contains(.promise) { model.promise = try Self.probability(c, .promise) }
+        if c.contains(.keep) { model.keep = try Self.probability(c, .keep) }
+        if c.contains(.payment) { model.payment = try Self.probability(c, .payment) }
+        if c.contains(.dispute) { model.dispute = try Self.probability(c, .dispute) }
+        if c.contains(.paymentIn) { model.paymentIn = try Self.delay(c, .paymentIn) }
+        if c.contains(.promiseDays) {
+            let (low, high) = try Self.range(c, .promiseDays)
+            guard low == low.rounded(), high == high.rounded(), low >= 1, low <= high, high <= 365 else {
+                throw Self.fail(
+                    "needs whole numbers of days min and max, 1 ≤ min ≤ max ≤ 365",
+                    at: c.codingPath + [ConversationKeys.promiseDays])
+            }
+            model.promiseDays = Int(low)...Int(high)
+        }
+        if c.contains(.promiseShare) {
+            let (low, high) = try Self.range(c, .promiseShare)
+            guard low > 0, low <= high, high <= 1 else {
+                throw Self.fail(
+                    "needs shares min and max, 0 < min ≤ max ≤ 1", at: c.codingPath + [ConversationKeys.promiseShare])
+            }
+            model.promiseShare = low...high
+        }
+        parameters.conversation = model
     }
 
-    func number(_ node: Node, _ field: String) throws(ConfigError) -> Double {
-        guard let text = node.scalar?.string, let value = Double(text), value.isFinite else {
-            throw fail(field, "must be a number")
+    // MARK: Values
+
+    private static func fail(_ problem: String, at path: [any CodingKey]) -> DecodingError {
+        PolicyError.decoding(.invalidValue, problem, at: path)
+    }
+
+    private static func unknown(at path: [any CodingKey], expected: [String]) -> DecodingError {
+        fail("unknown field; expected one of \(expected.joined(separator: ", "))", at: path)
+    }
+
+    private static func channel<K: CodingKey & CaseIterable & RawRepresentable>(
+        _ decoder: any Decoder, keys: K.Type, base: OutcomeParameters.ChannelModel
+    ) throws -> OutcomeParameters.ChannelModel where K.RawValue == String {
+        let c = try decoder.container(keyedBy: K.self)
+        var model = base
+        for key in c.allKeys {
+            switch key.rawValue {
+            case "answer": model.answer = try bands(try c.nestedUnkeyedContainer(forKey: key))
+            case "otherwise": model.otherwise = try probability(c, key)
+            case "voicemail": model.voicemail = try probability(c, key)
+            case "notConnected": model.notConnected = try probability(c, key)
+            case "delivered": model.delivered = try probability(c, key)
+            case "givenBack": model.givenBack = try probability(c, key)
+            default: model.delay = try delay(c, key)
+            }
+        }
+        return model
+    }
+
+    private static func number<K: CodingKey>(_ c: KeyedDecodingContainer<K>, _ key: K) throws -> Double {
+        guard let value = try? c.decode(Double.self, forKey: key), value.isFinite else {
+            throw fail("must be a number", at: c.codingPath + [key])
         }
         return value
     }
 
-    func probability(_ node: Node, _ field: String) throws(ConfigError) -> Double {
-        let value = try number(node, field)
-        guard (0...1).contains(value) else { throw fail(field, "must be a probability between 0 and 1") }
+    private static func probability<K: CodingKey>(_ c: KeyedDecodingContainer<K>, _ key: K) throws -> Double {
+        let value = try number(c, key)
+        guard (0...1).contains(value) else {
+            throw fail("must be a probability between 0 and 1", at: c.codingPath + [key])
+        }
         return value
     }
 
     /// `90s`, `5m`, `2h`, `3d`, or a number of seconds.
-    func duration(_ node: Node, _ field: String) throws(ConfigError) -> Int64 {
-        let text = node.scalar?.string ?? ""
+    private static func duration<K: CodingKey>(_ c: KeyedDecodingContainer<K>, _ key: K) throws -> Int64 {
+        let text = (try? c.decode(String.self, forKey: key)) ?? ""
         let units: [Character: Int64] = ["s": 1, "m": 60, "h": 3_600, "d": 86_400]
         let (digits, unit) = text.last.flatMap { units[$0] }.map { (text.dropLast(), $0) } ?? (Substring(text), 1)
         guard let count = Int64(digits), count >= 0, count <= 3_650 * 86_400 / unit else {
-            throw fail(field, "must be a duration such as 90s, 5m, 2h or 3d")
+            throw fail("must be a duration such as 90s, 5m, 2h or 3d", at: c.codingPath + [key])
         }
         return count * unit
     }
 
     /// `{min: …, max: …}` as numbers.
-    func range(_ node: Node, _ field: String) throws(ConfigError) -> (Double, Double) {
-        let map = try mapping(node, field, allowed: ["min", "max"])
-        guard let low = map["min"], let high = map["max"] else { throw fail(field, "needs min and max") }
-        return (try number(low, "\(field).min"), try number(high, "\(field).max"))
+    private static func range<K: CodingKey>(_ c: KeyedDecodingContainer<K>, _ key: K) throws -> (Double, Double) {
+        let range = try c.nestedContainer(keyedBy: RangeKeys.self, forKey: key)
+        guard range.contains(.min), range.contains(.max) else { throw fail("needs min and max", at: range.codingPath) }
+        return (try number(range, .min), try number(range, .max))
     }
 
-    func delay(_ node: Node, _ field: String) throws(ConfigError) -> OutcomeParameters.Delay {
-        let map = try mapping(node, field, allowed: ["min", "max"])
-        guard let low = map["min"], let high = map["max"] else { throw fail(field, "needs min and max") }
-        let delay = OutcomeParameters.Delay(
-            min: try duration(low, "\(field).min"), max: try duration(high, "\(field).max"))
-        guard delay.min <= delay.max else { throw fail(field, "min must not exceed max") }
+    private static func delay<K: CodingKey>(
+        _ c: KeyedDecodingContainer<K>, _ key: K
+    ) throws -> OutcomeParameters.Delay {
+        let range = try c.nestedContainer(keyedBy: RangeKeys.self, forKey: key)
+        guard range.contains(.min), range.contains(.max) else { throw fail("needs min and max", at: range.codingPath) }
+        let delay = OutcomeParameters.Delay(min: try duration(range, .min), max: try duration(range, .max))
+        guard delay.min <= delay.max else { throw fail("min must not exceed max", at: range.codingPath) }
         return delay
     }
 
-    func channelName(_ node: Node, _ field: String) throws(ConfigError) -> Channel {
-        guard let channel = node.scalar.flatMap({ Channel(rawValue: $0.string) }) else {
-            throw fail(field, "unknown channel; expected one of call, sms, email, letter")
-        }
-        return channel
-    }
-
-    func bands(_ node: Node, _ field: String) throws(ConfigError) -> [OutcomeParameters.Band] {
+    private static func bands(_ list: some UnkeyedDecodingContainer) throws -> [OutcomeParameters.Band] {
+        var list = list
         var bands: [OutcomeParameters.Band] = []
-        for (index, item) in try sequence(node, field).enumerated() {
-            let path = "\(field)[\(index)]"
-            let map = try mapping(item, path, allowed: ["from", "to", "rate"])
-            guard let from = map["from"], let to = map["to"], let rate = map["rate"] else {
-                throw fail(path, "needs from, to and rate")
+        while !list.isAtEnd {
+            let band = try list.nestedContainer(keyedBy: BandKeys.self)
+            guard band.contains(.from), band.contains(.to), band.contains(.rate) else {
+                throw fail("needs from, to and rate", at: band.codingPath)
             }
-            let band = OutcomeParameters.Band(
-                from: try time(from, "\(path).from"), to: try time(to, "\(path).to"),
-                rate: try probability(rate, "\(path).rate"))
-            guard band.from < band.to else { throw fail(path, "must end after it starts") }
-            guard bands.last.map({ $0.to <= band.from }) ?? true else {
-                throw fail(path, "bands must be in order and must not overlap")
+            let value = OutcomeParameters.Band(
+                from: try time(band, .from), to: try time(band, .to), rate: try probability(band, .rate))
+            guard value.from < value.to else { throw fail("must end after it starts", at: band.codingPath) }
+            guard bands.last.map({ $0.to <= value.from }) ?? true else {
+                throw fail("bands must be in order and must not overlap", at: band.codingPath)
             }
-            bands.append(band)
+            bands.append(value)
         }
         return bands
     }
 
-    func time(_ node: Node, _ field: String) throws(ConfigError) -> Int {
-        guard let time = node.scalar.flatMap({ LocalTime($0.string) }) else {
-            throw fail(field, "must be a local time HH:MM between 00:00 and 24:00")
+    private static func time(_ c: KeyedDecodingContainer<BandKeys>, _ key: BandKeys) throws -> Int {
+        guard let time = (try? c.decode(String.self, forKey: key)).flatMap({ LocalTime($0) }) else {
+            throw fail("must be a local time HH:MM between 00:00 and 24:00", at: c.codingPath + [key])
         }
         return time.secondOfDay
-    }
-
-    func channel(
-        _ node: Node, _ field: String, base: OutcomeParameters.ChannelModel, isCall: Bool
-    ) throws(ConfigError) -> OutcomeParameters.ChannelModel {
-        let allowed =
-            isCall
-            ? ["answer", "otherwise", "voicemail", "notConnected", "givenBack", "delay"]
-            : ["answer", "otherwise", "delivered", "givenBack", "delay"]
-        var model = base
-        for (key, value) in try mapping(node, field, allowed: allowed) {
-            let path = "\(field).\(key)"
-            switch key {
-            case "answer": model.answer = try bands(value, path)
-            case "otherwise": model.otherwise = try probability(value, path)
-            case "voicemail": model.voicemail = try probability(value, path)
-            case "notConnected": model.notConnected = try probability(value, path)
-            case "delivered": model.delivered = try probability(value, path)
-            case "givenBack": model.givenBack = try probability(value, path)
-            default: model.delay = try delay(value, path)
-            }
-        }
-        return model
-    }
-
-    func conversation(
-        _ node: Node, base: OutcomeParameters.Conversation
-    ) throws(ConfigError) -> OutcomeParameters.Conversation {
-        let field = "conversation"
-        let allowed = ["promise", "promiseDays", "promiseShare", "keep", "payment", "paymentIn", "dispute"]
-        var model = base
-        for (key, value) in try mapping(node, field, allowed: allowed) {
-            let path = "\(field).\(key)"
-            switch key {
-            case "promise": model.promise = try probability(value, path)
-            case "keep": model.keep = try probability(value, path)
-            case "payment": model.payment = try probability(value, path)
-            case "dispute": model.dispute = try probability(value, path)
-            case "paymentIn": model.paymentIn = try delay(value, path)
-            case "promiseDays":
-                let (low, high) = try range(value, path)
-                guard low == low.rounded(), high == high.rounded(), low >= 1, low <= high, high <= 365 else {
-                    throw fail(path, "needs whole numbers of days min and max, 1 ≤ min ≤ max ≤ 365")
-                }
-                model.promiseDays = Int(low)...Int(high)
-            default:
-                let (low, high) = try range(value, path)
-                guard low > 0, low <= high, high <= 1 else {
-                    throw fail(path, "needs shares min and max, 0 < min ≤ max ≤ 1")
-                }
-                model.promiseShare = low...high
-            }
-        }
-        return model
     }
 }

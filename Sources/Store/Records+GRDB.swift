@@ -38,6 +38,28 @@ extension HoldRecord: FetchableRecord, PersistableRecord {
 
 extension TaskRecord: FetchableRecord, PersistableRecord {
     public static let databaseTableName = "task"
+
+    /// By hand: the dispatch loop reads every due task through it. scripts/bench store, 10,000 tasks taken (median
+    /// of 7): 0.285 s with this read, the hand-out update and the outbox insert all through Codable; 0.197 s with
+    /// this read and the update by hand; 0.155 s with the outbox insert by hand too (0.164 s before GRDB records).
+    public init(row: Row) throws {
+        let id: String = try row.decode(forColumn: CodingKeys.id)
+        let debtorID: String = try row.decode(forColumn: CodingKeys.debtorID)
+        let debtID: String = try row.decode(forColumn: CodingKeys.debtID)
+        let channel: Channel = try row.decode(forColumn: CodingKeys.channel)
+        let purpose: String = try row.decode(forColumn: CodingKeys.purpose)
+        let status: Status = try row.decode(forColumn: CodingKeys.status)
+        let dueAt: Instant = try row.decode(forColumn: CodingKeys.dueAt)
+        let leaseUntil: Instant? = try row.decode(forColumn: CodingKeys.leaseUntil)
+        let attempts: Int = try row.decode(forColumn: CodingKeys.attempts)
+        let settledAttempts: Int = try row.decode(forColumn: CodingKeys.settledAttempts)
+        let createdAt: Instant = try row.decode(forColumn: CodingKeys.createdAt)
+        let closedReason: String? = try row.decode(forColumn: CodingKeys.closedReason)
+        self.init(
+            id: id, debtorID: debtorID, debtID: debtID, channel: channel, purpose: purpose, status: status,
+            dueAt: dueAt, leaseUntil: leaseUntil, attempts: attempts, settledAttempts: settledAttempts,
+            createdAt: createdAt, closedReason: closedReason)
+    }
 }
 
 extension LedgerEntry: FetchableRecord, PersistableRecord {
@@ -104,6 +126,7 @@ extension SpecialistRecord: FetchableRecord, PersistableRecord {
 
 extension DebtorRecord.CodingKeys: ColumnExpression {}
 extension OutboxMessage.CodingKeys: ColumnExpression {}
+extension TaskRecord.CodingKeys: ColumnExpression {}
 
 /// The first application of an input message, remembered so that a redelivery changes nothing.
 struct ProcessedMessage: Codable, PersistableRecord {

@@ -40,9 +40,9 @@ extension SQLiteAccess {
 
     /// Runs `body`, which writes rows of `R`'s table: SQLite's errors become ``StoreError``s, and anything else a
     /// value that cannot be encoded.
-    func persisting<R: TableRecord>(_ type: R.Type, _ body: () throws -> Void) throws {
+    func persisting<R: TableRecord, T>(_ type: R.Type, _ body: () throws -> T) throws -> T {
         do {
-            try body()
+            return try body()
         } catch let error as DatabaseError {
             throw StoreError(error, path: path)
         } catch {

@@ -27,13 +27,6 @@ private struct TaskState: Decodable, FetchableRecord, TableRecord {
 /// A task's row: the record's columns, and the two that the store derives for `dueTasks`.
 private struct TaskRow: Encodable, PersistableRecord {
     static let databaseTableName = TaskRecord.databaseTableName
-    /// What an update in place writes: the keys and the debt stay, so that no index on them is rewritten and no
-    /// foreign key checked.
-    static let inPlace: Set<String> = [
-        "channel", "purpose", "status", "lease_until", "attempts", "settled_attempts", "created_at", "closed_reason",
-        "ready",
-    ]
-
     var task: TaskRecord
     var ready: Bool
 
@@ -53,6 +46,14 @@ private enum Statements {
     static let storedByID = "SELECT debtor_id FROM task WHERE id = ?"
     static let states = "SELECT id, due_at, status, ready FROM task WHERE debtor_id = ? AND open = 1"
     static let mark = "UPDATE task SET ready = ? WHERE due_at = ? AND id = ?"
+    /// By hand, as `TaskRecord.init(row:)` (whose comment gives the figures): handing a task out is the dispatch
+    /// loop's write per task, and GRDB's `update(_:columns:)` encodes the whole record through Codable first.
+    /// It leaves the keys and the debt alone, so that no index on them is rewritten and no foreign key checked.
+    static let updateInPlace = """
+        UPDATE task SET channel = ?, purpose = ?, status = ?, lease_until = ?, attempts = ?, settled_attempts = ?,
+            created_at = ?, closed_reason = ?, ready = ?
+        WHERE due_at = ? AND id = ?
+        """
 }
 
 extension SQLiteTransaction {
@@ -66,9 +67,12 @@ extension SQLiteTransaction {
         if let stored, stored.debtorID == task.debtorID, stored.debtID == task.debtID,
             let ready = Self.readyUnchangedElsewhere(from: stored.status, wasReady: stored.ready, to: task.status)
         {
-            try persisting(TaskRecord.self) {
-                try TaskRow(task: task, ready: ready).update(db, columns: TaskRow.inPlace)
-            }
+            try execute(
+                Statements.updateInPlace,
+                [
+                    task.channel, task.purpose, task.status, task.leaseUntil, task.attempts, task.settledAttempts,
+                    task.createdAt, task.closedReason, ready, task.dueAt, task.id,
+                ])
             return
         }
         let formerDebtor =

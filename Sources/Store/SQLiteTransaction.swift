@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 import Policy
 
@@ -31,7 +32,25 @@ struct SQLiteTransaction: StoreTransaction, SQLiteAccess {
 
     func append(_ decision: DecisionRecord) throws { try persisting(DecisionRecord.self) { try decision.insert(db) } }
 
-    func enqueue(_ message: OutboxMessage) throws { try persisting(OutboxMessage.self) { try message.insert(db) } }
+    /// By hand: one outbox row per contact is the dispatch loop's other write, and GRDB's `insert` encodes a
+    /// persistence container per row (scripts/bench store, 10,000 tasks taken: 0.197 s through `insert`, 0.155 s
+    /// by hand; see `TaskRecord.init(row:)`).
+    func enqueue(_ message: OutboxMessage) throws {
+        let headers = try persisting(OutboxMessage.self) {
+            String(decoding: try StoredJSON.encoder.encode(message.headers), as: UTF8.self)
+        }
+        try execute(
+            Self.enqueueStatement,
+            [
+                message.exchange, message.routingKey, message.messageID, message.type, Data(message.body),
+                message.expiresAt, headers, message.priority.map { Int($0) },
+            ])
+    }
+
+    private static let enqueueStatement = """
+        INSERT INTO outbox (exchange, routing_key, message_id, type, body, expires_at, headers, priority)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+        """
 
     func removeFromOutbox(_ sequences: [Int64]) throws {
         try persisting(OutboxMessage.self) { _ = try OutboxMessage.deleteAll(db, keys: sequences) }

@@ -120,6 +120,14 @@ package enum ConfigYAML {
         }
     }
 
+    /// Whether `yaml` holds no document at all: blank lines and comments only.
+    package static func isEmpty(_ yaml: String) -> Bool {
+        yaml.split(whereSeparator: \.isNewline).allSatisfy { line in
+            let text = line.trimmingCharacters(in: .whitespaces)
+            return text.isEmpty || text.hasPrefix("#") || text == "---"
+        }
+    }
+
     private static func yamlProblem(_ error: YamlError) -> String {
         String(describing: error).split(whereSeparator: \.isNewline).first.map(String.init) ?? "syntax error"
     }
