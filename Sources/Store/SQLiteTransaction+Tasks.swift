@@ -49,6 +49,12 @@ private enum Statements {
     /// By hand, as `TaskRecord.init(row:)` (whose comment gives the figures): handing a task out is the dispatch
     /// loop's write per task, and GRDB's `update(_:columns:)` encodes the whole record through Codable first.
     /// It leaves the keys and the debt alone, so that no index on them is rewritten and no foreign key checked.
+    /// Any other change to a stored task, found by its id (its due time, part of the key, may change).
+    static let update = """
+        UPDATE task SET due_at = ?, debtor_id = ?, debt_id = ?, channel = ?, purpose = ?, status = ?,
+            lease_until = ?, attempts = ?, settled_attempts = ?, created_at = ?, closed_reason = ?, open = ?, ready = 0
+        WHERE id = ?
+        """
     static let updateInPlace = """
         UPDATE task SET channel = ?, purpose = ?, status = ?, lease_until = ?, attempts = ?, settled_attempts = ?,
             created_at = ?, closed_reason = ?, ready = ?
@@ -78,11 +84,16 @@ extension SQLiteTransaction {
         let formerDebtor =
             try stored?.debtorID
             ?? fetchOne(Statements.storedByID, [task.id]) { try $0.decode(String.self, atIndex: 0) }
-        try persisting(TaskRecord.self) {
-            // The due time is part of the primary key: a task stored under another one moves by a delete and an
-            // insert. Nothing refers to a task row, so no foreign key sees it missing.
-            if formerDebtor != nil { try TaskRecord.filter(Column("id") == task.id).deleteAll(db) }
-            try TaskRow(task: task, ready: false).insert(db)
+        if formerDebtor == nil {
+            try persisting(TaskRecord.self) { try TaskRow(task: task, ready: false).insert(db) }
+        } else {
+            // By hand, as the in-place update: closing a task after its decision takes this path for every contact.
+            try execute(
+                Statements.update,
+                [
+                    task.dueAt, task.debtorID, task.debtID, task.channel, task.purpose, task.status, task.leaseUntil,
+                    task.attempts, task.settledAttempts, task.createdAt, task.closedReason, task.status.isOpen, task.id,
+                ])
         }
         try placeReadyMark(ofDebtor: task.debtorID)
         if let formerDebtor, formerDebtor != task.debtorID { try placeReadyMark(ofDebtor: formerDebtor) }
