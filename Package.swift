@@ -32,31 +32,37 @@ let package = Package(
             name: "AMQP",
             dependencies: ["CRabbitMQ", "CRabbitMQShims", .product(name: "Logging", package: "swift-log")]
         ),
-        // Pure decision logic: no I/O, no clock, no logging.
-        .target(name: "Policy"),
+        // Values several modules share: instants, local dates and times, channels, the strict decoder. Pure.
+        .target(name: "Domain"),
+        // The respectful-contact policy engine and its rulebooks: pure decision logic, no I/O, no clock, no logging.
+        .target(name: "Policy", dependencies: ["Domain"]),
+        // Cadence strategies: what contact is wanted after each situation (the scheduler decides with them).
+        .target(name: "Cadence", dependencies: ["Domain"]),
         // The scheduler's state behind a protocol; SQLite (through GRDB) is the embedded default.
-        .target(name: "Store", dependencies: ["Policy", .product(name: "GRDB", package: "GRDB.swift")]),
+        .target(name: "Store", dependencies: ["Domain", "Policy", .product(name: "GRDB", package: "GRDB.swift")]),
         // The AMQP contract: message types, validation, exchange and queue names. No I/O.
-        .target(name: "Contract", dependencies: ["Policy"]),
+        .target(name: "Contract", dependencies: ["Domain", "Policy"]),
         // What Tact's processes declare on the broker for the contract's names.
-        .target(name: "Messaging", dependencies: ["AMQP", "Contract", "Policy"]),
+        .target(name: "Messaging", dependencies: ["AMQP", "Contract", "Domain", "Policy"]),
         // What the scheduler decides, over a store transaction: no broker, no logging, no service lifecycle.
-        .target(name: "SchedulerCore", dependencies: ["Contract", "Policy", "Store", "TactConfig"]),
+        .target(
+            name: "SchedulerCore", dependencies: ["Cadence", "Contract", "Domain", "Policy", "Store", "TactConfig"]),
         // The service that carries out what SchedulerCore decides: consumes, commits, publishes the outbox.
         .target(
             name: "Scheduler",
             dependencies: [
-                "AMQP", "Contract", "Messaging", "Observability", "Policy", "SchedulerCore", "Store", "TactConfig",
+                "AMQP", "Contract", "Messaging", "Observability", "Domain", "Policy", "SchedulerCore", "Store",
+                "TactConfig",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]),
         // What a stateless worker decides for a due task (pure).
-        .target(name: "WorkerCore", dependencies: ["Contract", "Policy"]),
+        .target(name: "WorkerCore", dependencies: ["Contract", "Domain", "Policy"]),
         // The service that consumes tasks and sends the worker's decisions to the scheduler.
         .target(
             name: "Worker",
             dependencies: [
-                "AMQP", "Contract", "Messaging", "Observability", "Policy", "TactConfig", "WorkerCore",
+                "AMQP", "Contract", "Messaging", "Observability", "Domain", "Policy", "TactConfig", "WorkerCore",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]),
@@ -64,30 +70,34 @@ let package = Package(
         .target(name: "Observability"),
         // Reads the service file, rulebooks and strategies in Config/ and validates them. The simulator's outcome
         // model and tact place's column mappings are read with Yams where they are used.
-        .target(name: "TactConfig", dependencies: ["Policy", .product(name: "Yams", package: "Yams")]),
+        .target(
+            name: "TactConfig", dependencies: ["Cadence", "Domain", "Policy", .product(name: "Yams", package: "Yams")]),
         // The what-if simulator: the real scheduler and worker cores on a virtual clock, in memory.
         .target(
             name: "Simulation",
             dependencies: [
-                "Contract", "Intake", "Policy", "SchedulerCore", "Store", "TactConfig", "WorkerCore",
+                "Cadence", "Contract", "Intake", "Domain", "Policy", "SchedulerCore", "Store", "TactConfig",
+                "WorkerCore",
                 .product(name: "Yams", package: "Yams"),
             ]),
         // Placement files (CSV, JSON lines) read through a column mapping: `tact place` and `tact simulate`.
         .target(
             name: "Intake",
-            dependencies: ["Contract", "Policy", "TactConfig", .product(name: "Yams", package: "Yams")]),
+            dependencies: ["Contract", "Domain", "Policy", "TactConfig", .product(name: "Yams", package: "Yams")]),
         // What the operators' and compliance tools compute and print (explain, audit, status, dead letters, the
         // call card), and the little I/O they need; the `tact` executable only parses command lines.
         .target(
             name: "TactTools",
             dependencies: [
-                "AMQP", "Contract", "Intake", "Messaging", "Policy", "SchedulerCore", "Simulation", "Store", "TactConfig",
+                "AMQP", "Contract", "Intake", "Messaging", "Domain", "Policy", "SchedulerCore", "Simulation", "Store",
+                "TactConfig",
                 .product(name: "Logging", package: "swift-log"),
             ]),
         .executableTarget(
             name: "tact",
             dependencies: [
-                "AMQP", "Contract", "Intake", "Messaging", "Observability", "Policy", "Scheduler", "SchedulerCore",
+                "AMQP", "Cadence", "Contract", "Intake", "Messaging", "Observability", "Domain", "Policy", "Scheduler",
+                "SchedulerCore",
                 "Simulation", "Store", "TactConfig", "TactTools", "Worker", "WorkerCore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Yams", package: "Yams"),
@@ -99,7 +109,8 @@ let package = Package(
 
         // MARK: Benchmarks (scripts/bench NAME)
         .executableTarget(name: "AMQPBench", dependencies: ["AMQP"], path: "Benchmarks/AMQPBench"),
-        .executableTarget(name: "PolicyBench", dependencies: ["Policy", "TactConfig"], path: "Benchmarks/policy"),
+        .executableTarget(
+            name: "PolicyBench", dependencies: ["Domain", "Policy", "TactConfig"], path: "Benchmarks/policy"),
         .executableTarget(name: "StoreBench", dependencies: ["Store"], path: "Benchmarks/StoreBench"),
 
         // MARK: Tests
@@ -108,15 +119,16 @@ let package = Package(
         .target(
             name: "TactTestKit",
             dependencies: [
-                "AMQP", "Contract", "Messaging", "Policy", "Store", .product(name: "Logging", package: "swift-log"),
+                "AMQP", "Contract", "Messaging", "Domain", "Policy", "Store",
+                .product(name: "Logging", package: "swift-log"),
             ],
             path: "Tests/TactTestKit"),
         .target(
-            name: "SimulationTestSupport", dependencies: ["Contract", "Policy", "Simulation"],
+            name: "SimulationTestSupport", dependencies: ["Contract", "Domain", "Policy", "Simulation"],
             path: "Tests/SimulationTestSupport"),
         .testTarget(name: "AMQPTests", dependencies: ["AMQP"]),
         .testTarget(name: "AMQPIntegrationTests", dependencies: ["AMQP", "TactTestKit"]),
-        .testTarget(name: "PolicyTests", dependencies: ["Policy"]),
+        .testTarget(name: "PolicyTests", dependencies: ["Domain", "Policy"]),
         .testTarget(name: "TactConfigTests", dependencies: ["TactConfig"]),
         // `tact policy evaluate` as a real process.
         .testTarget(name: "TactConfigIntegrationTests", dependencies: ["TactTestKit"]),
@@ -124,17 +136,19 @@ let package = Package(
         // Real `tact` processes against the test broker (swift build builds the binary first).
         .testTarget(
             name: "PipelineIntegrationTests",
-            dependencies: ["AMQP", "Contract", "Messaging", "Policy", "Store", "TactTestKit"]),
+            dependencies: ["AMQP", "Contract", "Messaging", "Domain", "Policy", "Store", "TactTestKit"]),
         // The operators' and compliance tools (place, event, dead, explain, audit) run as real `tact` processes.
         .testTarget(
             name: "ToolIntegrationTests",
-            dependencies: ["AMQP", "Contract", "Messaging", "Policy", "Store", "TactTestKit"]),
-        .testTarget(name: "WorkerTests", dependencies: ["WorkerCore", "Contract", "Policy", "TactConfig"]),
-        .testTarget(name: "SchedulerTests", dependencies: ["SchedulerCore", "Store", "Contract", "TactConfig"]),
+            dependencies: ["AMQP", "Contract", "Messaging", "Domain", "Policy", "Store", "TactTestKit"]),
+        .testTarget(name: "WorkerTests", dependencies: ["WorkerCore", "Contract", "Domain", "Policy", "TactConfig"]),
+        .testTarget(
+            name: "SchedulerTests", dependencies: ["SchedulerCore", "Store", "Cadence", "Contract", "TactConfig"]),
         .testTarget(
             name: "SimulationTests",
             dependencies: [
-                "Simulation", "Contract", "Intake", "Policy", "SchedulerCore", "Store", "TactConfig",
+                "Simulation", "Cadence", "Contract", "Intake", "Domain", "Policy", "SchedulerCore", "Store",
+                "TactConfig",
                 "SimulationTestSupport",
             ]),
         // `tact simulate` as a real process, and its report rendered by a real browser.
@@ -145,12 +159,16 @@ let package = Package(
         // /metrics scraped from real scheduler and worker processes.
         .testTarget(
             name: "ObservabilityIntegrationTests",
-            dependencies: ["AMQP", "Contract", "Messaging", "Observability", "Policy", "Store", "TactTestKit"]),
+            dependencies: [
+                "AMQP", "Contract", "Messaging", "Observability", "Domain", "Policy", "Store", "TactTestKit",
+            ]),
         // The tools' logic without a broker: the one CSV reader, mappings, the version.
         .testTarget(name: "TactToolsTests", dependencies: ["Contract", "Intake", "TactTools"]),
         .testTarget(
             name: "ContractTests",
-            dependencies: ["AMQP", "Contract", "Messaging", "Policy", .product(name: "Yams", package: "Yams")]),
+            dependencies: [
+                "AMQP", "Cadence", "Contract", "Messaging", "Domain", "Policy", .product(name: "Yams", package: "Yams"),
+            ]),
     ]
 )
 

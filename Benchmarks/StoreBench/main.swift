@@ -6,6 +6,7 @@
 // Taking is what the scheduler's dispatch does: per write transaction, `dueTasks(limit: 500)`, each task saved
 // in flight with a lease, and one ~1 KB outbox message each, until DUE tasks were taken. Between rounds (not
 // timed) the tasks go back to pending and the outbox is emptied. Run through scripts/bench.d/store.sh.
+import Domain
 import Foundation
 import Policy
 import Store

@@ -4,6 +4,7 @@
 // the shipped rulebooks, channels, holds and instants around the year so that every decision kind occurs.
 // Run through scripts/bench.d/policy.sh (release build). Prints a human summary and a final
 // `decisions_per_second=N` line for scripts.
+import Domain
 import Foundation
 import Policy
 import TactConfig

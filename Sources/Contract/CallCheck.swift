@@ -1,3 +1,4 @@
+import Domain
 import Policy
 
 /// `tact next` asks the scheduler, before showing a call to a specialist, whether it may still be made (queue

@@ -1,3 +1,4 @@
+import Domain
 import Policy
 
 /// A reminder for a channel gateway (queues `tact.reminders.sms`, `.email`, `.letter`). Its AMQP `message_id` is

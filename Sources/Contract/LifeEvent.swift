@@ -1,3 +1,4 @@
+import Domain
 import Policy
 
 /// Something happened in the debtor's life or account (exchange `tact.intake`, routing key `event`).

@@ -1,3 +1,4 @@
+import Domain
 import Policy
 
 /// What happened when a contact was made (exchange `tact.outcomes`, routing key `outcome`), reported by

@@ -1,3 +1,4 @@
+import Domain
 import Policy
 
 /// A creditor places a debtor and one debt with Tact (exchange `tact.intake`, routing key `placement`).

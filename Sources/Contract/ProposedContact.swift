@@ -1,3 +1,4 @@
+import Domain
 import Policy
 
 /// A reminder or call a worker's policy decision allows, carried back to the scheduler inside the ``TaskDecision``.

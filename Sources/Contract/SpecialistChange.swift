@@ -1,3 +1,4 @@
+import Domain
 import Policy
 
 /// A change in who handles cases (exchange `tact.intake`, routing key `specialist`), published by `tact specialists`.

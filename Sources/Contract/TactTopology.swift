@@ -1,3 +1,4 @@
+import Domain
 import Policy
 
 /// The names of Tact's exchanges and queues, and what the scheduler and the workers declare on start.

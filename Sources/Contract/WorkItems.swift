@@ -1,3 +1,4 @@
+import Domain
 import Policy
 
 /// A contact task, from the scheduler to the workers (queue `tact.tasks`): everything a stateless worker needs to

@@ -1,4 +1,5 @@
 import Contract
+import Domain
 import Policy
 
 /// Which CSV column holds each field of a placement, and the values to use when a file has no column for a field

@@ -1,5 +1,6 @@
 import AMQP
 import Contract
+import Domain
 import Policy
 
 /// What Tact's processes declare on the broker for the names ``TactTopology`` gives. The names are the public

@@ -1,3 +1,5 @@
+import Domain
+
 /// A set of channels or results as a bitmask, so "does this cap count this event?" is one AND.
 struct Mask: Sendable, Equatable {
     private(set) var bits: UInt16 = 0

@@ -1,3 +1,5 @@
+import Domain
+
 /// The person a contact would reach, with what the engine must respect about them.
 public struct Debtor: Sendable, Equatable, Codable {
     /// An opaque identifier (never a name).

@@ -1,3 +1,5 @@
+import Domain
+
 extension HolidayCalendar {
     /// England and Wales bank holidays moved or added by royal proclamation (Banking and Financial Dealings
     /// Act 1971, s. 1(2)–(3)). These cannot be computed; a new one is added here when proclaimed (rulebooks can

@@ -1,3 +1,5 @@
+import Domain
+
 /// A public-holiday calendar, computed from its rules (fixed dates, Easter offsets, nth-weekday rules,
 /// substitute days) rather than listed per year.
 ///

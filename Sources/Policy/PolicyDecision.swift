@@ -1,3 +1,5 @@
+import Domain
+
 /// The engine's answer, exactly as `tact policy evaluate` prints it.
 public struct PolicyDecision: Sendable, Equatable, Codable {
     /// The four possible answers.

@@ -1,3 +1,5 @@
+import Domain
+
 /// The respectful-contact policy: decides whether a proposed contact may happen now and until when its
 /// permitted window lasts, and if not, exactly when or why never.
 ///

@@ -1,3 +1,5 @@
+import Domain
+
 /// Verdicts and their wording. Details name ids, zones, channels and local times, never personal data.
 /// Passing verdicts are only worded when explaining, to keep the decision path cheap.
 extension PolicyEvaluation {

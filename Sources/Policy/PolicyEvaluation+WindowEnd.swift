@@ -1,3 +1,5 @@
+import Domain
+
 /// The end of the permitted window an `allow` was given in: the decision's `validUntil`.
 ///
 /// The mirror image of `earliest`: each constraint reports the first instant at or after `now` at which it

@@ -1,3 +1,5 @@
+import Domain
+
 /// One request prepared against a compiled rulebook: zones resolved, history reduced to counted local days,
 /// hold ends computed. Every time-bound rule becomes a ``Constraint`` that can say, for any instant, the
 /// earliest instant at or after it where that constraint alone is satisfied.

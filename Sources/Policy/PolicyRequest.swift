@@ -1,3 +1,5 @@
+import Domain
+
 /// Everything the engine needs to decide one proposed contact; the JSON read by `tact policy evaluate`
 /// and carried in worker task messages.
 ///

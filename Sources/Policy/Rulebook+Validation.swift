@@ -1,3 +1,5 @@
+import Domain
+
 extension Rulebook {
     /// Checks the rulebook as a whole; throws `invalid-rulebook` naming the first offending field.
     ///

@@ -1,3 +1,5 @@
+import Domain
+
 /// The numbers and choices of one jurisdiction or company policy; the engine hard-codes none of them.
 ///
 /// A plain value, loaded once (from YAML by `TactConfig`, or from JSON in a task message) and shared by

@@ -1,3 +1,5 @@
+import Domain
+
 /// A window in seconds of the local day, `[from, to)`.
 struct DaySpan: Sendable, Equatable {
     var from: Int

@@ -1,4 +1,6 @@
+import Cadence
 import Contract
+import Domain
 import Policy
 import Store
 import TactConfig

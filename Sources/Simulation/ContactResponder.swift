@@ -1,4 +1,5 @@
 import Contract
+import Domain
 import Policy
 
 /// Plays the world outside Tact in a simulation: the gateways, the specialists and the debtors. It decides what

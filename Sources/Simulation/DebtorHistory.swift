@@ -1,4 +1,5 @@
 import Contract
+import Domain
 import Policy
 
 /// One debtor's side of a timeline, read back: contacts with what became of them, holds and opt-outs as the

@@ -1,4 +1,5 @@
 import Contract
+import Domain
 import Policy
 
 /// The numbers of an ``OutcomeModel``: how often calls are answered (by the debtor's local hour), how reminders

@@ -1,4 +1,5 @@
 import Contract
+import Domain
 import Policy
 
 /// The fixed parts of the report page and the text around its pictures.

@@ -1,4 +1,5 @@
 import Contract
+import Domain
 import Policy
 
 /// The key figures of a run, computed from its timeline alone, so that anyone holding the timeline can check

@@ -1,3 +1,4 @@
+import Domain
 import Policy
 
 /// The report's summary pictures, as inline SVG. Every bar carries its figure in `data-count`, so a test (or a

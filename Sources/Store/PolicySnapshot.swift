@@ -1,3 +1,4 @@
+import Domain
 import Policy
 
 /// The policy's view of a debtor, built one way for the scheduler (the snapshot it hands a worker with each task)

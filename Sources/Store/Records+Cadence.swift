@@ -1,3 +1,4 @@
+import Domain
 import Policy
 
 // What the humane flows remember: promises, payment plans, survey answers, and specialists' absences.

@@ -1,3 +1,4 @@
+import Domain
 import Policy
 
 // The rows Tact keeps. Plain values: the scheduler decides, the store only remembers.

@@ -1,3 +1,4 @@
+import Domain
 import Foundation
 import GRDB
 import Policy
@@ -47,7 +48,7 @@ struct SQLiteTransaction: StoreTransaction, SQLiteAccess {
                 ON CONFLICT (\(key.joined(separator: ", "))) DO UPDATE SET
                 \(columns.filter { !key.contains($0) }.map { "\($0) = excluded.\($0)" }.joined(separator: ", "))
                 """
-            try db.cachedStatement(sql: sql).execute(arguments: StatementArguments(columns.map { values[$0] }))
+            try db.cachedStatement(sql: sql).execute(arguments: StatementArguments(columns.map { values[$0] ?? .null }))
         }
     }
 

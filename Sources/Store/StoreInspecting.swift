@@ -1,3 +1,4 @@
+import Domain
 import Policy
 
 /// Read-only queries for operators' and compliance officers' tools (`tact explain`, `tact audit export`): whole

@@ -1,3 +1,4 @@
+import Domain
 import Policy
 
 /// Counts for the scheduler's metrics and for `tact status`: how much work waits, and who is doing it.

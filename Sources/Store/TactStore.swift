@@ -1,3 +1,4 @@
+import Domain
 import Policy
 
 /// Where the scheduler keeps its state: SQLite by default (``SQLiteStore``), PostgreSQL later, without

@@ -1,3 +1,5 @@
+import Cadence
+import Domain
 import Foundation
 import Policy
 import Yams

@@ -1,3 +1,4 @@
+import Domain
 import Policy
 
 /// A JSON value whose objects keep their fields in the order written, so that the audit export, `tact explain

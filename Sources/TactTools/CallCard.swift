@@ -1,4 +1,5 @@
 import Contract
+import Domain
 import Policy
 
 /// What `tact next` shows a specialist: who to call, about what, and what happened so far, so the call can be

@@ -1,4 +1,5 @@
 import Contract
+import Domain
 import Policy
 
 /// What a worker decides about one task, free of I/O: the policy's decision and, when it allows one, the contact

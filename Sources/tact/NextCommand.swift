@@ -1,6 +1,7 @@
 import AMQP
 import ArgumentParser
 import Contract
+import Domain
 import Foundation
 import Intake
 import Logging

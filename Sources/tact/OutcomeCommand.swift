@@ -1,5 +1,6 @@
 import ArgumentParser
 import Contract
+import Domain
 import Foundation
 import Intake
 import Policy

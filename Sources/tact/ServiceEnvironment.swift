@@ -1,5 +1,7 @@
 import AMQP
 import ArgumentParser
+import Cadence
+import Domain
 import Foundation
 import Glibc
 import Intake

@@ -1,5 +1,7 @@
 import ArgumentParser
+import Cadence
 import Contract
+import Domain
 import Foundation
 import Intake
 import Policy

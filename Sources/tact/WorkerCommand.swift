@@ -1,5 +1,6 @@
 import ArgumentParser
 import Contract
+import Domain
 import Intake
 import Logging
 import Observability

@@ -1,5 +1,7 @@
 import AMQP
+import Cadence
 import Contract
+import Domain
 import Foundation
 import Messaging
 import Policy

@@ -1,4 +1,6 @@
+import Cadence
 import Contract
+import Domain
 import Foundation
 import Policy
 import Store

@@ -1,5 +1,6 @@
 import AMQP
 import Contract
+import Domain
 import Foundation
 import Policy
 import TactTestKit

@@ -39,17 +39,19 @@ public enum HoldKind: String, Sendable, Hashable, CaseIterable, Codable, Vocabul
     public static let withDefaultDuration: [HoldKind] = [.bereavement, .hardship, .breathingSpace]
 
     /// Kinds that send contact to the debtor's representative instead of suppressing it.
-    var redirectsToRepresentative: Bool { self == .attorney || self == .deceased }
+    package var redirectsToRepresentative: Bool { self == .attorney || self == .deceased }
 
     public init(from decoder: any Decoder) throws { self = try Self.decode(from: decoder, noun: "hold kind") }
 }
 
 /// A closed vocabulary spelled as kebab-case strings in JSON and YAML.
-protocol Vocabulary: RawRepresentable, CaseIterable where RawValue == String {}
+package protocol Vocabulary: RawRepresentable, CaseIterable where RawValue == String {}
 
 extension Vocabulary {
     /// Decodes a member, naming the accepted spellings (not the rejected value) when it is unknown.
-    static func decode(from decoder: any Decoder, code: PolicyError.Code = .invalidValue, noun: String) throws -> Self {
+    package static func decode(from decoder: any Decoder, code: PolicyError.Code = .invalidValue, noun: String) throws
+        -> Self
+    {
         let container = try decoder.singleValueContainer()
         let raw = try container.decode(String.self)
         guard let value = Self(rawValue: raw) else {

@@ -1,3 +1,5 @@
+import Domain
+
 /// A cadence strategy: what Tact plans after each situation (`Config/strategies/*.yaml`). Where the rulebook says
 /// when contact is *permitted*, the strategy says what contact is *wanted*; every contact it plans still goes
 /// through the policy.

@@ -57,7 +57,7 @@ public struct LocalDate: Sendable, Hashable, Comparable, Codable, CustomStringCo
 
     // MARK: - Civil calendar arithmetic (H. Hinnant, "chrono-Compatible Low-Level Date Algorithms")
 
-    static func days(year: Int, month: Int, day: Int) -> Int {
+    package static func days(year: Int, month: Int, day: Int) -> Int {
         let y = month <= 2 ? year - 1 : year
         let era = (y >= 0 ? y : y - 399) / 400
         let yoe = y - era * 400
@@ -66,7 +66,7 @@ public struct LocalDate: Sendable, Hashable, Comparable, Codable, CustomStringCo
         return era * 146097 + doe - 719468
     }
 
-    static func civil(fromDays days: Int) -> (year: Int, month: Int, day: Int) {
+    package static func civil(fromDays days: Int) -> (year: Int, month: Int, day: Int) {
         let z = days + 719468
         let era = (z >= 0 ? z : z - 146096) / 146097
         let doe = z - era * 146097
@@ -78,9 +78,9 @@ public struct LocalDate: Sendable, Hashable, Comparable, Codable, CustomStringCo
         return (yoe + era * 400 + (month <= 2 ? 1 : 0), month, day)
     }
 
-    static func isLeap(_ year: Int) -> Bool { year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) }
+    package static func isLeap(_ year: Int) -> Bool { year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) }
 
-    static func daysIn(month: Int, year: Int) -> Int {
+    package static func daysIn(month: Int, year: Int) -> Int {
         switch month {
         case 2: isLeap(year) ? 29 : 28
         case 4, 6, 9, 11: 30
@@ -90,8 +90,8 @@ public struct LocalDate: Sendable, Hashable, Comparable, Codable, CustomStringCo
 }
 
 /// Fixed-width decimal parsing and printing for the hand-written timestamp codecs.
-enum Digits {
-    static func number(_ bytes: [UInt8], _ start: Int, _ count: Int) -> Int? {
+package enum Digits {
+    package static func number(_ bytes: [UInt8], _ start: Int, _ count: Int) -> Int? {
         guard start + count <= bytes.count else { return nil }
         var value = 0
         for index in start..<(start + count) {
@@ -105,7 +105,7 @@ enum Digits {
     /// `00`…`99` prebuilt: detail strings format many clock times and dates.
     private static let twoDigits: [String] = (0..<100).map { $0 < 10 ? "0\($0)" : "\($0)" }
 
-    static func pad(_ value: Int, _ width: Int) -> String {
+    package static func pad(_ value: Int, _ width: Int) -> String {
         if width == 2, (0..<100).contains(value) { return twoDigits[value] }
         let text = String(value)
         return text.count >= width ? text : String(repeating: "0", count: width - text.count) + text

@@ -8,9 +8,9 @@ import Synchronization
 /// reports changes of standard offset, e.g. Europe/Moscow 2011 and 2014) for 1900–2200; outside that span the
 /// nearest known offset is used. Tables are cached process-wide behind a mutex; only real zone ids are
 /// cached, so hostile input cannot grow the cache. A class, so passing a table around is one retain.
-final class ZoneTable: Sendable {
+package final class ZoneTable: Sendable {
     /// The IANA id.
-    let id: String
+    package let id: String
     /// UTC second at which each offset segment starts; `starts[0]` is `Int64.min`.
     private let starts: [Int64]
     /// Offset (seconds east of UTC) in force from the matching start.
@@ -52,7 +52,7 @@ final class ZoneTable: Sendable {
     private static let cache = Mutex<[String: ZoneTable]>([:])
 
     /// The table for an IANA id, or `nil` if the system does not know the id.
-    static func named(_ id: String) -> ZoneTable? {
+    package static func named(_ id: String) -> ZoneTable? {
         if let table = cache.withLock({ $0[id] }) { return table }
         guard let timeZone = TimeZone(identifier: id) else { return nil }
         let table = ZoneTable(id: id, timeZone: timeZone)
@@ -70,13 +70,13 @@ final class ZoneTable: Sendable {
     }
 
     /// Seconds east of UTC in force at `utc`.
-    func offset(at utc: Int64) -> Int64 { offsets[segment(at: utc)] }
+    package func offset(at utc: Int64) -> Int64 { offsets[segment(at: utc)] }
 
     /// Local wall-clock seconds (since 1970-01-01T00:00 local) at `utc`.
-    func wall(at utc: Int64) -> Int64 { utc + offset(at: utc) }
+    package func wall(at utc: Int64) -> Int64 { utc + offset(at: utc) }
 
     /// The local calendar day (day number) at `utc`.
-    func localDay(at utc: Int64) -> Int { Int(wall(at: utc).floorDivided(by: 86_400)) }
+    package func localDay(at utc: Int64) -> Int { Int(wall(at: utc).floorDivided(by: 86_400)) }
 
     /// The earliest UTC second `≥ utc` whose wall-clock time lies in a set of wall times, given `nextWall(w)`:
     /// the smallest wall time `≥ w` in the set (or `nil` if there is none). The set is "open" wall times when
@@ -85,7 +85,7 @@ final class ZoneTable: Sendable {
     /// Walks the offset segments: inside one, wall time is UTC plus a constant, so the answer is the first
     /// wall time in the set that still falls inside the segment. Wall times skipped by a spring-forward gap are
     /// never reached; wall times repeated by a fall-back overlap are met twice, the first time first.
-    func firstInstant(from utc: Int64, nextWall: (Int64) -> Int64?) -> Int64? {
+    package func firstInstant(from utc: Int64, nextWall: (Int64) -> Int64?) -> Int64? {
         var index = segment(at: utc)
         var cursor = utc
         while true {
@@ -100,7 +100,7 @@ final class ZoneTable: Sendable {
 
     /// The first UTC second at which local day `day` has begun (00:00 local, or the end of a gap over
     /// midnight), searching from `utc`.
-    func startOfDay(_ day: Int, from utc: Int64) -> Int64 {
+    package func startOfDay(_ day: Int, from utc: Int64) -> Int64 {
         let target = Int64(day) * 86_400
         // Never nil: every wall time at or after `target` is in the set.
         return firstInstant(from: utc) { max($0, target) } ?? utc

@@ -16,16 +16,16 @@ public enum Weekday: String, Sendable, Hashable, CaseIterable, Codable, Comparab
     }
 
     /// The weekday of a day number (days since 1970-01-01, which was a Thursday).
-    init(dayNumber: Int) {
+    package init(dayNumber: Int) {
         let index = ((dayNumber + 3) % 7 + 7) % 7
         self = Weekday.allCases[index]
     }
 
     /// Monday-first index of a day number, without building the enum (hot path).
-    static func index(ofDay dayNumber: Int) -> Int { ((dayNumber + 3) % 7 + 7) % 7 }
+    package static func index(ofDay dayNumber: Int) -> Int { ((dayNumber + 3) % 7 + 7) % 7 }
 
     /// `Mon`, `Tue`, … for human-readable details.
-    var shortName: String { Self.shortNames[index] }
+    package var shortName: String { Self.shortNames[index] }
 
     private static let shortNames = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
 

@@ -62,5 +62,5 @@ public struct TimeWindow: Sendable, Hashable, Codable, CustomStringConvertible {
         }
     }
 
-    func contains(secondOfDay second: Int) -> Bool { from.secondOfDay <= second && second < to.secondOfDay }
+    package func contains(secondOfDay second: Int) -> Bool { from.secondOfDay <= second && second < to.secondOfDay }
 }

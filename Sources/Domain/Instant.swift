@@ -84,7 +84,7 @@ public struct Instant: Sendable, Hashable, Comparable, Codable, CustomStringConv
 
 extension Int64 {
     /// Division rounding toward negative infinity, so instants before 1970 land on the right day.
-    func floorDivided(by divisor: Int64) -> Int64 {
+    package func floorDivided(by divisor: Int64) -> Int64 {
         let quotient = self / divisor
         return (self % divisor != 0 && (self < 0) != (divisor < 0)) ? quotient - 1 : quotient
     }
