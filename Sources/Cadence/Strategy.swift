@@ -16,9 +16,15 @@ public struct Strategy: Sendable, Equatable, Codable {
     /// Call priorities by purpose, 0 (lowest) to 9: urgent work first in a specialist's queue.
     public var priorities: [String: Int]
 
+    private enum CodingKeys: String, CodingKey, CaseIterable {
+        case id, title, tone, placement, unansweredCalls, promise, plan, closing, priorities
+    }
+
     public struct Placement: Sendable, Equatable, Codable {
         /// The first notice goes on the first of these the debtor can be reached on (and has not opted out of).
         public var noticeChannels: [Channel]
+
+        private enum CodingKeys: String, CodingKey, CaseIterable { case noticeChannels }
     }
 
     public struct UnansweredCalls: Sendable, Equatable, Codable {
@@ -29,12 +35,18 @@ public struct Strategy: Sendable, Equatable, Codable {
         public var nudgeChannels: [Channel]
         /// Days without calls after that message.
         public var pauseDays: Int
+
+        private enum CodingKeys: String, CodingKey, CaseIterable {
+            case retryAfterDays, nudgeAfter, nudgeChannels, pauseDays
+        }
     }
 
     public struct Promise: Sendable, Equatable, Codable {
         /// Days before the promised date that a reminder goes out.
         public var reminderDaysBefore: Int
         public var reminderChannels: [Channel]
+
+        private enum CodingKeys: String, CodingKey, CaseIterable { case reminderDaysBefore, reminderChannels }
     }
 
     public struct Plan: Sendable, Equatable, Codable {
@@ -43,12 +55,18 @@ public struct Strategy: Sendable, Equatable, Codable {
         public var reminderChannels: [Channel]
         /// Days after a missed instalment's due date that the (gentle) call is planned.
         public var missedCallAfterDays: Int
+
+        private enum CodingKeys: String, CodingKey, CaseIterable {
+            case reminderDaysBefore, reminderChannels, missedCallAfterDays
+        }
     }
 
     public struct Closing: Sendable, Equatable, Codable {
         /// Days after a debt is paid or closed that the survey goes out.
         public var surveyAfterDays: Int
         public var surveyChannels: [Channel]
+
+        private enum CodingKeys: String, CodingKey, CaseIterable { case surveyAfterDays, surveyChannels }
     }
 
     /// The purposes a strategy plans, as they appear in tasks, calls and reminders.

@@ -53,6 +53,8 @@ public struct TimeWindow: Sendable, Hashable, Codable, CustomStringConvertible {
     /// `08:00–21:00`.
     public var description: String { "\(from)–\(to)" }
 
+    private enum CodingKeys: String, CodingKey, CaseIterable { case from, to }
+
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         self.from = try container.decode(LocalTime.self, forKey: .from)

@@ -60,4 +60,10 @@ extension PolicyError {
             String(describing: type).hasPrefix("Array") ? "a list" : "an object"
         }
     }
+
+    /// The error for a key an object may not have, naming the keys it accepts when they are known.
+    public static func unknownField(at codingPath: [any CodingKey], accepted: [String]?) -> DecodingError {
+        let list = accepted.map { "; expected one of \($0.joined(separator: ", "))" } ?? ""
+        return decoding(.invalidValue, "unknown field\(list)", at: codingPath)
+    }
 }

@@ -59,13 +59,7 @@ package enum IntakeMappingFile {
         private enum CodingKeys: String, CodingKey, CaseIterable { case columns, defaults }
 
         init(from decoder: any Decoder) throws {
-            let c: KeyedDecodingContainer<CodingKeys>
-            do {
-                c = try decoder.container(keyedBy: CodingKeys.self)
-            } catch DecodingError.typeMismatch {
-                throw PolicyError.decoding(
-                    .invalidValue, "must be a mapping with columns and defaults", at: decoder.codingPath)
-            }
+            let c = try decoder.container(keyedBy: CodingKeys.self)
             columns = try Self.fields(c, .columns, allowEmpty: false)
             defaults = try Self.fields(c, .defaults, allowEmpty: true)
         }
@@ -75,18 +69,12 @@ package enum IntakeMappingFile {
         ) throws -> [IntakeMapping.Field: String] {
             // An empty section (`defaults:` alone) is a YAML null.
             guard c.contains(key), try !c.decodeNil(forKey: key) else { return [:] }
-            let section: KeyedDecodingContainer<FieldKey>
-            do {
-                section = try c.nestedContainer(keyedBy: FieldKey.self, forKey: key)
-            } catch DecodingError.typeMismatch {
-                throw PolicyError.decoding(.invalidValue, "must be a mapping of field: text", at: c.codingPath + [key])
-            }
+            let section = try c.nestedContainer(keyedBy: FieldKey.self, forKey: key)
             var result: [IntakeMapping.Field: String] = [:]
             for name in section.allKeys {
                 let path = section.codingPath + [name]
                 guard let field = IntakeMapping.Field(rawValue: name.stringValue) else {
-                    throw PolicyError.decoding(
-                        .invalidValue, "unknown field; expected one of \(IntakeMapping.Field.names)", at: path)
+                    throw PolicyError.unknownField(at: path, accepted: IntakeMapping.Field.allCases.map(\.rawValue))
                 }
                 guard let text = try? section.decode(String.self, forKey: name) else {
                     throw PolicyError.decoding(.invalidValue, "must be text", at: path)

@@ -48,18 +48,14 @@ private struct OutcomeFile: Decodable {
     private enum RangeKeys: String, CodingKey, CaseIterable { case min, max }
 
     init(from decoder: any Decoder) throws {
-        let top: KeyedDecodingContainer<Keys>
-        do {
-            top = try decoder.container(keyedBy: Keys.self)
-        } catch DecodingError.typeMismatch {
-            throw Self.fail("must be a mapping", at: decoder.codingPath)
-        }
+        let top = try decoder.container(keyedBy: Keys.self)
         _ = try top.decodeIfPresent(String.self, forKey: .title)
         if top.contains(.channels) {
             let channels = try top.nestedContainer(keyedBy: FieldKey.self, forKey: .channels)
             for key in channels.allKeys {
                 guard let channel = Channel(rawValue: key.stringValue) else {
-                    throw Self.unknown(at: channels.codingPath + [key], expected: Channel.allCases.map(\.rawValue))
+                    throw PolicyError.unknownField(
+                        at: channels.codingPath + [key], accepted: Channel.allCases.map(\.rawValue))
                 }
                 let section = try channels.superDecoder(forKey: key)
                 let base = parameters.channels[channel]!
@@ -82,7 +78,7 @@ private struct OutcomeFile: Decodable {
             let kinds = OutcomeParameters.dailyKinds.map(\.rawValue)
             for key in daily.allKeys {
                 guard let kind = LifeEvent.Kind(rawValue: key.stringValue), kinds.contains(key.stringValue) else {
-                    throw Self.unknown(at: daily.codingPath + [key], expected: kinds)
+                    throw PolicyError.unknownField(at: daily.codingPath + [key], accepted: kinds)
                 }
                 parameters.daily[kind] = try Self.probability(daily, key)
             }
@@ -132,10 +128,6 @@ private struct OutcomeFile: Decodable {
 
     private static func fail(_ problem: String, at path: [any CodingKey]) -> DecodingError {
         PolicyError.decoding(.invalidValue, problem, at: path)
-    }
-
-    private static func unknown(at path: [any CodingKey], expected: [String]) -> DecodingError {
-        fail("unknown field; expected one of \(expected.joined(separator: ", "))", at: path)
     }
 
     private static func channel<K: CodingKey & CaseIterable & RawRepresentable>(

@@ -112,13 +112,23 @@ package enum ConfigYAML {
             throw ConfigError(.invalidYAML, file: file, "not well-formed YAML: \(problem)")
         } catch let error as DecodingError {
             let policyError = PolicyError(decodingError: error)
-            throw ConfigError(.invalidContent, file: file, field: policyError.field, policyError.problem)
+            throw ConfigError(.invalidContent, file: file, field: policyError.field, yamlWords(policyError.problem))
         } catch let error as PolicyError {
             throw ConfigError(.invalidContent, file: file, field: error.field, error.problem)
         } catch let error as YamlError {
             throw ConfigError(.invalidYAML, file: file, "not well-formed YAML: \(yamlProblem(error))")
         } catch {
             throw ConfigError(.invalidYAML, file: file, "cannot be decoded")
+        }
+    }
+
+    /// The decoder's words for a value of the wrong kind, as YAML names them.
+    private static func yamlWords(_ problem: String) -> String {
+        switch problem {
+        case "expected an object": "must be a mapping"
+        case "expected a list": "must be a list"
+        case "expected a string": "must be text"
+        default: problem
         }
     }
 

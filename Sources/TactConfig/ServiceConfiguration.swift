@@ -135,12 +135,30 @@ public struct ServiceConfiguration: Sendable, Equatable {
     // MARK: File shape
 
     private struct File: Decodable {
-        struct Broker: Decodable { var url: String?, exchangePrefix: String? }
-        struct Store: Decodable { var path: String? }
-        struct SchedulerSection: Decodable { var leaseSeconds: Int?, maxAttempts: Int?, dispatchBatch: Int? }
-        struct WorkerSection: Decodable { var concurrency: Int?, prefetch: Int? }
-        struct MetricsSection: Decodable { var schedulerPort: Int?, workerPort: Int? }
-        struct Choice: Decodable { var `default`: String?, creditors: [String: String]? }
+        struct Broker: Decodable {
+            var url: String?, exchangePrefix: String?
+            private enum CodingKeys: String, CodingKey, CaseIterable { case url, exchangePrefix }
+        }
+        struct Store: Decodable {
+            var path: String?
+            private enum CodingKeys: String, CodingKey, CaseIterable { case path }
+        }
+        struct SchedulerSection: Decodable {
+            var leaseSeconds: Int?, maxAttempts: Int?, dispatchBatch: Int?
+            private enum CodingKeys: String, CodingKey, CaseIterable { case leaseSeconds, maxAttempts, dispatchBatch }
+        }
+        struct WorkerSection: Decodable {
+            var concurrency: Int?, prefetch: Int?
+            private enum CodingKeys: String, CodingKey, CaseIterable { case concurrency, prefetch }
+        }
+        struct MetricsSection: Decodable {
+            var schedulerPort: Int?, workerPort: Int?
+            private enum CodingKeys: String, CodingKey, CaseIterable { case schedulerPort, workerPort }
+        }
+        struct Choice: Decodable {
+            var `default`: String?, creditors: [String: String]?
+            private enum CodingKeys: String, CodingKey, CaseIterable { case `default`, creditors }
+        }
 
         var broker: Broker?
         var store: Store?
@@ -149,5 +167,9 @@ public struct ServiceConfiguration: Sendable, Equatable {
         var metrics: MetricsSection?
         var rulebooks: Choice?
         var strategies: Choice?
+
+        private enum CodingKeys: String, CodingKey, CaseIterable {
+            case broker, store, scheduler, worker, metrics, rulebooks, strategies
+        }
     }
 }

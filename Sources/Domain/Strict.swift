@@ -4,23 +4,24 @@ import Foundation
 /// and refuses every key of an object that the type's decoding never asked for, naming its path and the keys that
 /// are accepted there. A misspelt setting is an error rather than silently ignored (Codable ignores unknown keys).
 ///
-/// Types need nothing special: the keys a type asks for, present or not (`decode`, `decodeIfPresent`), are the keys
-/// it accepts, so synthesized `Decodable` conformances are strict as they are. Contract messages are not decoded
-/// this way: the contract lets them carry fields a newer sender adds.
+/// Types need nothing special: an enum of coding keys (synthesized or written out) names the keys a type accepts,
+/// so synthesized `Decodable` conformances are strict as they are, and a key it does not know is refused before
+/// the field it misspells is found missing; when the enum is `CaseIterable`, the error lists the accepted keys.
+/// Objects whose keys are data (dictionaries, ``FieldKey``) are checked once decoded, against the keys the decoding
+/// asked for. Contract messages are not decoded this way: the contract lets them carry fields a newer sender adds.
 ///
 /// ```swift
 /// let rulebook = try YAMLDecoder().decode(Strict<Rulebook>.self, from: text).value
 /// ```
 public struct Strict<Value: Decodable>: Decodable {
+    /// The decoded value, every key of which was asked for.
     public let value: Value
 
     public init(from decoder: any Decoder) throws {
         let ledger = KeyLedger()
         value = try Value(from: StrictDecoder(inner: decoder, ledger: ledger))
         if let unknown = ledger.firstUnknown() {
-            throw PolicyError.decoding(
-                .invalidValue, "unknown field; expected one of \(unknown.expected.joined(separator: ", "))",
-                at: unknown.path)
+            throw PolicyError.unknownField(at: unknown.path, accepted: unknown.expected)
         }
     }
 }
@@ -57,21 +58,6 @@ private final class KeyLedger {
     }
 }
 
-/// A key by its name: for objects whose keys are data (weekdays, hold kinds), and for reading every key an object
-/// has, whatever the type decoding it calls its keys.
-public struct FieldKey: CodingKey {
-    public var stringValue: String
-    public var intValue: Int?
-    public init(stringValue: String) { self.stringValue = stringValue }
-    public init(_ name: String) { self.stringValue = name }
-    /// The position of an element in a list, for a path such as `optOutChannels[1]`.
-    public init(index: Int) {
-        self.stringValue = "\(index)"
-        self.intValue = index
-    }
-    public init?(intValue: Int) { self.init(index: intValue) }
-}
-
 private struct StrictDecoder: Decoder {
     let inner: any Decoder
     let ledger: KeyLedger
@@ -81,19 +67,18 @@ private struct StrictDecoder: Decoder {
 
     func container<Key: CodingKey>(keyedBy type: Key.Type) throws -> KeyedDecodingContainer<Key> {
         let container = try inner.container(keyedBy: type)
-        // The type's own keys drop those it does not know: read them all as plain strings.
+        // Every key the object has, read as plain names: the type's own keys leave out those it does not know.
         let present = (try? inner.container(keyedBy: FieldKey.self))?.allKeys ?? []
-        if let iterable = type as? any CaseIterable.Type {
-            // Keys that list themselves are all known at once: a misspelt key is reported before the field it
-            // was meant to be is found missing.
-            let known = Set(names(of: iterable))
-            for key in known { ledger.asked(FieldKey(key), at: container.codingPath) }
-            if let key = present.first(where: { !known.contains($0.stringValue) }) {
-                throw PolicyError.decoding(
-                    .invalidValue, "unknown field; expected one of \(known.sorted().joined(separator: ", "))",
-                    at: container.codingPath + [key])
-            }
+        let accepted = (type as? any CaseIterable.Type).map { names(of: $0) }
+        for key in accepted ?? [] { ledger.asked(FieldKey(key), at: container.codingPath) }
+        // An enum of keys (written out or synthesized) makes keys of the names it knows only, so the names it
+        // drops are exactly the unknown ones: refuse them now, before a field they misspell is found missing.
+        let known = Set(container.allKeys.map(\.stringValue))
+        if let key = present.first(where: { !known.contains($0.stringValue) }) {
+            throw PolicyError.unknownField(at: container.codingPath + [key], accepted: accepted)
         }
+        // Keys that are data (FieldKey, a dictionary's) are all "known": they are checked once decoded, against
+        // the keys the decoding asked for.
         ledger.saw(present, at: container.codingPath)
         return KeyedDecodingContainer(StrictKeyedContainer(inner: container, ledger: ledger))
     }
@@ -222,6 +207,10 @@ private struct StrictKeyedContainer<Key: CodingKey>: KeyedDecodingContainerProto
     func decode<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T {
         ledger.asked(key, at: codingPath)
         if isScalar(type) { return try inner.decode(type, forKey: key) }
+        // Some decoders hand out a decoder of null for a missing key: a missing field must say so.
+        guard inner.contains(key) else {
+            throw DecodingError.keyNotFound(key, .init(codingPath: codingPath, debugDescription: "missing field"))
+        }
         return try T(from: StrictDecoder(inner: try inner.superDecoder(forKey: key), ledger: ledger))
     }
 
