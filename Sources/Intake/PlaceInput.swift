@@ -23,13 +23,12 @@ package struct PlaceInput {
     package struct Item {
         package var line: Int
         package var range: Range<Int>
-        package var placement: Placement
+        /// The AMQP `message_id`.
+        package var placementID: String
+        /// Creditor and placement id: what the scheduler deduplicates by.
+        package var key: String
         /// The message as it will be published: a JSON line as written, or the encoded CSV row.
         package var body: [UInt8]
-        /// The AMQP `message_id`.
-        package var placementID: String { placement.placementId }
-        /// Creditor and placement id: what the scheduler deduplicates by.
-        package var key: String { "\(placement.creditorId)\n\(placement.placementId)" }
     }
 
     /// A row that cannot be placed. `range` is its exact text in the file, for the reject file.
@@ -158,7 +157,10 @@ package struct PlaceInput {
                 rejected.append(Rejected(line: line, range: range, reason: problem.reason))
             } else {
                 items.append(
-                    Item(line: line, range: range, placement: placement, body: body ?? MessageCoding.encode(placement)))
+                    Item(
+                        line: line, range: range, placementID: placement.placementId,
+                        key: "\(placement.creditorId)\n\(placement.placementId)",
+                        body: body ?? MessageCoding.encode(placement)))
             }
         case .failure(let error):
             rejected.append(Rejected(line: line, range: range, reason: error.reason))

@@ -55,7 +55,22 @@ package enum DebtorFile {
                 file: name, rows: input.rejected.map { .init(line: $0.line, problem: $0.reason) }, problem: "bad rows")
         }
         guard !input.items.isEmpty else { throw DebtorFileError(file: name, problem: "no debtors in the file") }
-        return input.items.map(\.placement)
+        // Every item was a placement the contract accepts a moment ago; the simulator wants it as a value.
+        let placements = try input.items.map { try MessageCoding.decode(Placement.self, from: $0.body) }
+        // tact place refuses a placement id twice; a simulation also wants each debt once, whatever its id.
+        var first: [String: Int] = [:]
+        var duplicates: [DebtorFileError.Row] = []
+        for (item, placement) in zip(input.items, placements) {
+            let debt = "\(placement.creditorId)\n\(placement.debtor.id)\n\(placement.debt.id)"
+            if let line = first[debt] {
+                duplicates.append(
+                    .init(line: item.line, problem: "conflict: debt.id: the same debtor and debt as line \(line)"))
+            } else {
+                first[debt] = item.line
+            }
+        }
+        guard duplicates.isEmpty else { throw DebtorFileError(file: name, rows: duplicates, problem: "bad rows") }
+        return placements
     }
 }
 

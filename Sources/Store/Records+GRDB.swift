@@ -129,14 +129,7 @@ extension DebtorRecord.CodingKeys: ColumnExpression {}
 extension OutboxMessage.CodingKeys: ColumnExpression {}
 extension TaskRecord.CodingKeys: ColumnExpression {}
 
-/// The first application of an input message, remembered so that a redelivery changes nothing.
-struct ProcessedMessage: Codable, PersistableRecord {
-    static let databaseTableName = "processed_message"
-    var id: String
-    var at: Instant
-}
-
-// Columns of Policy's types. An unknown spelling in a vocabulary column fails to decode, and is reported as a
+// Columns of Domain's and Policy's types. An unknown spelling in a vocabulary column fails to decode, and is reported as a
 // damaged row (see SQLiteAccess).
 
 extension Instant: DatabaseValueConvertible, StatementColumnConvertible {

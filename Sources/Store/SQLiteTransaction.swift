@@ -77,10 +77,10 @@ struct SQLiteTransaction: StoreTransaction, SQLiteAccess {
     }
 
     func markProcessed(_ messageID: String, at: Instant) throws {
-        // The first application is the one remembered.
-        try persisting(ProcessedMessage.self) {
-            try ProcessedMessage(id: messageID, at: at).insert(db, onConflict: .ignore)
-        }
+        // The first application is the one remembered; only the same id is a conflict to ignore (INSERT OR
+        // IGNORE would hide any other constraint failing too).
+        try execute(
+            "INSERT INTO processed_message (id, at) VALUES (?, ?) ON CONFLICT (id) DO NOTHING", [messageID, at])
     }
 
     func undoingOnError<T>(_ body: () throws -> T) throws -> T {

@@ -109,6 +109,11 @@ import Testing
             Self.header + "sim,D-1,Jan,UTC,+1,,,pl,1,PLN,2026-11-01,,C-1,extra\nD-2\n",
             "line 2: csv: 14 fields where the header has 13 (and 1 more bad row)"
         ),
+        // The same debt twice under two placement ids.
+        (
+            "placement_id," + Self.header + "P-1," + Self.good + "P-2," + Self.good,
+            "line 3: conflict: debt.id: the same debtor and debt as line 2"
+        ),
         // JSON lines: blank lines count, and CRLF ends a line.
         (Self.jsonLines[0] + "\r\n\r\n" + Self.jsonLines[0] + "\r\n", "line 3: conflict: placementId: same as line 1"),
     ]

@@ -301,10 +301,19 @@ public final class TactInstallation: Sendable {
     {
         let deadline = ContinuousClock.now + timeout
         var last: StoreStatistics?
+        var lastError: (any Error)?
         var quietRounds = 0
         while ContinuousClock.now < deadline {
-            // The store may not exist yet, or be mid-write: a failed reading is simply not a quiet one.
-            if let stats = try? await inspect({ try $0.statistics(at: Instant(Date())) }) {
+            // The store may not exist yet, or be mid-write: a failed reading is simply not a quiet one, and the
+            // last failure is named if the store never settles.
+            let reading: StoreStatistics?
+            do {
+                reading = try await inspect { try $0.statistics(at: Instant(Date())) }
+            } catch {
+                reading = nil
+                lastError = error
+            }
+            if let stats = reading {
                 let settled =
                     (stats.tasksByStatus[.inFlight] ?? 0) == 0 && stats.dueNotPublished == 0 && stats.outboxDepth == 0
                     && (!debtors || stats.debtors > 0)
@@ -314,7 +323,8 @@ public final class TactInstallation: Sendable {
             }
             try await Task.sleep(for: .milliseconds(300))
         }
-        throw TestKitError("not settled within \(timeout): \(String(describing: last))")
+        let failure = lastError.map { "; last failed reading: \($0)" } ?? ""
+        throw TestKitError("not settled within \(timeout): \(String(describing: last))\(failure)")
     }
 
     /// Stops the services, deletes this installation's queues and exchanges and its folder.
