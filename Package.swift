@@ -68,8 +68,8 @@ let package = Package(
             ]),
         // Metrics (Prometheus text) and health over a small HTTP server on POSIX sockets; no other dependency.
         .target(name: "Observability"),
-        // Reads the service file, rulebooks and strategies in Config/ and validates them. The simulator's outcome
-        // model and tact place's column mappings are read with Yams where they are used.
+        // Reads and validates Config/ (the service file, rulebooks, strategies) through one strict YAML decoder
+        // (ConfigYAML), which the column mappings and the simulator's outcome model use too.
         .target(
             name: "TactConfig", dependencies: ["Cadence", "Domain", "Policy", .product(name: "Yams", package: "Yams")]),
         // The what-if simulator: the real scheduler and worker cores on a virtual clock, in memory.
@@ -78,12 +78,11 @@ let package = Package(
             dependencies: [
                 "Cadence", "Contract", "Intake", "Domain", "Policy", "SchedulerCore", "Store", "TactConfig",
                 "WorkerCore",
-                .product(name: "Yams", package: "Yams"),
             ]),
         // Placement files (CSV, JSON lines) read through a column mapping: `tact place` and `tact simulate`.
         .target(
             name: "Intake",
-            dependencies: ["Contract", "Domain", "Policy", "TactConfig", .product(name: "Yams", package: "Yams")]),
+            dependencies: ["Contract", "Domain", "Policy", "TactConfig"]),
         // What the operators' and compliance tools compute and print (explain, audit, status, dead letters, the
         // call card), and the little I/O they need; the `tact` executable only parses command lines.
         .target(
@@ -100,7 +99,6 @@ let package = Package(
                 "SchedulerCore",
                 "Simulation", "Store", "TactConfig", "TactTools", "Worker", "WorkerCore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
