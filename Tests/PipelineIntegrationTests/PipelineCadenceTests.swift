@@ -12,173 +12,176 @@ import Testing
 @Suite("Pipeline: specialists and cadences", .enabled(if: TestEnvironment.hasBroker), .timeLimit(.minutes(3)))
 struct PipelineCadenceTests {
     @Test func aSpecialistTakesACallRecordsAPromiseAndTheCadencePlansItsReminderAndCheck() async throws {
-        let pipeline = try await Pipeline()
-        defer { Task { await pipeline.tearDown() } }
-        try pipeline.startScheduler()
-        try pipeline.startWorkers(1)
-        try await pipeline.place([
-            Sample.placement(
-                "P-1", debtor: "D-1", debt: "C-1", zone: Sample.zone(localHour: 13), sms: "+15550177",
-                specialist: "anna")
-        ])
-        _ = try await pipeline.waitUntilSettled()
+        try await Pipeline().tearingDown { pipeline in
+            try pipeline.startScheduler()
+            try pipeline.startWorkers(1)
+            try await pipeline.place([
+                Sample.placement(
+                    "P-1", debtor: "D-1", debt: "C-1", zone: Sample.zone(localHour: 13), sms: "+15550177",
+                    specialist: "anna")
+            ])
+            _ = try await pipeline.waitUntilSettled()
 
-        let next = try await pipeline.tool(["next", "--specialist", "anna"])
-        #expect(next.status == 0, "\(next.errors)")
-        #expect(next.output.contains("Call acme/P-1/first-call — first-call, priority 5"))
-        #expect(next.output.contains("Debtor D-1: Personal Name D-1"))
+            let next = try await pipeline.tool(["next", "--specialist", "anna"])
+            #expect(next.status == 0, "\(next.errors)")
+            #expect(next.output.contains("Call acme/P-1/first-call — first-call, priority 5"))
+            #expect(next.output.contains("Debtor D-1: Personal Name D-1"))
 
-        let date = LocalDateText.days(from: Date(), 10)
-        let outcome = try await pipeline.tool([
-            "outcome", "acme/P-1/first-call", "--result", "conversation", "--promise", "50.00@\(date)",
-        ])
-        #expect(outcome.status == 0, "\(outcome.errors)")
-        _ = try await pipeline.waitUntilSettled()
-        let store = try SQLiteStore(path: pipeline.storePath)
-        let promise = try #require(try await store.read { try $0.promises(ofDebtor: "D-1") }.first)
-        #expect(promise.amount == "50.00")
-        #expect(promise.date == date)
-        #expect(promise.status == .open)
-        let planned = try await store.read { try $0.tasks(ofDebtor: "D-1", statuses: [.pending]) }.map(\.purpose)
-        #expect(Set(planned) == ["promise-reminder", "broken-promise"])
-        #expect(try await store.read { try $0.ledgerEntry(taskID: "acme/P-1/first-call") }?.result == .conversation)
-        // A bad outcome is a one-line error and a non-zero exit, nothing published.
-        let bad = try await pipeline.tool(["outcome", "acme/P-1/first-call", "--result", "maybe"])
-        #expect(bad.status == 2)
-        #expect(bad.errors.split(separator: "\n").count == 1)
+            let date = LocalDateText.days(from: Date(), 10)
+            let outcome = try await pipeline.tool([
+                "outcome", "acme/P-1/first-call", "--result", "conversation", "--promise", "50.00@\(date)",
+            ])
+            #expect(outcome.status == 0, "\(outcome.errors)")
+            _ = try await pipeline.waitUntilSettled()
+            let store = try SQLiteStore(path: pipeline.storePath)
+            let promise = try #require(try await store.read { try $0.promises(ofDebtor: "D-1") }.first)
+            #expect(promise.amount == "50.00")
+            #expect(promise.date == date)
+            #expect(promise.status == .open)
+            let planned = try await store.read { try $0.tasks(ofDebtor: "D-1", statuses: [.pending]) }.map(\.purpose)
+            #expect(Set(planned) == ["promise-reminder", "broken-promise"])
+            #expect(try await store.read { try $0.ledgerEntry(taskID: "acme/P-1/first-call") }?.result == .conversation)
+            // A bad outcome is a one-line error and a non-zero exit, nothing published.
+            let bad = try await pipeline.tool(["outcome", "acme/P-1/first-call", "--result", "maybe"])
+            #expect(bad.status == 2)
+            #expect(bad.errors.split(separator: "\n").count == 1)
+        }
     }
 
     @Test func nextGivesBackACallNoLongerPermittedAndOffersTheNextOne() async throws {
-        let pipeline = try await Self.annasFirstCallWaiting()
-        defer { Task { await pipeline.tearDown() } }
-        // Ahead of it in the queue, a call whose debtor's window is closed by now (their zone is at 3 a.m.).
-        let night = try Debtor(id: "D-9", timeZones: [Sample.zone(localHour: 3)])
-        let stale = Call(
-            taskId: "stale/first-call", debtorId: "D-9", debtId: "C-9", phone: "+15550100", purpose: "first-call",
-            validUntil: nil,
-            context: CallContext(
-                name: "Personal Name D-9", language: "en",
-                debt: .init(id: "C-9", amount: "1.00", currency: "USD", dueDate: "2026-11-01"), recentContacts: [],
-                holds: [], tone: "standard", policy: .init(rulebook: "us-regf", debtor: night, history: [])),
-            attempt: 1)
-        try await pipeline.connection.publish(
-            AMQPMessage(
-                routingKey: pipeline.topology.callQueue(specialist: "anna"), body: MessageCoding.encode(stale),
-                properties: AMQPProperties(priority: 9, messageID: stale.taskId)))
-        let next = try await pipeline.tool(["next", "--specialist", "anna"])
-        #expect(next.status == 0, "\(next.errors)")
-        #expect(next.output.contains("Not now: call stale/first-call for D-9 — unknown-task."))
-        #expect(next.output.contains("Call acme/P-1/first-call"))
-        // The stale call went back to the scheduler (which does not know it, so it ends in tact.dead).
-        let dead = try await pipeline.drain(pipeline.topology.deadQueue)
-        #expect(dead.map(\.properties.messageID) == ["stale/first-call"])
+        try await Self.annasFirstCallWaiting().tearingDown { pipeline in
+            // Ahead of it in the queue, a call whose debtor's window is closed by now (their zone is at 3 a.m.).
+            let night = try Debtor(id: "D-9", timeZones: [Sample.zone(localHour: 3)])
+            let stale = Call(
+                taskId: "stale/first-call", debtorId: "D-9", debtId: "C-9", phone: "+15550100", purpose: "first-call",
+                validUntil: nil,
+                context: CallContext(
+                    name: "Personal Name D-9", language: "en",
+                    debt: .init(id: "C-9", amount: "1.00", currency: "USD", dueDate: "2026-11-01"), recentContacts: [],
+                    holds: [], tone: "standard", policy: .init(rulebook: "us-regf", debtor: night, history: [])),
+                attempt: 1)
+            try await pipeline.connection.publish(
+                AMQPMessage(
+                    routingKey: pipeline.topology.callQueue(specialist: "anna"), body: MessageCoding.encode(stale),
+                    properties: AMQPProperties(priority: 9, messageID: stale.taskId)))
+            let next = try await pipeline.tool(["next", "--specialist", "anna"])
+            #expect(next.status == 0, "\(next.errors)")
+            #expect(next.output.contains("Not now: call stale/first-call for D-9 — unknown-task."))
+            #expect(next.output.contains("Call acme/P-1/first-call"))
+            // The stale call went back to the scheduler (which does not know it, so it ends in tact.dead).
+            let dead = try await pipeline.drain(pipeline.topology.deadQueue)
+            #expect(dead.map(\.properties.messageID) == ["stale/first-call"])
+        }
     }
 
     @Test func eventsRecordedAfterACallWasQueuedStopItAtTheSpecialistsDesk() async throws {
-        let pipeline = try await Pipeline()
-        defer { Task { await pipeline.tearDown() } }
-        try pipeline.startScheduler()
-        try pipeline.startWorkers(1)
-        let zone = Sample.zone(localHour: 13)
-        try await pipeline.place([
-            Sample.placement("P-1", debtor: "D-1", debt: "C-1", zone: zone, specialist: "anna"),
-            Sample.placement("P-2", debtor: "D-2", debt: "C-2", zone: zone, specialist: "anna"),
-        ])
-        _ = try await pipeline.waitUntilSettled()
-        // Both calls wait in anna's queue. D-1 asks Tact to stop contacting them; D-2 disputes the debt for a day.
-        let now = Instant(Date())
-        try await pipeline.send(LifeEvent(eventId: "E-1", debtorId: "D-1", kind: .cease, at: now))
-        try await pipeline.send(
-            LifeEvent(eventId: "E-2", debtorId: "D-2", kind: .dispute, at: now, until: now.adding(seconds: 86_400)))
-        _ = try await pipeline.waitUntilSettled()
+        try await Pipeline().tearingDown { pipeline in
+            try pipeline.startScheduler()
+            try pipeline.startWorkers(1)
+            let zone = Sample.zone(localHour: 13)
+            try await pipeline.place([
+                Sample.placement("P-1", debtor: "D-1", debt: "C-1", zone: zone, specialist: "anna"),
+                Sample.placement("P-2", debtor: "D-2", debt: "C-2", zone: zone, specialist: "anna"),
+            ])
+            _ = try await pipeline.waitUntilSettled()
+            // Both calls wait in anna's queue. D-1 asks Tact to stop contacting them; D-2 disputes the debt for a day.
+            let now = Instant(Date())
+            try await pipeline.send(LifeEvent(eventId: "E-1", debtorId: "D-1", kind: .cease, at: now))
+            try await pipeline.send(
+                LifeEvent(eventId: "E-2", debtorId: "D-2", kind: .dispute, at: now, until: now.adding(seconds: 86_400)))
+            _ = try await pipeline.waitUntilSettled()
 
-        let next = try await pipeline.tool(["next", "--specialist", "anna"])
-        #expect(next.status == 0, "\(next.errors)")
-        #expect(
-            next.output.contains(
-                "Not now: call acme/P-1/first-call for D-1 — suppress (hold:cease). Given back to be planned again."))
-        #expect(next.output.contains("Not now: call acme/P-2/first-call for D-2 — defer until "))
-        #expect(next.output.contains("(hold:dispute). Given back to be planned again."))
-        #expect(!next.output.contains("Personal Name"), "no call card is shown")
-        #expect(next.output.contains("No call is waiting for anna."))
-        // Given back, each task is planned again after the expiry pause, and its contact leaves the ledger.
-        let store = try SQLiteStore(path: pipeline.storePath)
-        let deadline = ContinuousClock.now + .seconds(30)
-        var pending: [String] = []
-        while ContinuousClock.now < deadline {
-            pending = try await store.read { store in
-                try ["D-1", "D-2"].flatMap { try store.tasks(ofDebtor: $0, statuses: [.pending]) }.map(\.id)
+            let next = try await pipeline.tool(["next", "--specialist", "anna"])
+            #expect(next.status == 0, "\(next.errors)")
+            #expect(
+                next.output.contains(
+                    "Not now: call acme/P-1/first-call for D-1 — suppress (hold:cease). Given back to be planned again."
+                ))
+            #expect(next.output.contains("Not now: call acme/P-2/first-call for D-2 — defer until "))
+            #expect(next.output.contains("(hold:dispute). Given back to be planned again."))
+            #expect(!next.output.contains("Personal Name"), "no call card is shown")
+            #expect(next.output.contains("No call is waiting for anna."))
+            // Given back, each task is planned again after the expiry pause, and its contact leaves the ledger.
+            let store = try SQLiteStore(path: pipeline.storePath)
+            let deadline = ContinuousClock.now + .seconds(30)
+            var pending: [String] = []
+            while ContinuousClock.now < deadline {
+                pending = try await store.read { store in
+                    try ["D-1", "D-2"].flatMap { try store.tasks(ofDebtor: $0, statuses: [.pending]) }.map(\.id)
+                }
+                if pending.count == 2 { break }
+                try await Task.sleep(for: .milliseconds(200))
             }
-            if pending.count == 2 { break }
-            try await Task.sleep(for: .milliseconds(200))
+            #expect(pending.sorted() == ["acme/P-1/first-call", "acme/P-2/first-call"])
+            #expect(try await store.read { try $0.ledgerEntry(taskID: "acme/P-1/first-call") } == nil)
+            #expect(try await store.read { try $0.ledgerEntry(taskID: "acme/P-2/first-call") } == nil)
         }
-        #expect(pending.sorted() == ["acme/P-1/first-call", "acme/P-2/first-call"])
-        #expect(try await store.read { try $0.ledgerEntry(taskID: "acme/P-1/first-call") } == nil)
-        #expect(try await store.read { try $0.ledgerEntry(taskID: "acme/P-2/first-call") } == nil)
     }
 
     @Test func callChecksWithoutAToolsReplyQueueOrUnreadableAreDroppedAndTheNextIsAnswered() async throws {
-        let pipeline = try await Self.annasFirstCallWaiting()
-        defer { Task { await pipeline.tearDown() } }
-        let check = MessageCoding.encode(CallCheck(taskId: "acme/P-1/first-call", attempt: 1))
-        // The scheduler publishes its answers under its own name: never into a contact queue.
-        for (body, replyTo) in [
-            (check, pipeline.topology.reminderQueue(.sms)),
-            (Array("not JSON".utf8), pipeline.topology.checkReplyQueue(id: "x")),
-            (check, nil),
-        ] {
-            try await pipeline.connection.publish(
-                AMQPMessage(
-                    routingKey: pipeline.topology.checksQueue, body: body,
-                    properties: AMQPProperties(correlationID: "c", replyTo: replyTo), mandatory: true))
-        }
-        let next = try await pipeline.tool(["next", "--specialist", "anna"])
-        #expect(next.status == 0, "\(next.errors)")
-        #expect(next.output.contains("Call acme/P-1/first-call"))
-        #expect(try await pipeline.drain(pipeline.topology.reminderQueue(.sms), quiet: .seconds(1)).isEmpty)
+        try await Self.annasFirstCallWaiting().tearingDown { pipeline in
+            let check = MessageCoding.encode(CallCheck(taskId: "acme/P-1/first-call", attempt: 1))
+            // The scheduler publishes its answers under its own name: never into a contact queue.
+            for (body, replyTo) in [
+                (check, pipeline.topology.reminderQueue(.sms)),
+                (Array("not JSON".utf8), pipeline.topology.checkReplyQueue(id: "x")),
+                (check, nil),
+            ] {
+                try await pipeline.connection.publish(
+                    AMQPMessage(
+                        routingKey: pipeline.topology.checksQueue, body: body,
+                        properties: AMQPProperties(correlationID: "c", replyTo: replyTo), mandatory: true))
+            }
+            let next = try await pipeline.tool(["next", "--specialist", "anna"])
+            #expect(next.status == 0, "\(next.errors)")
+            #expect(next.output.contains("Call acme/P-1/first-call"))
+            #expect(try await pipeline.drain(pipeline.topology.reminderQueue(.sms), quiet: .seconds(1)).isEmpty)
 
-        let bad = try await pipeline.tool(["next", "--specialist", "anna", "--check-timeout", "0"])
-        #expect(bad.status == 2)
-        #expect(
-            bad.errors.split(separator: "\n").count == 1 && bad.errors.contains("--check-timeout must be 1–300 seconds")
-        )
+            let bad = try await pipeline.tool(["next", "--specialist", "anna", "--check-timeout", "0"])
+            #expect(bad.status == 2)
+            #expect(
+                bad.errors.split(separator: "\n").count == 1
+                    && bad.errors.contains("--check-timeout must be 1–300 seconds")
+            )
+        }
     }
 
     @Test func withoutAnAnswerFromTheSchedulerTheCallStaysQueued() async throws {
-        let pipeline = try await Self.annasFirstCallWaiting()
-        defer { Task { await pipeline.tearDown() } }
-        #expect(await pipeline.stop().allSatisfy { $0 == 0 })
+        try await Self.annasFirstCallWaiting().tearingDown { pipeline in
+            #expect(await pipeline.stop().allSatisfy { $0 == 0 })
 
-        let next = try await pipeline.tool(["next", "--specialist", "anna", "--check-timeout", "2"])
-        #expect(next.status == 1)
-        #expect(
-            next.errors.split(separator: "\n") == [
-                "tact next: error: no-answer: the scheduler did not answer within 2 s; the call stays queued (is tact scheduler running?)"
-            ])
-        #expect(!next.output.contains("Personal Name"))
-        let queued = try await pipeline.drain(pipeline.topology.callQueue(specialist: "anna"))
-        #expect(queued.map(\.properties.messageID) == ["acme/P-1/first-call"])
+            let next = try await pipeline.tool(["next", "--specialist", "anna", "--check-timeout", "2"])
+            #expect(next.status == 1)
+            #expect(
+                next.errors.split(separator: "\n") == [
+                    "tact next: error: no-answer: the scheduler did not answer within 2 s; the call stays queued (is tact scheduler running?)"
+                ])
+            #expect(!next.output.contains("Personal Name"))
+            let queued = try await pipeline.drain(pipeline.topology.callQueue(specialist: "anna"))
+            #expect(queued.map(\.properties.messageID) == ["acme/P-1/first-call"])
+        }
     }
 
     @Test func callsOfAnAwaySpecialistGoToTheBackupWithTheCaseOwnerNamed() async throws {
-        let pipeline = try await Pipeline()
-        defer { Task { await pipeline.tearDown() } }
-        try pipeline.startScheduler()
-        try pipeline.startWorkers(1)
-        let away = try await pipeline.tool([
-            "specialists", "away", "anna", "--until", LocalDateText.days(from: Date(), 3), "--backup", "bob",
-        ])
-        #expect(away.status == 0, "\(away.errors)")
-        try await Task.sleep(for: .seconds(1))
-        try await pipeline.place([
-            Sample.placement("P-1", debtor: "D-1", debt: "C-1", zone: Sample.zone(localHour: 13), specialist: "anna")
-        ])
-        _ = try await pipeline.waitUntilSettled()
-        #expect(try await pipeline.drain(pipeline.topology.callQueue(specialist: "anna")).isEmpty)
-        let bobs = try await pipeline.drain(pipeline.topology.callQueue(specialist: "bob"))
-        let call = try MessageCoding.decode(Call.self, from: try #require(bobs.first).body)
-        #expect(call.context.assignedSpecialist == "anna")
-        #expect(bobs.first?.properties.priority == 5)
+        try await Pipeline().tearingDown { pipeline in
+            try pipeline.startScheduler()
+            try pipeline.startWorkers(1)
+            let away = try await pipeline.tool([
+                "specialists", "away", "anna", "--until", LocalDateText.days(from: Date(), 3), "--backup", "bob",
+            ])
+            #expect(away.status == 0, "\(away.errors)")
+            try await Task.sleep(for: .seconds(1))
+            try await pipeline.place([
+                Sample.placement(
+                    "P-1", debtor: "D-1", debt: "C-1", zone: Sample.zone(localHour: 13), specialist: "anna")
+            ])
+            _ = try await pipeline.waitUntilSettled()
+            #expect(try await pipeline.drain(pipeline.topology.callQueue(specialist: "anna")).isEmpty)
+            let bobs = try await pipeline.drain(pipeline.topology.callQueue(specialist: "bob"))
+            let call = try MessageCoding.decode(Call.self, from: try #require(bobs.first).body)
+            #expect(call.context.assignedSpecialist == "anna")
+            #expect(bobs.first?.properties.priority == 5)
+        }
     }
 }
 

@@ -15,69 +15,70 @@ import Testing
     .enabled(if: TestEnvironment.controlsBroker))
 struct PipelineCreditorTests {
     @Test func aCreditorPlacesUnderItsOwnNameOnly() async throws {
-        let pipeline = try await Pipeline()
-        defer { Task { await pipeline.tearDown() } }
-        try pipeline.startScheduler()
-        try pipeline.startWorkers(1)
-        let creditor = "creditor-\(pipeline.prefix)"
-        let password = UUID().uuidString
-        try await BrokerControl.addCreditor(creditor, password: password, prefix: pipeline.prefix)
+        try await Pipeline().tearingDown { pipeline in
+            try pipeline.startScheduler()
+            try pipeline.startWorkers(1)
+            let creditor = "creditor-\(pipeline.prefix)"
+            let password = UUID().uuidString
+            try await BrokerControl.addCreditor(creditor, password: password, prefix: pipeline.prefix)
 
-        var amqp = try AMQPConfiguration(url: TestEnvironment.brokerURL)
-        amqp.username = creditor
-        amqp.password = password
-        amqp.reconnect = .never
-        let connection = try await AMQPConnection.connect(amqp, logger: Logger(label: "test"))
-        func place(_ id: String, creditorID: String, userID: String?) async throws {
-            var placement = Sample.placement(id, debtor: "D-\(id)", debt: "C-\(id)", zone: "UTC")
-            placement.creditorId = creditorID
-            try await connection.publish(
-                AMQPMessage(
-                    exchange: pipeline.topology.intakeExchange, routingKey: "placement",
-                    body: MessageCoding.encode(placement),
-                    properties: AMQPProperties(deliveryMode: .persistent, messageID: id, userID: userID)))
-        }
-        try await place("P-OWN", creditorID: creditor, userID: creditor)
-        try await place("P-OTHER", creditorID: "someone-else", userID: creditor)
-        // RabbitMQ itself refuses a user_id that is not the authenticated user.
-        let forged = await #expect(throws: AMQPError.self) {
-            try await place("P-FORGED", creditorID: "someone-else", userID: "someone-else")
-        }
-        #expect(forged?.replyCode == 406)
-        // And the creditor may not publish anywhere else.
-        let elsewhere = await #expect(throws: AMQPError.self) {
-            try await connection.publish(AMQPMessage(routingKey: pipeline.topology.tasksQueue, body: [1]))
-        }
-        #expect(elsewhere?.replyCode == 403)
-        // Nor change who keeps a case: specialist changes are for operators (a topic permission on the intake).
-        let change = SpecialistChange(changeId: "S-1", action: .handover, specialistId: "anna", debtorId: "D-P-OWN")
-        let handover = await #expect(throws: AMQPError.self) {
-            try await connection.publish(
-                AMQPMessage(
-                    exchange: pipeline.topology.intakeExchange, routingKey: "specialist",
-                    body: MessageCoding.encode(change), properties: AMQPProperties(userID: creditor)))
-        }
-        #expect(handover?.replyCode == 403)
-        await connection.close()
+            var amqp = try AMQPConfiguration(url: TestEnvironment.brokerURL)
+            amqp.username = creditor
+            amqp.password = password
+            amqp.reconnect = .never
+            let connection = try await AMQPConnection.connect(amqp, logger: Logger(label: "test"))
+            func place(_ id: String, creditorID: String, userID: String?) async throws {
+                var placement = Sample.placement(id, debtor: "D-\(id)", debt: "C-\(id)", zone: "UTC")
+                placement.creditorId = creditorID
+                try await connection.publish(
+                    AMQPMessage(
+                        exchange: pipeline.topology.intakeExchange, routingKey: "placement",
+                        body: MessageCoding.encode(placement),
+                        properties: AMQPProperties(deliveryMode: .persistent, messageID: id, userID: userID)))
+            }
+            try await place("P-OWN", creditorID: creditor, userID: creditor)
+            try await place("P-OTHER", creditorID: "someone-else", userID: creditor)
+            // RabbitMQ itself refuses a user_id that is not the authenticated user.
+            let forged = await #expect(throws: AMQPError.self) {
+                try await place("P-FORGED", creditorID: "someone-else", userID: "someone-else")
+            }
+            #expect(forged?.replyCode == 406)
+            // And the creditor may not publish anywhere else.
+            let elsewhere = await #expect(throws: AMQPError.self) {
+                try await connection.publish(AMQPMessage(routingKey: pipeline.topology.tasksQueue, body: [1]))
+            }
+            #expect(elsewhere?.replyCode == 403)
+            // Nor change who keeps a case: specialist changes are for operators (a topic permission on the intake).
+            let change = SpecialistChange(changeId: "S-1", action: .handover, specialistId: "anna", debtorId: "D-P-OWN")
+            let handover = await #expect(throws: AMQPError.self) {
+                try await connection.publish(
+                    AMQPMessage(
+                        exchange: pipeline.topology.intakeExchange, routingKey: "specialist",
+                        body: MessageCoding.encode(change), properties: AMQPProperties(userID: creditor)))
+            }
+            #expect(handover?.replyCode == 403)
+            await connection.close()
 
-        // The refusal cannot be replayed by an operator: the replay could not carry the creditor's user_id.
-        let deadline = ContinuousClock.now + .seconds(30)
-        while try await pipeline.connection.queueState(pipeline.topology.deadQueue).messageCount < 1,
-            ContinuousClock.now < deadline
-        {
-            try await Task.sleep(for: .milliseconds(200))
-        }
-        let replay = try await pipeline.tool(["dead", "replay", "--all"])
-        #expect(replay.output.contains("kept P-OTHER: cannot be replayed: published by broker user \(creditor)"))
-        #expect(replay.output.contains("replayed 0 dead letters; 1 left"), "\(replay.output)\(replay.errors)")
+            // The refusal cannot be replayed by an operator: the replay could not carry the creditor's user_id.
+            let deadline = ContinuousClock.now + .seconds(30)
+            while try await pipeline.connection.queueState(pipeline.topology.deadQueue).messageCount < 1,
+                ContinuousClock.now < deadline
+            {
+                try await Task.sleep(for: .milliseconds(200))
+            }
+            let replay = try await pipeline.tool(["dead", "replay", "--all"])
+            #expect(replay.output.contains("kept P-OTHER: cannot be replayed: published by broker user \(creditor)"))
+            #expect(replay.output.contains("replayed 0 dead letters; 1 left"), "\(replay.output)\(replay.errors)")
 
-        let dead = try await pipeline.drain(pipeline.topology.deadQueue)
-        #expect(dead.map(\.properties.messageID) == ["P-OTHER"])
-        #expect(dead.first?.properties.headers?["x-tact-error"]?.stringValue?.hasPrefix("creditor-mismatch") == true)
-        #expect(dead.first?.properties.headers?["x-tact-user-id"]?.stringValue == creditor)
-        let stats = try await pipeline.waitUntilSettled()
-        #expect(stats.debtors == 1)
-        let store = try SQLiteStore(path: pipeline.storePath)
-        #expect(try await store.read { try $0.debtor("D-P-OWN")?.creditorID } == creditor)
+            let dead = try await pipeline.drain(pipeline.topology.deadQueue)
+            #expect(dead.map(\.properties.messageID) == ["P-OTHER"])
+            #expect(
+                dead.first?.properties.headers?["x-tact-error"]?.stringValue?.hasPrefix("creditor-mismatch") == true)
+            #expect(dead.first?.properties.headers?["x-tact-user-id"]?.stringValue == creditor)
+            let stats = try await pipeline.waitUntilSettled()
+            #expect(stats.debtors == 1)
+            let store = try SQLiteStore(path: pipeline.storePath)
+            #expect(try await store.read { try $0.debtor("D-P-OWN")?.creditorID } == creditor)
+        }
     }
 }

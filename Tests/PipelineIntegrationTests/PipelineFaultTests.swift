@@ -45,38 +45,38 @@ struct PipelineFaultTests {
     }
 
     @Test func killingAWorkerLosesNoTask() async throws {
-        let pipeline = try await Pipeline(lease: 3)
-        defer { Task { await pipeline.tearDown() } }
-        try await placeMany(pipeline)
-        try pipeline.startScheduler()
-        try pipeline.startWorkers(3)
-        try await waitForProgress(pipeline, done: Self.count / 4)
-        await pipeline.killWorker(0)
-        try await expectEverythingEmitted(pipeline)
+        try await Pipeline(lease: 3).tearingDown { pipeline in
+            try await placeMany(pipeline)
+            try pipeline.startScheduler()
+            try pipeline.startWorkers(3)
+            try await waitForProgress(pipeline, done: Self.count / 4)
+            await pipeline.killWorker(0)
+            try await expectEverythingEmitted(pipeline)
+        }
     }
 
     @Test func killingAndRestartingTheSchedulerLosesNothing() async throws {
-        let pipeline = try await Pipeline(lease: 3)
-        defer { Task { await pipeline.tearDown() } }
-        try await placeMany(pipeline)
-        try pipeline.startScheduler()
-        try pipeline.startWorkers(2)
-        try await waitForProgress(pipeline, done: Self.count / 4)
-        await pipeline.killScheduler()
-        try await Task.sleep(for: .milliseconds(500))
-        try pipeline.startScheduler()
-        try await expectEverythingEmitted(pipeline)
+        try await Pipeline(lease: 3).tearingDown { pipeline in
+            try await placeMany(pipeline)
+            try pipeline.startScheduler()
+            try pipeline.startWorkers(2)
+            try await waitForProgress(pipeline, done: Self.count / 4)
+            await pipeline.killScheduler()
+            try await Task.sleep(for: .milliseconds(500))
+            try pipeline.startScheduler()
+            try await expectEverythingEmitted(pipeline)
+        }
     }
 
     @Test func closingEveryBrokerConnectionUnderLoadIsSurvived() async throws {
-        let pipeline = try await Pipeline(lease: 3)
-        defer { Task { await pipeline.tearDown() } }
-        try await placeMany(pipeline)
-        try pipeline.startScheduler()
-        try pipeline.startWorkers(2)
-        try await waitForProgress(pipeline, done: Self.count / 4)
-        try await BrokerControl.ctl(["close_all_connections", "pipeline fault test"])
-        try await expectEverythingEmitted(pipeline)
-        #expect(await pipeline.stop().allSatisfy { $0 == 0 })
+        try await Pipeline(lease: 3).tearingDown { pipeline in
+            try await placeMany(pipeline)
+            try pipeline.startScheduler()
+            try pipeline.startWorkers(2)
+            try await waitForProgress(pipeline, done: Self.count / 4)
+            try await BrokerControl.ctl(["close_all_connections", "pipeline fault test"])
+            try await expectEverythingEmitted(pipeline)
+            #expect(await pipeline.stop().allSatisfy { $0 == 0 })
+        }
     }
 }

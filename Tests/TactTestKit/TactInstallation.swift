@@ -92,14 +92,21 @@ public final class TactInstallation: Sendable {
     public static func with(
         label: String, settings: Settings = Settings(), _ body: (TactInstallation) async throws -> Void
     ) async throws {
-        let installation = try await TactInstallation(label: label, settings: settings)
+        try await TactInstallation(label: label, settings: settings).tearingDown(body)
+    }
+
+    /// Runs `body` with this installation, then tears it down whatever happened, and waits for that: the services
+    /// are stopped (SIGTERM, then SIGKILL) before the test ends.
+    public func tearingDown<T>(_ body: (TactInstallation) async throws -> T) async throws -> T {
+        let result: T
         do {
-            try await body(installation)
+            result = try await body(self)
         } catch {
-            await installation.tearDown()
+            await tearDown()
             throw error
         }
-        await installation.tearDown()
+        await tearDown()
+        return result
     }
 
     /// The environment of every `tact` this installation runs: its configuration and broker, and no store named
