@@ -8,6 +8,7 @@ import Policy
 // reasons, headers) are JSON text, encoded by StoredJSON so that the same value is always the same text.
 
 extension DebtorRecord: FetchableRecord, PersistableRecord {
+    /// The `debtor` table.
     public static let databaseTableName = "debtor"
 
     /// By hand only so that opt-outs are stored sorted: the same set, in any order, is always the same text.
@@ -30,14 +31,17 @@ extension DebtorRecord: FetchableRecord, PersistableRecord {
 }
 
 extension DebtRecord: FetchableRecord, PersistableRecord {
+    /// The `debt` table.
     public static let databaseTableName = "debt"
 }
 
 extension HoldRecord: FetchableRecord, PersistableRecord {
+    /// The `hold` table.
     public static let databaseTableName = "hold"
 }
 
 extension TaskRecord: FetchableRecord, PersistableRecord {
+    /// The `task` table.
     public static let databaseTableName = "task"
 
     /// By hand: the dispatch loop reads every due task through it. scripts/bench store, 10,000 tasks taken (median
@@ -64,11 +68,12 @@ extension TaskRecord: FetchableRecord, PersistableRecord {
 }
 
 extension LedgerEntry: FetchableRecord, PersistableRecord {
+    /// The `ledger` table.
     public static let databaseTableName = "ledger"
 }
 
 extension DecisionRecord: FetchableRecord, PersistableRecord {
-    /// Its `sequence`, which the table assigns, is not part of the record.
+    /// The `decision` table. Its `sequence`, which the table assigns, is not part of the record.
     public static let databaseTableName = "decision"
 
     /// StoredJSON's: sorted keys, slashes as they are.
@@ -76,6 +81,7 @@ extension DecisionRecord: FetchableRecord, PersistableRecord {
 }
 
 extension OutboxMessage: FetchableRecord, PersistableRecord {
+    /// The `outbox` table.
     public static let databaseTableName = "outbox"
 
     /// By hand because the body is bytes (a BLOB, where Codable would make a JSON array of numbers).
@@ -107,10 +113,12 @@ extension OutboxMessage: FetchableRecord, PersistableRecord {
 }
 
 extension PromiseRecord: FetchableRecord, PersistableRecord {
+    /// The `promise` table.
     public static let databaseTableName = "promise"
 }
 
 extension PlanRecord: FetchableRecord, PersistableRecord {
+    /// The `plan` table.
     public static let databaseTableName = "plan"
 
     /// StoredJSON's: sorted keys, slashes as they are.
@@ -118,10 +126,12 @@ extension PlanRecord: FetchableRecord, PersistableRecord {
 }
 
 extension SurveyResponseRecord: FetchableRecord, PersistableRecord {
+    /// The `survey_response` table.
     public static let databaseTableName = "survey_response"
 }
 
 extension SpecialistRecord: FetchableRecord, PersistableRecord {
+    /// The `specialist` table.
     public static let databaseTableName = "specialist"
 }
 
@@ -133,12 +143,15 @@ extension TaskRecord.CodingKeys: ColumnExpression {}
 // damaged row (see SQLiteAccess).
 
 extension Instant: DatabaseValueConvertible, StatementColumnConvertible {
+    /// Whole seconds since the epoch, an INTEGER column.
     public var databaseValue: DatabaseValue { secondsSinceEpoch.databaseValue }
 
+    /// The instant of an INTEGER column of seconds since the epoch.
     public static func fromDatabaseValue(_ dbValue: DatabaseValue) -> Instant? {
         Int64.fromDatabaseValue(dbValue).map(Instant.init(secondsSinceEpoch:))
     }
 
+    /// Read straight from a statement's column, without a `DatabaseValue` in between.
     public init?(sqliteStatement: SQLiteStatement, index: CInt) {
         self.init(secondsSinceEpoch: Int64(sqliteStatement: sqliteStatement, index: index))
     }

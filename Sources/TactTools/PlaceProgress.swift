@@ -6,9 +6,9 @@ import Synchronization
 /// keep counts, not carriage returns).
 package final class PlaceProgress: Sendable {
     private struct State {
-        package var label = ""
-        package var lastDraw = ContinuousClock.now - .seconds(1)
-        package var drawn = false
+        var label = ""
+        var lastDraw = ContinuousClock.now - .seconds(1)
+        var drawn = false
     }
 
     package let isTerminal: Bool

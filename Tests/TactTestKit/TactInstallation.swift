@@ -48,23 +48,40 @@ public final class TactInstallation: Sendable {
 
     /// - Parameter label: the start of the exchange prefix, naming the suite in the broker's listings.
     public init(label: String, settings: Settings = Settings()) async throws {
-        prefix = "\(label)\(UUID().uuidString.prefix(8).lowercased())"
-        topology = TactTopology(prefix: prefix)
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("tact-\(prefix)")
-        configDirectory = directory.appendingPathComponent("config")
-        try FileManager.default.createDirectory(at: configDirectory, withIntermediateDirectories: true)
-        for folder in ["rulebooks", "mappings", "strategies"] {
-            let source = Repository.config.appendingPathComponent(folder)
-            guard FileManager.default.fileExists(atPath: source.path) else { continue }
-            try FileManager.default.createSymbolicLink(
-                at: configDirectory.appendingPathComponent(folder), withDestinationURL: source)
+        let prefix = "\(label)\(UUID().uuidString.prefix(8).lowercased())"
+        let topology = TactTopology(prefix: prefix)
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tact-\(prefix)")
+        let configDirectory = directory.appendingPathComponent("config")
+        self.prefix = prefix
+        self.topology = topology
+        self.directory = directory
+        self.configDirectory = configDirectory
+        do {
+            try FileManager.default.createDirectory(at: configDirectory, withIntermediateDirectories: true)
+            for folder in ["rulebooks", "mappings", "strategies"] {
+                let source = Repository.config.appendingPathComponent(folder)
+                guard FileManager.default.fileExists(atPath: source.path) else { continue }
+                try FileManager.default.createSymbolicLink(
+                    at: configDirectory.appendingPathComponent(folder), withDestinationURL: source)
+            }
+            try Self.configuration(
+                prefix: prefix, store: directory.appendingPathComponent("tact.sqlite").path, settings
+            ).write(to: configDirectory.appendingPathComponent("tact.yaml"), atomically: true, encoding: .utf8)
+            var amqp = try AMQPConfiguration(url: TestEnvironment.brokerURL)
+            amqp.connectionName = "test-\(prefix)"
+            let connection = try await AMQPConnection.connect(amqp, logger: Logger(label: "test"))
+            do {
+                try await connection.declare(topology.shared)
+            } catch {
+                await connection.close()
+                throw error
+            }
+            self.connection = connection
+        } catch {
+            // Nothing of a half-made installation is left behind.
+            try? FileManager.default.removeItem(at: directory)
+            throw error
         }
-        try Self.configuration(prefix: prefix, store: directory.appendingPathComponent("tact.sqlite").path, settings)
-            .write(to: configDirectory.appendingPathComponent("tact.yaml"), atomically: true, encoding: .utf8)
-        var amqp = try AMQPConfiguration(url: TestEnvironment.brokerURL)
-        amqp.connectionName = "test-\(prefix)"
-        connection = try await AMQPConnection.connect(amqp, logger: Logger(label: "test"))
-        try await connection.declare(topology.shared)
     }
 
     private static func configuration(prefix: String, store: String, _ settings: Settings) -> String {
