@@ -106,9 +106,7 @@ func take(from store: SQLiteStore, due: Int) async throws -> Double {
         let count = try await store.write { tx in
             let tasks = try tx.dueTasks(at: now, limit: batch)
             for var task in tasks {
-                task.status = .inFlight
-                task.attempts += 1
-                task.leaseUntil = now.adding(seconds: 300)
+                try task.apply(.handOut(leaseUntil: now.adding(seconds: 300)))
                 try tx.save(task)
                 try tx.enqueue(
                     OutboxMessage(
@@ -134,8 +132,7 @@ func reset(_ store: SQLiteStore) async throws {
         let count = try await store.write { tx in
             let tasks = try tx.expiredLeases(at: now.adding(seconds: 86_400), limit: 5_000)
             for var task in tasks {
-                task.status = .pending
-                task.leaseUntil = nil
+                try task.apply(.recalled)
                 try tx.save(task)
             }
             try tx.removeFromOutbox(try tx.outbox(limit: 5_000).map(\.sequence))

@@ -13,9 +13,10 @@ extension SchedulerCore {
     /// A bereavement or hardship: every automated reminder and planned call stops, and one call is planned instead,
     /// by the same specialist and with a gentle tone, for when the hold ends (the policy defers it to that moment).
     func stepBack(
-        _ debtor: DebtorRecord, after event: LifeEvent, purpose: String, at now: Instant, in store: any StoreTransaction
+        _ debtor: DebtorRecord, after event: LifeEvent, hold: HoldKind, purpose: String, at now: Instant,
+        in store: any StoreTransaction
     ) throws {
-        try cancelPending(ofDebtor: debtor.id, reason: "hold:\(event.kind.rawValue)", in: store) {
+        try cancelPending(ofDebtor: debtor.id, reason: .hold(hold), in: store) {
             $0.purpose != purpose
         }
         let open = try store.debts(ofDebtor: debtor.id).filter { $0.status == .open }
@@ -34,7 +35,7 @@ extension SchedulerCore {
             throw ContractError(.conflict, field: "debtId", "a plan needs an open debt")
         }
         try withdrawPromisesAndPlans(of: debtor.id, debtID: debtID, in: store)
-        try cancelPending(ofDebtor: debtor.id, reason: "plan", in: store) {
+        try cancelPending(ofDebtor: debtor.id, reason: .replacedByPlan, in: store) {
             $0.debtID == debtID && Strategy.Purpose.chasing.contains($0.purpose)
         }
         let instalments = event.instalments!.map { PlanRecord.Instalment(amount: $0.amount, dueDate: $0.dueDate) }
@@ -86,14 +87,10 @@ extension SchedulerCore {
         at now: Instant, in store: any StoreTransaction
     ) throws {
         if var task = try store.task(id) {
-            let steppedBack = [
-                "hold:\(LifeEvent.Kind.bereavement.rawValue)", "hold:\(LifeEvent.Kind.hardship.rawValue)",
-            ]
-            guard task.status == .cancelled, steppedBack.contains(task.closedReason ?? "") else { return }
-            task.status = .pending
-            task.channel = channel  // the reachable one now: an opt-out may have come since
-            task.dueAt = due
-            task.closedReason = nil
+            // On the channel reachable now: an opt-out may have come since.
+            let revived = TaskRecord.Transition.revived(dueAt: due, channel: channel)
+            guard task.allows(revived) else { return }
+            try task.apply(revived)
             return try store.save(task)
         }
         try schedule(
@@ -110,22 +107,22 @@ extension SchedulerCore {
         where promise.debtID == debtID && promise.status == .open {
             promise.status = .kept
             try store.save(promise)
-            try cancelPending(ofDebtor: debtor.id, reason: "promise-kept", in: store) {
+            try cancelPending(ofDebtor: debtor.id, reason: .promiseKept, in: store) {
                 $0.id.hasPrefix("\(promise.id)/")
             }
         }
         guard var plan = try activePlan(of: debtor.id, debtID: debtID, in: store), let index = plan.nextUnpaid else {
-            try close(debtID, of: debtor, status: .paid, reason: "payment", at: now, in: store)
+            try close(debtID, of: debtor, status: .paid, reason: .paid, at: now, in: store)
             return
         }
         plan.instalments[index].paidAt = event.at
-        try cancelPending(ofDebtor: debtor.id, reason: "instalment-paid", in: store) {
+        try cancelPending(ofDebtor: debtor.id, reason: .instalmentPaid, in: store) {
             $0.id.hasPrefix("\(plan.id)/\(index + 1)/")
         }
         if plan.nextUnpaid == nil {
             plan.status = .completed
             try store.save(plan)
-            try close(debtID, of: debtor, status: .paid, reason: "plan-completed", at: now, in: store)
+            try close(debtID, of: debtor, status: .paid, reason: .planCompleted, at: now, in: store)
         } else {
             try store.save(plan)
         }
@@ -134,7 +131,7 @@ extension SchedulerCore {
     /// A debt paid or closed: everything planned about it stops, and after the strategy's delay the person is asked
     /// how they were treated, on their preferred digital channel.
     func close(
-        _ debtID: String, of debtor: DebtorRecord, status: DebtRecord.Status, reason: String, at now: Instant,
+        _ debtID: String, of debtor: DebtorRecord, status: DebtRecord.Status, reason: ClosedReason, at now: Instant,
         in store: any StoreTransaction
     ) throws {
         guard var debt = try store.debt(debtID, ofDebtor: debtor.id) else { return }
@@ -165,14 +162,14 @@ extension SchedulerCore {
         where promise.debtID == debtID && promise.status == .open {
             promise.status = .withdrawn
             try store.save(promise)
-            try cancelPending(ofDebtor: debtorID, reason: "promise-withdrawn", in: store) {
+            try cancelPending(ofDebtor: debtorID, reason: .promiseWithdrawn, in: store) {
                 $0.id.hasPrefix("\(promise.id)/")
             }
         }
         for var plan in try store.plans(ofDebtor: debtorID) where plan.debtID == debtID && plan.status == .active {
             plan.status = .withdrawn
             try store.save(plan)
-            try cancelPending(ofDebtor: debtorID, reason: "plan-withdrawn", in: store) {
+            try cancelPending(ofDebtor: debtorID, reason: .planWithdrawn, in: store) {
                 $0.id.hasPrefix("\(plan.id)/")
             }
         }
@@ -189,7 +186,7 @@ extension SchedulerCore {
     {
         let promise = outcome.promise!
         try withdrawPromisesAndPlans(of: debtor.id, debtID: task.debtID, in: store)
-        try cancelPending(ofDebtor: debtor.id, reason: "promise", in: store) {
+        try cancelPending(ofDebtor: debtor.id, reason: .replacedByPromise, in: store) {
             $0.debtID == task.debtID && Strategy.Purpose.chasing.contains($0.purpose)
         }
         try store.save(

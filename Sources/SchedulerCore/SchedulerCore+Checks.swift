@@ -12,7 +12,9 @@ extension SchedulerCore {
         func refused(_ reason: String) -> CallCheckReply {
             CallCheckReply(taskId: request.taskId, refusal: reason, policy: nil)
         }
-        guard let task = try store.task(request.taskId), task.channel == .call || task.closedReason == "redirect" else {
+        guard let task = try store.task(request.taskId),
+            task.channel == .call || task.closedReason == .reachedRepresentative
+        else {
             return refused("unknown-task")
         }
         // Done with this hand-out's contact published; anything else (handed out again, expired and planned again,

@@ -16,9 +16,7 @@ extension SchedulerCore {
             // Hand-outs a worker answered (a deferral, say) or that were recalled do not count: only those since.
             guard task.attempts - task.settledAttempts < configuration.scheduler.maxAttempts else {
                 // No worker ever decided it: stop, and leave it visible to operators as cancelled.
-                task.status = .cancelled
-                task.closedReason = "no-decision"
-                task.leaseUntil = nil
+                try task.apply(.closed(.noDecision))
                 try store.save(task)
                 taken += 1
                 continue
@@ -37,16 +35,12 @@ extension SchedulerCore {
     private func handOut(_ task: inout TaskRecord, at now: Instant, in store: any StoreTransaction) throws -> Bool {
         if task.purpose == Strategy.Purpose.brokenPromise { try markPromiseBroken(checkedBy: task, in: store) }
         guard let message = try workTask(for: task, attempt: task.attempts + 1, at: now, in: store) else {
-            task.status = .cancelled
             let debt = try store.debt(task.debtID, ofDebtor: task.debtorID)
-            task.closedReason = debt == nil || debt?.status == .open ? "unresolvable" : "debt-closed"
-            task.leaseUntil = nil
+            try task.apply(.closed(debt == nil || debt?.status == .open ? .unresolvable : .debtNoLongerOpen))
             try store.save(task)
             return false
         }
-        task.status = .inFlight
-        task.attempts += 1
-        task.leaseUntil = now.adding(seconds: Int64(configuration.scheduler.leaseSeconds))
+        try task.apply(.handOut(leaseUntil: now.adding(seconds: Int64(configuration.scheduler.leaseSeconds))))
         try store.save(task)
         try store.enqueue(
             OutboxMessage(

@@ -79,14 +79,14 @@ extension SchedulerCore {
         }
         switch event.kind {
         case .cease:
-            try cancelPending(ofDebtor: debtor.id, reason: "cease", in: store)
+            try cancelPending(ofDebtor: debtor.id, reason: .cease, in: store)
         case .deceased, .attorney:
             if let representative = event.representative {
                 debtor.representative = representative
                 try store.save(debtor)
             } else if event.kind == .deceased && debtor.representative == nil {
                 // Nobody to redirect to: nothing may be sent at all.
-                try cancelPending(ofDebtor: debtor.id, reason: "hold:deceased", in: store)
+                try cancelPending(ofDebtor: debtor.id, reason: .hold(.deceased), in: store)
             }
         case .disputeResolved:
             for var hold in try store.activeHolds(ofDebtor: debtor.id) where hold.kind == .dispute {
@@ -98,20 +98,23 @@ extension SchedulerCore {
             let channel = event.channel!
             debtor.optOuts.insert(channel)
             try store.save(debtor)
-            try cancelPending(ofDebtor: debtor.id, reason: "opt-out", in: store) { $0.channel == channel }
+            try cancelPending(ofDebtor: debtor.id, reason: .optOut, in: store) { $0.channel == channel }
         case .optIn:
             debtor.optOuts.remove(event.channel!)
             try store.save(debtor)
         case .bereavement:
-            try stepBack(debtor, after: event, purpose: Strategy.Purpose.afterBereavement, at: now, in: store)
+            try stepBack(
+                debtor, after: event, hold: .bereavement, purpose: Strategy.Purpose.afterBereavement, at: now, in: store
+            )
         case .hardship:
-            try stepBack(debtor, after: event, purpose: Strategy.Purpose.hardshipReview, at: now, in: store)
+            try stepBack(
+                debtor, after: event, hold: .hardship, purpose: Strategy.Purpose.hardshipReview, at: now, in: store)
         case .plan:
             try startPlan(event, for: debtor, at: now, in: store)
         case .payment:
             try recordPayment(event, for: debtor, at: now, in: store)
         case .closed:
-            try close(event.debtId!, of: debtor, status: .closed, reason: "closed", at: now, in: store)
+            try close(event.debtId!, of: debtor, status: .closed, reason: .debtClosed, at: now, in: store)
         case .breathingSpace, .dispute:
             break
         }
@@ -123,7 +126,7 @@ extension SchedulerCore {
     private func reconsider(_ debtorID: String, at now: Instant, in store: any StoreTransaction) throws {
         for var task in try store.tasks(ofDebtor: debtorID, statuses: [.pending])
         where task.attempts > 0 && task.dueAt > now {
-            task.dueAt = now
+            try task.apply(.moved(dueAt: now))
             try store.save(task)
         }
     }

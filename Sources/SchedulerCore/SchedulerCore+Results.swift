@@ -15,7 +15,7 @@ extension SchedulerCore {
         guard task.debtID == outcome.debtId else {
             throw ContractError(.invalidField, field: "debtId", "differs from the task's debt")
         }
-        guard task.channel == outcome.channel || task.closedReason == "redirect" else {
+        guard task.channel == outcome.channel || task.closedReason == .reachedRepresentative else {
             throw ContractError(.invalidField, field: "channel", "differs from the task's channel")
         }
         let debtor = try debtor(outcome.debtorId, field: "debtorId", userID: nil, in: store)
@@ -91,19 +91,13 @@ extension SchedulerCore {
                     LedgerEntry(
                         taskID: task.id, debtorID: task.debtorID, debtID: task.debtID, channel: task.channel,
                         at: message.decidedAt, result: .pending))
-            } else {
-                task.closedReason = "redirect"
             }
-            task.status = .done
+            try task.apply(.published(toRepresentative: decision.decision == .redirect))
         case .defer:
-            task.status = .pending
-            task.dueAt = decision.earliest ?? now.adding(seconds: 60)
+            try task.apply(.deferred(until: decision.earliest ?? now.adding(seconds: 60)))
         case .suppress:
-            task.status = .cancelled
-            task.closedReason = decision.reasons.first?.rule.rawValue ?? "suppress"
+            try task.apply(.closed(ClosedReason(suppressedBy: decision.reasons.first?.rule)))
         }
-        task.leaseUntil = nil
-        task.settledAttempts = task.attempts
         try store.save(task)
     }
 
@@ -151,15 +145,11 @@ extension SchedulerCore {
         // An outcome was reported for it: it reached the person, whatever became of this copy.
         if let entry, entry.result != .pending { return }
         // Published to the debtor or a representative; or in flight: its contact expired before its decision
-        // arrived, and that decision is then ignored.
-        let published = task.status == .done && (task.closedReason == nil || task.closedReason == "redirect")
-        guard published || task.status == .inFlight else { return }
+        // arrived, and that decision is then ignored. A task closed since stays closed.
+        let expired = TaskRecord.Transition.expired(retryAt: now.adding(seconds: Self.expiryPause))
+        guard task.allows(expired) else { return }
         if entry != nil { try store.removeLedgerEntry(taskID: taskID) }
-        task.status = .pending
-        task.closedReason = nil
-        task.dueAt = now.adding(seconds: Self.expiryPause)
-        task.leaseUntil = nil
-        task.settledAttempts = task.attempts
+        try task.apply(expired)
         try store.save(task)
     }
 

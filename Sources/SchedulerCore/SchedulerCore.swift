@@ -86,9 +86,7 @@ public struct SchedulerCore: Sendable {
     /// contact is never published.
     func recallInFlight(ofDebtor debtorID: String, in store: any StoreTransaction) throws {
         for var task in try store.tasks(ofDebtor: debtorID, statuses: [.inFlight]) {
-            task.status = .pending
-            task.leaseUntil = nil
-            task.settledAttempts = task.attempts
+            try task.apply(.recalled)
             try store.save(task)
         }
     }
@@ -105,12 +103,11 @@ public struct SchedulerCore: Sendable {
 
     /// Ends every pending task of the debtor that `matches`, recording why.
     func cancelPending(
-        ofDebtor debtorID: String, reason: String, in store: any StoreTransaction,
+        ofDebtor debtorID: String, reason: ClosedReason, in store: any StoreTransaction,
         where matches: (TaskRecord) -> Bool = { _ in true }
     ) throws {
         for var task in try store.tasks(ofDebtor: debtorID, statuses: [.pending]) where matches(task) {
-            task.status = .cancelled
-            task.closedReason = reason
+            try task.apply(.closed(reason))
             try store.save(task)
         }
     }

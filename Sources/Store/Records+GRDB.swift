@@ -59,7 +59,7 @@ extension TaskRecord: FetchableRecord, PersistableRecord {
         let attempts: Int = try row.decode(forColumn: CodingKeys.attempts)
         let settledAttempts: Int = try row.decode(forColumn: CodingKeys.settledAttempts)
         let createdAt: Instant = try row.decode(forColumn: CodingKeys.createdAt)
-        let closedReason: String? = try row.decode(forColumn: CodingKeys.closedReason)
+        let closedReason: ClosedReason? = try row.decode(forColumn: CodingKeys.closedReason)
         self.init(
             id: id, debtorID: debtorID, debtID: debtID, channel: channel, purpose: purpose, status: status,
             dueAt: dueAt, leaseUntil: leaseUntil, attempts: attempts, settledAttempts: settledAttempts,
@@ -163,5 +163,15 @@ extension HoldKind: DatabaseValueConvertible {}
 extension PolicyDecision.Kind: DatabaseValueConvertible {}
 extension DebtRecord.Status: DatabaseValueConvertible {}
 extension TaskRecord.Status: DatabaseValueConvertible {}
+
+extension ClosedReason: DatabaseValueConvertible {
+    /// Its spelling, a TEXT column.
+    public var databaseValue: DatabaseValue { description.databaseValue }
+
+    /// The reason a TEXT column spells.
+    public static func fromDatabaseValue(_ dbValue: DatabaseValue) -> ClosedReason? {
+        String.fromDatabaseValue(dbValue).map(ClosedReason.init)
+    }
+}
 extension PromiseRecord.Status: DatabaseValueConvertible {}
 extension PlanRecord.Status: DatabaseValueConvertible {}

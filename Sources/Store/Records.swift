@@ -168,20 +168,22 @@ public struct TaskRecord: Sendable, Equatable, Codable {
     public var id: String
     public var debtorID: String
     public var debtID: String
-    public var channel: Channel
+    /// Set at creation; a revival may move it to the channel reachable then (``apply(_:)``).
+    public internal(set) var channel: Channel
     /// Why the contact is made: `first-notice`, `first-call`, `retry-call`, …
     public var purpose: String
-    public var status: Status
-    public var dueAt: Instant
-    public var leaseUntil: Instant?
+    // The lifecycle: these change through ``apply(_:)`` only (TaskRecord+Lifecycle.swift).
+    public internal(set) var status: Status
+    public internal(set) var dueAt: Instant
+    public internal(set) var leaseUntil: Instant?
     /// How many times it was sent to the workers.
-    public var attempts: Int
+    public internal(set) var attempts: Int
     /// Hand-outs up to this attempt are settled: decided, or recalled because an input made their snapshot stale.
     /// A decision about a later one applies; the others are superseded.
-    public var settledAttempts: Int
+    public internal(set) var settledAttempts: Int
     public var createdAt: Instant
-    /// For `cancelled` (and `done` by redirect): why, as a rule id or event kind.
-    public var closedReason: String?
+    /// For `cancelled`: what stopped it; for `done`, ``ClosedReason/reachedRepresentative`` after a redirect.
+    public internal(set) var closedReason: ClosedReason?
 
     enum CodingKeys: String, CodingKey {
         case id
@@ -199,7 +201,7 @@ public struct TaskRecord: Sendable, Equatable, Codable {
     public init(
         id: String, debtorID: String, debtID: String, channel: Channel, purpose: String, status: Status = .pending,
         dueAt: Instant, leaseUntil: Instant? = nil, attempts: Int = 0, settledAttempts: Int = 0, createdAt: Instant,
-        closedReason: String? = nil
+        closedReason: ClosedReason? = nil
     ) {
         self.id = id
         self.debtorID = debtorID

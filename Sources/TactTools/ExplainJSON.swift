@@ -72,7 +72,7 @@ package enum ExplainJSON {
             ("purpose", .string(task.purpose)), ("status", .string(task.status.rawValue)),
             ("dueAt", .instant(task.dueAt)),
             ("attempts", .int(Int64(task.attempts))), ("createdAt", .instant(task.createdAt)),
-            ("closedReason", .text(task.closedReason)),
+            ("closedReason", .text(task.closedReason?.description)),
         ])
     }
 

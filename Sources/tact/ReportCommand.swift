@@ -118,9 +118,9 @@ struct ReportCommand: AsyncParsableCommand {
         let head = "  \(task.debtorID) \(task.channel.rawValue) \(task.purpose) [\(debtor?.rulebook ?? "?")]:"
         switch task.status {
         case .done:
-            return "\(head) emitted\(task.closedReason == "redirect" ? " to the representative" : "")"
+            return "\(head) emitted\(task.closedReason == .reachedRepresentative ? " to the representative" : "")"
         case .cancelled:
-            return "\(head) cancelled (\(task.closedReason ?? "-"))"
+            return "\(head) cancelled (\(task.closedReason?.description ?? "-"))"
         case .inFlight:
             return "\(head) being decided (attempt \(task.attempts))"
         case .pending:

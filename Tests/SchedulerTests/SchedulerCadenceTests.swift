@@ -1,10 +1,10 @@
 import Contract
 import Domain
 import Policy
-import Store
 import Testing
 
 @testable import SchedulerCore
+@testable import Store
 
 /// The humane flows at the level of single inputs; the multi-week flows run on the virtual clock in
 /// `CadenceFlowTests`.
@@ -314,7 +314,7 @@ struct SchedulerCadenceTests {
         try await core.apply(
             [.event(plan, userID: nil), .event(grief, userID: nil), .event(optOut, userID: nil)], to: store)
         #expect(
-            try await store.read { try $0.task("E-PLAN/1/instalment-reminder") }?.closedReason == "hold:bereavement")
+            try await store.read { try $0.task("E-PLAN/1/instalment-reminder") }?.closedReason == .hold(.bereavement))
 
         // The gentle call is handed out and allowed: nothing resumes yet, it could still expire unmade.
         let later = Fixtures.instant("2027-01-10T15:00:00Z")

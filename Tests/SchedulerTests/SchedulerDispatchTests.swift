@@ -29,7 +29,7 @@ struct SchedulerDispatchTests {
         #expect(dispatched.handedOut == 0 && dispatched.taken == 2)
         #expect(try await store.workTasks().isEmpty)
         let cancelled = try await store.tasks("D-1", [.cancelled])
-        #expect(cancelled.count == 1 && cancelled.first?.closedReason == "unresolvable")
+        #expect(cancelled.count == 1 && cancelled.first?.closedReason == .unresolvable)
     }
 
     @Test func dueTasksAreHandedOutOnePerDebtorWithASnapshot() async throws {
@@ -61,7 +61,7 @@ struct SchedulerDispatchTests {
         _ = try await core.dispatch(at: Fixtures.now.adding(seconds: 1000), to: store)
         let task = try #require(try await store.read { try $0.task(taskID) })
         #expect(task.status == .cancelled)
-        #expect(task.closedReason == "no-decision")
+        #expect(task.closedReason == .noDecision)
         let ids = try await store.workTasks().filter { $0.taskId == taskID }.map(\.attempt)
         #expect(ids == [1, 2, 3])
     }
@@ -112,7 +112,7 @@ struct SchedulerDispatchTests {
         #expect(deferred.dueAt == later)
         let suppressed = try #require(try await store.read { try $0.task(tasks[2].taskId) })
         #expect(suppressed.status == .cancelled)
-        #expect(suppressed.closedReason == "contact-hours")
+        #expect(suppressed.closedReason == .suppressed(.contactHours))
         #expect(try await store.read { try $0.decisions(ofDebtor: tasks[0].debtor.id) }.count == 1)
     }
 

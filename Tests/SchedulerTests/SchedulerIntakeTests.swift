@@ -1,10 +1,10 @@
 import Contract
 import Domain
 import Policy
-import Store
 import Testing
 
 @testable import SchedulerCore
+@testable import Store
 
 @Suite("Scheduler: placements and events")
 struct SchedulerIntakeTests {
@@ -116,7 +116,7 @@ struct SchedulerIntakeTests {
         #expect(try await store.tasks("D-1").map(\.status) == [.cancelled, .cancelled])
         let second = try await store.tasks("D-2")
         #expect(second.first { $0.channel == .sms }?.status == .cancelled)
-        #expect(second.first { $0.channel == .sms }?.closedReason == "opt-out")
+        #expect(second.first { $0.channel == .sms }?.closedReason == .optOut)
         #expect(second.first { $0.channel == .call }?.status == .pending)
         #expect(try await store.read { try $0.debtor("D-2")?.optOuts } == [.sms])
     }
@@ -143,7 +143,7 @@ struct SchedulerIntakeTests {
             ], to: store)
         let tasks = try await store.tasks()
         let collection = tasks.filter { $0.debtID == "C-1" && $0.purpose != "survey" }
-        #expect(collection.allSatisfy { $0.status == .cancelled && $0.closedReason == "payment" })
+        #expect(collection.allSatisfy { $0.status == .cancelled && $0.closedReason == .paid })
         #expect(tasks.filter { $0.debtID == "C-2" }.allSatisfy { $0.status == .pending })
         #expect(try await store.read { try $0.debt("C-1", ofDebtor: "D-1")?.status } == .paid)
     }

@@ -117,7 +117,7 @@ import Testing
 
             var closed = late
             closed.status = .cancelled
-            closed.closedReason = "hold:cease"
+            closed.closedReason = .hold(.cease)
             closed.channel = .email
             closed.purpose = "first-notice"
             closed.attempts = 3

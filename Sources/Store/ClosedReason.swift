@@ -1,0 +1,101 @@
+import Domain
+import Policy
+
+/// Why a task ended: for a `cancelled` task what stopped it, for a `done` one whom it reached when that was not the
+/// debtor. Stored as its ``description`` (`hold:bereavement`, `opt-out`, `no-decision`, …).
+public enum ClosedReason: Sendable, Hashable, Codable, LosslessStringConvertible {
+    /// Done: the contact went to the debtor's representative (a redirect), not to the debtor.
+    case reachedRepresentative
+    /// A hold of this kind began (a bereavement, a dispute, …).
+    case hold(HoldKind)
+    /// The debtor asked Tact to stop (a cease).
+    case cease
+    /// The debtor opted out of the task's channel.
+    case optOut
+    /// The policy suppressed it, for this rule (one that is not a hold or an opt-out).
+    case suppressed(RuleID)
+    /// A payment plan replaced the chasing it was part of.
+    case replacedByPlan
+    /// A promise to pay replaced the chasing it was part of.
+    case replacedByPromise
+    /// The promise it followed up was kept.
+    case promiseKept
+    /// The instalment it followed up was paid.
+    case instalmentPaid
+    /// The promise it followed up was withdrawn (its debt closed).
+    case promiseWithdrawn
+    /// The plan it followed up was withdrawn (its debt closed).
+    case planWithdrawn
+    /// Its debt was paid.
+    case paid
+    /// Its debt's plan was completed.
+    case planCompleted
+    /// The creditor closed its debt.
+    case debtClosed
+    /// Its debt was no longer open when it fell due (paid or closed meanwhile).
+    case debtNoLongerOpen
+    /// Its debt or debtor is gone, so nothing can be sent.
+    case unresolvable
+    /// No worker decided it in the attempts allowed.
+    case noDecision
+
+    /// The stored spelling.
+    public var description: String {
+        switch self {
+        case .reachedRepresentative: "redirect"
+        case .hold(let kind): RuleID.hold(kind).rawValue
+        case .cease: "cease"
+        case .optOut: "opt-out"
+        case .suppressed(let rule): rule.rawValue
+        case .replacedByPlan: "plan"
+        case .replacedByPromise: "promise"
+        case .promiseKept: "promise-kept"
+        case .instalmentPaid: "instalment-paid"
+        case .promiseWithdrawn: "promise-withdrawn"
+        case .planWithdrawn: "plan-withdrawn"
+        case .paid: "payment"
+        case .planCompleted: "plan-completed"
+        case .debtClosed: "closed"
+        case .debtNoLongerOpen: "debt-closed"
+        case .unresolvable: "unresolvable"
+        case .noDecision: "no-decision"
+        }
+    }
+
+    /// The reason a stored spelling names. A spelling that is no other reason is a policy rule's id: rules are
+    /// open-ended (a newer rulebook may bring one).
+    public init(_ description: String) {
+        if description.hasPrefix("hold:"), let kind = HoldKind(rawValue: String(description.dropFirst(5))) {
+            self = .hold(kind)
+            return
+        }
+        let plain: [ClosedReason] = [
+            .reachedRepresentative, .cease, .optOut, .replacedByPlan, .replacedByPromise, .promiseKept,
+            .instalmentPaid, .promiseWithdrawn, .planWithdrawn, .paid, .planCompleted, .debtClosed, .debtNoLongerOpen,
+            .unresolvable, .noDecision,
+        ]
+        self = plain.first { $0.description == description } ?? .suppressed(RuleID(rawValue: description))
+    }
+
+    /// Why a suppressed task ended: its first reason's rule. A hold or an opt-out is the same reason whether the
+    /// event or the policy stopped the task.
+    public init(suppressedBy rule: RuleID?) {
+        guard let rule else {
+            self = .suppressed(RuleID(rawValue: "suppress"))
+            return
+        }
+        self = ClosedReason(rule.rawValue)
+    }
+
+    /// A step back (bereavement, hardship): the task may be revived when the gentle call that follows was made.
+    public var isStepBack: Bool { self == .hold(.bereavement) || self == .hold(.hardship) }
+
+    public init(from decoder: any Decoder) throws {
+        self = ClosedReason(try decoder.singleValueContainer().decode(String.self))
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(description)
+    }
+}

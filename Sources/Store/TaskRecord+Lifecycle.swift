@@ -1,0 +1,108 @@
+import Domain
+
+// A task's lifecycle. Its state (status, due time, lease, attempts, closed reason) changes here and nowhere
+// else: everything that moves a task names the transition, and one that does not apply to the task's state is an
+// error rather than a silent overwrite.
+//
+//   pending ──handOut──► in flight ──published──► done
+//      ▲  ◄──deferred / recalled──┘   │  ▲ handOut (lease ran out)      │
+//      │                              └──┘                              │
+//      ├──────────────── expired (the contact came back unread) ◄───────┘
+//      ├── moved (due again at once, or later)
+//      └──revived── cancelled ◄──closed── pending, in flight
+
+extension TaskRecord {
+    /// What can happen to a task; ``apply(_:)`` carries it out.
+    public enum Transition: Sendable, Equatable {
+        /// To the workers: a new attempt, leased until `leaseUntil` (again, once a lease ran out).
+        case handOut(leaseUntil: Instant)
+        /// The current hand-out's decision published its contact, to the debtor or their representative.
+        case published(toRepresentative: Bool)
+        /// The current hand-out's decision put it off until `until`.
+        case deferred(until: Instant)
+        /// An input made the current hand-out's snapshot stale: pending again at once, to be decided anew.
+        case recalled
+        /// Its published contact came back unread (or a specialist gave the call back): pending again at `retryAt`.
+        case expired(retryAt: Instant)
+        /// Still pending, due at `dueAt` instead.
+        case moved(dueAt: Instant)
+        /// A step back ended: the task it cancelled is pending again at `dueAt`, on the channel reachable now.
+        case revived(dueAt: Instant, channel: Channel)
+        /// Ended without a contact.
+        case closed(ClosedReason)
+    }
+
+    /// Whether `transition` applies to the task as it is.
+    public func allows(_ transition: Transition) -> Bool {
+        switch (transition, status) {
+        case (.handOut, .pending), (.handOut, .inFlight): true
+        case (.published, .inFlight), (.deferred, .inFlight), (.recalled, .inFlight): true
+        // Its contact reached nobody: the published task, or one whose contact expired before its decision came.
+        case (.expired, .done): closedReason == nil || closedReason == .reachedRepresentative
+        case (.expired, .inFlight): true
+        case (.moved, .pending): true
+        case (.revived, .cancelled): closedReason?.isStepBack ?? false
+        case (.closed, .pending), (.closed, .inFlight): true
+        default: false
+        }
+    }
+
+    /// Moves the task through `transition`.
+    ///
+    /// - Throws: ``TaskTransitionError`` when the transition does not apply to the task's state; the task is then
+    ///   unchanged.
+    public mutating func apply(_ transition: Transition) throws(TaskTransitionError) {
+        guard allows(transition) else { throw TaskTransitionError(task: id, from: status, transition: transition) }
+        switch transition {
+        case .handOut(let leaseUntil):
+            status = .inFlight
+            attempts += 1
+            self.leaseUntil = leaseUntil
+        case .published(let toRepresentative):
+            status = .done
+            closedReason = toRepresentative ? .reachedRepresentative : nil
+            settle()
+        case .deferred(let until):
+            status = .pending
+            dueAt = until
+            settle()
+        case .recalled:
+            status = .pending
+            settle()
+        case .expired(let retryAt):
+            status = .pending
+            closedReason = nil
+            dueAt = retryAt
+            settle()
+        case .moved(let dueAt):
+            self.dueAt = dueAt
+        case .revived(let dueAt, let channel):
+            status = .pending
+            closedReason = nil
+            self.dueAt = dueAt
+            self.channel = channel
+        case .closed(let reason):
+            status = .cancelled
+            closedReason = reason
+            settle()
+        }
+    }
+
+    /// No hand-out is outstanding: a decision about any of them so far is no longer current.
+    private mutating func settle() {
+        leaseUntil = nil
+        settledAttempts = attempts
+    }
+}
+
+/// A transition that does not apply to a task's state: a defect in the caller, never an input to dead-letter.
+public struct TaskTransitionError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// The task's id.
+    public var task: String
+    /// The state it was in.
+    public var from: TaskRecord.Status
+    /// What was asked of it.
+    public var transition: TaskRecord.Transition
+
+    public var description: String { "task \(task): \(transition) does not apply to a \(from.rawValue) task" }
+}
