@@ -26,6 +26,18 @@ extension SchedulerCore {
             due: now, at: now, in: store)
     }
 
+    /// The hold of the step back whose gentle call (other than `task`) is still to be made, if any.
+    func stepBackInProgress(
+        ofDebtor debtorID: String, besides task: TaskRecord, in store: any StoreTransaction
+    ) throws -> HoldKind? {
+        let gentle: [String: HoldKind] = [
+            Strategy.Purpose.afterBereavement: .bereavement, Strategy.Purpose.hardshipReview: .hardship,
+        ]
+        guard gentle[task.purpose] == nil else { return nil }
+        return try store.tasks(ofDebtor: debtorID, statuses: [.pending, .inFlight]).lazy
+            .compactMap { gentle[$0.purpose] }.first
+    }
+
     /// A plan replaces what chasing was planned about the debt: a reminder before each instalment, and a gentle call
     /// the day after one is missed (cancelled when it is paid).
     func startPlan(_ event: LifeEvent, for debtor: DebtorRecord, at now: Instant, in store: any StoreTransaction) throws

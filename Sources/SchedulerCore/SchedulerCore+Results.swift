@@ -150,6 +150,11 @@ extension SchedulerCore {
         guard task.allows(expired) else { return }
         if entry != nil { try store.removeLedgerEntry(taskID: taskID) }
         try task.apply(expired)
+        // A step back began while the contact was queued: it was never made, and the one gentle call the step back
+        // planned stands in for it, as for every task that was pending then.
+        if let hold = try stepBackInProgress(ofDebtor: task.debtorID, besides: task, in: store) {
+            try task.apply(.closed(.hold(hold)))
+        }
         try store.save(task)
     }
 

@@ -118,6 +118,30 @@ struct PipelineCadenceTests {
         }
     }
 
+    /// Issue 11: a bereavement reported while the first call waits in the specialist's queue. The desk gives the
+    /// call back, and the debtor is left with exactly the one gentle call the strategy promises, not two.
+    @Test func aBereavementWhileTheFirstCallIsQueuedLeavesOneGentleCall() async throws {
+        try await Self.annasFirstCallWaiting().tearingDown { pipeline in
+            let now = Instant(Date())
+            try await pipeline.send(LifeEvent(eventId: "E-GRIEF", debtorId: "D-1", kind: .bereavement, at: now))
+            _ = try await pipeline.waitUntilSettled()
+            let next = try await pipeline.tool(["next", "--specialist", "anna"])
+            #expect(next.status == 0, "\(next.errors)")
+            #expect(next.output.contains("Not now: call acme/P-1/first-call for D-1"))
+            let store = try SQLiteStore(path: pipeline.storePath)
+            let deadline = ContinuousClock.now + .seconds(30)
+            var first: TaskRecord?
+            while ContinuousClock.now < deadline {
+                first = try await store.read { try $0.task("acme/P-1/first-call") }
+                if first?.status == .cancelled { break }
+                try await Task.sleep(for: .milliseconds(200))
+            }
+            #expect(first?.status == .cancelled && first?.closedReason == .hold(.bereavement))
+            let open = try await store.read { try $0.tasks(ofDebtor: "D-1", statuses: [.pending, .inFlight]) }
+            #expect(open.filter { $0.channel == .call }.map(\.purpose) == ["after-bereavement"])
+        }
+    }
+
     @Test func callChecksWithoutAToolsReplyQueueOrUnreadableAreDroppedAndTheNextIsAnswered() async throws {
         try await Self.annasFirstCallWaiting().tearingDown { pipeline in
             let check = MessageCoding.encode(CallCheck(taskId: "acme/P-1/first-call", attempt: 1))

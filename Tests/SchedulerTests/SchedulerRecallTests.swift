@@ -224,6 +224,28 @@ struct SchedulerCallCheckTests {
         return (store, call)
     }
 
+    /// Issue 11: a bereavement reported while the first call waited in a specialist's queue; the call comes back
+    /// (given back at the desk, or expired). It must not be planned again beside the one gentle call.
+    @Test func aCallQueuedBeforeABereavementIsNotPlannedAgainWhenItComesBack() async throws {
+        let (store, call) = try await publishedCall()
+        let grief = Fixtures.event("E-GRIEF", .bereavement, at: Fixtures.now.adding(seconds: 30))
+        try await core.apply([.event(grief, userID: nil)], at: Fixtures.now.adding(seconds: 30), to: store)
+        try await core.apply(
+            [.expired(taskID: call.taskId, attempt: call.attempt)], at: Fixtures.now.adding(seconds: 60), to: store)
+        let first = try #require(try await store.read { try $0.task(call.taskId) })
+        #expect(first.status == .cancelled && first.closedReason == .hold(.bereavement))
+        #expect(try await store.read { try $0.ledgerEntry(taskID: call.taskId) } == nil, "it reached nobody")
+        let open = try await store.read { try $0.tasks(ofDebtor: "D-1", statuses: [.pending, .inFlight]) }
+        #expect(open.map(\.purpose) == ["after-bereavement"], "exactly the one gentle call")
+    }
+
+    @Test func aCallThatComesBackWithoutAStepBackIsPlannedAgain() async throws {
+        let (store, call) = try await publishedCall()
+        try await core.apply(
+            [.expired(taskID: call.taskId, attempt: call.attempt)], at: Fixtures.now.adding(seconds: 60), to: store)
+        #expect(try await store.read { try $0.task(call.taskId) }?.status == .pending)
+    }
+
     private func check(_ task: WorkTask, attempt: Int? = nil, _ store: SQLiteStore) async throws -> CallCheckReply {
         let request = CallCheck(taskId: task.taskId, attempt: attempt ?? task.attempt)
         return try await store.read { [core] in try core.check(request, at: Fixtures.now.adding(seconds: 60), in: $0) }
