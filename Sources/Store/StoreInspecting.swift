@@ -10,6 +10,11 @@ public protocol StoreInspecting: StoreReading {
     func allHolds(ofDebtor debtorID: String) throws -> [HoldRecord]
     /// Every ledger entry of the debtor, oldest first.
     func fullLedger(ofDebtor debtorID: String) throws -> [LedgerEntry]
+    /// The tasks `query` matches, by debtor then id, after the task `after` (from the start when `nil`; none when
+    /// no task has that id), at most `limit`.
+    func tasks(_ query: TaskQuery, after: String?, limit: Int) throws -> [TaskRecord]
+    /// How many tasks `query` matches after the task `after` (all when `nil`).
+    func countTasks(_ query: TaskQuery, after: String?) throws -> Int
     /// The highest sequence number of the audit trail (0 when empty): an export reads up to it, so that decisions
     /// appended while it runs wait for the next export instead of shifting its pages.
     func lastDecisionSequence() throws -> Int64

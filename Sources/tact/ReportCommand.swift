@@ -25,7 +25,30 @@ struct ReportCommand: AsyncParsableCommand {
     @Flag(help: "Take the contacts out of the reminder and call queues (as a gateway would) instead of counting them.")
     var drain = false
 
+    @Option(help: "Show at most this many tasks (1–100000); the report says how many more there are.")
+    var limit = 1_000
+
+    @Option(help: "Continue after this task: the id the previous page ended with.")
+    var after: String?
+
+    @Option(help: "Only the tasks of this creditor's debtors.")
+    var creditor: String?
+
+    @Option(help: "Only this debtor's tasks.")
+    var debtor: String?
+
+    @Option(
+        name: .customLong("state"), help: "Only tasks in this state: pending, in-flight, done, cancelled (repeatable).")
+    var states: [String] = []
+
     @OptionGroup var options: ServiceOptions
+
+    func validate() throws {
+        guard (1...100_000).contains(limit) else { throw ValidationError("--limit must be between 1 and 100000") }
+        for state in states where TaskRecord.Status(rawValue: state) == nil {
+            throw ValidationError("--state must be one of pending, in-flight, done, cancelled")
+        }
+    }
 
     func run() async throws {
         do {
@@ -33,7 +56,17 @@ struct ReportCommand: AsyncParsableCommand {
             let store = try SQLiteStore(path: environment.configuration.storePath)
             if wait > 0 { try await settle(store, seconds: wait) }
             let now = Instant(Date())
-            let tasks = try await store.read { try $0.tasks(statuses: [], limit: 10_000) }
+            let query = TaskQuery(
+                statuses: Set(states.compactMap(TaskRecord.Status.init(rawValue:))), creditorID: creditor,
+                debtorID: debtor)
+            let (after, limit) = (self.after, self.limit)
+            let page = try await store.inspect { store -> (tasks: [TaskRecord], remaining: Int)? in
+                if let after, try store.task(after) == nil { return nil }
+                let tasks = try store.tasks(query, after: after, limit: limit)
+                return (tasks, try store.countTasks(query, after: tasks.last?.id ?? after))
+            }
+            guard let page else { throw ReportError("--after: no task with this id") }
+            let tasks = page.tasks
             let debtors = try await store.read { store in
                 try Dictionary(
                     uniqueKeysWithValues: Set(tasks.map(\.debtorID)).compactMap { id in
@@ -57,9 +90,24 @@ struct ReportCommand: AsyncParsableCommand {
                 let last = decisions[task.debtorID]?.last { $0.taskID == task.id }
                 print(describe(task, debtor: debtors[task.debtorID], lastDecision: last))
             }
+            print(pageSummary(shown: tasks.count, remaining: page.remaining, last: tasks.last?.id))
+        } catch let error as ReportError {
+            throw fail("report", error, code: 2)
         } catch {
             throw fail("report", error)
         }
+    }
+
+    /// How much of the listing was shown, and how to see the rest: a report never stops silently.
+    private func pageSummary(shown: Int, remaining: Int, last: String?) -> String {
+        let tasks = "\(shown) task\(shown == 1 ? "" : "s") shown"
+        guard remaining > 0, let last else { return "\n\(tasks); no more." }
+        var next = ["tact report", "--after '\(last)'"]
+        if limit != 1_000 { next.append("--limit \(limit)") }
+        if let creditor { next.append("--creditor '\(creditor)'") }
+        if let debtor { next.append("--debtor '\(debtor)'") }
+        next += states.map { "--state \($0)" }
+        return "\n\(tasks); \(remaining) more: \(next.joined(separator: " "))"
     }
 
     private func settle(_ store: SQLiteStore, seconds: Int) async throws {
@@ -139,4 +187,10 @@ struct ReportCommand: AsyncParsableCommand {
             return "\(head) \(verb) \(task.dueAt)\(local)" + (why.map { "\n      because \($0)" } ?? "")
         }
     }
+}
+
+/// A report that cannot be made, in one line.
+struct ReportError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
 }

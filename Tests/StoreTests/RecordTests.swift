@@ -148,6 +148,47 @@ import Testing
         }
     }
 
+    /// Reports page through tasks by debtor then id, filtered by creditor, debtor and state, with a count of what
+    /// is left (issue 11: a report stopped silently after 10,000 tasks).
+    @Test(arguments: StoreKind.allCases) func tasksArePagedAndFilteredAndWhatIsLeftIsCounted(kind: StoreKind)
+        async throws
+    {
+        try await withStore(kind) { store in
+            try await Sample.place(["D-1", "D-2", "D-3"], in: store)
+            var other = Sample.debtor("D-3")
+            other.creditorID = "globex"
+            try await store.write { [other] tx in try tx.save(other) }
+            try await store.save([
+                Sample.task("T-2", debtor: "D-1", due: at(20), status: .done),
+                Sample.task("T-1", debtor: "D-1", due: at(30)),
+                Sample.task("T-4", debtor: "D-2", due: at(5), status: .inFlight, lease: at(60)),
+                Sample.task("T-3", debtor: "D-2", due: at(10)),
+                Sample.task("T-5", debtor: "D-3", due: at(1)),
+            ])
+            func page(_ query: TaskQuery = TaskQuery(), after: String? = nil, limit: Int = 10) async throws
+                -> (ids: [String], left: Int)
+            {
+                try await store.inspect { store in
+                    let tasks = try store.tasks(query, after: after, limit: limit)
+                    return (tasks.map(\.id), try store.countTasks(query, after: tasks.last?.id ?? after))
+                }
+            }
+            // By debtor, then task id (not due time: a page boundary must not move when a task is re-planned).
+            #expect(try await page().ids == ["T-1", "T-2", "T-3", "T-4", "T-5"])
+            let first = try await page(limit: 2)
+            #expect(first.ids == ["T-1", "T-2"] && first.left == 3)
+            let second = try await page(after: "T-2", limit: 2)
+            #expect(second.ids == ["T-3", "T-4"] && second.left == 1)
+            let last = try await page(after: "T-4", limit: 2)
+            #expect(last.ids == ["T-5"] && last.left == 0)
+            #expect(try await page(TaskQuery(creditorID: "globex")).ids == ["T-5"])
+            #expect(try await page(TaskQuery(creditorID: "acme"), after: "T-2", limit: 1) == (["T-3"], 1))
+            #expect(try await page(TaskQuery(debtorID: "D-2")).ids == ["T-3", "T-4"])
+            #expect(try await page(TaskQuery(statuses: [.pending])).ids == ["T-1", "T-3", "T-5"])
+            #expect(try await page(after: "T-nope").ids == [], "an unknown task starts no page")
+        }
+    }
+
     @Test(arguments: StoreKind.allCases) func aTaskSavedUnderAnotherDebtorOrDebtMovesThere(kind: StoreKind) async throws
     {
         try await withStore(kind) { store in
