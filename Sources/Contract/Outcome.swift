@@ -51,6 +51,13 @@ public struct Outcome: ContractMessage, Equatable {
             self.amount = amount
             self.date = date
         }
+
+        /// A positive decimal amount and a date `YYYY-MM-DD`; whether the debtor's calendar and the debt allow
+        /// them is the scheduler's to check.
+        public func validate() throws(ContractError) {
+            try Check.amount(amount, "promise.amount")
+            try Check.date(date, "promise.date")
+        }
     }
 
     public var type = Outcome.messageType
@@ -105,8 +112,7 @@ public struct Outcome: ContractMessage, Equatable {
             guard let promise else {
                 throw ContractError(.missingField, field: "promise", "required for promise-to-pay")
             }
-            try Check.amount(promise.amount, "promise.amount")
-            try Check.date(promise.date, "promise.date")
+            try promise.validate()
         }
     }
 }

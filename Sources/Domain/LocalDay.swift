@@ -20,6 +20,12 @@ extension LocalDay {
         return Instant(secondsSinceEpoch: table.startOfDay(target, from: from))
     }
 
+    /// The local date `instant` falls on in `zone`; `nil` for an unknown zone.
+    public static func date(of instant: Instant, inZone zone: String) -> LocalDate? {
+        guard let table = ZoneTable.named(zone) else { return nil }
+        return LocalDate(dayNumber: Int(table.wall(at: instant.secondsSinceEpoch).floorDivided(by: 86_400)))
+    }
+
     /// `Mon 2026-12-07 08:00 Europe/Warsaw`: an instant as the debtor's clock shows it.
     public static func describe(_ instant: Instant, inZone zone: String) -> String {
         guard let table = ZoneTable.named(zone) else { return instant.description }

@@ -43,9 +43,10 @@ extension SchedulerCore {
     func startPlan(_ event: LifeEvent, for debtor: DebtorRecord, at now: Instant, in store: any StoreTransaction) throws
     {
         let debtID = event.debtId!
-        guard try store.debt(debtID, ofDebtor: debtor.id)?.status == .open else {
+        guard let debt = try store.debt(debtID, ofDebtor: debtor.id), debt.status == .open else {
             throw ContractError(.conflict, field: "debtId", "a plan needs an open debt")
         }
+        try ArrangementCheck.plan(event.instalments!, debt: debt)
         try withdrawPromisesAndPlans(of: debtor.id, debtID: debtID, in: store)
         try cancelPending(ofDebtor: debtor.id, reason: .replacedByPlan, in: store) {
             $0.debtID == debtID && Strategy.Purpose.chasing.contains($0.purpose)
@@ -197,6 +198,12 @@ extension SchedulerCore {
         throws
     {
         let promise = outcome.promise!
+        guard let debt = try store.debt(task.debtID, ofDebtor: debtor.id) else {
+            throw ContractError(.unknownReference, field: "debtId", "no such debt of this debtor")
+        }
+        try ArrangementCheck.promise(
+            promise, debt: debt, today: today(at: now, for: debtor),
+            maxDaysAhead: strategy(of: debtor)?.promise.maxDaysAhead ?? 90)
         try withdrawPromisesAndPlans(of: debtor.id, debtID: task.debtID, in: store)
         try cancelPending(ofDebtor: debtor.id, reason: .replacedByPromise, in: store) {
             $0.debtID == task.debtID && Strategy.Purpose.chasing.contains($0.purpose)

@@ -146,6 +146,12 @@ public struct SchedulerCore: Sendable {
         LocalDay.start(of: date, addingDays: days, inZone: debtor.timeZones.first ?? "UTC")
     }
 
+    /// The debtor's local date at `now` (first time zone; UTC when unknown).
+    func today(at now: Instant, for debtor: DebtorRecord) -> LocalDate {
+        LocalDay.date(of: now, inZone: debtor.timeZones.first ?? "UTC")
+            ?? LocalDate(dayNumber: Int(now.secondsSinceEpoch.floorDivided(by: 86_400)))
+    }
+
     /// Start of the debtor's next local day (first time zone; UTC when unknown): "tomorrow" for retries.
     func startOfNextDay(after now: Instant, for debtor: DebtorRecord) -> Instant {
         LocalDay.start(after: now, inZone: debtor.timeZones.first ?? "UTC")

@@ -59,6 +59,30 @@ struct OutcomeCommand: AsyncParsableCommand {
             throw ValidationError(
                 "unknown result; expected one of \(Outcome.Result.allCases.map(\.rawValue).joined(separator: ", "))")
         }
+        // What the command line says first, so that a malformed value is named before anything it leaves out.
+        var promised: Outcome.Promise?
+        if let promise {
+            let parts = promise.split(separator: "@")
+            guard parts.count == 2 else {
+                throw ValidationError("--promise must be AMOUNT@YYYY-MM-DD, e.g. 50.00@2026-12-10")
+            }
+            let value = Outcome.Promise(amount: String(parts[0]), date: String(parts[1]))
+            do {
+                try value.validate()
+            } catch {
+                throw ValidationError(
+                    "--promise: \(error.field == "promise.date" ? "date" : "amount"): \(error.problem)")
+            }
+            promised = value
+        }
+        if promise != nil, result != .conversation, result != .promiseToPay {
+            throw ValidationError("--promise goes with --result conversation or promise-to-pay")
+        }
+        var instant = Instant(Date())
+        if let at {
+            guard let parsed = Instant(rfc3339: at) else { throw ValidationError("--at must be RFC 3339") }
+            instant = parsed
+        }
         let taken = TakenCalls.recall(task)
         guard let channelName = channel ?? (taken == nil ? nil : "call") else {
             throw ValidationError("give --channel (call, sms, email or letter) for a task not taken with tact next")
@@ -66,24 +90,8 @@ struct OutcomeCommand: AsyncParsableCommand {
         guard let channel = Channel(rawValue: channelName) else {
             throw ValidationError("--channel must be call, sms, email or letter")
         }
-        if promise != nil, result != .conversation, result != .promiseToPay {
-            throw ValidationError("--promise goes with --result conversation or promise-to-pay")
-        }
         guard let debtorID = debtor ?? taken?.debtorId, let debtID = debt ?? taken?.debtId else {
             throw ValidationError("this task was not taken with tact next here: give --debtor and --debt")
-        }
-        var promised: Outcome.Promise?
-        if let promise {
-            let parts = promise.split(separator: "@")
-            guard parts.count == 2 else {
-                throw ValidationError("--promise must be AMOUNT@YYYY-MM-DD, e.g. 50.00@2026-12-10")
-            }
-            promised = Outcome.Promise(amount: String(parts[0]), date: String(parts[1]))
-        }
-        var instant = Instant(Date())
-        if let at {
-            guard let parsed = Instant(rfc3339: at) else { throw ValidationError("--at must be RFC 3339") }
-            instant = parsed
         }
         let outcome = Outcome(
             outcomeId: "O-\(UUID().uuidString.lowercased())", taskId: task, debtorId: debtorID, debtId: debtID,

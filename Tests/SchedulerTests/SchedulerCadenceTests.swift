@@ -143,6 +143,51 @@ struct SchedulerCadenceTests {
         #expect(try await store.read { try $0.promises(ofDebtor: "D-1") }.first?.status == .broken)
     }
 
+    /// Issue 11: a promise in the past would plan a broken-promise call at once; one for more than the debt, or
+    /// too far ahead, is no realistic arrangement. Each is refused with its field, and nothing of it is kept.
+    @Test(arguments: [
+        ("2026-11-30", "50.00", "invalid-field: promise.date: is in the past in the debtor's calendar"),
+        ("2027-03-02", "50.00", "invalid-field: promise.date: is more than 90 days ahead (the strategy's limit)"),
+        ("2026-12-10", "120.51", "invalid-field: promise.amount: is more than the debt's balance"),
+    ])
+    func aPromiseOutsideTheDebtorsCalendarOrBalanceIsRefused(date: String, amount: String, reason: String)
+        async throws
+    {
+        let (store, call) = try await placedWithCall()
+        let results = try await core.apply(
+            [outcome("O-1", task: call, .promiseToPay, promise: .init(amount: amount, date: date))], to: store)
+        guard case .rejected(let error) = results.first else {
+            Issue.record("accepted: \(results)")
+            return
+        }
+        #expect(error.reason == reason)
+        let planned = try await pending(store)
+        #expect(planned["broken-promise"] == nil && planned["promise-reminder"] == nil)
+        #expect(try await store.read { try $0.promises(ofDebtor: "D-1") }.isEmpty)
+    }
+
+    @Test(arguments: [("2026-12-01", "120.50"), ("2027-03-01", "0.01")])
+    func aPromiseForTodayOrTheLastDayAllowedUpToTheBalanceIsKept(date: String, amount: String) async throws {
+        let (store, call) = try await placedWithCall()
+        let results = try await core.apply(
+            [outcome("O-1", task: call, .promiseToPay, promise: .init(amount: amount, date: date))], to: store)
+        #expect(results == [.applied])
+        #expect(try await store.read { try $0.promises(ofDebtor: "D-1") }.count == 1)
+    }
+
+    @Test func aPlanForMoreThanTheBalanceIsRefused() async throws {
+        let (store, _) = try await placedWithCall()
+        let plan = LifeEvent(
+            eventId: "E-PLAN", debtorId: "D-1", debtId: "C-1", kind: .plan, at: Fixtures.now,
+            instalments: [.init(amount: "60.00", dueDate: "2026-12-15"), .init(amount: "60.51", dueDate: "2027-01-15")])
+        let results = try await core.apply([.event(plan, userID: nil)], to: store)
+        #expect(
+            results == [
+                .rejected(ContractError(.invalidField, field: "instalments", "add up to more than the debt's balance"))
+            ])
+        #expect(try await store.read { try $0.plans(ofDebtor: "D-1") }.isEmpty)
+    }
+
     @Test func aPlanRemindsBeforeEachInstalmentAndCallsGentlyWhenOneIsMissed() async throws {
         let (store, _) = try await placedWithCall()
         let plan = LifeEvent(

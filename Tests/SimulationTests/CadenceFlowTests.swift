@@ -104,7 +104,8 @@ struct CadenceFlowTests {
     static func plan(_ instalmentDays: [Int], at: Instant) -> (SchedulerInput, Instant) {
         let event = LifeEvent(
             eventId: "E-PLAN", debtorId: "D-1", debtId: "C-D-1", kind: .plan, at: at,
-            instalments: instalmentDays.map { .init(amount: "40.00", dueDate: Self.date($0)) })
+            // Instalments that add up to at most the debt (120.50): a plan for more than the balance is refused.
+            instalments: instalmentDays.map { .init(amount: "30.00", dueDate: Self.date($0)) })
         return (.event(event, userID: nil), at)
     }
 
