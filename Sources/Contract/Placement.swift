@@ -81,6 +81,19 @@ public struct Placement: ContractMessage, Equatable {
         self.debt = debt
     }
 
+    /// The placement's content, as a short fingerprint: the same placement sent again has the same one, an
+    /// amendment (changed content under the same `placementId`) another. FNV-1a (64 bits) of its canonical JSON,
+    /// so fields a newer sender adds, unknown here, do not count.
+    public var fingerprint: String {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in MessageCoding.encode(self) {
+            hash ^= UInt64(byte)
+            hash = hash &* 0x0000_0100_0000_01b3
+        }
+        let hex = String(hash, radix: 16)
+        return String(repeating: "0", count: 16 - hex.count) + hex
+    }
+
     public func validate() throws(ContractError) {
         try Check.identifier(placementId, "placementId")
         try Check.identifier(creditorId, "creditorId")

@@ -8,7 +8,8 @@ import TactConfig
 extension SchedulerCore {
     /// A placement creates (or refreshes) the debtor and the open debt and schedules, due at once, a first notice on
     /// the first channel of the strategy's list the debtor can be reached on, and a first call. Both go through
-    /// the policy.
+    /// the policy. The same placement with changed content amends the case instead: the debtor and the debt take the
+    /// new content, no first contact is planned again, and the tasks already planned are decided again on it.
     func place(_ placement: Placement, userID: String?, at now: Instant, in store: any StoreTransaction) throws {
         if let userID, userID != placement.creditorId {
             throw ContractError(.creditorMismatch, field: "creditorId", "differs from the authenticated AMQP user")
@@ -24,7 +25,8 @@ extension SchedulerCore {
         let placed = placement.debtor
         // A debt that was paid or closed stays so: placing it again would send a first notice about money the
         // person no longer owes. A new debt gets a new id.
-        if let known = try store.debt(placement.debt.id, ofDebtor: placed.id), known.status != .open {
+        let known = try store.debt(placement.debt.id, ofDebtor: placed.id)
+        if let known, known.status != .open {
             throw ContractError(
                 .conflict, field: "debt.id", "this debt is \(known.status.rawValue); a new debt needs a new id")
         }
@@ -52,6 +54,9 @@ extension SchedulerCore {
             DebtRecord(
                 debtorID: debtor.id, id: debt.id, placementID: placement.placementId, amount: debt.amount,
                 currency: debt.currency, dueDate: debt.dueDate))
+        // An amendment: the first contacts were planned when the debt was placed; what is planned now is decided
+        // again on the new content (zones, hours, channels, rulebook).
+        if known?.placementID == placement.placementId { return try reconsider(debtor.id, at: now, in: store) }
 
         let prefix = "\(placement.creditorId)/\(placement.placementId)"
         if let channel = reachableChannel(strategy.placement.noticeChannels, for: debtor) {

@@ -13,8 +13,10 @@ public enum SchedulerInput: Sendable, Equatable {
     /// The id under which a redelivery is recognised, namespaced by kind.
     public var messageID: String {
         switch self {
-        // Placement ids are the creditor's own: two creditors may use the same one.
-        case .placement(let placement, _): "placement:\(placement.creditorId):\(placement.placementId)"
+        // Placement ids are the creditor's own: two creditors may use the same one. The same placement sent again
+        // is a duplicate; changed content under the same id is an amendment, applied once.
+        case .placement(let placement, _):
+            "placement:\(placement.creditorId):\(placement.placementId):\(placement.fingerprint)"
         case .event(let event, _): "event:\(event.eventId)"
         case .specialist(let change): "specialist:\(change.changeId)"
         case .outcome(let outcome): "outcome:\(outcome.outcomeId)"

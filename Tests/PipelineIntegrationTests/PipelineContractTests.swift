@@ -10,6 +10,38 @@ import Testing
 /// The public AMQP contract, end to end through real `tact` processes.
 @Suite("Pipeline: the AMQP contract", .enabled(if: TestEnvironment.hasBroker), .timeLimit(.minutes(3)))
 struct PipelineContractTests {
+    /// Issue 11: an amendment (the same placementId, a new amount) changes the case and publishes no new contact.
+    @Test func anAmendmentChangesTheAmountAndPublishesNoNewContact() async throws {
+        try await Pipeline().tearingDown { pipeline in
+            try pipeline.startScheduler()
+            try pipeline.startWorkers(1)
+            let original = Sample.placement(
+                "P-1", debtor: "D-1", debt: "C-1", zone: Sample.zone(localHour: 13), email: "d1@example.com")
+            try await pipeline.place([original])
+            _ = try await pipeline.waitUntilSettled(debtors: true)
+            let emails = pipeline.topology.reminderQueue(.email)
+            let calls = pipeline.topology.callQueue(specialist: nil)
+            #expect(try await pipeline.drain(emails).count == 1)
+            #expect(try await pipeline.drain(calls).count == 1)
+
+            var amended = original
+            amended.debt.amount = "42.00"
+            try await pipeline.place([amended])
+            let store = try SQLiteStore(path: pipeline.storePath)
+            let deadline = ContinuousClock.now + .seconds(30)
+            var amount: String?
+            while ContinuousClock.now < deadline {
+                amount = try await store.read { try $0.debt("C-1", ofDebtor: "D-1") }?.amount
+                if amount == "42.00" { break }
+                try await Task.sleep(for: .milliseconds(200))
+            }
+            #expect(amount == "42.00", "the amendment was applied")
+            _ = try await pipeline.waitUntilSettled()
+            #expect(try await pipeline.drain(emails).isEmpty, "no second first notice")
+            #expect(try await pipeline.drain(calls).isEmpty, "no second first call")
+        }
+    }
+
     @Test func placementsBecomeRemindersAndCallsWithTheDocumentedShape() async throws {
         try await Pipeline().tearingDown { pipeline in
             try pipeline.startScheduler()

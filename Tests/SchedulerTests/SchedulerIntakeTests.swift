@@ -48,6 +48,47 @@ struct SchedulerIntakeTests {
         #expect(try await store.tasks().count == 2)
     }
 
+    /// Issue 11: placing again with the same placementId and a new amount was acknowledged and ignored.
+    @Test func aPlacementWithChangedContentAmendsTheCaseAndPlansNoNewContact() async throws {
+        let store = try SQLiteStore.inMemory()
+        let original = Fixtures.placement("P-1")
+        try await core.apply([.placement(original, userID: nil)], to: store)
+        let planned = try await store.tasks().map(\.id).sorted()
+        #expect(planned == ["acme/P-1/first-call", "acme/P-1/first-notice"])
+
+        var amended = original
+        amended.debt.amount = "99.00"
+        amended.debt.dueDate = "2026-12-01"
+        amended.debtor.phone = "+15550199"
+        amended.debtor.timeZones = ["America/Chicago"]
+        let results = try await core.apply(
+            [
+                .placement(amended, userID: nil), .placement(amended, userID: nil),
+                .placement(original, userID: nil),
+            ], to: store)
+        #expect(
+            results == [.applied, .duplicate, .duplicate], "applied once; an old version sent again changes nothing")
+        let debt = try #require(try await store.read { try $0.debt("C-1", ofDebtor: "D-1") })
+        #expect(debt.amount == "99.00" && debt.dueDate == "2026-12-01" && debt.placementID == "P-1")
+        let debtor = try #require(try await store.read { try $0.debtor("D-1") })
+        #expect(debtor.contact.phone == "+15550199" && debtor.timeZones == ["America/Chicago"])
+        #expect(try await store.tasks().map(\.id).sorted() == planned, "no new first notice or first call")
+    }
+
+    @Test func anAmendmentDecidesAgainWhatThePolicyDeferred() async throws {
+        let store = try SQLiteStore.inMemory()
+        try await core.apply([.placement(Fixtures.placement(), userID: nil)], to: store)
+        _ = try await core.dispatch(at: Fixtures.now, to: store)
+        let handedOut = try #require(try await store.workTasks().first)
+        let later = Fixtures.now.adding(seconds: 86_400)
+        try await core.apply([.decision(Fixtures.decision(handedOut, .defer, earliest: later))], to: store)
+        var amended = Fixtures.placement()
+        amended.debtor.timeZones = ["Europe/Warsaw"]
+        try await core.apply([.placement(amended, userID: nil)], at: Fixtures.now.adding(seconds: 60), to: store)
+        let task = try #require(try await store.read { try $0.task(handedOut.taskId) })
+        #expect(task.status == .pending && task.dueAt == Fixtures.now.adding(seconds: 60), "due again at once")
+    }
+
     @Test(arguments: [LifeEvent.Kind.payment, .closed])
     func aPaidOrClosedDebtIsNotReopenedByAnotherPlacement(kind: LifeEvent.Kind) async throws {
         let store = try SQLiteStore.inMemory()
