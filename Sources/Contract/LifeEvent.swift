@@ -9,6 +9,8 @@ public struct LifeEvent: ContractMessage, Equatable {
         case bereavement, hardship, dispute, cease, deceased, attorney, payment, closed
         /// A repayment plan agreed with the debtor; carries ``LifeEvent/instalments``.
         case plan
+        /// The creditor takes the debt back: everything about it stops, and no survey is sent.
+        case recall
         case breathingSpace = "breathing-space"
         case disputeResolved = "dispute-resolved"
         case optOut = "opt-out"
@@ -24,7 +26,7 @@ public struct LifeEvent: ContractMessage, Equatable {
             case .cease: .cease
             case .deceased: .deceased
             case .attorney: .attorney
-            case .disputeResolved, .optOut, .optIn, .payment, .closed, .plan: nil
+            case .disputeResolved, .optOut, .optIn, .payment, .closed, .plan, .recall: nil
             }
         }
 
@@ -105,7 +107,7 @@ public struct LifeEvent: ContractMessage, Equatable {
             guard let representative, representative.phone != nil || representative.email != nil else {
                 throw ContractError(.missingField, field: "representative", "attorney needs a phone or an e-mail")
             }
-        case .payment, .closed:
+        case .payment, .closed, .recall:
             guard debtId != nil else {
                 throw ContractError(.missingField, field: "debtId", "required for \(kind.rawValue)")
             }

@@ -141,8 +141,9 @@ extension SchedulerCore {
         }
     }
 
-    /// A debt paid or closed: everything planned about it stops, and after the strategy's delay the person is asked
-    /// how they were treated, on their preferred digital channel.
+    /// A debt paid, closed or recalled: everything planned about it stops, and after the strategy's delay the person
+    /// is asked how they were treated, on their preferred digital channel; but not about a recalled debt, which is
+    /// the creditor's again (its survey, if one was planned, stops too).
     func close(
         _ debtID: String, of debtor: DebtorRecord, status: DebtRecord.Status, reason: ClosedReason, at now: Instant,
         in store: any StoreTransaction
@@ -152,10 +153,11 @@ extension SchedulerCore {
         debt.status = status
         try store.save(debt)
         try withdrawPromisesAndPlans(of: debtor.id, debtID: debtID, in: store)
+        let recalled = status == .recalled
         try cancelPending(ofDebtor: debtor.id, reason: reason, in: store) {
-            $0.debtID == debtID && $0.purpose != Strategy.Purpose.survey
+            $0.debtID == debtID && (recalled || $0.purpose != Strategy.Purpose.survey)
         }
-        guard wasOpen, let strategy = strategy(of: debtor),
+        guard wasOpen, !recalled, let strategy = strategy(of: debtor),
             let channel = reachableChannel(strategy.closing.surveyChannels, for: debtor)
         else { return }
         let due = startOfNextDay(

@@ -120,6 +120,8 @@ extension SchedulerCore {
             try recordPayment(event, for: debtor, at: now, in: store)
         case .closed:
             try close(event.debtId!, of: debtor, status: .closed, reason: .debtClosed, at: now, in: store)
+        case .recall:
+            try close(event.debtId!, of: debtor, status: .recalled, reason: .recalled, at: now, in: store)
         case .breathingSpace, .dispute:
             break
         }

@@ -32,6 +32,8 @@ public enum ClosedReason: Sendable, Hashable, Codable, LosslessStringConvertible
     case planCompleted
     /// The creditor closed its debt.
     case debtClosed
+    /// The creditor recalled its debt.
+    case recalled
     /// Its debt was no longer open when it fell due (paid or closed meanwhile).
     case debtNoLongerOpen
     /// Its debt or debtor is gone, so nothing can be sent.
@@ -56,6 +58,7 @@ public enum ClosedReason: Sendable, Hashable, Codable, LosslessStringConvertible
         case .paid: "payment"
         case .planCompleted: "plan-completed"
         case .debtClosed: "closed"
+        case .recalled: "recalled"
         case .debtNoLongerOpen: "debt-closed"
         case .unresolvable: "unresolvable"
         case .noDecision: "no-decision"
@@ -71,7 +74,8 @@ public enum ClosedReason: Sendable, Hashable, Codable, LosslessStringConvertible
         }
         let plain: [ClosedReason] = [
             .reachedRepresentative, .cease, .optOut, .replacedByPlan, .replacedByPromise, .promiseKept,
-            .instalmentPaid, .promiseWithdrawn, .planWithdrawn, .paid, .planCompleted, .debtClosed, .debtNoLongerOpen,
+            .instalmentPaid, .promiseWithdrawn, .planWithdrawn, .paid, .planCompleted, .debtClosed, .recalled,
+            .debtNoLongerOpen,
             .unresolvable, .noDecision,
         ]
         self = plain.first { $0.description == description } ?? .suppressed(RuleID(rawValue: description))

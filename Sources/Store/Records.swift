@@ -81,7 +81,11 @@ public struct ContactDetails: Sendable, Equatable, Codable {
 
 /// One debt of a debtor.
 public struct DebtRecord: Sendable, Equatable, Codable {
-    public enum Status: String, Sendable, Codable, CaseIterable { case open, paid, closed }
+    public enum Status: String, Sendable, Codable, CaseIterable {
+        case open, paid, closed
+        /// The creditor took it back (a `recall`).
+        case recalled
+    }
 
     public var debtorID: String
     public var id: String

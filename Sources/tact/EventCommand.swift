@@ -23,7 +23,7 @@ struct EventCommand: AsyncParsableCommand {
 
     @Option(help: "The debtor's id.") var debtor: String?
     @Option(help: "What happened.") var kind: String?
-    @Option(help: "The debt concerned (required for payment and closed).") var debt: String?
+    @Option(help: "The debt concerned (required for payment, closed, recall and plan).") var debt: String?
     @Option(help: "When it happened, RFC 3339 (default: now).") var at: String?
     @Option(help: "When the hold ends, RFC 3339.") var until: String?
     @Option(help: "For opt-out and opt-in: call, sms, email or letter.") var channel: String?

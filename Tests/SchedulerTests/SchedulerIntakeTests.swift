@@ -89,6 +89,37 @@ struct SchedulerIntakeTests {
         #expect(task.status == .pending && task.dueAt == Fixtures.now.adding(seconds: 60), "due again at once")
     }
 
+    /// Issue 11: a creditor can recall a debt; everything about it stops, and the person is not surveyed.
+    @Test func aRecalledDebtStopsEverythingAndPlansNoSurvey() async throws {
+        let store = try SQLiteStore.inMemory()
+        let results = try await core.apply(
+            [
+                .placement(Fixtures.placement("P-1"), userID: nil),
+                .placement(Fixtures.placement("P-2", debt: "C-2"), userID: nil),
+                .event(Fixtures.event("E-1", debt: "C-1", .recall), userID: nil),
+                .placement(Fixtures.placement("P-1"), userID: nil),
+            ], to: store)
+        #expect(results.prefix(3) == [.applied, .applied, .applied])
+        #expect(results[3] == .duplicate)
+        #expect(try await store.read { try $0.debt("C-1", ofDebtor: "D-1")?.status } == .recalled)
+        let tasks = try await store.tasks()
+        #expect(
+            tasks.filter { $0.debtID == "C-1" }.allSatisfy { $0.status == .cancelled && $0.closedReason == .recalled })
+        #expect(!tasks.contains { $0.purpose == "survey" }, "no survey about a recalled debt")
+        #expect(tasks.filter { $0.debtID == "C-2" }.allSatisfy { $0.status == .pending }, "the other debt goes on")
+        // Placed again under a new id, a recalled debt is refused like a paid one.
+        let again = try await core.apply([.placement(Fixtures.placement("P-3"), userID: nil)], to: store)
+        #expect(
+            again == [
+                .rejected(
+                    ContractError(.conflict, field: "debt.id", "this debt is recalled; a new debt needs a new id"))
+            ])
+        // The contract refuses a recall that names no debt before it reaches the scheduler.
+        #expect(throws: ContractError(.missingField, field: "debtId", "required for recall")) {
+            try Fixtures.event("E-2", .recall).validate()
+        }
+    }
+
     @Test(arguments: [LifeEvent.Kind.payment, .closed])
     func aPaidOrClosedDebtIsNotReopenedByAnotherPlacement(kind: LifeEvent.Kind) async throws {
         let store = try SQLiteStore.inMemory()
