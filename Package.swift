@@ -161,7 +161,9 @@ let package = Package(
                 "AMQP", "Contract", "Messaging", "Observability", "Domain", "Policy", "Store", "TactTestKit",
             ]),
         // The tools' logic without a broker: the one CSV reader, mappings, the version.
-        .testTarget(name: "TactToolsTests", dependencies: ["Contract", "Intake", "TactTools"]),
+        .testTarget(
+            name: "TactToolsTests",
+            dependencies: ["Contract", "Domain", "Intake", "Policy", "Store", "TactConfig", "TactTools"]),
         .testTarget(
             name: "ContractTests",
             dependencies: [

@@ -96,6 +96,10 @@ package enum ExplainJSON {
             ),
             ("basis", .string(next.basis.rawValue)), ("decidedAt", .instant(next.decidedAt)),
             ("decision", .text(next.decision?.rawValue)), ("reasons", reasons(next.reasons)),
+            (
+                "later",
+                .array(next.later.map { .object([("from", .instant($0.from)), ("reasons", reasons($0.reasons))]) })
+            ),
             ("note", .text(next.note)),
         ])
     }

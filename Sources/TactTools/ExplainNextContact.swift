@@ -28,6 +28,9 @@ package struct ExplainNextContact {
     package var reasons: [PolicyDecision.Reason]
     /// Said instead of reasons when the policy could not be asked (debt closed, rulebook missing).
     package var note: String?
+    /// The rules that still hold the contact back once ``reasons`` end, in order, each from when it applies: a
+    /// bereavement's cooling-off that ends on a holiday moves the contact past the holiday too, and says so.
+    package var later: [(from: Instant, reasons: [PolicyDecision.Reason])] = []
 
     package static func find(in records: ExplainRecords, rulebooks: [String: Rulebook], now: Instant)
         -> ExplainNextContact?
@@ -40,9 +43,11 @@ package struct ExplainNextContact {
             let earliest = last.earliest, earliest == task.dueAt,
             !last.isSuperseded
         {
-            return ExplainNextContact(
+            var next = ExplainNextContact(
                 task: task, basis: .decision, decidedAt: last.decidedAt, decision: .defer, permissibleAt: earliest,
                 reasons: last.reasons)
+            next.later = laterReasons(after: last.reasons, until: earliest, task: task, records, rulebooks: rulebooks)
+            return next
         }
         let at = max(now, task.dueAt)
         var next = ExplainNextContact(
@@ -65,10 +70,38 @@ package struct ExplainNextContact {
         next.reasons = decision.reasons
         switch decision.decision {
         case .allow, .redirect: next.permissibleAt = at
-        case .defer: next.permissibleAt = decision.earliest
+        case .defer:
+            next.permissibleAt = decision.earliest
+            if let earliest = decision.earliest {
+                next.later = laterReasons(
+                    after: decision.reasons, until: earliest, task: task, records, rulebooks: rulebooks)
+            }
         case .suppress: next.permissibleAt = nil
         }
         return next
+    }
+
+    /// Asks the policy again each time the rules that held the contact back end, until it becomes permissible at
+    /// `earliest`: every rule on the way, each from when it holds the contact back.
+    private static func laterReasons(
+        after reasons: [PolicyDecision.Reason], until earliest: Instant, task: TaskRecord, _ records: ExplainRecords,
+        rulebooks: [String: Rulebook]
+    ) -> [(from: Instant, reasons: [PolicyDecision.Reason])] {
+        guard let rulebook = rulebooks[records.debtor.rulebook], let engine = try? PolicyEngine(rulebook: rulebook)
+        else { return [] }
+        var steps: [(from: Instant, reasons: [PolicyDecision.Reason])] = []
+        var current = reasons
+        // A handful of steps covers a hold, a holiday, a weekend and the hours of a day.
+        for _ in 0..<8 {
+            guard let from = current.compactMap(\.until).max(), from < earliest,
+                let request = request(for: task, records, rulebook: rulebook, at: from)
+            else { break }
+            let decision = engine.evaluate(request)
+            guard decision.decision == .defer, !decision.reasons.isEmpty else { break }
+            steps.append((from, decision.reasons))
+            current = decision.reasons
+        }
+        return steps
     }
 
     /// What the scheduler puts in a task message (`SchedulerCore.workTask`), from the records: the same

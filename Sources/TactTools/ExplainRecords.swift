@@ -16,6 +16,18 @@ package struct ExplainRecords: Sendable {
     /// Contacts made, oldest first.
     package var ledger: [LedgerEntry]
 
+    package init(
+        debtor: DebtorRecord, debts: [DebtRecord], tasks: [TaskRecord], decisions: [DecisionRecord],
+        holds: [HoldRecord], ledger: [LedgerEntry]
+    ) {
+        self.debtor = debtor
+        self.debts = debts
+        self.tasks = tasks
+        self.decisions = decisions
+        self.holds = holds
+        self.ledger = ledger
+    }
+
     /// `nil` when no debtor has this id.
     package static func read(_ debtorID: String, from store: some InspectableStore) async throws -> ExplainRecords? {
         try await store.inspect { store in

@@ -83,6 +83,10 @@ package enum ExplainText {
         } else {
             out += "  not sooner because (\(source)):\n"
             for reason in next.reasons { out += "    \(describe(reason))\n" }
+            for step in next.later {
+                out += "  then, from \(records.both(step.from)):\n"
+                for reason in step.reasons { out += "    \(describe(reason))\n" }
+            }
         }
         return out
     }
