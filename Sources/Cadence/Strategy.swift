@@ -45,8 +45,13 @@ public struct Strategy: Sendable, Equatable, Codable {
         /// Days before the promised date that a reminder goes out.
         public var reminderDaysBefore: Int
         public var reminderChannels: [Channel]
-        /// How far ahead a promised date may be, in days from the debtor's today: a promise further out is refused.
-        public var maxDaysAhead: Int
+        /// How far ahead a promised date may be, in days from the debtor's today (``defaultHorizonDays`` when the
+        /// file leaves it out): a promise further out is refused.
+        public var maxDaysAhead: Int?
+        /// Days ahead a promise may be dated when the strategy does not say.
+        public static let defaultHorizonDays = 90
+        /// ``maxDaysAhead``, or the default.
+        public var horizonDays: Int { maxDaysAhead ?? Self.defaultHorizonDays }
 
         private enum CodingKeys: String, CodingKey, CaseIterable {
             case reminderDaysBefore, reminderChannels, maxDaysAhead
@@ -130,7 +135,7 @@ public struct Strategy: Sendable, Equatable, Codable {
         if !days(u.pauseDays) { return ("unansweredCalls.pauseDays", "must be 0…365") }
         if !days(promise.reminderDaysBefore) { return ("promise.reminderDaysBefore", "must be 0…365") }
         if !reminders(promise.reminderChannels) { return ("promise.reminderChannels", "name reminder channels") }
-        if !(1...366).contains(promise.maxDaysAhead) { return ("promise.maxDaysAhead", "must be 1…366") }
+        if !(1...366).contains(promise.horizonDays) { return ("promise.maxDaysAhead", "must be 1…366") }
         if !days(plan.reminderDaysBefore) { return ("plan.reminderDaysBefore", "must be 0…365") }
         if !reminders(plan.reminderChannels) { return ("plan.reminderChannels", "name reminder channels") }
         if !(1...365).contains(plan.missedCallAfterDays) { return ("plan.missedCallAfterDays", "must be 1…365") }

@@ -7,7 +7,8 @@ public struct Placement: ContractMessage, Equatable {
 
     public var type = Placement.messageType
     public var version = 1
-    /// Unique per placement; a second message with the same id changes nothing.
+    /// Unique per placement, and names one debt of one debtor for good: the same placement sent again changes nothing,
+    /// changed content under the same id amends the case.
     public var placementId: String
     /// Must equal the AMQP `user_id` when the message carries one (RabbitMQ verifies that property).
     public var creditorId: String

@@ -6,15 +6,17 @@ public struct Money: Sendable, Hashable, CustomStringConvertible {
     /// ISO 4217 code, e.g. `PLN`.
     public var currency: String
 
+    /// `minorUnits` hundredths of `currency`.
     public init(minorUnits: Int64, currency: String) {
         self.minorUnits = minorUnits
         self.currency = currency
     }
 
-    /// `amount` as decimal text (`120`, `120.5`, `120.50`); `nil` for anything else, or more than two decimals.
+    /// `amount` as decimal text (`120`, `120.5`, `120.50`), at most 12 digits before the point as the contract's
+    /// amounts (so that sums of many cannot overflow); `nil` for anything else, or more than two decimals.
     public init?(_ amount: some StringProtocol, currency: String) {
         let parts = amount.split(separator: ".", omittingEmptySubsequences: false)
-        guard (1...2).contains(parts.count), (1...15).contains(parts[0].count),
+        guard (1...2).contains(parts.count), (1...12).contains(parts[0].count),
             parts.allSatisfy({ $0.allSatisfy { ("0"..."9").contains($0) } }),
             let units = Int64(parts[0])
         else { return nil }
@@ -27,10 +29,12 @@ public struct Money: Sendable, Hashable, CustomStringConvertible {
         self.init(minorUnits: units * 100 + cents, currency: currency)
     }
 
-    /// `120.50 PLN`.
+    /// `120.50 PLN` (`-3.05 PLN` below zero).
     public var description: String {
-        let cents = minorUnits % 100
-        return "\(minorUnits / 100).\(cents < 10 ? "0" : "")\(cents) \(currency)"
+        let sign = minorUnits < 0 ? "-" : ""
+        let units = minorUnits.magnitude
+        let cents = units % 100
+        return "\(sign)\(units / 100).\(cents < 10 ? "0" : "")\(cents) \(currency)"
     }
 
     /// The sum of amounts in one currency; `nil` when they are in several.

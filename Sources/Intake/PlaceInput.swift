@@ -25,7 +25,8 @@ package struct PlaceInput {
         package var range: Range<Int>
         /// The AMQP `message_id`.
         package var placementID: String
-        /// Creditor and placement id: what the scheduler deduplicates by.
+        /// Creditor and placement id: two rows with the same one in a file are a mistake (the scheduler would take
+        /// the second as an amendment of the first).
         package var key: String
         /// The message as it will be published: a JSON line as written, or the encoded CSV row.
         package var body: [UInt8]

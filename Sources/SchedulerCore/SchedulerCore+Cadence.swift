@@ -34,8 +34,13 @@ extension SchedulerCore {
             Strategy.Purpose.afterBereavement: .bereavement, Strategy.Purpose.hardshipReview: .hardship,
         ]
         guard gentle[task.purpose] == nil else { return nil }
-        return try store.tasks(ofDebtor: debtorID, statuses: [.pending, .inFlight]).lazy
-            .compactMap { gentle[$0.purpose] }.first
+        // Still to be made: planned, being decided, or published and waiting in a queue for its outcome.
+        for other in try store.tasks(ofDebtor: debtorID, statuses: [.pending, .inFlight, .done]) {
+            guard let hold = gentle[other.purpose], other.id != task.id else { continue }
+            if other.status != .done { return hold }
+            if try store.ledgerEntry(taskID: other.id)?.result == .pending { return hold }
+        }
+        return nil
     }
 
     /// A plan replaces what chasing was planned about the debt: a reminder before each instalment, and a gentle call
@@ -149,6 +154,10 @@ extension SchedulerCore {
         in store: any StoreTransaction
     ) throws {
         guard var debt = try store.debt(debtID, ofDebtor: debtor.id) else { return }
+        // A recalled debt is the creditor's again: nothing changes it any more. Only an open debt is recalled.
+        if debt.status == .recalled || (status == .recalled && debt.status != .open) {
+            throw ContractError(.conflict, field: "debtId", "this debt is \(debt.status.rawValue)")
+        }
         let wasOpen = debt.status == .open
         debt.status = status
         try store.save(debt)
@@ -203,9 +212,10 @@ extension SchedulerCore {
         guard let debt = try store.debt(task.debtID, ofDebtor: debtor.id) else {
             throw ContractError(.unknownReference, field: "debtId", "no such debt of this debtor")
         }
+        // The debtor's today when the promise was made, not when it reached the scheduler.
         try ArrangementCheck.promise(
-            promise, debt: debt, today: today(at: now, for: debtor),
-            maxDaysAhead: strategy(of: debtor)?.promise.maxDaysAhead ?? 90)
+            promise, debt: debt, today: today(at: outcome.at, for: debtor),
+            maxDaysAhead: strategy(of: debtor)?.promise.horizonDays ?? Strategy.Promise.defaultHorizonDays)
         try withdrawPromisesAndPlans(of: debtor.id, debtID: task.debtID, in: store)
         try cancelPending(ofDebtor: debtor.id, reason: .replacedByPromise, in: store) {
             $0.debtID == task.debtID && Strategy.Purpose.chasing.contains($0.purpose)

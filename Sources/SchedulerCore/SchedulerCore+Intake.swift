@@ -25,6 +25,15 @@ extension SchedulerCore {
         let placed = placement.debtor
         // A debt that was paid or closed stays so: placing it again would send a first notice about money the
         // person no longer owes. A new debt gets a new id.
+        // A placementId names one debt of one debtor for good: the same id with another debtor or debt would leave
+        // that debt without first contacts (their task ids exist), so it is refused.
+        let prefix = "\(placement.creditorId)/\(placement.placementId)"
+        if let first = try store.task("\(prefix)/first-call"),
+            first.debtorID != placed.id || first.debtID != placement.debt.id
+        {
+            throw ContractError(
+                .conflict, field: "placementId", "already names another debtor or debt; a new debt needs a new id")
+        }
         let known = try store.debt(placement.debt.id, ofDebtor: placed.id)
         if let known, known.status != .open {
             throw ContractError(
@@ -58,7 +67,6 @@ extension SchedulerCore {
         // again on the new content (zones, hours, channels, rulebook).
         if known?.placementID == placement.placementId { return try reconsider(debtor.id, at: now, in: store) }
 
-        let prefix = "\(placement.creditorId)/\(placement.placementId)"
         if let channel = reachableChannel(strategy.placement.noticeChannels, for: debtor) {
             try schedule(
                 "\(prefix)/first-notice", debtorID: debtor.id, debtID: debt.id, channel: channel,
@@ -121,7 +129,7 @@ extension SchedulerCore {
         case .closed:
             try close(event.debtId!, of: debtor, status: .closed, reason: .debtClosed, at: now, in: store)
         case .recall:
-            try close(event.debtId!, of: debtor, status: .recalled, reason: .recalled, at: now, in: store)
+            try close(event.debtId!, of: debtor, status: .recalled, reason: .debtRecalled, at: now, in: store)
         case .breathingSpace, .dispute:
             break
         }

@@ -33,7 +33,7 @@ public enum ClosedReason: Sendable, Hashable, Codable, LosslessStringConvertible
     /// The creditor closed its debt.
     case debtClosed
     /// The creditor recalled its debt.
-    case recalled
+    case debtRecalled
     /// Its debt was no longer open when it fell due (paid or closed meanwhile).
     case debtNoLongerOpen
     /// Its debt or debtor is gone, so nothing can be sent.
@@ -58,7 +58,7 @@ public enum ClosedReason: Sendable, Hashable, Codable, LosslessStringConvertible
         case .paid: "payment"
         case .planCompleted: "plan-completed"
         case .debtClosed: "closed"
-        case .recalled: "recalled"
+        case .debtRecalled: "debt-recalled"
         case .debtNoLongerOpen: "debt-closed"
         case .unresolvable: "unresolvable"
         case .noDecision: "no-decision"
@@ -74,7 +74,7 @@ public enum ClosedReason: Sendable, Hashable, Codable, LosslessStringConvertible
         }
         let plain: [ClosedReason] = [
             .reachedRepresentative, .cease, .optOut, .replacedByPlan, .replacedByPromise, .promiseKept,
-            .instalmentPaid, .promiseWithdrawn, .planWithdrawn, .paid, .planCompleted, .debtClosed, .recalled,
+            .instalmentPaid, .promiseWithdrawn, .planWithdrawn, .paid, .planCompleted, .debtClosed, .debtRecalled,
             .debtNoLongerOpen,
             .unresolvable, .noDecision,
         ]

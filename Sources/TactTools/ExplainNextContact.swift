@@ -91,15 +91,17 @@ package struct ExplainNextContact {
         else { return [] }
         var steps: [(from: Instant, reasons: [PolicyDecision.Reason])] = []
         var current = reasons
-        // A handful of steps covers a hold, a holiday, a weekend and the hours of a day.
+        var reached = Instant(secondsSinceEpoch: Int64.min)
+        // A handful of steps covers a hold, a holiday, a weekend and the hours of a day; each must move on.
         for _ in 0..<8 {
-            guard let from = current.compactMap(\.until).max(), from < earliest,
+            guard let from = current.compactMap(\.until).max(), from > reached, from < earliest,
                 let request = request(for: task, records, rulebook: rulebook, at: from)
             else { break }
             let decision = engine.evaluate(request)
             guard decision.decision == .defer, !decision.reasons.isEmpty else { break }
             steps.append((from, decision.reasons))
             current = decision.reasons
+            reached = from
         }
         return steps
     }

@@ -73,6 +73,11 @@ struct OutcomeCommand: AsyncParsableCommand {
                 throw ValidationError(
                     "--promise: \(error.field == "promise.date" ? "date" : "amount"): \(error.problem)")
             }
+            // The debtor's calendar is the scheduler's to check; a date before yesterday in UTC is past everywhere.
+            let today = LocalDate(dayNumber: Int(Instant(Date()).secondsSinceEpoch / 86_400))
+            if let date = LocalDate(iso: value.date), date < today.adding(days: -1) {
+                throw ValidationError("--promise: date: is in the past")
+            }
             promised = value
         }
         if promise != nil, result != .conversation, result != .promiseToPay {

@@ -48,6 +48,11 @@ struct ReportCommand: AsyncParsableCommand {
         for state in states where TaskRecord.Status(rawValue: state) == nil {
             throw ValidationError("--state must be one of pending, in-flight, done, cancelled")
         }
+        // Draining takes every contact from the output queues, whoever it is for: not one page's, not one creditor's.
+        if drain, after != nil || creditor != nil || debtor != nil || !states.isEmpty {
+            throw ValidationError(
+                "--drain takes every contact: give it without --after, --creditor, --debtor or --state")
+        }
     }
 
     func run() async throws {
@@ -82,7 +87,8 @@ struct ReportCommand: AsyncParsableCommand {
                 + Set([nil] + debtors.values.map(\.specialistID)).sorted { ($0 ?? "") < ($1 ?? "") }.map {
                     topology.callQueue(specialist: $0)
                 }
-            try await printQueues(queues, environment: environment)
+            // The output queues once, with the first page.
+            if self.after == nil { try await printQueues(queues, environment: environment) }
             print("\nTasks at \(now):")
             for task in tasks.sorted(by: {
                 ($0.debtorID, $0.dueAt.secondsSinceEpoch) < ($1.debtorID, $1.dueAt.secondsSinceEpoch)

@@ -75,6 +75,21 @@ struct SchedulerIntakeTests {
         #expect(try await store.tasks().map(\.id).sorted() == planned, "no new first notice or first call")
     }
 
+    @Test func aPlacementIdNamesOneDebtForGood() async throws {
+        let store = try SQLiteStore.inMemory()
+        let results = try await core.apply(
+            [
+                .placement(Fixtures.placement("P-1"), userID: nil),
+                .placement(Fixtures.placement("P-1", debt: "C-2"), userID: nil),
+                .placement(Fixtures.placement("P-1", debtor: "D-2"), userID: nil),
+            ], to: store)
+        let conflict = ContractError(
+            .conflict, field: "placementId", "already names another debtor or debt; a new debt needs a new id")
+        #expect(results == [.applied, .rejected(conflict), .rejected(conflict)])
+        #expect(try await store.read { try $0.debt("C-2", ofDebtor: "D-1") } == nil)
+        #expect(try await store.read { try $0.debtor("D-2") } == nil)
+    }
+
     @Test func anAmendmentDecidesAgainWhatThePolicyDeferred() async throws {
         let store = try SQLiteStore.inMemory()
         try await core.apply([.placement(Fixtures.placement(), userID: nil)], to: store)
@@ -104,7 +119,9 @@ struct SchedulerIntakeTests {
         #expect(try await store.read { try $0.debt("C-1", ofDebtor: "D-1")?.status } == .recalled)
         let tasks = try await store.tasks()
         #expect(
-            tasks.filter { $0.debtID == "C-1" }.allSatisfy { $0.status == .cancelled && $0.closedReason == .recalled })
+            tasks.filter { $0.debtID == "C-1" }.allSatisfy {
+                $0.status == .cancelled && $0.closedReason == .debtRecalled
+            })
         #expect(!tasks.contains { $0.purpose == "survey" }, "no survey about a recalled debt")
         #expect(tasks.filter { $0.debtID == "C-2" }.allSatisfy { $0.status == .pending }, "the other debt goes on")
         // Placed again under a new id, a recalled debt is refused like a paid one.
@@ -114,6 +131,17 @@ struct SchedulerIntakeTests {
                 .rejected(
                     ContractError(.conflict, field: "debt.id", "this debt is recalled; a new debt needs a new id"))
             ])
+        // A recalled debt is the creditor's again: a later payment or closure is a conflict, as is recalling a debt
+        // that is no longer open.
+        let later = try await core.apply(
+            [
+                .event(Fixtures.event("E-3", debt: "C-1", .payment), userID: nil),
+                .event(Fixtures.event("E-4", debt: "C-2", .payment), userID: nil),
+                .event(Fixtures.event("E-5", debt: "C-2", .recall), userID: nil),
+            ], to: store)
+        #expect(later[0] == .rejected(ContractError(.conflict, field: "debtId", "this debt is recalled")))
+        #expect(later[1] == .applied)
+        #expect(later[2] == .rejected(ContractError(.conflict, field: "debtId", "this debt is paid")))
         // The contract refuses a recall that names no debt before it reaches the scheduler.
         #expect(throws: ContractError(.missingField, field: "debtId", "required for recall")) {
             try Fixtures.event("E-2", .recall).validate()

@@ -239,6 +239,21 @@ struct SchedulerCallCheckTests {
         #expect(open.map(\.purpose) == ["after-bereavement"], "exactly the one gentle call")
     }
 
+    /// The gentle call itself may already wait in the queue, unanswered, when the first call comes back.
+    @Test func aCallThatComesBackWhileTheGentleCallIsQueuedIsNotPlannedAgain() async throws {
+        let (store, call) = try await publishedCall()
+        let grief = Fixtures.event("E-GRIEF", .bereavement, at: Fixtures.now.adding(seconds: 30))
+        try await core.apply([.event(grief, userID: nil)], at: Fixtures.now.adding(seconds: 30), to: store)
+        _ = try await core.dispatch(at: Fixtures.now.adding(seconds: 40), to: store)
+        let gentle = try #require(try await store.workTasks().first { $0.purpose == "after-bereavement" })
+        try await core.apply(
+            [.decision(Fixtures.decision(gentle, .allow))], at: Fixtures.now.adding(seconds: 45), to: store)
+        #expect(try await store.read { try $0.task(gentle.taskId) }?.status == .done, "published, not answered yet")
+        try await core.apply(
+            [.expired(taskID: call.taskId, attempt: call.attempt)], at: Fixtures.now.adding(seconds: 60), to: store)
+        #expect(try await store.read { try $0.task(call.taskId) }?.closedReason == .hold(.bereavement))
+    }
+
     @Test func aCallThatComesBackWithoutAStepBackIsPlannedAgain() async throws {
         let (store, call) = try await publishedCall()
         try await core.apply(

@@ -104,7 +104,8 @@ import Testing
         let reasons: [ClosedReason] = [
             .reachedRepresentative, .hold(.bereavement), .hold(.cease), .cease, .optOut, .suppressed(.contactHours),
             .suppressed(.unknownTimeZone), .replacedByPlan, .replacedByPromise, .promiseKept, .instalmentPaid,
-            .promiseWithdrawn, .planWithdrawn, .paid, .planCompleted, .debtClosed, .debtNoLongerOpen, .unresolvable,
+            .promiseWithdrawn, .planWithdrawn, .paid, .planCompleted, .debtClosed, .debtRecalled, .debtNoLongerOpen,
+            .unresolvable,
             .noDecision,
         ]
         for reason in reasons { #expect(ClosedReason(reason.description) == reason, "\(reason)") }

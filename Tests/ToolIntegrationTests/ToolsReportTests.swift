@@ -34,10 +34,8 @@ struct ToolsReportTests {
             #expect(Set(seen).count == 10)
 
             let oneDebtor = try await tact.tact(["report", "--debtor", "D-3", "--state", "pending", "--state", "done"])
-            #expect(
-                oneDebtor.stdout.split(separator: "\n").filter { $0.hasPrefix("  D-") }.allSatisfy {
-                    $0.hasPrefix("  D-3 ")
-                })
+            let lines = oneDebtor.stdout.split(separator: "\n").filter { $0.hasPrefix("  D-") }
+            #expect(!lines.isEmpty && lines.allSatisfy { $0.hasPrefix("  D-3 ") }, "\(oneDebtor.stdout)")
             let badState = try await tact.tact(["report", "--state", "asleep"])
             #expect(badState.status == 2 && badState.stderr.contains("--state must be one of"))
             let badAfter = try await tact.tact(["report", "--after", "no-such-task"])
