@@ -113,7 +113,8 @@ extension DecisionRecord: FetchableRecord, PersistableRecord {
     public static func databaseJSONEncoder(for column: String) -> JSONEncoder { StoredJSON.encoder }
 }
 
-extension OutboxMessage: FetchableRecord, PersistableRecord {
+// Written only by `SQLiteTransaction.enqueue`, by hand: read and deleted through GRDB.
+extension OutboxMessage: FetchableRecord, TableRecord {
     /// The `outbox` table.
     public static let databaseTableName = "outbox"
 
@@ -130,18 +131,6 @@ extension OutboxMessage: FetchableRecord, PersistableRecord {
             headers: try StoredJSON.decoder.decode(
                 [String: String].self, from: try row.decode(Data.self, forColumn: CodingKeys.headers)),
             priority: try row.decode(forColumn: CodingKeys.priority))
-    }
-
-    /// Without `sequence`, which the table assigns on insert.
-    public func encode(to container: inout PersistenceContainer) throws {
-        container[CodingKeys.exchange] = exchange
-        container[CodingKeys.routingKey] = routingKey
-        container[CodingKeys.messageID] = messageID
-        container[CodingKeys.type] = type
-        container[CodingKeys.body] = Data(body)
-        container[CodingKeys.expiresAt] = expiresAt
-        container[CodingKeys.headers] = String(decoding: try StoredJSON.encoder.encode(headers), as: UTF8.self)
-        container[CodingKeys.priority] = priority
     }
 }
 
