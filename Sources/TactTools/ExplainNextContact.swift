@@ -38,6 +38,10 @@ package struct ExplainNextContact {
         let open = records.tasks.filter { $0.status == .pending || $0.status == .inFlight }
         guard let task = open.min(by: { ($0.dueAt, $0.id) < ($1.dueAt, $1.id) }) else { return nil }
         let plannedFor = task.dueAt > now ? task.dueAt : nil
+        // The debtor's rulebook compiled once, for the policy asked now and for the rules after it.
+        let policy = rulebooks[records.debtor.rulebook].flatMap { rulebook in
+            (try? PolicyEngine(rulebook: rulebook)).map { (rulebook: rulebook, engine: $0) }
+        }
         // A superseded decision moved nothing: it cannot be the answer.
         if let last = records.decisions.last(where: { $0.taskID == task.id }), last.decision == .defer,
             let earliest = last.earliest, earliest == task.dueAt,
@@ -46,7 +50,11 @@ package struct ExplainNextContact {
             var next = ExplainNextContact(
                 task: task, basis: .decision, decidedAt: last.decidedAt, decision: .defer, permissibleAt: earliest,
                 reasons: last.reasons)
-            next.later = laterReasons(after: last.reasons, until: earliest, task: task, records, rulebooks: rulebooks)
+            if let policy {
+                next.later = laterReasons(
+                    after: last.reasons, until: earliest, task: task, records, rulebook: policy.rulebook,
+                    engine: policy.engine)
+            }
             return next
         }
         let at = max(now, task.dueAt)
@@ -56,8 +64,7 @@ package struct ExplainNextContact {
             next.note = "the debt is no longer open: the task is cancelled when it falls due"
             return next
         }
-        guard let rulebook = rulebooks[records.debtor.rulebook], let engine = try? PolicyEngine(rulebook: rulebook)
-        else {
+        guard let (rulebook, engine) = policy else {
             next.note = "rulebook \(records.debtor.rulebook) is not configured here: cannot evaluate"
             return next
         }
@@ -74,7 +81,7 @@ package struct ExplainNextContact {
             next.permissibleAt = decision.earliest
             if let earliest = decision.earliest {
                 next.later = laterReasons(
-                    after: decision.reasons, until: earliest, task: task, records, rulebooks: rulebooks)
+                    after: decision.reasons, until: earliest, task: task, records, rulebook: rulebook, engine: engine)
             }
         case .suppress: next.permissibleAt = nil
         }
@@ -85,10 +92,8 @@ package struct ExplainNextContact {
     /// `earliest`: every rule on the way, each from when it holds the contact back.
     private static func laterReasons(
         after reasons: [PolicyDecision.Reason], until earliest: Instant, task: TaskRecord, _ records: ExplainRecords,
-        rulebooks: [String: Rulebook]
+        rulebook: Rulebook, engine: PolicyEngine
     ) -> [(from: Instant, reasons: [PolicyDecision.Reason])] {
-        guard let rulebook = rulebooks[records.debtor.rulebook], let engine = try? PolicyEngine(rulebook: rulebook)
-        else { return [] }
         var steps: [(from: Instant, reasons: [PolicyDecision.Reason])] = []
         var current = reasons
         var reached = Instant(secondsSinceEpoch: Int64.min)
