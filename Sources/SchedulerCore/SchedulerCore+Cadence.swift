@@ -26,13 +26,16 @@ extension SchedulerCore {
             due: now, at: now, in: store)
     }
 
+    /// The holds that step back, and the purpose of the one gentle call each plans.
+    static let stepBackCalls: [HoldKind: String] = [
+        .bereavement: Strategy.Purpose.afterBereavement, .hardship: Strategy.Purpose.hardshipReview,
+    ]
+
     /// The hold of the step back whose gentle call (other than `task`) is still to be made, if any.
     func stepBackInProgress(
         ofDebtor debtorID: String, besides task: TaskRecord, in store: any StoreTransaction
     ) throws -> HoldKind? {
-        let gentle: [String: HoldKind] = [
-            Strategy.Purpose.afterBereavement: .bereavement, Strategy.Purpose.hardshipReview: .hardship,
-        ]
+        let gentle = Dictionary(uniqueKeysWithValues: Self.stepBackCalls.map { ($0.value, $0.key) })
         guard gentle[task.purpose] == nil else { return nil }
         // Still to be made: planned, being decided, or published and waiting in a queue for its outcome.
         for other in try store.tasks(ofDebtor: debtorID, statuses: [.pending, .inFlight, .done]) {

@@ -115,13 +115,10 @@ extension SchedulerCore {
         case .optIn:
             debtor.optOuts.remove(event.channel!)
             try store.save(debtor)
-        case .bereavement:
-            try stepBack(
-                debtor, after: event, hold: .bereavement, purpose: Strategy.Purpose.afterBereavement, at: now, in: store
-            )
-        case .hardship:
-            try stepBack(
-                debtor, after: event, hold: .hardship, purpose: Strategy.Purpose.hardshipReview, at: now, in: store)
+        case .bereavement, .hardship:
+            if let hold = event.kind.hold, let purpose = Self.stepBackCalls[hold] {
+                try stepBack(debtor, after: event, hold: hold, purpose: purpose, at: now, in: store)
+            }
         case .plan:
             try startPlan(event, for: debtor, at: now, in: store)
         case .payment:

@@ -45,7 +45,7 @@ extension SchedulerCore {
         }
         // The gentle call after a step back was made (it rang, at least): an active plan's reminders resume. Not
         // before: if it had expired or been given back, a reminder could have come first.
-        if [Strategy.Purpose.afterBereavement, Strategy.Purpose.hardshipReview].contains(task.purpose),
+        if Self.stepBackCalls.values.contains(task.purpose),
             [.conversation, .promiseToPay, .noAnswer, .voicemail].contains(outcome.result)
         {
             try resumePlans(ofDebtor: task.debtorID, at: now, in: store)
