@@ -130,7 +130,7 @@ let package = Package(
         .testTarget(name: "TactConfigTests", dependencies: ["TactConfig"]),
         // `tact policy evaluate` as a real process.
         .testTarget(name: "TactConfigIntegrationTests", dependencies: ["TactTestKit"]),
-        .testTarget(name: "StoreTests", dependencies: ["Store"]),
+        .testTarget(name: "StoreTests", dependencies: ["Store", .product(name: "GRDB", package: "GRDB.swift")]),
         // Real `tact` processes against the test broker (swift build builds the binary first).
         .testTarget(
             name: "PipelineIntegrationTests",

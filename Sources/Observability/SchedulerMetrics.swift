@@ -14,6 +14,10 @@ public struct SchedulerMetrics: Sendable {
     public let dueTaskLag: Gauge
     /// `tact_tasks_in_flight`: tasks handed out and waiting for a decision.
     public let tasksInFlight: Gauge
+    /// `tact_calls_taken`: calls taken with `tact next` and waiting for their outcome.
+    public let callsTaken: Gauge
+    /// `tact_calls_unreported_total`: taken calls that returned to be planned again because no outcome came.
+    public let callsUnreported: Counter
     /// `tact_store_writable`: 1 when the last write transaction committed.
     public let storeWritable: Gauge
     /// `tact_contacts_emitted_total{channel}`: reminders and calls published and confirmed.
@@ -32,6 +36,10 @@ public struct SchedulerMetrics: Sendable {
         dueTaskLag = registry.gauge(
             "tact_due_task_lag_seconds", help: "Seconds the oldest task that could be handed out now has been due.")
         tasksInFlight = registry.gauge("tact_tasks_in_flight", help: "Tasks handed out and waiting for a decision.")
+        callsTaken = registry.gauge(
+            "tact_calls_taken", help: "Calls taken with tact next and waiting for their outcome.")
+        callsUnreported = registry.counter(
+            "tact_calls_unreported_total", help: "Taken calls returned to be planned again for want of an outcome.")
         storeWritable = registry.gauge("tact_store_writable", help: "1 when the last store write committed.")
         contacts = registry.counter(
             "tact_contacts_emitted_total", help: "Reminders and calls published, by channel.", labels: ["channel"])

@@ -21,7 +21,7 @@ import TactConfig
 /// - **dispatch**: due tasks are handed to the workers with a snapshot, at most one per debtor in flight, under a
 ///   lease that hands them out again if no decision arrives;
 /// - **outbox**: what the transactions queued is published with confirms and forgotten only once confirmed.
-/// Beside them, `tact next`'s call checks are answered from the store, read-only.
+/// Beside them, `tact next`'s call checks are answered from the store, and the calls they allow recorded as taken.
 /// A crash at any point loses nothing: unacknowledged input is redelivered and deduplicated, and unpublished
 /// outbox rows are published after the restart (a duplicate carries the same `message_id`).
 ///
@@ -90,7 +90,7 @@ public struct SchedulerService: Service {
                         try await consumeInputs(consumer, source: source, wake: [outboxReady, dispatchReady])
                     }
                 }
-                group.addTask { try await answerChecks(checks, on: connection) }
+                group.addTask { try await answerChecks(checks, on: connection, dispatch: dispatchReady) }
                 group.addTask { try await dispatchLoop(ready: dispatchReady, outbox: outboxReady, stopping: stopping) }
                 group.addTask { try await publishLoop(connection, ready: outboxReady, stopping: stopping) }
                 try await group.waitForAll()
@@ -187,14 +187,21 @@ public struct SchedulerService: Service {
             let now = clock.now()
             let started = ContinuousClock.now
             do {
-                let (dispatched, next) = try await wrote(
+                let (unreported, dispatched, next) = try await wrote(
                     {
                         try await store.write { transaction in
-                            (try core.dispatch(at: now, in: transaction), try transaction.nextWakeUp())
+                            (
+                                try core.returnUnreported(at: now, in: transaction),
+                                try core.dispatch(at: now, in: transaction), try transaction.nextWakeUp()
+                            )
                         }
-                    }, changed: { $0.0.taken > 0 })
+                    }, changed: { $0.0 > 0 || $0.1.taken > 0 })
                 metrics.service.lanes.worked("dispatch", since: started)
                 metrics.tasksHandedOut.increment(by: Double(dispatched.handedOut))
+                metrics.callsUnreported.increment(by: Double(unreported))
+                if unreported > 0 {
+                    logger.notice("Taken calls returned without an outcome", metadata: ["tact.count": "\(unreported)"])
+                }
                 if dispatched.handedOut > 0 { outbox.signal() }
                 // A full batch means more are due: go again at once.
                 if dispatched.taken == core.configuration.scheduler.dispatchBatch { continue }
@@ -210,9 +217,10 @@ public struct SchedulerService: Service {
 
     // MARK: Call checks
 
-    /// Answers `tact next`'s questions from the store, read-only. Replies are not persistent and not mandatory: a
-    /// tool that gave up has deleted its reply queue, and the answer is then of no use to anyone.
-    private func answerChecks(_ consumer: AMQPConsumer, on connection: AMQPConnection) async throws {
+    /// Answers `tact next`'s questions from the store, recording each call it allows as taken. Replies are not
+    /// persistent and not mandatory: a tool that gave up has deleted its reply queue, and the answer is then of no
+    /// use to anyone (the call it took stays queued; asked again, the same specialist is allowed it again).
+    private func answerChecks(_ consumer: AMQPConsumer, on connection: AMQPConnection, dispatch: Wakeup) async throws {
         while true {
             let batch = try await consumer.next(upTo: 50)
             guard !batch.isEmpty else { return }
@@ -228,7 +236,9 @@ public struct SchedulerService: Service {
                 }
                 do {
                     let now = clock.now()
-                    let reply = try await store.read { [core] in try core.check(request, at: now, in: $0) }
+                    let reply = try await wrote {
+                        try await store.write { [core] in try core.check(request, at: now, in: $0) }
+                    }
                     replies.append(
                         AMQPMessage(
                             routingKey: replyTo, body: MessageCoding.encode(reply),
@@ -238,11 +248,13 @@ public struct SchedulerService: Service {
                             mandatory: false))
                 } catch {
                     // Unanswered, the tool gives the call back rather than risk it.
-                    logger.error("Reading the store for a call check failed", metadata: ["tact.error": "\(error)"])
+                    logger.error("Answering a call check failed", metadata: ["tact.error": "\(error)"])
                 }
             }
             _ = await connection.publish(replies)
             try batch.last?.ack(multiple: true)
+            // A call taken has a time to return by, which the dispatch loop must wake for.
+            if !replies.isEmpty { dispatch.signal() }
         }
     }
 
@@ -369,6 +381,7 @@ public struct SchedulerService: Service {
             metrics.dueTasks.set(Double(backlog.due))
             metrics.dueTaskLag.set(Double(backlog.lag(at: now)))
             metrics.tasksInFlight.set(Double(backlog.inFlight))
+            metrics.callsTaken.set(Double(backlog.taken))
         } catch {
             logger.warning("Reading the due-task backlog failed", metadata: ["tact.error": "\(error)"])
         }

@@ -37,10 +37,10 @@ extension SchedulerCore {
     ) throws -> HoldKind? {
         let gentle = Dictionary(uniqueKeysWithValues: Self.stepBackCalls.map { ($0.value, $0.key) })
         guard gentle[task.purpose] == nil else { return nil }
-        // Still to be made: planned, being decided, or published and waiting in a queue for its outcome.
-        for other in try store.tasks(ofDebtor: debtorID, statuses: [.pending, .inFlight, .done]) {
+        // Still to be made: planned, being decided, or published (waiting in a queue, or taken) for its outcome.
+        for other in try store.tasks(ofDebtor: debtorID, statuses: [.pending, .inFlight, .done, .taken]) {
             guard let hold = gentle[other.purpose], other.id != task.id else { continue }
-            if other.status != .done { return hold }
+            if other.status == .pending || other.status == .inFlight { return hold }
             if try store.ledgerEntry(taskID: other.id)?.result == .pending { return hold }
         }
         return nil

@@ -2,30 +2,40 @@ import Contract
 import Domain
 import Policy
 import Store
+import TactConfig
 
 extension SchedulerCore {
-    /// Whether the call of a task's hand-out may still be made, and the policy's view of the debtor as of now.
+    /// Whether the call of a task's hand-out may still be made, and the policy's view of the debtor as of now. A
+    /// call that may be made is recorded as taken by the specialist who asked: it returns to be planned again if
+    /// no outcome arrives in time (``returnUnreported(at:in:)``).
     ///
     /// The ledger in the snapshot leaves out the call itself: it entered the ledger when it was published, and
     /// must not count against its own cap.
-    public func check(_ request: CallCheck, at now: Instant, in store: any StoreReading) throws -> CallCheckReply {
+    public func check(_ request: CallCheck, at now: Instant, in store: any StoreTransaction) throws -> CallCheckReply {
         func refused(_ reason: String) -> CallCheckReply {
             CallCheckReply(taskId: request.taskId, refusal: reason, policy: nil)
         }
-        guard let task = try store.task(request.taskId),
+        guard var task = try store.task(request.taskId),
             task.channel == .call || task.closedReason == .reachedRepresentative
         else {
             return refused("unknown-task")
         }
-        // Done with this hand-out's contact published; anything else (handed out again, expired and planned again,
-        // cancelled) means this message is not the call Tact wants made.
-        guard task.attempts == request.attempt, task.status == .done else { return refused("superseded") }
+        // Published (or taken, when an answer was lost) with this hand-out; anything else (handed out again,
+        // expired and planned again, cancelled) means this message is not the call Tact wants made.
+        guard task.attempts == request.attempt, task.status == .done || task.status == .taken else {
+            return refused("superseded")
+        }
         guard let debtor = try store.debtor(task.debtorID), let rulebook = rulebooks[debtor.rulebook],
             let debt = try store.debt(task.debtID, ofDebtor: task.debtorID)
         else { return refused("unknown-task") }
         guard debt.status == .open else { return refused("debt-closed") }
         let own = try store.ledgerEntry(taskID: task.id)
         if let own, own.result != .pending { return refused("reported") }
+        let due = outcomeDue(taking: request, at: now)
+        let taken = TaskRecord.Transition.taken(by: request.specialistId ?? "unknown", outcomeDue: due)
+        guard task.allows(taken) else { return refused("taken") }
+        try task.apply(taken)
+        try store.save(task)
         let ledger = try store.ledger(ofDebtor: debtor.id, since: PolicySnapshot.historyStart(for: rulebook, at: now))
         let snapshot = try PolicySnapshot.debtor(
             debtor, holds: try store.activeHolds(ofDebtor: debtor.id), aboutDebt: task.debtID)
@@ -33,6 +43,34 @@ extension SchedulerCore {
             taskId: task.id, refusal: nil,
             policy: .init(
                 rulebook: debtor.rulebook, debtor: snapshot,
-                history: PolicySnapshot.history(ledger.filter { $0.taskID != task.id })))
+                history: PolicySnapshot.history(ledger.filter { $0.taskID != task.id })),
+            outcomeDue: due)
+    }
+
+    /// When a call taken now returns if nobody reported on it: after the configured wait, else at the end of its
+    /// window, but never sooner than ``minimumOutcomeWait`` (a call taken just before its window closes is still
+    /// being made).
+    func outcomeDue(taking request: CallCheck, at now: Instant) -> Instant {
+        if let seconds = configuration.scheduler.outcomeWaitSeconds { return now.adding(seconds: Int64(seconds)) }
+        let earliest = now.adding(seconds: Self.minimumOutcomeWait)
+        return max(request.validUntil ?? earliest, earliest)
+    }
+
+    /// Seconds a specialist has at least to report on a call taken with `tact next`, whatever its window.
+    static let minimumOutcomeWait: Int64 = 900
+
+    /// Calls taken and not reported on in time return to be planned again; their ledger entry stays, as a contact
+    /// that may have been made, until the next hand-out's contact replaces it. Returns how many returned.
+    public func returnUnreported(at now: Instant, in store: any StoreTransaction) throws -> Int {
+        let overdue = try store.overdueTakenCalls(at: now, limit: configuration.scheduler.dispatchBatch)
+        for var task in overdue {
+            try task.apply(.unreported(retryAt: now.adding(seconds: Self.expiryPause)))
+            // As for an expired call: a step back begun meanwhile has its own gentle call.
+            if let hold = try stepBackInProgress(ofDebtor: task.debtorID, besides: task, in: store) {
+                try task.apply(.closed(.hold(hold)))
+            }
+            try store.save(task)
+        }
+        return overdue.count
     }
 }

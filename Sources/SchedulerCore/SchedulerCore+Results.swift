@@ -19,8 +19,10 @@ extension SchedulerCore {
             throw ContractError(.invalidField, field: "channel", "differs from the task's channel")
         }
         let debtor = try debtor(outcome.debtorId, field: "debtorId", userID: nil, in: store)
+        let recorded = try store.ledgerEntry(taskID: task.id)
+        try settle(task, reportedBy: outcome, wasPublished: recorded != nil, in: store)
         var entry =
-            try store.ledgerEntry(taskID: task.id)
+            recorded
             ?? LedgerEntry(
                 taskID: task.id, debtorID: task.debtorID, debtID: task.debtID, channel: outcome.channel,
                 at: outcome.at, result: outcome.result.contactResult)
@@ -50,6 +52,22 @@ extension SchedulerCore {
         {
             try resumePlans(ofDebtor: task.debtorID, at: now, in: store)
         }
+    }
+
+    /// A taken call is reported on. One that returned without an outcome and was planned again (it is pending or
+    /// being decided, with its published contact still in the ledger) was made after all: it is not made twice.
+    private func settle(
+        _ task: TaskRecord, reportedBy outcome: Outcome, wasPublished: Bool, in store: any StoreTransaction
+    ) throws {
+        var task = task
+        if task.status == .taken {
+            try task.apply(.reported)
+        } else if wasPublished, task.status == .pending || task.status == .inFlight {
+            try task.apply(.closed(.reportedLate))
+        } else {
+            return
+        }
+        try store.save(task)
     }
 
     /// A worker's decision. Every decision joins the audit trail, but only an answer to a hand-out the task is

@@ -40,6 +40,9 @@ public enum ClosedReason: Sendable, Hashable, Codable, LosslessStringConvertible
     case unresolvable
     /// No worker decided it in the attempts allowed.
     case noDecision
+    /// Its call came back without an outcome and was planned again; then the outcome arrived after all, so the call
+    /// was made and is not made twice.
+    case reportedLate
 
     /// The stored spelling.
     public var description: String {
@@ -62,6 +65,7 @@ public enum ClosedReason: Sendable, Hashable, Codable, LosslessStringConvertible
         case .debtNoLongerOpen: "debt-closed"
         case .unresolvable: "unresolvable"
         case .noDecision: "no-decision"
+        case .reportedLate: "reported-late"
         }
     }
 
@@ -76,7 +80,7 @@ public enum ClosedReason: Sendable, Hashable, Codable, LosslessStringConvertible
             .reachedRepresentative, .cease, .optOut, .replacedByPlan, .replacedByPromise, .promiseKept,
             .instalmentPaid, .promiseWithdrawn, .planWithdrawn, .paid, .planCompleted, .debtClosed, .debtRecalled,
             .debtNoLongerOpen,
-            .unresolvable, .noDecision,
+            .unresolvable, .noDecision, .reportedLate,
         ]
         self = plain.first { $0.description == description } ?? .suppressed(RuleID(rawValue: description))
     }

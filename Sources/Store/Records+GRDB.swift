@@ -82,10 +82,11 @@ extension TaskRecord: FetchableRecord, PersistableRecord {
         let settledAttempts: Int = try row.decode(forColumn: CodingKeys.settledAttempts)
         let createdAt: Instant = try row.decode(forColumn: CodingKeys.createdAt)
         let closedReason: ClosedReason? = try row.decode(forColumn: CodingKeys.closedReason)
+        let takenBy: String? = try row.decode(forColumn: CodingKeys.takenBy)
         self.init(
             id: id, debtorID: debtorID, debtID: debtID, channel: channel, purpose: purpose, status: status,
             dueAt: dueAt, leaseUntil: leaseUntil, attempts: attempts, settledAttempts: settledAttempts,
-            createdAt: createdAt, closedReason: closedReason)
+            createdAt: createdAt, closedReason: closedReason, takenBy: takenBy)
     }
 }
 

@@ -164,6 +164,9 @@ public struct TaskRecord: Sendable, Equatable, Codable {
         case inFlight = "in-flight"
         /// Decided and emitted (or redirected).
         case done
+        /// A call a specialist took with `tact next` (``takenBy``) and has not yet reported on; `leaseUntil` says
+        /// when it returns to be planned again if no outcome arrives.
+        case taken
         /// Ended without a contact: suppressed, forbidden by an event, or the debt closed.
         case cancelled
     }
@@ -188,6 +191,8 @@ public struct TaskRecord: Sendable, Equatable, Codable {
     public var createdAt: Instant
     /// For `cancelled`: what stopped it; for `done`, ``ClosedReason/reachedRepresentative`` after a redirect.
     public internal(set) var closedReason: ClosedReason?
+    /// The specialist who took its call, while `taken` and once it is reported on.
+    public internal(set) var takenBy: String?
 
     enum CodingKeys: String, CodingKey {
         case id
@@ -200,12 +205,13 @@ public struct TaskRecord: Sendable, Equatable, Codable {
         case settledAttempts = "settled_attempts"
         case createdAt = "created_at"
         case closedReason = "closed_reason"
+        case takenBy = "taken_by"
     }
 
     public init(
         id: String, debtorID: String, debtID: String, channel: Channel, purpose: String, status: Status = .pending,
         dueAt: Instant, leaseUntil: Instant? = nil, attempts: Int = 0, settledAttempts: Int = 0, createdAt: Instant,
-        closedReason: ClosedReason? = nil
+        closedReason: ClosedReason? = nil, takenBy: String? = nil
     ) {
         self.id = id
         self.debtorID = debtorID
@@ -219,6 +225,7 @@ public struct TaskRecord: Sendable, Equatable, Codable {
         self.settledAttempts = settledAttempts
         self.createdAt = createdAt
         self.closedReason = closedReason
+        self.takenBy = takenBy
     }
 }
 

@@ -2,14 +2,15 @@ import Domain
 import GRDB
 import Policy
 
-// StoreMonitoring's queries. The backlog uses the partial indexes of schema v1 (task_ready, task_pending_due,
-// task_lease), so it reads due and in-flight tasks only, whatever the number of tasks waiting for later or done.
+// StoreMonitoring's queries. The backlog uses the partial indexes (task_ready, task_pending_due, task_lease,
+// task_taken), so it reads due and in-flight tasks only, whatever the number of tasks waiting for later or done.
 // The tool's queries read every pending task once (task_pending_due) and the audit trail from its end.
 
 private enum Queries {
     static let ready = "SELECT count(*), min(due_at) FROM task WHERE ready = 1 AND due_at <= ?"
     static let due = "SELECT count(*) FROM task WHERE status = 'pending' AND due_at <= ?"
     static let inFlight = "SELECT count(*) FROM task WHERE status = 'in-flight'"
+    static let taken = "SELECT count(*), count(CASE WHEN lease_until < ? THEN 1 END) FROM task WHERE status = 'taken'"
     static let pendingDueAt = "SELECT due_at FROM task WHERE status = 'pending'"
     /// The latest decision of each pending task decided at least once (found through decision_debtor).
     static let latestDecisions = """
@@ -33,9 +34,13 @@ extension SQLiteAccess {
         let ready = try fetchOne(Queries.ready, [now.secondsSinceEpoch]) { row in
             (try row.decode(Int.self, atIndex: 0), try row.decode(Int64?.self, atIndex: 1))
         }
+        let taken = try fetchOne(Queries.taken, [now.secondsSinceEpoch]) { row in
+            (try row.decode(Int.self, atIndex: 0), try row.decode(Int.self, atIndex: 1))
+        }
         return DueBacklog(
             due: try count(Queries.due, [now.secondsSinceEpoch]), ready: ready?.0 ?? 0,
-            oldestReadyDueAt: ready?.1.map(Instant.init(secondsSinceEpoch:)), inFlight: try count(Queries.inFlight))
+            oldestReadyDueAt: ready?.1.map(Instant.init(secondsSinceEpoch:)), inFlight: try count(Queries.inFlight),
+            taken: taken?.0 ?? 0, takenOverdue: taken?.1 ?? 0)
     }
 
     func pendingTasks(at now: Instant, within horizons: [Int64]) throws -> [Int] {

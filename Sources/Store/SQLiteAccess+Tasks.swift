@@ -19,9 +19,14 @@ enum TaskQueries {
     static let expiredLeases =
         "SELECT * FROM task WHERE status = 'in-flight' AND lease_until < ? ORDER BY lease_until, id LIMIT ?"
 
+    static let overdueTakenCalls =
+        "SELECT * FROM task WHERE status = 'taken' AND lease_until < ? ORDER BY lease_until, id LIMIT ?"
+
     static let nextWakeUp = """
         SELECT (SELECT due_at FROM task WHERE status = 'pending' ORDER BY due_at LIMIT 1),
                (SELECT lease_until FROM task WHERE status = 'in-flight' AND lease_until IS NOT NULL
+                ORDER BY lease_until LIMIT 1),
+               (SELECT lease_until FROM task WHERE status = 'taken' AND lease_until IS NOT NULL
                 ORDER BY lease_until LIMIT 1)
         """
 
@@ -49,9 +54,13 @@ extension SQLiteAccess {
         try fetchAll(TaskRecord.self, TaskQueries.expiredLeases, [now, max(limit, 0)])
     }
 
+    func overdueTakenCalls(at now: Instant, limit: Int) throws -> [TaskRecord] {
+        try fetchAll(TaskRecord.self, TaskQueries.overdueTakenCalls, [now, max(limit, 0)])
+    }
+
     func nextWakeUp() throws -> Instant? {
         let candidates = try fetchOne(TaskQueries.nextWakeUp) { row in
-            [try row.decode(Int64?.self, atIndex: 0), try row.decode(Int64?.self, atIndex: 1)]
+            try (0..<3).map { try row.decode(Int64?.self, atIndex: $0) }
         }
         return candidates?.compactMap { $0 }.min().map(Instant.init(secondsSinceEpoch:))
     }

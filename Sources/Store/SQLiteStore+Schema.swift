@@ -12,6 +12,7 @@ extension SQLiteStore {
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1", migrate: schemaV1)
+        migrator.registerMigration("v2", migrate: schemaV2)
         return migrator
     }
 
@@ -185,6 +186,15 @@ extension SQLiteStore {
                     away_until INTEGER,
                     backup_id TEXT
                 ) WITHOUT ROWID;
+                """)
+    }
+
+    /// Taken calls: who took a call with `tact next`, and (in `lease_until`) when it returns without an outcome.
+    private static func schemaV2(_ db: Database) throws {
+        try db.execute(
+            sql: """
+                ALTER TABLE task ADD COLUMN taken_by TEXT;
+                CREATE INDEX task_taken ON task (lease_until, id) WHERE status = 'taken';
                 """)
     }
 }

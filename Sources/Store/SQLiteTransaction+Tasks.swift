@@ -53,12 +53,13 @@ private enum Statements {
     /// Any other change to a stored task, found by its id (its due time, part of the key, may change).
     static let update = """
         UPDATE task SET due_at = ?, debtor_id = ?, debt_id = ?, channel = ?, purpose = ?, status = ?,
-            lease_until = ?, attempts = ?, settled_attempts = ?, created_at = ?, closed_reason = ?, open = ?, ready = 0
+            lease_until = ?, attempts = ?, settled_attempts = ?, created_at = ?, closed_reason = ?, taken_by = ?,
+            open = ?, ready = 0
         WHERE id = ?
         """
     static let updateInPlace = """
         UPDATE task SET channel = ?, purpose = ?, status = ?, lease_until = ?, attempts = ?, settled_attempts = ?,
-            created_at = ?, closed_reason = ?, ready = ?
+            created_at = ?, closed_reason = ?, taken_by = ?, ready = ?
         WHERE due_at = ? AND id = ?
         """
 }
@@ -78,7 +79,7 @@ extension SQLiteTransaction {
                 Statements.updateInPlace,
                 [
                     task.channel, task.purpose, task.status, task.leaseUntil, task.attempts, task.settledAttempts,
-                    task.createdAt, task.closedReason, ready, task.dueAt, task.id,
+                    task.createdAt, task.closedReason, task.takenBy, ready, task.dueAt, task.id,
                 ])
             return
         }
@@ -93,7 +94,8 @@ extension SQLiteTransaction {
                 Statements.update,
                 [
                     task.dueAt, task.debtorID, task.debtID, task.channel, task.purpose, task.status, task.leaseUntil,
-                    task.attempts, task.settledAttempts, task.createdAt, task.closedReason, task.status.isOpen, task.id,
+                    task.attempts, task.settledAttempts, task.createdAt, task.closedReason, task.takenBy,
+                    task.status.isOpen, task.id,
                 ])
         }
         try placeReadyMark(ofDebtor: task.debtorID)
@@ -108,9 +110,10 @@ extension SQLiteTransaction {
         switch (old, new) {
         // Handed out: the debtor now has a task in flight, and this task held the mark, so no other did.
         case (.pending, .inFlight) where wasReady: false
-        // Still in flight (a lease renewed), or closed and still closed: nothing the mark depends on changed.
+        // Still in flight (a lease renewed), or closed (done, taken, cancelled) and still closed: nothing the mark
+        // depends on changed.
         case (.inFlight, .inFlight): false
-        case (.done, .done), (.done, .cancelled), (.cancelled, .done), (.cancelled, .cancelled): false
+        case (.done, _) where !new.isOpen, (.taken, _) where !new.isOpen, (.cancelled, _) where !new.isOpen: false
         // Still pending at the same time: it keeps or lacks the mark as before.
         case (.pending, .pending): wasReady
         default: nil

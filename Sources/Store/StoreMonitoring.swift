@@ -32,6 +32,10 @@ public struct DueBacklog: Sendable, Equatable, Codable {
     public var oldestReadyDueAt: Instant?
     /// Tasks handed out and waiting for a decision.
     public var inFlight: Int
+    /// Calls taken with `tact next` and waiting for their outcome.
+    public var taken: Int
+    /// Of those, the ones whose outcome is overdue: they return to be planned again at the next dispatch.
+    public var takenOverdue: Int
 
     /// Seconds the oldest ready task has waited at `now` (0 when none waits): the scheduler's lag.
     public func lag(at now: Instant) -> Int64 {

@@ -35,7 +35,10 @@ public protocol StoreReading {
     func dueTasks(at now: Instant, limit: Int) throws -> [TaskRecord]
     /// In-flight tasks whose lease ended before `now`, at most `limit`.
     func expiredLeases(at now: Instant, limit: Int) throws -> [TaskRecord]
-    /// The earliest `dueAt` of a pending task, or `leaseUntil` of an in-flight one: when the scheduler has work next.
+    /// Taken calls whose outcome was due before `now`, at most `limit`.
+    func overdueTakenCalls(at now: Instant, limit: Int) throws -> [TaskRecord]
+    /// The earliest `dueAt` of a pending task, or `leaseUntil` of an in-flight task or a taken call: when the
+    /// scheduler has work next.
     func nextWakeUp() throws -> Instant?
     /// The oldest outbox messages, by sequence.
     func outbox(limit: Int) throws -> [OutboxMessage]

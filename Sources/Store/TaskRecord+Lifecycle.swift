@@ -4,12 +4,13 @@ import Domain
 // else: everything that moves a task names the transition, and one that does not apply to the task's state is an
 // error rather than a silent overwrite.
 //
-//   pending ──handOut──► in flight ──published──► done
-//      ▲  ◄──deferred / recalled──┘   │  ▲ handOut (lease ran out)      │
-//      │                              └──┘                              │
-//      ├──────────────── expired (the contact came back unread) ◄───────┘
+//   pending ──handOut──► in flight ──published──► done ──taken──► taken ──reported──► done
+//      ▲  ◄──deferred / recalled──┘   │  ▲ handOut (lease ran out)      │                │
+//      │                              └──┘                              │                │
+//      ├──────────────── expired (the contact came back unread) ◄───────┴────────────────┤
+//      ├──────────────── unreported (taken, and no outcome in time) ◄────────────────────┘
 //      ├── moved (due again at once, or later)
-//      └──revived── cancelled ◄──closed── pending, in flight
+//      └──revived── cancelled ◄──closed── pending, in flight, taken
 
 extension TaskRecord {
     /// What can happen to a task; ``apply(_:)`` carries it out.
@@ -24,6 +25,13 @@ extension TaskRecord {
         case recalled
         /// Its published contact came back unread (or a specialist gave the call back): pending again at `retryAt`.
         case expired(retryAt: Instant)
+        /// A specialist took its published call (`tact next`); it returns if no outcome arrives by `outcomeDue`.
+        /// The same call may be taken again, by the same specialist, when the first answer was lost.
+        case taken(by: String, outcomeDue: Instant)
+        /// The outcome of its taken call arrived.
+        case reported
+        /// Its call was taken and no outcome arrived in time: pending again at `retryAt`.
+        case unreported(retryAt: Instant)
         /// Still pending, due at `dueAt` instead.
         case moved(dueAt: Instant)
         /// A step back ended: the task it cancelled is pending again at `dueAt`, on the channel reachable now.
@@ -38,11 +46,15 @@ extension TaskRecord {
         case (.handOut, .pending), (.handOut, .inFlight): true
         case (.published, .inFlight), (.deferred, .inFlight), (.recalled, .inFlight): true
         // Its contact reached nobody: the published task, or one whose contact expired before its decision came.
-        case (.expired, .done): closedReason == nil || closedReason == .reachedRepresentative
-        case (.expired, .inFlight): true
+        // A call taken and reported on (``takenBy`` kept) is settled for good.
+        case (.expired, .done), (.taken, .done):
+            takenBy == nil && (closedReason == nil || closedReason == .reachedRepresentative)
+        case (.expired, .inFlight), (.expired, .taken): true
+        case (.taken(let specialist, _), .taken): specialist == takenBy
+        case (.reported, .taken), (.unreported, .taken): true
         case (.moved, .pending): true
         case (.revived, .cancelled): closedReason?.isStepBack ?? false
-        case (.closed, .pending), (.closed, .inFlight): true
+        case (.closed, .pending), (.closed, .inFlight), (.closed, .taken): true
         default: false
         }
     }
@@ -69,11 +81,19 @@ extension TaskRecord {
         case .recalled:
             status = .pending
             settle()
-        case .expired(let retryAt):
+        case .expired(let retryAt), .unreported(let retryAt):
             status = .pending
             closedReason = nil
+            takenBy = nil
             dueAt = retryAt
             settle()
+        case .taken(let specialist, let outcomeDue):
+            status = .taken
+            takenBy = specialist
+            leaseUntil = outcomeDue
+        case .reported:
+            status = .done
+            leaseUntil = nil
         case .moved(let dueAt):
             self.dueAt = dueAt
         case .revived(let dueAt, let channel):

@@ -12,6 +12,9 @@ public struct ServiceConfiguration: Sendable, Equatable {
         public var leaseSeconds = 60
         public var maxAttempts = 5
         public var dispatchBatch = 500
+        /// How long a specialist has to report on a call taken with `tact next` before it returns to be planned
+        /// again; `nil` (the default) gives until the end of the call's permitted window.
+        public var outcomeWaitSeconds: Int?
     }
 
     public struct Worker: Sendable, Equatable {
@@ -98,6 +101,8 @@ public struct ServiceConfiguration: Sendable, Equatable {
         configuration.scheduler.dispatchBatch =
             try positive(s?.dispatchBatch, "scheduler.dispatchBatch", max: 10_000)
             ?? configuration.scheduler.dispatchBatch
+        configuration.scheduler.outcomeWaitSeconds = try positive(
+            s?.outcomeWaitSeconds, "scheduler.outcomeWaitSeconds", max: 7 * 86_400)
         let w = document.worker
         configuration.worker.concurrency =
             try positive(w?.concurrency, "worker.concurrency", max: 64) ?? configuration.worker.concurrency
@@ -144,8 +149,10 @@ public struct ServiceConfiguration: Sendable, Equatable {
             private enum CodingKeys: String, CodingKey, CaseIterable { case path }
         }
         struct SchedulerSection: Decodable {
-            var leaseSeconds: Int?, maxAttempts: Int?, dispatchBatch: Int?
-            private enum CodingKeys: String, CodingKey, CaseIterable { case leaseSeconds, maxAttempts, dispatchBatch }
+            var leaseSeconds: Int?, maxAttempts: Int?, dispatchBatch: Int?, outcomeWaitSeconds: Int?
+            private enum CodingKeys: String, CodingKey, CaseIterable {
+                case leaseSeconds, maxAttempts, dispatchBatch, outcomeWaitSeconds
+            }
         }
         struct WorkerSection: Decodable {
             var concurrency: Int?, prefetch: Int?

@@ -24,13 +24,17 @@ package struct CallChecker {
         replies = try await connection.consume(queue: replyQueue, prefetch: 10)
     }
 
-    /// The scheduler's answer, or `nil` if none came within the timeout.
-    package func check(_ call: Call) async throws -> CallCheckReply? {
+    /// The scheduler's answer, or `nil` if none came within the timeout. An answer without a refusal means the
+    /// scheduler recorded the call as taken by `specialist`.
+    package func check(_ call: Call, takenBy specialist: String) async throws -> CallCheckReply? {
         let correlation = UUID().uuidString
         try await connection.publish(
             AMQPMessage(
                 routingKey: topology.checksQueue,
-                body: MessageCoding.encode(CallCheck(taskId: call.taskId, attempt: call.attempt)),
+                body: MessageCoding.encode(
+                    CallCheck(
+                        taskId: call.taskId, attempt: call.attempt, specialistId: specialist,
+                        validUntil: call.validUntil)),
                 properties: AMQPProperties(
                     contentType: "application/json", correlationID: correlation, replyTo: replyQueue,
                     expiration: TactTopology.callCheckTTL, type: CallCheck.messageType, appID: "tact-next"),

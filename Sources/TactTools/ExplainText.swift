@@ -39,6 +39,10 @@ package enum ExplainText {
             switch task.status {
             case .pending: line += ", due \(records.both(task.dueAt))"
             case .inFlight: line += " (being decided; hand-out \(task.attempts))"
+            case .taken:
+                line +=
+                    " by \(task.takenBy ?? "unknown")"
+                    + (task.leaseUntil.map { "; returns without an outcome at \(records.both($0))" } ?? "")
             case .done, .cancelled: line += task.closedReason.map { " (\($0))" } ?? ""
             }
             out += line + "\n"
@@ -54,16 +58,43 @@ package enum ExplainText {
                 + (hold.liftedAt.map { ", lifted \(records.both($0))" } ?? "") + "\n"
         }
 
+        // A contact published and not yet reported on may still be waiting in a queue: it is not shown as made.
+        let tasks = Dictionary(records.tasks.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        let (waiting, made) = (
+            records.ledger.filter { $0.result == .pending }, records.ledger.filter { $0.result != .pending }
+        )
         out += "\nContacts made:\n"
-        if records.ledger.isEmpty { out += "  none\n" }
-        for entry in records.ledger {
+        if made.isEmpty { out += "  none\n" }
+        for entry in made {
             out +=
                 "  \(records.both(entry.at)): \(entry.channel.rawValue) about debt \(entry.debtID), "
                 + "task \(entry.taskID), outcome \(entry.result.rawValue)\n"
         }
+        if !waiting.isEmpty {
+            out += "\nContacts sent, no outcome yet (they count toward caps):\n"
+            for entry in waiting {
+                let state =
+                    switch tasks[entry.taskID].map({ ($0.status, $0.takenBy) }) {
+                    case (.taken, let specialist)?: "taken by \(specialist ?? "unknown")"
+                    case (.done, _)?: "queued, or with its gateway"
+                    default: "returned without an outcome"
+                    }
+                out +=
+                    "  \(records.both(entry.at)): \(entry.channel.rawValue) about debt \(entry.debtID), "
+                    + "task \(entry.taskID), \(state)\n"
+            }
+        }
 
         out += "\nNext planned contact:\n"
-        guard let next else { return out + "  none: no task is pending\n" }
+        guard let next else {
+            if let taken = records.tasks.first(where: { $0.status == .taken }) {
+                return out
+                    + "  none planned: call \(taken.id) was taken by \(taken.takenBy ?? "unknown")"
+                    + (taken.leaseUntil.map { "; without an outcome by \(records.both($0)) it is planned again" } ?? "")
+                    + "\n"
+            }
+            return out + "  none: no task is pending\n"
+        }
         let task = next.task
         out +=
             "  \(task.id): \(task.channel.rawValue) \(task.purpose) about debt \(task.debtID)"

@@ -64,6 +64,8 @@ package enum StatusText {
         let detail = backlog.due > 0 ? "  (ready now \(backlog.ready)\(oldest))" : ""
         lines.append(row("due, not handed out", count(backlog.due, 7) + detail))
         lines.append(row("in flight", count(backlog.inFlight, 7)))
+        let overdue = backlog.takenOverdue > 0 ? "  (outcome overdue \(backlog.takenOverdue): returning)" : ""
+        lines.append(row("calls taken, no outcome", count(backlog.taken, 7) + overdue))
         lines.append(row("outbox, to publish", count(store.outbox, 7)))
         lines.append(row("pending", count(store.pending.map(\.tasks).reduce(0, +), 7)))
         for window in store.pending { lines.append(row("  " + window.label, count(window.tasks, 7))) }

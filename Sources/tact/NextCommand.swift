@@ -22,7 +22,9 @@ struct NextCommand: AsyncParsableCommand {
             the family or a conversation may have been recorded since); the policy is then evaluated on that, now. \
             A call that may no longer be made is given back and goes to the scheduler, which plans it again with \
             what it knows; the next one is offered. If the scheduler does not answer, the call stays queued and \
-            nothing is shown. Record what happened with `tact outcome TASK --result …`. Broker: TACT_AMQP_URL.
+            nothing is shown. The call shown is recorded as taken by the specialist; record what happened with \
+            `tact outcome TASK --result …` before the time the card gives, or the call returns to be planned again. \
+            Broker: TACT_AMQP_URL.
             """)
 
     @Option(help: "The specialist's id (their queue is tact.calls.<id>); `pool` for the shared queue.")
@@ -74,7 +76,7 @@ struct NextCommand: AsyncParsableCommand {
                     )
                     continue
                 }
-                guard let reply = try await checker.check(call) else {
+                guard let reply = try await checker.check(call, takenBy: specialist) else {
                     try delivery.reject(requeue: true)
                     throw fail(
                         "next",
@@ -95,8 +97,10 @@ struct NextCommand: AsyncParsableCommand {
                 try delivery.ack()
                 try TakenCalls.remember(call)
                 print(
-                    CallCard(call: Self.refreshed(call, with: reply), priority: delivery.properties.priority, now: now)
-                        .text)
+                    CallCard(
+                        call: Self.refreshed(call, with: reply), priority: delivery.properties.priority, now: now,
+                        outcomeDue: reply.outcomeDue
+                    ).text)
                 break
             }
             try await consumer.cancel()

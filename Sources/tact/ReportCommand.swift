@@ -177,6 +177,9 @@ struct ReportCommand: AsyncParsableCommand {
             return "\(head) cancelled (\(task.closedReason?.description ?? "-"))"
         case .inFlight:
             return "\(head) being decided (attempt \(task.attempts))"
+        case .taken:
+            return
+                "\(head) taken by \(task.takenBy ?? "unknown"), outcome due \(task.leaseUntil.map(\.description) ?? "-")"
         case .pending:
             let local = debtor?.timeZones.first.map { " (\(LocalDay.describe(task.dueAt, inZone: $0)))" } ?? ""
             // A superseded decision did not move the task: it was recalled, to be decided again on what Tact knows now.

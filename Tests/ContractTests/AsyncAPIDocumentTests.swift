@@ -670,13 +670,19 @@ enum Full {
             Message(type: "call", encoded: MessageCoding.encode(call)),
             Message(type: "task", encoded: MessageCoding.encode(task)),
             Message(type: "decision", encoded: MessageCoding.encode(decision)),
-            Message(type: "call-check", encoded: MessageCoding.encode(CallCheck(taskId: "P-1/first-call", attempt: 2))),
+            Message(
+                type: "call-check",
+                encoded: MessageCoding.encode(
+                    CallCheck(
+                        taskId: "P-1/first-call", attempt: 2, specialistId: "anna",
+                        validUntil: Instant(rfc3339: "2026-12-01T20:00:00Z")))),
             Message(
                 type: "call-check-reply",
                 encoded: MessageCoding.encode(
                     CallCheckReply(
                         taskId: "P-1/first-call", refusal: "superseded",
-                        policy: .init(rulebook: "us-regf", debtor: debtor, history: [history])))),
+                        policy: .init(rulebook: "us-regf", debtor: debtor, history: [history]),
+                        outcomeDue: Instant(rfc3339: "2026-12-01T20:00:00Z")))),
         ]
     }()
 }

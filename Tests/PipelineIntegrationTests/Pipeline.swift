@@ -8,8 +8,10 @@ typealias PipelineError = TestKitError
 
 extension TactInstallation {
     /// - Parameter lease: seconds before a task without a decision is handed out again.
-    convenience init(lease: Int = 5, maxAttempts: Int = 20) async throws {
+    /// - Parameter outcomeWait: seconds before a call taken without an outcome returns.
+    convenience init(lease: Int = 5, maxAttempts: Int = 20, outcomeWait: Int? = nil) async throws {
         var settings = Settings()
+        settings.outcomeWaitSeconds = outcomeWait
         settings.leaseSeconds = lease
         settings.maxAttempts = maxAttempts
         settings.dispatchBatch = 500

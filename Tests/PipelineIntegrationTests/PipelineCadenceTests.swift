@@ -142,6 +142,56 @@ struct PipelineCadenceTests {
         }
     }
 
+    /// Issue 11: a call taken with `tact next` and never given an outcome stopped its case for good.
+    @Test func aCallTakenWithoutAnOutcomeReturnsAndIsPlannedAgain() async throws {
+        try await Self.annasFirstCallWaiting(outcomeWait: 2).tearingDown { pipeline in
+            let next = try await pipeline.tool(["next", "--specialist", "anna"])
+            #expect(next.status == 0, "\(next.errors)")
+            #expect(next.output.contains("Without an outcome by "))
+            let store = try SQLiteStore(path: pipeline.storePath)
+            let taken = try await store.read { try $0.task("acme/P-1/first-call") }
+            #expect(taken?.status == .taken && taken?.takenBy == "anna")
+            let status = try await pipeline.tool(["status"])
+            #expect(status.output.contains("calls taken, no outcome") && status.output.contains("      1"))
+
+            let returned = try await Self.waitFor(store, "acme/P-1/first-call") { $0.status == .pending }
+            #expect(returned?.takenBy == nil)
+            #expect((returned?.dueAt).map { $0 > Instant(Date()) } ?? false, "planned again after the pause")
+            let explain = try await pipeline.tool(["explain", "D-1"])
+            #expect(explain.output.contains("returned without an outcome"), "\(explain.output)")
+        }
+    }
+
+    /// A bereavement while the first call is taken: the call returns without an outcome, and the debtor is left
+    /// with the one gentle call.
+    @Test func aBereavementWhileTheFirstCallIsTakenLeavesOneGentleCall() async throws {
+        try await Self.annasFirstCallWaiting(outcomeWait: 3).tearingDown { pipeline in
+            let next = try await pipeline.tool(["next", "--specialist", "anna"])
+            #expect(next.status == 0 && next.output.contains("Call acme/P-1/first-call"), "\(next.errors)")
+            try await pipeline.send(
+                LifeEvent(eventId: "E-GRIEF", debtorId: "D-1", kind: .bereavement, at: Instant(Date())))
+            let store = try SQLiteStore(path: pipeline.storePath)
+            let first = try await Self.waitFor(store, "acme/P-1/first-call") { $0.status == .cancelled }
+            #expect(first?.closedReason == .hold(.bereavement))
+            let open = try await store.read { try $0.tasks(ofDebtor: "D-1", statuses: [.pending, .inFlight]) }
+            #expect(open.filter { $0.channel == .call }.map(\.purpose) == ["after-bereavement"])
+        }
+    }
+
+    /// The task once `done` holds, or as it was after 30 s.
+    static func waitFor(
+        _ store: SQLiteStore, _ taskID: String, _ done: (TaskRecord) -> Bool
+    ) async throws -> TaskRecord? {
+        let deadline = ContinuousClock.now + .seconds(30)
+        var task: TaskRecord?
+        while ContinuousClock.now < deadline {
+            task = try await store.read { try $0.task(taskID) }
+            if let task, done(task) { break }
+            try await Task.sleep(for: .milliseconds(200))
+        }
+        return task
+    }
+
     @Test func callChecksWithoutAToolsReplyQueueOrUnreadableAreDroppedAndTheNextIsAnswered() async throws {
         try await Self.annasFirstCallWaiting().tearingDown { pipeline in
             let check = MessageCoding.encode(CallCheck(taskId: "acme/P-1/first-call", attempt: 1))
@@ -211,8 +261,8 @@ struct PipelineCadenceTests {
 
 extension PipelineCadenceTests {
     /// A scheduler and a worker, and D-1's first call waiting in anna's queue (its debtor at 13:00 local time).
-    static func annasFirstCallWaiting() async throws -> Pipeline {
-        let pipeline = try await Pipeline()
+    static func annasFirstCallWaiting(outcomeWait: Int? = nil) async throws -> Pipeline {
+        let pipeline = try await Pipeline(outcomeWait: outcomeWait)
         try pipeline.startScheduler()
         try pipeline.startWorkers(1)
         try await pipeline.place([

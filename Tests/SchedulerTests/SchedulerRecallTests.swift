@@ -2,6 +2,7 @@ import Contract
 import Domain
 import Policy
 import Store
+import TactConfig
 import Testing
 
 @testable import SchedulerCore
@@ -261,9 +262,93 @@ struct SchedulerCallCheckTests {
         #expect(try await store.read { try $0.task(call.taskId) }?.status == .pending)
     }
 
-    private func check(_ task: WorkTask, attempt: Int? = nil, _ store: SQLiteStore) async throws -> CallCheckReply {
-        let request = CallCheck(taskId: task.taskId, attempt: attempt ?? task.attempt)
-        return try await store.read { [core] in try core.check(request, at: Fixtures.now.adding(seconds: 60), in: $0) }
+    private func check(
+        _ task: WorkTask, attempt: Int? = nil, by specialist: String = "anna", validUntil: Instant? = nil,
+        at now: Instant = Fixtures.now.adding(seconds: 60), core: SchedulerCore? = nil, _ store: SQLiteStore
+    ) async throws -> CallCheckReply {
+        let request = CallCheck(
+            taskId: task.taskId, attempt: attempt ?? task.attempt, specialistId: specialist, validUntil: validUntil)
+        return try await store.write { [core = core ?? self.core] in try core.check(request, at: now, in: $0) }
+    }
+
+    private func returnUnreported(at now: Instant, _ store: SQLiteStore) async throws -> Int {
+        try await store.write { [core] in try core.returnUnreported(at: now, in: $0) }
+    }
+
+    @Test func aCheckedCallIsTakenUntilTheEndOfItsWindowAndNoOneElseMayTakeIt() async throws {
+        let (store, call) = try await publishedCall()
+        let taken = Fixtures.now.adding(seconds: 60)
+        let reply = try await check(call, validUntil: taken.adding(seconds: 7_200), store)
+        #expect(reply.refusal == nil && reply.outcomeDue == taken.adding(seconds: 7_200))
+        let task = try #require(try await store.read { try $0.task(call.taskId) })
+        #expect(task.status == .taken && task.takenBy == "anna" && task.leaseUntil == taken.adding(seconds: 7_200))
+        #expect(try await check(call, by: "bob", store).refusal == "taken", "a duplicate copy reaches nobody else")
+        #expect(try await check(call, validUntil: taken.adding(seconds: 7_200), store).refusal == nil, "asked again")
+        // A window about to close still leaves time to report; the service file may set the wait instead.
+        let (other, second) = try await publishedCall()
+        #expect(
+            try await check(second, validUntil: taken.adding(seconds: 60), other).outcomeDue
+                == taken.adding(seconds: 900))
+        let fixed = Fixtures.core { $0.scheduler.outcomeWaitSeconds = 120 }
+        let (third, thirdCall) = try await publishedCall()
+        let due = try await check(thirdCall, validUntil: taken.adding(seconds: 7_200), core: fixed, third).outcomeDue
+        #expect(due == taken.adding(seconds: 120))
+    }
+
+    @Test func aTakenCallReportedOnIsDone() async throws {
+        let (store, call) = try await publishedCall()
+        _ = try await check(call, store)
+        let outcome = Outcome(
+            outcomeId: "O-1", taskId: call.taskId, debtorId: "D-1", debtId: "C-1", channel: .call,
+            at: Fixtures.now.adding(seconds: 120), result: .conversation)
+        try await core.apply([.outcome(outcome)], at: Fixtures.now.adding(seconds: 120), to: store)
+        let task = try #require(try await store.read { try $0.task(call.taskId) })
+        #expect(task.status == .done && task.takenBy == "anna" && task.leaseUntil == nil)
+        #expect(try await returnUnreported(at: Fixtures.now.adding(seconds: 86_400), store) == 0)
+    }
+
+    /// Issue 11: a call taken and never reported on stopped its case for good.
+    @Test func aTakenCallWithoutAnOutcomeReturnsAndALateOutcomeIsNotCalledTwice() async throws {
+        let (store, call) = try await publishedCall()
+        _ = try await check(call, store)  // due back 15 minutes later: the window is unknown
+        #expect(try await returnUnreported(at: Fixtures.now.adding(seconds: 900), store) == 0, "not yet")
+        let back = Fixtures.now.adding(seconds: 961)
+        #expect(try await returnUnreported(at: back, store) == 1)
+        let task = try #require(try await store.read { try $0.task(call.taskId) })
+        #expect(task.status == .pending && task.takenBy == nil && task.dueAt == back.adding(seconds: 600))
+        #expect(
+            try await store.read { try $0.ledgerEntry(taskID: call.taskId) }?.result == .pending,
+            "it may have been made: it still counts toward caps")
+        // The specialist reports after all: the call was made, and is not made again.
+        let outcome = Outcome(
+            outcomeId: "O-LATE", taskId: call.taskId, debtorId: "D-1", debtId: "C-1", channel: .call,
+            at: back.adding(seconds: 60), result: .noAnswer)
+        try await core.apply([.outcome(outcome)], at: back.adding(seconds: 60), to: store)
+        let closed = try #require(try await store.read { try $0.task(call.taskId) })
+        #expect(closed.status == .cancelled && closed.closedReason == .reportedLate)
+        #expect(try await store.read { try $0.ledgerEntry(taskID: call.taskId) }?.result == .noAnswer)
+        let open = try await store.read { try $0.tasks(ofDebtor: "D-1", statuses: [.pending]) }
+        #expect(open.map(\.purpose) == ["retry-call"], "the unanswered call is followed up once")
+    }
+
+    @Test func aCallTakenWhenABereavementIsReportedDoesNotReturnBesideTheGentleCall() async throws {
+        let (store, call) = try await publishedCall()
+        _ = try await check(call, store)
+        let grief = Fixtures.event("E-GRIEF", .bereavement, at: Fixtures.now.adding(seconds: 90))
+        try await core.apply([.event(grief, userID: nil)], at: Fixtures.now.adding(seconds: 90), to: store)
+        #expect(try await returnUnreported(at: Fixtures.now.adding(seconds: 1_000), store) == 1)
+        #expect(try await store.read { try $0.task(call.taskId) }?.closedReason == .hold(.bereavement))
+        let open = try await store.read { try $0.tasks(ofDebtor: "D-1", statuses: [.pending, .inFlight]) }
+        #expect(open.map(\.purpose) == ["after-bereavement"], "exactly the one gentle call")
+    }
+
+    @Test func aTakenCallGivenBackIsPlannedAgain() async throws {
+        let (store, call) = try await publishedCall()
+        _ = try await check(call, store)
+        try await core.apply(
+            [.expired(taskID: call.taskId, attempt: call.attempt)], at: Fixtures.now.adding(seconds: 70), to: store)
+        let task = try #require(try await store.read { try $0.task(call.taskId) })
+        #expect(task.status == .pending && task.takenBy == nil)
     }
 
     @Test func aCurrentCallGetsTheDebtorAsNowWithoutItselfInTheHistory() async throws {

@@ -1,5 +1,6 @@
 import Domain
 import Foundation
+import GRDB
 import Policy
 import Testing
 
@@ -16,12 +17,42 @@ import Testing
             #expect(try await store.inspect("PRAGMA journal_mode") == [["wal"]])
             #expect(try await store.inspect("PRAGMA synchronous") == [["2"]])  // FULL
             #expect(try await store.inspect("PRAGMA foreign_keys") == [["1"]])
-            #expect(try await store.inspect("SELECT identifier FROM grdb_migrations") == [["v1"]])
+            #expect(try await store.inspect("SELECT identifier FROM grdb_migrations") == [["v1"], ["v2"]])
             try store.close()
 
             let relaxed = try SQLiteStore(path: path, options: SQLiteStore.Options(durability: .normal))
             #expect(try await relaxed.inspect("PRAGMA synchronous") == [["1"]])  // NORMAL
             try relaxed.close()
+        }
+    }
+
+    /// 0.1.0 wrote schema v1: its tasks are read as they were, and calls can be taken once it is brought forward.
+    @Test func aFileOfSchemaV1IsBroughtForwardWithItsTasks() async throws {
+        try await withTemporaryFolder { folder in
+            let path = folder.path("v1.sqlite")
+            let queue = try DatabaseQueue(path: path)
+            try SQLiteStore.migrator.migrate(queue, upTo: "v1")
+            try await queue.write { db in
+                try db.execute(
+                    sql: """
+                        INSERT INTO debtor VALUES ('D-1', 'acme', 'us-regf', NULL, '{}', '[]', '[]', '[]', NULL, 0,
+                            'default');
+                        INSERT INTO debt VALUES ('D-1', 'C-1', 'P-1', '10.00', 'USD', '2026-11-01', 'open');
+                        INSERT INTO task (due_at, id, debtor_id, debt_id, channel, purpose, status, lease_until,
+                            attempts, created_at, closed_reason, open, ready, settled_attempts)
+                        VALUES (0, 'T-1', 'D-1', 'C-1', 'call', 'first-call', 'done', NULL, 1, 0, NULL, 0, 0, 1);
+                        """)
+            }
+            try queue.close()
+
+            let store = try SQLiteStore(path: path)
+            #expect(try await store.inspect("SELECT identifier FROM grdb_migrations") == [["v1"], ["v2"]])
+            var task = try #require(try await store.read { try $0.task("T-1") })
+            #expect(task.status == .done && task.takenBy == nil)
+            try task.apply(.taken(by: "anna", outcomeDue: t0.adding(seconds: 900)))
+            try await store.write { [task] in try $0.save(task) }
+            #expect(try await store.read { try $0.overdueTakenCalls(at: t0.adding(seconds: 901), limit: 10) } == [task])
+            try store.close()
         }
     }
 

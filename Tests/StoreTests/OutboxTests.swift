@@ -99,7 +99,8 @@ import Testing
             #expect(
                 empty
                     == StoreStatistics(
-                        tasksByStatus: [.pending: 0, .inFlight: 0, .done: 0, .cancelled: 0], dueNotPublished: 0,
+                        tasksByStatus: [.pending: 0, .inFlight: 0, .done: 0, .taken: 0, .cancelled: 0],
+                        dueNotPublished: 0,
                         outboxDepth: 0,
                         debtors: 0))
 
@@ -117,7 +118,8 @@ import Testing
             #expect(
                 stats
                     == StoreStatistics(
-                        tasksByStatus: [.pending: 3, .inFlight: 1, .done: 2, .cancelled: 0], dueNotPublished: 2,
+                        tasksByStatus: [.pending: 3, .inFlight: 1, .done: 2, .taken: 0, .cancelled: 0],
+                        dueNotPublished: 2,
                         outboxDepth: 1,
                         debtors: 3))
         }

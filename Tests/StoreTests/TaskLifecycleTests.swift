@@ -10,7 +10,7 @@ import Testing
 
     /// The states a task can be in, each reached through the lifecycle itself.
     enum State: String, CaseIterable, CustomTestStringConvertible {
-        case pending, inFlight, done, doneForRepresentative, steppedBack, cancelled
+        case pending, inFlight, done, doneForRepresentative, taken, reported, steppedBack, cancelled
         var testDescription: String { rawValue }
 
         func task() throws -> TaskRecord {
@@ -27,6 +27,11 @@ import Testing
             case .doneForRepresentative:
                 try task.apply(lease)
                 try task.apply(.published(toRepresentative: true))
+            case .taken, .reported:
+                try task.apply(lease)
+                try task.apply(.published(toRepresentative: false))
+                try task.apply(.taken(by: "anna", outcomeDue: TaskLifecycleTests.later))
+                if self == .reported { try task.apply(.reported) }
             case .steppedBack: try task.apply(.closed(.hold(.bereavement)))
             case .cancelled: try task.apply(.closed(.optOut))
             }
@@ -37,7 +42,8 @@ import Testing
     static let transitions: [TaskRecord.Transition] = [
         .handOut(leaseUntil: later), .published(toRepresentative: false), .published(toRepresentative: true),
         .deferred(until: later), .recalled, .expired(retryAt: later), .moved(dueAt: later),
-        .revived(dueAt: later, channel: .sms), .closed(.cease),
+        .revived(dueAt: later, channel: .sms), .closed(.cease), .taken(by: "anna", outcomeDue: later),
+        .taken(by: "bob", outcomeDue: later), .reported, .unreported(retryAt: later),
     ]
 
     /// Which transitions each state allows; every other one is refused.
@@ -48,6 +54,10 @@ import Testing
             (.inFlight, .expired), (.inFlight, .closed):
             true
         case (.done, .expired), (.doneForRepresentative, .expired): true
+        case (.done, .taken), (.doneForRepresentative, .taken): true
+        // Taken again only by whoever holds it (the answer to the first check was lost).
+        case (.taken, .taken(let specialist, _)): specialist == "anna"
+        case (.taken, .reported), (.taken, .unreported), (.taken, .expired), (.taken, .closed): true
         case (.steppedBack, .revived): true
         default: false
         }
@@ -91,6 +101,17 @@ import Testing
         #expect(task.status == .pending && task.closedReason == nil && task.dueAt == Self.later)
     }
 
+    @Test func aTakenCallIsReportedOnOrReturnsWithoutItsSpecialist() throws {
+        var reported = try State.taken.task()
+        #expect(reported.status == .taken && reported.takenBy == "anna" && reported.leaseUntil == Self.later)
+        try reported.apply(.reported)
+        #expect(reported.status == .done && reported.takenBy == "anna" && reported.leaseUntil == nil)
+        var returned = try State.taken.task()
+        try returned.apply(.unreported(retryAt: Self.later))
+        #expect(returned.status == .pending && returned.takenBy == nil && returned.dueAt == Self.later)
+        #expect(returned.settledAttempts == returned.attempts, "the next hand-out is a new attempt")
+    }
+
     @Test func aRecallKeepsTheDueTimeAndARevivalTakesTheChannelReachableNow() throws {
         var inFlight = try State.inFlight.task()
         try inFlight.apply(.recalled)
@@ -105,8 +126,7 @@ import Testing
             .reachedRepresentative, .hold(.bereavement), .hold(.cease), .cease, .optOut, .suppressed(.contactHours),
             .suppressed(.unknownTimeZone), .replacedByPlan, .replacedByPromise, .promiseKept, .instalmentPaid,
             .promiseWithdrawn, .planWithdrawn, .paid, .planCompleted, .debtClosed, .debtRecalled, .debtNoLongerOpen,
-            .unresolvable,
-            .noDecision,
+            .unresolvable, .noDecision, .reportedLate,
         ]
         for reason in reasons { #expect(ClosedReason(reason.description) == reason, "\(reason)") }
         #expect(Set(reasons.map(\.description)).count == reasons.count, "no two reasons share a spelling")

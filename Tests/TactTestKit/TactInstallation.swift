@@ -19,6 +19,8 @@ public final class TactInstallation: Sendable {
         public var leaseSeconds = 5
         public var maxAttempts: Int? = 20
         public var dispatchBatch: Int?
+        /// Seconds before a call taken with `tact next` returns without an outcome (default: its window's end).
+        public var outcomeWaitSeconds: Int?
         public var workerPrefetch = 50
         public var defaultRulebook: String? = "us-regf"
         public var creditorRulebooks: [String: String] = [:]
@@ -91,6 +93,7 @@ public final class TactInstallation: Sendable {
         ]
         if let maxAttempts = settings.maxAttempts { lines.append("  maxAttempts: \(maxAttempts)") }
         if let dispatchBatch = settings.dispatchBatch { lines.append("  dispatchBatch: \(dispatchBatch)") }
+        if let wait = settings.outcomeWaitSeconds { lines.append("  outcomeWaitSeconds: \(wait)") }
         lines += ["worker:", "  concurrency: 2", "  prefetch: \(settings.workerPrefetch)"]
         if let rulebook = settings.defaultRulebook {
             lines += ["rulebooks:", "  default: \(rulebook)"]
