@@ -11,6 +11,9 @@ public struct LifeEvent: ContractMessage, Equatable {
         case plan
         /// The creditor takes the debt back: everything about it stops, and no survey is sent.
         case recall
+        /// The debtor promised the creditor to pay; carries ``LifeEvent/promise``. Followed up as a promise made
+        /// to a specialist is.
+        case promise
         case breathingSpace = "breathing-space"
         case disputeResolved = "dispute-resolved"
         case optOut = "opt-out"
@@ -26,7 +29,7 @@ public struct LifeEvent: ContractMessage, Equatable {
             case .cease: .cease
             case .deceased: .deceased
             case .attorney: .attorney
-            case .disputeResolved, .optOut, .optIn, .payment, .closed, .plan, .recall: nil
+            case .disputeResolved, .optOut, .optIn, .payment, .closed, .plan, .recall, .promise: nil
             }
         }
 
@@ -61,6 +64,13 @@ public struct LifeEvent: ContractMessage, Equatable {
     public var representative: Representative?
     /// For `plan`: the instalments, in order.
     public var instalments: [Instalment]?
+    /// For `payment`: the amount paid, in the debt's currency. Without it a payment settles the debt in full, or
+    /// pays the active plan's next instalment.
+    public var amount: String?
+    /// For `payment`: its currency, which must be the debt's (default: the debt's).
+    public var currency: String?
+    /// For `promise`: the amount and the day (the debtor's local calendar) promised.
+    public var promise: Outcome.Promise?
 
     /// One instalment of a plan.
     public struct Instalment: Codable, Sendable, Equatable {
@@ -76,7 +86,8 @@ public struct LifeEvent: ContractMessage, Equatable {
 
     public init(
         eventId: String, debtorId: String, debtId: String? = nil, kind: Kind, at: Instant, channel: Channel? = nil,
-        until: Instant? = nil, representative: Representative? = nil, instalments: [Instalment]? = nil
+        until: Instant? = nil, representative: Representative? = nil, instalments: [Instalment]? = nil,
+        amount: String? = nil, currency: String? = nil, promise: Outcome.Promise? = nil
     ) {
         self.eventId = eventId
         self.debtorId = debtorId
@@ -87,6 +98,9 @@ public struct LifeEvent: ContractMessage, Equatable {
         self.until = until
         self.representative = representative
         self.instalments = instalments
+        self.amount = amount
+        self.currency = currency
+        self.promise = promise
     }
 
     public func validate() throws(ContractError) {
@@ -111,6 +125,10 @@ public struct LifeEvent: ContractMessage, Equatable {
             guard debtId != nil else {
                 throw ContractError(.missingField, field: "debtId", "required for \(kind.rawValue)")
             }
+        case .promise:
+            guard debtId != nil else { throw ContractError(.missingField, field: "debtId", "required for promise") }
+            guard let promise else { throw ContractError(.missingField, field: "promise", "required for promise") }
+            try promise.validate()
         case .plan:
             guard debtId != nil else { throw ContractError(.missingField, field: "debtId", "required for plan") }
             guard let instalments, !instalments.isEmpty else {
@@ -129,6 +147,18 @@ public struct LifeEvent: ContractMessage, Equatable {
             }
         default:
             break
+        }
+        // Fields of one kind are refused on another rather than ignored: the sender meant something by them.
+        if let amount {
+            guard kind == .payment else { throw ContractError(.invalidField, field: "amount", "only for a payment") }
+            try Check.amount(amount, "amount")
+        }
+        if let currency {
+            guard kind == .payment else { throw ContractError(.invalidField, field: "currency", "only for a payment") }
+            try Check.currency(currency, "currency")
+        }
+        if promise != nil, kind != .promise {
+            throw ContractError(.invalidField, field: "promise", "only for a promise")
         }
     }
 }

@@ -30,11 +30,26 @@ public struct Money: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// `120.50 PLN` (`-3.05 PLN` below zero).
-    public var description: String {
+    public var description: String { "\(amount) \(currency)" }
+
+    /// The amount as the contract writes it: `120.50` (`-3.05` below zero).
+    public var amount: String {
         let sign = minorUnits < 0 ? "-" : ""
         let units = minorUnits.magnitude
         let cents = units % 100
-        return "\(sign)\(units / 100).\(cents < 10 ? "0" : "")\(cents) \(currency)"
+        return "\(sign)\(units / 100).\(cents < 10 ? "0" : "")\(cents)"
+    }
+
+    /// This amount less `other` (in the same currency).
+    public func minus(_ other: Money) -> Money {
+        precondition(currency == other.currency, "amounts in different currencies")
+        return Money(minorUnits: minorUnits - other.minorUnits, currency: currency)
+    }
+
+    /// This amount plus `other` (in the same currency).
+    public func plus(_ other: Money) -> Money {
+        precondition(currency == other.currency, "amounts in different currencies")
+        return Money(minorUnits: minorUnits + other.minorUnits, currency: currency)
     }
 
     /// The sum of amounts in one currency; `nil` when they are in several.

@@ -28,12 +28,12 @@ enum ArrangementCheck {
         try atMostTheBalance(instalments.map(\.amount), of: debt, field: "instalments")
     }
 
-    /// The debt's balance: its amount, until payments carry amounts of their own.
+    /// The debt's balance: its amount less the payments recorded on it.
     private static func atMostTheBalance(_ amounts: [String], of debt: DebtRecord, field: String) throws(ContractError)
     {
         let parsed = amounts.compactMap { Money($0, currency: debt.currency) }
         guard parsed.count == amounts.count, let total = Money.total(parsed, currency: debt.currency),
-            let balance = Money(debt.amount, currency: debt.currency)
+            let balance = debt.balance
         else { throw ContractError(.invalidField, field: field, "must be decimal amounts such as 120.50") }
         guard total.minorUnits <= balance.minorUnits else {
             let what = amounts.count == 1 ? "is more than" : "add up to more than"

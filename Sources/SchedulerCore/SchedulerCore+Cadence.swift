@@ -118,35 +118,79 @@ extension SchedulerCore {
             id, debtorID: debtorID, debtID: debtID, channel: channel, purpose: purpose, due: due, at: now, in: store)
     }
 
-    /// A payment keeps the open promise and pays the plan's next instalment; a payment with no plan, or the plan's
-    /// last one, settles the debt.
+    /// A payment lowers the debt's balance. Counting every payment recorded since each was made, it keeps an open
+    /// promise once they reach its amount, and pays the plan's instalments they cover in order. The debt closes,
+    /// with its survey, when the balance reaches zero or the plan's last instalment is paid. Without an amount a
+    /// payment is the plan's next instalment, or (with no plan) the whole balance.
     func recordPayment(_ event: LifeEvent, for debtor: DebtorRecord, at now: Instant, in store: any StoreTransaction)
         throws
     {
         let debtID = event.debtId!
+        guard var debt = try store.debt(debtID, ofDebtor: debtor.id), let balance = debt.balance else { return }
+        if debt.status == .recalled {
+            throw ContractError(.conflict, field: "debtId", "this debt is recalled")
+        }
+        if let currency = event.currency, currency != debt.currency {
+            throw ContractError(.invalidField, field: "currency", "differs from the debt's currency")
+        }
+        let plan = try activePlan(of: debtor.id, debtID: debtID, in: store)
+        let amount: Money
+        if let text = event.amount {
+            guard let parsed = Money(text, currency: debt.currency) else {
+                throw ContractError(.invalidField, field: "amount", "must be a decimal amount such as 120.50")
+            }
+            amount = parsed
+        } else if let plan, let next = plan.nextUnpaid,
+            let instalment = Money(plan.instalments[next].amount, currency: debt.currency)
+        {
+            amount = instalment
+        } else {
+            amount = Money(minorUnits: max(balance.minorUnits, 0), currency: debt.currency)
+        }
+        try store.save(
+            PaymentRecord(
+                id: event.eventId, debtorID: debtor.id, debtID: debtID, amount: amount.amount, at: event.at,
+                createdAt: now))
+        debt.paid = Money(debt.paid, currency: debt.currency).map { $0.plus(amount).amount } ?? amount.amount
+        try store.save(debt)
+        // A payment on a debt already paid or closed is recorded; nothing else follows from it.
+        guard debt.status == .open else { return }
+        let payments = try store.payments(ofDebtor: debtor.id).filter { $0.debtID == debtID }
+        func paidSince(_ instant: Instant) -> Int64 {
+            payments.filter { $0.createdAt >= instant }
+                .compactMap { Money($0.amount, currency: debt.currency)?.minorUnits }.reduce(0, +)
+        }
+        let settled = (debt.balance?.minorUnits ?? 0) <= 0
         for var promise in try store.promises(ofDebtor: debtor.id)
         where promise.debtID == debtID && promise.status == .open {
+            let promised = Money(promise.amount, currency: debt.currency)?.minorUnits ?? 0
+            guard settled || paidSince(promise.createdAt) >= promised else { continue }
             promise.status = .kept
             try store.save(promise)
             try cancelPending(ofDebtor: debtor.id, reason: .promiseKept, in: store) {
                 $0.id.hasPrefix("\(promise.id)/")
             }
         }
-        guard var plan = try activePlan(of: debtor.id, debtID: debtID, in: store), let index = plan.nextUnpaid else {
-            try close(debtID, of: debtor, status: .paid, reason: .paid, at: now, in: store)
-            return
-        }
-        plan.instalments[index].paidAt = event.at
-        try cancelPending(ofDebtor: debtor.id, reason: .instalmentPaid, in: store) {
-            $0.id.hasPrefix("\(plan.id)/\(index + 1)/")
-        }
-        if plan.nextUnpaid == nil {
-            plan.status = .completed
+        if var plan {
+            var covered = paidSince(plan.createdAt)
+            for index in plan.instalments.indices {
+                let due = Money(plan.instalments[index].amount, currency: debt.currency)?.minorUnits ?? 0
+                guard covered >= due || settled else { break }
+                covered -= due
+                guard plan.instalments[index].paidAt == nil else { continue }
+                plan.instalments[index].paidAt = event.at
+                try cancelPending(ofDebtor: debtor.id, reason: .instalmentPaid, in: store) {
+                    $0.id.hasPrefix("\(plan.id)/\(index + 1)/")
+                }
+            }
+            if plan.nextUnpaid == nil {
+                plan.status = .completed
+                try store.save(plan)
+                return try close(debtID, of: debtor, status: .paid, reason: .planCompleted, at: now, in: store)
+            }
             try store.save(plan)
-            try close(debtID, of: debtor, status: .paid, reason: .planCompleted, at: now, in: store)
-        } else {
-            try store.save(plan)
         }
+        if settled { try close(debtID, of: debtor, status: .paid, reason: .paid, at: now, in: store) }
     }
 
     /// A debt paid, closed or recalled: everything planned about it stops, and after the strategy's delay the person
@@ -204,29 +248,30 @@ extension SchedulerCore {
 
     // MARK: Outcomes
 
-    /// A promise to pay: a reminder before the date, and a call the day after it in case no payment came, to the
-    /// same specialist and with the promise in its context. Chasing planned about the debt stops meanwhile.
+    /// A promise to pay, made in a call (`inCall`) or reported by the creditor: a reminder before the date, and a
+    /// call the day after it in case no payment came, to the same specialist and with the promise in its context.
+    /// Chasing planned about the debt stops meanwhile.
     func recordPromise(
-        _ outcome: Outcome, task: TaskRecord, debtor: DebtorRecord, at now: Instant, in store: any StoreTransaction
-    )
-        throws
-    {
-        let promise = outcome.promise!
-        guard let debt = try store.debt(task.debtID, ofDebtor: debtor.id) else {
+        id: String, _ promise: Outcome.Promise, debtID: String, madeAt: Instant, inCall taskID: String?,
+        for debtor: DebtorRecord, at now: Instant, in store: any StoreTransaction
+    ) throws {
+        guard let debt = try store.debt(debtID, ofDebtor: debtor.id) else {
             throw ContractError(.unknownReference, field: "debtId", "no such debt of this debtor")
+        }
+        guard debt.status == .open else {
+            throw ContractError(.conflict, field: "debtId", "this debt is \(debt.status.rawValue)")
         }
         // The debtor's today when the promise was made, not when it reached the scheduler.
         try ArrangementCheck.promise(
-            promise, debt: debt, today: today(at: outcome.at, for: debtor),
+            promise, debt: debt, today: today(at: madeAt, for: debtor),
             maxDaysAhead: strategy(of: debtor)?.promise.horizonDays ?? Strategy.Promise.defaultHorizonDays)
-        try withdrawPromisesAndPlans(of: debtor.id, debtID: task.debtID, in: store)
+        try withdrawPromisesAndPlans(of: debtor.id, debtID: debtID, in: store)
         try cancelPending(ofDebtor: debtor.id, reason: .replacedByPromise, in: store) {
-            $0.debtID == task.debtID && Strategy.Purpose.chasing.contains($0.purpose)
+            $0.debtID == debtID && Strategy.Purpose.chasing.contains($0.purpose)
         }
         try store.save(
             PromiseRecord(
-                id: outcome.outcomeId, debtorID: debtor.id, debtID: task.debtID, taskID: task.id,
-                amount: promise.amount,
+                id: id, debtorID: debtor.id, debtID: debtID, taskID: taskID, amount: promise.amount,
                 date: promise.date, createdAt: now))
         guard let strategy = strategy(of: debtor) else { return }
         if let channel = reachableChannel(strategy.promise.reminderChannels, for: debtor),
@@ -234,12 +279,12 @@ extension SchedulerCore {
             due >= now
         {
             try schedule(
-                "\(outcome.outcomeId)/promise-reminder", debtorID: debtor.id, debtID: task.debtID, channel: channel,
+                "\(id)/promise-reminder", debtorID: debtor.id, debtID: debtID, channel: channel,
                 purpose: Strategy.Purpose.promiseReminder, due: due, at: now, in: store)
         }
         if let due = startOfDay(promise.date, for: debtor, addingDays: 1) {
             try schedule(
-                "\(outcome.outcomeId)/broken-promise", debtorID: debtor.id, debtID: task.debtID, channel: .call,
+                "\(id)/broken-promise", debtorID: debtor.id, debtID: debtID, channel: .call,
                 purpose: Strategy.Purpose.brokenPromise, due: due, at: now, in: store)
         }
     }

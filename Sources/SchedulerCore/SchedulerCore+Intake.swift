@@ -59,10 +59,15 @@ extension SchedulerCore {
         }
         try store.save(debtor)
         let debt = placement.debt
+        // Payments already reported stay paid: an amendment changes what is owed, not what was paid.
+        if let known, known.currency != debt.currency, Money(known.paid, currency: known.currency)?.minorUnits != 0 {
+            throw ContractError(
+                .conflict, field: "debt.currency", "payments were recorded in \(known.currency); it cannot change")
+        }
         try store.save(
             DebtRecord(
                 debtorID: debtor.id, id: debt.id, placementID: placement.placementId, amount: debt.amount,
-                currency: debt.currency, dueDate: debt.dueDate))
+                currency: debt.currency, dueDate: debt.dueDate, paid: known?.paid ?? "0.00"))
         // An amendment: the first contacts were planned when the debt was placed; what is planned now is decided
         // again on the new content (zones, hours, channels, rulebook).
         if known?.placementID == placement.placementId { return try reconsider(debtor.id, at: now, in: store) }
@@ -123,6 +128,10 @@ extension SchedulerCore {
             try startPlan(event, for: debtor, at: now, in: store)
         case .payment:
             try recordPayment(event, for: debtor, at: now, in: store)
+        case .promise:
+            try recordPromise(
+                id: event.eventId, event.promise!, debtID: event.debtId!, madeAt: event.at, inCall: nil, for: debtor,
+                at: now, in: store)
         case .closed:
             try close(event.debtId!, of: debtor, status: .closed, reason: .debtClosed, at: now, in: store)
         case .recall:

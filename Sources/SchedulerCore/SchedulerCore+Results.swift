@@ -31,7 +31,9 @@ extension SchedulerCore {
 
         switch outcome.result {
         case .promiseToPay:
-            try recordPromise(outcome, task: task, debtor: debtor, at: now, in: store)
+            try recordPromise(
+                id: outcome.outcomeId, outcome.promise!, debtID: task.debtID, madeAt: outcome.at, inCall: task.id,
+                for: debtor, at: now, in: store)
         case .noAnswer where outcome.channel == .call, .voicemail where outcome.channel == .call:
             try followUpUnanswered(outcome, task: task, debtor: debtor, at: now, in: store)
         case .surveyResponse:

@@ -15,12 +15,12 @@ public struct PromiseRecord: Sendable, Equatable, Codable {
         case withdrawn
     }
 
-    /// The outcome that carried it.
+    /// The outcome or event that carried it.
     public var id: String
     public var debtorID: String
     public var debtID: String
-    /// The call in which it was made.
-    public var taskID: String
+    /// The call in which it was made; `nil` for a promise the creditor reported (a `promise` event).
+    public var taskID: String?
     /// Decimal text, as promised.
     public var amount: String
     /// `YYYY-MM-DD`, the debtor's local day.
@@ -38,7 +38,7 @@ public struct PromiseRecord: Sendable, Equatable, Codable {
     }
 
     public init(
-        id: String, debtorID: String, debtID: String, taskID: String, amount: String, date: String,
+        id: String, debtorID: String, debtID: String, taskID: String?, amount: String, date: String,
         status: Status = .open, createdAt: Instant
     ) {
         self.id = id
@@ -48,6 +48,38 @@ public struct PromiseRecord: Sendable, Equatable, Codable {
         self.amount = amount
         self.date = date
         self.status = status
+        self.createdAt = createdAt
+    }
+}
+
+/// A payment the creditor reported, with its amount (the balance left on the debt, or the plan's instalment, when
+/// the event named none).
+public struct PaymentRecord: Sendable, Equatable, Codable {
+    /// The event that reported it.
+    public var id: String
+    public var debtorID: String
+    public var debtID: String
+    /// Decimal text in the debt's currency.
+    public var amount: String
+    /// When it was paid (the event's `at`).
+    public var at: Instant
+    /// When Tact recorded it: promises and plans count the payments recorded after them.
+    public var createdAt: Instant
+
+    enum CodingKeys: String, CodingKey {
+        case id
+        case debtorID = "debtor_id"
+        case debtID = "debt_id"
+        case amount, at
+        case createdAt = "created_at"
+    }
+
+    public init(id: String, debtorID: String, debtID: String, amount: String, at: Instant, createdAt: Instant) {
+        self.id = id
+        self.debtorID = debtorID
+        self.debtID = debtID
+        self.amount = amount
+        self.at = at
         self.createdAt = createdAt
     }
 }

@@ -140,6 +140,11 @@ extension PromiseRecord: FetchableRecord, PersistableRecord {
     public static let databaseTableName = "promise"
 }
 
+extension PaymentRecord: FetchableRecord, PersistableRecord {
+    /// The `payment` table.
+    public static let databaseTableName = "payment"
+}
+
 extension PlanRecord: FetchableRecord, PersistableRecord {
     /// The `plan` table.
     public static let databaseTableName = "plan"

@@ -96,6 +96,8 @@ public struct DebtRecord: Sendable, Equatable, Codable {
     /// `YYYY-MM-DD`.
     public var dueDate: String
     public var status: Status
+    /// What payments reported so far add up to, decimal text in the debt's currency.
+    public var paid: String
 
     enum CodingKeys: String, CodingKey {
         case debtorID = "debtor_id"
@@ -103,12 +105,21 @@ public struct DebtRecord: Sendable, Equatable, Codable {
         case placementID = "placement_id"
         case amount, currency
         case dueDate = "due_date"
-        case status
+        case status, paid
+    }
+
+    /// What is still owed: the amount less what was paid (below zero after an overpayment); `nil` if either is
+    /// not a decimal amount (never for a debt the scheduler stored).
+    public var balance: Money? {
+        guard let amount = Money(amount, currency: currency), let paid = Money(paid, currency: currency) else {
+            return nil
+        }
+        return amount.minus(paid)
     }
 
     public init(
         debtorID: String, id: String, placementID: String, amount: String, currency: String, dueDate: String,
-        status: Status = .open
+        status: Status = .open, paid: String = "0.00"
     ) {
         self.debtorID = debtorID
         self.id = id
@@ -117,6 +128,7 @@ public struct DebtRecord: Sendable, Equatable, Codable {
         self.currency = currency
         self.dueDate = dueDate
         self.status = status
+        self.paid = paid
     }
 }
 

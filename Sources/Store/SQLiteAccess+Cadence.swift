@@ -1,9 +1,10 @@
 import GRDB
 
-// StoreReading for the cadence records: promises, plans, survey answers and specialists' absences.
+// StoreReading for the cadence records: promises, payments, plans, survey answers and specialists' absences.
 
 private enum Queries {
     static let promises = "SELECT * FROM promise WHERE debtor_id = ? ORDER BY created_at, id"
+    static let payments = "SELECT * FROM payment WHERE debtor_id = ? ORDER BY created_at, id"
     static let plans = "SELECT * FROM plan WHERE debtor_id = ? ORDER BY created_at, id"
     static let surveyResponses = "SELECT * FROM survey_response WHERE debtor_id = ? ORDER BY at, id"
     static let specialist = "SELECT * FROM specialist WHERE id = ?"
@@ -12,6 +13,10 @@ private enum Queries {
 extension SQLiteAccess {
     func promises(ofDebtor debtorID: String) throws -> [PromiseRecord] {
         try fetchAll(PromiseRecord.self, Queries.promises, [debtorID])
+    }
+
+    func payments(ofDebtor debtorID: String) throws -> [PaymentRecord] {
+        try fetchAll(PaymentRecord.self, Queries.payments, [debtorID])
     }
 
     func plans(ofDebtor debtorID: String) throws -> [PlanRecord] {

@@ -190,11 +190,40 @@ extension SQLiteStore {
     }
 
     /// Taken calls: who took a call with `tact next`, and (in `lease_until`) when it returns without an outcome.
+    /// Payments with amounts, and the balance they leave (`debt.paid`). Promises the creditor reported, made in no
+    /// call (`promise.task_id` may be NULL: SQLite changes a column's constraint only by copying the table).
     private static func schemaV2(_ db: Database) throws {
         try db.execute(
             sql: """
                 ALTER TABLE task ADD COLUMN taken_by TEXT;
                 CREATE INDEX task_taken ON task (lease_until, id) WHERE status = 'taken';
+
+                ALTER TABLE debt ADD COLUMN paid TEXT NOT NULL DEFAULT '0.00';
+                CREATE TABLE payment (
+                    id TEXT NOT NULL PRIMARY KEY,
+                    debtor_id TEXT NOT NULL REFERENCES debtor (id),
+                    debt_id TEXT NOT NULL,
+                    amount TEXT NOT NULL,
+                    at INTEGER NOT NULL,
+                    created_at INTEGER NOT NULL
+                ) WITHOUT ROWID;
+                CREATE INDEX payment_debtor ON payment (debtor_id, created_at, id);
+
+                CREATE TABLE promise_v2 (
+                    id TEXT NOT NULL PRIMARY KEY,
+                    debtor_id TEXT NOT NULL REFERENCES debtor (id),
+                    debt_id TEXT NOT NULL,
+                    task_id TEXT,
+                    amount TEXT NOT NULL,
+                    date TEXT NOT NULL,
+                    status TEXT NOT NULL,
+                    created_at INTEGER NOT NULL
+                ) WITHOUT ROWID;
+                INSERT INTO promise_v2 SELECT id, debtor_id, debt_id, task_id, amount, date, status, created_at
+                    FROM promise;
+                DROP TABLE promise;
+                ALTER TABLE promise_v2 RENAME TO promise;
+                CREATE INDEX promise_debtor ON promise (debtor_id, created_at, id);
                 """)
     }
 }

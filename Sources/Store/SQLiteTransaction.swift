@@ -18,6 +18,7 @@ struct SQLiteTransaction: StoreTransaction, SQLiteAccess {
     func save(_ entry: LedgerEntry) throws { try upsert(entry) }
     func save(_ promise: PromiseRecord) throws { try upsert(promise) }
     func save(_ plan: PlanRecord) throws { try upsert(plan) }
+    func save(_ payment: PaymentRecord) throws { try upsert(payment) }
 
     func save(_ response: SurveyResponseRecord) throws {
         try upsert(response)

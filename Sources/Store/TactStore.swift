@@ -48,6 +48,8 @@ public protocol StoreReading {
     func decisions(ofDebtor debtorID: String) throws -> [DecisionRecord]
     /// Promises to pay, oldest first.
     func promises(ofDebtor debtorID: String) throws -> [PromiseRecord]
+    /// Payments, in the order recorded.
+    func payments(ofDebtor debtorID: String) throws -> [PaymentRecord]
     /// Payment plans, oldest first.
     func plans(ofDebtor debtorID: String) throws -> [PlanRecord]
     /// Survey answers, oldest first.
@@ -77,6 +79,8 @@ public protocol StoreTransaction: StoreReading {
     func save(_ promise: PromiseRecord) throws
     /// Inserts or replaces a plan (keyed by its id).
     func save(_ plan: PlanRecord) throws
+    /// Inserts or replaces a payment (keyed by its id).
+    func save(_ payment: PaymentRecord) throws
     /// Inserts or replaces a survey answer (keyed by its id).
     func save(_ response: SurveyResponseRecord) throws
     /// Inserts or replaces a specialist's absence.

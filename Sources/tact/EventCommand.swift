@@ -23,7 +23,7 @@ struct EventCommand: AsyncParsableCommand {
 
     @Option(help: "The debtor's id.") var debtor: String?
     @Option(help: "What happened.") var kind: String?
-    @Option(help: "The debt concerned (required for payment, closed, recall and plan).") var debt: String?
+    @Option(help: "The debt concerned (required for payment, promise, closed, recall and plan).") var debt: String?
     @Option(help: "When it happened, RFC 3339 (default: now).") var at: String?
     @Option(help: "When the hold ends, RFC 3339.") var until: String?
     @Option(help: "For opt-out and opt-in: call, sms, email or letter.") var channel: String?
@@ -33,6 +33,12 @@ struct EventCommand: AsyncParsableCommand {
         name: .customLong("instalment"),
         help: "For plan: one instalment, AMOUNT@YYYY-MM-DD (the debtor's local day); repeat it for each, in order.")
     var instalments: [String] = []
+    @Option(help: "For payment: the amount paid (default: the balance left, or the plan's next instalment).")
+    var amount: String?
+    @Option(help: "For payment: its currency, which must be the debt's (default: the debt's).")
+    var currency: String?
+    @Option(help: "For promise: what the debtor promised the creditor, AMOUNT@YYYY-MM-DD (their local day).")
+    var promise: String?
     @Option(help: "Event id (default: a new unique id). Publishing the same id twice changes nothing.") var id: String?
     @Option(help: "A JSON-lines file of event messages to publish instead of one event from the options.")
     var file: String?
@@ -77,7 +83,10 @@ struct EventCommand: AsyncParsableCommand {
 
     /// Every line checked; the bad ones reported on stderr. Lines are published as written.
     private func readFile(_ path: String) throws -> [IntakePublisher.Item] {
-        let given = [debtor, kind, debt, at, until, channel, representativePhone, representativeEmail, id]
+        let given = [
+            debtor, kind, debt, at, until, channel, representativePhone, representativeEmail, amount, currency, promise,
+            id,
+        ]
         guard given.allSatisfy({ $0 == nil }), instalments.isEmpty else {
             throw ValidationError("--file publishes the events in the file; drop the single event's options")
         }
@@ -145,13 +154,22 @@ struct EventCommand: AsyncParsableCommand {
             }
             return LifeEvent.Instalment(amount: String(parts[0]), dueDate: String(parts[1]))
         }
+        var promised: Outcome.Promise?
+        if let promise {
+            let parts = promise.split(separator: "@", omittingEmptySubsequences: false)
+            guard parts.count == 2 else {
+                throw ValidationError("--promise must be AMOUNT@YYYY-MM-DD, e.g. 50.00@2026-12-10")
+            }
+            promised = Outcome.Promise(amount: String(parts[0]), date: String(parts[1]))
+        }
         let representative =
             representativePhone == nil && representativeEmail == nil
             ? nil : Representative(kind: kind.rawValue, phone: representativePhone, email: representativeEmail)
         let event = LifeEvent(
             eventId: id ?? "E-\(UUID().uuidString.lowercased())", debtorId: debtor, debtId: debt, kind: kind,
             at: try instant(at, "at") ?? Instant(Date()), channel: channelValue, until: try instant(until, "until"),
-            representative: representative, instalments: plan.isEmpty ? nil : plan)
+            representative: representative, instalments: plan.isEmpty ? nil : plan, amount: amount, currency: currency,
+            promise: promised)
         try event.validate()
         return event
     }

@@ -616,7 +616,8 @@ enum Full {
         ]
         let event = LifeEvent(
             eventId: "E-1", debtorId: "D-1", debtId: "C-1", kind: .attorney, at: at, channel: .sms, until: later,
-            representative: representative, instalments: instalments)
+            representative: representative, instalments: instalments, amount: "40.00", currency: "USD",
+            promise: .init(amount: "50.00", date: "2026-12-10"))
         let change = SpecialistChange(
             changeId: "S-1", action: .away, specialistId: "anna", until: later, backupId: "bob", debtorId: "D-1")
         let outcome = Outcome(

@@ -1,0 +1,172 @@
+import Contract
+import Domain
+import Policy
+import Store
+import Testing
+
+@testable import SchedulerCore
+
+/// Payments with amounts and the balance they leave; promises the creditor reports. The debt is 120.50 USD.
+@Suite("Scheduler: payments, balances and creditors' promises")
+struct SchedulerPaymentTests {
+    let core = Fixtures.core()
+
+    private func placed() async throws -> SQLiteStore {
+        let store = try SQLiteStore.inMemory()
+        try await core.apply([.placement(Fixtures.placement(specialist: "anna"), userID: nil)], to: store)
+        return store
+    }
+
+    private func payment(_ id: String, _ amount: String?, currency: String? = nil) -> SchedulerInput {
+        .event(
+            LifeEvent(
+                eventId: id, debtorId: "D-1", debtId: "C-1", kind: .payment, at: Fixtures.now, amount: amount,
+                currency: currency), userID: nil)
+    }
+
+    private func storedDebt(_ store: SQLiteStore) async throws -> DebtRecord {
+        try #require(try await store.read { try $0.debt("C-1", ofDebtor: "D-1") })
+    }
+
+    @Test func partialPaymentsLowerTheBalanceAndTheLastClosesTheDebtWithItsSurvey() async throws {
+        let store = try await placed()
+        try await core.apply([payment("E-PAY-1", "20.50")], to: store)
+        var debt = try await storedDebt(store)
+        #expect(debt.status == .open && debt.paid == "20.50" && debt.balance?.amount == "100.00")
+        #expect(Set(try await store.tasks("D-1", [.pending]).map(\.purpose)) == ["first-notice", "first-call"])
+        try await core.apply([payment("E-PAY-2", "100", currency: "USD")], to: store)
+        debt = try await storedDebt(store)
+        #expect(debt.status == .paid && debt.balance?.amount == "0.00")
+        #expect(try await store.tasks("D-1", [.pending]).map(\.purpose) == ["survey"])
+        let payments = try await store.read { try $0.payments(ofDebtor: "D-1") }
+        #expect(payments.map(\.amount) == ["20.50", "100.00"])
+    }
+
+    @Test func aPaymentWithoutAnAmountSettlesTheBalanceLeft() async throws {
+        let store = try await placed()
+        try await core.apply([payment("E-PAY-1", "20.00"), payment("E-PAY-2", nil)], to: store)
+        let debt = try await storedDebt(store)
+        #expect(debt.status == .paid && debt.paid == "120.50")
+        #expect(try await store.read { try $0.payments(ofDebtor: "D-1") }.map(\.amount) == ["20.00", "100.50"])
+    }
+
+    @Test func aPaymentInAnotherCurrencyIsRefusedAndChangesNothing() async throws {
+        let store = try await placed()
+        let results = try await core.apply([payment("E-PAY-1", "20.00", currency: "EUR")], to: store)
+        #expect(
+            results == [.rejected(ContractError(.invalidField, field: "currency", "differs from the debt's currency"))])
+        #expect(try await storedDebt(store).paid == "0.00")
+        #expect(try await store.read { try $0.payments(ofDebtor: "D-1") }.isEmpty)
+    }
+
+    @Test func aPromiseIsKeptOnlyWhenThePaymentsSinceReachItsAmount() async throws {
+        let store = try await placed()
+        let promise = LifeEvent(
+            eventId: "E-PROMISE", debtorId: "D-1", debtId: "C-1", kind: .promise, at: Fixtures.now,
+            promise: .init(amount: "50.00", date: "2026-12-10"))
+        try await core.apply([.event(promise, userID: nil)], to: store)
+        var promises = try await store.read { try $0.promises(ofDebtor: "D-1") }
+        #expect(promises.map(\.status) == [.open] && promises.first?.taskID == nil)
+        // The creditor's promise is followed up as a specialist's is; the first call stops (the first notice, with
+        // the disclosures it carries, still goes out).
+        let pending = Set(try await store.tasks("D-1", [.pending]).map(\.id))
+        #expect(pending == ["E-PROMISE/promise-reminder", "E-PROMISE/broken-promise", "acme/P-1/first-notice"])
+
+        try await core.apply([payment("E-PAY-1", "30.00")], to: store)
+        promises = try await store.read { try $0.promises(ofDebtor: "D-1") }
+        #expect(promises.map(\.status) == [.open], "30.00 of 50.00 is not the promise kept")
+        try await core.apply([payment("E-PAY-2", "20.00")], to: store)
+        promises = try await store.read { try $0.promises(ofDebtor: "D-1") }
+        #expect(promises.map(\.status) == [.kept])
+        #expect(
+            try await store.tasks("D-1", [.pending]).map(\.purpose) == ["first-notice"],
+            "its reminder and check are no longer needed")
+        #expect(try await storedDebt(store).balance?.amount == "70.50")
+    }
+
+    @Test func aPromiseOrPlanIsCheckedAgainstTheBalanceLeft() async throws {
+        let store = try await placed()
+        try await core.apply([payment("E-PAY-1", "100.00")], to: store)
+        let promise = LifeEvent(
+            eventId: "E-PROMISE", debtorId: "D-1", debtId: "C-1", kind: .promise, at: Fixtures.now,
+            promise: .init(amount: "50.00", date: "2026-12-10"))
+        let plan = LifeEvent(
+            eventId: "E-PLAN", debtorId: "D-1", debtId: "C-1", kind: .plan, at: Fixtures.now,
+            instalments: [.init(amount: "10.00", dueDate: "2026-12-15"), .init(amount: "10.50", dueDate: "2027-01-15")])
+        let results = try await core.apply([.event(promise, userID: nil), .event(plan, userID: nil)], to: store)
+        #expect(
+            results == [
+                .rejected(ContractError(.invalidField, field: "promise.amount", "is more than the debt's balance")),
+                .applied,
+            ])
+    }
+
+    @Test func paymentsPayThePlansInstalmentsTheyCoverInOrder() async throws {
+        let store = try await placed()
+        let plan = LifeEvent(
+            eventId: "E-PLAN", debtorId: "D-1", debtId: "C-1", kind: .plan, at: Fixtures.now,
+            instalments: [
+                .init(amount: "40.00", dueDate: "2026-12-15"), .init(amount: "40.00", dueDate: "2027-01-15"),
+                .init(amount: "40.50", dueDate: "2027-02-15"),
+            ])
+        try await core.apply([.event(plan, userID: nil), payment("E-PAY-1", "30.00")], to: store)
+        var stored = try #require(try await store.read { try $0.plans(ofDebtor: "D-1") }.first)
+        #expect(stored.instalments.map { $0.paidAt != nil } == [false, false, false], "30.00 covers no instalment")
+        try await core.apply([payment("E-PAY-2", "55.00")], to: store)
+        stored = try #require(try await store.read { try $0.plans(ofDebtor: "D-1") }.first)
+        #expect(stored.instalments.map { $0.paidAt != nil } == [true, true, false], "85.00 covers two")
+        #expect(!(try await store.tasks("D-1", [.pending]).map(\.id).contains { $0.hasPrefix("E-PLAN/2/") }))
+        // Without an amount: the next instalment, which completes the plan and closes the debt.
+        try await core.apply([payment("E-PAY-3", nil)], to: store)
+        stored = try #require(try await store.read { try $0.plans(ofDebtor: "D-1") }.first)
+        #expect(stored.status == .completed)
+        let debt = try await storedDebt(store)
+        #expect(debt.status == .paid && debt.paid == "125.50")
+    }
+
+    @Test func anAmendmentKeepsWhatWasPaid() async throws {
+        let store = try await placed()
+        try await core.apply([payment("E-PAY-1", "20.50")], to: store)
+        var amended = Fixtures.placement(specialist: "anna")
+        amended.debt.amount = "200.00"
+        try await core.apply([.placement(amended, userID: nil)], to: store)
+        #expect(try await storedDebt(store).balance?.amount == "179.50")
+        amended.debt.currency = "EUR"
+        let results = try await core.apply([.placement(amended, userID: nil)], to: store)
+        #expect(
+            results == [
+                .rejected(
+                    ContractError(.conflict, field: "debt.currency", "payments were recorded in USD; it cannot change"))
+            ])
+    }
+
+    @Test func theContractRefusesAmountsAndPromisesWhereTheyDoNotBelong() {
+        func refusal(_ event: LifeEvent) -> String? {
+            do throws(ContractError) {
+                try event.validate()
+                return nil
+            } catch {
+                return error.reason
+            }
+        }
+        let at = Fixtures.now
+        #expect(
+            refusal(LifeEvent(eventId: "E", debtorId: "D-1", debtId: "C-1", kind: .closed, at: at, amount: "1"))
+                == "invalid-field: amount: only for a payment")
+        #expect(
+            refusal(LifeEvent(eventId: "E", debtorId: "D-1", debtId: "C-1", kind: .payment, at: at, amount: "-1"))?
+                .hasPrefix("invalid-field: amount:") == true)
+        #expect(
+            refusal(LifeEvent(eventId: "E", debtorId: "D-1", debtId: "C-1", kind: .closed, at: at, currency: "USD"))
+                == "invalid-field: currency: only for a payment")
+        #expect(
+            refusal(LifeEvent(eventId: "E", debtorId: "D-1", debtId: "C-1", kind: .promise, at: at))
+                == "missing-field: promise: required for promise")
+        #expect(
+            refusal(
+                LifeEvent(
+                    eventId: "E", debtorId: "D-1", debtId: "C-1", kind: .promise, at: at,
+                    promise: .init(amount: "10", date: "2026-13-01")))?.hasPrefix("invalid-field: promise.date") == true
+        )
+    }
+}
