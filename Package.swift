@@ -16,6 +16,7 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.6.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.0"),
     ],
     targets: [
         // MARK: C boundary — the only place librabbitmq is visible.
@@ -39,7 +40,13 @@ let package = Package(
         // Cadence strategies: what contact is wanted after each situation (the scheduler decides with them).
         .target(name: "Cadence", dependencies: ["Domain"]),
         // The scheduler's state behind a protocol; SQLite (through GRDB) is the embedded default.
-        .target(name: "Store", dependencies: ["Domain", "Policy", .product(name: "GRDB", package: "GRDB.swift")]),
+        // The audit trail's hash chain is SHA-256 from swift-crypto.
+        .target(
+            name: "Store",
+            dependencies: [
+                "Domain", "Policy", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]),
         // The AMQP contract: message types, validation, exchange and queue names. No I/O.
         .target(name: "Contract", dependencies: ["Domain", "Policy"]),
         // What Tact's processes declare on the broker for the contract's names.

@@ -171,7 +171,7 @@ public struct SchedulerService: Service {
                 }
                 try core.deadLetter(
                     body: received.body, messageID: received.messageID, type: received.type,
-                    source: "\(source):\(received.routingKey)", userID: received.userID, reason: reason,
+                    source: "\(source):\(received.routingKey)", userID: received.userID, reason: reason, at: now,
                     in: transaction)
                 rejected.append((received.messageID, reason))
             }

@@ -12,6 +12,20 @@ extension SchedulerCore {
     /// The ledger in the snapshot leaves out the call itself: it entered the ledger when it was published, and
     /// must not count against its own cap.
     public func check(_ request: CallCheck, at now: Instant, in store: any StoreTransaction) throws -> CallCheckReply {
+        store.attribute(to: .specialist(request.specialistId ?? "unknown"), at: now)
+        let reply = try answer(request, at: now, in: store)
+        // Refused or not, the question is on the trail: who asked about which call, and what they were told.
+        var detail = AuditDetail()
+        detail.add("attempt", request.attempt)
+        detail.add("refusal", reply.refusal)
+        detail.add("outcomeDue", reply.outcomeDue)
+        let task = reply.refusal == "unknown-task" ? nil : try store.task(request.taskId)
+        try store.audit("call.checked", subject: request.taskId, debtorID: task?.debtorID, detail)
+        return reply
+    }
+
+    private func answer(_ request: CallCheck, at now: Instant, in store: any StoreTransaction) throws -> CallCheckReply
+    {
         func refused(_ reason: String) -> CallCheckReply {
             CallCheckReply(taskId: request.taskId, refusal: reason, policy: nil)
         }
@@ -62,6 +76,7 @@ extension SchedulerCore {
     /// Calls taken and not reported on in time return to be planned again; their ledger entry stays, as a contact
     /// that may have been made, until the next hand-out's contact replaces it. Returns how many returned.
     public func returnUnreported(at now: Instant, in store: any StoreTransaction) throws -> Int {
+        store.attribute(to: .scheduler, at: now)
         let overdue = try store.overdueTakenCalls(at: now, limit: configuration.scheduler.dispatchBatch)
         for var task in overdue {
             try task.apply(.unreported(retryAt: now.adding(seconds: Self.expiryPause)))

@@ -10,6 +10,7 @@ extension SchedulerCore {
     /// at most one per debtor in flight. Returns how many were handed out, and how many tasks were taken from the
     /// store to do so (those that could no longer be sent were cancelled); a full batch taken means more are due.
     public func dispatch(at now: Instant, in store: any StoreTransaction) throws -> (handedOut: Int, taken: Int) {
+        store.attribute(to: .scheduler, at: now)
         let batch = configuration.scheduler.dispatchBatch
         var (handedOut, taken) = (0, 0)
         for var task in try store.expiredLeases(at: now, limit: batch) {

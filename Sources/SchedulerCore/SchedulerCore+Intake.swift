@@ -70,7 +70,13 @@ extension SchedulerCore {
                 currency: debt.currency, dueDate: debt.dueDate, paid: known?.paid ?? "0.00"))
         // An amendment: the first contacts were planned when the debt was placed; what is planned now is decided
         // again on the new content (zones, hours, channels, rulebook).
-        if known?.placementID == placement.placementId { return try reconsider(debtor.id, at: now, in: store) }
+        if known?.placementID == placement.placementId {
+            var detail = AuditDetail()
+            detail.add("placementId", placement.placementId)
+            detail.add("fingerprint", placement.fingerprint)
+            try store.audit("placement.amended", subject: debt.id, debtorID: debtor.id, detail)
+            return try reconsider(debtor.id, at: now, in: store)
+        }
 
         if let channel = reachableChannel(strategy.placement.noticeChannels, for: debtor) {
             try schedule(

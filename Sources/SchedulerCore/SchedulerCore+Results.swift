@@ -19,6 +19,9 @@ extension SchedulerCore {
             throw ContractError(.invalidField, field: "channel", "differs from the task's channel")
         }
         let debtor = try debtor(outcome.debtorId, field: "debtorId", userID: nil, in: store)
+        if task.status == .taken, let specialist = task.takenBy {
+            store.attribute(to: .specialist(specialist), at: now)
+        }
         let recorded = try store.ledgerEntry(taskID: task.id)
         try settle(task, reportedBy: outcome, wasPublished: recorded != nil, in: store)
         var entry =

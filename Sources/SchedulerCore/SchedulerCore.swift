@@ -44,9 +44,13 @@ public struct SchedulerCore: Sendable {
     /// same id (and a stranger's refused message cannot block the real one).
     public func apply(_ input: SchedulerInput, at now: Instant, in store: any StoreTransaction) throws -> Applied {
         if try store.isProcessed(input.messageID) { return .duplicate }
+        store.attribute(to: input.actor, at: now)
         do {
             // A refusal found half-way leaves nothing of the input behind.
             try store.undoingOnError {
+                if let (action, detail) = input.auditEntry {
+                    try store.audit(action, subject: input.messageID, debtorID: input.concernedDebtor, detail)
+                }
                 if let debtorID = input.concernedDebtor { try recallInFlight(ofDebtor: debtorID, in: store) }
                 switch input {
                 case .placement(let placement, let userID): try place(placement, userID: userID, at: now, in: store)
@@ -68,8 +72,9 @@ public struct SchedulerCore: Sendable {
     /// the broker user that published it (if the message named one) in `x-tact-user-id`.
     public func deadLetter(
         body: [UInt8], messageID: String?, type: String?, source: String, userID: String? = nil, reason: String,
-        in store: any StoreTransaction
+        at now: Instant, in store: any StoreTransaction
     ) throws {
+        store.attribute(to: .sender(brokerUser: userID), at: now)
         var headers = [TactTopology.errorHeader: reason, TactTopology.sourceHeader: source]
         if let userID { headers[TactTopology.userHeader] = userID }
         try store.enqueue(

@@ -1,4 +1,6 @@
 import Contract
+import Domain
+import Store
 
 /// A message the scheduler consumes, decoded and validated, or refused with the reason `tact.dead` will carry.
 public enum SchedulerInput: Sendable, Equatable {
@@ -33,6 +35,57 @@ public enum SchedulerInput: Sendable, Equatable {
         case .event(let event, _): event.debtorId
         case .outcome(let outcome): outcome.debtorId
         case .specialist, .decision, .expired: nil
+        }
+    }
+
+    /// Who the audit trail names for what the input changes. Outcomes are the specialist's who took the call,
+    /// once the task is read (``SchedulerCore/record(_:at:in:)``).
+    var actor: AuditActor {
+        switch self {
+        case .placement(let placement, let userID): .creditor(placement.creditorId, brokerUser: userID)
+        case .event(_, let userID): .sender(brokerUser: userID)
+        case .specialist: .operatorTool
+        case .outcome: .reporter
+        case .decision(let decision): .worker(decision.worker)
+        case .expired: .broker
+        }
+    }
+
+    /// The trail's entry for the input itself: what the records it changes do not say. None for a decision, whose
+    /// own record is its entry.
+    var auditEntry: (action: String, detail: AuditDetail)? {
+        var detail = AuditDetail()
+        switch self {
+        case .placement(let placement, _):
+            detail.add("placementId", placement.placementId)
+            detail.add("debtId", placement.debt.id)
+            detail.add("fingerprint", placement.fingerprint)
+            return ("input.placement", detail)
+        case .event(let event, _):
+            detail.add("kind", event.kind.rawValue)
+            detail.add("debtId", event.debtId)
+            detail.add("at", event.at)
+            return ("input.event", detail)
+        case .specialist(let change):
+            detail.add("action", change.action.rawValue)
+            detail.add("specialistId", change.specialistId)
+            detail.add("backupId", change.backupId)
+            detail.add("debtorId", change.debtorId)
+            detail.add("until", change.until)
+            return ("input.specialist", detail)
+        case .outcome(let outcome):
+            detail.add("taskId", outcome.taskId)
+            detail.add("debtId", outcome.debtId)
+            detail.add("channel", outcome.channel.rawValue)
+            detail.add("result", outcome.result.rawValue)
+            detail.add("at", outcome.at)
+            return ("input.outcome", detail)
+        case .decision:
+            return nil
+        case .expired(let taskID, let attempt):
+            detail.add("taskId", taskID)
+            detail.add("attempt", attempt)
+            return ("input.expired", detail)
         }
     }
 

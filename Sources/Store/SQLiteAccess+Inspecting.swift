@@ -2,18 +2,22 @@ import Domain
 import GRDB
 import Policy
 
-// StoreInspecting's queries, for snapshots of either kind of SQLite store. They use schema v1's indexes as they
-// are: the ledger by ledger_debtor; decisions in an interval by the table's own order (an export reads the table
-// once, in append order, a page at a time). Holds lifted or not have no index by debtor (hold_active covers only
+// StoreInspecting's queries, for snapshots of either kind of SQLite store. The ledger by ledger_debtor; the audit
+// trail by its own order (an export reads the table once, in append order, a page at a time), or audit_debtor for
+// one case. Holds lifted or not have no index by debtor (hold_active covers only
 // active ones): a tool explaining one debtor scans the hold table, which stays small next to tasks and ledger.
 
 private enum Queries {
     static let allHolds = "SELECT * FROM hold WHERE debtor_id = ? ORDER BY since, id"
     static let fullLedger = "SELECT * FROM ledger WHERE debtor_id = ? ORDER BY at, task_id"
-    static let lastDecision = "SELECT COALESCE(MAX(sequence), 0) FROM decision"
-    static let decisionsInInterval = """
-        SELECT * FROM decision
-        WHERE sequence > ? AND sequence <= ? AND decided_at >= ? AND decided_at < ? ORDER BY sequence LIMIT ?
+    static let lastAudit = "SELECT COALESCE(MAX(sequence), 0) FROM audit"
+    static let audit = """
+        SELECT * FROM audit
+        WHERE sequence > ? AND sequence <= ? AND at >= ? AND at < ? ORDER BY sequence LIMIT ?
+        """
+    static let auditOfDebtor = """
+        SELECT * FROM audit
+        WHERE debtor_id = ? AND sequence > ? AND sequence <= ? AND at >= ? AND at < ? ORDER BY sequence LIMIT ?
         """
 }
 
@@ -26,18 +30,26 @@ extension SQLiteAccess {
         try fetchAll(LedgerEntry.self, Queries.fullLedger, [debtorID])
     }
 
-    func lastDecisionSequence() throws -> Int64 {
-        try fetchOne(Queries.lastDecision) { try $0.decode(Int64.self, atIndex: 0) } ?? 0
+    func lastAuditSequence() throws -> Int64 {
+        try fetchOne(Queries.lastAudit) { try $0.decode(Int64.self, atIndex: 0) } ?? 0
     }
 
-    func decisions(
-        decidedFrom from: Instant, to: Instant, afterSequence: Int64, throughSequence: Int64, limit: Int
-    ) throws -> [AuditedDecision] {
-        let arguments: StatementArguments = [afterSequence, throughSequence, from, to, max(limit, 0)]
-        return try decoding(DecisionRecord.self) {
-            try Row.fetchAll(db.cachedStatement(sql: Queries.decisionsInInterval), arguments: arguments).map { row in
-                AuditedDecision(sequence: try row.decode(forColumn: "sequence"), record: try DecisionRecord(row: row))
-            }
+    func auditRecords(
+        afterSequence: Int64, throughSequence: Int64, from: Instant, to: Instant, debtorID: String?, limit: Int
+    ) throws -> [AuditRecord] {
+        var arguments: StatementArguments = [afterSequence, throughSequence, from, to, max(limit, 0)]
+        var sql = Queries.audit
+        if let debtorID {
+            arguments = [debtorID] + arguments
+            sql = Queries.auditOfDebtor
+        }
+        return try fetchAll(sql, arguments) { row in
+            AuditRecord(
+                sequence: try row.decode(Int64.self, forColumn: "sequence"),
+                at: try row.decode(Instant.self, forColumn: "at"), debtorID: try row.decode(forColumn: "debtor_id"),
+                subject: try row.decode(forColumn: "subject"), action: try row.decode(forColumn: "action"),
+                actor: AuditActor(try row.decode(String.self, forColumn: "actor")),
+                detail: try row.decode(forColumn: "detail"), hash: try row.decode(forColumn: "hash"))
         }
     }
 }

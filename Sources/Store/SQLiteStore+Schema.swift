@@ -191,7 +191,8 @@ extension SQLiteStore {
 
     /// Taken calls: who took a call with `tact next`, and (in `lease_until`) when it returns without an outcome.
     /// Payments with amounts, and the balance they leave (`debt.paid`). Promises the creditor reported, made in no
-    /// call (`promise.task_id` may be NULL: SQLite changes a column's constraint only by copying the table).
+    /// call (`promise.task_id` may be NULL: SQLite changes a column's constraint only by copying the table). The
+    /// audit trail of every change.
     private static func schemaV2(_ db: Database) throws {
         try db.execute(
             sql: """
@@ -224,6 +225,25 @@ extension SQLiteStore {
                 DROP TABLE promise;
                 ALTER TABLE promise_v2 RENAME TO promise;
                 CREATE INDEX promise_debtor ON promise (debtor_id, created_at, id);
+
+                -- The audit trail: every change, who caused it, chained by SHA-256 (AuditChain). The sequence is
+                -- written, not assigned, because the hash covers it. No foreign keys: it outlives what it describes.
+                CREATE TABLE audit (
+                    sequence INTEGER NOT NULL PRIMARY KEY,
+                    at INTEGER NOT NULL,
+                    debtor_id TEXT,
+                    subject TEXT NOT NULL,
+                    action TEXT NOT NULL,
+                    actor TEXT NOT NULL,
+                    detail TEXT NOT NULL,
+                    hash TEXT NOT NULL
+                );
+                CREATE INDEX audit_debtor ON audit (debtor_id, sequence) WHERE debtor_id IS NOT NULL;
+                CREATE INDEX audit_at ON audit (at, sequence);
+                CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit
+                    BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
+                CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
+                    BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
                 """)
     }
 }

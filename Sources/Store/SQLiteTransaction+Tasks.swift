@@ -66,6 +66,11 @@ private enum Statements {
 
 extension SQLiteTransaction {
     func save(_ task: TaskRecord) throws {
+        try write(task)
+        try audit(task)
+    }
+
+    private func write(_ task: TaskRecord) throws {
         let stored = try fetchOne(Statements.stored, [task.dueAt, task.id]) { row in
             (
                 debtorID: try row.decode(String.self, atIndex: 0), debtID: try row.decode(String.self, atIndex: 1),

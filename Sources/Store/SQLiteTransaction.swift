@@ -8,31 +8,71 @@ import Policy
 ///
 /// "Inserts or replaces" is GRDB's `save`: an UPDATE in place, else an INSERT. In place, unlike INSERT OR REPLACE,
 /// which deletes first (and so would check foreign keys against a row that is about to come back).
+///
+/// Every change it writes is also an entry of the audit trail (SQLiteTransaction+Audit.swift).
 struct SQLiteTransaction: StoreTransaction, SQLiteAccess {
     let db: Database
     let path: String
+    let audit = AuditLog()
 
-    func save(_ debtor: DebtorRecord) throws { try upsert(debtor) }
-    func save(_ debt: DebtRecord) throws { try upsert(debt) }
-    func save(_ hold: HoldRecord) throws { try upsert(hold) }
-    func save(_ entry: LedgerEntry) throws { try upsert(entry) }
-    func save(_ promise: PromiseRecord) throws { try upsert(promise) }
-    func save(_ plan: PlanRecord) throws { try upsert(plan) }
-    func save(_ payment: PaymentRecord) throws { try upsert(payment) }
+    func save(_ debtor: DebtorRecord) throws {
+        try upsert(debtor)
+        try audit(debtor)
+    }
+
+    func save(_ debt: DebtRecord) throws {
+        try upsert(debt)
+        try audit(debt)
+    }
+
+    func save(_ hold: HoldRecord) throws {
+        try upsert(hold)
+        try audit(hold)
+    }
+
+    func save(_ entry: LedgerEntry) throws {
+        try upsert(entry)
+        try audit(entry)
+    }
+
+    func save(_ promise: PromiseRecord) throws {
+        try upsert(promise)
+        try audit(promise)
+    }
+
+    func save(_ plan: PlanRecord) throws {
+        try upsert(plan)
+        try audit(plan)
+    }
+
+    func save(_ payment: PaymentRecord) throws {
+        try upsert(payment)
+        try audit(payment)
+    }
 
     func save(_ response: SurveyResponseRecord) throws {
         try upsert(response)
+        try audit(response)
     }
 
     func save(_ specialist: SpecialistRecord) throws {
         try upsert(specialist)
+        try audit(specialist)
     }
 
     func removeLedgerEntry(taskID: String) throws {
+        guard let entry = try ledgerEntry(taskID: taskID) else { return }
         try persisting(LedgerEntry.self) { _ = try LedgerEntry.deleteOne(db, key: taskID) }
+        var detail = AuditDetail()
+        detail.add("debtId", entry.debtID)
+        detail.add("channel", entry.channel.rawValue)
+        try audit("contact.removed", subject: taskID, debtorID: entry.debtorID, detail)
     }
 
-    func append(_ decision: DecisionRecord) throws { try persisting(DecisionRecord.self) { try decision.insert(db) } }
+    func append(_ decision: DecisionRecord) throws {
+        try persisting(DecisionRecord.self) { try decision.insert(db) }
+        try audit(decision)
+    }
 
     /// Inserts `record`, or updates every other column of the row with its primary key: one statement, as the
     /// store always wrote records. GRDB's `save` is an UPDATE then an INSERT (two statements for every new row:
@@ -66,6 +106,7 @@ struct SQLiteTransaction: StoreTransaction, SQLiteAccess {
                 message.exchange, message.routingKey, message.messageID, message.type, Data(message.body),
                 message.expiresAt, headers, message.priority.map { Int($0) },
             ])
+        if message.headers[TactAuditHeaders.error] != nil { try auditDeadLetter(message) }
     }
 
     private static let enqueueStatement = """
@@ -86,10 +127,17 @@ struct SQLiteTransaction: StoreTransaction, SQLiteAccess {
 
     func undoingOnError<T>(_ body: () throws -> T) throws -> T {
         var result: T?
-        // A savepoint: rolled back (and its error rethrown) when the body throws.
-        try db.inSavepoint {
-            result = try body()
-            return .commit
+        // The chain's head goes back with the entries the savepoint rolls back.
+        let head = audit.head
+        do {
+            // A savepoint: rolled back (and its error rethrown) when the body throws.
+            try db.inSavepoint {
+                result = try body()
+                return .commit
+            }
+        } catch {
+            audit.head = head
+            throw error
         }
         return result!
     }

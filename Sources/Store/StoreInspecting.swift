@@ -15,27 +15,14 @@ public protocol StoreInspecting: StoreReading {
     func tasks(_ query: TaskQuery, after: String?, limit: Int) throws -> [TaskRecord]
     /// How many tasks `query` matches after the task `after` (all when `nil`).
     func countTasks(_ query: TaskQuery, after: String?) throws -> Int
-    /// The highest sequence number of the audit trail (0 when empty): an export reads up to it, so that decisions
+    /// The highest sequence number of the audit trail (0 when empty): an export reads up to it, so that entries
     /// appended while it runs wait for the next export instead of shifting its pages.
-    func lastDecisionSequence() throws -> Int64
-    /// Decisions decided in `[from, to)`, across debtors, with sequence numbers above `afterSequence` and at most
-    /// `throughSequence`, in the order they were appended, at most `limit`.
-    func decisions(
-        decidedFrom from: Instant, to: Instant, afterSequence: Int64, throughSequence: Int64, limit: Int
-    ) throws -> [AuditedDecision]
-}
-
-/// A decision of the audit trail with its place in it. Sequence numbers only grow, and the trail refuses updates
-/// and deletions, so a gap between two exported numbers outside the interval's filter would show tampering.
-public struct AuditedDecision: Sendable, Equatable {
-    /// Position in the append-only `decision` table.
-    public var sequence: Int64
-    public var record: DecisionRecord
-
-    public init(sequence: Int64, record: DecisionRecord) {
-        self.sequence = sequence
-        self.record = record
-    }
+    func lastAuditSequence() throws -> Int64
+    /// Entries of the audit trail with sequence numbers above `afterSequence` and at most `throughSequence`,
+    /// written in `[from, to)` and about `debtorID` (any when `nil`), in the order written, at most `limit`.
+    func auditRecords(
+        afterSequence: Int64, throughSequence: Int64, from: Instant, to: Instant, debtorID: String?, limit: Int
+    ) throws -> [AuditRecord]
 }
 
 /// A store that tools may inspect without writing.

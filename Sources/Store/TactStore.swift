@@ -91,6 +91,12 @@ public protocol StoreTransaction: StoreReading {
     func removeFromOutbox(_ sequences: [Int64]) throws
     /// Remembers that an input message was applied, so a redelivery changes nothing.
     func markProcessed(_ messageID: String, at: Instant) throws
+    /// Names who or what causes the changes written from now on in this transaction, and when: each change is an
+    /// entry of the audit trail, attributed so.
+    func attribute(to actor: AuditActor, at: Instant)
+    /// Appends an entry to the audit trail beside those the store writes for each record it saves: what a record
+    /// does not say (an input applied, a placement amended, a call checked).
+    func audit(_ action: String, subject: String, debtorID: String?, _ detail: AuditDetail) throws
     /// Runs `body` so that if it throws, what it wrote is undone and the rest of the transaction goes on: one
     /// refused input in a batch leaves no trace while the others are applied.
     func undoingOnError<T>(_ body: () throws -> T) throws -> T

@@ -11,6 +11,8 @@ package indirect enum AuditJSON: Equatable {
     case int(Int64)
     case bool(Bool)
     case null
+    /// JSON rendered already (the audit trail's canonical detail), written as it is.
+    case raw(String)
 
     package static func == (lhs: AuditJSON, rhs: AuditJSON) -> Bool { lhs.rendered == rhs.rendered }
 
@@ -49,24 +51,9 @@ package indirect enum AuditJSON: Equatable {
         case .int(let number): output += String(number)
         case .bool(let flag): output += flag ? "true" : "false"
         case .null: output += "null"
+        case .raw(let json): output += json
         }
     }
 
-    private static func quote(_ text: String, to output: inout String) {
-        output += "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": output += "\\\""
-            case "\\": output += "\\\\"
-            case "\n": output += "\\n"
-            case "\r": output += "\\r"
-            case "\t": output += "\\t"
-            case _ where scalar.value < 0x20:
-                let hex = String(scalar.value, radix: 16)
-                output += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: output.unicodeScalars.append(scalar)
-            }
-        }
-        output += "\""
-    }
+    private static func quote(_ text: String, to output: inout String) { JSONString.quote(text, to: &output) }
 }

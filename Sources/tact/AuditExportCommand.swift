@@ -7,26 +7,30 @@ import Store
 import TactConfig
 import TactTools
 
-/// `tact audit export (--from T --to T | --after-sequence N) [--out FILE]`: every decision decided in `[from, to)`,
-/// or recorded after sequence N, as JSON lines in the order the audit trail recorded them, with fields in a fixed
-/// order: `sequence, decidedAt, debtorId, taskId, decision, earliest, reasons [{rule, until, detail}], worker`.
+/// `tact audit export (--from T --to T | --after-sequence N) [--debtor ID] [--out FILE]`: every entry of the audit
+/// trail written in `[from, to)`, or after sequence N, as JSON lines in the order written, with fields in a fixed
+/// order: `sequence, at, debtorId, subject, action, actor, detail {…}, hash`.
 struct AuditExportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "export",
-        abstract: "Write every decision decided in [--from, --to), or recorded after --after-sequence, as JSON lines.",
+        abstract: "Write the audit trail written in [--from, --to), or after --after-sequence, as JSON lines.",
         discussion: """
-            Times are RFC 3339 instants or dates (YYYY-MM-DD, midnight UTC). --from and --to select by decidedAt, \
-            the worker's clock: a decision recorded late (a backlog, a restart) can land in an interval already \
-            exported. For a series of exports that misses nothing, use --after-sequence: every decision recorded \
-            after that sequence number, in recorded order; the summary on stderr names the sequence to continue \
-            from. Both can be combined. Reads the store without writing. With --out the file appears only once \
-            complete. Exit status 2 for bad options, 1 when the store cannot be read.
+            Every change to a case is an entry: placements and amendments, events, holds set and lifted, tasks and \
+            their states, decisions, contacts and their outcomes, call checks, payments, promises, plans, \
+            specialists' changes, refused inputs; each names who or what caused it and carries the hash that \
+            chains it to the one before (check it with tact audit verify). Ids, states and rule ids only: no \
+            names, contact details or amounts. Times are RFC 3339 instants or dates (YYYY-MM-DD, midnight UTC), \
+            selecting by the scheduler's clock when the entry was written. For a series of exports that misses \
+            nothing, use --after-sequence: every entry written after that sequence number; the summary on stderr \
+            names the sequence to continue from. Options combine. Reads the store without writing. With --out the \
+            file appears only once complete. Exit status 2 for bad options, 1 when the store cannot be read.
             """)
 
     @Option(help: "Start of the interval (included).") var from: String?
     @Option(help: "End of the interval (excluded).") var to: String?
-    @Option(help: "Only decisions recorded after this sequence number (0: from the first).")
+    @Option(help: "Only entries written after this sequence number (0: from the first).")
     var afterSequence: Int64?
+    @Option(help: "Only entries about this debtor.") var debtor: String?
     @Option(help: "Write to this file instead of standard output.") var out: String?
     @OptionGroup var options: ServiceOptions
 
@@ -66,7 +70,7 @@ struct AuditExportCommand: AsyncParsableCommand {
                 output = FileHandle.standardOutput
             }
             let (exported, last) = try await Self.export(
-                from: interval.0, to: interval.1, after: afterSequence ?? 0, store: store, to: output)
+                from: interval.0, to: interval.1, after: afterSequence ?? 0, debtor: debtor, store: store, to: output)
             if let out, let partial = temporary {
                 try output.close()
                 _ = try? FileManager.default.removeItem(atPath: out)
@@ -76,7 +80,8 @@ struct AuditExportCommand: AsyncParsableCommand {
             let selection =
                 from == nil ? "recorded after sequence \(afterSequence ?? 0)" : "from \(interval.0) to \(interval.1)"
             let summary =
-                "\(exported) decision\(exported == 1 ? "" : "s") \(selection); recorded through sequence "
+                "\(exported) entr\(exported == 1 ? "y" : "ies") \(selection)"
+                + (debtor.map { " about \($0)" } ?? "") + "; written through sequence "
                 + "\(last) (continue with --after-sequence \(last))"
             FileHandle.standardError.write(Data("tact audit export: \(summary)\n".utf8))
         } catch {
@@ -85,19 +90,21 @@ struct AuditExportCommand: AsyncParsableCommand {
         }
     }
 
-    /// Streams the selection page by page, up to the last decision recorded when the export started. Returns how
-    /// many were written and that last sequence number.
+    /// Streams the selection page by page, up to the last entry written when the export started. Returns how many
+    /// were written and that last sequence number.
     static func export(
-        from: Instant, to: Instant, after first: Int64, store: SQLiteReadOnlyStore, to output: FileHandle
+        from: Instant, to: Instant, after first: Int64, debtor: String?, store: SQLiteReadOnlyStore,
+        to output: FileHandle
     ) async throws -> (count: Int, last: Int64) {
-        let last = max(first, try await store.inspect { try $0.lastDecisionSequence() })
+        let last = max(first, try await store.inspect { try $0.lastAuditSequence() })
         var after = first
         var count = 0
         while true {
             let position = after
             let page = try await store.inspect {
-                try $0.decisions(
-                    decidedFrom: from, to: to, afterSequence: position, throughSequence: last, limit: Self.page)
+                try $0.auditRecords(
+                    afterSequence: position, throughSequence: last, from: from, to: to, debtorID: debtor,
+                    limit: Self.page)
             }
             guard let lastRow = page.last else { return (count, last) }
             let lines = page.map { line($0).rendered + "\n" }.joined()
@@ -107,14 +114,13 @@ struct AuditExportCommand: AsyncParsableCommand {
         }
     }
 
-    /// One decision; ids, the decision and its rules, never personal data (the trail holds none).
-    static func line(_ audited: AuditedDecision) -> AuditJSON {
-        let decision = audited.record
-        return .object([
-            ("sequence", .int(audited.sequence)), ("decidedAt", .instant(decision.decidedAt)),
-            ("debtorId", .string(decision.debtorID)), ("taskId", .string(decision.taskID)),
-            ("decision", .string(decision.decision.rawValue)), ("earliest", .instant(decision.earliest)),
-            ("reasons", ExplainJSON.reasons(decision.reasons)), ("worker", .string(decision.worker)),
+    /// One entry; ids, states and rule ids, never personal data (the trail holds none).
+    static func line(_ record: AuditRecord) -> AuditJSON {
+        .object([
+            ("sequence", .int(record.sequence)), ("at", .instant(record.at)), ("debtorId", .text(record.debtorID)),
+            ("subject", .string(record.subject)), ("action", .string(record.action)),
+            ("actor", .string(record.actor.description)), ("detail", .raw(record.detail)),
+            ("hash", .string(record.hash)),
         ])
     }
 

@@ -325,7 +325,7 @@ struct SchedulerIntakeTests {
         try await store.write { store in
             try core.deadLetter(
                 body: body, messageID: "m-1", type: "placement", source: "intake:placement",
-                reason: "malformed-json: not a JSON object", in: store)
+                reason: "malformed-json: not a JSON object", at: Fixtures.now, in: store)
         }
         let dead = try #require(try await store.outboxMessages().first)
         #expect(dead.routingKey == "tact.dead")

@@ -43,6 +43,7 @@ public final class TactInstallation: Sendable {
         var services: [(role: String, process: ChildProcess)] = []
         var logs = 0
         var queuesToDelete: [String] = []
+        var auditTampered = false
     }
 
     public var storePath: String { directory.appendingPathComponent("tact.sqlite").path }
@@ -117,16 +118,31 @@ public final class TactInstallation: Sendable {
 
     /// Runs `body` with this installation, then tears it down whatever happened, and waits for that: the services
     /// are stopped (SIGTERM, then SIGKILL) before the test ends.
+    ///
+    /// A test that ends well also leaves an intact audit trail: `tact audit verify` must pass on the store, if the
+    /// test made one (unless ``tampersWithAuditTrail()`` was called).
     public func tearingDown<T>(_ body: (TactInstallation) async throws -> T) async throws -> T {
         let result: T
         do {
             result = try await body(self)
+            try await expectIntactAuditTrail()
         } catch {
             await tearDown()
             throw error
         }
         await tearDown()
         return result
+    }
+
+    /// The test edits the store behind Tact's back: its audit trail is not expected to verify.
+    public func tampersWithAuditTrail() { state.withLock { $0.auditTampered = true } }
+
+    private func expectIntactAuditTrail() async throws {
+        guard !state.withLock({ $0.auditTampered }), FileManager.default.fileExists(atPath: storePath) else { return }
+        let verify = try await tact(["audit", "verify"])
+        guard verify.status == 0 else {
+            throw TestKitError("tact audit verify failed (\(verify.status)): \(verify.stdout)\(verify.stderr)")
+        }
     }
 
     /// The environment of every `tact` this installation runs: its configuration and broker, and no store named

@@ -105,9 +105,12 @@ struct ToolsExplainAuditTests {
             #expect(dayText.stdout.contains("planned for"))
             PersonalData.expectNone(in: dayText.output)
 
-            // The audit trail: every decision in the interval, fields in a fixed order.
-            let total = try await tact.inspect { store in
-                try ["D-DAY", "D-NIGHT"].map { try store.decisions(ofDebtor: $0).count }.reduce(0, +)
+            // The audit trail: every change in the interval, fields in a fixed order, chained.
+            let (total, decided) = try await tact.inspect { store in
+                (
+                    try store.lastAuditSequence(),
+                    try ["D-DAY", "D-NIGHT"].map { try store.decisions(ofDebtor: $0).count }.reduce(0, +)
+                )
             }
             let now = Instant(Date()).adding(seconds: 2)
             let export = try await tact.tact([
@@ -115,13 +118,24 @@ struct ToolsExplainAuditTests {
             ])
             #expect(export.status == 0, "\(export.stderr)")
             let lines = export.stdout.split(separator: "\n")
-            #expect(lines.count == total)
-            let order = ["sequence", "decidedAt", "debtorId", "taskId", "decision", "earliest", "reasons", "worker"]
+            #expect(lines.count == Int(total))
+            let order = ["sequence", "at", "debtorId", "subject", "action", "actor", "detail", "hash"]
             for line in lines {
                 let positions = order.map { line.range(of: "\"\($0)\":")?.lowerBound }
                 #expect(positions.allSatisfy { $0 != nil } && positions.map { $0! } == positions.map { $0! }.sorted())
-                #expect(try Self.json(String(line))["debtorId"] is String)
+                #expect(try Self.json(String(line))["detail"] is [String: Any])
             }
+            let entries = try lines.map { try Self.json(String($0)) }
+            let actions = entries.compactMap { $0["action"] as? String }
+            #expect(actions.filter { $0.hasPrefix("decision.") }.count == decided, "every decision is on it")
+            for action in [
+                "input.placement", "debtor.saved", "debt.open", "task.pending", "task.in-flight", "task.done",
+            ] {
+                #expect(actions.contains(action), "\(action)")
+            }
+            let actors = Set(entries.compactMap { $0["actor"] as? String })
+            #expect(actors.contains("creditor:acme (unauthenticated)") && actors.contains("scheduler"))
+            #expect(actors.contains { $0.hasPrefix("worker:") })
             PersonalData.expectNone(in: export.output)
             let out = tact.directory.appendingPathComponent("audit.jsonl").path
             #expect(
@@ -130,15 +144,21 @@ struct ToolsExplainAuditTests {
                 ])
                 .status == 0)
             #expect(try String(contentsOfFile: out, encoding: .utf8) == export.stdout)
+            // One case only.
+            let oneCase = try await tact.tact(["audit", "export", "--after-sequence", "0", "--debtor", "D-DAY"])
+            let dayEntries = try oneCase.stdout.split(separator: "\n").map { try Self.json(String($0)) }
+            #expect(!dayEntries.isEmpty && dayEntries.allSatisfy { $0["debtorId"] as? String == "D-DAY" })
             // Incremental: everything recorded after a sequence number, and where to continue.
             let sequences = try lines.map { try #require(try Self.json(String($0))["sequence"] as? Int) }
-            #expect(sequences == sequences.sorted() && Set(sequences).count == sequences.count)
+            #expect(sequences == Array(1...Int(total)))
             let all = try await tact.tact(["audit", "export", "--after-sequence", "0"])
-            #expect(all.status == 0 && all.stdout == export.stdout, "\(all.stderr)")
-            #expect(all.stderr.contains("continue with --after-sequence \(sequences.last!)"))
+            #expect(all.status == 0 && all.stdout.hasPrefix(export.stdout), "\(all.stderr)")
+            let last = try #require(
+                all.stdout.split(separator: "\n").last.flatMap { try Self.json(String($0))["sequence"] as? Int })
+            #expect(all.stderr.contains("continue with --after-sequence \(last)"))
             let rest = try await tact.tact(["audit", "export", "--after-sequence", String(sequences[1])])
-            #expect(rest.stdout.split(separator: "\n").count == total - 2)
-            let none = try await tact.tact(["audit", "export", "--after-sequence", String(sequences.last!)])
+            #expect(rest.stdout.split(separator: "\n").count == last - 2)
+            let none = try await tact.tact(["audit", "export", "--after-sequence", String(last)])
             #expect(none.status == 0 && none.stdout.isEmpty)
             for bad in [["--from", "2026-12-01"], [], ["--after-sequence", "-3"]] {
                 expectOneLineError(try await tact.tact(["audit", "export"] + bad), command: "audit export", status: 2)
@@ -155,6 +175,38 @@ struct ToolsExplainAuditTests {
             )
             let ahead = Instant(Date()).adding(seconds: 86_400 * 3).description
             #expect(try await tact.tact(["explain", "D-DAY", "--at", ahead]).status == 0)
+        }
+    }
+
+    /// Issue 11: the trail is tamper-evident. Edited behind Tact's back with sqlite3, `tact audit verify` names
+    /// the first entry that no longer fits.
+    @Test func verifyFindsTheFirstEntryChangedOrRemoved() async throws {
+        try await ToolInstallation.with { tact in
+            tact.tampersWithAuditTrail()
+            try tact.startScheduler()
+            try tact.startWorker()
+            let csv = [ToolsPlaceTests.header, Self.row("D-1", zone: Self.zone(localHour: 13))]
+            let place = try await tact.tact(["place", try tact.file("debtors.csv", csv.joined(separator: "\n"))])
+            #expect(place.status == 0, "\(place.stderr)")
+            try await tact.waitUntilSettled(debtors: true)
+            #expect(await tact.stop().allSatisfy { $0 == 0 })
+            let intact = try await tact.tact(["audit", "verify"])
+            #expect(intact.status == 0 && intact.stdout.contains("intact: "), "\(intact.output)")
+
+            func sqlite(_ sql: String) async throws {
+                let run = try await ChildProcess.run(URL(fileURLWithPath: "/usr/bin/sqlite3"), [tact.storePath, sql])
+                #expect(run.status == 0, "\(run.stderr)")
+            }
+            try await sqlite("DROP TRIGGER audit_no_update; UPDATE audit SET detail = '{}' WHERE sequence = 3")
+            let changed = try await tact.tact(["audit", "verify"])
+            #expect(changed.status == 1)
+            #expect(
+                changed.stdout
+                    == "tact audit verify: broken: record 3 was changed (its hash does not match its contents); 2 entries before it are intact\n"
+            )
+            try await sqlite("DROP TRIGGER audit_no_delete; DELETE FROM audit WHERE sequence IN (2, 3)")
+            let removed = try await tact.tact(["audit", "verify"])
+            #expect(removed.status == 1 && removed.stdout.contains("records 2–3 were removed"), "\(removed.output)")
         }
     }
 

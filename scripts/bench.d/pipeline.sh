@@ -1,14 +1,18 @@
-# scripts/bench pipeline [--placements N] [--rounds R]
+# scripts/bench pipeline [--placements N] [--rounds R] [--against REVISION]
 # Placements per second that become emitted contacts (scheduler + 2 workers, each placement → an e-mail notice
 # and a call), against the C forward loop (consume → publish with confirm → ack) on the same broker in the same run.
+# With --against, the tact of that git revision (built in .build/bench/against) runs too in every round, so that
+# a change is measured against what came before it side by side.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 placements=3000
 rounds=3
+against=""
 while [ $# -gt 0 ]; do
     case "$1" in
         --placements) placements=$2; shift 2 ;;
         --rounds) rounds=$2; shift 2 ;;
+        --against) against=$2; shift 2 ;;
         *) echo "bench pipeline: unknown option $1" >&2; exit 2 ;;
     esac
 done
@@ -19,6 +23,16 @@ swift build -c release --product tact 2>&1 | { grep -Ev '^\[[0-9]+/[0-9]+\]' || 
 swift build -c release --product AMQPBench 2>&1 | { grep -Ev '^\[[0-9]+/[0-9]+\]' || true; }
 bin="$(swift build -c release --show-bin-path)"
 mkdir -p "$root/.build/bench"
+against_bin=""
+if [ -n "$against" ]; then
+    tree="$root/.build/bench/against"
+    revision=$(git -C "$root" rev-parse --verify "$against^{commit}")
+    [ -d "$tree" ] || git -C "$root" worktree add --detach "$tree" "$revision" >/dev/null
+    git -C "$tree" checkout --quiet --detach "$revision"
+    echo "bench pipeline: building $against (${revision:0:10}) for comparison"
+    (cd "$tree" && swift build -c release --product tact 2>&1 | { grep -Ev '^\[[0-9]+/[0-9]+\]' || true; })
+    against_bin="$tree/.build/release/tact"
+fi
 c_bench="$root/.build/bench/amqp_bench"
 gcc -O2 -Wall -Werror -o "$c_bench" "$root/Benchmarks/amqp-c/amqp_bench.c" $(pkg-config --cflags --libs librabbitmq)
 bench_broker
@@ -42,6 +56,40 @@ with open(sys.argv[2], "w") as out:
 PY
 size=$(head -n 1 "$work/placements.jsonl" | wc -c)
 
+# Placements per second for one tact binary: placements queued first, then the scheduler and two workers start;
+# timed until every contact is out. Sets last_rate (placements/s) and last_rss (the scheduler's peak resident
+# memory, kB).
+last_rate=0
+last_rss=0
+run_tact() {
+    local tact_bin=$1 label=$2
+    local prefix="bench$RANDOM$RANDOM"
+    local config="$work/config-$label"
+    mkdir -p "$config"
+    ln -s "$root/Config/rulebooks" "$config/rulebooks"
+    ln -s "$root/Config/strategies" "$config/strategies"
+    printf 'broker:\n  exchangePrefix: %s\nstore:\n  path: %s\n' "$prefix" "$work/store-$label.sqlite" > "$config/tact.yaml"
+    export TACT_CONFIG_DIR="$config"
+    "$tact_bin" place "$work/placements.jsonl" >/dev/null
+    local outputs="$prefix.reminders.email,$prefix.calls.pool"
+    local start end
+    start=$(date +%s.%N)
+    "$tact_bin" scheduler 2> "$work/scheduler-$label.log" &
+    pids+=($!)
+    for n in 1 2; do "$tact_bin" worker 2> "$work/worker-$label-$n.log" & pids+=($!); done
+    local expected=$((placements * 2))
+    while [ "$("$bin/AMQPBench" "$TACT_AMQP_URL" "$outputs" count)" -lt "$expected" ]; do sleep 0.05; done
+    end=$(date +%s.%N)
+    last_rss=$(awk '/VmHWM/ {print $2}' "/proc/${pids[0]}/status")
+    stop_all
+    unset TACT_CONFIG_DIR
+    for queue in intake outcomes decisions expired tasks dead reminders.email reminders.sms reminders.letter calls.pool \
+        scheduler.intake scheduler.outcomes scheduler.decisions scheduler.expired; do
+        "$bin/AMQPBench" "$TACT_AMQP_URL" "$prefix.$queue" delete 2>/dev/null || true
+    done
+    last_rate=$(python3 -c "print(round($placements / ($end - $start)))")
+}
+
 results=$(mktemp)
 for round in $(seq 1 "$rounds"); do
     # The C forward loop: quorum source (like Tact's intake), classic durable target (like its output queues).
@@ -54,37 +102,28 @@ for round in $(seq 1 "$rounds"); do
     "$bin/AMQPBench" "$TACT_AMQP_URL" "$source_queue" delete
     "$bin/AMQPBench" "$TACT_AMQP_URL" "$target_queue" delete
 
-    # Tact: placements queued first, then the scheduler and two workers start; timed until every contact is out.
-    prefix="bench$round$RANDOM"
-    config="$work/config-$round"
-    mkdir -p "$config"
-    ln -s "$root/Config/rulebooks" "$config/rulebooks"
-    ln -s "$root/Config/strategies" "$config/strategies"
-    printf 'broker:\n  exchangePrefix: %s\nstore:\n  path: %s\n' "$prefix" "$work/store-$round.sqlite" > "$config/tact.yaml"
-    export TACT_CONFIG_DIR="$config"
-    "$bin/tact" place "$work/placements.jsonl" >/dev/null
-    outputs="$prefix.reminders.email,$prefix.calls.pool"
-    start=$(date +%s.%N)
-    "$bin/tact" scheduler 2> "$work/scheduler-$round.log" &
-    pids+=($!)
-    for n in 1 2; do "$bin/tact" worker 2> "$work/worker-$round-$n.log" & pids+=($!); done
-    expected=$((placements * 2))
-    while [ "$("$bin/AMQPBench" "$TACT_AMQP_URL" "$outputs" count)" -lt "$expected" ]; do sleep 0.05; done
-    end=$(date +%s.%N)
-    rss=$(awk '/VmHWM/ {print $2}' "/proc/${pids[0]}/status")
-    stop_all
-    unset TACT_CONFIG_DIR
-    for queue in intake outcomes decisions expired tasks dead reminders.email reminders.sms reminders.letter calls.pool \
-        scheduler.intake scheduler.outcomes scheduler.decisions scheduler.expired; do
-        "$bin/AMQPBench" "$TACT_AMQP_URL" "$prefix.$queue" delete 2>/dev/null || true
-    done
-    tact=$(python3 -c "print(round($placements / ($end - $start)))")
-    echo "$round $forward $tact $rss" >> "$results"
-    printf "  round %d  C forward loop %6d msg/s   Tact %6d placements/s (%d contacts/s)  scheduler peak RSS %d MB\n" \
+    # With a revision to compare against, the two take turns going first: a broker warmed by the first run
+    # favours neither.
+    before=0
+    if [ -n "$against_bin" ] && [ $((round % 2)) = 0 ]; then
+        run_tact "$against_bin" "$round-against"
+        before=$last_rate
+    fi
+    run_tact "$bin/tact" "$round"
+    tact=$last_rate
+    rss=$last_rss
+    if [ -n "$against_bin" ] && [ $((round % 2)) = 1 ]; then
+        run_tact "$against_bin" "$round-against"
+        before=$last_rate
+    fi
+    echo "$round $forward $tact $rss $before" >> "$results"
+    printf "  round %d  C forward loop %6d msg/s   Tact %6d placements/s (%d contacts/s)  scheduler peak RSS %d MB" \
         "$round" "$forward" "$tact" $((tact * 2)) $((rss / 1024))
+    if [ -n "$against_bin" ]; then printf "   %s %6d placements/s" "$against" "$before"; fi
+    printf "\n"
 done
 
-python3 - "$results" "$placements" "$rounds" "$(nproc)" <<'PY'
+python3 - "$results" "$placements" "$rounds" "$(nproc)" "$against" <<'PY'
 import statistics, sys
 rows = [[float(x) for x in line.split()] for line in open(sys.argv[1])]
 forward = statistics.median(r[1] for r in rows)
@@ -93,5 +132,9 @@ ratio = statistics.median(r[2] / r[1] for r in rows)
 print(f"\n{sys.argv[2]} placements × {sys.argv[3]} rounds, {sys.argv[4]} cores; medians:")
 print(f"  C forward loop {forward:8.0f} msg/s   Tact {tact:8.0f} placements/s ({2 * tact:.0f} contacts/s)   "
       f"Tact/C {ratio:.2f} (target ≥ 0.3)")
+if sys.argv[5]:
+    before = statistics.median(r[4] for r in rows)
+    change = statistics.median(r[2] / r[4] for r in rows)
+    print(f"  {sys.argv[5]} {before:8.0f} placements/s   this/{sys.argv[5]} {change:.2f} (per-round ratio)")
 PY
 rm -f "$results"
