@@ -75,10 +75,13 @@ public struct Outcome: ContractMessage, Equatable {
     public var score: Int?
     /// For `survey-response`: what they wrote, if anything. Personal data: stored, never logged.
     public var comment: String?
+    /// A correction: the `outcomeId` of the task's latest outcome, which this one replaces (what followed from it is
+    /// undone, and the cadence goes on from this one). Without it, a second outcome for a task is refused.
+    public var corrects: String?
 
     public init(
         outcomeId: String, taskId: String, debtorId: String, debtId: String, channel: Channel, at: Instant,
-        result: Result, promise: Promise? = nil, score: Int? = nil, comment: String? = nil
+        result: Result, promise: Promise? = nil, score: Int? = nil, comment: String? = nil, corrects: String? = nil
     ) {
         self.outcomeId = outcomeId
         self.taskId = taskId
@@ -90,6 +93,7 @@ public struct Outcome: ContractMessage, Equatable {
         self.promise = promise
         self.score = score
         self.comment = comment
+        self.corrects = corrects
     }
 
     public func validate() throws(ContractError) {
@@ -98,6 +102,12 @@ public struct Outcome: ContractMessage, Equatable {
         try Check.identifier(debtorId, "debtorId")
         try Check.identifier(debtId, "debtId")
         try Check.plausible(at, "at")
+        if let corrects {
+            try Check.identifier(corrects, "corrects")
+            guard corrects != outcomeId else {
+                throw ContractError(.invalidField, field: "corrects", "an outcome cannot correct itself")
+            }
+        }
         if result != .surveyResponse, score != nil || comment != nil {
             throw ContractError(.invalidField, field: score != nil ? "score" : "comment", "only for survey-response")
         }

@@ -22,6 +22,12 @@ extension SchedulerCore {
         if task.status == .taken, let specialist = task.takenBy {
             store.attribute(to: .specialist(specialist), at: now)
         }
+        try replacePrevious(for: outcome, of: task, at: now, in: store)
+        try store.save(
+            OutcomeRecord(
+                id: outcome.outcomeId, taskID: task.id, debtorID: task.debtorID, debtID: task.debtID,
+                channel: outcome.channel, result: outcome.result.rawValue, at: outcome.at, corrects: outcome.corrects,
+                createdAt: now))
         let recorded = try store.ledgerEntry(taskID: task.id)
         try settle(task, reportedBy: outcome, wasPublished: recorded != nil, in: store)
         var entry =
@@ -57,6 +63,36 @@ extension SchedulerCore {
         {
             try resumePlans(ofDebtor: task.debtorID, at: now, in: store)
         }
+    }
+
+    /// One outcome per task: a second one must be a correction of the latest, whose consequences are undone here (its
+    /// promise withdrawn, its follow-up calls and requests cancelled, its survey answer withdrawn) before the
+    /// correction's own follow. The ledger then holds the correction's result; both outcomes stay on record.
+    private func replacePrevious(
+        for outcome: Outcome, of task: TaskRecord, at now: Instant, in store: any StoreTransaction
+    ) throws {
+        let latest = try store.outcomes(ofTask: task.id).last
+        guard let corrects = outcome.corrects else {
+            guard let latest else { return }
+            throw ContractError(
+                .conflict, field: "taskId",
+                "an outcome is already recorded for this task (\(latest.id)); a correction names it in corrects")
+        }
+        guard let latest, latest.id == corrects else {
+            throw ContractError(
+                .unknownReference, field: "corrects",
+                latest.map { "the task's latest outcome is \($0.id)" } ?? "no outcome is recorded for this task")
+        }
+        for var promise in try store.promises(ofDebtor: task.debtorID) where promise.id == corrects {
+            if promise.status == .open {
+                promise.status = .withdrawn
+                try store.save(promise)
+            }
+        }
+        try cancelPending(ofDebtor: task.debtorID, reason: .outcomeCorrected, in: store) {
+            $0.id.hasPrefix("\(corrects)/")
+        }
+        try store.removeSurveyResponse(id: corrects)
     }
 
     /// A taken call is reported on. One that returned without an outcome and was planned again (it is pending or

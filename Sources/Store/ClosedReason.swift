@@ -43,6 +43,9 @@ public enum ClosedReason: Sendable, Hashable, Codable, LosslessStringConvertible
     /// Its call came back without an outcome and was planned again; then the outcome arrived after all, so the call
     /// was made and is not made twice.
     case reportedLate
+    /// The outcome it followed up was corrected (a follow-up call after an unanswered call that was, after all,
+    /// answered).
+    case outcomeCorrected
 
     /// The stored spelling.
     public var description: String {
@@ -66,6 +69,7 @@ public enum ClosedReason: Sendable, Hashable, Codable, LosslessStringConvertible
         case .unresolvable: "unresolvable"
         case .noDecision: "no-decision"
         case .reportedLate: "reported-late"
+        case .outcomeCorrected: "outcome-corrected"
         }
     }
 
@@ -80,7 +84,7 @@ public enum ClosedReason: Sendable, Hashable, Codable, LosslessStringConvertible
             .reachedRepresentative, .cease, .optOut, .replacedByPlan, .replacedByPromise, .promiseKept,
             .instalmentPaid, .promiseWithdrawn, .planWithdrawn, .paid, .planCompleted, .debtClosed, .debtRecalled,
             .debtNoLongerOpen,
-            .unresolvable, .noDecision, .reportedLate,
+            .unresolvable, .noDecision, .reportedLate, .outcomeCorrected,
         ]
         self = plain.first { $0.description == description } ?? .suppressed(RuleID(rawValue: description))
     }

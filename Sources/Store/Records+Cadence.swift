@@ -84,6 +84,49 @@ public struct PaymentRecord: Sendable, Equatable, Codable {
     }
 }
 
+/// An outcome as reported, kept beside the ledger entry it set: a correction leaves both (the ledger holds the
+/// latest result).
+public struct OutcomeRecord: Sendable, Equatable, Codable {
+    /// The outcome's id.
+    public var id: String
+    public var taskID: String
+    public var debtorID: String
+    public var debtID: String
+    public var channel: Channel
+    /// The result as reported (`promise-to-pay`, `survey-response`, …), not as the ledger counts it.
+    public var result: String
+    /// When it happened.
+    public var at: Instant
+    /// The outcome it replaced, for a correction.
+    public var corrects: String?
+    /// When Tact recorded it.
+    public var createdAt: Instant
+
+    enum CodingKeys: String, CodingKey {
+        case id
+        case taskID = "task_id"
+        case debtorID = "debtor_id"
+        case debtID = "debt_id"
+        case channel, result, at, corrects
+        case createdAt = "created_at"
+    }
+
+    public init(
+        id: String, taskID: String, debtorID: String, debtID: String, channel: Channel, result: String, at: Instant,
+        corrects: String?, createdAt: Instant
+    ) {
+        self.id = id
+        self.taskID = taskID
+        self.debtorID = debtorID
+        self.debtID = debtID
+        self.channel = channel
+        self.result = result
+        self.at = at
+        self.corrects = corrects
+        self.createdAt = createdAt
+    }
+}
+
 /// A repayment plan: instalments with amounts and due dates.
 public struct PlanRecord: Sendable, Equatable, Codable {
     public enum Status: String, Sendable, Codable, CaseIterable {

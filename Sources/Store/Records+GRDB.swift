@@ -140,6 +140,11 @@ extension PromiseRecord: FetchableRecord, PersistableRecord {
     public static let databaseTableName = "promise"
 }
 
+extension OutcomeRecord: FetchableRecord, PersistableRecord {
+    /// The `outcome` table.
+    public static let databaseTableName = "outcome"
+}
+
 extension PaymentRecord: FetchableRecord, PersistableRecord {
     /// The `payment` table.
     public static let databaseTableName = "payment"

@@ -4,6 +4,7 @@ import GRDB
 
 private enum Queries {
     static let promises = "SELECT * FROM promise WHERE debtor_id = ? ORDER BY created_at, id"
+    static let outcomes = "SELECT * FROM outcome WHERE task_id = ? ORDER BY created_at, id"
     static let payments = "SELECT * FROM payment WHERE debtor_id = ? ORDER BY created_at, id"
     static let plans = "SELECT * FROM plan WHERE debtor_id = ? ORDER BY created_at, id"
     static let surveyResponses = "SELECT * FROM survey_response WHERE debtor_id = ? ORDER BY at, id"
@@ -13,6 +14,10 @@ private enum Queries {
 extension SQLiteAccess {
     func promises(ofDebtor debtorID: String) throws -> [PromiseRecord] {
         try fetchAll(PromiseRecord.self, Queries.promises, [debtorID])
+    }
+
+    func outcomes(ofTask taskID: String) throws -> [OutcomeRecord] {
+        try fetchAll(OutcomeRecord.self, Queries.outcomes, [taskID])
     }
 
     func payments(ofDebtor debtorID: String) throws -> [PaymentRecord] {

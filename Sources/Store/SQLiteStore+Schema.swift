@@ -191,8 +191,8 @@ extension SQLiteStore {
 
     /// Taken calls: who took a call with `tact next`, and (in `lease_until`) when it returns without an outcome.
     /// Payments with amounts, and the balance they leave (`debt.paid`). Promises the creditor reported, made in no
-    /// call (`promise.task_id` may be NULL: SQLite changes a column's constraint only by copying the table). The
-    /// audit trail of every change.
+    /// call (`promise.task_id` may be NULL: SQLite changes a column's constraint only by copying the table). Outcomes
+    /// as reported, corrections beside what they corrected. The audit trail of every change.
     private static func schemaV2(_ db: Database) throws {
         try db.execute(
             sql: """
@@ -225,6 +225,20 @@ extension SQLiteStore {
                 DROP TABLE promise;
                 ALTER TABLE promise_v2 RENAME TO promise;
                 CREATE INDEX promise_debtor ON promise (debtor_id, created_at, id);
+
+                -- Outcomes as reported: a correction keeps the outcome it replaced.
+                CREATE TABLE outcome (
+                    id TEXT NOT NULL PRIMARY KEY,
+                    task_id TEXT NOT NULL,
+                    debtor_id TEXT NOT NULL REFERENCES debtor (id),
+                    debt_id TEXT NOT NULL,
+                    channel TEXT NOT NULL,
+                    result TEXT NOT NULL,
+                    at INTEGER NOT NULL,
+                    corrects TEXT,
+                    created_at INTEGER NOT NULL
+                ) WITHOUT ROWID;
+                CREATE INDEX outcome_task ON outcome (task_id, created_at, id);
 
                 -- The audit trail: every change, who caused it, chained by SHA-256 (AuditChain). The sequence is
                 -- written, not assigned, because the hash covers it. No foreign keys: it outlives what it describes.

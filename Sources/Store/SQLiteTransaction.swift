@@ -45,6 +45,28 @@ struct SQLiteTransaction: StoreTransaction, SQLiteAccess {
         try audit(plan)
     }
 
+    func save(_ outcome: OutcomeRecord) throws {
+        try upsert(outcome)
+        var detail = AuditDetail()
+        detail.add("taskId", outcome.taskID)
+        detail.add("result", outcome.result)
+        detail.add("at", outcome.at)
+        detail.add("corrects", outcome.corrects)
+        try audit(
+            outcome.corrects == nil ? "outcome.recorded" : "outcome.corrected", subject: outcome.id,
+            debtorID: outcome.debtorID, detail)
+    }
+
+    func removeSurveyResponse(id: String) throws {
+        guard
+            let response = try persisting(SurveyResponseRecord.self, { try SurveyResponseRecord.fetchOne(db, key: id) })
+        else { return }
+        try persisting(SurveyResponseRecord.self) { _ = try SurveyResponseRecord.deleteOne(db, key: id) }
+        var detail = AuditDetail()
+        detail.add("taskId", response.taskID)
+        try audit("survey.withdrawn", subject: id, debtorID: response.debtorID, detail)
+    }
+
     func save(_ payment: PaymentRecord) throws {
         try upsert(payment)
         try audit(payment)

@@ -48,6 +48,8 @@ public protocol StoreReading {
     func decisions(ofDebtor debtorID: String) throws -> [DecisionRecord]
     /// Promises to pay, oldest first.
     func promises(ofDebtor debtorID: String) throws -> [PromiseRecord]
+    /// The outcomes reported for a task, corrections included, in the order recorded.
+    func outcomes(ofTask taskID: String) throws -> [OutcomeRecord]
     /// Payments, in the order recorded.
     func payments(ofDebtor debtorID: String) throws -> [PaymentRecord]
     /// Payment plans, oldest first.
@@ -79,6 +81,10 @@ public protocol StoreTransaction: StoreReading {
     func save(_ promise: PromiseRecord) throws
     /// Inserts or replaces a plan (keyed by its id).
     func save(_ plan: PlanRecord) throws
+    /// Inserts an outcome as reported (keyed by its id).
+    func save(_ outcome: OutcomeRecord) throws
+    /// Forgets a survey answer a correction replaced.
+    func removeSurveyResponse(id: String) throws
     /// Inserts or replaces a payment (keyed by its id).
     func save(_ payment: PaymentRecord) throws
     /// Inserts or replaces a survey answer (keyed by its id).

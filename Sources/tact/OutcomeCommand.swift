@@ -4,6 +4,7 @@ import Domain
 import Foundation
 import Intake
 import Policy
+import Store
 import TactConfig
 import TactTools
 
@@ -11,11 +12,14 @@ import TactTools
 struct OutcomeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "outcome",
-        abstract: "Record what happened on a contact (after `tact next`, or for any task with --debtor/--debt).",
+        abstract: "Record what happened on a contact, or correct what was recorded (--amend).",
         discussion: """
             Results: \(Outcome.Result.allCases.map(\.rawValue).joined(separator: ", ")). \
             A promise: --promise 50.00@2026-12-10. A survey answer: --result survey-response --score 1…5 [--comment]. \
-            Broker: TACT_AMQP_URL.
+            The debtor, debt and channel come from the call taken with tact next here, else from the store \
+            (read-only), else from --debtor, --debt and --channel. A task has one outcome; to correct it, give \
+            --amend (the task's latest outcome, found in the store) or --corrects OUTCOME_ID: what followed from \
+            it is undone and the cadence goes on from the correction. Broker: TACT_AMQP_URL.
             """)
 
     @Argument(help: "The task id (the call's or reminder's taskId).") var task: String
@@ -28,17 +32,20 @@ struct OutcomeCommand: AsyncParsableCommand {
     @Option(help: "The channel used (default: call for a call taken with tact next; required otherwise).")
     var channel: String?
     @Option(help: "When it happened, RFC 3339 (default: now).") var at: String?
+    @Flag(help: "Correct the task's latest outcome (found in the store).") var amend = false
+    @Option(help: "Correct this outcome of the task (its outcome id).") var corrects: String?
     @OptionGroup var options: ServiceOptions
 
     func run() async throws {
         let outcome: Outcome
+        let environment: ServiceEnvironment
         do {
-            outcome = try makeOutcome()
+            environment = try ServiceEnvironment(options)
+            outcome = try await makeOutcome(store: environment.configuration.storePath)
         } catch {
             throw fail("outcome", error, code: 2)
         }
         do {
-            let environment = try ServiceEnvironment(options)
             let topology = TactTopology(prefix: environment.configuration.exchangePrefix)
             _ = try await IntakePublisher.publish(
                 [
@@ -48,13 +55,25 @@ struct OutcomeCommand: AsyncParsableCommand {
                 ], amqp: try environment.amqp(connectionName: "tact-outcome"), prefix: topology.prefix, userID: nil,
                 exchange: topology.outcomesExchange)
             try? FileManager.default.removeItem(at: TakenCalls.file(task))
-            print("recorded \(outcome.result.rawValue) for \(task) (\(outcome.outcomeId))")
+            let correction = outcome.corrects.map { ", correcting \($0)" } ?? ""
+            print("recorded \(outcome.result.rawValue) for \(task) (\(outcome.outcomeId)\(correction))")
         } catch {
             throw fail("outcome", error)
         }
     }
 
-    private func makeOutcome() throws -> Outcome {
+    /// The task as the store knows it and its latest outcome, when there is a store here to read.
+    private func stored(_ path: String) async throws -> (task: TaskRecord, latest: OutcomeRecord?)? {
+        guard FileManager.default.fileExists(atPath: path) else { return nil }
+        let store = try SQLiteReadOnlyStore(path: path)
+        defer { try? store.close() }
+        let task = self.task
+        return try await store.inspect { store in
+            try store.task(task).map { ($0, try store.outcomes(ofTask: task).last) }
+        }
+    }
+
+    private func makeOutcome(store path: String) async throws -> Outcome {
         guard let result = Outcome.Result(rawValue: result) else {
             throw ValidationError(
                 "unknown result; expected one of \(Outcome.Result.allCases.map(\.rawValue).joined(separator: ", "))")
@@ -88,20 +107,34 @@ struct OutcomeCommand: AsyncParsableCommand {
             guard let parsed = Instant(rfc3339: at) else { throw ValidationError("--at must be RFC 3339") }
             instant = parsed
         }
-        let taken = TakenCalls.recall(task)
-        guard let channelName = channel ?? (taken == nil ? nil : "call") else {
-            throw ValidationError("give --channel (call, sms, email or letter) for a task not taken with tact next")
-        }
-        guard let channel = Channel(rawValue: channelName) else {
+        if amend, corrects != nil { throw ValidationError("--amend and --corrects go apart: give one") }
+        if let channel, Channel(rawValue: channel) == nil {
             throw ValidationError("--channel must be call, sms, email or letter")
         }
-        guard let debtorID = debtor ?? taken?.debtorId, let debtID = debt ?? taken?.debtId else {
-            throw ValidationError("this task was not taken with tact next here: give --debtor and --debt")
+        let taken = TakenCalls.recall(task)
+        let known = taken == nil || amend ? try await stored(path) : nil
+        var corrected = corrects
+        if amend {
+            guard let known else { throw ValidationError("--amend: no store here to find the task's outcome in") }
+            guard let latest = known.latest else {
+                throw ValidationError("--amend: no outcome is recorded for \(task) yet")
+            }
+            corrected = latest.id
+        }
+        guard
+            let channel = channel.flatMap(Channel.init(rawValue:)) ?? (taken == nil ? known?.task.channel : .call)
+        else {
+            throw ValidationError("\(task) is not in the store here: give --channel (call, sms, email or letter)")
+        }
+        guard let debtorID = debtor ?? taken?.debtorId ?? known?.task.debtorID,
+            let debtID = debt ?? taken?.debtId ?? known?.task.debtID
+        else {
+            throw ValidationError("\(task) is not in the store here: give --debtor and --debt")
         }
         let outcome = Outcome(
             outcomeId: "O-\(UUID().uuidString.lowercased())", taskId: task, debtorId: debtorID, debtId: debtID,
             channel: channel, at: instant, result: promised != nil ? .promiseToPay : result, promise: promised,
-            score: score, comment: comment)
+            score: score, comment: comment, corrects: corrected)
         try outcome.validate()
         return outcome
     }

@@ -622,7 +622,8 @@ enum Full {
             changeId: "S-1", action: .away, specialistId: "anna", until: later, backupId: "bob", debtorId: "D-1")
         let outcome = Outcome(
             outcomeId: "O-1", taskId: "P-1/first-call", debtorId: "D-1", debtId: "C-1", channel: .call, at: at,
-            result: .promiseToPay, promise: .init(amount: "50.00", date: "2026-12-10"), score: 4, comment: "Fair.")
+            result: .promiseToPay, promise: .init(amount: "50.00", date: "2026-12-10"), score: 4, comment: "Fair.",
+            corrects: "O-0")
         let reminder = Reminder(
             taskId: "P-1/first-notice", debtorId: "D-1", debtId: "C-1", channel: .email, to: "j@example.com",
             template: "first-notice", language: "en", validUntil: later, attempt: 1,

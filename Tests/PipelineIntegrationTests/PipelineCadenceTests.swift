@@ -45,6 +45,20 @@ struct PipelineCadenceTests {
             let bad = try await pipeline.tool(["outcome", "acme/P-1/first-call", "--result", "maybe"])
             #expect(bad.status == 2)
             #expect(bad.errors.split(separator: "\n").count == 1)
+            let badDate = try await pipeline.tool([
+                "outcome", "acme/P-1/first-call", "--result", "conversation", "--amend", "--promise", "5@2026-02-30",
+            ])
+            #expect(badDate.status == 2 && badDate.errors.contains("--promise: date:"), "\(badDate.errors)")
+
+            // Issue 11: the call was in fact unanswered. The correction withdraws the promise and its follow-up,
+            // and the unanswered call is tried again; both outcomes stay on record.
+            let amend = try await pipeline.tool(["outcome", "acme/P-1/first-call", "--result", "no-answer", "--amend"])
+            #expect(amend.status == 0 && amend.output.contains(", correcting O-"), "\(amend.errors)")
+            _ = try await pipeline.waitUntilSettled()
+            #expect(try await store.read { try $0.promises(ofDebtor: "D-1") }.map(\.status) == [.withdrawn])
+            let replanned = try await store.read { try $0.tasks(ofDebtor: "D-1", statuses: [.pending]) }
+            #expect(replanned.map(\.purpose) == ["retry-call"])
+            #expect(try await store.read { try $0.outcomes(ofTask: "acme/P-1/first-call") }.count == 2)
         }
     }
 

@@ -126,7 +126,7 @@ import Testing
             .reachedRepresentative, .hold(.bereavement), .hold(.cease), .cease, .optOut, .suppressed(.contactHours),
             .suppressed(.unknownTimeZone), .replacedByPlan, .replacedByPromise, .promiseKept, .instalmentPaid,
             .promiseWithdrawn, .planWithdrawn, .paid, .planCompleted, .debtClosed, .debtRecalled, .debtNoLongerOpen,
-            .unresolvable, .noDecision, .reportedLate,
+            .unresolvable, .noDecision, .reportedLate, .outcomeCorrected,
         ]
         for reason in reasons { #expect(ClosedReason(reason.description) == reason, "\(reason)") }
         #expect(Set(reasons.map(\.description)).count == reasons.count, "no two reasons share a spelling")

@@ -56,18 +56,18 @@ with open(sys.argv[2], "w") as out:
 PY
 size=$(head -n 1 "$work/placements.jsonl" | wc -c)
 
-# Placements per second for one tact binary: placements queued first, then the scheduler and two workers start;
+# Placements per second for one tact binary with its own Config folder: placements queued first, then the scheduler and two workers start;
 # timed until every contact is out. Sets last_rate (placements/s) and last_rss (the scheduler's peak resident
 # memory, kB).
 last_rate=0
 last_rss=0
 run_tact() {
-    local tact_bin=$1 label=$2
+    local tact_bin=$1 label=$2 config_root=$3
     local prefix="bench$RANDOM$RANDOM"
     local config="$work/config-$label"
     mkdir -p "$config"
-    ln -s "$root/Config/rulebooks" "$config/rulebooks"
-    ln -s "$root/Config/strategies" "$config/strategies"
+    ln -s "$config_root/rulebooks" "$config/rulebooks"
+    ln -s "$config_root/strategies" "$config/strategies"
     printf 'broker:\n  exchangePrefix: %s\nstore:\n  path: %s\n' "$prefix" "$work/store-$label.sqlite" > "$config/tact.yaml"
     export TACT_CONFIG_DIR="$config"
     "$tact_bin" place "$work/placements.jsonl" >/dev/null
@@ -106,14 +106,14 @@ for round in $(seq 1 "$rounds"); do
     # favours neither.
     before=0
     if [ -n "$against_bin" ] && [ $((round % 2)) = 0 ]; then
-        run_tact "$against_bin" "$round-against"
+        run_tact "$against_bin" "$round-against" "$tree/Config"
         before=$last_rate
     fi
-    run_tact "$bin/tact" "$round"
+    run_tact "$bin/tact" "$round" "$root/Config"
     tact=$last_rate
     rss=$last_rss
     if [ -n "$against_bin" ] && [ $((round % 2)) = 1 ]; then
-        run_tact "$against_bin" "$round-against"
+        run_tact "$against_bin" "$round-against" "$tree/Config"
         before=$last_rate
     fi
     echo "$round $forward $tact $rss $before" >> "$results"
