@@ -3,6 +3,13 @@
 package enum JSONString {
     /// Appends `text` as a quoted JSON string: quotes, backslashes and control characters escaped, the rest as is.
     package static func quote(_ text: String, to output: inout String) {
+        // Ids, codes and times need no escaping: appended whole.
+        if !text.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
+            output += "\""
+            output += text
+            output += "\""
+            return
+        }
         output += "\""
         for scalar in text.unicodeScalars {
             switch scalar {

@@ -73,7 +73,6 @@ extension SchedulerCore {
         if known?.placementID == placement.placementId {
             var detail = AuditDetail()
             detail.add("placementId", placement.placementId)
-            detail.add("fingerprint", placement.fingerprint)
             try store.audit("placement.amended", subject: debt.id, debtorID: debtor.id, detail)
             return try reconsider(debtor.id, at: now, in: store)
         }

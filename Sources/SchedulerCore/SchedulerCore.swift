@@ -43,13 +43,15 @@ public struct SchedulerCore: Sendable {
     /// Only applied inputs are remembered as processed: a refused one may be sent again, corrected, under the
     /// same id (and a stranger's refused message cannot block the real one).
     public func apply(_ input: SchedulerInput, at now: Instant, in store: any StoreTransaction) throws -> Applied {
-        if try store.isProcessed(input.messageID) { return .duplicate }
+        // Computed once: a placement's id includes the fingerprint of its whole content.
+        let messageID = input.messageID
+        if try store.isProcessed(messageID) { return .duplicate }
         store.attribute(to: input.actor, at: now)
         do {
             // A refusal found half-way leaves nothing of the input behind.
             try store.undoingOnError {
                 if let (action, detail) = input.auditEntry {
-                    try store.audit(action, subject: input.messageID, debtorID: input.concernedDebtor, detail)
+                    try store.audit(action, subject: messageID, debtorID: input.concernedDebtor, detail)
                 }
                 if let debtorID = input.concernedDebtor { try recallInFlight(ofDebtor: debtorID, in: store) }
                 switch input {
@@ -64,7 +66,7 @@ public struct SchedulerCore: Sendable {
         } catch let refusal as ContractError {
             return .rejected(refusal)
         }
-        try store.markProcessed(input.messageID, at: now)
+        try store.markProcessed(messageID, at: now)
         return .applied
     }
 

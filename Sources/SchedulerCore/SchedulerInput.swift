@@ -57,9 +57,9 @@ public enum SchedulerInput: Sendable, Equatable {
         var detail = AuditDetail()
         switch self {
         case .placement(let placement, _):
+            // The fingerprint of its content is in the entry's subject, the input's id.
             detail.add("placementId", placement.placementId)
             detail.add("debtId", placement.debt.id)
-            detail.add("fingerprint", placement.fingerprint)
             return ("input.placement", detail)
         case .event(let event, _):
             detail.add("kind", event.kind.rawValue)

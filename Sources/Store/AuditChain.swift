@@ -15,18 +15,32 @@ public enum AuditChain {
         previous: String, sequence: Int64, at: Instant, debtorID: String?, subject: String, action: String,
         actor: AuditActor, detail: String
     ) -> String {
-        var text = ""
-        for field in [
-            previous, String(sequence), String(at.secondsSinceEpoch), debtorID ?? "", subject, action,
-            actor.description, detail,
-        ] {
-            text += "\(field.utf8.count):\(field);"
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(256 + detail.utf8.count)
+        func field(_ text: some StringProtocol) {
+            bytes.append(contentsOf: String(text.utf8.count).utf8)
+            bytes.append(UInt8(ascii: ":"))
+            bytes.append(contentsOf: text.utf8)
+            bytes.append(UInt8(ascii: ";"))
         }
-        return SHA256.hash(data: Array(text.utf8)).map { byte in
-            let hex = String(byte, radix: 16)
-            return byte < 16 ? "0" + hex : hex
-        }.joined()
+        field(previous)
+        field(String(sequence))
+        field(String(at.secondsSinceEpoch))
+        field(debtorID ?? "")
+        field(subject)
+        field(action)
+        field(actor.description)
+        field(detail)
+        var hex: [UInt8] = []
+        hex.reserveCapacity(64)
+        for byte in SHA256.hash(data: bytes) {
+            hex.append(Self.hexDigits[Int(byte >> 4)])
+            hex.append(Self.hexDigits[Int(byte & 0x0f)])
+        }
+        return String(decoding: hex, as: UTF8.self)
     }
+
+    private static let hexDigits = Array("0123456789abcdef".utf8)
 
     /// Why the chain is broken at an entry.
     public enum Break: Sendable, Equatable, CustomStringConvertible {

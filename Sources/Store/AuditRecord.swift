@@ -74,24 +74,33 @@ public struct AuditActor: Sendable, Hashable, CustomStringConvertible {
 /// The detail of an audit entry: named values, written as JSON with sorted keys so that the same state is always
 /// the same text (the hash covers it).
 public struct AuditDetail: Sendable {
-    private var fields: [(String, String?)] = []
+    private var fields: [(key: String, value: String)] = []
 
     public init() {}
 
     /// Adds a value (left out when `nil`).
-    public mutating func add(_ key: String, _ value: String?) { fields.append((key, value)) }
-    public mutating func add(_ key: String, _ value: Instant?) { fields.append((key, value?.description)) }
-    public mutating func add(_ key: String, _ value: Int) { fields.append((key, String(value))) }
-
-    /// `{"a":"1","b":"x"}`: every value a string, keys sorted, `nil`s left out.
-    public var json: String {
-        let present = fields.compactMap { key, value in value.map { (key, $0) } }.sorted { $0.0 < $1.0 }
-        return "{" + present.map { "\(Self.quoted($0.0)):\(Self.quoted($0.1))" }.joined(separator: ",") + "}"
+    public mutating func add(_ key: String, _ value: String?) {
+        if let value { fields.append((key, value)) }
     }
 
-    private static func quoted(_ text: String) -> String {
-        var output = ""
-        JSONString.quote(text, to: &output)
+    public mutating func add(_ key: String, _ value: Instant?) { add(key, value?.description) }
+    public mutating func add(_ key: String, _ value: Int) { add(key, String(value)) }
+
+    /// `{"a":"1","b":"x"}`: every value a string, keys sorted, `nil`s left out. Written for every change the store
+    /// makes, so by hand.
+    public var json: String {
+        // Most callers add their keys in order already.
+        let inOrder = zip(fields, fields.dropFirst()).allSatisfy { $0.key < $1.key }
+        let sorted = inOrder ? fields : fields.sorted { $0.key < $1.key }
+        var output = "{"
+        output.reserveCapacity(16 + sorted.reduce(0) { $0 + $1.key.utf8.count + $1.value.utf8.count + 6 })
+        for (index, field) in sorted.enumerated() {
+            if index > 0 { output.append(",") }
+            JSONString.quote(field.key, to: &output)
+            output.append(":")
+            JSONString.quote(field.value, to: &output)
+        }
+        output.append("}")
         return output
     }
 }

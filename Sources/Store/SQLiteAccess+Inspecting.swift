@@ -3,8 +3,7 @@ import GRDB
 import Policy
 
 // StoreInspecting's queries, for snapshots of either kind of SQLite store. The ledger by ledger_debtor; the audit
-// trail by its own order (an export reads the table once, in append order, a page at a time), or audit_debtor for
-// one case. Holds lifted or not have no index by debtor (hold_active covers only
+// trail by its own order (an export reads the table once, in append order, a page at a time, one case's too). Holds lifted or not have no index by debtor (hold_active covers only
 // active ones): a tool explaining one debtor scans the hold table, which stays small next to tasks and ledger.
 
 private enum Queries {

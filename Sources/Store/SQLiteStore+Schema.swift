@@ -252,8 +252,8 @@ extension SQLiteStore {
                     detail TEXT NOT NULL,
                     hash TEXT NOT NULL
                 );
-                CREATE INDEX audit_debtor ON audit (debtor_id, sequence) WHERE debtor_id IS NOT NULL;
-                CREATE INDEX audit_at ON audit (at, sequence);
+                -- No index but its order: every change writes an entry, and an export (by time, or of one case)
+                -- reads the table once.
                 CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit
                     BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
                 CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit

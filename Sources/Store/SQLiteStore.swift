@@ -107,7 +107,12 @@ public final class SQLiteStore: TactStore {
         try checkOpen()
         let path = path
         do {
-            return try await writer.write { db in try body(SQLiteTransaction(db: db, path: path)) }
+            return try await writer.write { db in
+                let transaction = SQLiteTransaction(db: db, path: path)
+                let result = try body(transaction)
+                try transaction.flushAudit()
+                return result
+            }
         } catch {
             throw translated(error)
         }

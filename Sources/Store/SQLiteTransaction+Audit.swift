@@ -4,19 +4,29 @@ import Policy
 
 // The audit trail, written by the transaction itself: every record it saves is an entry, attributed to whoever the
 // scheduler named for the input or tick being applied (`attribute(to:at:)`), and chained to the entry before.
+// Entries are kept in memory and inserted together before the transaction commits (`flushAudit`), many rows per
+// statement: one statement per entry cost the pipeline more than the entries themselves.
 
-/// What a transaction knows of the trail: who causes what it writes now, and the chain's head (read once).
+/// What a transaction knows of the trail: who causes what it writes now, the chain's head (read once), and the
+/// entries not inserted yet.
 final class AuditLog {
     var actor = AuditActor.scheduler
     var at = Instant(secondsSinceEpoch: 0)
     var head: (sequence: Int64, hash: String)?
+    var unwritten: [AuditRecord] = []
 }
 
 private enum Statements {
     static let head = "SELECT sequence, hash FROM audit ORDER BY sequence DESC LIMIT 1"
-    static let insert = """
-        INSERT INTO audit (sequence, at, debtor_id, subject, action, actor, detail, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-        """
+    /// Rows per INSERT.
+    static let rows = 64
+
+    static func insert(rows: Int) -> String {
+        "INSERT INTO audit (sequence, at, debtor_id, subject, action, actor, detail, hash) VALUES "
+            + Array(repeating: "(?, ?, ?, ?, ?, ?, ?, ?)", count: rows).joined(separator: ", ")
+    }
+
+    static let fullInsert = insert(rows: rows)
 }
 
 extension SQLiteTransaction {
@@ -37,9 +47,29 @@ extension SQLiteTransaction {
         let hash = AuditChain.hash(
             previous: head.hash, sequence: sequence, at: audit.at, debtorID: debtorID, subject: subject,
             action: action, actor: audit.actor, detail: text)
-        try execute(
-            Statements.insert, [sequence, audit.at, debtorID, subject, action, audit.actor.description, text, hash])
+        audit.unwritten.append(
+            AuditRecord(
+                sequence: sequence, at: audit.at, debtorID: debtorID, subject: subject, action: action,
+                actor: audit.actor, detail: text, hash: hash))
         audit.head = (sequence, hash)
+    }
+
+    /// Inserts the entries kept so far; the store calls it before the transaction commits.
+    func flushAudit() throws {
+        var remaining = audit.unwritten[...]
+        audit.unwritten.removeAll(keepingCapacity: true)
+        while !remaining.isEmpty {
+            let rows = remaining.prefix(Statements.rows)
+            remaining = remaining.dropFirst(rows.count)
+            var values: [(any DatabaseValueConvertible)?] = []
+            values.reserveCapacity(rows.count * 8)
+            for row in rows {
+                values += [row.sequence, row.at, row.debtorID, row.subject, row.action, row.actor.description]
+                values += [row.detail, row.hash]
+            }
+            let sql = rows.count == Statements.rows ? Statements.fullInsert : Statements.insert(rows: rows.count)
+            try execute(sql, StatementArguments(values))
+        }
     }
 
     // MARK: What each record's entry says

@@ -32,7 +32,8 @@ struct SQLiteTransaction: StoreTransaction, SQLiteAccess {
 
     func save(_ entry: LedgerEntry) throws {
         try upsert(entry)
-        try audit(entry)
+        // A contact enters the ledger pending when it is published, which its task's entry (`task.done`) says.
+        if entry.result != .pending { try audit(entry) }
     }
 
     func save(_ promise: PromiseRecord) throws {
@@ -149,8 +150,8 @@ struct SQLiteTransaction: StoreTransaction, SQLiteAccess {
 
     func undoingOnError<T>(_ body: () throws -> T) throws -> T {
         var result: T?
-        // The chain's head goes back with the entries the savepoint rolls back.
-        let head = audit.head
+        // The chain's head and the entries not yet inserted go back with what the savepoint rolls back.
+        let (head, kept) = (audit.head, audit.unwritten.count)
         do {
             // A savepoint: rolled back (and its error rethrown) when the body throws.
             try db.inSavepoint {
@@ -159,6 +160,7 @@ struct SQLiteTransaction: StoreTransaction, SQLiteAccess {
             }
         } catch {
             audit.head = head
+            audit.unwritten.removeLast(audit.unwritten.count - kept)
             throw error
         }
         return result!
