@@ -135,3 +135,16 @@ public struct PolicyExplanation: Sendable, Equatable {
     /// Every rule considered, in evaluation order.
     public var checks: [Check]
 }
+
+extension PolicyEngine {
+    /// When a hold ends as the policy sees it: its own `until`, else the rulebook's default for its kind, counted
+    /// from its start in the debtor's first known time zone (the rulebook's fallback zone, else UTC); `nil` when it
+    /// is open-ended. What `tact explain` states, so that the hold's end reads the same everywhere.
+    public func end(of kind: HoldKind, since: Instant, until: Instant?, timeZones: [String]) -> Instant? {
+        if let until { return until }
+        guard let days = compiled.holdDays[kind] else { return nil }
+        let zone = timeZones.lazy.compactMap(ZoneTable.named).first ?? compiled.fallbackZones?.first
+        return Instant(
+            secondsSinceEpoch: PolicyEvaluation.defaultHoldEnd(since: since.secondsSinceEpoch, days: days, zone: zone))
+    }
+}

@@ -77,6 +77,13 @@ final class PolicyEvaluation {
     /// reported as suppressed rather than searched for indefinitely.
     static let horizon: Int64 = 5 * 366 * 86_400
 
+    /// Where a hold without an end of its own ends: 00:00 local (first zone; UTC if none) of its start's local date
+    /// plus the rulebook's days for its kind.
+    static func defaultHoldEnd(since: Int64, days: Int, zone: ZoneTable?) -> Int64 {
+        zone.map { $0.startOfDay($0.localDay(at: since) + days, from: since) }
+            ?? (since.floorDivided(by: 86_400) + Int64(days)) * 86_400
+    }
+
     init(compiled: CompiledRulebook, request: PolicyRequest) {
         self.compiled = compiled
         self.request = request
@@ -126,11 +133,9 @@ final class PolicyEvaluation {
             guard let days = compiled.holdDays[hold.kind] else {
                 return HoldSpan(kind: hold.kind, since: since, end: nil, endIsDefault: false)
             }
-            // Ends at 00:00 local (first zone; UTC if none) of since's local date + N days.
-            let end =
-                first.map { $0.startOfDay($0.localDay(at: since) + days, from: since) }
-                ?? (since.floorDivided(by: 86_400) + Int64(days)) * 86_400
-            return HoldSpan(kind: hold.kind, since: since, end: end, endIsDefault: true)
+            return HoldSpan(
+                kind: hold.kind, since: since, end: Self.defaultHoldEnd(since: since, days: days, zone: first),
+                endIsDefault: true)
         }
 
         var constraints: [Constraint] = []

@@ -38,7 +38,7 @@ package enum ExplainJSON {
                         .object([
                             ("id", .string($0.id)), ("kind", .string($0.kind.rawValue)), ("debtId", .text($0.debtID)),
                             ("since", .instant($0.since)), ("until", .instant($0.until)),
-                            ("liftedAt", .instant($0.liftedAt)),
+                            ("end", .instant(records.holdEnds[$0.id])), ("liftedAt", .instant($0.liftedAt)),
                         ])
                     })
             ),
@@ -96,6 +96,7 @@ package enum ExplainJSON {
             ),
             ("basis", .string(next.basis.rawValue)), ("decidedAt", .instant(next.decidedAt)),
             ("decision", .text(next.decision?.rawValue)), ("reasons", reasons(next.reasons)),
+            ("reasonsAt", .instant(next.reasonsAt)),
             (
                 "later",
                 .array(next.later.map { .object([("from", .instant($0.from)), ("reasons", reasons($0.reasons))]) })

@@ -26,6 +26,9 @@ package struct ExplainNextContact {
     /// Set when the task is planned for later than now, whatever the policy says: the cadence's choice.
     package var plannedFor: Instant?
     package var reasons: [PolicyDecision.Reason]
+    /// When ``reasons`` hold: the decision's time, or now when the rules holding the contact back have changed
+    /// since (a contact-hours reason at 06:00 may be a weekend's by 10:00).
+    package var reasonsAt: Instant
     /// Said instead of reasons when the policy could not be asked (debt closed, rulebook missing).
     package var note: String?
     /// The rules that still hold the contact back once ``reasons`` end, in order, each from when it applies: a
@@ -49,17 +52,28 @@ package struct ExplainNextContact {
         {
             var next = ExplainNextContact(
                 task: task, basis: .decision, decidedAt: last.decidedAt, decision: .defer, permissibleAt: earliest,
-                reasons: last.reasons)
+                reasons: last.reasons, reasonsAt: last.decidedAt)
+            // The reasons as they stand now: the decision's may have stopped holding since, others taken over.
+            if let policy, now > last.decidedAt, now < earliest,
+                let request = request(for: task, records, rulebook: policy.rulebook, at: now)
+            {
+                let current = policy.engine.evaluate(request)
+                if current.decision == .defer, !current.reasons.isEmpty {
+                    next.reasons = current.reasons
+                    next.reasonsAt = now
+                }
+            }
             if let policy {
                 next.later = laterReasons(
-                    after: last.reasons, until: earliest, task: task, records, rulebook: policy.rulebook,
+                    after: next.reasons, until: earliest, task: task, records, rulebook: policy.rulebook,
                     engine: policy.engine)
             }
             return next
         }
         let at = max(now, task.dueAt)
         var next = ExplainNextContact(
-            task: task, basis: .policy, decidedAt: at, permissibleAt: nil, plannedFor: plannedFor, reasons: [])
+            task: task, basis: .policy, decidedAt: at, permissibleAt: nil, plannedFor: plannedFor, reasons: [],
+            reasonsAt: at)
         guard let debt = records.debts.first(where: { $0.id == task.debtID }), debt.status == .open else {
             next.note = "the debt is no longer open: the task is cancelled when it falls due"
             return next

@@ -15,6 +15,9 @@ package struct ExplainRecords: Sendable {
     package var holds: [HoldRecord]
     /// Contacts made, oldest first.
     package var ledger: [LedgerEntry]
+    /// When each hold ends as the policy sees it (its own end, else the rulebook's default), by hold id; absent for
+    /// an open-ended hold. Filled by ``resolveHoldEnds(rulebooks:)``.
+    package var holdEnds: [String: Instant] = [:]
 
     package init(
         debtor: DebtorRecord, debts: [DebtRecord], tasks: [TaskRecord], decisions: [DecisionRecord],
@@ -37,6 +40,18 @@ package struct ExplainRecords: Sendable {
                 tasks: try store.tasks(ofDebtor: debtorID, statuses: []),
                 decisions: try store.decisions(ofDebtor: debtorID), holds: try store.allHolds(ofDebtor: debtorID),
                 ledger: try store.fullLedger(ofDebtor: debtorID))
+        }
+    }
+
+    /// States each hold's end as the policy computes it under the debtor's rulebook, so that the holds, the timeline
+    /// and the next contact give the same end.
+    package mutating func resolveHoldEnds(rulebooks: [String: Rulebook]) {
+        let engine = rulebooks[debtor.rulebook].flatMap { try? PolicyEngine(rulebook: $0) }
+        for hold in holds {
+            let end =
+                engine?.end(of: hold.kind, since: hold.since, until: hold.until, timeZones: debtor.timeZones)
+                ?? hold.until
+            holdEnds[hold.id] = end
         }
     }
 

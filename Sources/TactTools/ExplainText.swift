@@ -53,8 +53,7 @@ package enum ExplainText {
         for hold in records.holds {
             out +=
                 "  \(hold.id): \(hold.kind.rawValue)" + (hold.debtID.map { " on debt \($0)" } ?? "")
-                + " from \(records.both(hold.since))"
-                + (hold.until.map { " until \(records.both($0))" } ?? ", no end given (the rulebook's default, if any)")
+                + " from \(records.both(hold.since))" + holdEnd(hold, records)
                 + (hold.liftedAt.map { ", lifted \(records.both($0))" } ?? "") + "\n"
         }
 
@@ -108,7 +107,9 @@ package enum ExplainText {
         }
         let source =
             next.basis == .decision
-            ? "the decision of \(next.decidedAt)" : "the policy evaluated now for \(next.decidedAt)"
+            ? "the decision of \(next.decidedAt)"
+                + (next.reasonsAt == next.decidedAt ? "" : ", its rules as they stand at \(next.reasonsAt)")
+            : "the policy evaluated now for \(next.decidedAt)"
         if next.reasons.isEmpty {
             out += "  nothing in the rulebook blocks it (\(source))\n"
         } else {
@@ -120,6 +121,13 @@ package enum ExplainText {
             }
         }
         return out
+    }
+
+    /// The hold's end as the policy sees it, and where it comes from.
+    private static func holdEnd(_ hold: HoldRecord, _ records: ExplainRecords) -> String {
+        guard let end = records.holdEnds[hold.id] else { return ", no end: it lasts until it is lifted" }
+        return " until \(records.both(end))"
+            + (hold.until == nil ? " (the rulebook's default for \(hold.kind.rawValue))" : "")
     }
 
     package static func describe(_ reason: PolicyDecision.Reason) -> String {
@@ -141,8 +149,8 @@ package enum ExplainText {
                 hold.since,
                 ["hold \(hold.id) (\(hold.kind.rawValue)) starts" + (hold.debtID.map { " for debt \($0)" } ?? "")])
             if let lifted = hold.liftedAt { add(lifted, ["hold \(hold.id) (\(hold.kind.rawValue)) lifted"]) }
-            if let until = hold.until, hold.liftedAt.map({ until < $0 }) ?? true {
-                add(until, ["hold \(hold.id) (\(hold.kind.rawValue)) ends"])
+            if let end = records.holdEnds[hold.id], hold.liftedAt.map({ end < $0 }) ?? true {
+                add(end, ["hold \(hold.id) (\(hold.kind.rawValue)) ends"])
             }
         }
         for decision in records.decisions {

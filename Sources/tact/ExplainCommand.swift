@@ -49,9 +49,10 @@ struct ExplainCommand: AsyncParsableCommand {
             let environment = try ServiceEnvironment(options)
             let store = try SQLiteReadOnlyStore(path: environment.configuration.storePath)
             defer { try? store.close() }
-            guard let records = try await ExplainRecords.read(debtor, from: store) else {
+            guard var records = try await ExplainRecords.read(debtor, from: store) else {
                 throw PlaceError("no debtor with this id in \(store.path)")
             }
+            records.resolveHoldEnds(rulebooks: environment.rulebooks)
             let next = ExplainNextContact.find(in: records, rulebooks: environment.rulebooks, now: now)
             if json {
                 print(ExplainJSON.document(records, next: next, now: now).rendered)
