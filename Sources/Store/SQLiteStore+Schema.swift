@@ -190,11 +190,17 @@ extension SQLiteStore {
     }
 
     /// Taken calls: who took a call with `tact next`, and (in `lease_until`) when it returns without an outcome.
+    /// The roster: specialists who joined or retired at runtime (the service file lists the others), and the cases
+    /// each keeps, which a retirement moves.
     private static func schemaV2(_ db: Database) throws {
         try db.execute(
             sql: """
                 ALTER TABLE task ADD COLUMN taken_by TEXT;
                 CREATE INDEX task_taken ON task (lease_until, id) WHERE status = 'taken';
+
+                ALTER TABLE specialist ADD COLUMN joined_at INTEGER;
+                ALTER TABLE specialist ADD COLUMN retired_at INTEGER;
+                CREATE INDEX debtor_specialist ON debtor (specialist_id) WHERE specialist_id IS NOT NULL;
                 """)
     }
 }

@@ -52,8 +52,10 @@ public protocol StoreReading {
     func plans(ofDebtor debtorID: String) throws -> [PlanRecord]
     /// Survey answers, oldest first.
     func surveyResponses(ofDebtor debtorID: String) throws -> [SurveyResponseRecord]
-    /// A specialist's absence, if one was ever recorded.
+    /// What the store knows of a specialist (a join, a retirement, an absence), if anything.
     func specialist(_ id: String) throws -> SpecialistRecord?
+    /// The debtors whose case the specialist keeps, by id.
+    func debtors(ofSpecialist specialistID: String) throws -> [DebtorRecord]
     func statistics(at now: Instant) throws -> StoreStatistics
 }
 
@@ -79,7 +81,7 @@ public protocol StoreTransaction: StoreReading {
     func save(_ plan: PlanRecord) throws
     /// Inserts or replaces a survey answer (keyed by its id).
     func save(_ response: SurveyResponseRecord) throws
-    /// Inserts or replaces a specialist's absence.
+    /// Inserts or replaces what the store knows of a specialist.
     func save(_ specialist: SpecialistRecord) throws
     /// Queues a message to publish after commit; the store assigns its sequence.
     func enqueue(_ message: OutboxMessage) throws

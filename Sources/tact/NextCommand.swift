@@ -27,7 +27,8 @@ struct NextCommand: AsyncParsableCommand {
             Broker: TACT_AMQP_URL.
             """)
 
-    @Option(help: "The specialist's id (their queue is tact.calls.<id>); `pool` for the shared queue.")
+    @Option(
+        help: "The specialist's id, on the roster (their queue is tact.calls.<id>); `pool` for the shared queue.")
     var specialist: String
 
     @Option(help: "Seconds to wait for a call before saying there is none.")
@@ -45,6 +46,14 @@ struct NextCommand: AsyncParsableCommand {
     func run() async throws {
         do {
             let environment = try ServiceEnvironment(options)
+            // Before the broker: a typo must not declare a queue nobody will ever read.
+            if specialist != "pool" {
+                do {
+                    try await SpecialistRoster.read(environment.configuration).require(specialist)
+                } catch {
+                    throw fail("next", error, code: 2)
+                }
+            }
             let engines = try environment.rulebooks.mapValues { try PolicyEngine(rulebook: $0) }
             let topology = TactTopology(prefix: environment.configuration.exchangePrefix)
             let connection = try await AMQPConnection.connect(
