@@ -21,35 +21,49 @@ extension SchedulerCore {
             record.backupID = nil
             try store.save(record)
         case .handover:
-            guard var debtor = try store.debtor(change.debtorId!) else {
+            guard let debtor = try store.debtor(change.debtorId!) else {
                 throw ContractError(.unknownReference, field: "debtorId", "no debtor with this id was placed")
             }
-            debtor.specialistID = change.specialistId
-            try store.save(debtor)
+            try hand(debtor, to: change.specialistId, by: change, cause: .handover, at: now, in: store)
         case .join:
             if record.retiredAt != nil || record.joinedAt == nil { record.joinedAt = now }
             record.retiredAt = nil
             try store.save(record)
         case .retire:
-            try retire(record, to: change.backupId, at: now, in: store)
+            try retire(record, by: change, at: now, in: store)
         }
     }
 
-    /// Takes a specialist off the roster. No case is left with nobody: each moves to `successor` for good, else to
-    /// the pool. Calls they took stay theirs to report on.
+    /// Takes a specialist off the roster. No case is left with nobody: each moves for good to the successor the
+    /// change names (`backupId`), else to the pool. Calls they took stay theirs to report on.
     private func retire(
-        _ specialist: SpecialistRecord, to successor: String?, at now: Instant, in store: any StoreTransaction
+        _ specialist: SpecialistRecord, by change: SpecialistChange, at now: Instant, in store: any StoreTransaction
     ) throws {
+        let successor = change.backupId
         if let successor { try requireOnRoster(successor, field: "backupId", in: store) }
         var record = specialist
         record.retiredAt = now
         record.awayUntil = nil
         record.backupID = nil
         try store.save(record)
-        for var debtor in try store.debtors(ofSpecialist: specialist.id) {
-            debtor.specialistID = successor
-            try store.save(debtor)
+        for debtor in try store.debtors(ofSpecialist: specialist.id) {
+            try hand(debtor, to: successor, by: change, cause: .retirement, at: now, in: store)
         }
+    }
+
+    /// Moves the debtor's case to `specialist` (`nil`: the pool) for good, and records the move for its timeline.
+    private func hand(
+        _ debtor: DebtorRecord, to specialist: String?, by change: SpecialistChange, cause: HandoverRecord.Cause,
+        at now: Instant, in store: any StoreTransaction
+    ) throws {
+        guard debtor.specialistID != specialist else { return }
+        var debtor = debtor
+        try store.save(
+            HandoverRecord(
+                changeID: change.changeId, debtorID: debtor.id, fromID: debtor.specialistID, toID: specialist, at: now,
+                cause: cause))
+        debtor.specialistID = specialist
+        try store.save(debtor)
     }
 
     /// Where the specialist stands on the roster: the service file's list, with the store's joins and retirements

@@ -193,3 +193,41 @@ public struct SpecialistRecord: Sendable, Equatable, Codable {
         return listed || record?.joinedAt != nil ? .member : .unknown
     }
 }
+
+/// A debtor's case moving from one specialist to another, as `tact explain` shows it on the timeline.
+public struct HandoverRecord: Sendable, Equatable, Codable {
+    /// Why the case moved.
+    public enum Cause: String, Sendable, Codable, CaseIterable {
+        /// A `handover` gave it to another specialist.
+        case handover
+        /// The specialist who kept it retired (a `retire`).
+        case retirement
+    }
+
+    /// The `specialist` message that moved it.
+    public var changeID: String
+    public var debtorID: String
+    /// Who kept the case before; `nil`: nobody (the pool).
+    public var fromID: String?
+    /// Who keeps it now; `nil`: nobody (the pool).
+    public var toID: String?
+    public var at: Instant
+    public var cause: Cause
+
+    enum CodingKeys: String, CodingKey {
+        case changeID = "change_id"
+        case debtorID = "debtor_id"
+        case fromID = "from_id"
+        case toID = "to_id"
+        case at, cause
+    }
+
+    public init(changeID: String, debtorID: String, fromID: String?, toID: String?, at: Instant, cause: Cause) {
+        self.changeID = changeID
+        self.debtorID = debtorID
+        self.fromID = fromID
+        self.toID = toID
+        self.at = at
+        self.cause = cause
+    }
+}

@@ -158,6 +158,11 @@ extension SpecialistRecord: FetchableRecord, PersistableRecord {
     public static let databaseTableName = "specialist"
 }
 
+extension HandoverRecord: FetchableRecord, PersistableRecord {
+    /// The `handover` table.
+    public static let databaseTableName = "handover"
+}
+
 extension DebtorRecord.CodingKeys: ColumnExpression {}
 extension OutboxMessage.CodingKeys: ColumnExpression {}
 extension TaskRecord.CodingKeys: ColumnExpression {}
@@ -199,3 +204,4 @@ extension ClosedReason: DatabaseValueConvertible {
 }
 extension PromiseRecord.Status: DatabaseValueConvertible {}
 extension PlanRecord.Status: DatabaseValueConvertible {}
+extension HandoverRecord.Cause: DatabaseValueConvertible {}

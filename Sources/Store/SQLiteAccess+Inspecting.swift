@@ -10,6 +10,7 @@ import Policy
 private enum Queries {
     static let allHolds = "SELECT * FROM hold WHERE debtor_id = ? ORDER BY since, id"
     static let fullLedger = "SELECT * FROM ledger WHERE debtor_id = ? ORDER BY at, task_id"
+    static let handovers = "SELECT * FROM handover WHERE debtor_id = ? ORDER BY at, change_id"
     static let allSpecialists = "SELECT * FROM specialist ORDER BY id"
     static let caseCounts =
         "SELECT specialist_id, count(*) FROM debtor WHERE specialist_id IS NOT NULL GROUP BY specialist_id"
@@ -27,6 +28,10 @@ extension SQLiteAccess {
 
     func fullLedger(ofDebtor debtorID: String) throws -> [LedgerEntry] {
         try fetchAll(LedgerEntry.self, Queries.fullLedger, [debtorID])
+    }
+
+    func handovers(ofDebtor debtorID: String) throws -> [HandoverRecord] {
+        try fetchAll(HandoverRecord.self, Queries.handovers, [debtorID])
     }
 
     func allSpecialists() throws -> [SpecialistRecord] {

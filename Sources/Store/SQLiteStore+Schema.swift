@@ -190,8 +190,9 @@ extension SQLiteStore {
     }
 
     /// Taken calls: who took a call with `tact next`, and (in `lease_until`) when it returns without an outcome.
-    /// The roster: specialists who joined or retired at runtime (the service file lists the others), and the cases
-    /// each keeps, which a retirement moves.
+    /// The roster: specialists who joined or retired at runtime (the service file lists the others), the cases
+    /// each keeps, which a retirement moves, and every case's moves from one specialist to another, for its
+    /// timeline.
     private static func schemaV2(_ db: Database) throws {
         try db.execute(
             sql: """
@@ -201,6 +202,16 @@ extension SQLiteStore {
                 ALTER TABLE specialist ADD COLUMN joined_at INTEGER;
                 ALTER TABLE specialist ADD COLUMN retired_at INTEGER;
                 CREATE INDEX debtor_specialist ON debtor (specialist_id) WHERE specialist_id IS NOT NULL;
+
+                CREATE TABLE handover (
+                    debtor_id TEXT NOT NULL REFERENCES debtor (id),
+                    change_id TEXT NOT NULL,
+                    from_id TEXT,
+                    to_id TEXT,
+                    at INTEGER NOT NULL,
+                    cause TEXT NOT NULL,
+                    PRIMARY KEY (debtor_id, change_id)
+                ) WITHOUT ROWID;
                 """)
     }
 }

@@ -27,6 +27,10 @@ struct SQLiteTransaction: StoreTransaction, SQLiteAccess {
         try upsert(specialist)
     }
 
+    func save(_ handover: HandoverRecord) throws {
+        try upsert(handover)
+    }
+
     func removeLedgerEntry(taskID: String) throws {
         try persisting(LedgerEntry.self) { _ = try LedgerEntry.deleteOne(db, key: taskID) }
     }

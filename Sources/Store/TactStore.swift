@@ -83,6 +83,8 @@ public protocol StoreTransaction: StoreReading {
     func save(_ response: SurveyResponseRecord) throws
     /// Inserts or replaces what the store knows of a specialist.
     func save(_ specialist: SpecialistRecord) throws
+    /// Inserts or replaces a move of a debtor's case (keyed by debtor and change).
+    func save(_ handover: HandoverRecord) throws
     /// Queues a message to publish after commit; the store assigns its sequence.
     func enqueue(_ message: OutboxMessage) throws
     /// Forgets outbox messages the broker has confirmed.

@@ -15,10 +15,12 @@ package struct ExplainRecords: Sendable {
     package var holds: [HoldRecord]
     /// Contacts made, oldest first.
     package var ledger: [LedgerEntry]
+    /// The case's moves from one specialist to another, oldest first.
+    package var handovers: [HandoverRecord]
 
     package init(
         debtor: DebtorRecord, debts: [DebtRecord], tasks: [TaskRecord], decisions: [DecisionRecord],
-        holds: [HoldRecord], ledger: [LedgerEntry]
+        holds: [HoldRecord], ledger: [LedgerEntry], handovers: [HandoverRecord] = []
     ) {
         self.debtor = debtor
         self.debts = debts
@@ -26,6 +28,7 @@ package struct ExplainRecords: Sendable {
         self.decisions = decisions
         self.holds = holds
         self.ledger = ledger
+        self.handovers = handovers
     }
 
     /// `nil` when no debtor has this id.
@@ -36,7 +39,7 @@ package struct ExplainRecords: Sendable {
                 debtor: debtor, debts: try store.debts(ofDebtor: debtorID),
                 tasks: try store.tasks(ofDebtor: debtorID, statuses: []),
                 decisions: try store.decisions(ofDebtor: debtorID), holds: try store.allHolds(ofDebtor: debtorID),
-                ledger: try store.fullLedger(ofDebtor: debtorID))
+                ledger: try store.fullLedger(ofDebtor: debtorID), handovers: try store.handovers(ofDebtor: debtorID))
         }
     }
 

@@ -79,7 +79,8 @@ struct SpecialistsCommand: AsyncParsableCommand {
             abstract: "Take a specialist off the roster; their cases move to a successor or the pool.",
             discussion: """
                 No case is left without someone to call: every case the specialist keeps is handed over to --to, or \
-                to the pool without it. Calls they already took stay theirs to report on.
+                to the pool without it, as each debtor's timeline shows (tact explain). Calls they already took stay \
+                theirs to report on.
                 """)
         @Argument(help: "The specialist's id.") var specialist: String
         @Option(help: "Who takes their cases over for good (default: the pool).") var to: String?

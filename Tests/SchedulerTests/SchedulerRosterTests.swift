@@ -101,6 +101,31 @@ struct SchedulerRosterTests {
         #expect(try await store.read { try $0.debtor("D-3") }?.specialistID == nil)
     }
 
+    @Test func handOversAndRetirementsAreRecordedForTheTimeline() async throws {
+        let store = try SQLiteStore.inMemory()
+        let later = Fixtures.now.adding(seconds: 3_600)
+        try await core.apply(
+            [
+                .placement(Fixtures.placement(specialist: "anna"), userID: nil),
+                change("S-1", .handover, "carol", debtor: "D-1"),
+                // To the specialist who already keeps the case: nothing moves, nothing is recorded.
+                change("S-2", .handover, "carol", debtor: "D-1"),
+            ], to: store)
+        try await core.apply([change("S-3", .retire, "carol")], at: later, to: store)
+        let handovers = try await store.inspect { try $0.handovers(ofDebtor: "D-1") }
+        #expect(
+            handovers == [
+                HandoverRecord(
+                    changeID: "S-1", debtorID: "D-1", fromID: "anna", toID: "carol", at: Fixtures.now,
+                    cause: .handover),
+                HandoverRecord(
+                    changeID: "S-3", debtorID: "D-1", fromID: "carol", toID: nil, at: later, cause: .retirement),
+            ])
+        // A refused hand-over leaves no trace.
+        try await core.apply([change("S-4", .handover, "crol", debtor: "D-1")], to: store)
+        #expect(try await store.inspect { try $0.handovers(ofDebtor: "D-1") }.count == 2)
+    }
+
     @Test func callsOfAnAbsenceWhoseBackupRetiredGoToThePool() async throws {
         let store = try SQLiteStore.inMemory()
         let until = Fixtures.instant("2026-12-24T00:00:00Z")
