@@ -7,15 +7,21 @@ extension SchedulerCore {
     /// A specialist away, back, taking a case over, joining or retiring. Continuity is the rule: a debtor keeps
     /// their specialist for the life of the case, and an absence only lends the calls to a backup (or the pool)
     /// until it ends. Every specialist named must be on the roster, except the one who joins.
+    ///
+    /// An absence, a hand-over or a retirement moves at once the calls not taken yet that it routes elsewhere,
+    /// queued ones included (``reroute(beingDecided:queued:at:in:)``); a return only routes the next calls.
     func apply(_ change: SpecialistChange, at now: Instant, in store: any StoreTransaction) throws {
         var record = try store.specialist(change.specialistId) ?? SpecialistRecord(id: change.specialistId)
         if change.action != .join { try requireOnRoster(change.specialistId, field: "specialistId", in: store) }
+        let beingDecided = try callsBeingDecided(affectedBy: change, at: now, in: store)
+        var queued: [TaskRecord] = []
         switch change.action {
         case .away:
             if let backup = change.backupId { try requireOnRoster(backup, field: "backupId", in: store) }
             record.awayUntil = change.until
             record.backupID = change.backupId
             try store.save(record)
+            queued = try store.queuedCalls(for: change.specialistId)
         case .back:
             record.awayUntil = nil
             record.backupID = nil
@@ -25,20 +31,23 @@ extension SchedulerCore {
                 throw ContractError(.unknownReference, field: "debtorId", "no debtor with this id was placed")
             }
             try hand(debtor, to: change.specialistId, by: change, cause: .handover, at: now, in: store)
+            queued = try queuedCalls(ofDebtor: debtor.id, in: store)
         case .join:
             if record.retiredAt != nil || record.joinedAt == nil { record.joinedAt = now }
             record.retiredAt = nil
             try store.save(record)
         case .retire:
-            try retire(record, by: change, at: now, in: store)
+            queued = try retire(record, by: change, at: now, in: store)
         }
+        try reroute(beingDecided: beingDecided, queued: queued, at: now, in: store)
     }
 
     /// Takes a specialist off the roster. No case is left with nobody: each moves for good to the successor the
-    /// change names (`backupId`), else to the pool. Calls they took stay theirs to report on.
+    /// change names (`backupId`), else to the pool. Calls they took stay theirs to report on. Returns the calls
+    /// queued for them or for their cases, which may have to move.
     private func retire(
         _ specialist: SpecialistRecord, by change: SpecialistChange, at now: Instant, in store: any StoreTransaction
-    ) throws {
+    ) throws -> [TaskRecord] {
         let successor = change.backupId
         if let successor { try requireOnRoster(successor, field: "backupId", in: store) }
         var record = specialist
@@ -46,9 +55,18 @@ extension SchedulerCore {
         record.awayUntil = nil
         record.backupID = nil
         try store.save(record)
+        var queued = try store.queuedCalls(for: specialist.id)
+        var seen = Set(queued.map(\.id))
         for debtor in try store.debtors(ofSpecialist: specialist.id) {
             try hand(debtor, to: successor, by: change, cause: .retirement, at: now, in: store)
+            queued += try queuedCalls(ofDebtor: debtor.id, in: store).filter { seen.insert($0.id).inserted }
         }
+        return queued
+    }
+
+    /// The debtor's published calls still waiting in a queue (not taken).
+    private func queuedCalls(ofDebtor debtorID: String, in store: any StoreTransaction) throws -> [TaskRecord] {
+        try store.tasks(ofDebtor: debtorID, statuses: [.done]).filter { $0.queuedFor != nil }
     }
 
     /// Moves the debtor's case to `specialist` (`nil`: the pool) for good, and records the move for its timeline.

@@ -83,10 +83,11 @@ extension TaskRecord: FetchableRecord, PersistableRecord {
         let createdAt: Instant = try row.decode(forColumn: CodingKeys.createdAt)
         let closedReason: ClosedReason? = try row.decode(forColumn: CodingKeys.closedReason)
         let takenBy: String? = try row.decode(forColumn: CodingKeys.takenBy)
+        let queuedFor: String? = try row.decode(forColumn: CodingKeys.queuedFor)
         self.init(
             id: id, debtorID: debtorID, debtID: debtID, channel: channel, purpose: purpose, status: status,
             dueAt: dueAt, leaseUntil: leaseUntil, attempts: attempts, settledAttempts: settledAttempts,
-            createdAt: createdAt, closedReason: closedReason, takenBy: takenBy)
+            createdAt: createdAt, closedReason: closedReason, takenBy: takenBy, queuedFor: queuedFor)
     }
 }
 

@@ -190,6 +190,7 @@ extension SQLiteStore {
     }
 
     /// Taken calls: who took a call with `tact next`, and (in `lease_until`) when it returns without an outcome.
+    /// Queued calls: the call queue a published call waits in, so that an absence or a hand-over can move it.
     /// The roster: specialists who joined or retired at runtime (the service file lists the others), the cases
     /// each keeps, which a retirement moves, and every case's moves from one specialist to another, for its
     /// timeline.
@@ -198,6 +199,8 @@ extension SQLiteStore {
             sql: """
                 ALTER TABLE task ADD COLUMN taken_by TEXT;
                 CREATE INDEX task_taken ON task (lease_until, id) WHERE status = 'taken';
+                ALTER TABLE task ADD COLUMN queued_for TEXT;
+                CREATE INDEX task_queued ON task (queued_for, id) WHERE status = 'done' AND queued_for IS NOT NULL;
 
                 ALTER TABLE specialist ADD COLUMN joined_at INTEGER;
                 ALTER TABLE specialist ADD COLUMN retired_at INTEGER;

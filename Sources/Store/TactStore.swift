@@ -35,6 +35,9 @@ public protocol StoreReading {
     func dueTasks(at now: Instant, limit: Int) throws -> [TaskRecord]
     /// In-flight tasks whose lease ended before `now`, at most `limit`.
     func expiredLeases(at now: Instant, limit: Int) throws -> [TaskRecord]
+    /// Published calls still waiting in the call queue of `specialist` (not taken; reported ones too, when reported
+    /// without `tact next`), by id.
+    func queuedCalls(for specialist: String) throws -> [TaskRecord]
     /// Taken calls whose outcome was due before `now`, at most `limit`.
     func overdueTakenCalls(at now: Instant, limit: Int) throws -> [TaskRecord]
     /// The earliest `dueAt` of a pending task, or `leaseUntil` of an in-flight task or a taken call: when the

@@ -19,7 +19,8 @@ struct SpecialistsCommand: AsyncParsableCommand {
 
     struct Away: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "A specialist is away: their calls go to a backup (or the pool) until they are back.")
+            abstract:
+                "A specialist is away: their calls, queued ones too, go to a backup (or the pool) until they are back.")
         @Argument(help: "The specialist's id.") var specialist: String
         @Option(help: "Back on this day (YYYY-MM-DD, from 00:00 UTC) or at this instant (RFC 3339).") var until: String
         @Option(help: "Who takes their calls meanwhile (default: the pool).") var backup: String?
@@ -49,7 +50,7 @@ struct SpecialistsCommand: AsyncParsableCommand {
 
     struct Handover: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Hand a debtor's case to another specialist for good.")
+            abstract: "Hand a debtor's case, and its queued call, to another specialist for good.")
         @Argument(help: "The debtor's id.") var debtor: String
         @Option(help: "The specialist taking the case over.") var to: String
         @OptionGroup var options: ServiceOptions
@@ -76,11 +77,11 @@ struct SpecialistsCommand: AsyncParsableCommand {
 
     struct Retire: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Take a specialist off the roster; their cases move to a successor or the pool.",
+            abstract: "Take a specialist off the roster; their cases and queued calls move to a successor or the pool.",
             discussion: """
                 No case is left without someone to call: every case the specialist keeps is handed over to --to, or \
-                to the pool without it, as each debtor's timeline shows (tact explain). Calls they already took stay \
-                theirs to report on.
+                to the pool without it, as each debtor's timeline shows (tact explain), and the calls queued for them \
+                follow. Calls they already took stay theirs to report on.
                 """)
         @Argument(help: "The specialist's id.") var specialist: String
         @Option(help: "Who takes their cases over for good (default: the pool).") var to: String?

@@ -259,6 +259,58 @@ struct PipelineCadenceTests {
     }
 }
 
+/// Issue 11: specialists are a roster, and an absence or a hand-over moves the calls already queued.
+extension PipelineCadenceTests {
+    @Test func awayMovesACallAlreadyQueuedForTheSpecialistToTheBackup() async throws {
+        try await Self.annasFirstCallWaiting().tearingDown { pipeline in
+            let away = try await pipeline.tool([
+                "specialists", "away", "anna", "--until", LocalDateText.days(from: Date(), 3), "--backup", "bob",
+            ])
+            #expect(away.status == 0, "\(away.errors)")
+            let store = try SQLiteStore(path: pipeline.storePath)
+            let moved = try await Self.waitFor(store, "acme/P-1/first-call") { $0.queuedFor == "bob" }
+            #expect(moved?.status == .done && moved?.attempts == 2, "published again, for bob")
+            _ = try await pipeline.waitUntilSettled()
+
+            let annas = try await pipeline.tool(["next", "--specialist", "anna"])
+            #expect(annas.status == 0, "\(annas.errors)")
+            #expect(
+                annas.output.contains(
+                    "Not now: call acme/P-1/first-call for D-1 — superseded. Given back to the scheduler."),
+                "\(annas.output)")
+            #expect(!annas.output.contains("Personal Name"), "anna is not handed the call")
+            let bobs = try await pipeline.tool(["next", "--specialist", "bob"])
+            #expect(bobs.status == 0, "\(bobs.errors)")
+            #expect(bobs.output.contains("Call acme/P-1/first-call — first-call"), "\(bobs.output)")
+            #expect(bobs.output.contains("Case of anna, who is away: please keep their approach"))
+            #expect(try await store.read { try $0.task("acme/P-1/first-call") }?.takenBy == "bob")
+        }
+    }
+
+    @Test func aHandoverTypoIsRefusedAndAHandoverMovesTheQueuedCallAndIsOnTheTimeline() async throws {
+        try await Self.annasFirstCallWaiting().tearingDown { pipeline in
+            let typo = try await pipeline.tool(["specialists", "handover", "D-1", "--to", "crol"])
+            #expect(typo.status == 2)
+            #expect(
+                typo.errors.split(separator: "\n") == [
+                    "tact specialists: error: crol is not on the roster of specialists (see `tact specialists list`)"
+                ])
+            let handover = try await pipeline.tool(["specialists", "handover", "D-1", "--to", "carol"])
+            #expect(handover.status == 0, "\(handover.errors)")
+            let store = try SQLiteStore(path: pipeline.storePath)
+            _ = try await Self.waitFor(store, "acme/P-1/first-call") { $0.queuedFor == "carol" }
+            _ = try await pipeline.waitUntilSettled()
+
+            let carols = try await pipeline.tool(["next", "--specialist", "carol"])
+            #expect(carols.output.contains("Call acme/P-1/first-call — first-call"), "\(carols.output)")
+            #expect(!carols.output.contains("who is away"), "the case is carol's now")
+            let explain = try await pipeline.tool(["explain", "D-1"])
+            #expect(explain.output.contains("case handed over from anna to carol"), "\(explain.output)")
+            #expect(explain.output.hasPrefix("Debtor D-1: creditor acme, rulebook us-regf, specialist carol\n"))
+        }
+    }
+}
+
 extension PipelineCadenceTests {
     /// A scheduler and a worker, and D-1's first call waiting in anna's queue (its debtor at 13:00 local time).
     static func annasFirstCallWaiting(outcomeWait: Int? = nil) async throws -> Pipeline {
