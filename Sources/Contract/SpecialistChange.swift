@@ -2,6 +2,9 @@ import Domain
 import Policy
 
 /// A change in who handles cases (exchange `tact.intake`, routing key `specialist`), published by `tact specialists`.
+///
+/// Every specialist it names must be on the roster (the service file's `specialists.roster`, plus those who joined,
+/// less those who retired), except the one who joins: the scheduler refuses the change otherwise.
 public struct SpecialistChange: ContractMessage, Equatable {
     public static let messageType = "specialist"
 
@@ -12,6 +15,10 @@ public struct SpecialistChange: ContractMessage, Equatable {
         case back
         /// The debtor's case moves to the specialist for good (`debtorId` required).
         case handover
+        /// The specialist joins the roster (or returns to it after retiring).
+        case join
+        /// The specialist leaves the roster for good: their cases move to `backupId`, else to the pool.
+        case retire
     }
 
     public var type = SpecialistChange.messageType
@@ -19,9 +26,10 @@ public struct SpecialistChange: ContractMessage, Equatable {
     /// Unique per change; a second message with the same id changes nothing.
     public var changeId: String
     public var action: Action
-    /// The specialist who is away or back, or who takes the case over.
+    /// The specialist who is away or back, takes the case over, joins or retires.
     public var specialistId: String
     public var until: Instant?
+    /// For `away`: who takes the calls meanwhile; for `retire`: who takes the cases over. The pool when absent.
     public var backupId: String?
     public var debtorId: String?
 
@@ -46,14 +54,16 @@ public struct SpecialistChange: ContractMessage, Equatable {
         if let backupId {
             try Check.identifier(backupId, "backupId")
             guard backupId != specialistId else {
-                throw ContractError(.invalidField, field: "backupId", "cannot be the specialist who is away")
+                throw ContractError(
+                    .invalidField, field: "backupId",
+                    "cannot be the specialist who is \(action == .retire ? "retiring" : "away")")
             }
         }
         switch action {
         case .away:
             guard let until else { throw ContractError(.missingField, field: "until", "required for away") }
             try Check.plausible(until, "until")
-        case .back:
+        case .back, .join, .retire:
             break
         case .handover:
             guard let debtorId else { throw ContractError(.missingField, field: "debtorId", "required for handover") }

@@ -69,7 +69,9 @@ extension SchedulerCore {
         return WorkTask(
             taskId: task.id, attempt: attempt, rulebook: debtor.rulebook, channel: task.channel, purpose: task.purpose,
             template: task.purpose,
-            specialistId: task.channel == .call ? try routeCall(for: debtor, at: now, in: store) : debtor.specialistID,
+            // A redirect calls the representative from the same queues: any task may become a call then.
+            specialistId: task.channel == .call || debtor.representative != nil
+                ? try routeCall(for: debtor, at: now, in: store) : debtor.specialistID,
             debt: Placement.Debt(id: debt.id, amount: debt.amount, currency: debt.currency, dueDate: debt.dueDate),
             debtor: snapshot, history: history, delivery: WorkTask.Delivery(debtor.contact),
             priority: task.channel == .call ? strategy?.priority(of: task.purpose) : nil,

@@ -22,6 +22,9 @@ extension SchedulerCore {
         guard let strategy = strategies[strategyID] else {
             throw ContractError(.invalidField, field: "strategy", "no strategy with this id is configured")
         }
+        if let specialist = placement.specialistId {
+            try requireOnRoster(specialist, field: "specialistId", in: store)
+        }
         let placed = placement.debtor
         // A debt that was paid or closed stays so: placing it again would send a first notice about money the
         // person no longer owes. A new debt gets a new id.

@@ -151,7 +151,9 @@ extension SchedulerCore {
                         taskID: task.id, debtorID: task.debtorID, debtID: task.debtID, channel: task.channel,
                         at: message.decidedAt, result: .pending))
             }
-            try task.apply(.published(toRepresentative: decision.decision == .redirect))
+            // Where a call waits, so that an absence or a hand-over can move it from there.
+            let queue = message.contact.flatMap { $0.call == nil ? nil : topology.specialist(ofCallQueue: $0.queue) }
+            try task.apply(.published(toRepresentative: decision.decision == .redirect, queuedFor: queue))
         case .defer:
             try task.apply(.deferred(until: decision.earliest ?? now.adding(seconds: 60)))
         case .suppress:

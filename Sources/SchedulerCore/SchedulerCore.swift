@@ -15,12 +15,15 @@ public struct SchedulerCore: Sendable {
     public let rulebooks: [String: Rulebook]
     /// Every cadence strategy a placement may name, by id.
     public let strategies: [String: Strategy]
+    /// The specialists the service file lists (`specialists.roster`), for lookups on every call routed.
+    let roster: Set<String>
 
     public init(configuration: ServiceConfiguration, rulebooks: [String: Rulebook], strategies: [String: Strategy]) {
         self.configuration = configuration
         self.topology = TactTopology(prefix: configuration.exchangePrefix)
         self.rulebooks = rulebooks
         self.strategies = strategies
+        self.roster = Set(configuration.specialists.roster)
     }
 
     /// The debtor's strategy. Placements are refused unless it exists, so a missing one means a configuration

@@ -216,25 +216,93 @@ public struct SurveyResponseRecord: Sendable, Equatable, Codable {
     }
 }
 
-/// A specialist's absence: while away, their calls go to the backup (or the pool) and come back afterwards.
+/// A specialist as the store knows them: whether they joined or retired at runtime, and their absence. While away,
+/// their calls go to the backup (or the pool) and come back afterwards.
 public struct SpecialistRecord: Sendable, Equatable, Codable {
     public var id: String
     /// Away until this instant (exclusive); `nil` when present.
     public var awayUntil: Instant?
     /// Who takes their calls meanwhile; the pool when `nil`.
     public var backupID: String?
+    /// When a `join` put them on the roster; `nil` when only the service file lists them (or they never joined).
+    public var joinedAt: Instant?
+    /// When they retired; a retired specialist is off the roster, whatever the service file lists, until they join
+    /// again.
+    public var retiredAt: Instant?
 
     enum CodingKeys: String, CodingKey {
         case id
         case awayUntil = "away_until"
         case backupID = "backup_id"
+        case joinedAt = "joined_at"
+        case retiredAt = "retired_at"
     }
 
-    public init(id: String, awayUntil: Instant? = nil, backupID: String? = nil) {
+    public init(
+        id: String, awayUntil: Instant? = nil, backupID: String? = nil, joinedAt: Instant? = nil,
+        retiredAt: Instant? = nil
+    ) {
         self.id = id
         self.awayUntil = awayUntil
         self.backupID = backupID
+        self.joinedAt = joinedAt
+        self.retiredAt = retiredAt
     }
 
     public func isAway(at now: Instant) -> Bool { awayUntil.map { now < $0 } ?? false }
+
+    /// Where a specialist stands on the roster.
+    public enum Standing: Sendable, Equatable {
+        /// On the roster: listed in the service file or joined, and not retired since.
+        case member
+        /// Retired at this instant.
+        case retired(Instant)
+        /// Never listed nor joined.
+        case unknown
+    }
+
+    /// Where the specialist `record` describes (`nil`: the store knows nothing of them) stands, given whether the
+    /// service file lists them: a runtime `join` or `retire` wins over the file.
+    public static func standing(of record: SpecialistRecord?, listed: Bool) -> Standing {
+        if let retiredAt = record?.retiredAt { return .retired(retiredAt) }
+        return listed || record?.joinedAt != nil ? .member : .unknown
+    }
+}
+
+/// A debtor's case moving from one specialist to another, as `tact explain` shows it on the timeline.
+public struct HandoverRecord: Sendable, Equatable, Codable {
+    /// Why the case moved.
+    public enum Cause: String, Sendable, Codable, CaseIterable {
+        /// A `handover` gave it to another specialist.
+        case handover
+        /// The specialist who kept it retired (a `retire`).
+        case retirement
+    }
+
+    /// The `specialist` message that moved it.
+    public var changeID: String
+    public var debtorID: String
+    /// Who kept the case before; `nil`: nobody (the pool).
+    public var fromID: String?
+    /// Who keeps it now; `nil`: nobody (the pool).
+    public var toID: String?
+    public var at: Instant
+    public var cause: Cause
+
+    enum CodingKeys: String, CodingKey {
+        case changeID = "change_id"
+        case debtorID = "debtor_id"
+        case fromID = "from_id"
+        case toID = "to_id"
+        case at, cause
+    }
+
+    public init(changeID: String, debtorID: String, fromID: String?, toID: String?, at: Instant, cause: Cause) {
+        self.changeID = changeID
+        self.debtorID = debtorID
+        self.fromID = fromID
+        self.toID = toID
+        self.at = at
+        self.cause = cause
+    }
 }

@@ -83,10 +83,11 @@ extension TaskRecord: FetchableRecord, PersistableRecord {
         let createdAt: Instant = try row.decode(forColumn: CodingKeys.createdAt)
         let closedReason: ClosedReason? = try row.decode(forColumn: CodingKeys.closedReason)
         let takenBy: String? = try row.decode(forColumn: CodingKeys.takenBy)
+        let queuedFor: String? = try row.decode(forColumn: CodingKeys.queuedFor)
         self.init(
             id: id, debtorID: debtorID, debtID: debtID, channel: channel, purpose: purpose, status: status,
             dueAt: dueAt, leaseUntil: leaseUntil, attempts: attempts, settledAttempts: settledAttempts,
-            createdAt: createdAt, closedReason: closedReason, takenBy: takenBy)
+            createdAt: createdAt, closedReason: closedReason, takenBy: takenBy, queuedFor: queuedFor)
     }
 }
 
@@ -168,6 +169,11 @@ extension SpecialistRecord: FetchableRecord, PersistableRecord {
     public static let databaseTableName = "specialist"
 }
 
+extension HandoverRecord: FetchableRecord, PersistableRecord {
+    /// The `handover` table.
+    public static let databaseTableName = "handover"
+}
+
 extension DebtorRecord.CodingKeys: ColumnExpression {}
 extension OutboxMessage.CodingKeys: ColumnExpression {}
 extension TaskRecord.CodingKeys: ColumnExpression {}
@@ -209,3 +215,4 @@ extension ClosedReason: DatabaseValueConvertible {
 }
 extension PromiseRecord.Status: DatabaseValueConvertible {}
 extension PlanRecord.Status: DatabaseValueConvertible {}
+extension HandoverRecord.Cause: DatabaseValueConvertible {}

@@ -205,6 +205,9 @@ public struct TaskRecord: Sendable, Equatable, Codable {
     public internal(set) var closedReason: ClosedReason?
     /// The specialist who took its call, while `taken` and once it is reported on.
     public internal(set) var takenBy: String?
+    /// The call queue its published call waits in (a specialist's id, or `pool`), while `done` and not taken: a
+    /// change of specialists moves it from there (``Transition/rerouted(dueAt:)``).
+    public internal(set) var queuedFor: String?
 
     enum CodingKeys: String, CodingKey {
         case id
@@ -218,12 +221,13 @@ public struct TaskRecord: Sendable, Equatable, Codable {
         case createdAt = "created_at"
         case closedReason = "closed_reason"
         case takenBy = "taken_by"
+        case queuedFor = "queued_for"
     }
 
     public init(
         id: String, debtorID: String, debtID: String, channel: Channel, purpose: String, status: Status = .pending,
         dueAt: Instant, leaseUntil: Instant? = nil, attempts: Int = 0, settledAttempts: Int = 0, createdAt: Instant,
-        closedReason: ClosedReason? = nil, takenBy: String? = nil
+        closedReason: ClosedReason? = nil, takenBy: String? = nil, queuedFor: String? = nil
     ) {
         self.id = id
         self.debtorID = debtorID
@@ -238,6 +242,7 @@ public struct TaskRecord: Sendable, Equatable, Codable {
         self.createdAt = createdAt
         self.closedReason = closedReason
         self.takenBy = takenBy
+        self.queuedFor = queuedFor
     }
 }
 

@@ -1,6 +1,6 @@
 import GRDB
 
-// StoreReading for the cadence records: promises, payments, plans, survey answers and specialists' absences.
+// StoreReading for the cadence records: promises, payments, plans, survey answers and specialists.
 
 private enum Queries {
     static let promises = "SELECT * FROM promise WHERE debtor_id = ? ORDER BY created_at, id"
@@ -9,6 +9,8 @@ private enum Queries {
     static let plans = "SELECT * FROM plan WHERE debtor_id = ? ORDER BY created_at, id"
     static let surveyResponses = "SELECT * FROM survey_response WHERE debtor_id = ? ORDER BY at, id"
     static let specialist = "SELECT * FROM specialist WHERE id = ?"
+    /// By debtor_specialist: a retirement moves every case of the specialist.
+    static let debtorsOfSpecialist = "SELECT * FROM debtor WHERE specialist_id = ? ORDER BY id"
 }
 
 extension SQLiteAccess {
@@ -34,5 +36,9 @@ extension SQLiteAccess {
 
     func specialist(_ id: String) throws -> SpecialistRecord? {
         try fetchOne(SpecialistRecord.self, Queries.specialist, [id])
+    }
+
+    func debtors(ofSpecialist specialistID: String) throws -> [DebtorRecord] {
+        try fetchAll(DebtorRecord.self, Queries.debtorsOfSpecialist, [specialistID])
     }
 }

@@ -9,6 +9,10 @@ import Policy
 private enum Queries {
     static let allHolds = "SELECT * FROM hold WHERE debtor_id = ? ORDER BY since, id"
     static let fullLedger = "SELECT * FROM ledger WHERE debtor_id = ? ORDER BY at, task_id"
+    static let handovers = "SELECT * FROM handover WHERE debtor_id = ? ORDER BY at, change_id"
+    static let allSpecialists = "SELECT * FROM specialist ORDER BY id"
+    static let caseCounts =
+        "SELECT specialist_id, count(*) FROM debtor WHERE specialist_id IS NOT NULL GROUP BY specialist_id"
     static let lastAudit = "SELECT COALESCE(MAX(sequence), 0) FROM audit"
     static let audit = """
         SELECT * FROM audit
@@ -27,6 +31,21 @@ extension SQLiteAccess {
 
     func fullLedger(ofDebtor debtorID: String) throws -> [LedgerEntry] {
         try fetchAll(LedgerEntry.self, Queries.fullLedger, [debtorID])
+    }
+
+    func handovers(ofDebtor debtorID: String) throws -> [HandoverRecord] {
+        try fetchAll(HandoverRecord.self, Queries.handovers, [debtorID])
+    }
+
+    func allSpecialists() throws -> [SpecialistRecord] {
+        try fetchAll(SpecialistRecord.self, Queries.allSpecialists)
+    }
+
+    func caseCounts() throws -> [String: Int] {
+        let rows = try fetchAll(Queries.caseCounts) { row in
+            (try row.decode(String.self, atIndex: 0), try row.decode(Int.self, atIndex: 1))
+        }
+        return Dictionary(rows) { first, _ in first }
     }
 
     func lastAuditSequence() throws -> Int64 {

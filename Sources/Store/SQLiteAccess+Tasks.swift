@@ -22,6 +22,9 @@ enum TaskQueries {
     static let overdueTakenCalls =
         "SELECT * FROM task WHERE status = 'taken' AND lease_until < ? ORDER BY lease_until, id LIMIT ?"
 
+    /// By task_queued: an absence or a retirement moves the calls waiting for the specialist.
+    static let queuedCalls = "SELECT * FROM task WHERE status = 'done' AND queued_for = ? ORDER BY queued_for, id"
+
     static let nextWakeUp = """
         SELECT (SELECT due_at FROM task WHERE status = 'pending' ORDER BY due_at LIMIT 1),
                (SELECT lease_until FROM task WHERE status = 'in-flight' AND lease_until IS NOT NULL
@@ -56,6 +59,10 @@ extension SQLiteAccess {
 
     func overdueTakenCalls(at now: Instant, limit: Int) throws -> [TaskRecord] {
         try fetchAll(TaskRecord.self, TaskQueries.overdueTakenCalls, [now, max(limit, 0)])
+    }
+
+    func queuedCalls(for specialist: String) throws -> [TaskRecord] {
+        try fetchAll(TaskRecord.self, TaskQueries.queuedCalls, [specialist])
     }
 
     func nextWakeUp() throws -> Instant? {

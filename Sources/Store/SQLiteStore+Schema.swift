@@ -190,6 +190,10 @@ extension SQLiteStore {
     }
 
     /// Taken calls: who took a call with `tact next`, and (in `lease_until`) when it returns without an outcome.
+    /// Queued calls: the call queue a published call waits in, so that an absence or a hand-over can move it.
+    /// The roster: specialists who joined or retired at runtime (the service file lists the others), the cases
+    /// each keeps, which a retirement moves, and every case's moves from one specialist to another, for its
+    /// timeline.
     /// Payments with amounts, and the balance they leave (`debt.paid`). Promises the creditor reported, made in no
     /// call (`promise.task_id` may be NULL: SQLite changes a column's constraint only by copying the table). Outcomes
     /// as reported, corrections beside what they corrected. The audit trail of every change.
@@ -198,6 +202,22 @@ extension SQLiteStore {
             sql: """
                 ALTER TABLE task ADD COLUMN taken_by TEXT;
                 CREATE INDEX task_taken ON task (lease_until, id) WHERE status = 'taken';
+                ALTER TABLE task ADD COLUMN queued_for TEXT;
+                CREATE INDEX task_queued ON task (queued_for, id) WHERE status = 'done' AND queued_for IS NOT NULL;
+
+                ALTER TABLE specialist ADD COLUMN joined_at INTEGER;
+                ALTER TABLE specialist ADD COLUMN retired_at INTEGER;
+                CREATE INDEX debtor_specialist ON debtor (specialist_id) WHERE specialist_id IS NOT NULL;
+
+                CREATE TABLE handover (
+                    debtor_id TEXT NOT NULL REFERENCES debtor (id),
+                    change_id TEXT NOT NULL,
+                    from_id TEXT,
+                    to_id TEXT,
+                    at INTEGER NOT NULL,
+                    cause TEXT NOT NULL,
+                    PRIMARY KEY (debtor_id, change_id)
+                ) WITHOUT ROWID;
 
                 ALTER TABLE debt ADD COLUMN paid TEXT NOT NULL DEFAULT '0.00';
                 CREATE TABLE payment (

@@ -85,6 +85,7 @@ extension SQLiteTransaction {
         detail.add("leaseUntil", task.leaseUntil)
         detail.add("closedReason", task.closedReason?.description)
         detail.add("takenBy", task.takenBy)
+        detail.add("queuedFor", task.queuedFor)
         try audit("task.\(task.status.rawValue)", subject: task.id, debtorID: task.debtorID, detail)
     }
 
@@ -175,6 +176,8 @@ extension SQLiteTransaction {
         var detail = AuditDetail()
         detail.add("awayUntil", specialist.awayUntil)
         detail.add("backupId", specialist.backupID)
+        detail.add("joinedAt", specialist.joinedAt)
+        detail.add("retiredAt", specialist.retiredAt)
         try audit("specialist.saved", subject: specialist.id, debtorID: nil, detail)
     }
 

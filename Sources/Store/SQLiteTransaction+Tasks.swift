@@ -54,12 +54,12 @@ private enum Statements {
     static let update = """
         UPDATE task SET due_at = ?, debtor_id = ?, debt_id = ?, channel = ?, purpose = ?, status = ?,
             lease_until = ?, attempts = ?, settled_attempts = ?, created_at = ?, closed_reason = ?, taken_by = ?,
-            open = ?, ready = 0
+            queued_for = ?, open = ?, ready = 0
         WHERE id = ?
         """
     static let updateInPlace = """
         UPDATE task SET channel = ?, purpose = ?, status = ?, lease_until = ?, attempts = ?, settled_attempts = ?,
-            created_at = ?, closed_reason = ?, taken_by = ?, ready = ?
+            created_at = ?, closed_reason = ?, taken_by = ?, queued_for = ?, ready = ?
         WHERE due_at = ? AND id = ?
         """
 }
@@ -84,7 +84,7 @@ extension SQLiteTransaction {
                 Statements.updateInPlace,
                 [
                     task.channel, task.purpose, task.status, task.leaseUntil, task.attempts, task.settledAttempts,
-                    task.createdAt, task.closedReason, task.takenBy, ready, task.dueAt, task.id,
+                    task.createdAt, task.closedReason, task.takenBy, task.queuedFor, ready, task.dueAt, task.id,
                 ])
             return
         }
@@ -100,7 +100,7 @@ extension SQLiteTransaction {
                 [
                     task.dueAt, task.debtorID, task.debtID, task.channel, task.purpose, task.status, task.leaseUntil,
                     task.attempts, task.settledAttempts, task.createdAt, task.closedReason, task.takenBy,
-                    task.status.isOpen, task.id,
+                    task.queuedFor, task.status.isOpen, task.id,
                 ])
         }
         try placeReadyMark(ofDebtor: task.debtorID)

@@ -83,6 +83,15 @@ struct SQLiteTransaction: StoreTransaction, SQLiteAccess {
         try audit(specialist)
     }
 
+    func save(_ handover: HandoverRecord) throws {
+        try upsert(handover)
+        var detail = AuditDetail()
+        detail.add("cause", handover.cause.rawValue)
+        detail.add("from", handover.fromID)
+        detail.add("to", handover.toID)
+        try audit("case.handed-over", subject: handover.changeID, debtorID: handover.debtorID, detail)
+    }
+
     func removeLedgerEntry(taskID: String) throws {
         guard let entry = try ledgerEntry(taskID: taskID) else { return }
         try persisting(LedgerEntry.self) { _ = try LedgerEntry.deleteOne(db, key: taskID) }

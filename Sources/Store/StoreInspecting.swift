@@ -10,6 +10,12 @@ public protocol StoreInspecting: StoreReading {
     func allHolds(ofDebtor debtorID: String) throws -> [HoldRecord]
     /// Every ledger entry of the debtor, oldest first.
     func fullLedger(ofDebtor debtorID: String) throws -> [LedgerEntry]
+    /// The debtor's case's moves from one specialist to another, oldest first.
+    func handovers(ofDebtor debtorID: String) throws -> [HandoverRecord]
+    /// Every specialist the store knows of (joined, retired or once away), by id.
+    func allSpecialists() throws -> [SpecialistRecord]
+    /// How many debtors' cases each specialist keeps, by specialist id (debtors without one left out).
+    func caseCounts() throws -> [String: Int]
     /// The tasks `query` matches, by debtor then id, after the task `after` (from the start when `nil`; none when
     /// no task has that id), at most `limit`.
     func tasks(_ query: TaskQuery, after: String?, limit: Int) throws -> [TaskRecord]

@@ -35,6 +35,9 @@ public protocol StoreReading {
     func dueTasks(at now: Instant, limit: Int) throws -> [TaskRecord]
     /// In-flight tasks whose lease ended before `now`, at most `limit`.
     func expiredLeases(at now: Instant, limit: Int) throws -> [TaskRecord]
+    /// Published calls still waiting in the call queue of `specialist` (not taken; reported ones too, when reported
+    /// without `tact next`), by id.
+    func queuedCalls(for specialist: String) throws -> [TaskRecord]
     /// Taken calls whose outcome was due before `now`, at most `limit`.
     func overdueTakenCalls(at now: Instant, limit: Int) throws -> [TaskRecord]
     /// The earliest `dueAt` of a pending task, or `leaseUntil` of an in-flight task or a taken call: when the
@@ -56,8 +59,10 @@ public protocol StoreReading {
     func plans(ofDebtor debtorID: String) throws -> [PlanRecord]
     /// Survey answers, oldest first.
     func surveyResponses(ofDebtor debtorID: String) throws -> [SurveyResponseRecord]
-    /// A specialist's absence, if one was ever recorded.
+    /// What the store knows of a specialist (a join, a retirement, an absence), if anything.
     func specialist(_ id: String) throws -> SpecialistRecord?
+    /// The debtors whose case the specialist keeps, by id.
+    func debtors(ofSpecialist specialistID: String) throws -> [DebtorRecord]
     func statistics(at now: Instant) throws -> StoreStatistics
 }
 
@@ -89,8 +94,10 @@ public protocol StoreTransaction: StoreReading {
     func save(_ payment: PaymentRecord) throws
     /// Inserts or replaces a survey answer (keyed by its id).
     func save(_ response: SurveyResponseRecord) throws
-    /// Inserts or replaces a specialist's absence.
+    /// Inserts or replaces what the store knows of a specialist.
     func save(_ specialist: SpecialistRecord) throws
+    /// Inserts or replaces a move of a debtor's case (keyed by debtor and change).
+    func save(_ handover: HandoverRecord) throws
     /// Queues a message to publish after commit; the store assigns its sequence.
     func enqueue(_ message: OutboxMessage) throws
     /// Forgets outbox messages the broker has confirmed.

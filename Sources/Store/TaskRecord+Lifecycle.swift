@@ -8,6 +8,7 @@ import Domain
 //      ▲  ◄──deferred / recalled──┘   │  ▲ handOut (lease ran out)      │                │
 //      │                              └──┘                              │                │
 //      ├──────────────── expired (the contact came back unread) ◄───────┴────────────────┤
+//      ├──────────────── rerouted (its queued call goes to another specialist) ◄─────────┤
 //      ├──────────────── unreported (taken, and no outcome in time) ◄────────────────────┘
 //      ├── moved (due again at once, or later)
 //      └──revived── cancelled ◄──closed── pending, in flight, taken
@@ -17,14 +18,19 @@ extension TaskRecord {
     public enum Transition: Sendable, Equatable {
         /// To the workers: a new attempt, leased until `leaseUntil` (again, once a lease ran out).
         case handOut(leaseUntil: Instant)
-        /// The current hand-out's decision published its contact, to the debtor or their representative.
-        case published(toRepresentative: Bool)
+        /// The current hand-out's decision published its contact, to the debtor or their representative; a call waits
+        /// in the call queue of `queuedFor` (a specialist, or `pool`) until it is taken.
+        case published(toRepresentative: Bool, queuedFor: String? = nil)
         /// The current hand-out's decision put it off until `until`.
         case deferred(until: Instant)
         /// An input made the current hand-out's snapshot stale: pending again at once, to be decided anew.
         case recalled
         /// Its published contact came back unread (or a specialist gave the call back): pending again at `retryAt`.
         case expired(retryAt: Instant)
+        /// Its published call, waiting in a queue nobody should take it from any more (the specialist went away,
+        /// retired or handed the case over), must go where calls are routed now: pending again, due at `dueAt`, to be
+        /// handed out anew. The copy left in the old queue is then superseded at `tact next`'s check.
+        case rerouted(dueAt: Instant)
         /// A specialist took its published call (`tact next`); it returns if no outcome arrives by `outcomeDue`.
         /// The same call may be taken again, by the same specialist, when the first answer was lost.
         case taken(by: String, outcomeDue: Instant)
@@ -49,6 +55,9 @@ extension TaskRecord {
         // A call taken and reported on (``takenBy`` kept) is settled for good.
         case (.expired, .done), (.taken, .done):
             takenBy == nil && (closedReason == nil || closedReason == .reachedRepresentative)
+        // A call still in its queue: published as a call, and neither taken nor reported on with `tact next`.
+        case (.rerouted, .done):
+            queuedFor != nil && takenBy == nil && (closedReason == nil || closedReason == .reachedRepresentative)
         case (.expired, .inFlight), (.expired, .taken): true
         case (.taken(let specialist, _), .taken): specialist == takenBy
         case (.reported, .taken), (.unreported, .taken): true
@@ -70,9 +79,10 @@ extension TaskRecord {
             status = .inFlight
             attempts += 1
             self.leaseUntil = leaseUntil
-        case .published(let toRepresentative):
+        case .published(let toRepresentative, let queuedFor):
             status = .done
             closedReason = toRepresentative ? .reachedRepresentative : nil
+            self.queuedFor = queuedFor
             settle()
         case .deferred(let until):
             status = .pending
@@ -81,15 +91,17 @@ extension TaskRecord {
         case .recalled:
             status = .pending
             settle()
-        case .expired(let retryAt), .unreported(let retryAt):
+        case .expired(let retryAt), .unreported(let retryAt), .rerouted(let retryAt):
             status = .pending
             closedReason = nil
             takenBy = nil
+            queuedFor = nil
             dueAt = retryAt
             settle()
         case .taken(let specialist, let outcomeDue):
             status = .taken
             takenBy = specialist
+            queuedFor = nil
             leaseUntil = outcomeDue
         case .reported:
             status = .done

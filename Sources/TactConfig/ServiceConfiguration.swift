@@ -33,6 +33,15 @@ public struct ServiceConfiguration: Sendable, Equatable {
         public static let workerPortsTried = 31
     }
 
+    /// Who may keep cases and take calls, and where `tact next` looks when a specialist's own queue is empty.
+    public struct Specialists: Sendable, Equatable {
+        /// The specialists the file names. `specialist` messages (`tact specialists add|retire`) add others and
+        /// retire any of them at runtime; the store remembers those changes, which win over this list.
+        public var roster: [String] = []
+        /// Whether `tact next --specialist ID` takes a call from the pool when ID's own queue is empty.
+        public var poolFallback = true
+    }
+
     /// Broker URL, possibly with credentials: never print it (``AMQPConfiguration`` redacts it).
     public var amqpURL = "amqp://guest:guest@127.0.0.1:5672/"
     public var exchangePrefix = "tact"
@@ -44,6 +53,7 @@ public struct ServiceConfiguration: Sendable, Equatable {
     public var creditorRulebooks: [String: String] = [:]
     public var defaultStrategy = "default"
     public var creditorStrategies: [String: String] = [:]
+    public var specialists = Specialists()
 
     public init() {}
 
@@ -126,7 +136,33 @@ public struct ServiceConfiguration: Sendable, Equatable {
             if let name = strategies.default { configuration.defaultStrategy = name }
             configuration.creditorStrategies = strategies.creditors ?? [:]
         }
+        if let specialists = document.specialists {
+            configuration.specialists.roster = try roster(specialists.roster ?? [], file: file)
+            if let fallback = specialists.poolFallback { configuration.specialists.poolFallback = fallback }
+        }
         return configuration
+    }
+
+    /// The roster's ids as the contract accepts a `specialistId` (each becomes a queue name, `tact.calls.<id>`),
+    /// once each, and never `pool`, the shared queue.
+    private static func roster(_ ids: [String], file: String) throws(ConfigError) -> [String] {
+        var seen = Set<String>()
+        for (index, id) in ids.enumerated() {
+            let field = "specialists.roster[\(index)]"
+            guard !id.isEmpty, id.utf8.count <= 128, id.utf8.allSatisfy({ (33...126).contains($0) }) else {
+                throw ConfigError(
+                    .invalidContent, file: file, field: field, "must be 1–128 printable ASCII characters without spaces"
+                )
+            }
+            guard id != "pool" else {
+                throw ConfigError(
+                    .invalidContent, file: file, field: field, "\"pool\" is reserved for the shared queue")
+            }
+            guard seen.insert(id).inserted else {
+                throw ConfigError(.invalidContent, file: file, field: field, "listed twice")
+            }
+        }
+        return ids
     }
 
     /// Checks that every rulebook and strategy the configuration names exists and is valid.
@@ -162,6 +198,10 @@ public struct ServiceConfiguration: Sendable, Equatable {
             var schedulerPort: Int?, workerPort: Int?
             private enum CodingKeys: String, CodingKey, CaseIterable { case schedulerPort, workerPort }
         }
+        struct SpecialistsSection: Decodable {
+            var roster: [String]?, poolFallback: Bool?
+            private enum CodingKeys: String, CodingKey, CaseIterable { case roster, poolFallback }
+        }
         struct Choice: Decodable {
             var `default`: String?, creditors: [String: String]?
             private enum CodingKeys: String, CodingKey, CaseIterable { case `default`, creditors }
@@ -174,9 +214,10 @@ public struct ServiceConfiguration: Sendable, Equatable {
         var metrics: MetricsSection?
         var rulebooks: Choice?
         var strategies: Choice?
+        var specialists: SpecialistsSection?
 
         private enum CodingKeys: String, CodingKey, CaseIterable {
-            case broker, store, scheduler, worker, metrics, rulebooks, strategies
+            case broker, store, scheduler, worker, metrics, rulebooks, strategies, specialists
         }
     }
 }

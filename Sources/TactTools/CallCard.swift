@@ -5,11 +5,12 @@ import Policy
 /// What `tact next` shows a specialist: who to call, about what, and what happened so far, so the call can be
 /// kind and useful. It holds personal data on purpose: it is the specialist's screen, never a log.
 package struct CallCard {
-    package init(call: Call, priority: UInt8?, now: Instant, outcomeDue: Instant? = nil) {
+    package init(call: Call, priority: UInt8?, now: Instant, outcomeDue: Instant? = nil, fromPoolFor: String? = nil) {
         self.call = call
         self.priority = priority
         self.now = now
         self.outcomeDue = outcomeDue
+        self.fromPoolFor = fromPoolFor
     }
 
     package let call: Call
@@ -17,6 +18,8 @@ package struct CallCard {
     package let now: Instant
     /// When the call returns to be planned again if no outcome was recorded.
     package let outcomeDue: Instant?
+    /// The specialist who took the call from the pool because their own queue held none.
+    package let fromPoolFor: String?
 
     /// An instant as the debtor's clocks show it, beside UTC: every zone they may be in.
     private func local(_ instant: Instant) -> String {
@@ -32,6 +35,9 @@ package struct CallCard {
             "  Their time now: \(local(now))",
             "  Debt \(call.debtId): \(context.debt.amount) \(context.debt.currency), due \(context.debt.dueDate)",
         ]
+        if let specialist = fromPoolFor {
+            lines.insert("  From the pool: no call was waiting in \(specialist)'s own queue", at: 1)
+        }
         if let assigned = context.assignedSpecialist {
             lines.append("  Case of \(assigned), who is away: please keep their approach")
         }

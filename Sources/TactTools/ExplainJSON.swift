@@ -53,6 +53,16 @@ package enum ExplainJSON {
                         ])
                     })
             ),
+            (
+                "handovers",
+                .array(
+                    records.handovers.map {
+                        .object([
+                            ("changeId", .string($0.changeID)), ("at", .instant($0.at)), ("from", .text($0.fromID)),
+                            ("to", .text($0.toID)), ("cause", .string($0.cause.rawValue)),
+                        ])
+                    })
+            ),
             ("next", next.map { nextContact($0, records) } ?? .null),
         ])
     }

@@ -15,13 +15,15 @@ package struct ExplainRecords: Sendable {
     package var holds: [HoldRecord]
     /// Contacts made, oldest first.
     package var ledger: [LedgerEntry]
+    /// The case's moves from one specialist to another, oldest first.
+    package var handovers: [HandoverRecord]
     /// When each hold ends as the policy sees it (its own end, else the rulebook's default), by hold id; absent for
     /// an open-ended hold. Filled by ``resolveHoldEnds(rulebooks:)``.
     package var holdEnds: [String: Instant] = [:]
 
     package init(
         debtor: DebtorRecord, debts: [DebtRecord], tasks: [TaskRecord], decisions: [DecisionRecord],
-        holds: [HoldRecord], ledger: [LedgerEntry]
+        holds: [HoldRecord], ledger: [LedgerEntry], handovers: [HandoverRecord] = []
     ) {
         self.debtor = debtor
         self.debts = debts
@@ -29,6 +31,7 @@ package struct ExplainRecords: Sendable {
         self.decisions = decisions
         self.holds = holds
         self.ledger = ledger
+        self.handovers = handovers
     }
 
     /// `nil` when no debtor has this id.
@@ -39,7 +42,7 @@ package struct ExplainRecords: Sendable {
                 debtor: debtor, debts: try store.debts(ofDebtor: debtorID),
                 tasks: try store.tasks(ofDebtor: debtorID, statuses: []),
                 decisions: try store.decisions(ofDebtor: debtorID), holds: try store.allHolds(ofDebtor: debtorID),
-                ledger: try store.fullLedger(ofDebtor: debtorID))
+                ledger: try store.fullLedger(ofDebtor: debtorID), handovers: try store.handovers(ofDebtor: debtorID))
         }
     }
 

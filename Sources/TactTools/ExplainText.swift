@@ -134,7 +134,16 @@ package enum ExplainText {
         "\(reason.rule)" + (reason.until.map { " until \($0)" } ?? "") + ": \(reason.detail)"
     }
 
-    /// Events in time order (stable for equal instants: placement, tasks, holds, decisions, contacts).
+    /// A move of the case, as the timeline says it.
+    package static func describe(_ handover: HandoverRecord) -> String {
+        let line = "case handed over from \(handover.fromID ?? "the pool") to \(handover.toID ?? "the pool")"
+        switch handover.cause {
+        case .handover: return line
+        case .retirement: return line + ": \(handover.fromID ?? "the specialist") retired"
+        }
+    }
+
+    /// Events in time order (stable for equal instants: placement, tasks, holds, decisions, contacts, hand-overs).
     private static func timeline(_ records: ExplainRecords) -> [(Instant, [String])] {
         var events: [(Instant, Int, [String])] = []
         func add(_ instant: Instant, _ lines: [String]) { events.append((instant, events.count, lines)) }
@@ -163,6 +172,7 @@ package enum ExplainText {
         for entry in records.ledger {
             add(entry.at, ["contact \(entry.channel.rawValue) by task \(entry.taskID): \(entry.result.rawValue)"])
         }
+        for handover in records.handovers { add(handover.at, [describe(handover)]) }
         return events.sorted { ($0.0, $0.1) < ($1.0, $1.1) }.map { ($0.0, $0.2) }
     }
 }

@@ -37,7 +37,6 @@ struct SimulateInputs {
         }
         configuration.defaultRulebook = rulebook.id
         configuration.creditorRulebooks = [:]
-        self.configuration = configuration
         let outcomesFile =
             RulebookLoader.isPath(command.outcomes)
             ? URL(fileURLWithPath: command.outcomes) : directory.appending("samples/\(command.outcomes).yaml")
@@ -57,6 +56,11 @@ struct SimulateInputs {
             placement.strategy = strategy.id
             return placement
         }
+        // A what-if run of a debtor file shows its cadence: the specialists the file names are on the simulated
+        // roster (whether the real one knows them is for the scheduler to say when the file is placed).
+        let named = Set(placements.compactMap(\.specialistId)).subtracting(configuration.specialists.roster)
+        configuration.specialists.roster += named.sorted()
+        self.configuration = configuration
         reportURL = try Self.writable(command.out, option: "--out")
         timelineURL = try command.timeline.map { try Self.writable($0, option: "--timeline") }
     }

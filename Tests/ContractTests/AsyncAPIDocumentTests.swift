@@ -151,6 +151,7 @@ struct AsyncAPIDocumentTests {
         let survey = try example("outcome", "survey-response")
         let away = try example("specialist", "away")
         let handover = try example("specialist", "handover")
+        let retire = try example("specialist", "retire")
         let instalments = try #require(plan["instalments"] as? [Any])
         let cases: [(String, [UInt8])] = [
             ("placement", Array(repeating: UInt8(ascii: " "), count: 10 << 20)),
@@ -174,6 +175,7 @@ struct AsyncAPIDocumentTests {
             ("specialist", try JSON.bytes(changed(away, "specialistId", to: "pool"))),
             ("specialist", try JSON.bytes(changed(away, "backupId", to: "anna"))),
             ("specialist", try JSON.bytes(changed(handover, "debtorId", to: nil))),
+            ("specialist", try JSON.bytes(changed(retire, "backupId", to: "bob"))),
         ]
         let guide = try Document.guide
         for (type, body) in cases {

@@ -9,8 +9,12 @@ typealias PipelineError = TestKitError
 extension TactInstallation {
     /// - Parameter lease: seconds before a task without a decision is handed out again.
     /// - Parameter outcomeWait: seconds before a call taken without an outcome returns.
-    convenience init(lease: Int = 5, maxAttempts: Int = 20, outcomeWait: Int? = nil) async throws {
+    /// - Parameter poolFallback: `specialists.poolFallback` (the file's default when `nil`).
+    convenience init(
+        lease: Int = 5, maxAttempts: Int = 20, outcomeWait: Int? = nil, poolFallback: Bool? = nil
+    ) async throws {
         var settings = Settings()
+        settings.poolFallback = poolFallback
         settings.outcomeWaitSeconds = outcomeWait
         settings.leaseSeconds = lease
         settings.maxAttempts = maxAttempts

@@ -114,7 +114,7 @@ struct PipelineCadenceTests {
             #expect(next.output.contains("Not now: call acme/P-2/first-call for D-2 — defer until "))
             #expect(next.output.contains("(hold:dispute). Given back to be planned again."))
             #expect(!next.output.contains("Personal Name"), "no call card is shown")
-            #expect(next.output.contains("No call is waiting for anna."))
+            #expect(next.output.contains("No call is waiting for anna, nor in the pool."))
             // Given back, each task is planned again after the expiry pause, and its contact leaves the ledger.
             let store = try SQLiteStore(path: pipeline.storePath)
             let deadline = ContinuousClock.now + .seconds(30)
@@ -273,6 +273,106 @@ struct PipelineCadenceTests {
     }
 }
 
+/// Issue 11: specialists are a roster, and an absence or a hand-over moves the calls already queued.
+extension PipelineCadenceTests {
+    @Test func awayMovesACallAlreadyQueuedForTheSpecialistToTheBackup() async throws {
+        try await Self.annasFirstCallWaiting().tearingDown { pipeline in
+            pipeline.deleteOnTearDown(pipeline.topology.callQueue(specialist: "bob"))
+            let away = try await pipeline.tool([
+                "specialists", "away", "anna", "--until", LocalDateText.days(from: Date(), 3), "--backup", "bob",
+            ])
+            #expect(away.status == 0, "\(away.errors)")
+            let store = try SQLiteStore(path: pipeline.storePath)
+            let moved = try await Self.waitFor(store, "acme/P-1/first-call") { $0.queuedFor == "bob" }
+            #expect(moved?.status == .done && moved?.attempts == 2, "published again, for bob")
+            _ = try await pipeline.waitUntilSettled()
+
+            let annas = try await pipeline.tool(["next", "--specialist", "anna"])
+            #expect(annas.status == 0, "\(annas.errors)")
+            #expect(
+                annas.output.contains(
+                    "Not now: call acme/P-1/first-call for D-1 — superseded. Given back to the scheduler."),
+                "\(annas.output)")
+            #expect(!annas.output.contains("Personal Name"), "anna is not handed the call")
+            let bobs = try await pipeline.tool(["next", "--specialist", "bob"])
+            #expect(bobs.status == 0, "\(bobs.errors)")
+            #expect(bobs.output.contains("Call acme/P-1/first-call — first-call"), "\(bobs.output)")
+            #expect(bobs.output.contains("Case of anna, who is away: please keep their approach"))
+            #expect(try await store.read { try $0.task("acme/P-1/first-call") }?.takenBy == "bob")
+        }
+    }
+
+    @Test func aHandoverTypoIsRefusedAndAHandoverMovesTheQueuedCallAndIsOnTheTimeline() async throws {
+        try await Self.annasFirstCallWaiting().tearingDown { pipeline in
+            pipeline.deleteOnTearDown(pipeline.topology.callQueue(specialist: "carol"))
+            let typo = try await pipeline.tool(["specialists", "handover", "D-1", "--to", "crol"])
+            #expect(typo.status == 2)
+            #expect(
+                typo.errors.split(separator: "\n") == [
+                    "tact specialists: error: crol is not on the roster of specialists (see `tact specialists list`)"
+                ])
+            let handover = try await pipeline.tool(["specialists", "handover", "D-1", "--to", "carol"])
+            #expect(handover.status == 0, "\(handover.errors)")
+            let store = try SQLiteStore(path: pipeline.storePath)
+            _ = try await Self.waitFor(store, "acme/P-1/first-call") { $0.queuedFor == "carol" }
+            _ = try await pipeline.waitUntilSettled()
+
+            let carols = try await pipeline.tool(["next", "--specialist", "carol"])
+            #expect(carols.output.contains("Call acme/P-1/first-call — first-call"), "\(carols.output)")
+            #expect(!carols.output.contains("who is away"), "the case is carol's now")
+            let explain = try await pipeline.tool(["explain", "D-1"])
+            #expect(explain.output.contains("case handed over from anna to carol"), "\(explain.output)")
+            #expect(explain.output.hasPrefix("Debtor D-1: creditor acme, rulebook us-regf, specialist carol\n"))
+        }
+    }
+}
+
+/// Issue 11: a specialist whose own queue is empty is offered the pool's calls.
+extension PipelineCadenceTests {
+    @Test func aSpecialistWhoseQueueIsEmptyTakesACallFromThePool() async throws {
+        try await Self.aPoolCallWaiting().tearingDown { pipeline in
+            let next = try await pipeline.tool(["next", "--specialist", "anna"])
+            #expect(next.status == 0, "\(next.errors)")
+            #expect(next.output.contains("Call acme/P-1/first-call — first-call"), "\(next.output)")
+            #expect(next.output.contains("\n  From the pool: no call was waiting in anna's own queue\n"))
+            let store = try SQLiteStore(path: pipeline.storePath)
+            let taken = try await store.read { try $0.task("acme/P-1/first-call") }
+            #expect(taken?.status == .taken && taken?.takenBy == "anna")
+            #expect(try await pipeline.drain(pipeline.topology.callQueue(specialist: nil)).isEmpty)
+        }
+    }
+
+    @Test func thePoolFallbackIsConfigurableAndCanBeChosenForOneCall() async throws {
+        try await Self.aPoolCallWaiting(poolFallback: false).tearingDown { pipeline in
+            let none = try await pipeline.tool(["next", "--specialist", "anna", "--wait", "1"])
+            #expect(none.status == 0, "\(none.errors)")
+            #expect(none.output == "No call is waiting for anna.\n", "\(none.output)")
+            let taken = try await pipeline.tool(["next", "--specialist", "anna", "--pool"])
+            #expect(taken.output.contains("From the pool: no call was waiting in anna's own queue"), "\(taken.output)")
+        }
+        try await Self.aPoolCallWaiting().tearingDown { pipeline in
+            let none = try await pipeline.tool(["next", "--specialist", "bob", "--no-pool", "--wait", "1"])
+            #expect(none.output == "No call is waiting for bob.\n", "\(none.output)")
+            let queued = try await pipeline.drain(pipeline.topology.callQueue(specialist: nil))
+            #expect(queued.map(\.properties.messageID) == ["acme/P-1/first-call"], "the call stays in the pool")
+        }
+    }
+
+    /// A scheduler and a worker, and D-1's first call (no specialist) waiting in the pool.
+    static func aPoolCallWaiting(poolFallback: Bool? = nil) async throws -> Pipeline {
+        let pipeline = try await Pipeline(poolFallback: poolFallback)
+        try pipeline.startScheduler()
+        try pipeline.startWorkers(1)
+        try await pipeline.place([
+            Sample.placement("P-1", debtor: "D-1", debt: "C-1", zone: Sample.zone(localHour: 13))
+        ])
+        _ = try await pipeline.waitUntilSettled()
+        pipeline.deleteOnTearDown(pipeline.topology.callQueue(specialist: "anna"))
+        pipeline.deleteOnTearDown(pipeline.topology.callQueue(specialist: "bob"))
+        return pipeline
+    }
+}
+
 extension PipelineCadenceTests {
     /// A scheduler and a worker, and D-1's first call waiting in anna's queue (its debtor at 13:00 local time).
     static func annasFirstCallWaiting(outcomeWait: Int? = nil) async throws -> Pipeline {
@@ -283,6 +383,7 @@ extension PipelineCadenceTests {
             Sample.placement("P-1", debtor: "D-1", debt: "C-1", zone: Sample.zone(localHour: 13), specialist: "anna")
         ])
         _ = try await pipeline.waitUntilSettled()
+        pipeline.deleteOnTearDown(pipeline.topology.callQueue(specialist: "anna"))
         return pipeline
     }
 }

@@ -70,6 +70,7 @@ enum Fixtures {
         configuration.scheduler.leaseSeconds = 60
         configuration.scheduler.maxAttempts = 3
         configuration.scheduler.dispatchBatch = 100
+        configuration.specialists.roster = ["anna", "bob", "carol"]
         adjust(&configuration)
         return SchedulerCore(configuration: configuration, rulebooks: rulebooks, strategies: strategies)
     }

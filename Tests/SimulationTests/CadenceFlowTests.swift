@@ -26,7 +26,7 @@ struct CadenceFlowTests {
         days: Int, inputs: [(SchedulerInput, Instant)] = [], specialist: String? = "anna",
         respond: @escaping @Sendable (EmittedContact) -> ContactResponse
     ) async throws -> (timeline: [TimelineEntry], store: SQLiteStore) {
-        var configuration = ServiceConfiguration()
+        var configuration = SimulationFixtures.configuration
         configuration.defaultRulebook = "us-regf"
         let simulation = try Simulation(
             configuration: configuration, rulebooks: SimulationFixtures.rulebooks,

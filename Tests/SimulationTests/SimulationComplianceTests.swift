@@ -49,7 +49,7 @@ import Testing
     @Test(arguments: [("us-regf", 7), ("pl-respectful", 3)])
     func capsHoldWhenManyCallsAreDue(rulebook: String, cap: Int) async throws {
         let simulation = try Simulation(
-            configuration: ServiceConfiguration(), rulebooks: F.rulebooks, strategies: F.strategies, start: F.start)
+            configuration: F.configuration, rulebooks: F.rulebooks, strategies: F.strategies, start: F.start)
         for index in 1...10 {
             var placement = F.placement(email: nil, rulebook: rulebook)
             placement.placementId = "P-\(index)"
@@ -299,7 +299,7 @@ import Testing
     /// call is a finding under the rulebook that forbids it, and only there.
     @Test func sundayCallsAreFindingsUnderTheRulebookThatForbidsThem() async throws {
         let simulation = try Simulation(
-            configuration: ServiceConfiguration(), rulebooks: F.rulebooks, strategies: F.strategies, start: F.start)
+            configuration: F.configuration, rulebooks: F.rulebooks, strategies: F.strategies, start: F.start)
         simulation.schedule(.placement(F.placement(debtor: "D-1", rulebook: "pl-respectful"), userID: nil), at: F.start)
         simulation.schedule(
             .placement(F.placement(debtor: "D-2", zones: ["America/New_York"], rulebook: "us-regf"), userID: nil),
@@ -360,7 +360,7 @@ import Testing
     /// us-regf: each contact is audited under the placement in force when it was made, not as the debtor ended up.
     @Test func eachContactIsAuditedUnderThePlacementInForce() async throws {
         let simulation = try Simulation(
-            configuration: ServiceConfiguration(), rulebooks: F.rulebooks, strategies: F.strategies, start: F.start)
+            configuration: F.configuration, rulebooks: F.rulebooks, strategies: F.strategies, start: F.start)
         simulation.schedule(.placement(F.placement(debtor: "D-1"), userID: nil), at: F.start)
         var again = F.placement(debtor: "D-1", zones: ["America/Los_Angeles"], rulebook: "us-regf")
         (again.placementId, again.debt.id) = ("P-D-1-again", "C-D-1-again")

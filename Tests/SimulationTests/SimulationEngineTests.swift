@@ -38,7 +38,7 @@ import Testing
     /// Nothing due: the clock jumps straight to the end.
     @Test func anIdleSimulationJumpsToTheEnd() async throws {
         let simulation = try Simulation(
-            configuration: ServiceConfiguration(), rulebooks: F.rulebooks, strategies: F.strategies, start: F.start)
+            configuration: F.configuration, rulebooks: F.rulebooks, strategies: F.strategies, start: F.start)
         try await simulation.run(until: F.days(365), responder: OutcomeModel(seed: 1))
         #expect(simulation.now == F.days(365))
         #expect(simulation.timeline.isEmpty)
@@ -48,7 +48,7 @@ import Testing
     /// placement is at 01:00 local), the e-mail too (contact hours cover every channel in pl-respectful).
     @Test func contactsWaitForTheWindowAndCarryTheirDecision() async throws {
         let simulation = try Simulation(
-            configuration: ServiceConfiguration(), rulebooks: F.rulebooks, strategies: F.strategies, start: F.start)
+            configuration: F.configuration, rulebooks: F.rulebooks, strategies: F.strategies, start: F.start)
         simulation.schedule(.placement(F.placement(), userID: nil), at: F.start)
         let answer = ScriptedResponder {
             ContactResponse(.outcome($0.channel == .call ? .conversation : .delivered), after: 60)
@@ -72,7 +72,7 @@ import Testing
     /// the scheduler's pause: the call is emitted again in the next window, with the next attempt.
     @Test func anIgnoredContactExpiresAtItsValidUntilAndComesBack() async throws {
         let simulation = try Simulation(
-            configuration: ServiceConfiguration(), rulebooks: F.rulebooks, strategies: F.strategies, start: F.start)
+            configuration: F.configuration, rulebooks: F.rulebooks, strategies: F.strategies, start: F.start)
         simulation.schedule(.placement(F.placement(email: nil), userID: nil), at: F.start)
         let halfway = Instant(rfc3339: "2026-12-02T12:00:00Z")!
         try await simulation.run(until: halfway, responder: ScriptedResponder { _ in ContactResponse(.ignore) })
@@ -96,7 +96,7 @@ import Testing
     /// An outcome due after the window closed never happens; neither does what it would have led to.
     @Test func aLateActionExpiresInsteadAndItsEventsAreDropped() async throws {
         let simulation = try Simulation(
-            configuration: ServiceConfiguration(), rulebooks: F.rulebooks, strategies: F.strategies, start: F.start)
+            configuration: F.configuration, rulebooks: F.rulebooks, strategies: F.strategies, start: F.start)
         simulation.schedule(.placement(F.placement(email: nil), userID: nil), at: F.start)
         let late = ScriptedResponder { contact in
             let payment = PlannedEvent(
@@ -113,7 +113,7 @@ import Testing
     /// A specialist who gives a call back makes it return at once; the scheduler tries it again after its pause.
     @Test func aGivenBackCallReturnsAsExpired() async throws {
         let simulation = try Simulation(
-            configuration: ServiceConfiguration(), rulebooks: F.rulebooks, strategies: F.strategies, start: F.start)
+            configuration: F.configuration, rulebooks: F.rulebooks, strategies: F.strategies, start: F.start)
         simulation.schedule(.placement(F.placement(email: nil, specialist: "anna"), userID: nil), at: F.start)
         let firstEmission = Instant(rfc3339: "2026-12-01T07:00:00Z")!
         let giveBackFirst = ScriptedResponder { contact in
@@ -134,7 +134,7 @@ import Testing
     /// Inputs are checked as decoding would check them: a bad event is refused, named, and changes nothing.
     @Test func refusedInputsAreInTheTimelineWithTheirReason() async throws {
         let simulation = try Simulation(
-            configuration: ServiceConfiguration(), rulebooks: F.rulebooks, strategies: F.strategies, start: F.start)
+            configuration: F.configuration, rulebooks: F.rulebooks, strategies: F.strategies, start: F.start)
         simulation.schedule(.placement(F.placement(), userID: nil), at: F.start)
         simulation.schedule(PlannedEvent(at: F.start, debtorId: "D-1", kind: .payment, cause: "test"))
         simulation.schedule(PlannedEvent(at: F.start, debtorId: "D-404", kind: .hardship, cause: "test"))

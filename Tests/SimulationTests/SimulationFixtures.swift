@@ -30,11 +30,19 @@ enum SimulationFixtures {
     static let strategies: [String: Strategy] = try! StrategyLoader(directory: ConfigDirectory(url: configURL))
         .loadAll()
 
+    /// The service configuration of the simulator's tests: its roster names the specialists the sample debtors
+    /// and the tests place debtors for.
+    static var configuration: ServiceConfiguration {
+        var configuration = ServiceConfiguration()
+        configuration.specialists.roster = ["anna", "bob", "carol", "marta", "piotr"]
+        return configuration
+    }
+
     static func days(_ count: Int) -> Instant { start.adding(seconds: Int64(count) * 86_400) }
 
     /// The sample debtors, all under `rulebook`.
     static func sampleSimulation(rulebook: String) throws -> Simulation {
-        var configuration = ServiceConfiguration()
+        var configuration = configuration
         configuration.defaultRulebook = rulebook
         let simulation = try Simulation(
             configuration: configuration, rulebooks: rulebooks, strategies: strategies, start: start)

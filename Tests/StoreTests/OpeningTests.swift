@@ -41,6 +41,7 @@ import Testing
                         INSERT INTO task (due_at, id, debtor_id, debt_id, channel, purpose, status, lease_until,
                             attempts, created_at, closed_reason, open, ready, settled_attempts)
                         VALUES (0, 'T-1', 'D-1', 'C-1', 'call', 'first-call', 'done', NULL, 1, 0, NULL, 0, 0, 1);
+                        INSERT INTO specialist VALUES ('anna', 100, 'bob');
                         """)
             }
             try queue.close()
@@ -48,7 +49,10 @@ import Testing
             let store = try SQLiteStore(path: path)
             #expect(try await store.inspect("SELECT identifier FROM grdb_migrations") == [["v1"], ["v2"]])
             var task = try #require(try await store.read { try $0.task("T-1") })
-            #expect(task.status == .done && task.takenBy == nil)
+            #expect(task.status == .done && task.takenBy == nil && task.queuedFor == nil)
+            #expect(
+                try await store.read { try $0.specialist("anna") }
+                    == SpecialistRecord(id: "anna", awayUntil: Instant(secondsSinceEpoch: 100), backupID: "bob"))
             try task.apply(.taken(by: "anna", outcomeDue: t0.adding(seconds: 900)))
             try await store.write { [task] in try $0.save(task) }
             #expect(try await store.read { try $0.overdueTakenCalls(at: t0.adding(seconds: 901), limit: 10) } == [task])

@@ -228,4 +228,38 @@ import Testing
             #expect(try await store.read { try $0.task("T-1") } == nil)
         }
     }
+
+    @Test(arguments: StoreKind.allCases) func specialistsRoundTripAndTheirCasesAreListed(kind: StoreKind) async throws {
+        try await withStore(kind) { store in
+            var carol = Sample.debtor("D-3")
+            carol.specialistID = "carol"
+            var nobody = Sample.debtor("D-4")
+            nobody.specialistID = nil
+            try await store.write { [carol, nobody] tx in
+                for debtor in [Sample.debtor("D-2"), Sample.debtor("D-1"), carol, nobody] { try tx.save(debtor) }
+                try tx.save(SpecialistRecord(id: "dave", joinedAt: t0))
+                try tx.save(SpecialistRecord(id: "anna", awayUntil: t0.adding(seconds: 60), backupID: "bob"))
+            }
+            #expect(try await store.read { try $0.debtors(ofSpecialist: "anna") }.map(\.id) == ["D-1", "D-2"])
+            #expect(try await store.read { try $0.debtors(ofSpecialist: "pool") }.isEmpty)
+            let retired = SpecialistRecord(id: "dave", joinedAt: t0, retiredAt: t0.adding(seconds: 5))
+            try await store.write { tx in try tx.save(retired) }
+            #expect(try await store.read { try $0.specialist("dave") } == retired)
+            let all = try await store.inspect { try ($0.allSpecialists().map(\.id), $0.caseCounts()) }
+            #expect(all.0 == ["anna", "dave"])
+            #expect(all.1 == ["anna": 2, "carol": 1])
+        }
+    }
+
+    @Test func aSpecialistsStandingIsTheFileListWithJoinsAndRetirementsOverIt() {
+        let joined = SpecialistRecord(id: "dave", joinedAt: t0)
+        let retired = SpecialistRecord(id: "anna", joinedAt: t0, retiredAt: t0)
+        let away = SpecialistRecord(id: "bob", awayUntil: t0)
+        #expect(SpecialistRecord.standing(of: nil, listed: true) == .member)
+        #expect(SpecialistRecord.standing(of: nil, listed: false) == .unknown)
+        #expect(SpecialistRecord.standing(of: joined, listed: false) == .member)
+        #expect(SpecialistRecord.standing(of: retired, listed: true) == .retired(t0))
+        #expect(SpecialistRecord.standing(of: away, listed: false) == .unknown, "an absence is no roster entry")
+        #expect(SpecialistRecord.standing(of: away, listed: true) == .member)
+    }
 }

@@ -10,7 +10,8 @@ import Testing
 
     /// The states a task can be in, each reached through the lifecycle itself.
     enum State: String, CaseIterable, CustomTestStringConvertible {
-        case pending, inFlight, done, doneForRepresentative, taken, reported, steppedBack, cancelled
+        case pending, inFlight, done, doneForRepresentative, queued, queuedForRepresentative, taken, reported
+        case steppedBack, cancelled
         var testDescription: String { rawValue }
 
         func task() throws -> TaskRecord {
@@ -27,9 +28,12 @@ import Testing
             case .doneForRepresentative:
                 try task.apply(lease)
                 try task.apply(.published(toRepresentative: true))
+            case .queued, .queuedForRepresentative:
+                try task.apply(lease)
+                try task.apply(.published(toRepresentative: self == .queuedForRepresentative, queuedFor: "anna"))
             case .taken, .reported:
                 try task.apply(lease)
-                try task.apply(.published(toRepresentative: false))
+                try task.apply(.published(toRepresentative: false, queuedFor: "anna"))
                 try task.apply(.taken(by: "anna", outcomeDue: TaskLifecycleTests.later))
                 if self == .reported { try task.apply(.reported) }
             case .steppedBack: try task.apply(.closed(.hold(.bereavement)))
@@ -43,7 +47,8 @@ import Testing
         .handOut(leaseUntil: later), .published(toRepresentative: false), .published(toRepresentative: true),
         .deferred(until: later), .recalled, .expired(retryAt: later), .moved(dueAt: later),
         .revived(dueAt: later, channel: .sms), .closed(.cease), .taken(by: "anna", outcomeDue: later),
-        .taken(by: "bob", outcomeDue: later), .reported, .unreported(retryAt: later),
+        .taken(by: "bob", outcomeDue: later), .reported, .unreported(retryAt: later), .rerouted(dueAt: later),
+        .published(toRepresentative: false, queuedFor: "pool"),
     ]
 
     /// Which transitions each state allows; every other one is refused.
@@ -55,6 +60,10 @@ import Testing
             true
         case (.done, .expired), (.doneForRepresentative, .expired): true
         case (.done, .taken), (.doneForRepresentative, .taken): true
+        // Waiting in a specialist's queue: as done, and it may be moved to another queue.
+        case (.queued, .expired), (.queuedForRepresentative, .expired): true
+        case (.queued, .taken), (.queuedForRepresentative, .taken): true
+        case (.queued, .rerouted), (.queuedForRepresentative, .rerouted): true
         // Taken again only by whoever holds it (the answer to the first check was lost).
         case (.taken, .taken(let specialist, _)): specialist == "anna"
         case (.taken, .reported), (.taken, .unreported), (.taken, .expired), (.taken, .closed): true
@@ -110,6 +119,22 @@ import Testing
         try returned.apply(.unreported(retryAt: Self.later))
         #expect(returned.status == .pending && returned.takenBy == nil && returned.dueAt == Self.later)
         #expect(returned.settledAttempts == returned.attempts, "the next hand-out is a new attempt")
+    }
+
+    @Test func aQueuedCallIsReroutedOrTakenAndThenForgetsItsQueue() throws {
+        var queued = try State.queuedForRepresentative.task()
+        #expect(queued.status == .done && queued.queuedFor == "anna")
+        try queued.apply(.rerouted(dueAt: Self.later))
+        #expect(queued.status == .pending && queued.dueAt == Self.later && queued.queuedFor == nil)
+        #expect(queued.closedReason == nil && queued.leaseUntil == nil)
+        #expect(queued.settledAttempts == queued.attempts, "the next hand-out is a new attempt")
+        #expect(!queued.allows(.rerouted(dueAt: Self.later)), "a pending task has nothing queued")
+        var taken = try State.queued.task()
+        try taken.apply(.taken(by: "anna", outcomeDue: Self.later))
+        #expect(taken.queuedFor == nil && taken.takenBy == "anna")
+        var expired = try State.queued.task()
+        try expired.apply(.expired(retryAt: Self.later))
+        #expect(expired.queuedFor == nil)
     }
 
     @Test func aRecallKeepsTheDueTimeAndARevivalTakesTheChannelReachableNow() throws {

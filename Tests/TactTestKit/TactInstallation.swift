@@ -26,6 +26,10 @@ public final class TactInstallation: Sendable {
         public var creditorRulebooks: [String: String] = [:]
         /// Metrics off in the file, so that each service can be given its own port with --metrics-port.
         public var metricsOff = false
+        /// `specialists.roster`: who may keep cases and take calls.
+        public var specialists = ["anna", "bob", "carol"]
+        /// `specialists.poolFallback`; the file's default (on) when `nil`.
+        public var poolFallback: Bool?
 
         public init() {}
     }
@@ -106,6 +110,8 @@ public final class TactInstallation: Sendable {
             }
         }
         if settings.metricsOff { lines += ["metrics:", "  schedulerPort: 0", "  workerPort: 0"] }
+        lines += ["specialists:", "  roster: [\(settings.specialists.joined(separator: ", "))]"]
+        if let fallback = settings.poolFallback { lines.append("  poolFallback: \(fallback)") }
         return lines.joined(separator: "\n") + "\n"
     }
 
