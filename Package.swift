@@ -56,6 +56,9 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]),
+        // The scheduler's invariants checked over the store's records (`tact doctor`): pure checks, and a walk over
+        // an inspectable store a page at a time.
+        .target(name: "Doctor", dependencies: ["Cadence", "Domain", "Policy", "SchedulerCore", "Store"]),
         // What a stateless worker decides for a due task (pure).
         .target(name: "WorkerCore", dependencies: ["Contract", "Domain", "Policy"]),
         // The service that consumes tasks and sends the worker's decisions to the scheduler.
@@ -142,6 +145,8 @@ let package = Package(
         .testTarget(name: "WorkerTests", dependencies: ["WorkerCore", "Contract", "Domain", "Policy", "TactConfig"]),
         .testTarget(
             name: "SchedulerTests", dependencies: ["SchedulerCore", "Store", "Cadence", "Contract", "TactConfig"]),
+        // The invariants `tact doctor` checks, on hand-built records and on a store.
+        .testTarget(name: "DoctorTests", dependencies: ["Doctor", "Domain", "Policy", "Store"]),
         .testTarget(
             name: "SimulationTests",
             dependencies: [

@@ -27,7 +27,7 @@ extension SchedulerCore {
     }
 
     /// The holds that step back, and the purpose of the one gentle call each plans.
-    static let stepBackCalls: [HoldKind: String] = [
+    public static let stepBackCalls: [HoldKind: String] = [
         .bereavement: Strategy.Purpose.afterBereavement, .hardship: Strategy.Purpose.hardshipReview,
     ]
 
