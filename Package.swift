@@ -91,14 +91,15 @@ let package = Package(
         .target(
             name: "TactTools",
             dependencies: [
-                "AMQP", "Contract", "Intake", "Messaging", "Domain", "Policy", "SchedulerCore", "Simulation", "Store",
+                "AMQP", "Contract", "Doctor", "Intake", "Messaging", "Domain", "Policy", "SchedulerCore", "Simulation", "Store",
                 "TactConfig",
                 .product(name: "Logging", package: "swift-log"),
             ]),
         .executableTarget(
             name: "tact",
             dependencies: [
-                "AMQP", "Cadence", "Contract", "Intake", "Messaging", "Observability", "Domain", "Policy", "Scheduler",
+                "AMQP", "Cadence", "Contract", "Doctor", "Intake", "Messaging", "Observability", "Domain", "Policy",
+                "Scheduler",
                 "SchedulerCore",
                 "Simulation", "Store", "TactConfig", "TactTools", "Worker", "WorkerCore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -165,10 +166,10 @@ let package = Package(
             dependencies: [
                 "AMQP", "Contract", "Messaging", "Observability", "Domain", "Policy", "Store", "TactTestKit",
             ]),
-        // The tools' logic without a broker: the one CSV reader, mappings, the version.
+        // The tools' logic without a broker: the one CSV reader, mappings, the version, doctor's report.
         .testTarget(
             name: "TactToolsTests",
-            dependencies: ["Contract", "Domain", "Intake", "Policy", "Store", "TactConfig", "TactTools"]),
+            dependencies: ["Contract", "Doctor", "Domain", "Intake", "Policy", "Store", "TactConfig", "TactTools"]),
         .testTarget(
             name: "ContractTests",
             dependencies: [
