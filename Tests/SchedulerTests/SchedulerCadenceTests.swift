@@ -89,6 +89,17 @@ struct SchedulerCadenceTests {
         #expect(retry.dueAt == Fixtures.instant("2026-12-05T05:00:00Z"))
     }
 
+    /// Found by `tact doctor` in the simulator (no-next-step): a call that did not connect planned nothing, and the
+    /// case stopped for good; not even a new phone number in an amendment would have restarted it.
+    @Test func aCallThatDidNotConnectIsTriedAgainTheNextDay() async throws {
+        let (store, first) = try await placedWithCall()
+        try await core.apply([outcome("O-1", task: first, .notConnected)], to: store)
+        let retry = try #require(try await pending(store)["retry-call"])
+        #expect(retry.id == "O-1/retry-call")
+        #expect(retry.dueAt == Fixtures.instant("2026-12-02T05:00:00Z"), "the next local day")
+        #expect(try await store.read { try $0.ledgerEntry(taskID: first) }?.result == .notConnected)
+    }
+
     @Test func aPromiseBringsAReminderTheDayBeforeAndACheckTheDayAfter() async throws {
         let (store, call) = try await placedWithCall()
         try await core.apply(
