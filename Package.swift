@@ -151,7 +151,7 @@ let package = Package(
         .testTarget(
             name: "SimulationTests",
             dependencies: [
-                "Simulation", "Cadence", "Contract", "Intake", "Domain", "Policy", "SchedulerCore", "Store",
+                "Simulation", "Cadence", "Contract", "Doctor", "Intake", "Domain", "Policy", "SchedulerCore", "Store",
                 "TactConfig",
                 "SimulationTestSupport",
             ]),
