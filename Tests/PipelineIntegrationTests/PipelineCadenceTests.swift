@@ -45,6 +45,7 @@ struct PipelineCadenceTests {
             let bad = try await pipeline.tool(["outcome", "acme/P-1/first-call", "--result", "maybe"])
             #expect(bad.status == 2)
             #expect(bad.errors.split(separator: "\n").count == 1)
+            try await pipeline.expectSound()
         }
     }
 
@@ -71,6 +72,7 @@ struct PipelineCadenceTests {
             // The stale call went back to the scheduler (which does not know it, so it ends in tact.dead).
             let dead = try await pipeline.drain(pipeline.topology.deadQueue)
             #expect(dead.map(\.properties.messageID) == ["stale/first-call"])
+            try await pipeline.expectSound()
         }
     }
 
@@ -115,6 +117,7 @@ struct PipelineCadenceTests {
             #expect(pending.sorted() == ["acme/P-1/first-call", "acme/P-2/first-call"])
             #expect(try await store.read { try $0.ledgerEntry(taskID: "acme/P-1/first-call") } == nil)
             #expect(try await store.read { try $0.ledgerEntry(taskID: "acme/P-2/first-call") } == nil)
+            try await pipeline.expectSound()
         }
     }
 
@@ -139,6 +142,7 @@ struct PipelineCadenceTests {
             #expect(first?.status == .cancelled && first?.closedReason == .hold(.bereavement))
             let open = try await store.read { try $0.tasks(ofDebtor: "D-1", statuses: [.pending, .inFlight]) }
             #expect(open.filter { $0.channel == .call }.map(\.purpose) == ["after-bereavement"])
+            try await pipeline.expectSound()
         }
     }
 
@@ -159,6 +163,7 @@ struct PipelineCadenceTests {
             #expect((returned?.dueAt).map { $0 > Instant(Date()) } ?? false, "planned again after the pause")
             let explain = try await pipeline.tool(["explain", "D-1"])
             #expect(explain.output.contains("returned without an outcome"), "\(explain.output)")
+            try await pipeline.expectSound()
         }
     }
 
@@ -175,6 +180,7 @@ struct PipelineCadenceTests {
             #expect(first?.closedReason == .hold(.bereavement))
             let open = try await store.read { try $0.tasks(ofDebtor: "D-1", statuses: [.pending, .inFlight]) }
             #expect(open.filter { $0.channel == .call }.map(\.purpose) == ["after-bereavement"])
+            try await pipeline.expectSound()
         }
     }
 
@@ -217,6 +223,7 @@ struct PipelineCadenceTests {
                 bad.errors.split(separator: "\n").count == 1
                     && bad.errors.contains("--check-timeout must be 1–300 seconds")
             )
+            try await pipeline.expectSound()
         }
     }
 
@@ -233,6 +240,7 @@ struct PipelineCadenceTests {
             #expect(!next.output.contains("Personal Name"))
             let queued = try await pipeline.drain(pipeline.topology.callQueue(specialist: "anna"))
             #expect(queued.map(\.properties.messageID) == ["acme/P-1/first-call"])
+            try await pipeline.expectSound()
         }
     }
 
@@ -255,6 +263,7 @@ struct PipelineCadenceTests {
             let call = try MessageCoding.decode(Call.self, from: try #require(bobs.first).body)
             #expect(call.context.assignedSpecialist == "anna")
             #expect(bobs.first?.properties.priority == 5)
+            try await pipeline.expectSound()
         }
     }
 }
