@@ -63,6 +63,9 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]),
+        // The scheduler's invariants checked over the store's records (`tact doctor`): pure checks, and a walk over
+        // an inspectable store a page at a time.
+        .target(name: "Doctor", dependencies: ["Cadence", "Domain", "Policy", "SchedulerCore", "Store"]),
         // What a stateless worker decides for a due task (pure).
         .target(name: "WorkerCore", dependencies: ["Contract", "Domain", "Policy"]),
         // The service that consumes tasks and sends the worker's decisions to the scheduler.
@@ -95,14 +98,15 @@ let package = Package(
         .target(
             name: "TactTools",
             dependencies: [
-                "AMQP", "Contract", "Intake", "Messaging", "Domain", "Policy", "SchedulerCore", "Simulation", "Store",
+                "AMQP", "Contract", "Doctor", "Intake", "Messaging", "Domain", "Policy", "SchedulerCore", "Simulation", "Store",
                 "TactConfig",
                 .product(name: "Logging", package: "swift-log"),
             ]),
         .executableTarget(
             name: "tact",
             dependencies: [
-                "AMQP", "Cadence", "Contract", "Intake", "Messaging", "Observability", "Domain", "Policy", "Scheduler",
+                "AMQP", "Cadence", "Contract", "Doctor", "Intake", "Messaging", "Observability", "Domain", "Policy",
+                "Scheduler",
                 "SchedulerCore",
                 "Simulation", "Store", "TactConfig", "TactTools", "Worker", "WorkerCore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -149,10 +153,12 @@ let package = Package(
         .testTarget(name: "WorkerTests", dependencies: ["WorkerCore", "Contract", "Domain", "Policy", "TactConfig"]),
         .testTarget(
             name: "SchedulerTests", dependencies: ["SchedulerCore", "Store", "Cadence", "Contract", "TactConfig"]),
+        // The invariants `tact doctor` checks, on hand-built records and on a store.
+        .testTarget(name: "DoctorTests", dependencies: ["Doctor", "Domain", "Policy", "Store"]),
         .testTarget(
             name: "SimulationTests",
             dependencies: [
-                "Simulation", "Cadence", "Contract", "Intake", "Domain", "Policy", "SchedulerCore", "Store",
+                "Simulation", "Cadence", "Contract", "Doctor", "Intake", "Domain", "Policy", "SchedulerCore", "Store",
                 "TactConfig",
                 "SimulationTestSupport",
             ]),
@@ -167,10 +173,10 @@ let package = Package(
             dependencies: [
                 "AMQP", "Contract", "Messaging", "Observability", "Domain", "Policy", "Store", "TactTestKit",
             ]),
-        // The tools' logic without a broker: the one CSV reader, mappings, the version.
+        // The tools' logic without a broker: the one CSV reader, mappings, the version, doctor's report.
         .testTarget(
             name: "TactToolsTests",
-            dependencies: ["Contract", "Domain", "Intake", "Policy", "Store", "TactConfig", "TactTools"]),
+            dependencies: ["Contract", "Doctor", "Domain", "Intake", "Policy", "Store", "TactConfig", "TactTools"]),
         .testTarget(
             name: "ContractTests",
             dependencies: [

@@ -11,7 +11,8 @@ import TactConfig
 
 extension SchedulerCore {
     /// A bereavement or hardship: every automated reminder and planned call stops, and one call is planned instead,
-    /// by the same specialist and with a gentle tone, for when the hold ends (the policy defers it to that moment).
+    /// by the same specialist and with a gentle tone, for when the hold ends (the policy defers it to that moment);
+    /// never a second one beside a gentle call still to be made.
     func stepBack(
         _ debtor: DebtorRecord, after event: LifeEvent, hold: HoldKind, purpose: String, at now: Instant,
         in store: any StoreTransaction
@@ -19,6 +20,10 @@ extension SchedulerCore {
         try cancelPending(ofDebtor: debtor.id, reason: .hold(hold), in: store) {
             $0.purpose != purpose
         }
+        // A step back while another's gentle call is still to be made (a death reported twice, hardship after a
+        // loss while the call about it waits in a queue): that one call waits for every hold to end, and no second
+        // is planned beside it. One merely planned of another kind was cancelled above, and is replaced.
+        if try !gentleCallsToBeMade(ofDebtor: debtor.id, in: store).isEmpty { return }
         let open = try store.debts(ofDebtor: debtor.id).filter { $0.status == .open }
         guard let debt = open.first(where: { $0.id == event.debtId }) ?? open.first else { return }
         try schedule(
@@ -27,7 +32,7 @@ extension SchedulerCore {
     }
 
     /// The holds that step back, and the purpose of the one gentle call each plans.
-    static let stepBackCalls: [HoldKind: String] = [
+    public static let stepBackCalls: [HoldKind: String] = [
         .bereavement: Strategy.Purpose.afterBereavement, .hardship: Strategy.Purpose.hardshipReview,
     ]
 
@@ -37,13 +42,19 @@ extension SchedulerCore {
     ) throws -> HoldKind? {
         let gentle = Dictionary(uniqueKeysWithValues: Self.stepBackCalls.map { ($0.value, $0.key) })
         guard gentle[task.purpose] == nil else { return nil }
-        // Still to be made: planned, being decided, or published (waiting in a queue, or taken) for its outcome.
-        for other in try store.tasks(ofDebtor: debtorID, statuses: [.pending, .inFlight, .done, .taken]) {
-            guard let hold = gentle[other.purpose], other.id != task.id else { continue }
-            if other.status == .pending || other.status == .inFlight { return hold }
-            if try store.ledgerEntry(taskID: other.id)?.result == .pending { return hold }
+        return try gentleCallsToBeMade(ofDebtor: debtorID, in: store).lazy.filter { $0.id != task.id }
+            .compactMap { gentle[$0.purpose] }.first
+    }
+
+    /// The debtor's gentle calls still to be made: planned, being decided, or published (waiting in a queue, or
+    /// taken) for their outcome.
+    func gentleCallsToBeMade(ofDebtor debtorID: String, in store: any StoreTransaction) throws -> [TaskRecord] {
+        let purposes = Set(Self.stepBackCalls.values)
+        return try store.tasks(ofDebtor: debtorID, statuses: [.pending, .inFlight, .done, .taken]).filter { task in
+            guard purposes.contains(task.purpose) else { return false }
+            if task.status == .pending || task.status == .inFlight { return true }
+            return try store.ledgerEntry(taskID: task.id)?.result == .pending
         }
-        return nil
     }
 
     /// A plan replaces what chasing was planned about the debt: a reminder before each instalment, and a gentle call
@@ -289,8 +300,9 @@ extension SchedulerCore {
         }
     }
 
-    /// An unanswered call is tried again after the strategy's delay; after several in a row, the person gets a
-    /// message asking them to call back, and calls pause for a few days.
+    /// An unanswered call (or one that did not connect) is tried again after the strategy's delay; after several
+    /// unanswered in a row, the person gets a message asking them to call back, and calls pause for a few days. A
+    /// call that did not connect counts toward none: the phone never rang.
     func followUpUnanswered(
         _ outcome: Outcome, task: TaskRecord, debtor: DebtorRecord, at now: Instant, in store: any StoreTransaction
     ) throws {

@@ -7,7 +7,7 @@ import TactConfig
 
 extension SchedulerCore {
     /// Outcomes enter the ledger, where they count toward caps and waits, and move the cadence on: an unanswered
-    /// call is tried again, a promise gets its reminder and its check, a survey answer is kept.
+    /// call (or one that did not connect) is tried again, a promise gets its reminder and its check, a survey answer is kept.
     func record(_ outcome: Outcome, at now: Instant, in store: any StoreTransaction) throws {
         guard let task = try store.task(outcome.taskId), task.debtorID == outcome.debtorId else {
             throw ContractError(.unknownReference, field: "taskId", "no task with this id for this debtor")
@@ -43,7 +43,9 @@ extension SchedulerCore {
             try recordPromise(
                 id: outcome.outcomeId, outcome.promise!, debtID: task.debtID, madeAt: outcome.at, inCall: task.id,
                 for: debtor, at: now, in: store)
-        case .noAnswer where outcome.channel == .call, .voicemail where outcome.channel == .call:
+        // A call that did not connect reached nobody either: without a retry the case would stop for good.
+        case .noAnswer where outcome.channel == .call, .voicemail where outcome.channel == .call,
+            .notConnected where outcome.channel == .call:
             try followUpUnanswered(outcome, task: task, debtor: debtor, at: now, in: store)
         case .surveyResponse:
             guard task.purpose == Strategy.Purpose.survey else {

@@ -21,6 +21,9 @@ public protocol StoreInspecting: StoreReading {
     func tasks(_ query: TaskQuery, after: String?, limit: Int) throws -> [TaskRecord]
     /// How many tasks `query` matches after the task `after` (all when `nil`).
     func countTasks(_ query: TaskQuery, after: String?) throws -> Int
+    /// The records of the debtors after the debtor `after` (from the start when `nil`), by debtor id, at most
+    /// `limit` debtors: a walk over every case, a page at a time.
+    func debtorRecords(after: String?, limit: Int) throws -> [DebtorRecords]
     /// The highest sequence number of the audit trail (0 when empty): an export reads up to it, so that entries
     /// appended while it runs wait for the next export instead of shifting its pages.
     func lastAuditSequence() throws -> Int64

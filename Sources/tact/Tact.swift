@@ -14,7 +14,7 @@ struct Tact: AsyncParsableCommand {
             SchedulerCommand.self, WorkerCommand.self, PlaceCommand.self, EventCommand.self, PolicyCommand.self,
             NextCommand.self, OutcomeCommand.self, SpecialistsCommand.self, ReportCommand.self, StatusCommand.self,
             DeadCommand.self,
-            ExplainCommand.self, AuditCommand.self, SimulateCommand.self, RoundTripCommand.self,
+            ExplainCommand.self, DoctorCommand.self, AuditCommand.self, SimulateCommand.self, RoundTripCommand.self,
         ]
     )
 

@@ -1,5 +1,6 @@
 import Foundation
 import TactTestKit
+import Testing
 
 /// The pipeline suites' installation: the test kit's, with a lease and attempt limit of the test's choosing and a
 /// creditor (polbank) under a rulebook of its own.
@@ -29,6 +30,13 @@ extension TactInstallation {
     }
 
     func killWorker(_ index: Int) async { await services("worker")[index].kill9() }
+
+    /// Runs `tact doctor` on the store as the scenario left it: every case against the scheduler's invariants. A
+    /// violation (or a store it cannot read) is an issue of the test, with what `tact doctor` printed.
+    func expectSound(sourceLocation: SourceLocation = #_sourceLocation) async throws {
+        let run = try await tool(["doctor"])
+        #expect(run.status == 0, "tact doctor: \(run.output)\(run.errors)", sourceLocation: sourceLocation)
+    }
 
     /// Runs a `tact` tool to completion with this installation's configuration; returns its exit status and output.
     func tool(_ arguments: [String], home: URL? = nil) async throws -> (status: Int32, output: String, errors: String) {

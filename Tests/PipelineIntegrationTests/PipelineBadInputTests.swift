@@ -104,6 +104,7 @@ struct PipelineBadInputTests {
             let logs = try pipeline.logs()
             #expect(!logs.contains("Personal Name"))
             #expect(!logs.contains("+15550142"))
+            try await pipeline.expectSound()
         }
     }
 }

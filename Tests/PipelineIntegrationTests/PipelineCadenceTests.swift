@@ -59,6 +59,7 @@ struct PipelineCadenceTests {
             let replanned = try await store.read { try $0.tasks(ofDebtor: "D-1", statuses: [.pending]) }
             #expect(replanned.map(\.purpose) == ["retry-call"])
             #expect(try await store.read { try $0.outcomes(ofTask: "acme/P-1/first-call") }.count == 2)
+            try await pipeline.expectSound()
         }
     }
 
@@ -85,6 +86,7 @@ struct PipelineCadenceTests {
             // The stale call went back to the scheduler (which does not know it, so it ends in tact.dead).
             let dead = try await pipeline.drain(pipeline.topology.deadQueue)
             #expect(dead.map(\.properties.messageID) == ["stale/first-call"])
+            try await pipeline.expectSound()
         }
     }
 
@@ -129,6 +131,7 @@ struct PipelineCadenceTests {
             #expect(pending.sorted() == ["acme/P-1/first-call", "acme/P-2/first-call"])
             #expect(try await store.read { try $0.ledgerEntry(taskID: "acme/P-1/first-call") } == nil)
             #expect(try await store.read { try $0.ledgerEntry(taskID: "acme/P-2/first-call") } == nil)
+            try await pipeline.expectSound()
         }
     }
 
@@ -153,6 +156,7 @@ struct PipelineCadenceTests {
             #expect(first?.status == .cancelled && first?.closedReason == .hold(.bereavement))
             let open = try await store.read { try $0.tasks(ofDebtor: "D-1", statuses: [.pending, .inFlight]) }
             #expect(open.filter { $0.channel == .call }.map(\.purpose) == ["after-bereavement"])
+            try await pipeline.expectSound()
         }
     }
 
@@ -173,6 +177,7 @@ struct PipelineCadenceTests {
             #expect((returned?.dueAt).map { $0 > Instant(Date()) } ?? false, "planned again after the pause")
             let explain = try await pipeline.tool(["explain", "D-1"])
             #expect(explain.output.contains("returned without an outcome"), "\(explain.output)")
+            try await pipeline.expectSound()
         }
     }
 
@@ -189,6 +194,7 @@ struct PipelineCadenceTests {
             #expect(first?.closedReason == .hold(.bereavement))
             let open = try await store.read { try $0.tasks(ofDebtor: "D-1", statuses: [.pending, .inFlight]) }
             #expect(open.filter { $0.channel == .call }.map(\.purpose) == ["after-bereavement"])
+            try await pipeline.expectSound()
         }
     }
 
@@ -231,6 +237,7 @@ struct PipelineCadenceTests {
                 bad.errors.split(separator: "\n").count == 1
                     && bad.errors.contains("--check-timeout must be 1–300 seconds")
             )
+            try await pipeline.expectSound()
         }
     }
 
@@ -247,6 +254,7 @@ struct PipelineCadenceTests {
             #expect(!next.output.contains("Personal Name"))
             let queued = try await pipeline.drain(pipeline.topology.callQueue(specialist: "anna"))
             #expect(queued.map(\.properties.messageID) == ["acme/P-1/first-call"])
+            try await pipeline.expectSound()
         }
     }
 
@@ -269,6 +277,7 @@ struct PipelineCadenceTests {
             let call = try MessageCoding.decode(Call.self, from: try #require(bobs.first).body)
             #expect(call.context.assignedSpecialist == "anna")
             #expect(bobs.first?.properties.priority == 5)
+            try await pipeline.expectSound()
         }
     }
 }

@@ -44,6 +44,15 @@ struct PipelineConcurrencyTests {
             let waiting = crowd.filter { $0.status == .pending }
             #expect(waiting.count == 193)
             #expect(waiting.allSatisfy { $0.dueAt > Instant(Date()).adding(seconds: 6 * 86_400) })
+            // The load itself is one case tact doctor reports: a debt placed again under a new placement id gets its
+            // first call again. Every other case is sound.
+            let doctor = try await pipeline.tool(["doctor"])
+            #expect(doctor.status == 1, "\(doctor.errors)")
+            let lines = doctor.output.split(separator: "\n")
+            #expect(lines.count == 2, "\(doctor.output)")
+            #expect(lines.first?.hasPrefix("duplicate-open-purpose debtor D-CROWD debt C-CROWD tasks ") == true)
+            #expect(lines.first?.contains(": debt C-CROWD has 200 open first-call tasks: ") == true)
+            #expect(lines.last?.hasPrefix("doctor: 1 violation (1 duplicate-open-purpose) in 51 debtors") == true)
         }
     }
 }

@@ -39,6 +39,7 @@ struct PipelineContractTests {
             _ = try await pipeline.waitUntilSettled()
             #expect(try await pipeline.drain(emails).isEmpty, "no second first notice")
             #expect(try await pipeline.drain(calls).isEmpty, "no second first call")
+            try await pipeline.expectSound()
         }
     }
 
@@ -94,6 +95,7 @@ struct PipelineContractTests {
                 #expect(json[field] != nil, "call field \(field)")
             }
             #expect(await pipeline.stop().allSatisfy { $0 == 0 }, "SIGTERM ends every process cleanly")
+            try await pipeline.expectSound()
         }
     }
 
@@ -121,6 +123,7 @@ struct PipelineContractTests {
             #expect(decisions.contains { $0.decision == .defer && $0.reasons.contains { $0.rule == .contactHours } })
             #expect((stats.tasksByStatus[.done] ?? 0) == 2, "the open debtor's text and call went out")
             #expect(try await pipeline.drain(pipeline.topology.reminderQueue(.sms)).count == 1)
+            try await pipeline.expectSound()
         }
     }
 
@@ -151,6 +154,7 @@ struct PipelineContractTests {
             }
             #expect(retries.count == 1)
             #expect(retries.first.map { $0.dueAt > Instant(Date()) } == true)
+            try await pipeline.expectSound()
         }
     }
 
@@ -176,6 +180,7 @@ struct PipelineContractTests {
             #expect(task.status == .pending)
             #expect(task.dueAt > Instant(Date()).adding(seconds: 300))
             #expect(try await store.read { try $0.ledgerEntry(taskID: "acme/P-1/first-call") } == nil)
+            try await pipeline.expectSound()
         }
     }
 }

@@ -79,6 +79,7 @@ struct PipelineCreditorTests {
             #expect(stats.debtors == 1)
             let store = try SQLiteStore(path: pipeline.storePath)
             #expect(try await store.read { try $0.debtor("D-P-OWN")?.creditorID } == creditor)
+            try await pipeline.expectSound()
         }
     }
 }

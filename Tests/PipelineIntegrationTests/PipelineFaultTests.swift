@@ -52,6 +52,7 @@ struct PipelineFaultTests {
             try await waitForProgress(pipeline, done: Self.count / 4)
             await pipeline.killWorker(0)
             try await expectEverythingEmitted(pipeline)
+            try await pipeline.expectSound()
         }
     }
 
@@ -65,6 +66,7 @@ struct PipelineFaultTests {
             try await Task.sleep(for: .milliseconds(500))
             try pipeline.startScheduler()
             try await expectEverythingEmitted(pipeline)
+            try await pipeline.expectSound()
         }
     }
 
@@ -77,6 +79,7 @@ struct PipelineFaultTests {
             try await BrokerControl.ctl(["close_all_connections", "pipeline fault test"])
             try await expectEverythingEmitted(pipeline)
             #expect(await pipeline.stop().allSatisfy { $0 == 0 })
+            try await pipeline.expectSound()
         }
     }
 }

@@ -51,6 +51,7 @@ struct PipelineRecallTests {
             #expect(
                 try await store.read { try $0.ledger(ofDebtor: "D-1", since: Instant(secondsSinceEpoch: 0)) }.isEmpty)
             #expect(await pipeline.stop().allSatisfy { $0 == 0 })
+            try await pipeline.expectSound()
         }
     }
 }

@@ -89,6 +89,17 @@ struct SchedulerCadenceTests {
         #expect(retry.dueAt == Fixtures.instant("2026-12-05T05:00:00Z"))
     }
 
+    /// Found by `tact doctor` in the simulator (no-next-step): a call that did not connect planned nothing, and the
+    /// case stopped for good; not even a new phone number in an amendment would have restarted it.
+    @Test func aCallThatDidNotConnectIsTriedAgainTheNextDay() async throws {
+        let (store, first) = try await placedWithCall()
+        try await core.apply([outcome("O-1", task: first, .notConnected)], to: store)
+        let retry = try #require(try await pending(store)["retry-call"])
+        #expect(retry.id == "O-1/retry-call")
+        #expect(retry.dueAt == Fixtures.instant("2026-12-02T05:00:00Z"), "the next local day")
+        #expect(try await store.read { try $0.ledgerEntry(taskID: first) }?.result == .notConnected)
+    }
+
     @Test func aPromiseBringsAReminderTheDayBeforeAndACheckTheDayAfter() async throws {
         let (store, call) = try await placedWithCall()
         try await core.apply(
@@ -277,6 +288,38 @@ struct SchedulerCadenceTests {
         let (store, _) = try await placedWithCall()
         try await core.apply([.event(Fixtures.event("E-H", .hardship), userID: nil)], to: store)
         #expect(try await store.tasks("D-1", [.pending]).map(\.purpose) == ["hardship-review"])
+    }
+
+    /// Found by `tact doctor` in the simulator: a bereavement reported twice planned a second gentle call beside the
+    /// first. A person gets one, whatever steps back meanwhile, until it was made.
+    @Test func aStepBackPlansNoSecondGentleCallBesideOneStillToBeMade() async throws {
+        let (store, _) = try await placedWithCall()
+        let later = Fixtures.now.adding(seconds: 3_600)
+        try await core.apply(
+            [
+                .event(Fixtures.event("E-1", .bereavement), userID: nil),
+                .event(Fixtures.event("E-2", .bereavement, at: later), userID: nil),
+            ], to: store)
+        #expect(try await store.tasks("D-1", [.pending]).map(\.id) == ["E-1/after-bereavement"])
+        // A hardship replaces a gentle call merely planned …
+        try await core.apply([.event(Fixtures.event("E-3", .hardship, at: later), userID: nil)], to: store)
+        #expect(try await store.tasks("D-1", [.pending]).map(\.id) == ["E-3/hardship-review"])
+        #expect(try await store.read { try $0.task("E-1/after-bereavement") }?.closedReason == .hold(.hardship))
+        // … but not one waiting in a queue for its outcome: that one stands for both.
+        try await store.write { store in
+            var task = try store.task("E-3/hardship-review")!
+            task.status = .done
+            try store.save(task)
+            try store.save(
+                LedgerEntry(
+                    taskID: task.id, debtorID: "D-1", debtID: "C-1", channel: .call, at: later, result: .pending))
+        }
+        try await core.apply([.event(Fixtures.event("E-4", .bereavement, at: later), userID: nil)], to: store)
+        #expect(try await store.tasks("D-1", [.pending]).isEmpty)
+        // Once it was made, a later step back plans its own.
+        try await core.apply([outcome("O-1", task: "E-3/hardship-review", .conversation, at: later)], to: store)
+        try await core.apply([.event(Fixtures.event("E-5", .bereavement, at: later), userID: nil)], to: store)
+        #expect(try await store.tasks("D-1", [.pending]).map(\.id) == ["E-5/after-bereavement"])
     }
 
     @Test func aSurveyAnswerIsKept() async throws {

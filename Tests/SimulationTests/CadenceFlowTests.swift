@@ -37,6 +37,7 @@ struct CadenceFlowTests {
         simulation.schedule(.placement(placement, userID: nil), at: start)
         for (input, at) in inputs { simulation.schedule(input, at: at) }
         try await simulation.run(until: day(days), responder: ScriptedResponder(respond))
+        try await simulation.expectSound()
         return (simulation.timeline, simulation.store)
     }
 

@@ -26,6 +26,7 @@ import Testing
     func everyEmissionIsPermittedAtItsInstantAndNoCapIsExceeded(rulebook: String) async throws {
         let simulation = try F.sampleSimulation(rulebook: rulebook)
         try await simulation.run(until: F.days(60), responder: OutcomeModel(parameters: Self.eventful, seed: 11))
+        try await simulation.expectSound()
         let result = try await simulation.result()
         let verdicts = try TimelineReplay.verdicts(result.timeline, debtors: result.debtors, rulebooks: F.rulebooks)
         #expect(verdicts.count > 100)
@@ -57,6 +58,7 @@ import Testing
         }
         try await simulation.run(
             until: F.days(21), responder: ScriptedResponder { _ in ContactResponse(.outcome(.noAnswer), after: 60) })
+        try await simulation.expectSound()
         let result = try await simulation.result()
         let verdicts = try TimelineReplay.verdicts(result.timeline, debtors: result.debtors, rulebooks: F.rulebooks)
         #expect(verdicts.allSatisfy { $0.decision.decision == .allow })
@@ -71,6 +73,7 @@ import Testing
     @Test func noOneIsCalledOnASundayOrAPolishHolidayUnderPlRespectful() async throws {
         let simulation = try F.sampleSimulation(rulebook: "pl-respectful")
         try await simulation.run(until: F.days(60), responder: OutcomeModel(seed: 5))
+        try await simulation.expectSound()
         let result = try await simulation.result()
         var calls = 0
         for debtor in result.debtors {

@@ -17,6 +17,7 @@ import Testing
         for seed: UInt64 in [7, 7, 8] {
             let simulation = try F.sampleSimulation(rulebook: "pl-respectful")
             try await simulation.run(until: F.days(60), responder: OutcomeModel(seed: seed))
+            try await simulation.expectSound()
             timelines.append(simulation.timeline)
         }
         #expect(timelines[0].count > 300)
@@ -33,6 +34,7 @@ import Testing
         #expect(legs.now == F.days(11))
         try await legs.run(until: F.days(30), responder: OutcomeModel(seed: 3))
         #expect(legs.timeline == whole.timeline)
+        try await legs.expectSound()
     }
 
     /// Nothing due: the clock jumps straight to the end.
@@ -54,6 +56,7 @@ import Testing
             ContactResponse(.outcome($0.channel == .call ? .conversation : .delivered), after: 60)
         }
         try await simulation.run(until: F.days(1), responder: answer)
+        try await simulation.expectSound()
         let emissions = simulation.timeline.filter { $0.kind == .emission }
         // Both are due at once; the store hands out a debtor's tasks by due time, then id.
         #expect(emissions.map(\.channel) == [.call, .email])
@@ -76,6 +79,7 @@ import Testing
         simulation.schedule(.placement(F.placement(email: nil), userID: nil), at: F.start)
         let halfway = Instant(rfc3339: "2026-12-02T12:00:00Z")!
         try await simulation.run(until: halfway, responder: ScriptedResponder { _ in ContactResponse(.ignore) })
+        try await simulation.expectSound()
         let calls = simulation.timeline.filter { $0.kind == .emission && $0.channel == .call }
         let expired = simulation.timeline.filter { $0.kind == .expired }
         #expect(calls.count >= 2)
@@ -105,6 +109,7 @@ import Testing
             return ContactResponse(.outcome(.conversation), after: 13 * 3_600, events: [payment])
         }
         try await simulation.run(until: F.days(1), responder: late)
+        try await simulation.expectSound()
         let expired = simulation.timeline.filter { $0.kind == .expired }
         #expect(expired.count == 1 && expired[0].at == Instant(rfc3339: "2026-12-01T19:00:00Z"))
         #expect(!simulation.timeline.contains { $0.kind == .outcome || $0.kind == .event })
@@ -121,6 +126,7 @@ import Testing
                 ? ContactResponse(.giveBack, after: 120) : ContactResponse(.outcome(.voicemail), after: 30)
         }
         try await simulation.run(until: F.days(1), responder: giveBackFirst)
+        try await simulation.expectSound()
         let calls = simulation.timeline.filter { $0.kind == .emission && $0.purpose == "first-call" }
         #expect(calls.map(\.queue) == ["tact.calls.anna", "tact.calls.anna"])
         let expired = try #require(simulation.timeline.first { $0.kind == .expired })
@@ -140,6 +146,7 @@ import Testing
         simulation.schedule(PlannedEvent(at: F.start, debtorId: "D-404", kind: .hardship, cause: "test"))
         simulation.schedule(.placement(F.placement(), userID: nil), at: F.start.adding(seconds: 1))
         try await simulation.run(until: F.days(1), responder: OutcomeModel(seed: 1))
+        try await simulation.expectSound()
         let refused = simulation.timeline.filter { $0.kind == .refused }
         #expect(
             refused.map(\.detail) == [

@@ -14,6 +14,7 @@ import Testing
     @Test func summaryReportAndStoreAgreeWithTheTimeline() async throws {
         let simulation = try F.sampleSimulation(rulebook: "pl-respectful")
         try await simulation.run(until: F.days(60), responder: OutcomeModel(seed: 2))
+        try await simulation.expectSound()
         let result = try await simulation.result()
         // Through the JSON lines, as a reader of `--timeline` would see it.
         let lines = result.timeline.map(\.jsonLine)
