@@ -21,6 +21,9 @@ public struct ContractError: Error, Sendable, Equatable, CustomStringConvertible
         public static let creditorMismatch = Code("creditor-mismatch")
         /// The message is valid but conflicts with what Tact already holds (e.g. a debtor of another creditor).
         public static let conflict = Code("conflict")
+        /// Tact could not apply a valid message: a defect in Tact (a task asked to change in a way its state does
+        /// not allow). The message is kept in `tact.dead` to replay once Tact is fixed, rather than retried for ever.
+        public static let internalError = Code("internal-error")
         public var description: String { rawValue }
     }
 

@@ -68,6 +68,9 @@ public struct SchedulerCore: Sendable {
             }
         } catch let refusal as ContractError {
             return .rejected(refusal)
+        } catch let defect as TaskTransitionError {
+            // Retrying would fail the same way and hold up every input behind it: set aside, with the task named.
+            return .rejected(ContractError(.internalError, field: "", "\(defect)"))
         }
         try store.markProcessed(messageID, at: now)
         return .applied
