@@ -59,20 +59,22 @@ extension SchedulerCore {
 
     /// A plan replaces what chasing was planned about the debt: a reminder before each instalment, and a gentle call
     /// the day after one is missed (cancelled when it is paid).
-    func startPlan(_ event: LifeEvent, for debtor: DebtorRecord, at now: Instant, in store: any StoreTransaction) throws
-    {
-        let debtID = event.debtId!
+    func startPlan(
+        _ event: LifeEvent, debtID: String, instalments: [LifeEvent.Instalment], for debtor: DebtorRecord,
+        at now: Instant, in store: any StoreTransaction
+    ) throws {
         guard let debt = try store.debt(debtID, ofDebtor: debtor.id), debt.status == .open else {
             throw ContractError(.conflict, field: "debtId", "a plan needs an open debt")
         }
-        try ArrangementCheck.plan(event.instalments!, debt: debt)
+        try ArrangementCheck.plan(instalments, debt: debt)
         try withdrawPromisesAndPlans(of: debtor.id, debtID: debtID, in: store)
         try cancelPending(ofDebtor: debtor.id, reason: .replacedByPlan, in: store) {
             $0.debtID == debtID && Strategy.Purpose.chasing.contains($0.purpose)
         }
-        let instalments = event.instalments!.map { PlanRecord.Instalment(amount: $0.amount, dueDate: $0.dueDate) }
         let plan = PlanRecord(
-            id: event.eventId, debtorID: debtor.id, debtID: debtID, instalments: instalments, createdAt: now)
+            id: event.eventId, debtorID: debtor.id, debtID: debtID,
+            instalments: instalments.map { PlanRecord.Instalment(amount: $0.amount, dueDate: $0.dueDate) },
+            createdAt: now)
         try store.save(plan)
         try planInstalments(of: plan, for: debtor, at: now, in: store)
     }
@@ -133,20 +135,20 @@ extension SchedulerCore {
     /// promise once they reach its amount, and pays the plan's instalments they cover in order. The debt closes,
     /// with its survey, when the balance reaches zero or the plan's last instalment is paid. Without an amount a
     /// payment is the plan's next instalment, or (with no plan) the whole balance.
-    func recordPayment(_ event: LifeEvent, for debtor: DebtorRecord, at now: Instant, in store: any StoreTransaction)
-        throws
-    {
-        let debtID = event.debtId!
+    func recordPayment(
+        _ event: LifeEvent, debtID: String, amount text: String?, currency: String?, for debtor: DebtorRecord,
+        at now: Instant, in store: any StoreTransaction
+    ) throws {
         guard var debt = try store.debt(debtID, ofDebtor: debtor.id), let balance = debt.balance else { return }
         if debt.status == .recalled {
             throw ContractError(.conflict, field: "debtId", "this debt is recalled")
         }
-        if let currency = event.currency, currency != debt.currency {
+        if let currency, currency != debt.currency {
             throw ContractError(.invalidField, field: "currency", "differs from the debt's currency")
         }
         let plan = try activePlan(of: debtor.id, debtID: debtID, in: store)
         let amount: Money
-        if let text = event.amount {
+        if let text {
             guard let parsed = Money(text, currency: debt.currency) else {
                 throw ContractError(.invalidField, field: "amount", "must be a decimal amount such as 120.50")
             }
