@@ -93,14 +93,16 @@ extension SchedulerCore {
             {
                 try scheduleAgain(
                     "\(plan.id)/\(index + 1)/instalment-reminder", debtorID: debtor.id, debtID: plan.debtID,
-                    channel: channel, purpose: Strategy.Purpose.instalmentReminder, due: due, at: now, in: store)
+                    channel: channel, purpose: Strategy.Purpose.instalmentReminder,
+                    link: .instalment(planID: plan.id, number: index + 1), due: due, at: now, in: store)
             }
             if let due = startOfDay(instalment.dueDate, for: debtor, addingDays: strategy.plan.missedCallAfterDays),
                 due >= now
             {
                 try scheduleAgain(
                     "\(plan.id)/\(index + 1)/missed-instalment", debtorID: debtor.id, debtID: plan.debtID,
-                    channel: .call, purpose: Strategy.Purpose.missedInstalment, due: due, at: now, in: store)
+                    channel: .call, purpose: Strategy.Purpose.missedInstalment,
+                    link: .instalment(planID: plan.id, number: index + 1), due: due, at: now, in: store)
             }
         }
     }
@@ -114,11 +116,11 @@ extension SchedulerCore {
         }
     }
 
-    /// ``schedule(_:debtorID:debtID:channel:purpose:due:at:in:)``, reviving the task if a step back (bereavement,
-    /// hardship) cancelled it; one that another hold or event closed stays closed.
+    /// ``schedule(_:debtorID:debtID:channel:purpose:link:due:at:in:)``, reviving the task if a step back
+    /// (bereavement, hardship) cancelled it; one that another hold or event closed stays closed.
     private func scheduleAgain(
-        _ id: String, debtorID: String, debtID: String, channel: Channel, purpose: String, due: Instant,
-        at now: Instant, in store: any StoreTransaction
+        _ id: String, debtorID: String, debtID: String, channel: Channel, purpose: String, link: TaskRecord.Link,
+        due: Instant, at now: Instant, in store: any StoreTransaction
     ) throws {
         if var task = try store.task(id) {
             // On the channel reachable now: an opt-out may have come since.
@@ -128,7 +130,8 @@ extension SchedulerCore {
             return try store.save(task)
         }
         try schedule(
-            id, debtorID: debtorID, debtID: debtID, channel: channel, purpose: purpose, due: due, at: now, in: store)
+            id, debtorID: debtorID, debtID: debtID, channel: channel, purpose: purpose, link: link, due: due, at: now,
+            in: store)
     }
 
     /// A payment lowers the debt's balance. Counting every payment recorded since each was made, it keeps an open
@@ -181,7 +184,7 @@ extension SchedulerCore {
             promise.status = .kept
             try store.save(promise)
             try cancelPending(ofDebtor: debtor.id, reason: .promiseKept, in: store) {
-                $0.id.hasPrefix("\(promise.id)/")
+                $0.link == .promise(id: promise.id)
             }
         }
         if var plan {
@@ -193,7 +196,7 @@ extension SchedulerCore {
                 guard plan.instalments[index].paidAt == nil else { continue }
                 plan.instalments[index].paidAt = event.at
                 try cancelPending(ofDebtor: debtor.id, reason: .instalmentPaid, in: store) {
-                    $0.id.hasPrefix("\(plan.id)/\(index + 1)/")
+                    $0.link == .instalment(planID: plan.id, number: index + 1)
                 }
             }
             if plan.nextUnpaid == nil {
@@ -247,14 +250,14 @@ extension SchedulerCore {
             promise.status = .withdrawn
             try store.save(promise)
             try cancelPending(ofDebtor: debtorID, reason: .promiseWithdrawn, in: store) {
-                $0.id.hasPrefix("\(promise.id)/")
+                $0.link == .promise(id: promise.id)
             }
         }
         for var plan in try store.plans(ofDebtor: debtorID) where plan.debtID == debtID && plan.status == .active {
             plan.status = .withdrawn
             try store.save(plan)
             try cancelPending(ofDebtor: debtorID, reason: .planWithdrawn, in: store) {
-                $0.id.hasPrefix("\(plan.id)/")
+                $0.link?.planID == plan.id
             }
         }
     }
@@ -293,12 +296,12 @@ extension SchedulerCore {
         {
             try schedule(
                 "\(id)/promise-reminder", debtorID: debtor.id, debtID: debtID, channel: channel,
-                purpose: Strategy.Purpose.promiseReminder, due: due, at: now, in: store)
+                purpose: Strategy.Purpose.promiseReminder, link: .promise(id: id), due: due, at: now, in: store)
         }
         if let due = startOfDay(promise.date, for: debtor, addingDays: 1) {
             try schedule(
                 "\(id)/broken-promise", debtorID: debtor.id, debtID: debtID, channel: .call,
-                purpose: Strategy.Purpose.brokenPromise, due: due, at: now, in: store)
+                purpose: Strategy.Purpose.brokenPromise, link: .promise(id: id), due: due, at: now, in: store)
         }
     }
 
@@ -319,13 +322,14 @@ extension SchedulerCore {
         {
             try schedule(
                 "\(outcome.outcomeId)/call-back-request", debtorID: debtor.id, debtID: task.debtID, channel: channel,
-                purpose: Strategy.Purpose.callBackRequest, due: now, at: now, in: store)
+                purpose: Strategy.Purpose.callBackRequest, link: .outcome(id: outcome.outcomeId), due: now, at: now,
+                in: store)
             waitDays += rules.pauseDays
         }
         let due = startOfNextDay(after: outcome.at.adding(seconds: Int64(waitDays - 1) * 86_400), for: debtor)
         try schedule(
             "\(outcome.outcomeId)/retry-call", debtorID: debtor.id, debtID: task.debtID, channel: .call,
-            purpose: Strategy.Purpose.retryCall, due: due, at: now, in: store)
+            purpose: Strategy.Purpose.retryCall, link: .outcome(id: outcome.outcomeId), due: due, at: now, in: store)
     }
 
     /// Unanswered calls about the debt since the last conversation or the last call-back request, whichever is later.

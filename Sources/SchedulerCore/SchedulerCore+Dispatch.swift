@@ -85,7 +85,7 @@ extension SchedulerCore {
     /// payment would have cancelled the check).
     private func markPromiseBroken(checkedBy task: TaskRecord, in store: any StoreTransaction) throws {
         for var promise in try store.promises(ofDebtor: task.debtorID)
-        where task.id.hasPrefix("\(promise.id)/") && promise.status == .open {
+        where task.link == .promise(id: promise.id) && promise.status == .open {
             promise.status = .broken
             try store.save(promise)
         }
@@ -97,10 +97,10 @@ extension SchedulerCore {
         in store: any StoreTransaction
     ) throws -> TaskContext {
         let promises = try store.promises(ofDebtor: debtor.id).filter { $0.debtID == task.debtID }
-        let promise = promises.last { task.id.hasPrefix("\($0.id)/") } ?? promises.last
+        let promise = promises.last { task.link == .promise(id: $0.id) } ?? promises.last
         let plan = try store.plans(ofDebtor: debtor.id).last { $0.debtID == task.debtID && $0.status == .active }
         let current = plan.flatMap { plan in
-            plan.instalments.indices.first { task.id.hasPrefix("\(plan.id)/\($0 + 1)/") }
+            plan.instalments.indices.first { task.link == .instalment(planID: plan.id, number: $0 + 1) }
         }
         let gentlePurposes = [
             Strategy.Purpose.afterBereavement, Strategy.Purpose.hardshipReview, Strategy.Purpose.missedInstalment,

@@ -92,8 +92,10 @@ extension SchedulerCore {
                 try store.save(promise)
             }
         }
+        // What it planned: a retry or a call-back request, or its promise's reminder and check (a promise made in a
+        // call has the outcome's id).
         try cancelPending(ofDebtor: task.debtorID, reason: .outcomeCorrected, in: store) {
-            $0.id.hasPrefix("\(corrects)/")
+            $0.link == .outcome(id: corrects) || $0.link == .promise(id: corrects)
         }
         try store.removeSurveyResponse(id: corrects)
     }

@@ -79,6 +79,7 @@ extension SQLiteTransaction {
         detail.add("debtId", task.debtID)
         detail.add("channel", task.channel.rawValue)
         detail.add("purpose", task.purpose)
+        detail.add("link", task.link?.description)
         detail.add("status", task.status.rawValue)
         detail.add("dueAt", task.dueAt)
         detail.add("attempt", task.attempts)
