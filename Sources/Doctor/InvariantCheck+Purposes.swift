@@ -38,7 +38,7 @@ extension InvariantCheck {
             return "\(task.purpose) of instalment \(planID)/\(number)"
         }
         guard [Strategy.Purpose.instalmentReminder, Strategy.Purpose.missedInstalment].contains(task.purpose) else {
-            return task.purpose
+            return task.purpose.rawValue
         }
         return "\(task.purpose) \(task.id)"
     }

@@ -14,7 +14,7 @@ extension SchedulerCore {
     /// by the same specialist and with a gentle tone, for when the hold ends (the policy defers it to that moment);
     /// never a second one beside a gentle call still to be made.
     func stepBack(
-        _ debtor: DebtorRecord, after event: LifeEvent, hold: HoldKind, purpose: String, at now: Instant,
+        _ debtor: DebtorRecord, after event: LifeEvent, hold: HoldKind, purpose: Purpose, at now: Instant,
         in store: any StoreTransaction
     ) throws {
         try cancelPending(ofDebtor: debtor.id, reason: .hold(hold), in: store) {
@@ -32,7 +32,7 @@ extension SchedulerCore {
     }
 
     /// The holds that step back, and the purpose of the one gentle call each plans.
-    public static let stepBackCalls: [HoldKind: String] = [
+    public static let stepBackCalls: [HoldKind: Purpose] = [
         .bereavement: Strategy.Purpose.afterBereavement, .hardship: Strategy.Purpose.hardshipReview,
     ]
 
@@ -119,7 +119,7 @@ extension SchedulerCore {
     /// ``schedule(_:debtorID:debtID:channel:purpose:link:due:at:in:)``, reviving the task if a step back
     /// (bereavement, hardship) cancelled it; one that another hold or event closed stays closed.
     private func scheduleAgain(
-        _ id: String, debtorID: String, debtID: String, channel: Channel, purpose: String, link: TaskRecord.Link,
+        _ id: String, debtorID: String, debtID: String, channel: Channel, purpose: Purpose, link: TaskRecord.Link,
         due: Instant, at now: Instant, in store: any StoreTransaction
     ) throws {
         if var task = try store.task(id) {

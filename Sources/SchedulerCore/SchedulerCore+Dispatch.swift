@@ -67,8 +67,9 @@ extension SchedulerCore {
             debtor, holds: try store.activeHolds(ofDebtor: debtor.id), aboutDebt: task.debtID)
         let strategy = strategy(of: debtor)
         return WorkTask(
-            taskId: task.id, attempt: attempt, rulebook: debtor.rulebook, channel: task.channel, purpose: task.purpose,
-            template: task.purpose,
+            taskId: task.id, attempt: attempt, rulebook: debtor.rulebook, channel: task.channel,
+            purpose: task.purpose.rawValue,
+            template: task.purpose.rawValue,
             // A redirect calls the representative from the same queues: any task may become a call then.
             specialistId: task.channel == .call || debtor.representative != nil
                 ? try routeCall(for: debtor, at: now, in: store) : debtor.specialistID,

@@ -128,7 +128,7 @@ public struct SchedulerCore: Sendable {
     /// While an after-bereavement call is planned, no automated reminder is created: the first contact after a
     /// death in the family is that call, never a text.
     func schedule(
-        _ id: String, debtorID: String, debtID: String, channel: Channel, purpose: String,
+        _ id: String, debtorID: String, debtID: String, channel: Channel, purpose: Purpose,
         link: TaskRecord.Link? = nil, due: Instant, at now: Instant, in store: any StoreTransaction
     ) throws {
         guard try store.task(id) == nil else { return }

@@ -74,7 +74,7 @@ extension TaskRecord: FetchableRecord, PersistableRecord {
         let debtorID: String = try row.decode(forColumn: CodingKeys.debtorID)
         let debtID: String = try row.decode(forColumn: CodingKeys.debtID)
         let channel: Channel = try row.decode(forColumn: CodingKeys.channel)
-        let purpose: String = try row.decode(forColumn: CodingKeys.purpose)
+        let purpose: Purpose = try row.decode(forColumn: CodingKeys.purpose)
         let link: Link? = try row.decode(forColumn: CodingKeys.link)
         let status: Status = try row.decode(forColumn: CodingKeys.status)
         let dueAt: Instant = try row.decode(forColumn: CodingKeys.dueAt)
@@ -199,6 +199,7 @@ extension Instant: DatabaseValueConvertible, StatementColumnConvertible {
 }
 
 extension Channel: DatabaseValueConvertible {}
+extension Purpose: DatabaseValueConvertible {}
 extension ContactResult: DatabaseValueConvertible {}
 extension HoldKind: DatabaseValueConvertible {}
 extension PolicyDecision.Kind: DatabaseValueConvertible {}

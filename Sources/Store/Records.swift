@@ -190,7 +190,7 @@ public struct TaskRecord: Sendable, Equatable, Codable {
     /// Set at creation; a revival may move it to the channel reachable then (``apply(_:)``).
     public internal(set) var channel: Channel
     /// Why the contact is made: `first-notice`, `first-call`, `retry-call`, …
-    public var purpose: String
+    public var purpose: Purpose
     /// The promise, plan instalment or outcome it follows up, if any; set at creation.
     public let link: Link?
     // The lifecycle: these change through ``apply(_:)`` only (TaskRecord+Lifecycle.swift).
@@ -227,7 +227,7 @@ public struct TaskRecord: Sendable, Equatable, Codable {
     }
 
     public init(
-        id: String, debtorID: String, debtID: String, channel: Channel, purpose: String, link: Link? = nil,
+        id: String, debtorID: String, debtID: String, channel: Channel, purpose: Purpose, link: Link? = nil,
         status: Status = .pending, dueAt: Instant, leaseUntil: Instant? = nil, attempts: Int = 0,
         settledAttempts: Int = 0, createdAt: Instant,
         closedReason: ClosedReason? = nil, takenBy: String? = nil, queuedFor: String? = nil

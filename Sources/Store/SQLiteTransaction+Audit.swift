@@ -78,7 +78,7 @@ extension SQLiteTransaction {
         var detail = AuditDetail()
         detail.add("debtId", task.debtID)
         detail.add("channel", task.channel.rawValue)
-        detail.add("purpose", task.purpose)
+        detail.add("purpose", task.purpose.rawValue)
         detail.add("link", task.link?.description)
         detail.add("status", task.status.rawValue)
         detail.add("dueAt", task.dueAt)

@@ -119,7 +119,7 @@ import Testing
             closed.status = .cancelled
             closed.closedReason = .hold(.cease)
             closed.channel = .email
-            closed.purpose = "first-notice"
+            closed.purpose = .firstNotice
             closed.attempts = 3
             try await store.write { [closed] tx in try tx.save(closed) }
             #expect(try await store.read { try $0.task("T-late") } == closed)
@@ -214,7 +214,7 @@ import Testing
             try await Sample.place(["D-1"], in: store)
             var task = TaskRecord(
                 id: "E:7/2/missed-instalment", debtorID: "D-1", debtID: "C-1", channel: .call,
-                purpose: "missed-instalment", link: .instalment(planID: "E:7", number: 2), dueAt: at(10), createdAt: t0)
+                purpose: .missedInstalment, link: .instalment(planID: "E:7", number: 2), dueAt: at(10), createdAt: t0)
             try await store.save([task])
             #expect(try await store.read { try $0.task("E:7/2/missed-instalment") } == task)
             try task.apply(.handOut(leaseUntil: at(70)))
