@@ -62,7 +62,7 @@ func seed(path: String, pending: Int, due: Int) async throws {
                 try tx.save(
                     TaskRecord(
                         id: "P-\(scrambled(debtor))/task-\(index)", debtorID: "D-\(scrambled(debtor))",
-                        debtID: "C-\(debtor)", channel: index % 2 == 0 ? .call : .email, purpose: "first-call",
+                        debtID: "C-\(debtor)", channel: index % 2 == 0 ? .call : .email, purpose: .firstCall,
                         dueAt: dueAt, createdAt: now.adding(seconds: -86_400)))
             }
         }

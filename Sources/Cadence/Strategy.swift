@@ -79,31 +79,10 @@ public struct Strategy: Sendable, Equatable, Codable {
     }
 
     /// The purposes a strategy plans, as they appear in tasks, calls and reminders.
-    public enum Purpose {
-        public static let firstNotice = "first-notice"
-        public static let firstCall = "first-call"
-        public static let retryCall = "retry-call"
-        public static let callBackRequest = "call-back-request"
-        public static let promiseReminder = "promise-reminder"
-        public static let brokenPromise = "broken-promise"
-        public static let instalmentReminder = "instalment-reminder"
-        public static let missedInstalment = "missed-instalment"
-        public static let afterBereavement = "after-bereavement"
-        public static let hardshipReview = "hardship-review"
-        public static let followUpCall = "follow-up-call"
-        public static let survey = "survey"
-
-        /// Calls that chase the debt itself; a promise or a plan replaces them.
-        public static let chasing = [firstCall, retryCall, followUpCall]
-
-        /// Calls, in the order the issue ranks them (most urgent first).
-        public static let calls = [
-            brokenPromise, afterBereavement, hardshipReview, missedInstalment, firstCall, followUpCall, retryCall,
-        ]
-    }
+    public typealias Purpose = Domain.Purpose
 
     /// The queue priority of a call with `purpose` (0 when the strategy names none).
-    public func priority(of purpose: String) -> Int { priorities[purpose] ?? 0 }
+    public func priority(of purpose: Purpose) -> Int { priorities[purpose.rawValue] ?? 0 }
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -144,14 +123,24 @@ public struct Strategy: Sendable, Equatable, Codable {
             return ("closing.surveyChannels", "name digital channels (sms, email)")
         }
         for (purpose, value) in priorities.sorted(by: { $0.key < $1.key }) {
-            guard Purpose.calls.contains(purpose) else {
+            guard let called = Purpose(rawValue: purpose), Purpose.calls.contains(called) else {
                 return (
                     "priorities.\(purpose)",
-                    "unknown call purpose; expected one of \(Purpose.calls.joined(separator: ", "))"
+                    "unknown call purpose; expected one of \(Purpose.calls.map(\.rawValue).joined(separator: ", "))"
                 )
             }
             guard (0...9).contains(value) else { return ("priorities.\(purpose)", "must be 0…9") }
         }
         return nil
     }
+}
+
+extension Purpose {
+    /// Calls that chase the debt itself; a promise or a plan replaces them.
+    public static let chasing: Set<Purpose> = [.firstCall, .retryCall, .followUpCall]
+
+    /// Calls, in the order the issue ranks them (most urgent first).
+    public static let calls: [Purpose] = [
+        .brokenPromise, .afterBereavement, .hardshipReview, .missedInstalment, .firstCall, .followUpCall, .retryCall,
+    ]
 }

@@ -103,7 +103,10 @@ public struct LifeEvent: ContractMessage, Equatable {
         self.promise = promise
     }
 
-    public func validate() throws(ContractError) {
+    public func validate() throws(ContractError) { _ = try meaning() }
+
+    /// What the event says, with the fields its kind requires (``Meaning``); throws what ``validate()`` throws.
+    public func meaning() throws(ContractError) -> Meaning {
         try Check.identifier(eventId, "eventId")
         try Check.identifier(debtorId, "debtorId")
         if let debtId { try Check.identifier(debtId, "debtId") }
@@ -112,25 +115,38 @@ public struct LifeEvent: ContractMessage, Equatable {
             try Check.plausible(until, "until")
             guard until > at else { throw ContractError(.invalidField, field: "until", "must be after at") }
         }
+        // The debt that the kinds about one debt name.
+        func requiredDebt() throws(ContractError) -> String {
+            guard let debtId else {
+                throw ContractError(.missingField, field: "debtId", "required for \(kind.rawValue)")
+            }
+            return debtId
+        }
+        let meaning: Meaning
         switch kind {
         case .optOut, .optIn:
-            guard channel != nil else {
+            guard let channel else {
                 throw ContractError(.missingField, field: "channel", "required for \(kind.rawValue)")
             }
+            meaning = kind == .optOut ? .optOut(channel) : .optIn(channel)
         case .attorney:
             guard let representative, representative.phone != nil || representative.email != nil else {
                 throw ContractError(.missingField, field: "representative", "attorney needs a phone or an e-mail")
             }
-        case .payment, .closed, .recall:
-            guard debtId != nil else {
-                throw ContractError(.missingField, field: "debtId", "required for \(kind.rawValue)")
-            }
+            meaning = .attorney(representative)
+        case .payment:
+            meaning = .payment(debtID: try requiredDebt(), amount: amount, currency: currency)
+        case .closed:
+            meaning = .closed(debtID: try requiredDebt())
+        case .recall:
+            meaning = .recall(debtID: try requiredDebt())
         case .promise:
-            guard debtId != nil else { throw ContractError(.missingField, field: "debtId", "required for promise") }
+            let debtID = try requiredDebt()
             guard let promise else { throw ContractError(.missingField, field: "promise", "required for promise") }
             try promise.validate()
+            meaning = .promise(debtID: debtID, promise)
         case .plan:
-            guard debtId != nil else { throw ContractError(.missingField, field: "debtId", "required for plan") }
+            let debtID = try requiredDebt()
             guard let instalments, !instalments.isEmpty else {
                 throw ContractError(.missingField, field: "instalments", "a plan needs at least one instalment")
             }
@@ -145,8 +161,16 @@ public struct LifeEvent: ContractMessage, Equatable {
                         .invalidField, field: "instalments[\(index)].dueDate", "must come after the previous one")
                 }
             }
-        default:
-            break
+            meaning = .plan(debtID: debtID, instalments: instalments)
+        case .deceased:
+            meaning = .deceased(representative)
+        case .disputeResolved:
+            meaning = .disputeResolved
+        case .bereavement: meaning = .hold(.bereavement)
+        case .hardship: meaning = .hold(.hardship)
+        case .breathingSpace: meaning = .hold(.breathingSpace)
+        case .dispute: meaning = .hold(.dispute)
+        case .cease: meaning = .hold(.cease)
         }
         // Fields of one kind are refused on another rather than ignored: the sender meant something by them.
         if let amount {
@@ -160,5 +184,6 @@ public struct LifeEvent: ContractMessage, Equatable {
         if promise != nil, kind != .promise {
             throw ContractError(.invalidField, field: "promise", "only for a promise")
         }
+        return meaning
     }
 }

@@ -96,7 +96,10 @@ public struct Outcome: ContractMessage, Equatable {
         self.corrects = corrects
     }
 
-    public func validate() throws(ContractError) {
+    public func validate() throws(ContractError) { _ = try meaning() }
+
+    /// What the outcome says, with the fields its result requires (``Meaning``); throws what ``validate()`` throws.
+    public func meaning() throws(ContractError) -> Meaning {
         try Check.identifier(outcomeId, "outcomeId")
         try Check.identifier(taskId, "taskId")
         try Check.identifier(debtorId, "debtorId")
@@ -111,18 +114,26 @@ public struct Outcome: ContractMessage, Equatable {
         if result != .surveyResponse, score != nil || comment != nil {
             throw ContractError(.invalidField, field: score != nil ? "score" : "comment", "only for survey-response")
         }
-        if result == .surveyResponse {
+        switch result {
+        case .surveyResponse:
             guard let score else { throw ContractError(.missingField, field: "score", "required for survey-response") }
             guard (1...5).contains(score) else { throw ContractError(.invalidField, field: "score", "must be 1…5") }
             if let comment, comment.utf8.count > 4000 {
                 throw ContractError(.invalidField, field: "comment", "longer than 4000 bytes")
             }
-        }
-        if result == .promiseToPay {
+            return .surveyResponse(score: score, comment: comment)
+        case .promiseToPay:
             guard let promise else {
                 throw ContractError(.missingField, field: "promise", "required for promise-to-pay")
             }
             try promise.validate()
+            return .promiseToPay(promise)
+        case .conversation: return .conversation
+        case .voicemail: return .voicemail
+        case .delivered: return .delivered
+        case .failed: return .failed
+        case .noAnswer: return .noAnswer
+        case .notConnected: return .notConnected
         }
     }
 }

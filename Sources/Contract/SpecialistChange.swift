@@ -45,7 +45,10 @@ public struct SpecialistChange: ContractMessage, Equatable {
         self.debtorId = debtorId
     }
 
-    public func validate() throws(ContractError) {
+    public func validate() throws(ContractError) { _ = try meaning() }
+
+    /// What the change says, with the fields its action requires (``Meaning``); throws what ``validate()`` throws.
+    public func meaning() throws(ContractError) -> Meaning {
         try Check.identifier(changeId, "changeId")
         try Check.identifier(specialistId, "specialistId")
         guard specialistId != "pool" else {
@@ -63,11 +66,17 @@ public struct SpecialistChange: ContractMessage, Equatable {
         case .away:
             guard let until else { throw ContractError(.missingField, field: "until", "required for away") }
             try Check.plausible(until, "until")
-        case .back, .join, .retire:
-            break
+            return .away(until: until, backupID: backupId)
+        case .back:
+            return .back
+        case .join:
+            return .join
+        case .retire:
+            return .retire(successorID: backupId)
         case .handover:
             guard let debtorId else { throw ContractError(.missingField, field: "debtorId", "required for handover") }
             try Check.identifier(debtorId, "debtorId")
+            return .handover(debtorID: debtorId)
         }
     }
 }

@@ -32,15 +32,13 @@ extension InvariantCheck {
 
     /// The purpose, with the instalment for those a plan plans once per instalment
     /// (`missed-instalment of instalment E-PLAN/2`).
-    /// Until plans are linked by a field, the task id is the link, as the scheduler reads it.
+    /// One without its link (none the scheduler made) counts alone.
     private static func purpose(of task: TaskRecord, _ view: CaseView) -> String {
-        guard [Strategy.Purpose.instalmentReminder, Strategy.Purpose.missedInstalment].contains(task.purpose) else {
-            return task.purpose
+        if case .instalment(let planID, let number) = task.link {
+            return "\(task.purpose) of instalment \(planID)/\(number)"
         }
-        for plan in view.records.plans where plan.debtID == task.debtID {
-            for index in plan.instalments.indices where task.id.hasPrefix("\(plan.id)/\(index + 1)/") {
-                return "\(task.purpose) of instalment \(plan.id)/\(index + 1)"
-            }
+        guard [Strategy.Purpose.instalmentReminder, Strategy.Purpose.missedInstalment].contains(task.purpose) else {
+            return task.purpose.rawValue
         }
         return "\(task.purpose) \(task.id)"
     }

@@ -14,7 +14,7 @@ extension SchedulerCore {
     /// by the same specialist and with a gentle tone, for when the hold ends (the policy defers it to that moment);
     /// never a second one beside a gentle call still to be made.
     func stepBack(
-        _ debtor: DebtorRecord, after event: LifeEvent, hold: HoldKind, purpose: String, at now: Instant,
+        _ debtor: DebtorRecord, after event: LifeEvent, hold: HoldKind, purpose: Purpose, at now: Instant,
         in store: any StoreTransaction
     ) throws {
         try cancelPending(ofDebtor: debtor.id, reason: .hold(hold), in: store) {
@@ -32,7 +32,7 @@ extension SchedulerCore {
     }
 
     /// The holds that step back, and the purpose of the one gentle call each plans.
-    public static let stepBackCalls: [HoldKind: String] = [
+    public static let stepBackCalls: [HoldKind: Purpose] = [
         .bereavement: Strategy.Purpose.afterBereavement, .hardship: Strategy.Purpose.hardshipReview,
     ]
 
@@ -59,20 +59,22 @@ extension SchedulerCore {
 
     /// A plan replaces what chasing was planned about the debt: a reminder before each instalment, and a gentle call
     /// the day after one is missed (cancelled when it is paid).
-    func startPlan(_ event: LifeEvent, for debtor: DebtorRecord, at now: Instant, in store: any StoreTransaction) throws
-    {
-        let debtID = event.debtId!
+    func startPlan(
+        _ event: LifeEvent, debtID: String, instalments: [LifeEvent.Instalment], for debtor: DebtorRecord,
+        at now: Instant, in store: any StoreTransaction
+    ) throws {
         guard let debt = try store.debt(debtID, ofDebtor: debtor.id), debt.status == .open else {
             throw ContractError(.conflict, field: "debtId", "a plan needs an open debt")
         }
-        try ArrangementCheck.plan(event.instalments!, debt: debt)
+        try ArrangementCheck.plan(instalments, debt: debt)
         try withdrawPromisesAndPlans(of: debtor.id, debtID: debtID, in: store)
         try cancelPending(ofDebtor: debtor.id, reason: .replacedByPlan, in: store) {
             $0.debtID == debtID && Strategy.Purpose.chasing.contains($0.purpose)
         }
-        let instalments = event.instalments!.map { PlanRecord.Instalment(amount: $0.amount, dueDate: $0.dueDate) }
         let plan = PlanRecord(
-            id: event.eventId, debtorID: debtor.id, debtID: debtID, instalments: instalments, createdAt: now)
+            id: event.eventId, debtorID: debtor.id, debtID: debtID,
+            instalments: instalments.map { PlanRecord.Instalment(amount: $0.amount, dueDate: $0.dueDate) },
+            createdAt: now)
         try store.save(plan)
         try planInstalments(of: plan, for: debtor, at: now, in: store)
     }
@@ -91,14 +93,16 @@ extension SchedulerCore {
             {
                 try scheduleAgain(
                     "\(plan.id)/\(index + 1)/instalment-reminder", debtorID: debtor.id, debtID: plan.debtID,
-                    channel: channel, purpose: Strategy.Purpose.instalmentReminder, due: due, at: now, in: store)
+                    channel: channel, purpose: Strategy.Purpose.instalmentReminder,
+                    link: .instalment(planID: plan.id, number: index + 1), due: due, at: now, in: store)
             }
             if let due = startOfDay(instalment.dueDate, for: debtor, addingDays: strategy.plan.missedCallAfterDays),
                 due >= now
             {
                 try scheduleAgain(
                     "\(plan.id)/\(index + 1)/missed-instalment", debtorID: debtor.id, debtID: plan.debtID,
-                    channel: .call, purpose: Strategy.Purpose.missedInstalment, due: due, at: now, in: store)
+                    channel: .call, purpose: Strategy.Purpose.missedInstalment,
+                    link: .instalment(planID: plan.id, number: index + 1), due: due, at: now, in: store)
             }
         }
     }
@@ -112,11 +116,11 @@ extension SchedulerCore {
         }
     }
 
-    /// ``schedule(_:debtorID:debtID:channel:purpose:due:at:in:)``, reviving the task if a step back (bereavement,
-    /// hardship) cancelled it; one that another hold or event closed stays closed.
+    /// ``schedule(_:debtorID:debtID:channel:purpose:link:due:at:in:)``, reviving the task if a step back
+    /// (bereavement, hardship) cancelled it; one that another hold or event closed stays closed.
     private func scheduleAgain(
-        _ id: String, debtorID: String, debtID: String, channel: Channel, purpose: String, due: Instant,
-        at now: Instant, in store: any StoreTransaction
+        _ id: String, debtorID: String, debtID: String, channel: Channel, purpose: Purpose, link: TaskRecord.Link,
+        due: Instant, at now: Instant, in store: any StoreTransaction
     ) throws {
         if var task = try store.task(id) {
             // On the channel reachable now: an opt-out may have come since.
@@ -126,27 +130,28 @@ extension SchedulerCore {
             return try store.save(task)
         }
         try schedule(
-            id, debtorID: debtorID, debtID: debtID, channel: channel, purpose: purpose, due: due, at: now, in: store)
+            id, debtorID: debtorID, debtID: debtID, channel: channel, purpose: purpose, link: link, due: due, at: now,
+            in: store)
     }
 
     /// A payment lowers the debt's balance. Counting every payment recorded since each was made, it keeps an open
     /// promise once they reach its amount, and pays the plan's instalments they cover in order. The debt closes,
     /// with its survey, when the balance reaches zero or the plan's last instalment is paid. Without an amount a
     /// payment is the plan's next instalment, or (with no plan) the whole balance.
-    func recordPayment(_ event: LifeEvent, for debtor: DebtorRecord, at now: Instant, in store: any StoreTransaction)
-        throws
-    {
-        let debtID = event.debtId!
+    func recordPayment(
+        _ event: LifeEvent, debtID: String, amount text: String?, currency: String?, for debtor: DebtorRecord,
+        at now: Instant, in store: any StoreTransaction
+    ) throws {
         guard var debt = try store.debt(debtID, ofDebtor: debtor.id), let balance = debt.balance else { return }
         if debt.status == .recalled {
             throw ContractError(.conflict, field: "debtId", "this debt is recalled")
         }
-        if let currency = event.currency, currency != debt.currency {
+        if let currency, currency != debt.currency {
             throw ContractError(.invalidField, field: "currency", "differs from the debt's currency")
         }
         let plan = try activePlan(of: debtor.id, debtID: debtID, in: store)
         let amount: Money
-        if let text = event.amount {
+        if let text {
             guard let parsed = Money(text, currency: debt.currency) else {
                 throw ContractError(.invalidField, field: "amount", "must be a decimal amount such as 120.50")
             }
@@ -179,7 +184,7 @@ extension SchedulerCore {
             promise.status = .kept
             try store.save(promise)
             try cancelPending(ofDebtor: debtor.id, reason: .promiseKept, in: store) {
-                $0.id.hasPrefix("\(promise.id)/")
+                $0.link == .promise(id: promise.id)
             }
         }
         if var plan {
@@ -191,7 +196,7 @@ extension SchedulerCore {
                 guard plan.instalments[index].paidAt == nil else { continue }
                 plan.instalments[index].paidAt = event.at
                 try cancelPending(ofDebtor: debtor.id, reason: .instalmentPaid, in: store) {
-                    $0.id.hasPrefix("\(plan.id)/\(index + 1)/")
+                    $0.link == .instalment(planID: plan.id, number: index + 1)
                 }
             }
             if plan.nextUnpaid == nil {
@@ -245,14 +250,14 @@ extension SchedulerCore {
             promise.status = .withdrawn
             try store.save(promise)
             try cancelPending(ofDebtor: debtorID, reason: .promiseWithdrawn, in: store) {
-                $0.id.hasPrefix("\(promise.id)/")
+                $0.link == .promise(id: promise.id)
             }
         }
         for var plan in try store.plans(ofDebtor: debtorID) where plan.debtID == debtID && plan.status == .active {
             plan.status = .withdrawn
             try store.save(plan)
             try cancelPending(ofDebtor: debtorID, reason: .planWithdrawn, in: store) {
-                $0.id.hasPrefix("\(plan.id)/")
+                $0.link?.planID == plan.id
             }
         }
     }
@@ -291,12 +296,12 @@ extension SchedulerCore {
         {
             try schedule(
                 "\(id)/promise-reminder", debtorID: debtor.id, debtID: debtID, channel: channel,
-                purpose: Strategy.Purpose.promiseReminder, due: due, at: now, in: store)
+                purpose: Strategy.Purpose.promiseReminder, link: .promise(id: id), due: due, at: now, in: store)
         }
         if let due = startOfDay(promise.date, for: debtor, addingDays: 1) {
             try schedule(
                 "\(id)/broken-promise", debtorID: debtor.id, debtID: debtID, channel: .call,
-                purpose: Strategy.Purpose.brokenPromise, due: due, at: now, in: store)
+                purpose: Strategy.Purpose.brokenPromise, link: .promise(id: id), due: due, at: now, in: store)
         }
     }
 
@@ -317,13 +322,14 @@ extension SchedulerCore {
         {
             try schedule(
                 "\(outcome.outcomeId)/call-back-request", debtorID: debtor.id, debtID: task.debtID, channel: channel,
-                purpose: Strategy.Purpose.callBackRequest, due: now, at: now, in: store)
+                purpose: Strategy.Purpose.callBackRequest, link: .outcome(id: outcome.outcomeId), due: now, at: now,
+                in: store)
             waitDays += rules.pauseDays
         }
         let due = startOfNextDay(after: outcome.at.adding(seconds: Int64(waitDays - 1) * 86_400), for: debtor)
         try schedule(
             "\(outcome.outcomeId)/retry-call", debtorID: debtor.id, debtID: task.debtID, channel: .call,
-            purpose: Strategy.Purpose.retryCall, due: due, at: now, in: store)
+            purpose: Strategy.Purpose.retryCall, link: .outcome(id: outcome.outcomeId), due: due, at: now, in: store)
     }
 
     /// Unanswered calls about the debt since the last conversation or the last call-back request, whichever is later.

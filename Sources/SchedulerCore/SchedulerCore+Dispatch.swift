@@ -67,8 +67,9 @@ extension SchedulerCore {
             debtor, holds: try store.activeHolds(ofDebtor: debtor.id), aboutDebt: task.debtID)
         let strategy = strategy(of: debtor)
         return WorkTask(
-            taskId: task.id, attempt: attempt, rulebook: debtor.rulebook, channel: task.channel, purpose: task.purpose,
-            template: task.purpose,
+            taskId: task.id, attempt: attempt, rulebook: debtor.rulebook, channel: task.channel,
+            purpose: task.purpose.rawValue,
+            template: task.purpose.rawValue,
             // A redirect calls the representative from the same queues: any task may become a call then.
             specialistId: task.channel == .call || debtor.representative != nil
                 ? try routeCall(for: debtor, at: now, in: store) : debtor.specialistID,
@@ -85,7 +86,7 @@ extension SchedulerCore {
     /// payment would have cancelled the check).
     private func markPromiseBroken(checkedBy task: TaskRecord, in store: any StoreTransaction) throws {
         for var promise in try store.promises(ofDebtor: task.debtorID)
-        where task.id.hasPrefix("\(promise.id)/") && promise.status == .open {
+        where task.link == .promise(id: promise.id) && promise.status == .open {
             promise.status = .broken
             try store.save(promise)
         }
@@ -97,10 +98,10 @@ extension SchedulerCore {
         in store: any StoreTransaction
     ) throws -> TaskContext {
         let promises = try store.promises(ofDebtor: debtor.id).filter { $0.debtID == task.debtID }
-        let promise = promises.last { task.id.hasPrefix("\($0.id)/") } ?? promises.last
+        let promise = promises.last { task.link == .promise(id: $0.id) } ?? promises.last
         let plan = try store.plans(ofDebtor: debtor.id).last { $0.debtID == task.debtID && $0.status == .active }
         let current = plan.flatMap { plan in
-            plan.instalments.indices.first { task.id.hasPrefix("\(plan.id)/\($0 + 1)/") }
+            plan.instalments.indices.first { task.link == .instalment(planID: plan.id, number: $0 + 1) }
         }
         let gentlePurposes = [
             Strategy.Purpose.afterBereavement, Strategy.Purpose.hardshipReview, Strategy.Purpose.missedInstalment,

@@ -103,14 +103,21 @@ extension SchedulerCore {
                     id: event.eventId, debtorID: debtor.id, debtID: event.debtId, kind: kind, since: event.at,
                     until: event.until))
         }
-        switch event.kind {
-        case .cease:
+        switch try event.meaning() {
+        case .hold(.cease):
             try cancelPending(ofDebtor: debtor.id, reason: .cease, in: store)
-        case .deceased, .attorney:
-            if let representative = event.representative {
+        case .hold(let hold):
+            if let purpose = Self.stepBackCalls[hold] {
+                try stepBack(debtor, after: event, hold: hold, purpose: purpose, at: now, in: store)
+            }
+        case .attorney(let representative):
+            debtor.representative = representative
+            try store.save(debtor)
+        case .deceased(let representative):
+            if let representative {
                 debtor.representative = representative
                 try store.save(debtor)
-            } else if event.kind == .deceased && debtor.representative == nil {
+            } else if debtor.representative == nil {
                 // Nobody to redirect to: nothing may be sent at all.
                 try cancelPending(ofDebtor: debtor.id, reason: .hold(.deceased), in: store)
             }
@@ -120,32 +127,26 @@ extension SchedulerCore {
                 try store.save(hold)
             }
             try resumeCalls(for: debtor, after: event, at: now, in: store)
-        case .optOut:
-            let channel = event.channel!
+        case .optOut(let channel):
             debtor.optOuts.insert(channel)
             try store.save(debtor)
             try cancelPending(ofDebtor: debtor.id, reason: .optOut, in: store) { $0.channel == channel }
-        case .optIn:
-            debtor.optOuts.remove(event.channel!)
+        case .optIn(let channel):
+            debtor.optOuts.remove(channel)
             try store.save(debtor)
-        case .bereavement, .hardship:
-            if let hold = event.kind.hold, let purpose = Self.stepBackCalls[hold] {
-                try stepBack(debtor, after: event, hold: hold, purpose: purpose, at: now, in: store)
-            }
-        case .plan:
-            try startPlan(event, for: debtor, at: now, in: store)
-        case .payment:
-            try recordPayment(event, for: debtor, at: now, in: store)
-        case .promise:
+        case .plan(let debtID, let instalments):
+            try startPlan(event, debtID: debtID, instalments: instalments, for: debtor, at: now, in: store)
+        case .payment(let debtID, let amount, let currency):
+            try recordPayment(
+                event, debtID: debtID, amount: amount, currency: currency, for: debtor, at: now, in: store)
+        case .promise(let debtID, let promise):
             try recordPromise(
-                id: event.eventId, event.promise!, debtID: event.debtId!, madeAt: event.at, inCall: nil, for: debtor,
-                at: now, in: store)
-        case .closed:
-            try close(event.debtId!, of: debtor, status: .closed, reason: .debtClosed, at: now, in: store)
-        case .recall:
-            try close(event.debtId!, of: debtor, status: .recalled, reason: .debtRecalled, at: now, in: store)
-        case .breathingSpace, .dispute:
-            break
+                id: event.eventId, promise, debtID: debtID, madeAt: event.at, inCall: nil, for: debtor, at: now,
+                in: store)
+        case .closed(let debtID):
+            try close(debtID, of: debtor, status: .closed, reason: .debtClosed, at: now, in: store)
+        case .recall(let debtID):
+            try close(debtID, of: debtor, status: .recalled, reason: .debtRecalled, at: now, in: store)
         }
         try reconsider(debtor.id, at: now, in: store)
     }

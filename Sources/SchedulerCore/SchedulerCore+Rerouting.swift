@@ -8,11 +8,11 @@ extension SchedulerCore {
     /// the change: of the debtor handed over, or of anyone for an absence or a retirement (few tasks are in flight
     /// at once). A decision about one would publish its call to the old queue.
     func callsBeingDecided(
-        affectedBy change: SpecialistChange, at now: Instant, in store: any StoreTransaction
+        affectedBy change: SpecialistChange.Meaning, at now: Instant, in store: any StoreTransaction
     ) throws -> [(task: TaskRecord, queue: String)] {
         let inFlight: [TaskRecord]
-        switch change.action {
-        case .handover: inFlight = try store.tasks(ofDebtor: change.debtorId!, statuses: [.inFlight])
+        switch change {
+        case .handover(let debtorID): inFlight = try store.tasks(ofDebtor: debtorID, statuses: [.inFlight])
         case .away, .retire: inFlight = try store.tasks(statuses: [.inFlight], limit: Int.max)
         case .back, .join: return []
         }

@@ -38,24 +38,25 @@ extension SchedulerCore {
         entry.result = outcome.result.contactResult
         try store.save(entry)
 
-        switch outcome.result {
-        case .promiseToPay:
+        switch try outcome.meaning() {
+        case .promiseToPay(let promise):
             try recordPromise(
-                id: outcome.outcomeId, outcome.promise!, debtID: task.debtID, madeAt: outcome.at, inCall: task.id,
-                for: debtor, at: now, in: store)
+                id: outcome.outcomeId, promise, debtID: task.debtID, madeAt: outcome.at, inCall: task.id, for: debtor,
+                at: now, in: store)
         // A call that did not connect reached nobody either: without a retry the case would stop for good.
-        case .noAnswer where outcome.channel == .call, .voicemail where outcome.channel == .call,
-            .notConnected where outcome.channel == .call:
-            try followUpUnanswered(outcome, task: task, debtor: debtor, at: now, in: store)
-        case .surveyResponse:
+        case .noAnswer, .voicemail, .notConnected:
+            if outcome.channel == .call {
+                try followUpUnanswered(outcome, task: task, debtor: debtor, at: now, in: store)
+            }
+        case .surveyResponse(let score, let comment):
             guard task.purpose == Strategy.Purpose.survey else {
                 throw ContractError(.invalidField, field: "result", "survey-response answers a survey task only")
             }
             try store.save(
                 SurveyResponseRecord(
-                    id: outcome.outcomeId, debtorID: debtor.id, debtID: task.debtID, taskID: task.id,
-                    score: outcome.score!, comment: outcome.comment, at: outcome.at))
-        default:
+                    id: outcome.outcomeId, debtorID: debtor.id, debtID: task.debtID, taskID: task.id, score: score,
+                    comment: comment, at: outcome.at))
+        case .conversation, .delivered, .failed:
             break
         }
         // The gentle call after a step back was made (it rang, at least): an active plan's reminders resume. Not
@@ -91,8 +92,10 @@ extension SchedulerCore {
                 try store.save(promise)
             }
         }
+        // What it planned: a retry or a call-back request, or its promise's reminder and check (a promise made in a
+        // call has the outcome's id).
         try cancelPending(ofDebtor: task.debtorID, reason: .outcomeCorrected, in: store) {
-            $0.id.hasPrefix("\(corrects)/")
+            $0.link == .outcome(id: corrects) || $0.link == .promise(id: corrects)
         }
         try store.removeSurveyResponse(id: corrects)
     }

@@ -13,21 +13,22 @@ extension SchedulerCore {
     func apply(_ change: SpecialistChange, at now: Instant, in store: any StoreTransaction) throws {
         var record = try store.specialist(change.specialistId) ?? SpecialistRecord(id: change.specialistId)
         if change.action != .join { try requireOnRoster(change.specialistId, field: "specialistId", in: store) }
-        let beingDecided = try callsBeingDecided(affectedBy: change, at: now, in: store)
+        let meaning = try change.meaning()
+        let beingDecided = try callsBeingDecided(affectedBy: meaning, at: now, in: store)
         var queued: [TaskRecord] = []
-        switch change.action {
-        case .away:
-            if let backup = change.backupId { try requireOnRoster(backup, field: "backupId", in: store) }
-            record.awayUntil = change.until
-            record.backupID = change.backupId
+        switch meaning {
+        case .away(let until, let backup):
+            if let backup { try requireOnRoster(backup, field: "backupId", in: store) }
+            record.awayUntil = until
+            record.backupID = backup
             try store.save(record)
             queued = try store.queuedCalls(for: change.specialistId)
         case .back:
             record.awayUntil = nil
             record.backupID = nil
             try store.save(record)
-        case .handover:
-            guard let debtor = try store.debtor(change.debtorId!) else {
+        case .handover(let debtorID):
+            guard let debtor = try store.debtor(debtorID) else {
                 throw ContractError(.unknownReference, field: "debtorId", "no debtor with this id was placed")
             }
             try hand(debtor, to: change.specialistId, by: change, cause: .handover, at: now, in: store)
@@ -36,8 +37,8 @@ extension SchedulerCore {
             if record.retiredAt != nil || record.joinedAt == nil { record.joinedAt = now }
             record.retiredAt = nil
             try store.save(record)
-        case .retire:
-            queued = try retire(record, by: change, at: now, in: store)
+        case .retire(let successor):
+            queued = try retire(record, to: successor, by: change, at: now, in: store)
         }
         try reroute(beingDecided: beingDecided, queued: queued, at: now, in: store)
     }
@@ -46,9 +47,9 @@ extension SchedulerCore {
     /// change names (`backupId`), else to the pool. Calls they took stay theirs to report on. Returns the calls
     /// queued for them or for their cases, which may have to move.
     private func retire(
-        _ specialist: SpecialistRecord, by change: SpecialistChange, at now: Instant, in store: any StoreTransaction
+        _ specialist: SpecialistRecord, to successor: String?, by change: SpecialistChange, at now: Instant,
+        in store: any StoreTransaction
     ) throws -> [TaskRecord] {
-        let successor = change.backupId
         if let successor { try requireOnRoster(successor, field: "backupId", in: store) }
         var record = specialist
         record.retiredAt = now

@@ -131,15 +131,15 @@ public struct SchedulerCore: Sendable {
     /// While an after-bereavement call is planned, no automated reminder is created: the first contact after a
     /// death in the family is that call, never a text.
     func schedule(
-        _ id: String, debtorID: String, debtID: String, channel: Channel, purpose: String, due: Instant,
-        at now: Instant, in store: any StoreTransaction
+        _ id: String, debtorID: String, debtID: String, channel: Channel, purpose: Purpose,
+        link: TaskRecord.Link? = nil, due: Instant, at now: Instant, in store: any StoreTransaction
     ) throws {
         guard try store.task(id) == nil else { return }
         if channel != .call, try awaitsCallAfterBereavement(debtorID, in: store) { return }
         try store.save(
             TaskRecord(
-                id: id, debtorID: debtorID, debtID: debtID, channel: channel, purpose: purpose, dueAt: due,
-                createdAt: now))
+                id: id, debtorID: debtorID, debtID: debtID, channel: channel, purpose: purpose, link: link,
+                dueAt: due, createdAt: now))
     }
 
     func awaitsCallAfterBereavement(_ debtorID: String, in store: any StoreTransaction) throws -> Bool {

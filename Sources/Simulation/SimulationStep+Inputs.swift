@@ -69,7 +69,7 @@ extension SimulationStep {
             let task = try store.task(taskID)
             var entry = TimelineEntry(at: now, kind: .expired, debtorId: task?.debtorID ?? "")
             (entry.debtId, entry.taskId, entry.attempt) = (task?.debtID, taskID, attempt)
-            (entry.channel, entry.purpose) = (task?.channel, task?.purpose)
+            (entry.channel, entry.purpose) = (task?.channel, task?.purpose.rawValue)
             return entry
         }
         var entry = TimelineEntry(at: now, kind: .input, debtorId: "")

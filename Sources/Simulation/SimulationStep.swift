@@ -179,7 +179,7 @@ struct SimulationStep: Sendable {
         return EmittedContact(
             at: now, queue: row.routingKey, type: row.type, taskId: task.taskId, attempt: task.attempt,
             debtorId: task.debtor.id, debt: task.debt, channel: channel, purpose: purpose, validUntil: validUntil,
-            redirected: purpose.hasPrefix("representative:"), timeZones: task.debtor.timeZones,
+            redirected: ContactPurpose(purpose)?.addressee == .representative, timeZones: task.debtor.timeZones,
             language: task.delivery.language, specialistId: task.specialistId, body: row.body)
     }
 }

@@ -74,7 +74,8 @@ extension TaskRecord: FetchableRecord, PersistableRecord {
         let debtorID: String = try row.decode(forColumn: CodingKeys.debtorID)
         let debtID: String = try row.decode(forColumn: CodingKeys.debtID)
         let channel: Channel = try row.decode(forColumn: CodingKeys.channel)
-        let purpose: String = try row.decode(forColumn: CodingKeys.purpose)
+        let purpose: Purpose = try row.decode(forColumn: CodingKeys.purpose)
+        let link: Link? = try row.decode(forColumn: CodingKeys.link)
         let status: Status = try row.decode(forColumn: CodingKeys.status)
         let dueAt: Instant = try row.decode(forColumn: CodingKeys.dueAt)
         let leaseUntil: Instant? = try row.decode(forColumn: CodingKeys.leaseUntil)
@@ -85,8 +86,8 @@ extension TaskRecord: FetchableRecord, PersistableRecord {
         let takenBy: String? = try row.decode(forColumn: CodingKeys.takenBy)
         let queuedFor: String? = try row.decode(forColumn: CodingKeys.queuedFor)
         self.init(
-            id: id, debtorID: debtorID, debtID: debtID, channel: channel, purpose: purpose, status: status,
-            dueAt: dueAt, leaseUntil: leaseUntil, attempts: attempts, settledAttempts: settledAttempts,
+            id: id, debtorID: debtorID, debtID: debtID, channel: channel, purpose: purpose, link: link,
+            status: status, dueAt: dueAt, leaseUntil: leaseUntil, attempts: attempts, settledAttempts: settledAttempts,
             createdAt: createdAt, closedReason: closedReason, takenBy: takenBy, queuedFor: queuedFor)
     }
 }
@@ -198,6 +199,7 @@ extension Instant: DatabaseValueConvertible, StatementColumnConvertible {
 }
 
 extension Channel: DatabaseValueConvertible {}
+extension Purpose: DatabaseValueConvertible {}
 extension ContactResult: DatabaseValueConvertible {}
 extension HoldKind: DatabaseValueConvertible {}
 extension PolicyDecision.Kind: DatabaseValueConvertible {}
@@ -211,6 +213,16 @@ extension ClosedReason: DatabaseValueConvertible {
     /// The reason a TEXT column spells.
     public static func fromDatabaseValue(_ dbValue: DatabaseValue) -> ClosedReason? {
         String.fromDatabaseValue(dbValue).map(ClosedReason.init)
+    }
+}
+
+extension TaskRecord.Link: DatabaseValueConvertible {
+    /// Its spelling, a TEXT column.
+    public var databaseValue: DatabaseValue { description.databaseValue }
+
+    /// The link a TEXT column spells; `nil` (a damaged row) for any other text.
+    public static func fromDatabaseValue(_ dbValue: DatabaseValue) -> TaskRecord.Link? {
+        String.fromDatabaseValue(dbValue).flatMap(TaskRecord.Link.init)
     }
 }
 extension PromiseRecord.Status: DatabaseValueConvertible {}

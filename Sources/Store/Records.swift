@@ -190,7 +190,9 @@ public struct TaskRecord: Sendable, Equatable, Codable {
     /// Set at creation; a revival may move it to the channel reachable then (``apply(_:)``).
     public internal(set) var channel: Channel
     /// Why the contact is made: `first-notice`, `first-call`, `retry-call`, …
-    public var purpose: String
+    public var purpose: Purpose
+    /// The promise, plan instalment or outcome it follows up, if any; set at creation.
+    public let link: Link?
     // The lifecycle: these change through ``apply(_:)`` only (TaskRecord+Lifecycle.swift).
     public internal(set) var status: Status
     public internal(set) var dueAt: Instant
@@ -213,7 +215,7 @@ public struct TaskRecord: Sendable, Equatable, Codable {
         case id
         case debtorID = "debtor_id"
         case debtID = "debt_id"
-        case channel, purpose, status
+        case channel, purpose, link, status
         case dueAt = "due_at"
         case leaseUntil = "lease_until"
         case attempts
@@ -225,8 +227,9 @@ public struct TaskRecord: Sendable, Equatable, Codable {
     }
 
     public init(
-        id: String, debtorID: String, debtID: String, channel: Channel, purpose: String, status: Status = .pending,
-        dueAt: Instant, leaseUntil: Instant? = nil, attempts: Int = 0, settledAttempts: Int = 0, createdAt: Instant,
+        id: String, debtorID: String, debtID: String, channel: Channel, purpose: Purpose, link: Link? = nil,
+        status: Status = .pending, dueAt: Instant, leaseUntil: Instant? = nil, attempts: Int = 0,
+        settledAttempts: Int = 0, createdAt: Instant,
         closedReason: ClosedReason? = nil, takenBy: String? = nil, queuedFor: String? = nil
     ) {
         self.id = id
@@ -234,6 +237,7 @@ public struct TaskRecord: Sendable, Equatable, Codable {
         self.debtID = debtID
         self.channel = channel
         self.purpose = purpose
+        self.link = link
         self.status = status
         self.dueAt = dueAt
         self.leaseUntil = leaseUntil

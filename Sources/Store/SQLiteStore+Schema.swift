@@ -197,9 +197,23 @@ extension SQLiteStore {
     /// Payments with amounts, and the balance they leave (`debt.paid`). Promises the creditor reported, made in no
     /// call (`promise.task_id` may be NULL: SQLite changes a column's constraint only by copying the table). Outcomes
     /// as reported, corrections beside what they corrected. The audit trail of every change.
+    /// Task links: the promise, plan instalment or outcome a task follows up (`TaskRecord.Link`), which 0.1.0 read
+    /// back from the task's id; its tasks get theirs from their ids here, as it read them.
     private static func schemaV2(_ db: Database) throws {
         try db.execute(
             sql: """
+                ALTER TABLE task ADD COLUMN link TEXT;
+                -- `<promise>/promise-reminder`, `<outcome>/retry-call`, `<plan>/<n>/missed-instalment`, …
+                UPDATE task SET link = 'promise:' || substr(id, 1, length(id) - length(purpose) - 1)
+                    WHERE purpose IN ('promise-reminder', 'broken-promise');
+                UPDATE task SET link = 'outcome:' || substr(id, 1, length(id) - length(purpose) - 1)
+                    WHERE purpose IN ('retry-call', 'call-back-request');
+                UPDATE task SET link = (
+                        SELECT 'instalment:' || substr(stem, length(plan) + 1) || ':' || substr(plan, 1, length(plan) - 1)
+                        FROM (SELECT stem, rtrim(stem, '0123456789') AS plan
+                            FROM (SELECT substr(task.id, 1, length(task.id) - length(task.purpose) - 1) AS stem)))
+                    WHERE purpose IN ('instalment-reminder', 'missed-instalment');
+
                 ALTER TABLE task ADD COLUMN taken_by TEXT;
                 CREATE INDEX task_taken ON task (lease_until, id) WHERE status = 'taken';
                 ALTER TABLE task ADD COLUMN queued_for TEXT;

@@ -49,10 +49,11 @@ private enum Statements {
     static let mark = "UPDATE task SET ready = ? WHERE due_at = ? AND id = ?"
     /// By hand, as `TaskRecord.init(row:)` (whose comment gives the figures): handing a task out is the dispatch
     /// loop's write per task, and GRDB's `update(_:columns:)` encodes the whole record through Codable first.
-    /// It leaves the keys and the debt alone, so that no index on them is rewritten and no foreign key checked.
+    /// It leaves the keys, the debt and the link (set at creation) alone, so that no index on them is rewritten and no
+    /// foreign key checked.
     /// Any other change to a stored task, found by its id (its due time, part of the key, may change).
     static let update = """
-        UPDATE task SET due_at = ?, debtor_id = ?, debt_id = ?, channel = ?, purpose = ?, status = ?,
+        UPDATE task SET due_at = ?, debtor_id = ?, debt_id = ?, channel = ?, purpose = ?, link = ?, status = ?,
             lease_until = ?, attempts = ?, settled_attempts = ?, created_at = ?, closed_reason = ?, taken_by = ?,
             queued_for = ?, open = ?, ready = 0
         WHERE id = ?
@@ -98,8 +99,9 @@ extension SQLiteTransaction {
             try execute(
                 Statements.update,
                 [
-                    task.dueAt, task.debtorID, task.debtID, task.channel, task.purpose, task.status, task.leaseUntil,
-                    task.attempts, task.settledAttempts, task.createdAt, task.closedReason, task.takenBy,
+                    task.dueAt, task.debtorID, task.debtID, task.channel, task.purpose, task.link, task.status,
+                    task.leaseUntil, task.attempts, task.settledAttempts, task.createdAt, task.closedReason,
+                    task.takenBy,
                     task.queuedFor, task.status.isOpen, task.id,
                 ])
         }

@@ -79,7 +79,7 @@ package enum ExplainJSON {
     private static func task(_ task: TaskRecord) -> AuditJSON {
         .object([
             ("id", .string(task.id)), ("debtId", .string(task.debtID)), ("channel", .string(task.channel.rawValue)),
-            ("purpose", .string(task.purpose)), ("status", .string(task.status.rawValue)),
+            ("purpose", .string(task.purpose.rawValue)), ("status", .string(task.status.rawValue)),
             ("dueAt", .instant(task.dueAt)),
             ("attempts", .int(Int64(task.attempts))), ("createdAt", .instant(task.createdAt)),
             ("closedReason", .text(task.closedReason?.description)),
@@ -97,7 +97,7 @@ package enum ExplainJSON {
     private static func nextContact(_ next: ExplainNextContact, _ records: ExplainRecords) -> AuditJSON {
         .object([
             ("taskId", .string(next.task.id)), ("debtId", .string(next.task.debtID)),
-            ("channel", .string(next.task.channel.rawValue)), ("purpose", .string(next.task.purpose)),
+            ("channel", .string(next.task.channel.rawValue)), ("purpose", .string(next.task.purpose.rawValue)),
             ("status", .string(next.task.status.rawValue)), ("dueAt", .instant(next.task.dueAt)),
             ("plannedFor", .instant(next.plannedFor)), ("permissibleAt", .instant(next.permissibleAt)),
             (

@@ -89,7 +89,8 @@ public struct WorkerCore: Sendable {
         if let phone = representative.phone {
             let call = Call(
                 taskId: task.taskId, debtorId: task.debtor.id, debtId: task.debt.id, phone: phone,
-                purpose: "representative:\(task.purpose)", validUntil: nil, context: context(task),
+                purpose: ContactPurpose.text(task.purpose, with: .representative), validUntil: nil,
+                context: context(task),
                 attempt: task.attempt)
             return ProposedContact(
                 queue: topology.callQueue(specialist: task.specialistId), call: call, expiresAt: nil, priority: nil)
@@ -97,7 +98,8 @@ public struct WorkerCore: Sendable {
         guard let email = representative.email else { return nil }
         let reminder = Reminder(
             taskId: task.taskId, debtorId: task.debtor.id, debtId: task.debt.id, channel: .email, to: email,
-            template: "representative:\(task.template)", language: task.delivery.language, validUntil: nil,
+            template: ContactPurpose.text(task.template, with: .representative), language: task.delivery.language,
+            validUntil: nil,
             attempt: task.attempt)
         return ProposedContact(queue: topology.reminderQueue(.email), reminder: reminder, expiresAt: nil)
     }
@@ -117,7 +119,7 @@ public struct WorkerCore: Sendable {
     /// What a reminder's template fills in: the debt, and the promise or instalment it is about.
     private func parameters(_ task: WorkTask) -> [String: String] {
         var values = ["amount": task.debt.amount, "currency": task.debt.currency, "dueDate": task.debt.dueDate]
-        if let promise = task.context?.promise, task.purpose.hasPrefix("promise") {
+        if let promise = task.context?.promise, task.taskPurpose == .promiseReminder {
             values["promisedAmount"] = promise.amount
             values["promisedDate"] = promise.date
         }

@@ -163,7 +163,7 @@ struct NextCommand: AsyncParsableCommand {
             PolicyRequest(
                 now: now, contact: Contact(channel: .call, debtId: call.debtId), debtor: snapshot.debtor,
                 history: snapshot.history))
-        let wanted: PolicyDecision.Kind = call.purpose.hasPrefix("representative:") ? .redirect : .allow
+        let wanted: PolicyDecision.Kind = call.contactPurpose?.addressee == .representative ? .redirect : .allow
         guard decision.decision != wanted else { return nil }
         let reasons = decision.reasons.map { "\($0.rule)" }.joined(separator: ", ")
         return "\(decision.decision.rawValue)\(decision.earliest.map { " until \($0)" } ?? "") (\(reasons))"

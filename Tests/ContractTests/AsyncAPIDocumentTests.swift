@@ -283,15 +283,16 @@ struct AsyncAPIDocumentTests {
         var documented: [String: [String]] = [:]
         for row in rows { documented[row[0].trimmingCharacters(in: ["`"])] = row }
         #expect(rows.count == documented.count, "a purpose listed twice")
-        #expect(Set(documented.keys) == Set(reminders + Strategy.Purpose.calls))
+        #expect(Set(reminders + Strategy.Purpose.calls) == Set(Strategy.Purpose.allCases))
+        #expect(Set(documented.keys) == Set(Strategy.Purpose.allCases.map(\.rawValue)))
         for purpose in Strategy.Purpose.calls {
             let expected = strategies.map { String($0.priority(of: purpose)) }.joined(separator: " / ")
-            #expect(documented[purpose]?[1] == "call", "\(purpose)")
-            #expect(documented[purpose]?.last == expected, "\(purpose): priorities")
+            #expect(documented[purpose.rawValue]?[1] == "call", "\(purpose)")
+            #expect(documented[purpose.rawValue]?.last == expected, "\(purpose): priorities")
         }
         for purpose in reminders {
-            #expect(documented[purpose]?[1].hasPrefix("reminder") == true, "\(purpose)")
-            #expect(documented[purpose]?.last == "–", "\(purpose)")
+            #expect(documented[purpose.rawValue]?[1].hasPrefix("reminder") == true, "\(purpose)")
+            #expect(documented[purpose.rawValue]?.last == "–", "\(purpose)")
         }
 
         let settings = try strategies.map {

@@ -55,7 +55,7 @@ struct CaseBuilder {
 
     /// Adds a task created at hour `created`.
     mutating func task(
-        _ id: String, _ purpose: String, _ state: State, debt: String = "C-1", channel: Channel = .call,
+        _ id: String, _ purpose: Purpose, _ state: State, debt: String = "C-1", channel: Channel = .call,
         created: Int64 = 0
     ) {
         let status: TaskRecord.Status

@@ -11,8 +11,8 @@ import Testing
     static func bereaved() -> Case {
         var grief = Case()
         grief.hold(.bereavement, since: 10)
-        grief.task("acme/P-1/first-call", "first-call", .cancelled(.hold(.bereavement)))
-        grief.task("E-1/after-bereavement", "after-bereavement", .planned, created: 10)
+        grief.task("acme/P-1/first-call", .firstCall, .cancelled(.hold(.bereavement)))
+        grief.task("E-1/after-bereavement", .afterBereavement, .planned, created: 10)
         return grief
     }
 
@@ -23,7 +23,7 @@ import Testing
     @Test(arguments: [Case.State.planned, .handedOut])
     func anyOtherTaskPlannedMeanwhileLeaks(state: Case.State) throws {
         var leak = Self.bereaved()
-        leak.task("E-PLAN/1/missed-instalment", "missed-instalment", state, created: 12)
+        leak.task("E-PLAN/1/missed-instalment", .missedInstalment, state, created: 12)
         let violation = try #require(leak.violations().first)
         #expect(violation.code == .stepBackLeak)
         #expect(violation.taskIDs == ["E-PLAN/1/missed-instalment", "E-1/after-bereavement"])
@@ -39,8 +39,8 @@ import Testing
     func aContactPublishedBeforeTheStepBackIsOnItsWayBack(state: Case.State) {
         var returning = Case()
         returning.hold(.bereavement, since: 10)
-        returning.task("acme/P-1/first-call", "first-call", state)
-        returning.task("E-1/after-bereavement", "after-bereavement", .planned, created: 10)
+        returning.task("acme/P-1/first-call", .firstCall, state)
+        returning.task("E-1/after-bereavement", .afterBereavement, .planned, created: 10)
         #expect(returning.violations().isEmpty)
     }
 
@@ -48,8 +48,8 @@ import Testing
     func aContactPublishedAfterTheStepBackBeganLeaks(state: Case.State) {
         var leak = Case()
         leak.hold(.hardship, since: 10)
-        leak.task("acme/P-1/first-call", "first-call", state)
-        leak.task("E-1/hardship-review", "hardship-review", .planned, created: 10)
+        leak.task("acme/P-1/first-call", .firstCall, state)
+        leak.task("E-1/hardship-review", .hardshipReview, .planned, created: 10)
         #expect(leak.codes() == [.stepBackLeak])
     }
 
@@ -59,15 +59,15 @@ import Testing
             DebtRecord(
                 debtorID: "D-1", id: "C-2", placementID: "P-2", amount: "1.00", currency: "USD", dueDate: "2026-11-01",
                 status: .paid))
-        sound.task("D-1/C-2/survey", "survey", .planned, debt: "C-2", channel: .email, created: 12)
-        sound.task("acme/P-2/first-call", "first-call", .cancelled(.paid), debt: "C-2")
+        sound.task("D-1/C-2/survey", .survey, .planned, debt: "C-2", channel: .email, created: 12)
+        sound.task("acme/P-2/first-call", .firstCall, .cancelled(.paid), debt: "C-2")
         #expect(sound.violations().isEmpty)
     }
 
     @Test func onceTheGentleCallWasMadeTheCadenceResumes() {
         var after = Case()
-        after.task("E-1/after-bereavement", "after-bereavement", .made(.noAnswer, at: 30 * 24), created: 10)
-        after.task("O-1/retry-call", "retry-call", .planned, created: 30 * 24)
+        after.task("E-1/after-bereavement", .afterBereavement, .made(.noAnswer, at: 30 * 24), created: 10)
+        after.task("O-1/retry-call", .retryCall, .planned, created: 30 * 24)
         #expect(after.violations().isEmpty)
     }
 
@@ -75,7 +75,7 @@ import Testing
     @Test func twoGentleCallsOpenAreOneTooMany() throws {
         var twice = Self.bereaved()
         twice.hold(.bereavement, since: 20)
-        twice.task("E-2/after-bereavement", "after-bereavement", .planned, created: 20)
+        twice.task("E-2/after-bereavement", .afterBereavement, .planned, created: 20)
         let violations = twice.violations()
         #expect(violations.map(\.code) == [.twoGentleCalls], "counted per debtor, not again per purpose")
         let violation = try #require(violations.first)
@@ -87,9 +87,9 @@ import Testing
         // One made and one planned is sound: the second step back came after the first was over.
         var sequential = Self.bereaved()
         sequential.records.tasks[1] = TaskRecord(
-            id: "E-1/after-bereavement", debtorID: "D-1", debtID: "C-1", channel: .call, purpose: "after-bereavement",
+            id: "E-1/after-bereavement", debtorID: "D-1", debtID: "C-1", channel: .call, purpose: .afterBereavement,
             status: .cancelled, dueAt: Case.hour(10), createdAt: Case.hour(10), closedReason: .hold(.hardship))
-        sequential.task("E-2/hardship-review", "hardship-review", .queued(at: 30 * 24), created: 20)
+        sequential.task("E-2/hardship-review", .hardshipReview, .queued(at: 30 * 24), created: 20)
         #expect(sequential.violations().isEmpty)
     }
 }

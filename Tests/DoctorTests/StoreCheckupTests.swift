@@ -21,7 +21,7 @@ import Testing
                 // D-2 and D-4 were stopped for good by a call no worker decided; the others are in progress.
                 let lost = id == "D-2" || id == "D-4"
                 var call = TaskRecord(
-                    id: "\(id)/first-call", debtorID: id, debtID: "C-1", channel: .call, purpose: "first-call",
+                    id: "\(id)/first-call", debtorID: id, debtID: "C-1", channel: .call, purpose: .firstCall,
                     dueAt: CaseBuilder.t0, createdAt: CaseBuilder.t0)
                 if lost {
                     try call.apply(.closed(.noDecision))

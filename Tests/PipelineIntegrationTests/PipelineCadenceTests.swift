@@ -39,7 +39,7 @@ struct PipelineCadenceTests {
             #expect(promise.date == date)
             #expect(promise.status == .open)
             let planned = try await store.read { try $0.tasks(ofDebtor: "D-1", statuses: [.pending]) }.map(\.purpose)
-            #expect(Set(planned) == ["promise-reminder", "broken-promise"])
+            #expect(Set(planned) == [.promiseReminder, .brokenPromise])
             #expect(try await store.read { try $0.ledgerEntry(taskID: "acme/P-1/first-call") }?.result == .conversation)
             // A bad outcome is a one-line error and a non-zero exit, nothing published.
             let bad = try await pipeline.tool(["outcome", "acme/P-1/first-call", "--result", "maybe"])
@@ -57,7 +57,7 @@ struct PipelineCadenceTests {
             _ = try await pipeline.waitUntilSettled()
             #expect(try await store.read { try $0.promises(ofDebtor: "D-1") }.map(\.status) == [.withdrawn])
             let replanned = try await store.read { try $0.tasks(ofDebtor: "D-1", statuses: [.pending]) }
-            #expect(replanned.map(\.purpose) == ["retry-call"])
+            #expect(replanned.map(\.purpose) == [.retryCall])
             #expect(try await store.read { try $0.outcomes(ofTask: "acme/P-1/first-call") }.count == 2)
             try await pipeline.expectSound()
         }
@@ -155,7 +155,7 @@ struct PipelineCadenceTests {
             }
             #expect(first?.status == .cancelled && first?.closedReason == .hold(.bereavement))
             let open = try await store.read { try $0.tasks(ofDebtor: "D-1", statuses: [.pending, .inFlight]) }
-            #expect(open.filter { $0.channel == .call }.map(\.purpose) == ["after-bereavement"])
+            #expect(open.filter { $0.channel == .call }.map(\.purpose) == [.afterBereavement])
             try await pipeline.expectSound()
         }
     }
@@ -193,7 +193,7 @@ struct PipelineCadenceTests {
             let first = try await Self.waitFor(store, "acme/P-1/first-call") { $0.status == .cancelled }
             #expect(first?.closedReason == .hold(.bereavement))
             let open = try await store.read { try $0.tasks(ofDebtor: "D-1", statuses: [.pending, .inFlight]) }
-            #expect(open.filter { $0.channel == .call }.map(\.purpose) == ["after-bereavement"])
+            #expect(open.filter { $0.channel == .call }.map(\.purpose) == [.afterBereavement])
             try await pipeline.expectSound()
         }
     }

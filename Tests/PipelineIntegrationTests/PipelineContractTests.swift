@@ -150,7 +150,7 @@ struct PipelineContractTests {
             let store = try SQLiteStore(path: pipeline.storePath)
             #expect(try await store.read { try $0.ledgerEntry(taskID: call.taskId)?.result } == .noAnswer)
             let retries = try await store.read { try $0.tasks(ofDebtor: "D-1", statuses: [.pending]) }.filter {
-                $0.purpose == "retry-call"
+                $0.purpose == .retryCall
             }
             #expect(retries.count == 1)
             #expect(retries.first.map { $0.dueAt > Instant(Date()) } == true)

@@ -41,7 +41,7 @@ struct SchedulerCadenceTests {
                 promise: promise))
     }
 
-    private func pending(_ store: SQLiteStore) async throws -> [String: TaskRecord] {
+    private func pending(_ store: SQLiteStore) async throws -> [Purpose: TaskRecord] {
         Dictionary(uniqueKeysWithValues: try await store.tasks("D-1", [.pending]).map { ($0.purpose, $0) })
     }
 
@@ -53,7 +53,7 @@ struct SchedulerCadenceTests {
                     Fixtures.placement(creditor: "acme", email: "e@example.com", sms: "+1555", address: "1 Way")
                         .withStrategy("gentle"), userID: nil)
             ], to: store)
-        #expect(try await store.tasks().first { $0.purpose == "first-notice" }?.channel == .letter)
+        #expect(try await store.tasks().first { $0.purpose == .firstNotice }?.channel == .letter)
         #expect(try await store.read { try $0.debtor("D-1")?.strategy } == "gentle")
         let unknown = try await core.apply(
             [.placement(Fixtures.placement("P-2", debtor: "D-2").withStrategy("no-such"), userID: nil)], to: store)
@@ -67,7 +67,7 @@ struct SchedulerCadenceTests {
     @Test func threeUnansweredCallsInARowBringACallBackRequestAndAPause() async throws {
         let (store, first) = try await placedWithCall()
         try await core.apply([outcome("O-1", task: first, .noAnswer)], to: store)
-        var retry = try #require(try await pending(store)["retry-call"])
+        var retry = try #require(try await pending(store)[.retryCall])
         #expect(retry.dueAt == Fixtures.instant("2026-12-02T05:00:00Z"), "the next local day")
         for (index, result) in [Outcome.Result.voicemail, .noAnswer].enumerated() {
             let retryID = retry.id
@@ -81,9 +81,9 @@ struct SchedulerCadenceTests {
                         result: .pending))
             }
             try await core.apply([outcome("O-\(index + 2)", task: retry.id, result)], to: store)
-            retry = try #require(try await pending(store)["retry-call"])
+            retry = try #require(try await pending(store)[.retryCall])
         }
-        let nudge = try #require(try await pending(store)["call-back-request"])
+        let nudge = try #require(try await pending(store)[.callBackRequest])
         #expect(nudge.channel == .sms)
         // Default strategy: retry after 1 day plus a 3-day pause.
         #expect(retry.dueAt == Fixtures.instant("2026-12-05T05:00:00Z"))
@@ -94,7 +94,7 @@ struct SchedulerCadenceTests {
     @Test func aCallThatDidNotConnectIsTriedAgainTheNextDay() async throws {
         let (store, first) = try await placedWithCall()
         try await core.apply([outcome("O-1", task: first, .notConnected)], to: store)
-        let retry = try #require(try await pending(store)["retry-call"])
+        let retry = try #require(try await pending(store)[.retryCall])
         #expect(retry.id == "O-1/retry-call")
         #expect(retry.dueAt == Fixtures.instant("2026-12-02T05:00:00Z"), "the next local day")
         #expect(try await store.read { try $0.ledgerEntry(taskID: first) }?.result == .notConnected)
@@ -105,10 +105,10 @@ struct SchedulerCadenceTests {
         try await core.apply(
             [outcome("O-1", task: call, .promiseToPay, promise: .init(amount: "50.00", date: "2026-12-10"))], to: store)
         let tasks = try await pending(store)
-        #expect(tasks["promise-reminder"]?.dueAt == Fixtures.instant("2026-12-09T05:00:00Z"))
-        #expect(tasks["promise-reminder"]?.channel == .sms)
-        #expect(tasks["broken-promise"]?.dueAt == Fixtures.instant("2026-12-11T05:00:00Z"))
-        #expect(tasks["retry-call"] == nil)
+        #expect(tasks[.promiseReminder]?.dueAt == Fixtures.instant("2026-12-09T05:00:00Z"))
+        #expect(tasks[.promiseReminder]?.channel == .sms)
+        #expect(tasks[.brokenPromise]?.dueAt == Fixtures.instant("2026-12-11T05:00:00Z"))
+        #expect(tasks[.retryCall] == nil)
         let promise = try #require(try await store.read { try $0.promises(ofDebtor: "D-1") }.first)
         #expect(promise.status == .open)
         #expect(try await store.read { try $0.ledgerEntry(taskID: call) }?.result == .conversation)
@@ -125,8 +125,8 @@ struct SchedulerCadenceTests {
             ], at: Fixtures.instant("2026-12-09T15:00:00Z"), to: store)
         #expect(try await store.read { try $0.promises(ofDebtor: "D-1") }.first?.status == .kept)
         let tasks = try await pending(store)
-        #expect(tasks["broken-promise"] == nil)
-        let survey = try #require(tasks["survey"])
+        #expect(tasks[.brokenPromise] == nil)
+        let survey = try #require(tasks[.survey])
         #expect(survey.channel == .email, "the preferred digital channel")
         #expect(
             survey.dueAt == Fixtures.instant("2026-12-16T05:00:00Z"), "seven days later, at the start of the local day")
@@ -173,7 +173,7 @@ struct SchedulerCadenceTests {
         }
         #expect(error.reason == reason)
         let planned = try await pending(store)
-        #expect(planned["broken-promise"] == nil && planned["promise-reminder"] == nil)
+        #expect(planned[.brokenPromise] == nil && planned[.promiseReminder] == nil)
         #expect(try await store.read { try $0.promises(ofDebtor: "D-1") }.isEmpty)
     }
 
@@ -254,7 +254,7 @@ struct SchedulerCadenceTests {
             ], to: store)
         #expect(try await store.read { try $0.plans(ofDebtor: "D-1") }.first?.status == .completed)
         #expect(try await store.read { try $0.debt("C-1", ofDebtor: "D-1")?.status } == .paid)
-        #expect(try await store.tasks("D-1", [.pending]).map(\.purpose) == ["survey"])
+        #expect(try await store.tasks("D-1", [.pending]).map(\.purpose) == [.survey])
     }
 
     @Test func aBereavementStopsEveryReminderAndPlansOneGentleCallBySameSpecialist() async throws {
@@ -265,7 +265,7 @@ struct SchedulerCadenceTests {
         try await core.apply(
             [.event(plan, userID: nil), .event(Fixtures.event("E-GRIEF", .bereavement), userID: nil)], to: store)
         let tasks = try await store.tasks("D-1", [.pending])
-        #expect(tasks.map(\.purpose) == ["after-bereavement"])
+        #expect(tasks.map(\.purpose) == [.afterBereavement])
         #expect(tasks.first?.channel == .call)
         // While that call is planned, flows may not plan an automated reminder.
         try await core.apply(
@@ -287,7 +287,7 @@ struct SchedulerCadenceTests {
     @Test func hardshipPausesAndPlansAReviewCall() async throws {
         let (store, _) = try await placedWithCall()
         try await core.apply([.event(Fixtures.event("E-H", .hardship), userID: nil)], to: store)
-        #expect(try await store.tasks("D-1", [.pending]).map(\.purpose) == ["hardship-review"])
+        #expect(try await store.tasks("D-1", [.pending]).map(\.purpose) == [.hardshipReview])
     }
 
     /// Found by `tact doctor` in the simulator: a bereavement reported twice planned a second gentle call beside the
@@ -325,7 +325,7 @@ struct SchedulerCadenceTests {
     @Test func aSurveyAnswerIsKept() async throws {
         let (store, _) = try await placedWithCall()
         try await core.apply([.event(Fixtures.event("E-C", debt: "C-1", .closed), userID: nil)], to: store)
-        let survey = try #require(try await pending(store)["survey"])
+        let survey = try #require(try await pending(store)[.survey])
         let answer = Outcome(
             outcomeId: "O-S", taskId: survey.id, debtorId: "D-1", debtId: "C-1", channel: survey.channel,
             at: Fixtures.now, result: .surveyResponse, score: 5, comment: "Kind and patient.")

@@ -137,7 +137,7 @@ struct SchedulerDispatchTests {
         try await store.write { store in
             try store.save(
                 TaskRecord(
-                    id: "later", debtorID: "D-1", debtID: "C-1", channel: .call, purpose: "retry-call",
+                    id: "later", debtorID: "D-1", debtID: "C-1", channel: .call, purpose: .retryCall,
                     dueAt: tomorrow, createdAt: Fixtures.now))
         }
         let later = Fixtures.now.adding(seconds: 600)
@@ -160,7 +160,7 @@ struct SchedulerDispatchTests {
             at: Fixtures.now.adding(seconds: 60), result: .noAnswer)
         try await core.apply([.outcome(outcome)], to: store)
         #expect(try await store.read { try $0.ledgerEntry(taskID: call.taskId) }?.result == .noAnswer)
-        let retry = try #require(try await store.tasks("D-1", [.pending]).first { $0.purpose == "retry-call" })
+        let retry = try #require(try await store.tasks("D-1", [.pending]).first { $0.purpose == .retryCall })
         // Midnight in New York after 2026-12-01T15:01Z.
         #expect(retry.dueAt == Fixtures.instant("2026-12-02T05:00:00Z"))
     }

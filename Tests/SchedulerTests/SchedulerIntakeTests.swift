@@ -15,8 +15,8 @@ struct SchedulerIntakeTests {
         let results = try await core.apply([.placement(Fixtures.placement(), userID: nil)], to: store)
         #expect(results == [.applied])
         let tasks = try await store.tasks()
-        #expect(Set(tasks.map(\.purpose)) == ["first-notice", "first-call"])
-        #expect(tasks.first { $0.purpose == "first-notice" }?.channel == .email)
+        #expect(Set(tasks.map(\.purpose)) == [.firstNotice, .firstCall])
+        #expect(tasks.first { $0.purpose == .firstNotice }?.channel == .email)
         #expect(tasks.allSatisfy { $0.dueAt == Fixtures.now && $0.status == .pending })
         let debtor = try #require(try await store.read { try $0.debtor("D-1") })
         #expect(debtor.rulebook == "us-regf")
@@ -36,7 +36,7 @@ struct SchedulerIntakeTests {
         let store = try SQLiteStore.inMemory()
         try await core.apply(
             [.placement(Fixtures.placement(email: email, sms: sms, address: address), userID: nil)], to: store)
-        let notice = try await store.tasks().first { $0.purpose == "first-notice" }
+        let notice = try await store.tasks().first { $0.purpose == .firstNotice }
         #expect(notice?.channel == expected)
     }
 
@@ -122,7 +122,7 @@ struct SchedulerIntakeTests {
             tasks.filter { $0.debtID == "C-1" }.allSatisfy {
                 $0.status == .cancelled && $0.closedReason == .debtRecalled
             })
-        #expect(!tasks.contains { $0.purpose == "survey" }, "no survey about a recalled debt")
+        #expect(!tasks.contains { $0.purpose == .survey }, "no survey about a recalled debt")
         #expect(tasks.filter { $0.debtID == "C-2" }.allSatisfy { $0.status == .pending }, "the other debt goes on")
         // Placed again under a new id, a recalled debt is refused like a paid one.
         let again = try await core.apply([.placement(Fixtures.placement("P-3"), userID: nil)], to: store)
@@ -242,7 +242,7 @@ struct SchedulerIntakeTests {
                 .event(Fixtures.event("E-1", debt: "C-1", .payment), userID: nil),
             ], to: store)
         let tasks = try await store.tasks()
-        let collection = tasks.filter { $0.debtID == "C-1" && $0.purpose != "survey" }
+        let collection = tasks.filter { $0.debtID == "C-1" && $0.purpose != .survey }
         #expect(collection.allSatisfy { $0.status == .cancelled && $0.closedReason == .paid })
         #expect(tasks.filter { $0.debtID == "C-2" }.allSatisfy { $0.status == .pending })
         #expect(try await store.read { try $0.debt("C-1", ofDebtor: "D-1")?.status } == .paid)
@@ -263,7 +263,7 @@ struct SchedulerIntakeTests {
         }
         try await core.apply([.event(Fixtures.event("E-2", .disputeResolved), userID: nil)], to: store)
         #expect(try await store.read { try $0.activeHolds(ofDebtor: "D-1") }.isEmpty)
-        #expect(try await store.tasks("D-1", [.pending]).contains { $0.purpose == "follow-up-call" })
+        #expect(try await store.tasks("D-1", [.pending]).contains { $0.purpose == .followUpCall })
     }
 
     @Test func eventsAboutUnknownDebtorsOrDebtsOrOtherCreditorsAreRefused() async throws {
@@ -315,7 +315,7 @@ struct SchedulerIntakeTests {
                 .event(Fixtures.event("E-1", .optOut, channel: .email), userID: nil),
                 .placement(Fixtures.placement("P-2", debt: "C-2", email: "e@example.com", sms: "+1555"), userID: nil),
             ], to: store)
-        let notices = try await store.tasks().filter { $0.purpose == "first-notice" && $0.debtID == "C-2" }
+        let notices = try await store.tasks().filter { $0.purpose == .firstNotice && $0.debtID == "C-2" }
         #expect(notices.map(\.channel) == [.sms])
     }
 

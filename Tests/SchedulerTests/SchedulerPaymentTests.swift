@@ -33,11 +33,11 @@ struct SchedulerPaymentTests {
         try await core.apply([payment("E-PAY-1", "20.50")], to: store)
         var debt = try await storedDebt(store)
         #expect(debt.status == .open && debt.paid == "20.50" && debt.balance?.amount == "100.00")
-        #expect(Set(try await store.tasks("D-1", [.pending]).map(\.purpose)) == ["first-notice", "first-call"])
+        #expect(Set(try await store.tasks("D-1", [.pending]).map(\.purpose)) == [.firstNotice, .firstCall])
         try await core.apply([payment("E-PAY-2", "100", currency: "USD")], to: store)
         debt = try await storedDebt(store)
         #expect(debt.status == .paid && debt.balance?.amount == "0.00")
-        #expect(try await store.tasks("D-1", [.pending]).map(\.purpose) == ["survey"])
+        #expect(try await store.tasks("D-1", [.pending]).map(\.purpose) == [.survey])
         let payments = try await store.read { try $0.payments(ofDebtor: "D-1") }
         #expect(payments.map(\.amount) == ["20.50", "100.00"])
     }
@@ -79,7 +79,7 @@ struct SchedulerPaymentTests {
         promises = try await store.read { try $0.promises(ofDebtor: "D-1") }
         #expect(promises.map(\.status) == [.kept])
         #expect(
-            try await store.tasks("D-1", [.pending]).map(\.purpose) == ["first-notice"],
+            try await store.tasks("D-1", [.pending]).map(\.purpose) == [.firstNotice],
             "its reminder and check are no longer needed")
         #expect(try await storedDebt(store).balance?.amount == "70.50")
     }

@@ -237,7 +237,7 @@ struct SchedulerCallCheckTests {
         #expect(first.status == .cancelled && first.closedReason == .hold(.bereavement))
         #expect(try await store.read { try $0.ledgerEntry(taskID: call.taskId) } == nil, "it reached nobody")
         let open = try await store.read { try $0.tasks(ofDebtor: "D-1", statuses: [.pending, .inFlight]) }
-        #expect(open.map(\.purpose) == ["after-bereavement"], "exactly the one gentle call")
+        #expect(open.map(\.purpose) == [.afterBereavement], "exactly the one gentle call")
     }
 
     /// The gentle call itself may already wait in the queue, unanswered, when the first call comes back.
@@ -328,7 +328,7 @@ struct SchedulerCallCheckTests {
         #expect(closed.status == .cancelled && closed.closedReason == .reportedLate)
         #expect(try await store.read { try $0.ledgerEntry(taskID: call.taskId) }?.result == .noAnswer)
         let open = try await store.read { try $0.tasks(ofDebtor: "D-1", statuses: [.pending]) }
-        #expect(open.map(\.purpose) == ["retry-call"], "the unanswered call is followed up once")
+        #expect(open.map(\.purpose) == [.retryCall], "the unanswered call is followed up once")
     }
 
     @Test func aCallTakenWhenABereavementIsReportedDoesNotReturnBesideTheGentleCall() async throws {
@@ -339,7 +339,7 @@ struct SchedulerCallCheckTests {
         #expect(try await returnUnreported(at: Fixtures.now.adding(seconds: 1_000), store) == 1)
         #expect(try await store.read { try $0.task(call.taskId) }?.closedReason == .hold(.bereavement))
         let open = try await store.read { try $0.tasks(ofDebtor: "D-1", statuses: [.pending, .inFlight]) }
-        #expect(open.map(\.purpose) == ["after-bereavement"], "exactly the one gentle call")
+        #expect(open.map(\.purpose) == [.afterBereavement], "exactly the one gentle call")
     }
 
     @Test func aTakenCallGivenBackIsPlannedAgain() async throws {

@@ -134,7 +134,7 @@ import Testing
         #expect(calls[1].at == expired.at.adding(seconds: 600))
         // The voicemail schedules a retry for the next local day.
         let tasks = try await simulation.store.read { try $0.tasks(ofDebtor: "D-1", statuses: [.pending]) }
-        #expect(tasks.map(\.purpose) == ["retry-call"])
+        #expect(tasks.map(\.purpose) == [.retryCall])
     }
 
     /// Inputs are checked as decoding would check them: a bad event is refused, named, and changes nothing.

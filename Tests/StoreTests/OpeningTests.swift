@@ -40,7 +40,13 @@ import Testing
                         INSERT INTO debt VALUES ('D-1', 'C-1', 'P-1', '10.00', 'USD', '2026-11-01', 'open');
                         INSERT INTO task (due_at, id, debtor_id, debt_id, channel, purpose, status, lease_until,
                             attempts, created_at, closed_reason, open, ready, settled_attempts)
-                        VALUES (0, 'T-1', 'D-1', 'C-1', 'call', 'first-call', 'done', NULL, 1, 0, NULL, 0, 0, 1);
+                        VALUES (0, 'T-1', 'D-1', 'C-1', 'call', 'first-call', 'done', NULL, 1, 0, NULL, 0, 0, 1),
+                            (0, 'O:1/broken-promise', 'D-1', 'C-1', 'call', 'broken-promise', 'pending', NULL, 0, 0,
+                                NULL, 1, 0, 0),
+                            (0, 'O-2/retry-call', 'D-1', 'C-1', 'call', 'retry-call', 'pending', NULL, 0, 0, NULL, 1,
+                                0, 0),
+                            (0, 'E-7/12/missed-instalment', 'D-1', 'C-1', 'call', 'missed-instalment', 'pending',
+                                NULL, 0, 0, NULL, 1, 0, 0);
                         INSERT INTO specialist VALUES ('anna', 100, 'bob');
                         """)
             }
@@ -49,7 +55,15 @@ import Testing
             let store = try SQLiteStore(path: path)
             #expect(try await store.inspect("SELECT identifier FROM grdb_migrations") == [["v1"], ["v2"]])
             var task = try #require(try await store.read { try $0.task("T-1") })
-            #expect(task.status == .done && task.takenBy == nil && task.queuedFor == nil)
+            #expect(task.status == .done && task.takenBy == nil && task.queuedFor == nil && task.link == nil)
+            // 0.1.0 read what a task follows up from its id; the migration stores it.
+            let links = try await store.read { store in
+                try ["O:1/broken-promise", "O-2/retry-call", "E-7/12/missed-instalment"].map {
+                    try store.task($0)?.link
+                }
+            }
+            #expect(
+                links == [.promise(id: "O:1"), .outcome(id: "O-2"), .instalment(planID: "E-7", number: 12)])
             #expect(
                 try await store.read { try $0.specialist("anna") }
                     == SpecialistRecord(id: "anna", awayUntil: Instant(secondsSinceEpoch: 100), backupID: "bob"))

@@ -119,7 +119,7 @@ import Testing
             closed.status = .cancelled
             closed.closedReason = .hold(.cease)
             closed.channel = .email
-            closed.purpose = "first-notice"
+            closed.purpose = .firstNotice
             closed.attempts = 3
             try await store.write { [closed] tx in try tx.save(closed) }
             #expect(try await store.read { try $0.task("T-late") } == closed)
@@ -205,6 +205,35 @@ import Testing
             #expect(try await store.read { try $0.task("T-1") } == moved)
             #expect(try await store.read { try $0.tasks(ofDebtor: "D-1", statuses: []) } == [])
             #expect(try await store.due(at: at(100)) == ["T-1"])
+        }
+    }
+
+    /// A task keeps what it follows up through every write: inserted, changed in place, and rewritten.
+    @Test(arguments: StoreKind.allCases) func aTasksLinkIsKept(kind: StoreKind) async throws {
+        try await withStore(kind) { store in
+            try await Sample.place(["D-1"], in: store)
+            var task = TaskRecord(
+                id: "E:7/2/missed-instalment", debtorID: "D-1", debtID: "C-1", channel: .call,
+                purpose: .missedInstalment, link: .instalment(planID: "E:7", number: 2), dueAt: at(10), createdAt: t0)
+            try await store.save([task])
+            #expect(try await store.read { try $0.task("E:7/2/missed-instalment") } == task)
+            try task.apply(.handOut(leaseUntil: at(70)))
+            try await store.save([task])
+            try task.apply(.deferred(until: at(500)))
+            try await store.save([task])
+            #expect(try await store.read { try $0.task("E:7/2/missed-instalment") } == task)
+            #expect(task.link == .instalment(planID: "E:7", number: 2))
+        }
+    }
+
+    @Test func linksAreSpelledWithTheIdLast() {
+        let links: [TaskRecord.Link] = [
+            .promise(id: "O:1"), .outcome(id: "O-2"), .instalment(planID: "E-7:x", number: 12),
+        ]
+        #expect(links.map(\.description) == ["promise:O:1", "outcome:O-2", "instalment:12:E-7:x"])
+        #expect(links.map(\.description).map(TaskRecord.Link.init) == links)
+        for damaged in ["promise:", "plan:P-1", "instalment:0:P-1", "instalment:x:P-1", "instalment:3", "outcome"] {
+            #expect(TaskRecord.Link(damaged) == nil, "\(damaged)")
         }
     }
 

@@ -79,7 +79,7 @@ enum Sample {
         status: TaskRecord.Status = .pending, lease: Instant? = nil, channel: Channel = .call
     ) -> TaskRecord {
         TaskRecord(
-            id: id, debtorID: debtorID, debtID: debt, channel: channel, purpose: "first-call", status: status,
+            id: id, debtorID: debtorID, debtID: debt, channel: channel, purpose: .firstCall, status: status,
             dueAt: due, leaseUntil: lease, attempts: status == .inFlight ? 1 : 0, createdAt: t0)
     }
 

@@ -16,7 +16,7 @@ import Testing
 
         func task() throws -> TaskRecord {
             var task = TaskRecord(
-                id: "T-1", debtorID: "D-1", debtID: "C-1", channel: .call, purpose: "first-call",
+                id: "T-1", debtorID: "D-1", debtID: "C-1", channel: .call, purpose: .firstCall,
                 dueAt: TaskLifecycleTests.now, createdAt: TaskLifecycleTests.now)
             let lease = TaskRecord.Transition.handOut(leaseUntil: TaskLifecycleTests.later)
             switch self {

@@ -31,7 +31,7 @@ import Testing
             tasks: [
                 TaskRecord(
                     id: "E-1/after-bereavement", debtorID: "D-1", debtID: "C-1", channel: .call,
-                    purpose: "after-bereavement", dueAt: now, createdAt: now)
+                    purpose: .afterBereavement, dueAt: now, createdAt: now)
             ], decisions: [],
             holds: [
                 HoldRecord(id: "E-1", debtorID: "D-1", debtID: nil, kind: .bereavement, since: now, until: holdEnd)

@@ -29,7 +29,7 @@ struct ToolsDoctorTests {
         }
     }
 
-    static func call(_ id: String, debtor: String, purpose: String = "first-call") -> TaskRecord {
+    static func call(_ id: String, debtor: String, purpose: Purpose = .firstCall) -> TaskRecord {
         TaskRecord(
             id: id, debtorID: debtor, debtID: "C-\(debtor)", channel: .call, purpose: purpose, dueAt: placed,
             createdAt: placed)
@@ -52,8 +52,8 @@ struct ToolsDoctorTests {
             try await Self.write(
                 "D-GRIEF",
                 tasks: [
-                    Self.call("E-1/after-bereavement", debtor: "D-GRIEF", purpose: "after-bereavement"),
-                    Self.call("E-2/after-bereavement", debtor: "D-GRIEF", purpose: "after-bereavement"),
+                    Self.call("E-1/after-bereavement", debtor: "D-GRIEF", purpose: .afterBereavement),
+                    Self.call("E-2/after-bereavement", debtor: "D-GRIEF", purpose: .afterBereavement),
                 ], in: store)
             try store.close()
 
