@@ -67,16 +67,28 @@ extension SchedulerCore {
             throw ContractError(
                 .conflict, field: "debt.currency", "payments were recorded in \(known.currency); it cannot change")
         }
+        // The placement that first placed the debt names it for good (its first contacts' ids derive from it).
         try store.save(
             DebtRecord(
-                debtorID: debtor.id, id: debt.id, placementID: placement.placementId, amount: debt.amount,
-                currency: debt.currency, dueDate: debt.dueDate, paid: known?.paid ?? "0.00"))
-        // An amendment: the first contacts were planned when the debt was placed; what is planned now is decided
-        // again on the new content (zones, hours, channels, rulebook).
-        if known?.placementID == placement.placementId {
+                debtorID: debtor.id, id: debt.id, placementID: known?.placementID ?? placement.placementId,
+                amount: debt.amount, currency: debt.currency, dueDate: debt.dueDate, paid: known?.paid ?? "0.00"))
+        // An amendment, under the same placementId or a new one: the first contacts were planned when the debt was
+        // placed, and a second first notice or first call would be a second demand for the same money; what is
+        // planned now is decided again on the new content (zones, hours, channels, rulebook).
+        if let known {
             var detail = AuditDetail()
             detail.add("placementId", placement.placementId)
+            detail.add("placedAs", known.placementID)
             try store.audit("placement.amended", subject: debt.id, debtorID: debtor.id, detail)
+            // A call waiting in a queue carries the number and details it was published with: published again, it
+            // carries the amended ones.
+            for task in try store.tasks(ofDebtor: debtor.id, statuses: [.done]) {
+                try publishAgain(task, at: now, in: store)
+            }
+            // A lower amount that payments already cover settles the debt.
+            if let balance = try store.debt(debt.id, ofDebtor: debtor.id)?.balance, balance.minorUnits <= 0 {
+                try close(debt.id, of: debtor, status: .paid, reason: .paid, at: now, in: store)
+            }
             return try reconsider(debtor.id, at: now, in: store)
         }
 

@@ -39,18 +39,28 @@ extension SchedulerCore {
             try task.apply(.recalled)
             try store.save(task)
         }
-        for var task in queued where task.allows(.rerouted(dueAt: now)) {
-            let entry = try store.ledgerEntry(taskID: task.id)
-            if let entry, entry.result != .pending { continue }
+        for task in queued {
             guard let queue = try routes.queue(of: task, in: store), queue != task.queuedFor else { continue }
-            if entry != nil { try store.removeLedgerEntry(taskID: task.id) }
-            try task.apply(.rerouted(dueAt: now))
-            // As for an expired call: a step back begun while it was queued has its own gentle call.
-            if let hold = try stepBackInProgress(ofDebtor: task.debtorID, besides: task, in: store) {
-                try task.apply(.closed(.hold(hold)))
-            }
-            try store.save(task)
+            try publishAgain(task, at: now, in: store)
         }
+    }
+
+    /// Hands a call waiting in a queue, not taken nor reported on, out again at once (`rerouted`), so that a fresh
+    /// copy goes where calls are routed now, with the debtor as Tact knows them now; the old copy is superseded at
+    /// `tact next`'s check. Its contact leaves the ledger, as for an expiry, since nobody made it. Anything else is
+    /// left as it is.
+    func publishAgain(_ task: TaskRecord, at now: Instant, in store: any StoreTransaction) throws {
+        var task = task
+        guard task.allows(.rerouted(dueAt: now)) else { return }
+        let entry = try store.ledgerEntry(taskID: task.id)
+        if let entry, entry.result != .pending { return }
+        if entry != nil { try store.removeLedgerEntry(taskID: task.id) }
+        try task.apply(.rerouted(dueAt: now))
+        // As for an expired call: a step back begun while it was queued has its own gentle call.
+        if let hold = try stepBackInProgress(ofDebtor: task.debtorID, besides: task, in: store) {
+            try task.apply(.closed(.hold(hold)))
+        }
+        try store.save(task)
     }
 }
 

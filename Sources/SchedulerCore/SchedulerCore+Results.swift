@@ -74,7 +74,10 @@ extension SchedulerCore {
     private func replacePrevious(
         for outcome: Outcome, of task: TaskRecord, at now: Instant, in store: any StoreTransaction
     ) throws {
-        let latest = try store.outcomes(ofTask: task.id).last
+        // The latest is the one no other corrects: times are whole seconds, and two outcomes may share one.
+        let outcomes = try store.outcomes(ofTask: task.id)
+        let corrected = Set(outcomes.compactMap(\.corrects))
+        let latest = outcomes.last { !corrected.contains($0.id) }
         guard let corrects = outcome.corrects else {
             guard let latest else { return }
             throw ContractError(

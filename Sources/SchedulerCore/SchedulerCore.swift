@@ -83,6 +83,12 @@ public struct SchedulerCore: Sendable {
         at now: Instant, in store: any StoreTransaction
     ) throws {
         store.attribute(to: .sender(brokerUser: userID), at: now)
+        // On the trail here, once: the outbox row may be queued again if publishing it fails.
+        var detail = AuditDetail()
+        detail.add("type", type)
+        detail.add("source", source)
+        detail.add("reason", reason)
+        try store.audit("input.refused", subject: messageID ?? "dead", debtorID: nil, detail)
         var headers = [TactTopology.errorHeader: reason, TactTopology.sourceHeader: source]
         if let userID { headers[TactTopology.userHeader] = userID }
         try store.enqueue(
@@ -114,13 +120,24 @@ public struct SchedulerCore: Sendable {
         return debtor
     }
 
-    /// Ends every pending task of the debtor that `matches`, recording why.
+    /// Ends every task of the debtor that `matches` and is still to be made, recording why: pending ones, and calls
+    /// waiting in a queue, not taken (their copy is then refused at `tact next`'s check, and their contact leaves the
+    /// ledger: nobody made it). A call taken is the specialist's; a reminder already with its gateway cannot be
+    /// recalled.
     func cancelPending(
         ofDebtor debtorID: String, reason: ClosedReason, in store: any StoreTransaction,
         where matches: (TaskRecord) -> Bool = { _ in true }
     ) throws {
-        for var task in try store.tasks(ofDebtor: debtorID, statuses: [.pending]) where matches(task) {
-            try task.apply(.closed(reason))
+        for var task in try store.tasks(ofDebtor: debtorID, statuses: [.pending, .done]) where matches(task) {
+            if task.status == .pending {
+                try task.apply(.closed(reason))
+            } else {
+                guard task.allows(.withdrawn(reason)) else { continue }
+                let entry = try store.ledgerEntry(taskID: task.id)
+                if let entry, entry.result != .pending { continue }
+                if entry != nil { try store.removeLedgerEntry(taskID: task.id) }
+                try task.apply(.withdrawn(reason))
+            }
             try store.save(task)
         }
     }

@@ -181,18 +181,4 @@ extension SQLiteTransaction {
         detail.add("retiredAt", specialist.retiredAt)
         try audit("specialist.saved", subject: specialist.id, debtorID: nil, detail)
     }
-
-    /// A refused input, on its way to `tact.dead`: the message id and the reason (codes and field names only).
-    func auditDeadLetter(_ message: OutboxMessage) throws {
-        var detail = AuditDetail()
-        detail.add("type", message.type)
-        detail.add("reason", message.headers[TactAuditHeaders.error])
-        try audit("input.refused", subject: message.messageID, debtorID: nil, detail)
-    }
-}
-
-/// The header that carries a dead letter's reason (`TactTopology.errorHeader`; the store does not see the
-/// contract).
-enum TactAuditHeaders {
-    static let error = "x-tact-error"
 }

@@ -138,7 +138,6 @@ struct SQLiteTransaction: StoreTransaction, SQLiteAccess {
                 message.exchange, message.routingKey, message.messageID, message.type, Data(message.body),
                 message.expiresAt, headers, message.priority.map { Int($0) },
             ])
-        if message.headers[TactAuditHeaders.error] != nil { try auditDeadLetter(message) }
     }
 
     private static let enqueueStatement = """

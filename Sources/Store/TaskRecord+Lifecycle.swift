@@ -11,7 +11,7 @@ import Domain
 //      ├──────────────── rerouted (its queued call goes to another specialist) ◄─────────┤
 //      ├──────────────── unreported (taken, and no outcome in time) ◄────────────────────┘
 //      ├── moved (due again at once, or later)
-//      └──revived── cancelled ◄──closed── pending, in flight, taken
+//      └──revived── cancelled ◄──closed── pending, in flight, taken; ◄──withdrawn── done, queued and not taken
 
 extension TaskRecord {
     /// What can happen to a task; ``apply(_:)`` carries it out.
@@ -31,6 +31,10 @@ extension TaskRecord {
         /// retired or handed the case over), must go where calls are routed now: pending again, due at `dueAt`, to be
         /// handed out anew. The copy left in the old queue is then superseded at `tact next`'s check.
         case rerouted(dueAt: Instant)
+        /// Its published call, waiting in a queue and not taken, is no longer wanted (a cease, an opt-out, a promise
+        /// or plan replacing the chasing, its debt closing): ended as a pending task would be. The copy left in the
+        /// queue is then superseded at `tact next`'s check.
+        case withdrawn(ClosedReason)
         /// A specialist took its published call (`tact next`); it returns if no outcome arrives by `outcomeDue`.
         /// The same call may be taken again, by the same specialist, when the first answer was lost.
         case taken(by: String, outcomeDue: Instant)
@@ -56,7 +60,7 @@ extension TaskRecord {
         case (.expired, .done), (.taken, .done):
             takenBy == nil && (closedReason == nil || closedReason == .reachedRepresentative)
         // A call still in its queue: published as a call, and neither taken nor reported on with `tact next`.
-        case (.rerouted, .done):
+        case (.rerouted, .done), (.withdrawn, .done):
             queuedFor != nil && takenBy == nil && (closedReason == nil || closedReason == .reachedRepresentative)
         case (.expired, .inFlight), (.expired, .taken): true
         case (.taken(let specialist, _), .taken): specialist == takenBy
@@ -113,6 +117,11 @@ extension TaskRecord {
             closedReason = nil
             self.dueAt = dueAt
             self.channel = channel
+        case .withdrawn(let reason):
+            status = .cancelled
+            closedReason = reason
+            queuedFor = nil
+            settle()
         case .closed(let reason):
             status = .cancelled
             closedReason = reason

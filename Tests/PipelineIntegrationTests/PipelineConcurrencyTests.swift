@@ -11,12 +11,30 @@ import Testing
 /// holds every contact emitted before it.
 @Suite("Pipeline: concurrency", .enabled(if: TestEnvironment.hasBroker), .timeLimit(.minutes(5)))
 struct PipelineConcurrencyTests {
+    /// Reg F's hours and its 7-calls-in-7-days cap, counted per debtor instead of per debt: one debtor with many
+    /// debts has many calls due at once (one debt never has: a placement sent again amends it).
+    static let capPerDebtor: String = {
+        let regF = try! String(
+            contentsOf: Repository.config.appendingPathComponent("rulebooks/us-regf.yaml"), encoding: .utf8)
+        return
+            regF
+            .replacingOccurrences(of: "id: us-regf", with: "id: test-cap-per-debtor")
+            .replacingOccurrences(
+                of: "id: calls-per-debt\n    channels: [call]\n    limit: 7\n    days: 7\n    scope: debt",
+                with: "id: calls-per-debtor\n    channels: [call]\n    limit: 7\n    days: 7\n    scope: debtor")
+    }()
+
     @Test func fourWorkersNeverExceedACapOrAWait() async throws {
-        try await Pipeline().tearingDown { pipeline in
+        var settings = TactInstallation.Settings()
+        settings.dispatchBatch = 500
+        settings.extraRulebooks = ["test-cap-per-debtor": Self.capPerDebtor]
+        settings.creditorRulebooks = ["crowd": "test-cap-per-debtor"]
+        #expect(Self.capPerDebtor.contains("scope: debtor"), "the test's rulebook caps per debtor")
+        try await TactInstallation(label: "t", settings: settings).tearingDown { pipeline in
             let open = Sample.zone(localHour: 13)
-            // 200 call tasks for one debt (200 placements of it, no e-mail or text), and 50 other debtors.
+            // 200 call tasks for one debtor (200 debts, no e-mail or text), and 50 other debtors.
             let crowded = (1...200).map {
-                Sample.placement("P-C-\($0)", debtor: "D-CROWD", debt: "C-CROWD", zone: open)
+                Sample.placement("P-C-\($0)", debtor: "D-CROWD", debt: "C-CROWD-\($0)", zone: open, creditor: "crowd")
             }
             let others = (1...50).map {
                 Sample.placement("P-O-\($0)", debtor: "D-\($0)", debt: "C-\($0)", zone: open, sms: "+15550100")
@@ -30,10 +48,10 @@ struct PipelineConcurrencyTests {
                 try MessageCoding.decode(Call.self, from: $0.body)
             }
             let texts = try await pipeline.drain(pipeline.topology.reminderQueue(.sms))
-            let byDebt = Dictionary(grouping: calls, by: \.debtId).mapValues(\.count)
-            // us-regf: at most 7 calls per debt in 7 days. All were due now, so exactly 7 went out.
-            #expect(byDebt["C-CROWD"] == 7)
-            #expect((1...50).allSatisfy { byDebt["C-\($0)"] == 1 })
+            let byDebtor = Dictionary(grouping: calls, by: \.debtorId).mapValues(\.count)
+            // At most 7 calls per debtor in 7 days. All were due now, so exactly 7 went out.
+            #expect(byDebtor["D-CROWD"] == 7)
+            #expect((1...50).allSatisfy { byDebtor["D-\($0)"] == 1 })
             #expect(texts.count == 50)
             #expect(Set(calls.map(\.taskId)).count == calls.count, "no task emitted twice")
 
@@ -44,15 +62,7 @@ struct PipelineConcurrencyTests {
             let waiting = crowd.filter { $0.status == .pending }
             #expect(waiting.count == 193)
             #expect(waiting.allSatisfy { $0.dueAt > Instant(Date()).adding(seconds: 6 * 86_400) })
-            // The load itself is one case tact doctor reports: a debt placed again under a new placement id gets its
-            // first call again. Every other case is sound.
-            let doctor = try await pipeline.tool(["doctor"])
-            #expect(doctor.status == 1, "\(doctor.errors)")
-            let lines = doctor.output.split(separator: "\n")
-            #expect(lines.count == 2, "\(doctor.output)")
-            #expect(lines.first?.hasPrefix("duplicate-open-purpose debtor D-CROWD debt C-CROWD tasks ") == true)
-            #expect(lines.first?.contains(": debt C-CROWD has 200 open first-call tasks: ") == true)
-            #expect(lines.last?.hasPrefix("doctor: 1 violation (1 duplicate-open-purpose) in 51 debtors") == true)
+            try await pipeline.expectSound()
         }
     }
 }

@@ -36,9 +36,20 @@ struct PipelineContractTests {
                 try await Task.sleep(for: .milliseconds(200))
             }
             #expect(amount == "42.00", "the amendment was applied")
+            // Sent again under a new placementId, the same open debt is amended too, not placed a second time.
+            var again = amended
+            again.placementId = "P-2"
+            again.debtor.phone = "+15550199"
+            try await pipeline.place([again])
             _ = try await pipeline.waitUntilSettled()
             #expect(try await pipeline.drain(emails).isEmpty, "no second first notice")
-            #expect(try await pipeline.drain(calls).isEmpty, "no second first call")
+            // The first call, still waiting in the queue, is published again with the amended details (the copy
+            // before is refused at tact next's check); no second first call is planned.
+            let republished = try await pipeline.drain(calls).map { try MessageCoding.decode(Call.self, from: $0.body) }
+            #expect(republished.allSatisfy { $0.taskId == "acme/P-1/first-call" && $0.attempt > 1 })
+            #expect(republished.last?.phone == "+15550199")
+            let tasks = try await store.read { try $0.tasks(ofDebtor: "D-1", statuses: []) }
+            #expect(tasks.map(\.id).sorted() == ["acme/P-1/first-call", "acme/P-1/first-notice"])
             try await pipeline.expectSound()
         }
     }

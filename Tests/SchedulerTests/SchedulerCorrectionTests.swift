@@ -44,7 +44,8 @@ struct SchedulerCorrectionTests {
         #expect(results == [.applied])
         #expect(try await store.read { try $0.promises(ofDebtor: "D-1") }.map(\.status) == [.withdrawn])
         let tasks = try await store.tasks("D-1", [])
-        #expect(tasks.filter { $0.id.hasPrefix("O-1/") }.allSatisfy { $0.closedReason == .outcomeCorrected })
+        let followUps = tasks.filter { $0.id.hasPrefix("O-1/") }
+        #expect(!followUps.isEmpty && followUps.allSatisfy { $0.closedReason == .outcomeCorrected })
         #expect(tasks.filter { $0.status == .pending }.map(\.id) == ["O-2/retry-call"])
         #expect(try await store.read { try $0.ledgerEntry(taskID: call.taskId) }?.result == .noAnswer)
         let kept = try await store.read { try $0.outcomes(ofTask: call.taskId) }

@@ -360,19 +360,38 @@ struct SchedulerCallCheckTests {
         #expect(reply.policy?.debtor.holds == [])
     }
 
-    @Test func aCeaseRecordedAfterTheCallWasQueuedIsInTheAnswer() async throws {
+    /// A hold that does not end the call (a dispute, until it is resolved) is in the answer, for the policy to
+    /// decide at the moment of calling.
+    @Test func aDisputeRecordedAfterTheCallWasQueuedIsInTheAnswer() async throws {
         let (store, call) = try await publishedCall()
         try await core.apply(
-            [.event(Fixtures.event("E-1", .cease, at: Fixtures.now.adding(seconds: 30)), userID: nil)], to: store)
+            [.event(Fixtures.event("E-1", .dispute, at: Fixtures.now.adding(seconds: 30)), userID: nil)], to: store)
         let reply = try await check(call, store)
         #expect(reply.refusal == nil)
-        #expect(reply.policy?.debtor.holds.map(\.kind) == [.cease])
+        #expect(reply.policy?.debtor.holds.map(\.kind) == [.dispute])
         let engine = try PolicyEngine(rulebook: try #require(Fixtures.rulebooks["us-regf"]))
         let decision = engine.evaluate(
             PolicyRequest(
                 now: Fixtures.now.adding(seconds: 60), contact: Contact(channel: .call, debtId: "C-1"),
                 debtor: try #require(reply.policy).debtor, history: try #require(reply.policy).history))
-        #expect(decision.decision == .suppress)
+        #expect(decision.decision != .allow)
+    }
+
+    /// Review of issue 11: only a step back ended a call already queued; a cease, an opt-out, a promise or a plan
+    /// left it for the specialist to make.
+    @Test(arguments: [LifeEvent.Kind.cease, .promise, .plan, .closed, .recall])
+    func aCallStillQueuedEndsWithWhatEndsItsTask(kind: LifeEvent.Kind) async throws {
+        let (store, call) = try await publishedCall()
+        let at = Fixtures.now.adding(seconds: 30)
+        let event = LifeEvent(
+            eventId: "E-1", debtorId: "D-1", debtId: "C-1", kind: kind, at: at,
+            instalments: kind == .plan ? [.init(amount: "10.00", dueDate: "2026-12-20")] : nil,
+            promise: kind == .promise ? .init(amount: "10.00", date: "2026-12-10") : nil)
+        #expect(try await core.apply([.event(event, userID: nil)], at: at, to: store) == [.applied])
+        let task = try #require(try await store.read { try $0.task(call.taskId) })
+        #expect(task.status == .cancelled && task.queuedFor == nil, "\(kind): \(task.status)")
+        #expect(try await store.read { try $0.ledgerEntry(taskID: call.taskId) } == nil, "nobody made it")
+        #expect(try await check(call, store).refusal == "superseded", "the copy in the queue is not made")
     }
 
     @Test func refusals() async throws {

@@ -45,15 +45,17 @@ import Testing
         #expect(checks.policyRechecked == verdicts.count)
     }
 
-    /// Ten placements of one debt plan ten first calls at once, and every call rings out: only the caps stand
-    /// between them and the debtor. Reg F allows 7 calls about a debt in 7 days, pl-respectful 3 per debtor.
-    @Test(arguments: [("us-regf", 7), ("pl-respectful", 3)])
+    /// Ten debts of one debtor plan ten first calls at once, and every call rings out: only the caps stand between
+    /// them and the debtor. pl-respectful and uk-fca allow 3 calls per debtor in 7 days. (Reg F's cap is per debt,
+    /// and one debt never has that many calls due: a placement sent again amends it rather than calling again.)
+    @Test(arguments: [("pl-respectful", 3), ("uk-fca", 3)])
     func capsHoldWhenManyCallsAreDue(rulebook: String, cap: Int) async throws {
         let simulation = try Simulation(
             configuration: F.configuration, rulebooks: F.rulebooks, strategies: F.strategies, start: F.start)
         for index in 1...10 {
             var placement = F.placement(email: nil, rulebook: rulebook)
             placement.placementId = "P-\(index)"
+            placement.debt.id = "C-\(index)"
             simulation.schedule(.placement(placement, userID: nil), at: F.start)
         }
         try await simulation.run(

@@ -48,6 +48,7 @@ import Testing
         .deferred(until: later), .recalled, .expired(retryAt: later), .moved(dueAt: later),
         .revived(dueAt: later, channel: .sms), .closed(.cease), .taken(by: "anna", outcomeDue: later),
         .taken(by: "bob", outcomeDue: later), .reported, .unreported(retryAt: later), .rerouted(dueAt: later),
+        .withdrawn(.replacedByPromise),
         .published(toRepresentative: false, queuedFor: "pool"),
     ]
 
@@ -64,6 +65,7 @@ import Testing
         case (.queued, .expired), (.queuedForRepresentative, .expired): true
         case (.queued, .taken), (.queuedForRepresentative, .taken): true
         case (.queued, .rerouted), (.queuedForRepresentative, .rerouted): true
+        case (.queued, .withdrawn), (.queuedForRepresentative, .withdrawn): true
         // Taken again only by whoever holds it (the answer to the first check was lost).
         case (.taken, .taken(let specialist, _)): specialist == "anna"
         case (.taken, .reported), (.taken, .unreported), (.taken, .expired), (.taken, .closed): true

@@ -26,6 +26,8 @@ public final class TactInstallation: Sendable {
         public var creditorRulebooks: [String: String] = [:]
         /// Metrics off in the file, so that each service can be given its own port with --metrics-port.
         public var metricsOff = false
+        /// Rulebooks of the test's own beside the repository's, by id: their YAML.
+        public var extraRulebooks: [String: String] = [:]
         /// `specialists.roster`: who may keep cases and take calls.
         public var specialists = ["anna", "bob", "carol"]
         /// `specialists.poolFallback`; the file's default (on) when `nil`.
@@ -70,6 +72,21 @@ public final class TactInstallation: Sendable {
                 guard FileManager.default.fileExists(atPath: source.path) else { continue }
                 try FileManager.default.createSymbolicLink(
                     at: configDirectory.appendingPathComponent(folder), withDestinationURL: source)
+            }
+            if !settings.extraRulebooks.isEmpty {
+                // A folder of its own: the repository's rulebooks linked one by one, and the test's beside them.
+                let folder = configDirectory.appendingPathComponent("rulebooks")
+                try FileManager.default.removeItem(at: folder)
+                try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+                let source = Repository.config.appendingPathComponent("rulebooks")
+                for file in try FileManager.default.contentsOfDirectory(atPath: source.path) {
+                    try FileManager.default.createSymbolicLink(
+                        at: folder.appendingPathComponent(file), withDestinationURL: source.appendingPathComponent(file)
+                    )
+                }
+                for (id, yaml) in settings.extraRulebooks {
+                    try yaml.write(to: folder.appendingPathComponent("\(id).yaml"), atomically: true, encoding: .utf8)
+                }
             }
             try Self.configuration(
                 prefix: prefix, store: directory.appendingPathComponent("tact.sqlite").path, settings
