@@ -113,7 +113,7 @@ extension SchedulerCore {
     }
 
     /// ``schedule(_:debtorID:debtID:channel:purpose:due:at:in:)``, reviving the task if a step back (bereavement,
-    /// hardship) cancelled it; one that another hold or event closed stays closed.
+    /// hardship) cancelled it, unless one is in progress again; one that another hold or event closed stays closed.
     private func scheduleAgain(
         _ id: String, debtorID: String, debtID: String, channel: Channel, purpose: String, due: Instant,
         at now: Instant, in store: any StoreTransaction
@@ -121,7 +121,8 @@ extension SchedulerCore {
         if var task = try store.task(id) {
             // On the channel reachable now: an opt-out may have come since.
             let revived = TaskRecord.Transition.revived(dueAt: due, channel: channel)
-            guard task.allows(revived) else { return }
+            guard task.allows(revived), try stepBackInProgress(ofDebtor: debtorID, besides: task, in: store) == nil
+            else { return }
             try task.apply(revived)
             return try store.save(task)
         }
