@@ -46,14 +46,17 @@ extension SchedulerCore {
             .compactMap { gentle[$0.purpose] }.first
     }
 
-    /// The debtor's gentle calls still to be made: planned, being decided, or published (waiting in a queue, or
-    /// taken) for their outcome.
+    /// The debtor's gentle calls still to be made: planned, being decided, taken, or published for their outcome
+    /// (waiting in a queue, or redirected to a representative, whose contact enters the ledger only with it).
     func gentleCallsToBeMade(ofDebtor debtorID: String, in store: any StoreTransaction) throws -> [TaskRecord] {
         let purposes = Set(Self.stepBackCalls.values)
         return try store.tasks(ofDebtor: debtorID, statuses: [.pending, .inFlight, .done, .taken]).filter { task in
             guard purposes.contains(task.purpose) else { return false }
-            if task.status == .pending || task.status == .inFlight { return true }
-            return try store.ledgerEntry(taskID: task.id)?.result == .pending
+            if task.status != .done { return true }
+            guard let entry = try store.ledgerEntry(taskID: task.id) else {
+                return task.closedReason == .reachedRepresentative && task.takenBy == nil
+            }
+            return entry.result == .pending
         }
     }
 

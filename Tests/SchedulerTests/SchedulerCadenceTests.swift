@@ -357,6 +357,28 @@ struct SchedulerCadenceTests {
             ])
     }
 
+    /// Found by the seeded random runs: a gentle call redirected to the representative (its contact enters the ledger
+    /// only with its outcome) was taken for made, so a second step back planned a second gentle call beside it.
+    @Test func aGentleCallRedirectedToTheRepresentativeIsStillToBeMade() async throws {
+        let (store, _) = try await placedWithCall()
+        let estate = Representative(kind: "estate", name: "Alex Estate", phone: "+15550199")
+        try await core.apply(
+            [
+                .event(Fixtures.event("E-D", .deceased, representative: estate), userID: nil),
+                .event(Fixtures.event("E-B", .bereavement), userID: nil),
+            ], to: store)
+        _ = try await core.dispatch(at: Fixtures.now, to: store)
+        let call = try #require(try await store.workTasks().last)
+        #expect(call.taskId == "E-B/after-bereavement")
+        try await core.apply([.decision(Fixtures.decision(call, .redirect))], to: store)
+        #expect(try await store.read { try $0.task(call.taskId) }?.closedReason == .reachedRepresentative)
+
+        let later = Fixtures.now.adding(seconds: 3_600)
+        try await core.apply([.event(Fixtures.event("E-H", .hardship, at: later), userID: nil)], at: later, to: store)
+        #expect(
+            try await store.read { try $0.task("E-H/hardship-review") } == nil, "the redirected call stands for both")
+    }
+
     @Test func aSurveyAnswerIsKept() async throws {
         let (store, _) = try await placedWithCall()
         try await core.apply([.event(Fixtures.event("E-C", debt: "C-1", .closed), userID: nil)], to: store)
