@@ -8,7 +8,9 @@ extension InvariantCheck {
         if tasks.contains(where: { view.stage($0).isOpen }) { return nil }
         if !view.openGentleCalls.isEmpty { return nil }
         if view.stoppingHold(about: debt.id) != nil { return nil }
-        let calls = tasks.filter { $0.channel == .call }
+        // A follow-up of an outcome since corrected was planned on a result that did not happen: the corrected call
+        // is judged on the result that did, and the correction's own follow-up, if any, comes after it.
+        let calls = tasks.filter { $0.channel == .call && $0.closedReason != .outcomeCorrected }
         guard let latest = calls.map(\.createdAt).max() else {
             return Violation(
                 .noNextStep, debtorID: view.debtorID, debtID: debt.id,

@@ -46,14 +46,17 @@ extension SchedulerCore {
             .compactMap { gentle[$0.purpose] }.first
     }
 
-    /// The debtor's gentle calls still to be made: planned, being decided, or published (waiting in a queue, or
-    /// taken) for their outcome.
+    /// The debtor's gentle calls still to be made: planned, being decided, taken, or published for their outcome
+    /// (waiting in a queue, or redirected to a representative, whose contact enters the ledger only with it).
     func gentleCallsToBeMade(ofDebtor debtorID: String, in store: any StoreTransaction) throws -> [TaskRecord] {
         let purposes = Set(Self.stepBackCalls.values)
         return try store.tasks(ofDebtor: debtorID, statuses: [.pending, .inFlight, .done, .taken]).filter { task in
             guard purposes.contains(task.purpose) else { return false }
-            if task.status == .pending || task.status == .inFlight { return true }
-            return try store.ledgerEntry(taskID: task.id)?.result == .pending
+            if task.status != .done { return true }
+            guard let entry = try store.ledgerEntry(taskID: task.id) else {
+                return task.closedReason == .reachedRepresentative && task.takenBy == nil
+            }
+            return entry.result == .pending
         }
     }
 
@@ -117,7 +120,8 @@ extension SchedulerCore {
     }
 
     /// ``schedule(_:debtorID:debtID:channel:purpose:link:due:at:in:)``, reviving the task if a step back
-    /// (bereavement, hardship) cancelled it; one that another hold or event closed stays closed.
+    /// (bereavement, hardship) cancelled it, unless one is in progress again; one that another hold or event closed
+    /// stays closed.
     private func scheduleAgain(
         _ id: String, debtorID: String, debtID: String, channel: Channel, purpose: Purpose, link: TaskRecord.Link,
         due: Instant, at now: Instant, in store: any StoreTransaction
@@ -125,7 +129,8 @@ extension SchedulerCore {
         if var task = try store.task(id) {
             // On the channel reachable now: an opt-out may have come since.
             let revived = TaskRecord.Transition.revived(dueAt: due, channel: channel)
-            guard task.allows(revived) else { return }
+            guard task.allows(revived), try stepBackInProgress(ofDebtor: debtorID, besides: task, in: store) == nil
+            else { return }
             try task.apply(revived)
             return try store.save(task)
         }

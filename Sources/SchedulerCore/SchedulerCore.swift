@@ -146,17 +146,24 @@ public struct SchedulerCore: Sendable {
     /// derived from data two inputs share).
     ///
     /// While an after-bereavement call is planned, no automated reminder is created: the first contact after a
-    /// death in the family is that call, never a text.
+    /// death in the family is that call, never a text. While any step back's gentle call is still to be made, a task
+    /// planned meanwhile (a plan's, a promise's, a new debt's first call, a retry) is closed at once for that hold,
+    /// as every task pending when the step back began was: the gentle call stays the only contact until it was made,
+    /// and then a plan's reminders and checks resume (``resumePlans(ofDebtor:at:in:)``). The survey is no
+    /// collection task, and goes on.
     func schedule(
         _ id: String, debtorID: String, debtID: String, channel: Channel, purpose: Purpose,
         link: TaskRecord.Link? = nil, due: Instant, at now: Instant, in store: any StoreTransaction
     ) throws {
         guard try store.task(id) == nil else { return }
         if channel != .call, try awaitsCallAfterBereavement(debtorID, in: store) { return }
-        try store.save(
-            TaskRecord(
-                id: id, debtorID: debtorID, debtID: debtID, channel: channel, purpose: purpose, link: link,
-                dueAt: due, createdAt: now))
+        var task = TaskRecord(
+            id: id, debtorID: debtorID, debtID: debtID, channel: channel, purpose: purpose, link: link, dueAt: due,
+            createdAt: now)
+        if purpose != .survey, let hold = try stepBackInProgress(ofDebtor: debtorID, besides: task, in: store) {
+            try task.apply(.closed(.hold(hold)))
+        }
+        try store.save(task)
     }
 
     func awaitsCallAfterBereavement(_ debtorID: String, in store: any StoreTransaction) throws -> Bool {

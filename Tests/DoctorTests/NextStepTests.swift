@@ -88,6 +88,22 @@ import Testing
         #expect(promise.codes() == [.noNextStep], "a promise plans its check; without it, nothing follows")
     }
 
+    /// Found by the scheduler's seeded random runs: an unanswered call corrected to a conversation left its cancelled
+    /// retry as the debt's last call, and a superseded one with no plan after it.
+    @Test func aFollowUpOfACorrectedOutcomeGivesWayToTheCorrectedCall() {
+        var corrected = Case()
+        corrected.task("first-call", .firstCall, .made(.conversation))
+        corrected.task("O-1/retry-call", .retryCall, .cancelled(.outcomeCorrected), created: 2)
+        #expect(corrected.violations().isEmpty)
+        // Corrected to another unanswered result, it is followed by the correction's retry.
+        var unanswered = Case()
+        unanswered.task("first-call", .firstCall, .made(.voicemail))
+        unanswered.task("O-1/retry-call", .retryCall, .cancelled(.outcomeCorrected), created: 2)
+        #expect(unanswered.codes() == [.noNextStep])
+        unanswered.task("O-2/retry-call", .retryCall, .planned, created: 3)
+        #expect(unanswered.violations().isEmpty)
+    }
+
     // MARK: Leaks
 
     @Test func noCallEverPlannedIsALeak() {

@@ -322,6 +322,63 @@ struct SchedulerCadenceTests {
         #expect(try await store.tasks("D-1", [.pending]).map(\.id) == ["E-5/after-bereavement"])
     }
 
+    /// Found by the seeded random runs: a plan, a promise, a retry or a new debt's first contacts planned while a
+    /// step back's gentle call was still to be made went out beside it. Each is closed for the hold as it is planned,
+    /// as the tasks pending when the step back began were; once the gentle call was made, the plan's resume.
+    @Test func whatIsPlannedDuringAStepBackIsClosedForItsHoldUntilTheGentleCallWasMade() async throws {
+        let (store, _) = try await placedWithCall()
+        let plan = LifeEvent(
+            eventId: "E-PLAN", debtorId: "D-1", debtId: "C-1", kind: .plan, at: Fixtures.now,
+            instalments: [.init(amount: "40.00", dueDate: "2027-02-15")])
+        try await core.apply(
+            [
+                .event(Fixtures.event("E-H", .hardship), userID: nil), .event(plan, userID: nil),
+                .placement(Fixtures.placement("P-2", debt: "C-2", specialist: "anna"), userID: nil),
+            ], to: store)
+        #expect(try await store.tasks("D-1", [.pending]).map(\.id) == ["E-H/hardship-review"])
+        let planned = [
+            "E-PLAN/1/instalment-reminder", "E-PLAN/1/missed-instalment", "acme/P-2/first-notice",
+            "acme/P-2/first-call",
+        ]
+        for id in planned {
+            #expect(try await store.read { try $0.task(id) }?.closedReason == .hold(.hardship), "\(id)")
+        }
+
+        // The review call is made: the plan's reminder and check resume; the new debt's first contacts do not.
+        _ = try await core.dispatch(at: Fixtures.now, to: store)
+        let review = try #require(try await store.workTasks().last)
+        #expect(review.taskId == "E-H/hardship-review")
+        try await core.apply(
+            [.decision(Fixtures.decision(review, .allow)), outcome("O-1", task: review.taskId, .conversation)],
+            to: store)
+        #expect(
+            Set(try await store.tasks("D-1", [.pending]).map(\.id)) == [
+                "E-PLAN/1/instalment-reminder", "E-PLAN/1/missed-instalment",
+            ])
+    }
+
+    /// Found by the seeded random runs: a gentle call redirected to the representative (its contact enters the ledger
+    /// only with its outcome) was taken for made, so a second step back planned a second gentle call beside it.
+    @Test func aGentleCallRedirectedToTheRepresentativeIsStillToBeMade() async throws {
+        let (store, _) = try await placedWithCall()
+        let estate = Representative(kind: "estate", name: "Alex Estate", phone: "+15550199")
+        try await core.apply(
+            [
+                .event(Fixtures.event("E-D", .deceased, representative: estate), userID: nil),
+                .event(Fixtures.event("E-B", .bereavement), userID: nil),
+            ], to: store)
+        _ = try await core.dispatch(at: Fixtures.now, to: store)
+        let call = try #require(try await store.workTasks().last)
+        #expect(call.taskId == "E-B/after-bereavement")
+        try await core.apply([.decision(Fixtures.decision(call, .redirect))], to: store)
+        #expect(try await store.read { try $0.task(call.taskId) }?.closedReason == .reachedRepresentative)
+
+        let later = Fixtures.now.adding(seconds: 3_600)
+        try await core.apply([.event(Fixtures.event("E-H", .hardship, at: later), userID: nil)], at: later, to: store)
+        #expect(
+            try await store.read { try $0.task("E-H/hardship-review") } == nil, "the redirected call stands for both")
+    }
+
     @Test func aSurveyAnswerIsKept() async throws {
         let (store, _) = try await placedWithCall()
         try await core.apply([.event(Fixtures.event("E-C", debt: "C-1", .closed), userID: nil)], to: store)
