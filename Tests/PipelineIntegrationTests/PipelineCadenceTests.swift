@@ -109,15 +109,15 @@ struct PipelineCadenceTests {
 
             let next = try await pipeline.tool(["next", "--specialist", "anna"])
             #expect(next.status == 0, "\(next.errors)")
+            // The cease ended D-1's call where it waited: its copy is no longer the call Tact wants made.
             #expect(
                 next.output.contains(
-                    "Not now: call acme/P-1/first-call for D-1 — suppress (hold:cease). Given back to be planned again."
-                ))
+                    "Not now: call acme/P-1/first-call for D-1 — superseded. Given back to the scheduler."))
             #expect(next.output.contains("Not now: call acme/P-2/first-call for D-2 — defer until "))
             #expect(next.output.contains("(hold:dispute). Given back to be planned again."))
             #expect(!next.output.contains("Personal Name"), "no call card is shown")
             #expect(next.output.contains("No call is waiting for anna, nor in the pool."))
-            // Given back, each task is planned again after the expiry pause, and its contact leaves the ledger.
+            // Given back, D-2's task is planned again after the expiry pause; neither contact stays in the ledger.
             let store = try SQLiteStore(path: pipeline.storePath)
             let deadline = ContinuousClock.now + .seconds(30)
             var pending: [String] = []
@@ -125,10 +125,11 @@ struct PipelineCadenceTests {
                 pending = try await store.read { store in
                     try ["D-1", "D-2"].flatMap { try store.tasks(ofDebtor: $0, statuses: [.pending]) }.map(\.id)
                 }
-                if pending.count == 2 { break }
+                if pending.count == 1 { break }
                 try await Task.sleep(for: .milliseconds(200))
             }
-            #expect(pending.sorted() == ["acme/P-1/first-call", "acme/P-2/first-call"])
+            #expect(pending.sorted() == ["acme/P-2/first-call"])
+            #expect(try await store.read { try $0.task("acme/P-1/first-call") }?.closedReason == .cease)
             #expect(try await store.read { try $0.ledgerEntry(taskID: "acme/P-1/first-call") } == nil)
             #expect(try await store.read { try $0.ledgerEntry(taskID: "acme/P-2/first-call") } == nil)
             try await pipeline.expectSound()
