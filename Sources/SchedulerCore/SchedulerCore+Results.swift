@@ -74,10 +74,7 @@ extension SchedulerCore {
     private func replacePrevious(
         for outcome: Outcome, of task: TaskRecord, at now: Instant, in store: any StoreTransaction
     ) throws {
-        // The latest is the one no other corrects: times are whole seconds, and two outcomes may share one.
-        let outcomes = try store.outcomes(ofTask: task.id)
-        let corrected = Set(outcomes.compactMap(\.corrects))
-        let latest = outcomes.last { !corrected.contains($0.id) }
+        let latest = try store.outcomes(ofTask: task.id).current
         guard let corrects = outcome.corrects else {
             guard let latest else { return }
             throw ContractError(

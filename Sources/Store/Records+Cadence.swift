@@ -127,6 +127,15 @@ public struct OutcomeRecord: Sendable, Equatable, Codable {
     }
 }
 
+extension Array where Element == OutcomeRecord {
+    /// The task's current outcome among its outcomes: the one no other corrects. Not the last by time: times are
+    /// whole seconds, and two outcomes may share one.
+    public var current: OutcomeRecord? {
+        let corrected = Set(compactMap(\.corrects))
+        return last { !corrected.contains($0.id) }
+    }
+}
+
 /// A repayment plan: instalments with amounts and due dates.
 public struct PlanRecord: Sendable, Equatable, Codable {
     public enum Status: String, Sendable, Codable, CaseIterable {

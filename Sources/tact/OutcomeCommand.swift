@@ -69,12 +69,7 @@ struct OutcomeCommand: AsyncParsableCommand {
         defer { try? store.close() }
         let task = self.task
         return try await store.inspect { store in
-            try store.task(task).map { task in
-                // The latest is the one no other corrects (two may share a second).
-                let outcomes = try store.outcomes(ofTask: task.id)
-                let corrected = Set(outcomes.compactMap(\.corrects))
-                return (task, outcomes.last { !corrected.contains($0.id) })
-            }
+            try store.task(task).map { ($0, try store.outcomes(ofTask: $0.id).current) }
         }
     }
 
