@@ -151,8 +151,10 @@ let package = Package(
             name: "ToolIntegrationTests",
             dependencies: ["AMQP", "Contract", "Messaging", "Domain", "Policy", "Store", "TactTestKit"]),
         .testTarget(name: "WorkerTests", dependencies: ["WorkerCore", "Contract", "Domain", "Policy", "TactConfig"]),
+        // With `Doctor`: the seeded random runs check its invariants after every input.
         .testTarget(
-            name: "SchedulerTests", dependencies: ["SchedulerCore", "Store", "Cadence", "Contract", "TactConfig"]),
+            name: "SchedulerTests",
+            dependencies: ["SchedulerCore", "Store", "Cadence", "Contract", "Doctor", "TactConfig"]),
         // The invariants `tact doctor` checks, on hand-built records and on a store.
         .testTarget(name: "DoctorTests", dependencies: ["Doctor", "Domain", "Policy", "Store"]),
         .testTarget(

@@ -1,0 +1,172 @@
+import Cadence
+import Doctor
+import Domain
+import Foundation
+import Store
+import Testing
+
+@testable import SchedulerCore
+
+/// The scheduler core driven by seeded random inputs (``RandomRun``): four debtors, 4,200 mixed inputs over twelve
+/// seeds in random order at a virtual clock, and after every step `tact doctor`'s invariants and the reference
+/// model's properties. A failure names the seed and the step, with ids only; the same seed replays the same run, and
+/// `TACT_RANDOM_TRACE=1` prints every step of it and what the run did:
+///
+///     TACT_RANDOM_SEEDS=7 TACT_RANDOM_STEPS=400 swift test --skip-build --filter SchedulerRandomTests
+///
+/// `TACT_RANDOM_SEEDS` takes a list and ranges (`1-500,900`), to sweep more seeds than a test run can afford. A
+/// violation one of the bugs found and not fixed yet explains (``KnownBug``) is a known issue, named by its bug.
+@Suite("Scheduler: seeded random runs keep the invariants")
+struct SchedulerRandomTests {
+    static let environment = ProcessInfo.processInfo.environment
+    static let seeds = environment["TACT_RANDOM_SEEDS"].flatMap(seedList) ?? Array(1...12)
+    static let steps = environment["TACT_RANDOM_STEPS"].flatMap { Int($0) } ?? 350
+
+    @Test("tact doctor and the reference model hold after every input", arguments: seeds)
+    func randomRun(seed: UInt64) async throws {
+        try await RandomRun(seed: seed).run(steps: Self.steps)
+    }
+
+    /// `1-3,9` → `[1, 2, 3, 9]`; `nil` when malformed.
+    static func seedList(_ text: String) -> [UInt64]? {
+        var seeds: [UInt64] = []
+        for part in text.split(separator: ",") {
+            let bounds = part.split(separator: "-").map { UInt64($0.trimmingCharacters(in: .whitespaces)) }
+            guard let low = bounds.first ?? nil, let high = bounds.last ?? nil, bounds.count <= 2, low <= high
+            else { return nil }
+            seeds += Array(low...high)
+        }
+        return seeds.isEmpty ? nil : seeds
+    }
+}
+
+/// SplitMix64 (Steele, Lea and Flood, 2014). The run draws only from it and never iterates a dictionary or a set
+/// unsorted, so that a seed names the same run in every process (Swift seeds its hashing per process).
+struct SplitMix {
+    private var state: UInt64
+
+    init(seed: UInt64) { state = seed }
+
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+
+    /// A number in `0..<bound` (the modulo bias is far below anything a run of a few thousand draws can notice).
+    mutating func below(_ bound: Int) -> Int { Int(next() % UInt64(max(bound, 1))) }
+
+    mutating func number(in range: ClosedRange<Int>) -> Int { range.lowerBound + below(range.count) }
+
+    /// `true` `percent` times in a hundred.
+    mutating func chance(_ percent: Int) -> Bool { below(100) < percent }
+
+    mutating func pick<T>(_ items: [T]) -> T? { items.isEmpty ? nil : items[below(items.count)] }
+
+    /// One of `choices`, each as likely as its weight.
+    mutating func weighted<T>(_ choices: [(T, Int)]) -> T {
+        var draw = below(choices.reduce(0) { $0 + $1.1 })
+        for (choice, weight) in choices {
+            if draw < weight { return choice }
+            draw -= weight
+        }
+        return choices[choices.count - 1].0
+    }
+}
+
+/// Bugs the random runs found that are not fixed yet, each told apart from any other violation by what the store
+/// holds: a violation one of them explains is a known issue, not a failure. Remove a case when its bug is fixed: the
+/// runs then fail on any violation it matched.
+enum KnownBug: CaseIterable {
+    /// A promise kept by payments short of the balance plans nothing after it: the debt stays open, its chasing
+    /// replaced by the promise and the promise's check cancelled, with nothing planned.
+    case keptPromiseLeavesABalance
+    /// A call reported `failed` plans no retry (only no-answer, voicemail and not-connected do), while doctor counts
+    /// it as a call that reached nobody, which another call must follow.
+    case failedCallIsNotRetried
+    /// A step back's gentle call is about one debt and stands for all: when that debt ends (closed, paid, its plan
+    /// completed, recalled) the gentle call is cancelled with it, and the debtor's other open debts, stepped back,
+    /// are left with nothing planned.
+    case gentleCallEndsWithItsDebt
+    /// A broken promise's check call or reminder, deferred or given back (planned again) or waiting in a queue, is
+    /// not cancelled when a new promise replaces the arrangement: only open promises are withdrawn, and the new
+    /// promise plans a check and a reminder of its own beside the old ones.
+    case brokenPromiseOutlivesItsReplacement
+    /// A call queued or taken is not counted as planned: an unanswered call plans a retry beside a retry already
+    /// queued, and a dispute's end plans a follow-up call beside one still queued or taken (only calls pending or in
+    /// flight are looked for), so the debt has two calls of one purpose open.
+    case queuedCallIsNotCountedAsPlanned
+    /// A correction of a promise-to-pay withdraws the promise but does not restore what that promise replaced (the
+    /// chasing calls it cancelled, the plan or the promise it withdrew): the debt is left with nothing planned.
+    case correctedPromiseRestoresNothing
+
+    var title: String {
+        switch self {
+        case .keptPromiseLeavesABalance:
+            "a promise kept short of the balance leaves the open debt with nothing planned"
+        case .failedCallIsNotRetried:
+            "a call reported failed is not tried again, and the case stops"
+        case .gentleCallEndsWithItsDebt:
+            "a step back's gentle call is cancelled when its debt ends, stranding the debtor's other open debts"
+        case .brokenPromiseOutlivesItsReplacement:
+            "a broken promise's check or reminder stays open beside those of the promise that replaced it"
+        case .queuedCallIsNotCountedAsPlanned:
+            "a retry or a follow-up call is planned beside one of its purpose still queued or taken"
+        case .correctedPromiseRestoresNothing:
+            "correcting a promise-to-pay away restores neither the chasing nor the plan the promise replaced"
+        }
+    }
+
+    func matches(_ violation: Violation, in store: RandomRun.Snapshot) -> Bool {
+        let tasks = violation.taskIDs.compactMap(store.task)
+        switch self {
+        case .keptPromiseLeavesABalance:
+            return violation.code == .noNextStep && tasks.contains { $0.closedReason == .promiseKept }
+        case .failedCallIsNotRetried:
+            let ledger = records(of: violation, in: store).ledger
+            return violation.code == .noNextStep
+                && tasks.contains { task in
+                    task.channel == .call && ledger.last { $0.taskID == task.id }?.result == .failed
+                }
+        case .brokenPromiseOutlivesItsReplacement:
+            // Only a promise's checks or reminders, each of a promise of its own.
+            let purposes = Set(tasks.map(\.purpose))
+            let promises = Set(tasks.map { $0.id.split(separator: "/").dropLast().joined(separator: "/") })
+            return violation.code == .duplicateOpenPurpose && tasks.count == violation.taskIDs.count
+                && purposes.count == 1
+                && [Strategy.Purpose.brokenPromise, Strategy.Purpose.promiseReminder].contains(purposes.first!)
+                && promises.count == tasks.count
+        case .gentleCallEndsWithItsDebt:
+            // The step back's gentle call is the debtor's latest; an earlier one a later step back replaced may be
+            // closed for that hold.
+            let ends: Set<ClosedReason> = [.debtClosed, .paid, .planCompleted, .debtRecalled, .debtNoLongerOpen]
+            let gentle = records(of: violation, in: store).tasks.filter {
+                SchedulerCore.stepBackCalls.values.contains($0.purpose)
+            }
+            let latest = gentle.max { ($0.createdAt, $0.id) < ($1.createdAt, $1.id) }
+            return violation.code == .noNextStep && violation.detail.contains("whose gentle call was never made")
+                && latest.map { $0.status == .cancelled && ends.contains($0.closedReason!) } ?? false
+        case .queuedCallIsNotCountedAsPlanned:
+            // One purpose, each task of an input of its own, one of them already published.
+            let purposes = Set(tasks.map(\.purpose))
+            let sources = Set(tasks.map { $0.id.split(separator: "/").first ?? "" })
+            return violation.code == .duplicateOpenPurpose && tasks.count == violation.taskIDs.count
+                && purposes.count == 1
+                && [Strategy.Purpose.retryCall, Strategy.Purpose.followUpCall].contains(purposes.first!)
+                && sources.count == tasks.count && tasks.contains { $0.status == .done || $0.status == .taken }
+        case .correctedPromiseRestoresNothing:
+            let debtTasks = records(of: violation, in: store).tasks.filter { $0.debtID == violation.debtID }
+            return violation.code == .noNextStep
+                && tasks.contains { [.replacedByPromise, .planWithdrawn, .promiseWithdrawn].contains($0.closedReason) }
+                && debtTasks.contains {
+                    $0.purpose == Strategy.Purpose.brokenPromise && $0.closedReason == .outcomeCorrected
+                }
+        }
+    }
+
+    private func records(of violation: Violation, in store: RandomRun.Snapshot) -> DebtorRecords {
+        store.cases.first { $0.debtor.id == violation.debtorID } ?? DebtorRecords(debtor: store.cases[0].debtor)
+    }
+}
