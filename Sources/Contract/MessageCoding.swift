@@ -14,9 +14,27 @@ public enum MessageCoding {
         guard body.count <= maximumBodySize else {
             throw ContractError(.tooLarge, "body of \(body.count) bytes exceeds \(maximumBodySize)")
         }
+        let data = Data(body)
+        // One parse for a good message: the header is checked inside it. Only a message that fails is read again,
+        // header first, to name its first problem.
+        let message: T
+        if let checked = try? decoder.decode(Checked<T>.self, from: data) {
+            message = checked.message
+        } else {
+            message = try decodeReportingProblem(T.self, from: data)
+        }
+        try message.validate()
+        return message
+    }
+
+    /// Reads `type` and `version` first, so that a message of another kind or version is named as such rather than
+    /// as a pile of missing fields; then the message itself.
+    private static func decodeReportingProblem<T: ContractMessage>(
+        _ type: T.Type, from data: Data
+    ) throws(ContractError) -> T {
         let header: Header
         do {
-            header = try decoder.decode(Header.self, from: Data(body))
+            header = try decoder.decode(Header.self, from: data)
         } catch {
             throw ContractError(.malformedJSON, "not a JSON object")
         }
@@ -30,14 +48,23 @@ public enum MessageCoding {
                 .unsupportedVersion, field: "version",
                 "supported: \(T.supportedVersions.map(String.init).joined(separator: ", "))")
         }
-        let message: T
         do {
-            message = try decoder.decode(T.self, from: Data(body))
+            return try decoder.decode(T.self, from: data)
         } catch {
             throw contractError(from: error)
         }
-        try message.validate()
-        return message
+    }
+
+    /// A message whose header is what `T` reads, decoded in the same pass as the header.
+    private struct Checked<T: ContractMessage>: Decodable {
+        let message: T
+
+        init(from decoder: any Decoder) throws {
+            let header = try Header(from: decoder)
+            guard header.type == T.messageType, let version = header.version, T.supportedVersions.contains(version)
+            else { throw ContractError(.unexpectedType, "not this message's header") }
+            message = try T(from: decoder)
+        }
     }
 
     public static func encode<T: Encodable>(_ message: T) -> [UInt8] {
