@@ -55,6 +55,19 @@ extension DebtorRecord: FetchableRecord, PersistableRecord {
 extension DebtRecord: FetchableRecord, PersistableRecord {
     /// The `debt` table.
     public static let databaseTableName = "debt"
+
+    /// By hand, as the ledger's and the decision's: every placement writes its debt, and GRDB's Codable
+    /// persistence container cost the pipeline a few per cent (docs/benchmarks.md, issue 11).
+    public func encode(to container: inout PersistenceContainer) throws {
+        container[CodingKeys.debtorID] = debtorID
+        container[CodingKeys.id] = id
+        container[CodingKeys.placementID] = placementID
+        container[CodingKeys.amount] = amount
+        container[CodingKeys.currency] = currency
+        container[CodingKeys.dueDate] = dueDate
+        container[CodingKeys.status] = status
+        container[CodingKeys.paid] = paid
+    }
 }
 
 extension HoldRecord: FetchableRecord, PersistableRecord {
@@ -104,6 +117,16 @@ extension LedgerEntry: FetchableRecord, PersistableRecord {
         self.init(taskID: taskID, debtorID: debtorID, debtID: debtID, channel: channel, at: at, result: result)
     }
 
+    /// By hand: every contact published enters the ledger.
+    public func encode(to container: inout PersistenceContainer) throws {
+        container[CodingKeys.taskID] = taskID
+        container[CodingKeys.debtorID] = debtorID
+        container[CodingKeys.debtID] = debtID
+        container[CodingKeys.channel] = channel
+        container[CodingKeys.at] = at
+        container[CodingKeys.result] = result
+    }
+
     /// The `ledger` table.
     public static let databaseTableName = "ledger"
 }
@@ -112,8 +135,16 @@ extension DecisionRecord: FetchableRecord, PersistableRecord {
     /// The `decision` table. Its `sequence`, which the table assigns, is not part of the record.
     public static let databaseTableName = "decision"
 
-    /// StoredJSON's: sorted keys, slashes as they are.
-    public static func databaseJSONEncoder(for column: String) -> JSONEncoder { StoredJSON.encoder }
+    /// By hand: every worker decision is kept. The reasons are StoredJSON text (sorted keys, slashes as they are).
+    public func encode(to container: inout PersistenceContainer) throws {
+        container[CodingKeys.taskID] = taskID
+        container[CodingKeys.debtorID] = debtorID
+        container[CodingKeys.decidedAt] = decidedAt
+        container[CodingKeys.decision] = decision
+        container[CodingKeys.earliest] = earliest
+        container[CodingKeys.reasons] = String(decoding: try StoredJSON.encoder.encode(reasons), as: UTF8.self)
+        container[CodingKeys.worker] = worker
+    }
 }
 
 // Written only by `SQLiteTransaction.enqueue`, by hand: read and deleted through GRDB.
@@ -179,6 +210,8 @@ extension DebtorRecord.CodingKeys: ColumnExpression {}
 extension OutboxMessage.CodingKeys: ColumnExpression {}
 extension TaskRecord.CodingKeys: ColumnExpression {}
 extension LedgerEntry.CodingKeys: ColumnExpression {}
+extension DebtRecord.CodingKeys: ColumnExpression {}
+extension DecisionRecord.CodingKeys: ColumnExpression {}
 
 // Columns of Domain's and Policy's types. An unknown spelling in a vocabulary column fails to decode, and is reported as a
 // damaged row (see SQLiteAccess).
