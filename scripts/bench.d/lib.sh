@@ -29,3 +29,19 @@ bench_broker() {
 }
 
 cores() { nproc; }
+
+# Checks out REVISION in .build/bench/against and builds PRODUCTS there (release), so that a change is measured
+# against what came before it in the same run; sets against_tree.
+bench_build_against() {
+    local revision product
+    revision=$(git -C "$root" rev-parse --verify "$1^{commit}")
+    shift
+    against_tree="$root/.build/bench/against"
+    mkdir -p "$root/.build/bench"
+    [ -d "$against_tree" ] || git -C "$root" worktree add --detach "$against_tree" "$revision" >/dev/null
+    git -C "$against_tree" checkout --quiet --detach "$revision"
+    echo "bench: building ${revision:0:10} for comparison"
+    for product in "$@"; do
+        (cd "$against_tree" && swift build -c release --product "$product" 2>&1 | { grep -Ev '^\[[0-9]+/[0-9]+\]' || true; })
+    done
+}

@@ -24,13 +24,10 @@ swift build -c release --product AMQPBench 2>&1 | { grep -Ev '^\[[0-9]+/[0-9]+\]
 bin="$(swift build -c release --show-bin-path)"
 mkdir -p "$root/.build/bench"
 against_bin=""
+tree=""
 if [ -n "$against" ]; then
-    tree="$root/.build/bench/against"
-    revision=$(git -C "$root" rev-parse --verify "$against^{commit}")
-    [ -d "$tree" ] || git -C "$root" worktree add --detach "$tree" "$revision" >/dev/null
-    git -C "$tree" checkout --quiet --detach "$revision"
-    echo "bench pipeline: building $against (${revision:0:10}) for comparison"
-    (cd "$tree" && swift build -c release --product tact 2>&1 | { grep -Ev '^\[[0-9]+/[0-9]+\]' || true; })
+    bench_build_against "$against" tact
+    tree=$against_tree
     against_bin="$tree/.build/release/tact"
 fi
 c_bench="$root/.build/bench/amqp_bench"
