@@ -47,13 +47,23 @@ public final class SQLiteStore: TactStore {
         self.path = path
         let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
         do {
-            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            try PrivateFiles.createFolder(folder)
         } catch {
             throw StoreError(.cannotOpen, path: path, reason: "cannot create the folder \(folder.path)")
         }
         var isFolder: ObjCBool = false
         if FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), isFolder.boolValue {
             throw StoreError(.cannotOpen, path: path, reason: "is a folder, not a file")
+        }
+        // Names, phones and addresses: owner-only. SQLite gives the WAL and shared-memory files the mode of the
+        // database file; those an earlier version left readable are restricted too.
+        do {
+            try PrivateFiles.create(path)
+            for companion in [path + "-wal", path + "-shm"] where FileManager.default.fileExists(atPath: companion) {
+                try PrivateFiles.restrict(companion)
+            }
+        } catch {
+            throw StoreError(.cannotOpen, path: path, reason: "cannot make the file readable by its owner only")
         }
         // Two processes may open a new file at once (a scheduler starting while a tool looks). Turning WAL on and
         // choosing which migrations to run are not guarded by SQLite's busy timeout, so a lock file next to the

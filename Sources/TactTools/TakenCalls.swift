@@ -1,5 +1,6 @@
 import Contract
 import Foundation
+import Store
 
 /// The calls a specialist took with `tact next`, so that `tact outcome TASK` knows the debtor, debt and channel.
 /// Ids only: nothing personal is written to disk.
@@ -23,9 +24,9 @@ package enum TakenCalls {
     }
 
     package static func remember(_ call: Call) throws {
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        try PrivateFiles.createFolder(folder)
         let taken = Taken(taskId: call.taskId, debtorId: call.debtorId, debtId: call.debtId)
-        try Data(MessageCoding.encode(taken)).write(to: file(call.taskId))
+        try PrivateFiles.write(Data(MessageCoding.encode(taken)), to: file(call.taskId).path)
     }
 
     package static func recall(_ taskID: String) -> Taken? {

@@ -61,7 +61,12 @@ struct AuditExportCommand: AsyncParsableCommand {
             let output: FileHandle
             if let out {
                 let partial = out + ".partial"
-                guard FileManager.default.createFile(atPath: partial, contents: nil) else {
+                // Ids only, but of people in debt: owner-only, as the store.
+                guard
+                    FileManager.default.createFile(
+                        atPath: partial, contents: nil,
+                        attributes: [.posixPermissions: NSNumber(value: PrivateFiles.fileMode)])
+                else {
                     throw ValidationError("\(out): cannot create the file")
                 }
                 temporary = partial

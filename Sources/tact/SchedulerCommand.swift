@@ -29,10 +29,7 @@ struct SchedulerCommand: AsyncParsableCommand {
         do {
             let environment = try ServiceEnvironment(options)
             let path = environment.configuration.storePath
-            try FileManager.default.createDirectory(
-                atPath: (path as NSString).deletingLastPathComponent.isEmpty
-                    ? "." : (path as NSString).deletingLastPathComponent,
-                withIntermediateDirectories: true)
+            try PrivateFiles.createFolder(URL(fileURLWithPath: path).deletingLastPathComponent())
             let lock = try ProcessLock(path: path + ".lock")
             _ = lock
             let store = try SQLiteStore(path: path)

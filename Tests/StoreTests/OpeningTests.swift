@@ -26,6 +26,50 @@ import Testing
         }
     }
 
+    /// The store holds names, phones and addresses: its file, WAL and shared memory are the owner's only, in
+    /// folders created for the owner only (issue 12).
+    @Test func theStoreAndItsCompanionsAreReadableByTheirOwnerOnly() async throws {
+        try await withTemporaryFolder { folder in
+            let path = folder.path("private/tact/tact.sqlite")
+            let store = try SQLiteStore(path: path)
+            try await store.write { try $0.save(Sample.debtor("D-1")) }
+            for file in [path, path + "-wal", path + "-shm"] {
+                #expect(try Self.mode(file) == 0o600, "\(file)")
+            }
+            #expect(try Self.mode(folder.path("private/tact")) == 0o700)
+            #expect(try Self.mode(folder.path("private")) == 0o700)
+            try store.close()
+
+            // A store an earlier version left readable to everyone is restricted when opened.
+            for file in [path, path + "-wal", path + "-shm"] where FileManager.default.fileExists(atPath: file) {
+                try FileManager.default.setAttributes([.posixPermissions: NSNumber(value: 0o644)], ofItemAtPath: file)
+            }
+            let reopened = try SQLiteStore(path: path)
+            for file in [path, path + "-wal", path + "-shm"] where FileManager.default.fileExists(atPath: file) {
+                #expect(try Self.mode(file) == 0o600, "\(file)")
+            }
+            #expect(try await reopened.read { try $0.debtor("D-1") } != nil)
+            try reopened.close()
+        }
+    }
+
+    /// Call cards `tact next` keeps are written through `PrivateFiles.write`: owner-only, replaced whole.
+    @Test func privateFilesAreOwnerOnlyAndReplacedWhole() async throws {
+        try await withTemporaryFolder { folder in
+            let path = folder.path("cards/T-1.json")
+            try PrivateFiles.createFolder(URL(fileURLWithPath: folder.path("cards")))
+            try PrivateFiles.write(Data("a longer first text".utf8), to: path)
+            try PrivateFiles.write(Data("short".utf8), to: path)
+            #expect(FileManager.default.contents(atPath: path) == Data("short".utf8))
+            #expect(try Self.mode(path) == 0o600 && Self.mode(folder.path("cards")) == 0o700)
+        }
+    }
+
+    private static func mode(_ path: String) throws -> Int {
+        let attributes = try FileManager.default.attributesOfItem(atPath: path)
+        return (attributes[.posixPermissions] as? NSNumber)?.intValue ?? -1
+    }
+
     /// 0.1.0 wrote schema v1: its tasks are read as they were, and calls can be taken once it is brought forward.
     @Test func aFileOfSchemaV1IsBroughtForwardWithItsTasks() async throws {
         try await withTemporaryFolder { folder in
