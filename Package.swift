@@ -76,8 +76,9 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]),
-        // Metrics (Prometheus text) and health over a small HTTP server on POSIX sockets; no other dependency.
-        .target(name: "Observability"),
+        // Metrics (Prometheus text) and health over a small HTTP server on POSIX sockets, and the log handler that
+        // keeps outside values on one line.
+        .target(name: "Observability", dependencies: [.product(name: "Logging", package: "swift-log")]),
         // Reads and validates Config/ (the service file, rulebooks, strategies) through one strict YAML decoder
         // (ConfigYAML), which the column mappings and the simulator's outcome model use too.
         .target(
@@ -98,7 +99,8 @@ let package = Package(
         .target(
             name: "TactTools",
             dependencies: [
-                "AMQP", "Contract", "Doctor", "Intake", "Messaging", "Domain", "Policy", "SchedulerCore", "Simulation", "Store",
+                "AMQP", "Contract", "Doctor", "Intake", "Messaging", "Domain", "Policy", "SchedulerCore", "Simulation",
+                "Store",
                 "TactConfig",
                 .product(name: "Logging", package: "swift-log"),
             ]),
@@ -168,7 +170,11 @@ let package = Package(
         .testTarget(
             name: "SimulationIntegrationTests", dependencies: ["Simulation", "SimulationTestSupport", "TactTestKit"]),
         // The metrics registry and the HTTP server.
-        .testTarget(name: "ObservabilityTests", dependencies: ["Observability", "TactConfig", "TactTestKit"]),
+        .testTarget(
+            name: "ObservabilityTests",
+            dependencies: [
+                "Observability", "TactConfig", "TactTestKit", .product(name: "Logging", package: "swift-log"),
+            ]),
         // /metrics scraped from real scheduler and worker processes.
         .testTarget(
             name: "ObservabilityIntegrationTests",

@@ -6,6 +6,7 @@ import Foundation
 import Glibc
 import Intake
 import Logging
+import Observability
 import Policy
 import ServiceLifecycle
 import TactConfig
@@ -54,7 +55,8 @@ enum Logs {
     static func bootstrap(label: String) -> Logger {
         let level = ProcessInfo.processInfo.environment["TACT_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
         LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
+            // Values from outside (message ids, routing keys, broker users) stay on one line, capped.
+            var handler = EscapingLogHandler(StreamLogHandler.standardError(label: label))
             handler.logLevel = level
             return handler
         }

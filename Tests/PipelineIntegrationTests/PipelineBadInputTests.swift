@@ -83,10 +83,13 @@ struct PipelineBadInputTests {
             try await pipeline.publish(
                 MessageCoding.encode(Sample.placement("P-MISMATCH", debtor: "D-M", debt: "C-M", zone: "UTC")),
                 routingKey: "placement", messageID: "bad-user", userID: "guest")
+            // A message id that would forge a log line, were it written as it is.
+            let forging = "bad-forged\nscheduler: forged line"
+            try await pipeline.publish(Array("{".utf8), routingKey: "placement", messageID: forging)
             try await pipeline.place([Self.good])
 
             let dead = try await pipeline.drain(pipeline.topology.deadQueue, quiet: .seconds(3))
-            #expect(dead.count == cases.count + 1)
+            #expect(dead.count == cases.count + 2)
             for (index, item) in cases.enumerated() {
                 let letter = dead.first { $0.properties.messageID == "bad-\(index)" }
                 #expect(letter != nil, "\(item.name) reached tact.dead")
@@ -104,6 +107,8 @@ struct PipelineBadInputTests {
             let logs = try pipeline.logs()
             #expect(!logs.contains("Personal Name"))
             #expect(!logs.contains("+15550142"))
+            #expect(logs.contains(#"bad-forged\nscheduler: forged line"#), "the message id is logged, escaped")
+            #expect(!logs.split(separator: "\n").contains { $0.hasPrefix("scheduler: forged") })
             try await pipeline.expectSound()
         }
     }
