@@ -2,19 +2,22 @@ import Foundation
 import Glibc
 import Synchronization
 
-/// A minimal HTTP/1.1 server on POSIX sockets, for `/metrics` and `/health`: one request per connection, one
-/// connection at a time, on a thread of its own (socket calls block, so they stay off Swift's cooperative pool).
-/// It serves from its creation until ``stop()``.
+/// A minimal HTTP/1.1 server on POSIX sockets, for `/metrics` and `/health`: one request per connection, each
+/// connection on a thread of its own (socket calls block, so they stay off Swift's cooperative pool), up to
+/// ``maxConnections`` at once. It serves from its creation until ``stop()``.
 ///
 /// Deliberately small: the request head is read up to ``maxRequestBytes`` (431 beyond), bodies are never read,
 /// every response closes the connection, and a client gets ``clientTimeout`` in all to send its request and take
-/// the response, however slowly it trickles bytes. Scrapes are small and rare, so serving them one after another is
-/// enough; others wait in the listen backlog.
+/// the response, however slowly it trickles bytes. Slow or idle clients therefore hold a connection for at most
+/// that long, and never keep `/health` waiting behind them (a liveness probe that timed out would restart the
+/// service). Beyond ``maxConnections`` a new connection is closed at once, unanswered.
 public final class HTTPServer: Sendable {
     /// The largest request head read; a longer one gets 431.
     public static let maxRequestBytes = 8192
     /// How long one connection may take in all: receiving the request, sending the response.
     public static let clientTimeout: Duration = .seconds(2)
+    /// Connections served at once.
+    public static let maxConnections = 128
 
     /// The address bound, e.g. `0.0.0.0:9470`.
     public let address: String
@@ -23,16 +26,17 @@ public final class HTTPServer: Sendable {
     private let listener: Int32
     private let handler: @Sendable (HTTPRequest) -> HTTPResponse
     private let stopping = Atomic<Bool>(false)
+    private let serving = Atomic<Int>(0)
 
     /// Binds and starts serving.
     ///
     /// - Parameters:
-    ///   - host: An IPv4 address; `0.0.0.0` (every interface) so that Prometheus can scrape from elsewhere.
+    ///   - host: An IPv4 address: loopback by default; `0.0.0.0` (every interface) for a Prometheus elsewhere.
     ///   - port: 0 lets the system choose (tests).
     ///   - handler: Answers each request; runs on the server's thread, so it must not block for long.
     /// - Throws: ``ObservabilityError``, `portInUse` when another process listens on the port.
     public init(
-        host: String = "0.0.0.0", port: UInt16, handler: @escaping @Sendable (HTTPRequest) -> HTTPResponse
+        host: String = "127.0.0.1", port: UInt16, handler: @escaping @Sendable (HTTPRequest) -> HTTPResponse
     ) throws(ObservabilityError) {
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
@@ -56,7 +60,7 @@ public final class HTTPServer: Sendable {
             close(descriptor)
             throw ObservabilityError(code, reason)
         }
-        guard listen(descriptor, 16) == 0 else {
+        guard listen(descriptor, 128) == 0 else {
             let reason = Self.systemError()
             close(descriptor)
             throw ObservabilityError(.cannotListen, reason)
@@ -98,7 +102,18 @@ public final class HTTPServer: Sendable {
             }
             // Glibc's module does not export accept4; the services never exec, so the gap before this is harmless.
             _ = fcntl(client, F_SETFD, FD_CLOEXEC)
-            answer(client)
+            guard serving.add(1, ordering: .acquiringAndReleasing).newValue <= Self.maxConnections else {
+                serving.subtract(1, ordering: .acquiringAndReleasing)
+                close(client)
+                continue
+            }
+            let server = self
+            let thread = Thread {
+                server.answer(client)
+                server.serving.subtract(1, ordering: .acquiringAndReleasing)
+            }
+            thread.name = "tact-metrics-client"
+            thread.start()
         }
     }
 

@@ -28,10 +28,11 @@ public struct OperatorEndpoint: Sendable {
         }
     }
 
-    /// Serves this endpoint on `port` of every interface (or `host`); when another process has it, on the first
-    /// free one of the `alternatives` ports after it (so that several workers on one host can share a setting).
+    /// Serves this endpoint on `port` of `host` (loopback unless told otherwise); when another process has it, on
+    /// the first free one of the `alternatives` ports after it (so that several workers on one host can share a
+    /// setting).
     public func serve(
-        host: String = "0.0.0.0", port: UInt16, alternatives: Int = 0
+        host: String = "127.0.0.1", port: UInt16, alternatives: Int = 0
     ) throws(ObservabilityError) -> HTTPServer {
         var candidate = port
         while true {

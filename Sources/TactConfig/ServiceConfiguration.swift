@@ -25,6 +25,9 @@ public struct ServiceConfiguration: Sendable, Equatable {
     /// Where the services serve `/metrics` and `/health`; 0 serves nothing (the default without a `metrics`
     /// section, so that tests and tools running several services on one host never compete for a port).
     public struct Metrics: Sendable, Equatable {
+        /// The IPv4 address they listen on: loopback unless the file names another (`0.0.0.0` for every interface,
+        /// for a Prometheus elsewhere).
+        public var host = "127.0.0.1"
         public var schedulerPort = 0
         /// A worker takes the first free port from this one up (several workers on one host), unless
         /// `--metrics-port` names its own.
@@ -128,6 +131,14 @@ public struct ServiceConfiguration: Sendable, Equatable {
             }
             configuration.metrics[keyPath: keyPath] = port
         }
+        if let host = document.metrics?.host {
+            guard Self.isIPv4(host) else {
+                throw ConfigError(
+                    .invalidContent, file: file, field: "metrics.host",
+                    "must be an IPv4 address such as 127.0.0.1 or 0.0.0.0")
+            }
+            configuration.metrics.host = host
+        }
         if let rulebooks = document.rulebooks {
             if let name = rulebooks.default { configuration.defaultRulebook = name }
             configuration.creditorRulebooks = rulebooks.creditors ?? [:]
@@ -195,8 +206,8 @@ public struct ServiceConfiguration: Sendable, Equatable {
             private enum CodingKeys: String, CodingKey, CaseIterable { case concurrency, prefetch }
         }
         struct MetricsSection: Decodable {
-            var schedulerPort: Int?, workerPort: Int?
-            private enum CodingKeys: String, CodingKey, CaseIterable { case schedulerPort, workerPort }
+            var host: String?, schedulerPort: Int?, workerPort: Int?
+            private enum CodingKeys: String, CodingKey, CaseIterable { case host, schedulerPort, workerPort }
         }
         struct SpecialistsSection: Decodable {
             var roster: [String]?, poolFallback: Bool?
@@ -219,5 +230,15 @@ public struct ServiceConfiguration: Sendable, Equatable {
         private enum CodingKeys: String, CodingKey, CaseIterable {
             case broker, store, scheduler, worker, metrics, rulebooks, strategies, specialists
         }
+    }
+
+    /// Four decimal numbers 0…255, dot-separated.
+    static func isIPv4(_ text: String) -> Bool {
+        let parts = text.split(separator: ".", omittingEmptySubsequences: false)
+        return parts.count == 4
+            && parts.allSatisfy { part in
+                part.count <= 3 && part.allSatisfy(\.isASCII) && part.allSatisfy(\.isNumber)
+                    && Int(part).map { (0...255).contains($0) } == true
+            }
     }
 }

@@ -38,7 +38,9 @@ struct SchedulerCommand: AsyncParsableCommand {
             let port = metricsPort ?? UInt16(environment.configuration.metrics.schedulerPort)
             let server =
                 port == 0
-                ? nil : try OperatorEndpoint(registry: registry, health: Health(metrics.checks)).serve(port: port)
+                ? nil
+                : try OperatorEndpoint(registry: registry, health: Health(metrics.checks)).serve(
+                    host: environment.configuration.metrics.host, port: port)
             defer { server?.stop() }
             if let server {
                 logger.notice("Serving /metrics and /health", metadata: ["tact.metrics": "\(server.address)"])

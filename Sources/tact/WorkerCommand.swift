@@ -44,7 +44,8 @@ struct WorkerCommand: AsyncParsableCommand {
                 port == 0
                 ? nil
                 : try OperatorEndpoint(registry: registry, health: Health(metrics.checks)).serve(
-                    port: port, alternatives: metricsPort == nil ? ServiceConfiguration.Metrics.workerPortsTried : 0)
+                    host: environment.configuration.metrics.host, port: port,
+                    alternatives: metricsPort == nil ? ServiceConfiguration.Metrics.workerPortsTried : 0)
             defer { server?.stop() }
             if let server {
                 logger.notice("Serving /metrics and /health", metadata: ["tact.metrics": "\(server.address)"])

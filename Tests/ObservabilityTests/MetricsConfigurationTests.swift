@@ -22,6 +22,18 @@ struct MetricsConfigurationTests {
         #expect(without.metrics.schedulerPort == 0 && without.metrics.workerPort == 0)
     }
 
+    @Test("endpoints listen on loopback unless the file names another IPv4 address")
+    func host() throws {
+        #expect(try load("metrics:\n  schedulerPort: 9470\n").metrics.host == "127.0.0.1")
+        #expect(try load("metrics:\n  host: 0.0.0.0\n").metrics.host == "0.0.0.0")
+        for wrong in ["localhost", "256.1.1.1", "10.0.0", "::1", "1.2.3.4.5", "１.2.3.4"] {
+            #expect("\(wrong)") { try load("metrics:\n  host: \"\(wrong)\"\n") } throws: { error in
+                let error = error as? ConfigError
+                return error?.field == "metrics.host" && error?.code == .invalidContent
+            }
+        }
+    }
+
     @Test("the shipped Config/tact.yaml serves the scheduler on 9470 and workers from 9471")
     func shipped() throws {
         let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
@@ -29,6 +41,7 @@ struct MetricsConfigurationTests {
         let shipped = try ServiceConfiguration.load(
             from: ConfigDirectory(url: repository.appendingPathComponent("Config")), environment: [:])
         #expect(shipped.metrics.schedulerPort == 9470 && shipped.metrics.workerPort == 9471)
+        #expect(shipped.metrics.host == "127.0.0.1")
     }
 
     @Test("a port out of range or a misspelt key is refused with the field named")
@@ -42,7 +55,7 @@ struct MetricsConfigurationTests {
         }
         #expect { try load("metrics:\n  port: 9470\n") } throws: { error in
             let error = error as? ConfigError
-            return error?.field == "metrics.port" && error?.problem.contains("schedulerPort, workerPort") == true
+            return error?.field == "metrics.port" && error?.problem.contains("host, schedulerPort, workerPort") == true
         }
     }
 }
