@@ -115,6 +115,16 @@ public struct LifeEvent: ContractMessage, Equatable {
             try Check.plausible(until, "until")
             guard until > at else { throw ContractError(.invalidField, field: "until", "must be after at") }
         }
+        if let representative {
+            if let kind = representative.kind { try Check.nonEmpty(kind, "representative.kind", limit: 64) }
+            if let name = representative.name { try Check.nonEmpty(name, "representative.name") }
+            if let phone = representative.phone {
+                try Check.nonEmpty(phone, "representative.phone", limit: Placement.Limits.phone)
+            }
+            if let email = representative.email {
+                try Check.nonEmpty(email, "representative.email", limit: Placement.Limits.email)
+            }
+        }
         // The debt that the kinds about one debt name.
         func requiredDebt() throws(ContractError) -> String {
             guard let debtId else {

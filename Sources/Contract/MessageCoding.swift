@@ -14,6 +14,7 @@ public enum MessageCoding {
         guard body.count <= maximumBodySize else {
             throw ContractError(.tooLarge, "body of \(body.count) bytes exceeds \(maximumBodySize)")
         }
+        try InputBounds.check(body)
         let data = Data(body)
         // One parse for a good message: the header is checked inside it. Only a message that fails is read again,
         // header first, to name its first problem.
@@ -39,11 +40,17 @@ public enum MessageCoding {
             throw ContractError(.malformedJSON, "not a JSON object")
         }
         guard header.hasType else { throw ContractError(.missingField, field: "type", "required") }
+        guard header.type != nil else {
+            throw ContractError(.invalidField, field: "type", "wrong type: must be a string")
+        }
         guard header.type == T.messageType else {
             throw ContractError(.unexpectedType, field: "type", "expected \"\(T.messageType)\"")
         }
         guard header.hasVersion else { throw ContractError(.missingField, field: "version", "required") }
-        guard let version = header.version, T.supportedVersions.contains(version) else {
+        guard let version = header.version else {
+            throw ContractError(.invalidField, field: "version", "wrong type: must be an integer")
+        }
+        guard T.supportedVersions.contains(version) else {
             throw ContractError(
                 .unsupportedVersion, field: "version",
                 "supported: \(T.supportedVersions.map(String.init).joined(separator: ", "))")
@@ -136,18 +143,35 @@ extension ContractMessage {
 
 /// Small checks shared by the message validators.
 enum Check {
-    static func nonEmpty(_ value: String, _ field: String) throws(ContractError) {
+    /// Characters of a name or other free text, unless a field says otherwise.
+    static let textLength = 200
+
+    /// Text that is not blank and at most `limit` characters (control characters are refused for every text by
+    /// ``InputBounds``).
+    static func nonEmpty(_ value: String, _ field: String, limit: Int = textLength) throws(ContractError) {
         guard !value.trimmingCharacters(in: .whitespaces).isEmpty else {
             throw ContractError(.invalidField, field: field, "must not be empty")
         }
-        guard value.utf8.count <= 200 else { throw ContractError(.invalidField, field: field, "longer than 200 bytes") }
+        guard value.count <= limit else {
+            throw ContractError(.invalidField, field: field, "too long: more than \(limit) characters")
+        }
     }
 
-    /// Ids become AMQP message ids and queue-name suffixes: printable ASCII without spaces.
+    /// Ids become AMQP message ids and queue-name suffixes: 1–128 printable ASCII characters without spaces.
     static func identifier(_ value: String, _ field: String) throws(ContractError) {
-        try nonEmpty(value, field)
-        guard value.utf8.count <= 128, value.utf8.allSatisfy({ (33...126).contains($0) }) else {
-            throw ContractError(.invalidField, field: field, "must be 1–128 printable ASCII characters without spaces")
+        guard !value.isEmpty else { throw ContractError(.invalidField, field: field, "must not be empty") }
+        guard value.utf8.count <= 128 else {
+            throw ContractError(.invalidField, field: field, "too long: more than 128 characters")
+        }
+        guard value.utf8.allSatisfy({ (33...126).contains($0) }) else {
+            throw ContractError(.invalidField, field: field, "must be printable ASCII characters without spaces")
+        }
+    }
+
+    /// An array of at most `limit` entries.
+    static func count(_ count: Int, _ field: String, limit: Int) throws(ContractError) {
+        guard count <= limit else {
+            throw ContractError(.invalidField, field: field, "too many entries: more than \(limit)")
         }
     }
 

@@ -95,6 +95,16 @@ public struct Placement: ContractMessage, Equatable {
         return String(repeating: "0", count: 16 - hex.count) + hex
     }
 
+    /// The limits of a placement's fields beyond ids (1–128 characters) and names (200); see `docs/amqp-api.md`.
+    public enum Limits {
+        public static let timeZones = 8
+        public static let inconvenient = 28
+        public static let phone = 32
+        public static let email = 254
+        public static let address = 500
+        public static let language = 35
+    }
+
     public func validate() throws(ContractError) {
         try Check.identifier(placementId, "placementId")
         try Check.identifier(creditorId, "creditorId")
@@ -109,16 +119,19 @@ public struct Placement: ContractMessage, Equatable {
         }
         try Check.identifier(debtor.id, "debtor.id")
         try Check.nonEmpty(debtor.name, "debtor.name")
-        try Check.nonEmpty(debtor.phone, "debtor.phone")
-        if let sms = debtor.sms { try Check.nonEmpty(sms, "debtor.sms") }
+        try Check.nonEmpty(debtor.phone, "debtor.phone", limit: Self.Limits.phone)
+        if let sms = debtor.sms { try Check.nonEmpty(sms, "debtor.sms", limit: Self.Limits.phone) }
         if let email = debtor.email {
-            try Check.nonEmpty(email, "debtor.email")
+            try Check.nonEmpty(email, "debtor.email", limit: Self.Limits.email)
             guard email.contains("@") else {
                 throw ContractError(.invalidField, field: "debtor.email", "not an address")
             }
         }
-        if let address = debtor.address { try Check.nonEmpty(address, "debtor.address") }
-        try Check.nonEmpty(debtor.language, "debtor.language")
+        if let address = debtor.address { try Check.nonEmpty(address, "debtor.address", limit: Self.Limits.address) }
+        try Check.nonEmpty(debtor.language, "debtor.language", limit: Self.Limits.language)
+        // Each zone is searched for every decision: a bound keeps every task decidable, and its decision small.
+        try Check.count(debtor.timeZones.count, "debtor.timeZones", limit: Self.Limits.timeZones)
+        try Check.count(debtor.inconvenient?.count ?? 0, "debtor.inconvenient", limit: Self.Limits.inconvenient)
         do {
             _ = try Policy.Debtor(id: debtor.id, timeZones: debtor.timeZones)
         } catch {

@@ -176,6 +176,27 @@ struct AsyncAPIDocumentTests {
             ("specialist", try JSON.bytes(changed(away, "backupId", to: "anna"))),
             ("specialist", try JSON.bytes(changed(handover, "debtorId", to: nil))),
             ("specialist", try JSON.bytes(changed(retire, "backupId", to: "bob"))),
+            // Bounds (issue 12): what any message, and a placement's fields, may hold.
+            ("placement", try JSON.bytes(changed(placement, "version", to: "1"))),
+            ("placement", try JSON.bytes(changed(placement, "placementId", to: String(repeating: "P", count: 10_000)))),
+            (
+                "placement",
+                try JSON.bytes(changed(placement, "name", in: "debtor", to: String(repeating: "n", count: 201)))
+            ),
+            ("placement", try JSON.bytes(changed(placement, "name", in: "debtor", to: "Ann\u{0}e"))),
+            (
+                "placement",
+                try JSON.bytes(changed(placement, "name", in: "debtor", to: String(repeating: "n", count: 70_000)))
+            ),
+            (
+                "placement",
+                try JSON.bytes(changed(placement, "timeZones", in: "debtor", to: Array(repeating: "UTC", count: 9)))
+            ),
+            (
+                "placement",
+                try JSON.bytes(changed(placement, "timeZones", in: "debtor", to: Array(repeating: "UTC", count: 600)))
+            ),
+            ("placement", Array((String(repeating: "[", count: 10_000) + String(repeating: "]", count: 10_000)).utf8)),
         ]
         let guide = try Document.guide
         for (type, body) in cases {

@@ -35,6 +35,30 @@ struct PipelineBadInputTests {
             let cases: [(name: String, body: [UInt8], routingKey: String, reason: String)] = [
                 ("malformed JSON", Array("{\"type\":\"placement\",".utf8), "placement", "malformed-json"),
                 ("not an object", Array("[1,2,3]".utf8), "placement", "malformed-json"),
+                // Issue 12: each was accepted, and the first could never be decided.
+                (
+                    "140,000 time zones",
+                    Self.placementJSON(Self.debtor { $0["timeZones"] = Array(repeating: "UTC", count: 140_000) }),
+                    "placement", "invalid-field: debtor.timeZones: too many entries"
+                ),
+                (
+                    "nine time zones",
+                    Self.placementJSON(Self.debtor { $0["timeZones"] = Array(repeating: "UTC", count: 9) }),
+                    "placement", "invalid-field: debtor.timeZones: too many entries: more than 8"
+                ),
+                (
+                    "a NUL in a name", Self.placementJSON(Self.debtor { $0["name"] = "Ann\u{0}e" }), "placement",
+                    "invalid-field: debtor.name: a control character"
+                ),
+                (
+                    "10,000-level nesting",
+                    Array((String(repeating: "[", count: 10_000) + String(repeating: "]", count: 10_000)).utf8),
+                    "placement", "invalid-field: [0]"
+                ),
+                (
+                    "version as text", Self.placementJSON { $0["version"] = "1" }, "placement",
+                    "invalid-field: version: wrong type"
+                ),
                 (
                     "wrong type of field", Self.placementJSON { $0["creditorId"] = 42 }, "placement",
                     "invalid-field: creditorId"
