@@ -20,6 +20,9 @@ public struct SchedulerMetrics: Sendable {
     public let callsUnreported: Counter
     /// `tact_store_writable`: 1 when the last write transaction committed.
     public let storeWritable: Gauge
+    /// `tact_inputs_held_total{input}`: tries to apply a batch of input that the store could not commit; the batch
+    /// stays unacknowledged and is tried again.
+    public let inputsHeld: Counter
     /// `tact_contacts_emitted_total{channel}`: reminders and calls published and confirmed.
     public let contacts: Counter
 
@@ -41,6 +44,9 @@ public struct SchedulerMetrics: Sendable {
         callsUnreported = registry.counter(
             "tact_calls_unreported_total", help: "Taken calls returned to be planned again for want of an outcome.")
         storeWritable = registry.gauge("tact_store_writable", help: "1 when the last store write committed.")
+        inputsHeld = registry.counter(
+            "tact_inputs_held_total", help: "Batches of input held unacknowledged because the store could not commit.",
+            labels: ["input"])
         contacts = registry.counter(
             "tact_contacts_emitted_total", help: "Reminders and calls published, by channel.", labels: ["channel"])
     }

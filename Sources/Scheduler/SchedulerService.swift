@@ -125,21 +125,58 @@ public struct SchedulerService: Service {
                             from: source)
                     })
             }
+            let rejected: [(String?, String)]
             do {
-                let rejected = try await wrote { try await apply(inputs, source: source) }
-                for (messageID, reason) in rejected {
-                    logger.warning(
-                        "Input refused and sent to the dead-letter queue",
-                        metadata: ["amqp.message_id": "\(messageID ?? "-")", "tact.reason": "\(reason)"])
-                }
-                try last.ack(multiple: true)
-                count(batch, rejected: rejected.map(\.1), source: source)
-                for wakeup in wake { wakeup.signal() }
+                rejected = try await applyHolding(inputs, source: source)
+            } catch is CancellationError {
+                return
             } catch {
-                // The store failed: nothing was applied; the broker redelivers the batch.
+                // Not the store: nothing was applied; the broker redelivers the batch.
                 logger.error("Applying input failed; will retry", metadata: ["tact.error": "\(error)"])
                 try? last.nack(multiple: true, requeue: true)
                 try await Task.sleep(for: .seconds(1))
+                continue
+            }
+            for (messageID, reason) in rejected {
+                logger.warning(
+                    "Input refused and sent to the dead-letter queue",
+                    metadata: ["amqp.message_id": "\(messageID ?? "-")", "tact.reason": "\(reason)"])
+            }
+            try last.ack(multiple: true)
+            count(batch, rejected: rejected.map(\.1), source: source)
+            for wakeup in wake { wakeup.signal() }
+        }
+    }
+
+    /// Applies a batch, retrying for as long as the store cannot commit (a full disk, a read-only or locked file).
+    /// That is Tact's failure, not the messages': the batch stays unacknowledged meanwhile, and with the consumer's
+    /// prefetch window full no more input arrives. A nack would count a delivery, and the quorum queue's delivery
+    /// limit would move good placements to `tact.dead` within seconds (issue 12). `/health` says not ready until a
+    /// write commits again.
+    private func applyHolding(_ inputs: [Received], source: SchedulerInput.Source) async throws -> [(String?, String)] {
+        var pause = Duration.milliseconds(250)
+        var attempts = 0
+        while true {
+            do {
+                let rejected = try await wrote { try await apply(inputs, source: source) }
+                if attempts > 0 {
+                    logger.notice(
+                        "The store commits again; the held input is applied",
+                        metadata: ["tact.input": "\(source)", "tact.attempts": "\(attempts + 1)"])
+                }
+                return rejected
+            } catch let error as StoreError {
+                attempts += 1
+                metrics.inputsHeld.labels("\(source)").increment()
+                if attempts == 1 || attempts.isMultiple(of: 20) {
+                    logger.error(
+                        "The store cannot commit; holding the input unacknowledged and retrying",
+                        metadata: [
+                            "tact.input": "\(source)", "tact.messages": "\(inputs.count)", "tact.error": "\(error)",
+                        ])
+                }
+                try await Task.sleep(for: pause)
+                pause = min(pause * 2, .seconds(5))
             }
         }
     }

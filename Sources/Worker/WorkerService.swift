@@ -100,27 +100,46 @@ public struct WorkerService: Service {
                 metrics.service.deadLetters.labels("tasks", "unreadable-task").increment()
             }
         }
-        let sent = ContinuousClock.now
-        let results = await connection.publish(decided.map { decisionMessage($0.decision) })
-        if !decided.isEmpty { metrics.service.publishConfirm.labels("decisions").observe(since: sent) }
-        for ((delivery, decision), result) in zip(decided, results) {
-            switch result {
-            case .success:
-                try? delivery.ack()
-                metrics.decisions.labels(
-                    decision.decision.decision.rawValue, decision.decision.reasons.first?.rule.rawValue ?? "none"
-                )
-                .increment()
-                logger.debug(
-                    "Decided",
-                    metadata: ["tact.task": "\(decision.taskId)", "tact.decision": "\(decision.decision.decision)"])
-            case .failure(let error):
-                // Back to the queue, to be decided again.
-                logger.warning(
-                    "Decision not confirmed; the task will be decided again",
-                    metadata: ["tact.task": "\(decision.taskId)", "tact.error": "\(error)"])
-                try? delivery.nack(requeue: true)
+        var pause = Duration.milliseconds(250)
+        var tries = 0
+        while !decided.isEmpty {
+            let sent = ContinuousClock.now
+            let results = await connection.publish(decided.map { decisionMessage($0.decision) })
+            metrics.service.publishConfirm.labels("decisions").observe(since: sent)
+            var refused: [(delivery: AMQPDelivery, task: WorkTask)] = []
+            for ((delivery, decision), result) in zip(decided, results) {
+                switch result {
+                case .success:
+                    try? delivery.ack()
+                    metrics.decisions.labels(
+                        decision.decision.decision.rawValue, decision.decision.reasons.first?.rule.rawValue ?? "none"
+                    )
+                    .increment()
+                    logger.debug(
+                        "Decided",
+                        metadata: [
+                            "tact.task": "\(decision.taskId)", "tact.decision": "\(decision.decision.decision)",
+                        ])
+                case .failure(let error):
+                    tries += 1
+                    if tries == 1 || tries.isMultiple(of: 50) {
+                        logger.warning(
+                            "Decision not confirmed; holding the task and trying again",
+                            metadata: ["tact.task": "\(decision.taskId)", "tact.error": "\(error)"])
+                    }
+                    if let task = try? MessageCoding.decode(WorkTask.self, from: delivery.body) {
+                        refused.append((delivery, task))
+                    }
+                }
             }
+            // A refused publish is the broker's doing, not the task's: the task stays unacknowledged and is decided
+            // again at the next try (a nack would count a delivery towards the queue's limit, issue 12). Once the
+            // connection is gone its deliveries are too; the broker hands the tasks out again.
+            guard !refused.isEmpty, connection.isConnected, !Task.isCancelled else { return }
+            metrics.decisionsHeld.increment(by: Double(refused.count))
+            try? await Task.sleep(for: pause)
+            pause = min(pause * 2, .seconds(5))
+            decided = refused.map { ($0.delivery, core.handle($0.task, at: clock.now())) }
         }
     }
 

@@ -32,6 +32,8 @@ public final class TactInstallation: Sendable {
         public var specialists = ["anna", "bob", "carol"]
         /// `specialists.poolFallback`; the file's default (on) when `nil`.
         public var poolFallback: Bool?
+        /// A folder for the store other than the installation's: a small file system of its own, to fill.
+        public var storeFolder: URL?
 
         public init() {}
     }
@@ -52,7 +54,7 @@ public final class TactInstallation: Sendable {
         var auditTampered = false
     }
 
-    public var storePath: String { directory.appendingPathComponent("tact.sqlite").path }
+    public let storePath: String
     public var configPath: String { configDirectory.path }
 
     /// - Parameter label: the start of the exchange prefix, naming the suite in the broker's listings.
@@ -65,6 +67,8 @@ public final class TactInstallation: Sendable {
         self.topology = topology
         self.directory = directory
         self.configDirectory = configDirectory
+        let storePath = (settings.storeFolder ?? directory).appendingPathComponent("tact.sqlite").path
+        self.storePath = storePath
         do {
             try FileManager.default.createDirectory(at: configDirectory, withIntermediateDirectories: true)
             for folder in ["rulebooks", "mappings", "strategies"] {
@@ -88,9 +92,8 @@ public final class TactInstallation: Sendable {
                     try yaml.write(to: folder.appendingPathComponent("\(id).yaml"), atomically: true, encoding: .utf8)
                 }
             }
-            try Self.configuration(
-                prefix: prefix, store: directory.appendingPathComponent("tact.sqlite").path, settings
-            ).write(to: configDirectory.appendingPathComponent("tact.yaml"), atomically: true, encoding: .utf8)
+            try Self.configuration(prefix: prefix, store: storePath, settings).write(
+                to: configDirectory.appendingPathComponent("tact.yaml"), atomically: true, encoding: .utf8)
             var amqp = try AMQPConfiguration(url: TestEnvironment.brokerURL)
             amqp.connectionName = "test-\(prefix)"
             let connection = try await AMQPConnection.connect(amqp, logger: Logger(label: "test"))
