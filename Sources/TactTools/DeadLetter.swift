@@ -40,15 +40,14 @@ package struct DeadLetter {
         case impossible(String)
     }
 
-    /// Only inputs the scheduler refused, from the exchanges creditors and gateways publish to, go back: the
-    /// exchange and routing key they came through are known from `x-tact-source`.
+    /// Inputs the scheduler refused, from the exchanges creditors and gateways publish to, go back where they came
+    /// through (`x-tact-source`); so do messages the broker dead-lettered (delivery limit, expiry, rejection) from
+    /// this installation's exchanges and queues, to the exchange and routing key their `x-death` names. Neither can
+    /// carry the `user_id` the broker vouched for.
     package func replay(in topology: TactTopology) -> Replay {
         guard let source else {
-            if let brokerReason {
-                return .impossible(
-                    "dead-lettered by the broker (\(brokerReason)), not refused by Tact: no x-tact-source")
-            }
-            return .impossible("no x-tact-source header: not refused by Tact")
+            guard let brokerReason else { return .impossible("no x-tact-source header: not refused by Tact") }
+            return replayOfBrokerLetter(brokerReason, in: topology)
         }
         // RabbitMQ vouched for the creditor's user_id, and the scheduler checked the creditor against it. A replay
         // cannot carry it (the broker accepts only the replaying user's own), so the check would be skipped.
@@ -93,6 +92,29 @@ package struct DeadLetter {
             }
         }
         return .object(fields)
+    }
+
+    /// Where a letter the broker dead-lettered goes back: the exchange and first routing key of its latest
+    /// `x-death`, when they are this installation's (its intake or outcomes exchange, or one of its queues through
+    /// the default exchange).
+    private func replayOfBrokerLetter(_ reason: String, in topology: TactTopology) -> Replay {
+        if let user = delivery.properties.userID {
+            return .impossible(
+                "published by broker user \(user), which a replay cannot carry: the creditor publishes it again")
+        }
+        guard let exchange = death?["exchange"]?.stringValue,
+            case .array(let keys) = death?["routing-keys"], let routingKey = keys.first?.stringValue
+        else {
+            return .impossible("dead-lettered by the broker (\(reason)), and its x-death names no exchange")
+        }
+        let ours =
+            exchange == topology.intakeExchange || exchange == topology.outcomesExchange
+            || (exchange.isEmpty && routingKey.hasPrefix(topology.prefix + ".") && routingKey != topology.deadQueue)
+        guard ours else {
+            return .impossible(
+                "dead-lettered by the broker (\(reason)) from an exchange or queue not of this installation")
+        }
+        return .to(exchange: exchange, routingKey: routingKey)
     }
 
     private func header(_ name: String) -> String? { delivery.properties.headers?[name]?.stringValue }

@@ -13,12 +13,14 @@ import TactTools
 struct DeadReplayCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "replay",
-        abstract: "Republish dead letters Tact refused to where they came from, then remove them from the queue.",
+        abstract: "Republish dead letters to where they came from, then remove them from the queue.",
         discussion: """
-            Only inputs refused by the scheduler (header x-tact-source: intake:placement, intake:event, \
-            outcomes:outcome) can be replayed; the others are named and left in place. A replayed message carries \
-            no user_id, so the scheduler does not check its creditor against a broker user. Exit status 1 when a \
-            requested id is missing or not replayable, or the broker did not confirm a replay.
+            Inputs refused by the scheduler go back where they came through (header x-tact-source: \
+            intake:placement, intake:event, outcomes:outcome); messages the broker dead-lettered (delivery limit, \
+            expiry, rejection) go to the exchange and routing key their x-death header names, when those are this \
+            installation's. The others are named and left in place. A replay cannot carry the user_id the broker \
+            vouched for: a letter published with one is left for its creditor to publish again. Exit status 1 when \
+            a requested id is missing or not replayable, or the broker did not confirm a replay.
             """)
 
     @Option(name: .customLong("id"), help: "The message id of a dead letter to replay (repeatable).")

@@ -50,7 +50,23 @@ struct ToolsDeadTests {
                     properties: AMQPProperties(
                         headers: ["x-death": .array([.table(["reason": "delivery_limit", "queue": "elsewhere"])])],
                         messageID: "POISON"), mandatory: true))
-            #expect(try await tact.messages(in: tact.topology.deadQueue, expected: 3, timeout: .seconds(30)) == 3)
+            // Dead-lettered by the broker from the scheduler's intake queue (its delivery limit), as a full disk did
+            // before issue 12: its x-death names the exchange and routing key it came through.
+            try await tact.publish(
+                AMQPMessage(
+                    exchange: "", routingKey: tact.topology.deadQueue, body: Self.event("E-BROKER", debtor: "D-LATE"),
+                    properties: AMQPProperties(
+                        headers: [
+                            "x-death": .array([
+                                .table([
+                                    "reason": "delivery_limit", "queue": .string("\(tact.prefix).scheduler.intake"),
+                                    "exchange": .string(tact.topology.intakeExchange),
+                                    "routing-keys": .array([.string("event")]),
+                                ])
+                            ])
+                        ],
+                        messageID: "E-BROKER", type: "event"), mandatory: true))
+            #expect(try await tact.messages(in: tact.topology.deadQueue, expected: 4, timeout: .seconds(30)) == 4)
 
             let list = try await tact.tact(["dead", "list", "--json"])
             #expect(list.status == 0, "\(list.stderr)")
@@ -58,7 +74,7 @@ struct ToolsDeadTests {
             let entries = try list.stdout.split(separator: "\n").map {
                 try #require(try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])
             }
-            #expect(entries.count == 3)
+            #expect(entries.count == 4)
             let byID = Dictionary(uniqueKeysWithValues: entries.map { ($0["messageId"] as? String ?? "", $0) })
             #expect(
                 byID["E-EARLY"]?["error"] as? String == "unknown-reference: debtorId: no debtor with this id was placed"
@@ -72,6 +88,8 @@ struct ToolsDeadTests {
             )
             #expect(byID["POISON"]?["broker"] as? String == "delivery_limit from elsewhere")
             #expect(byID["POISON"]?["notReplayable"] is String)
+            #expect(
+                (byID["E-BROKER"]?["replay"] as? [String: Any])?["exchange"] as? String == tact.topology.intakeExchange)
             #expect(entries.allSatisfy { $0["body"] == nil && $0["size"] is Int })
             let keys = list.stdout.split(separator: "\n").first.map { line in
                 ["messageId", "type", "error", "source", "size", "timestamp"].map {
@@ -81,12 +99,12 @@ struct ToolsDeadTests {
             #expect(keys == keys?.sorted(), "fields in the documented order")
 
             let text = try await tact.tact(["dead", "list"])
-            #expect(text.stdout.contains("\(tact.topology.deadQueue): 3 messages"))
+            #expect(text.stdout.contains("\(tact.topology.deadQueue): 4 messages"))
             PersonalData.expectNone(in: text.output)
             let bodies = try await tact.tact(["dead", "list", "--show-body", "--limit", "5"])
             #expect(bodies.stdout.contains(PersonalData.name), "bodies only when asked for")
             #expect(
-                try await tact.messages(in: tact.topology.deadQueue, expected: 3) == 3, "listing takes nothing away")
+                try await tact.messages(in: tact.topology.deadQueue, expected: 4) == 4, "listing takes nothing away")
 
             // The fix: the debtor is placed. Replaying the event applies it this time.
             try await intake(
@@ -97,6 +115,12 @@ struct ToolsDeadTests {
             #expect(replay.status == 0, "\(replay.output)")
             #expect(replay.stdout.contains("replayed E-EARLY to \(tact.topology.intakeExchange) (event)"))
             try await waitFor { try await tact.inspect { try $0.allHolds(ofDebtor: "D-LATE") }.count == 1 }
+            #expect(try await tact.messages(in: tact.topology.deadQueue, expected: 3) == 3)
+            // The broker's letter goes back through the intake exchange and is applied like any event.
+            let broker = try await tact.tact(["dead", "replay", "--id", "E-BROKER"])
+            #expect(broker.status == 0, "\(broker.output)")
+            #expect(broker.stdout.contains("replayed E-BROKER to \(tact.topology.intakeExchange) (event)"))
+            try await waitFor { try await tact.inspect { try $0.allHolds(ofDebtor: "D-LATE") }.count == 2 }
             #expect(try await tact.messages(in: tact.topology.deadQueue, expected: 2) == 2)
 
             let poison = try await tact.tact(["dead", "replay", "--id", "POISON", "--id", "NOPE"])
