@@ -19,6 +19,9 @@ public struct ContractError: Error, Sendable, Equatable, CustomStringConvertible
         public static let unknownReference = Code("unknown-reference")
         /// The AMQP `user_id` (verified by the broker) differs from the message's creditor.
         public static let creditorMismatch = Code("creditor-mismatch")
+        /// With an `identity` section in the service file: the message carries no AMQP `user_id`, or one that may not
+        /// act for its creditor.
+        public static let identity = Code("identity")
         /// The message is valid but conflicts with what Tact already holds (e.g. a debtor of another creditor).
         public static let conflict = Code("conflict")
         /// Tact could not apply a valid message: a defect in Tact (a task asked to change in a way its state does

@@ -2,6 +2,7 @@ import Contract
 import Domain
 import Foundation
 import Policy
+import TactConfig
 
 /// A placement file read and checked row by row: what can be published, and each row that cannot, with the
 /// line it starts on and why. Nothing here publishes.
@@ -53,19 +54,23 @@ package struct PlaceInput {
     package struct Checks {
         package init(
             rulebookIsConfigured: @escaping (Placement) -> Bool, strategyIsConfigured: @escaping (Placement) -> Bool,
-            userID: String?
+            userID: String?, identity: Identity = Identity()
         ) {
             self.rulebookIsConfigured = rulebookIsConfigured
             self.strategyIsConfigured = strategyIsConfigured
             self.userID = userID
+            self.identity = identity
         }
 
         /// Resolves the rulebook as the scheduler will; false when that rulebook is not configured.
         package var rulebookIsConfigured: (Placement) -> Bool
         /// Resolves the cadence strategy as the scheduler will; false when that strategy is not configured.
         package var strategyIsConfigured: (Placement) -> Bool
-        /// With `--with-user-id`: the creditor must be the broker user, or the scheduler refuses it.
+        /// With `--with-user-id` (or an `identity` section): the broker user the rows are published under, which
+        /// the scheduler checks against each row's creditor.
         package var userID: String?
+        /// The service file's `identity` section, by which the scheduler checks `userID`.
+        package var identity: Identity
 
         /// Only the contract's own checks: for files read without a running installation (the simulator).
         package static var contractOnly: Checks {
@@ -80,7 +85,10 @@ package struct PlaceInput {
             if !strategyIsConfigured(placement) {
                 return IntakeRowError("invalid-field: strategy: no strategy with this id is configured")
             }
-            if let userID, userID != placement.creditorId {
+            if let refusal = identity.refusal(of: userID, for: placement.creditorId) {
+                return IntakeRowError("identity: user_id: \(refusal)")
+            }
+            if !identity.isVerified, let userID, userID != placement.creditorId {
                 return IntakeRowError("creditor-mismatch: creditorId: differs from the broker user (--with-user-id)")
             }
             return nil

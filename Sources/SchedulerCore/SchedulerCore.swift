@@ -60,7 +60,9 @@ public struct SchedulerCore: Sendable {
                 switch input {
                 case .placement(let placement, let userID): try place(placement, userID: userID, at: now, in: store)
                 case .event(let event, let userID): try record(event, userID: userID, at: now, in: store)
-                case .specialist(let change): try apply(change, at: now, in: store)
+                case .specialist(let change, let userID):
+                    try authorize(userID, for: nil)
+                    try apply(change, at: now, in: store)
                 case .outcome(let outcome): try record(outcome, at: now, in: store)
                 case .decision(let decision): try record(decision, at: now, in: store)
                 case .expired(let taskID, let attempt): try expire(taskID: taskID, attempt: attempt, at: now, in: store)
@@ -114,10 +116,18 @@ public struct SchedulerCore: Sendable {
         guard let debtor = try store.debtor(id) else {
             throw ContractError(.unknownReference, field: field, "no debtor with this id was placed")
         }
-        if let userID, userID != debtor.creditorID {
+        if !configuration.identity.isVerified, let userID, userID != debtor.creditorID {
             throw ContractError(.creditorMismatch, field: field, "the debtor belongs to another creditor")
         }
         return debtor
+    }
+
+    /// With an `identity` section, an intake message acts for `creditor` (for any, `nil`: specialist changes) only
+    /// under a broker user the section allows for it; without one, nothing is checked here.
+    func authorize(_ userID: String?, for creditor: String?) throws(ContractError) {
+        if let refusal = configuration.identity.refusal(of: userID, for: creditor) {
+            throw ContractError(.identity, field: "user_id", refusal)
+        }
     }
 
     /// Ends every task of the debtor that `matches` and is still to be made, recording why: pending ones, and calls

@@ -6,7 +6,7 @@ import Store
 public enum SchedulerInput: Sendable, Equatable {
     case placement(Placement, userID: String?)
     case event(LifeEvent, userID: String?)
-    case specialist(SpecialistChange)
+    case specialist(SpecialistChange, userID: String? = nil)
     case outcome(Outcome)
     case decision(TaskDecision)
     /// A reminder or call that expired unread (or was rejected by a specialist): the task id and attempt.
@@ -20,7 +20,7 @@ public enum SchedulerInput: Sendable, Equatable {
         case .placement(let placement, _):
             "placement:\(placement.creditorId):\(placement.placementId):\(placement.fingerprint)"
         case .event(let event, _): "event:\(event.eventId)"
-        case .specialist(let change): "specialist:\(change.changeId)"
+        case .specialist(let change, _): "specialist:\(change.changeId)"
         case .outcome(let outcome): "outcome:\(outcome.outcomeId)"
         case .decision(let decision): decision.messageID
         case .expired(let taskID, let attempt): "expired:\(taskID):\(attempt)"
@@ -66,7 +66,7 @@ public enum SchedulerInput: Sendable, Equatable {
             detail.add("debtId", event.debtId)
             detail.add("at", event.at)
             return ("input.event", detail)
-        case .specialist(let change):
+        case .specialist(let change, _):
             detail.add("action", change.action.rawValue)
             detail.add("specialistId", change.specialistId)
             detail.add("backupId", change.backupId)
@@ -105,7 +105,8 @@ public enum SchedulerInput: Sendable, Equatable {
             switch routingKey {
             case "placement": return .placement(try MessageCoding.decode(Placement.self, from: body), userID: userID)
             case "event": return .event(try MessageCoding.decode(LifeEvent.self, from: body), userID: userID)
-            case "specialist": return .specialist(try MessageCoding.decode(SpecialistChange.self, from: body))
+            case "specialist":
+                return .specialist(try MessageCoding.decode(SpecialistChange.self, from: body), userID: userID)
             default:
                 throw ContractError(.unexpectedType, "routing key must be placement, event or specialist")
             }

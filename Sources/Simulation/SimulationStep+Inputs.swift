@@ -18,7 +18,7 @@ extension SimulationStep {
             try outcome.validate()
         } else if case .decision(let decision) = input {
             try decision.validate()
-        } else if case .specialist(let change) = input {
+        } else if case .specialist(let change, _) = input {
             try change.validate()
         }
     }
@@ -59,7 +59,7 @@ extension SimulationStep {
             entry.reasons = message.decision.reasons
             return entry
         }
-        if case .specialist(let change) = input {
+        if case .specialist(let change, _) = input {
             var entry = TimelineEntry(at: now, kind: .event, debtorId: change.debtorId ?? "")
             entry.detail = "specialist \(change.specialistId): \(change.action.rawValue)"
             entry.until = change.until

@@ -57,6 +57,8 @@ public struct ServiceConfiguration: Sendable, Equatable {
     public var defaultStrategy = "default"
     public var creditorStrategies: [String: String] = [:]
     public var specialists = Specialists()
+    /// Which broker users act for which creditor; empty (not verified) without an `identity` section.
+    public var identity = Identity()
 
     public init() {}
 
@@ -151,7 +153,48 @@ public struct ServiceConfiguration: Sendable, Equatable {
             configuration.specialists.roster = try roster(specialists.roster ?? [], file: file)
             if let fallback = specialists.poolFallback { configuration.specialists.poolFallback = fallback }
         }
+        if let identity = document.identity {
+            configuration.identity = try Self.identity(identity, file: file)
+        }
         return configuration
+    }
+
+    /// Creditor ids and broker user names as the contract accepts ids; a section that lists nobody is a mistake, not
+    /// a way to turn the check off.
+    private static func identity(_ section: File.IdentitySection, file: String) throws(ConfigError) -> Identity {
+        func valid(_ id: String) -> Bool {
+            !id.isEmpty && id.utf8.count <= 128 && id.utf8.allSatisfy { (33...126).contains($0) }
+        }
+        var identity = Identity()
+        for (creditor, users) in section.creditors ?? [:] {
+            guard valid(creditor) else {
+                throw ConfigError(
+                    .invalidContent, file: file, field: "identity.creditors",
+                    "creditor ids must be 1–128 printable ASCII characters without spaces")
+            }
+            for (index, user) in users.enumerated() where !valid(user) {
+                throw ConfigError(
+                    .invalidContent, file: file, field: "identity.creditors.\(creditor)[\(index)]",
+                    "must be a broker user name: 1–128 printable ASCII characters without spaces")
+            }
+            guard !users.isEmpty else {
+                throw ConfigError(
+                    .invalidContent, file: file, field: "identity.creditors.\(creditor)", "lists no broker user")
+            }
+            identity.creditors[creditor] = Set(users)
+        }
+        for (index, user) in (section.operators ?? []).enumerated() where !valid(user) {
+            throw ConfigError(
+                .invalidContent, file: file, field: "identity.operators[\(index)]",
+                "must be a broker user name: 1–128 printable ASCII characters without spaces")
+        }
+        identity.operators = Set(section.operators ?? [])
+        guard identity.isVerified else {
+            throw ConfigError(
+                .invalidContent, file: file, field: "identity",
+                "lists no creditor and no operator; leave it out instead")
+        }
+        return identity
     }
 
     /// The roster's ids as the contract accepts a `specialistId` (each becomes a queue name, `tact.calls.<id>`),
@@ -209,6 +252,10 @@ public struct ServiceConfiguration: Sendable, Equatable {
             var host: String?, schedulerPort: Int?, workerPort: Int?
             private enum CodingKeys: String, CodingKey, CaseIterable { case host, schedulerPort, workerPort }
         }
+        struct IdentitySection: Decodable {
+            var creditors: [String: [String]]?, operators: [String]?
+            private enum CodingKeys: String, CodingKey, CaseIterable { case creditors, operators }
+        }
         struct SpecialistsSection: Decodable {
             var roster: [String]?, poolFallback: Bool?
             private enum CodingKeys: String, CodingKey, CaseIterable { case roster, poolFallback }
@@ -226,9 +273,10 @@ public struct ServiceConfiguration: Sendable, Equatable {
         var rulebooks: Choice?
         var strategies: Choice?
         var specialists: SpecialistsSection?
+        var identity: IdentitySection?
 
         private enum CodingKeys: String, CodingKey, CaseIterable {
-            case broker, store, scheduler, worker, metrics, rulebooks, strategies, specialists
+            case broker, store, scheduler, worker, metrics, rulebooks, strategies, specialists, identity
         }
     }
 

@@ -3,6 +3,7 @@ import Contract
 import Domain
 import Policy
 import Store
+import TactConfig
 
 /// What `tact status` shows at one instant: the broker's queues and consumers, and the store's backlog. Either
 /// half may be missing, with the one line that says why (a broker down, a store not created yet).
@@ -25,6 +26,19 @@ package struct StatusSnapshot: Encodable {
     package var brokerError: String?
     package var store: StoreView?
     package var storeError: String?
+    /// Which identity mode the service file puts in force (``describe(_:)``).
+    package var identity: String?
+
+    /// `verified (2 creditors, 1 operator)`, or what is accepted without an `identity` section.
+    package static func describe(_ identity: Identity) -> String {
+        guard identity.isVerified else {
+            return "not checked: no identity section; a message without user_id is accepted (one creditor)"
+        }
+        let creditors = identity.creditors.count
+        let operators = identity.operators.count
+        return "verified: every intake message needs a user_id allowed for its creditor "
+            + "(\(creditors) creditor\(creditors == 1 ? "" : "s"), \(operators) operator\(operators == 1 ? "" : "s"))"
+    }
 
     package struct BrokerView: Encodable {
         package var queues: [Queue]

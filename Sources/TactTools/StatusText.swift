@@ -32,6 +32,7 @@ package enum StatusText {
         } else {
             lines.append(row("scheduler, workers", "unknown: the broker is not reachable"))
         }
+        if let identity = snapshot.identity { lines.append(row("identity", identity)) }
         if let store = snapshot.store {
             let minutes = StatusSnapshot.workerWindow / 60
             lines.append(row("workers seen", "\(store.workers.count) decided in the last \(minutes) minutes"))

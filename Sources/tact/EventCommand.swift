@@ -65,7 +65,7 @@ struct EventCommand: AsyncParsableCommand {
             let environment = try ServiceEnvironment(options)
             _ = try await IntakePublisher.publish(
                 items, amqp: try environment.amqp(connectionName: "tact-event"),
-                prefix: environment.configuration.exchangePrefix, userID: nil)
+                prefix: environment.configuration.exchangePrefix, userID: try environment.intakeUserID())
         } catch {
             throw fail("event", error)
         }

@@ -42,7 +42,11 @@ struct PlaceCommand: AsyncParsableCommand {
     @Flag(help: "Check every row and report, but publish nothing.")
     var dryRun = false
 
-    @Flag(help: "Set the AMQP user_id property to the broker user, so the scheduler checks it against creditorId.")
+    @Flag(
+        help: """
+            Set the AMQP user_id property to the broker user, so the scheduler checks it against creditorId \
+            (always set when the service file has an identity section).
+            """)
     var withUserID = false
 
     @OptionGroup var options: ServiceOptions
@@ -59,7 +63,7 @@ struct PlaceCommand: AsyncParsableCommand {
         let progress = PlaceProgress()
         do {
             let format = try resolvedFormat()
-            userID = withUserID ? try environment.amqp(connectionName: "tact-place").username : nil
+            userID = try environment.intakeUserID(asked: withUserID)
             let configuration = environment.configuration
             let (rulebooks, strategies) = (environment.rulebooks, environment.strategies)
             let checks = PlaceInput.Checks(
@@ -69,7 +73,7 @@ struct PlaceCommand: AsyncParsableCommand {
                 strategyIsConfigured: {
                     strategies[configuration.strategy(placement: $0.strategy, creditor: $0.creditorId)] != nil
                 },
-                userID: userID)
+                userID: userID, identity: configuration.identity)
             let mapping = format == .csv ? try mappingOptions.resolve(environment.directory) : nil
             progress.begin("checking")
             input = try PlaceInput.read(file, format: format, mapping: mapping, checks: checks) {

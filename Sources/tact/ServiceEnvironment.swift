@@ -44,6 +44,12 @@ struct ServiceEnvironment {
         return amqp
     }
 
+    /// The `user_id` an operator's tool sets on what it publishes to the intake: its broker user, when asked to
+    /// (`--with-user-id`) or when the service file's `identity` section makes the scheduler check every message.
+    func intakeUserID(asked: Bool = false) throws -> String? {
+        asked || configuration.identity.isVerified ? try amqp(connectionName: "tact").username : nil
+    }
+
     /// `host/pid`: how operators tell processes apart in logs and decisions.
     static var processName: String {
         "\(ProcessInfo.processInfo.hostName)/\(ProcessInfo.processInfo.processIdentifier)"

@@ -153,7 +153,7 @@ struct SpecialistsCommand: AsyncParsableCommand {
                         routingKey: "specialist", messageID: change.changeId, type: SpecialistChange.messageType,
                         body: MessageCoding.encode(change))
                 ], amqp: try environment.amqp(connectionName: "tact-specialists"),
-                prefix: environment.configuration.exchangePrefix, userID: nil)
+                prefix: environment.configuration.exchangePrefix, userID: try environment.intakeUserID())
             print(
                 "published \(change.action.rawValue) for \(change.specialistId) (\(change.changeId))\(effect(change, roster))"
             )

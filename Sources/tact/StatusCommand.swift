@@ -63,6 +63,7 @@ final class StatusReader {
     private let amqp: Result<AMQPConfiguration, any Error>
     private let storePath: String
     private let topology: TactTopology
+    private let identity: Identity
     private var connection: AMQPConnection?
     private var store: SQLiteReadOnlyStore?
     /// Whether the last snapshot lacks the broker's or the store's half.
@@ -71,6 +72,7 @@ final class StatusReader {
     init(_ environment: ServiceEnvironment) {
         storePath = environment.configuration.storePath
         topology = TactTopology(prefix: environment.configuration.exchangePrefix)
+        identity = environment.configuration.identity
         amqp = Result {
             var amqp = try environment.amqp(connectionName: "tact-status")
             // A status screen says at once that the broker is down, rather than waiting for it.
@@ -83,6 +85,7 @@ final class StatusReader {
     func read() async -> StatusSnapshot {
         let now = Instant(Date())
         var snapshot = StatusSnapshot(at: now, prefix: topology.prefix)
+        snapshot.identity = StatusSnapshot.describe(identity)
         var specialists: [String] = []
         do {
             let store = try self.store ?? SQLiteReadOnlyStore(path: storePath)

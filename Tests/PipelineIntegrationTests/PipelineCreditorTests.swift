@@ -82,4 +82,57 @@ struct PipelineCreditorTests {
             try await pipeline.expectSound()
         }
     }
+
+    /// With an `identity` section (several creditors), a creditor's user that publishes without `user_id` is
+    /// refused (issue 12 saw one place and cease another creditor's debtor that way), and an operator acts for any.
+    @Test func withAnIdentitySectionEveryIntakeMessageNeedsAnAllowedUser() async throws {
+        let creditor = "creditor-\(UUID().uuidString.prefix(8).lowercased())"
+        var settings = TactInstallation.Settings()
+        settings.identityCreditors = [creditor: [creditor], "polbank": ["polbank"]]
+        settings.identityOperators = ["guest"]
+        try await TactInstallation(label: "id", settings: settings).tearingDown { pipeline in
+            try pipeline.startScheduler()
+            try pipeline.startWorkers(1)
+            let password = UUID().uuidString
+            try await BrokerControl.addCreditor(creditor, password: password, prefix: pipeline.prefix)
+            var amqp = try AMQPConfiguration(url: TestEnvironment.brokerURL)
+            amqp.username = creditor
+            amqp.password = password
+            amqp.reconnect = .never
+            let connection = try await AMQPConnection.connect(amqp, logger: Logger(label: "test"))
+            func place(_ id: String, creditorID: String, userID: String?) async throws {
+                var placement = Sample.placement(id, debtor: "D-\(id)", debt: "C-\(id)", zone: "UTC")
+                placement.creditorId = creditorID
+                try await connection.publish(
+                    AMQPMessage(
+                        exchange: pipeline.topology.intakeExchange, routingKey: "placement",
+                        body: MessageCoding.encode(placement),
+                        properties: AMQPProperties(deliveryMode: .persistent, messageID: id, userID: userID)))
+            }
+            try await place("P-OWN", creditorID: creditor, userID: creditor)
+            try await place("P-BARE", creditorID: creditor, userID: nil)
+            try await place("P-POLBANK", creditorID: "polbank", userID: nil)
+            await connection.close()
+            // An operator's tool publishes with its own user_id (tact place --with-user-id) and may act for anyone.
+            let file = try pipeline.file(
+                "ops.jsonl",
+                String(
+                    decoding: MessageCoding.encode(
+                        Sample.placement("P-OPS", debtor: "D-OPS", debt: "C-OPS", zone: "UTC")), as: UTF8.self) + "\n")
+            let ops = try await pipeline.tool(["place", file, "--with-user-id"])
+            #expect(ops.status == 0, "\(ops.output)\(ops.errors)")
+
+            let dead = try await pipeline.drain(pipeline.topology.deadQueue, quiet: .seconds(3))
+            #expect(Set(dead.compactMap(\.properties.messageID)) == ["P-BARE", "P-POLBANK"])
+            for letter in dead {
+                #expect(
+                    letter.properties.headers?["x-tact-error"]?.stringValue?.hasPrefix("identity: user_id:") == true)
+            }
+            let stats = try await pipeline.waitUntilSettled()
+            #expect(stats.debtors == 2, "the creditor's own placement and the operator's")
+            let status = try await pipeline.tool(["status"])
+            #expect(status.output.contains("identity") && status.output.contains("verified"), "\(status.output)")
+            try await pipeline.expectSound()
+        }
+    }
 }

@@ -228,7 +228,7 @@ final class RandomRun {
             switch input {
             case .placement: "placement"
             case .event(let event, _): "event.\(event.kind.rawValue)"
-            case .specialist(let change): "specialist.\(change.action.rawValue)"
+            case .specialist(let change, _): "specialist.\(change.action.rawValue)"
             case .outcome(let outcome): outcome.corrects == nil ? "outcome" : "correction"
             case .decision(let decision): "decision.\(decision.decision.decision.rawValue)"
             case .expired: "expiry"

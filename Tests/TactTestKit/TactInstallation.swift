@@ -34,6 +34,9 @@ public final class TactInstallation: Sendable {
         public var poolFallback: Bool?
         /// A folder for the store other than the installation's: a small file system of its own, to fill.
         public var storeFolder: URL?
+        /// The `identity` section: broker users by creditor, and operators; none when both are empty.
+        public var identityCreditors: [String: [String]] = [:]
+        public var identityOperators: [String] = []
 
         public init() {}
     }
@@ -132,6 +135,18 @@ public final class TactInstallation: Sendable {
         if settings.metricsOff { lines += ["metrics:", "  schedulerPort: 0", "  workerPort: 0"] }
         lines += ["specialists:", "  roster: [\(settings.specialists.joined(separator: ", "))]"]
         if let fallback = settings.poolFallback { lines.append("  poolFallback: \(fallback)") }
+        if !settings.identityCreditors.isEmpty || !settings.identityOperators.isEmpty {
+            lines.append("identity:")
+            if !settings.identityCreditors.isEmpty {
+                lines.append("  creditors:")
+                for (creditor, users) in settings.identityCreditors.sorted(by: { $0.key < $1.key }) {
+                    lines.append("    \(creditor): [\(users.joined(separator: ", "))]")
+                }
+            }
+            if !settings.identityOperators.isEmpty {
+                lines.append("  operators: [\(settings.identityOperators.joined(separator: ", "))]")
+            }
+        }
         return lines.joined(separator: "\n") + "\n"
     }
 
