@@ -23,6 +23,9 @@ public struct SchedulerMetrics: Sendable {
     /// `tact_inputs_held_total{input}`: tries to apply a batch of input that the store could not commit; the batch
     /// stays unacknowledged and is tried again.
     public let inputsHeld: Counter
+    /// `tact_tasks_given_up_total`: tasks cancelled `no-decision` after `scheduler.maxAttempts` hand-outs without a
+    /// decision.
+    public let tasksGivenUp: Counter
     /// `tact_contacts_emitted_total{channel}`: reminders and calls published and confirmed.
     public let contacts: Counter
 
@@ -44,6 +47,8 @@ public struct SchedulerMetrics: Sendable {
         callsUnreported = registry.counter(
             "tact_calls_unreported_total", help: "Taken calls returned to be planned again for want of an outcome.")
         storeWritable = registry.gauge("tact_store_writable", help: "1 when the last store write committed.")
+        tasksGivenUp = registry.counter(
+            "tact_tasks_given_up_total", help: "Tasks given up after maxAttempts hand-outs that no worker decided.")
         inputsHeld = registry.counter(
             "tact_inputs_held_total", help: "Batches of input held unacknowledged because the store could not commit.",
             labels: ["input"])

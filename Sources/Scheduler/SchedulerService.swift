@@ -235,6 +235,11 @@ public struct SchedulerService: Service {
                     }, changed: { $0.0 > 0 || $0.1.taken > 0 })
                 metrics.service.lanes.worked("dispatch", since: started)
                 metrics.tasksHandedOut.increment(by: Double(dispatched.handedOut))
+                if dispatched.givenUp > 0 {
+                    metrics.tasksGivenUp.increment(by: Double(dispatched.givenUp))
+                    logger.warning(
+                        "Tasks given up: no worker decided them", metadata: ["tact.count": "\(dispatched.givenUp)"])
+                }
                 metrics.callsUnreported.increment(by: Double(unreported))
                 if unreported > 0 {
                     logger.notice("Taken calls returned without an outcome", metadata: ["tact.count": "\(unreported)"])

@@ -7,12 +7,15 @@ import TactConfig
 
 extension SchedulerCore {
     /// Hands due tasks to the workers: tasks whose lease ran out first (again, under the same id), then due ones,
-    /// at most one per debtor in flight. Returns how many were handed out, and how many tasks were taken from the
-    /// store to do so (those that could no longer be sent were cancelled); a full batch taken means more are due.
-    public func dispatch(at now: Instant, in store: any StoreTransaction) throws -> (handedOut: Int, taken: Int) {
+    /// at most one per debtor in flight. Returns how many were handed out, how many tasks were taken from the
+    /// store to do so (those that could no longer be sent were cancelled; a full batch taken means more are due),
+    /// and how many of those were given up because no worker decided them.
+    public func dispatch(
+        at now: Instant, in store: any StoreTransaction
+    ) throws -> (handedOut: Int, taken: Int, givenUp: Int) {
         store.attribute(to: .scheduler, at: now)
         let batch = configuration.scheduler.dispatchBatch
-        var (handedOut, taken) = (0, 0)
+        var (handedOut, taken, givenUp) = (0, 0, 0)
         for var task in try store.expiredLeases(at: now, limit: batch) {
             // Hand-outs a worker answered (a deferral, say) or that were recalled do not count: only those since.
             guard task.attempts - task.settledAttempts < configuration.scheduler.maxAttempts else {
@@ -20,6 +23,7 @@ extension SchedulerCore {
                 try task.apply(.closed(.noDecision))
                 try store.save(task)
                 taken += 1
+                givenUp += 1
                 continue
             }
             if try handOut(&task, at: now, in: store) { handedOut += 1 }
@@ -29,7 +33,7 @@ extension SchedulerCore {
             if try handOut(&task, at: now, in: store) { handedOut += 1 }
             taken += 1
         }
-        return (handedOut, taken)
+        return (handedOut, taken, givenUp)
     }
 
     /// Whether the task went out; a task that can no longer be sent is cancelled instead.

@@ -27,6 +27,8 @@ private enum Queries {
         ORDER BY 1
         """
     static let outbox = "SELECT count(*) FROM outbox"
+    /// A scan of the task table: for `tact status`, not for the scheduler's loops.
+    static let givenUp = "SELECT count(*) FROM task WHERE status = 'cancelled' AND closed_reason = 'no-decision'"
 }
 
 extension SQLiteAccess {
@@ -101,6 +103,8 @@ extension SQLiteAccess {
     }
 
     func outboxCount() throws -> Int { try count(Queries.outbox) }
+
+    func givenUpCount() throws -> Int { try count(Queries.givenUp) }
 
     /// Steps through the rows of `sql` without keeping them, while `body` returns `true`.
     private func forEach(_ sql: String, _ body: (Row) throws -> Bool) throws {

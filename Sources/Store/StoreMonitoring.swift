@@ -20,6 +20,8 @@ public protocol StoreMonitoring {
     func specialistIDs() throws -> [String]
     /// Messages waiting in the outbox to be published.
     func outboxCount() throws -> Int
+    /// Tasks the scheduler gave up on after `scheduler.maxAttempts` hand-outs that no worker decided.
+    func givenUpCount() throws -> Int
 }
 
 /// Tasks due and not handed out yet. Only the store makes these (their initialisers are internal).

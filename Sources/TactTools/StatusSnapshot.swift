@@ -60,6 +60,8 @@ package struct StatusSnapshot: Encodable {
         package var backlog: DueBacklog
         package var lagSeconds: Int64
         package var outbox: Int
+        /// Tasks given up after `scheduler.maxAttempts` hand-outs without a decision (cancelled `no-decision`).
+        package var givenUp: Int
         package var pending: [PendingWindow]
         package var pendingReasons: PendingReasons
         /// Workers whose decisions arrived in the last ``StatusSnapshot/workerWindow`` seconds.
@@ -92,6 +94,7 @@ package struct StatusSnapshot: Encodable {
             return (
                 StoreView(
                     backlog: backlog, lagSeconds: backlog.lag(at: now), outbox: try store.outboxCount(),
+                    givenUp: try store.givenUpCount(),
                     pending: zip(labels, counts).map { PendingWindow(label: $0, tasks: $1) },
                     pendingReasons: try store.pendingReasons(),
                     workers: try store.workerActivity(since: now.adding(seconds: -workerWindow))),

@@ -68,6 +68,12 @@ package enum StatusText {
         let overdue = backlog.takenOverdue > 0 ? "  (outcome overdue \(backlog.takenOverdue): returning)" : ""
         lines.append(row("calls taken, no outcome", count(backlog.taken, 7) + overdue))
         lines.append(row("outbox, to publish", count(store.outbox, 7)))
+        if store.givenUp > 0 {
+            lines.append(
+                row(
+                    "given up, no decision", count(store.givenUp, 7) + "  (tact report --state cancelled; tact explain)"
+                ))
+        }
         lines.append(row("pending", count(store.pending.map(\.tasks).reduce(0, +), 7)))
         for window in store.pending { lines.append(row("  " + window.label, count(window.tasks, 7))) }
         let deferred = store.pendingReasons.deferredByRule.sorted { ($1.value, $0.key) < ($0.value, $1.key) }

@@ -58,10 +58,13 @@ struct SchedulerDispatchTests {
             #expect(task.attempts == attempt)
             #expect(task.status == .inFlight)
         }
-        _ = try await core.dispatch(at: Fixtures.now.adding(seconds: 1000), to: store)
+        let core = core
+        let last = try await store.write { try core.dispatch(at: Fixtures.now.adding(seconds: 1000), in: $0) }
+        #expect(last.givenUp == 1, "counted for tact_tasks_given_up_total")
         let task = try #require(try await store.read { try $0.task(taskID) })
         #expect(task.status == .cancelled)
         #expect(task.closedReason == .noDecision)
+        #expect(try await store.monitor { try $0.givenUpCount() } == 1, "and shown by tact status")
         let ids = try await store.workTasks().filter { $0.taskId == taskID }.map(\.attempt)
         #expect(ids == [1, 2, 3])
     }
