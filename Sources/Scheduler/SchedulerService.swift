@@ -87,7 +87,8 @@ public struct SchedulerService: Service {
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for (consumer, source) in consumers {
                     group.addTask {
-                        try await consumeInputs(consumer, source: source, wake: [outboxReady, dispatchReady])
+                        try await consumeInputs(
+                            consumer, source: source, wake: [outboxReady, dispatchReady], stopping: stopping)
                     }
                 }
                 group.addTask { try await answerChecks(checks, on: connection, dispatch: dispatchReady) }
@@ -109,7 +110,9 @@ public struct SchedulerService: Service {
 
     // MARK: Inputs
 
-    private func consumeInputs(_ consumer: AMQPConsumer, source: SchedulerInput.Source, wake: [Wakeup]) async throws {
+    private func consumeInputs(
+        _ consumer: AMQPConsumer, source: SchedulerInput.Source, wake: [Wakeup], stopping: StopFlag
+    ) async throws {
         while true {
             let batch = try await consumer.next(upTo: Self.inputBatch)
             guard let last = batch.last else { return }
@@ -127,7 +130,11 @@ public struct SchedulerService: Service {
             }
             let rejected: [(String?, String)]
             do {
-                rejected = try await applyHolding(inputs, source: source)
+                guard let applied = try await applyHolding(inputs, source: source, stopping: stopping) else {
+                    // Stopping while the store still fails: the batch goes back to the queue with the channel.
+                    return
+                }
+                rejected = applied
             } catch is CancellationError {
                 return
             } catch {
@@ -142,7 +149,16 @@ public struct SchedulerService: Service {
                     "Input refused and sent to the dead-letter queue",
                     metadata: ["amqp.message_id": "\(messageID ?? "-")", "tact.reason": "\(reason)"])
             }
-            try last.ack(multiple: true)
+            do {
+                try last.ack(multiple: true)
+            } catch {
+                // `ack` throws only AMQPErrors.
+                guard error.code == .staleDelivery else { throw error }
+                // Held so long that the broker closed the channel (its consumer timeout) and will redeliver the
+                // batch: applied already, the copies are duplicates and change nothing.
+                logger.warning("Input applied after its channel closed; the broker will deliver it again")
+                continue
+            }
             count(batch, rejected: rejected.map(\.1), source: source)
             for wakeup in wake { wakeup.signal() }
         }
@@ -153,10 +169,14 @@ public struct SchedulerService: Service {
     /// prefetch window full no more input arrives. A nack would count a delivery, and the quorum queue's delivery
     /// limit would move good placements to `tact.dead` within seconds (issue 12). `/health` says not ready until a
     /// write commits again.
-    private func applyHolding(_ inputs: [Received], source: SchedulerInput.Source) async throws -> [(String?, String)] {
+    /// Only failures of the store as a whole are held (no space, a read-only or locked file: `io`, `busy`); any
+    /// other store error may be the batch's and is handled as before. `nil` when asked to stop meanwhile.
+    private func applyHolding(
+        _ inputs: [Received], source: SchedulerInput.Source, stopping: StopFlag
+    ) async throws -> [(String?, String)]? {
         var pause = Duration.milliseconds(250)
         var attempts = 0
-        while true {
+        while !stopping.isSet {
             do {
                 let rejected = try await wrote { try await apply(inputs, source: source) }
                 if attempts > 0 {
@@ -166,6 +186,7 @@ public struct SchedulerService: Service {
                 }
                 return rejected
             } catch let error as StoreError {
+                guard error.code == .io || error.code == .busy else { throw error }
                 attempts += 1
                 metrics.inputsHeld.labels("\(source)").increment()
                 if attempts == 1 || attempts.isMultiple(of: 20) {
@@ -179,6 +200,7 @@ public struct SchedulerService: Service {
                 pause = min(pause * 2, .seconds(5))
             }
         }
+        return nil
     }
 
     private struct Received: Sendable {
@@ -447,11 +469,4 @@ public struct SchedulerService: Service {
                 messageID: row.messageID, timestamp: publishedAt.date, type: row.type, appID: "tact-scheduler"),
             mandatory: true)
     }
-}
-
-/// Set once by the graceful-shutdown handler, read by the loops.
-final class StopFlag: Sendable {
-    private let flag = Mutex(false)
-    var isSet: Bool { flag.withLock { $0 } }
-    func set() { flag.withLock { $0 = true } }
 }

@@ -58,6 +58,7 @@ public struct WorkerService: Service {
                 metrics.service.lanes.refresh()
             } : nil
         defer { refresher?.cancel() }
+        let stopping = StopFlag()
         try await withGracefulShutdownHandler {
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for consumer in consumers {
@@ -67,7 +68,7 @@ public struct WorkerService: Service {
                             let batch = try await consumer.next(upTo: configuration.worker.prefetch)
                             if batch.isEmpty { return }
                             let started = ContinuousClock.now
-                            await process(batch, on: connection)
+                            await process(batch, on: connection, stopping: stopping)
                             metrics.service.lanes.worked("tasks", since: started)
                         }
                     }
@@ -76,6 +77,7 @@ public struct WorkerService: Service {
             }
         } onGracefulShutdown: {
             metrics.service.shuttingDown()
+            stopping.set()
             for consumer in consumers { consumer.requestCancel() }
         }
         await connection.close()
@@ -84,7 +86,9 @@ public struct WorkerService: Service {
 
     /// Decides a batch, publishes the decisions (each with the contact it allows, for the scheduler to publish),
     /// then settles each task by what was confirmed.
-    func process(_ batch: [AMQPDelivery], on connection: AMQPConnection) async {
+    func process(_ batch: [AMQPDelivery], on connection: AMQPConnection, stopping: StopFlag = StopFlag()) async {
+        // Deliveries belong to the connection they came on: after a reconnect the broker hands them out again.
+        let connectedAs = connection.reconnectCount
         var decided: [(delivery: AMQPDelivery, decision: TaskDecision)] = []
         metrics.service.redeliveries.labels("tasks").increment(by: Double(batch.filter(\.redelivered).count))
         for delivery in batch {
@@ -134,8 +138,11 @@ public struct WorkerService: Service {
             }
             // A refused publish is the broker's doing, not the task's: the task stays unacknowledged and is decided
             // again at the next try (a nack would count a delivery towards the queue's limit, issue 12). Once the
-            // connection is gone its deliveries are too; the broker hands the tasks out again.
-            guard !refused.isEmpty, connection.isConnected, !Task.isCancelled else { return }
+            // connection is gone or was made anew, its deliveries are gone too (the broker hands the tasks out
+            // again), and a worker asked to stop leaves them to the broker likewise.
+            guard !refused.isEmpty, connection.isConnected, connection.reconnectCount == connectedAs,
+                !stopping.isSet, !Task.isCancelled
+            else { return }
             metrics.decisionsHeld.increment(by: Double(refused.count))
             try? await Task.sleep(for: pause)
             pause = min(pause * 2, .seconds(5))
