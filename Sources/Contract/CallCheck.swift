@@ -39,6 +39,8 @@ public struct CallCheck: ContractMessage, Equatable {
 /// debtor as the scheduler knows it now, for the tool to evaluate at the moment of calling.
 public struct CallCheckReply: ContractMessage, Equatable {
     public static let messageType = "call-check-reply"
+    /// Written by Tact itself; not held to ``InputBounds``.
+    public static var comesFromOutside: Bool { false }
 
     public var type = CallCheckReply.messageType
     public var version = 1

@@ -5,6 +5,8 @@ import Policy
 /// the task id, so a gateway that receives it twice can drop the second.
 public struct Reminder: ContractMessage, Equatable {
     public static let messageType = "reminder"
+    /// Written by Tact itself; not held to ``InputBounds``.
+    public static var comesFromOutside: Bool { false }
 
     public var type = Reminder.messageType
     public var version = 1
@@ -48,6 +50,8 @@ public struct Reminder: ContractMessage, Equatable {
 /// A call for a specialist (queue `tact.calls.<specialistId>`, or `tact.calls.pool`).
 public struct Call: ContractMessage, Equatable {
     public static let messageType = "call"
+    /// Written by Tact itself; not held to ``InputBounds``.
+    public static var comesFromOutside: Bool { false }
 
     public var type = Call.messageType
     public var version = 1

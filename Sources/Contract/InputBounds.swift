@@ -117,18 +117,18 @@ public enum InputBounds {
                     index += 2
                     switch escaped {
                     case UInt8(ascii: "n"), UInt8(ascii: "r"):
-                        guard multiline else { throw controlCharacter() }
+                        guard multiline else { throw controlCharacter(inKey: isKey) }
                     case UInt8(ascii: "t"), UInt8(ascii: "b"), UInt8(ascii: "f"):
-                        throw controlCharacter()
+                        throw controlCharacter(inKey: isKey)
                     case UInt8(ascii: "u"):
                         guard index + 4 <= bytes.count,
                             let value = UInt32(String(decoding: bytes[index..<(index + 4)], as: UTF8.self), radix: 16)
                         else { return nil }
                         index += 4
                         if value == 0x0A || value == 0x0D {
-                            guard multiline else { throw controlCharacter() }
+                            guard multiline else { throw controlCharacter(inKey: isKey) }
                         } else if value < 0x20 || (0x7F...0x9F).contains(value) {
-                            throw controlCharacter()
+                            throw controlCharacter(inKey: isKey)
                         }
                     default: break
                     }
@@ -138,15 +138,16 @@ public enum InputBounds {
                 if byte < 0x20 || byte == 0x7F
                     || (byte == 0xC2 && index + 1 < bytes.count && (0x80...0x9F).contains(bytes[index + 1]))
                 {
-                    throw controlCharacter()
+                    throw controlCharacter(inKey: isKey)
                 }
                 index += 1
             }
             return nil
         }
 
-        func controlCharacter() -> ContractError {
-            ContractError(.invalidField, field: path, "a control character is not allowed")
+        func controlCharacter(inKey: Bool = false) -> ContractError {
+            let field = inKey ? Self.path(of: stack.dropLast()) : path
+            return ContractError(.invalidField, field: field, "a control character is not allowed")
         }
 
         /// Where the scanner is, as `debtor.timeZones[3]`.

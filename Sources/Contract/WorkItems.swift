@@ -5,6 +5,8 @@ import Policy
 /// decide it and propose the contact, so workers share nothing but the broker.
 public struct WorkTask: ContractMessage, Equatable {
     public static let messageType = "task"
+    /// Written by Tact itself; not held to ``InputBounds``.
+    public static var comesFromOutside: Bool { false }
 
     public var type = WorkTask.messageType
     public var version = 1
@@ -141,6 +143,8 @@ public struct TaskContext: Codable, Sendable, Equatable {
 /// current. (Version 1, from before the scheduler published contacts, never shipped and is not read.)
 public struct TaskDecision: ContractMessage, Equatable {
     public static let messageType = "decision"
+    /// Written by Tact itself; not held to ``InputBounds``.
+    public static var comesFromOutside: Bool { false }
     public static let supportedVersions = [2]
 
     public var type = TaskDecision.messageType

@@ -132,6 +132,8 @@ package struct IntakeMapping: Equatable {
                     id: debtID, amount: try required(.debtAmount), currency: try required(.debtCurrency),
                     dueDate: try required(.debtDueDate)))
             do {
+                // The bounds the scheduler holds the published message to (a tab in a cell, say), then the fields.
+                try InputBounds.check(MessageCoding.encode(placement))
                 try placement.validate()
             } catch {
                 throw IntakeRowError(error.reason)

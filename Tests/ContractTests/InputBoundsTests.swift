@@ -64,6 +64,12 @@ import Testing
         #expect(reason(#"{"debtor":{"address":"1 Main St\tx"}}"#) != nil)
     }
 
+    @Test func aControlCharacterInAKeyNamesTheObjectItIsIn() {
+        #expect(
+            reason(#"{"debtor":{"name":"Ann","na\u0000me":1}}"#)
+                == "invalid-field: debtor: a control character is not allowed")
+    }
+
     @Test func aKeyThatIsNotAPlainNameIsNotEchoed() {
         #expect(reason(#"{"+1 555 0100":"x\u0000"}"#) == "invalid-field: ?: a control character is not allowed")
     }
