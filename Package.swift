@@ -78,7 +78,7 @@ let package = Package(
             ]),
         // Metrics (Prometheus text) and health over a small HTTP server on POSIX sockets, and the log handler that
         // keeps outside values on one line.
-        .target(name: "Observability", dependencies: [.product(name: "Logging", package: "swift-log")]),
+        .target(name: "Observability", dependencies: ["Domain", .product(name: "Logging", package: "swift-log")]),
         // Reads and validates Config/ (the service file, rulebooks, strategies) through one strict YAML decoder
         // (ConfigYAML), which the column mappings and the simulator's outcome model use too.
         .target(

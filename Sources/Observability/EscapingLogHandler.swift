@@ -1,3 +1,4 @@
+import Domain
 import Logging
 
 /// Writes through another handler with every message and metadata value made safe to print: line breaks and other
@@ -48,30 +49,6 @@ public struct EscapingLogHandler<Inner: LogHandler>: LogHandler {
         }
     }
 
-    /// `text` on one line, at most ``maximumLength`` characters of it.
-    public static func escape(_ text: String) -> String {
-        var output = ""
-        var kept = 0
-        for character in text.unicodeScalars {
-            if kept == maximumLength {
-                output += "…(+\(text.unicodeScalars.count - kept))"
-                break
-            }
-            kept += 1
-            switch character {
-            case "\n": output += "\\n"
-            case "\r": output += "\\r"
-            case "\t": output += "\\t"
-            case "\\": output += "\\\\"
-            case _
-            where character.properties.generalCategory == .control
-                || character.properties.generalCategory == .format
-                || character.properties.generalCategory == .lineSeparator
-                || character.properties.generalCategory == .paragraphSeparator:
-                output += "\\u{\(String(character.value, radix: 16))}"
-            default: output.unicodeScalars.append(character)
-            }
-        }
-        return output
-    }
+    /// `text` on one line, at most ``maximumLength`` characters of it (``OneLine``).
+    public static func escape(_ text: String) -> String { OneLine.escape(text, limit: maximumLength) }
 }

@@ -57,13 +57,18 @@ public final class SQLiteStore: TactStore {
         }
         // Names, phones and addresses: owner-only. SQLite gives the WAL and shared-memory files the mode of the
         // database file; those an earlier version left readable are restricted too.
-        do {
-            try PrivateFiles.create(path)
-            for companion in [path + "-wal", path + "-shm"] where FileManager.default.fileExists(atPath: companion) {
-                try PrivateFiles.restrict(companion)
+        // A file someone else owns (a shared operators' group, say) keeps its mode: restricting it is best effort.
+        if FileManager.default.fileExists(atPath: path) {
+            try? PrivateFiles.restrict(path)
+        } else {
+            do {
+                try PrivateFiles.create(path)
+            } catch {
+                throw StoreError(.cannotOpen, path: path, reason: "cannot create the file")
             }
-        } catch {
-            throw StoreError(.cannotOpen, path: path, reason: "cannot make the file readable by its owner only")
+        }
+        for companion in [path + "-wal", path + "-shm"] where FileManager.default.fileExists(atPath: companion) {
+            try? PrivateFiles.restrict(companion)
         }
         // Two processes may open a new file at once (a scheduler starting while a tool looks). Turning WAL on and
         // choosing which migrations to run are not guarded by SQLite's busy timeout, so a lock file next to the

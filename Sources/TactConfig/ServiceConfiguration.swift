@@ -280,12 +280,13 @@ public struct ServiceConfiguration: Sendable, Equatable {
         }
     }
 
-    /// Four decimal numbers 0…255, dot-separated.
+    /// Four decimal numbers 0…255, dot-separated, without leading zeros (as `inet_pton` reads them).
     static func isIPv4(_ text: String) -> Bool {
         let parts = text.split(separator: ".", omittingEmptySubsequences: false)
         return parts.count == 4
             && parts.allSatisfy { part in
                 part.count <= 3 && part.allSatisfy(\.isASCII) && part.allSatisfy(\.isNumber)
+                    && (part.count == 1 || part.first != "0")
                     && Int(part).map { (0...255).contains($0) } == true
             }
     }

@@ -9,8 +9,9 @@ import Policy
 package struct DeadLetter {
     package let delivery: AMQPDelivery
 
-    package var messageID: String { delivery.properties.messageID ?? "-" }
-    package var type: String { delivery.properties.type ?? "-" }
+    /// The sender's text, on one line (``OneLine``): these are printed for operators.
+    package var messageID: String { OneLine.escape(delivery.properties.messageID ?? "-", limit: 256) }
+    package var type: String { OneLine.escape(delivery.properties.type ?? "-", limit: 64) }
     package var size: Int { delivery.body.count }
     /// `x-tact-error`: the scheduler's reason, which names the field, never the value.
     package var error: String? { header(TactTopology.errorHeader) }
@@ -34,6 +35,9 @@ package struct DeadLetter {
         return death["queue"]?.stringValue.map { "\(reason) from \($0)" } ?? reason
     }
 
+    /// The broker user the letter was published under, which its replay carries.
+    package var publishedAs: String? { publisher ?? delivery.properties.userID }
+
     /// Where a replay republishes the message, or why it cannot be replayed.
     package enum Replay: Equatable {
         case to(exchange: String, routingKey: String)
@@ -44,14 +48,25 @@ package struct DeadLetter {
     /// through (`x-tact-source`); so do messages the broker dead-lettered (delivery limit, expiry, rejection) from
     /// this installation's exchanges and queues, to the exchange and routing key their `x-death` names. Neither can
     /// carry the `user_id` the broker vouched for.
-    package func replay(in topology: TactTopology) -> Replay {
+    ///
+    /// A letter published under a broker user (`user_id`) goes back only when `replayer`, the broker user replaying,
+    /// is that user: the replay then carries it (``publishedAs``), and the scheduler checks it as the first time.
+    package func replay(in topology: TactTopology, as replayer: String? = nil) -> Replay {
         guard let source else {
             guard let brokerReason else { return .impossible("no x-tact-source header: not refused by Tact") }
-            return replayOfBrokerLetter(brokerReason, in: topology)
+            return replayOfBrokerLetter(brokerReason, in: topology, as: replayer)
+        }
+        // Refused for who sent it: a replay would be refused the same way, or worse, pass under someone else.
+        if let error,
+            error.hasPrefix("\(ContractError.Code.identity):")
+                || error.hasPrefix(
+                    "\(ContractError.Code.creditorMismatch):")
+        {
+            return .impossible("refused for who published it: its creditor publishes it again under its own user")
         }
         // RabbitMQ vouched for the creditor's user_id, and the scheduler checked the creditor against it. A replay
-        // cannot carry it (the broker accepts only the replaying user's own), so the check would be skipped.
-        if let publisher {
+        // can carry it only when the replaying user is that user (the broker accepts no other).
+        if let publisher, publisher != replayer {
             return .impossible(
                 "published by broker user \(publisher), which a replay cannot carry: the creditor publishes it again")
         }
@@ -95,10 +110,10 @@ package struct DeadLetter {
     }
 
     /// Where a letter the broker dead-lettered goes back: the exchange and first routing key of its latest
-    /// `x-death`, when they are this installation's (its intake or outcomes exchange, or one of its queues through
-    /// the default exchange).
-    private func replayOfBrokerLetter(_ reason: String, in topology: TactTopology) -> Replay {
-        if let user = delivery.properties.userID {
+    /// `x-death`, when they are this installation's (its intake or outcomes exchange, or through the default
+    /// exchange one of the queues whose messages dead-letter into `tact.dead`).
+    private func replayOfBrokerLetter(_ reason: String, in topology: TactTopology, as replayer: String?) -> Replay {
+        if let user = delivery.properties.userID, user != replayer {
             return .impossible(
                 "published by broker user \(user), which a replay cannot carry: the creditor publishes it again")
         }
@@ -107,9 +122,15 @@ package struct DeadLetter {
         else {
             return .impossible("dead-lettered by the broker (\(reason)), and its x-death names no exchange")
         }
+        // Only where messages that dead-letter into `tact.dead` come from: never a contact's queue, which would
+        // send a reminder or call past every check.
+        let queues = [
+            topology.intakeQueue, topology.outcomesQueue, topology.decisionsQueue, topology.expiredQueue,
+            topology.tasksQueue,
+        ]
         let ours =
             exchange == topology.intakeExchange || exchange == topology.outcomesExchange
-            || (exchange.isEmpty && routingKey.hasPrefix(topology.prefix + ".") && routingKey != topology.deadQueue)
+            || (exchange.isEmpty && queues.contains(routingKey))
         guard ours else {
             return .impossible(
                 "dead-lettered by the broker (\(reason)) from an exchange or queue not of this installation")
@@ -117,7 +138,9 @@ package struct DeadLetter {
         return .to(exchange: exchange, routingKey: routingKey)
     }
 
-    private func header(_ name: String) -> String? { delivery.properties.headers?[name]?.stringValue }
+    private func header(_ name: String) -> String? {
+        delivery.properties.headers?[name]?.stringValue.map { OneLine.escape($0, limit: 512) }
+    }
 
     /// The most recent `x-death` entry (the broker puts it first).
     private var death: AMQPTable? {

@@ -18,9 +18,10 @@ struct DeadReplayCommand: AsyncParsableCommand {
             Inputs refused by the scheduler go back where they came through (header x-tact-source: \
             intake:placement, intake:event, outcomes:outcome); messages the broker dead-lettered (delivery limit, \
             expiry, rejection) go to the exchange and routing key their x-death header names, when those are this \
-            installation's. The others are named and left in place. A replay cannot carry the user_id the broker \
-            vouched for: a letter published with one is left for its creditor to publish again. Exit status 1 when \
-            a requested id is missing or not replayable, or the broker did not confirm a replay.
+            installation's. The others are named and left in place. A letter published under a broker user (user_id) \
+            goes back only when replayed by that same user, carrying it; others are left for their creditor to \
+            publish again. Exit status 1 when a requested id is missing or not replayable, or the broker did not \
+            confirm a replay.
             """)
 
     @Option(name: .customLong("id"), help: "The message id of a dead letter to replay (repeatable).")
@@ -42,13 +43,15 @@ struct DeadReplayCommand: AsyncParsableCommand {
         } catch {
             throw fail("dead replay", error)
         }
+        // A letter published under a broker user goes back only under that same user.
+        let replayer = try? environment.amqp(connectionName: "tact-dead").username
         let wanted = Set(ids)
         let selected = queue.letters.filter { all || wanted.contains($0.messageID) }
         var untouched = queue.letters.filter { !(all || wanted.contains($0.messageID)) }
         var problems = 0
         var replayable: [(DeadLetter, AMQPMessage)] = []
         for letter in selected {
-            switch letter.replay(in: queue.topology) {
+            switch letter.replay(in: queue.topology, as: replayer) {
             case .to(let exchange, let routingKey):
                 replayable.append((letter, Self.message(letter, exchange: exchange, routingKey: routingKey)))
             case .impossible(let why):
@@ -96,7 +99,7 @@ struct DeadReplayCommand: AsyncParsableCommand {
             properties: AMQPProperties(
                 contentType: "application/json", deliveryMode: .persistent,
                 messageID: letter.delivery.properties.messageID, timestamp: Date(),
-                type: letter.delivery.properties.type,
+                type: letter.delivery.properties.type, userID: letter.publishedAs,
                 appID: "tact-dead-replay"),
             mandatory: true)
     }

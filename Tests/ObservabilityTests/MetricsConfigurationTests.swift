@@ -26,7 +26,7 @@ struct MetricsConfigurationTests {
     func host() throws {
         #expect(try load("metrics:\n  schedulerPort: 9470\n").metrics.host == "127.0.0.1")
         #expect(try load("metrics:\n  host: 0.0.0.0\n").metrics.host == "0.0.0.0")
-        for wrong in ["localhost", "256.1.1.1", "10.0.0", "::1", "1.2.3.4.5", "１.2.3.4"] {
+        for wrong in ["localhost", "256.1.1.1", "10.0.0", "::1", "1.2.3.4.5", "１.2.3.4", "127.000.0.1"] {
             #expect("\(wrong)") { try load("metrics:\n  host: \"\(wrong)\"\n") } throws: { error in
                 let error = error as? ConfigError
                 return error?.field == "metrics.host" && error?.code == .invalidContent

@@ -67,7 +67,7 @@ struct PipelineCreditorTests {
                 try await Task.sleep(for: .milliseconds(200))
             }
             let replay = try await pipeline.tool(["dead", "replay", "--all"])
-            #expect(replay.output.contains("kept P-OTHER: cannot be replayed: published by broker user \(creditor)"))
+            #expect(replay.output.contains("kept P-OTHER: cannot be replayed: refused for who published it"))
             #expect(replay.output.contains("replayed 0 dead letters; 1 left"), "\(replay.output)\(replay.errors)")
 
             let dead = try await pipeline.drain(pipeline.topology.deadQueue)
@@ -121,6 +121,27 @@ struct PipelineCreditorTests {
                         Sample.placement("P-OPS", debtor: "D-OPS", debt: "C-OPS", zone: "UTC")), as: UTF8.self) + "\n")
             let ops = try await pipeline.tool(["place", file, "--with-user-id"])
             #expect(ops.status == 0, "\(ops.output)\(ops.errors)")
+            // An operator's event about a debtor not placed yet is refused; once the debtor is there, the same
+            // operator replays it, carrying the user_id the letter was published under.
+            let early = try await pipeline.tool(["event", "--debtor", "D-LATER", "--kind", "hardship"])
+            #expect(early.status == 0, "\(early.output)\(early.errors)")
+            #expect(
+                try await pipeline.messages(in: pipeline.topology.deadQueue, expected: 3, timeout: .seconds(30)) == 3)
+            let later = try pipeline.file(
+                "later.jsonl",
+                String(
+                    decoding: MessageCoding.encode(
+                        Sample.placement("P-LATER", debtor: "D-LATER", debt: "C-LATER", zone: "UTC")), as: UTF8.self)
+                    + "\n")
+            #expect(try await pipeline.tool(["place", later]).status == 0)
+            try await eventually("D-LATER placed", timeout: .seconds(30)) {
+                try await pipeline.inspect { try $0.debtor("D-LATER") } != nil
+            }
+            let replay = try await pipeline.tool(["dead", "replay", "--all"])
+            #expect(replay.output.contains("replayed 1 dead letter"), "\(replay.output)\(replay.errors)")
+            try await eventually("the replayed event applied", timeout: .seconds(30)) {
+                try await pipeline.inspect { try $0.allHolds(ofDebtor: "D-LATER") }.count == 1
+            }
 
             let dead = try await pipeline.drain(pipeline.topology.deadQueue, quiet: .seconds(3))
             #expect(Set(dead.compactMap(\.properties.messageID)) == ["P-BARE", "P-POLBANK"])
@@ -129,7 +150,7 @@ struct PipelineCreditorTests {
                     letter.properties.headers?["x-tact-error"]?.stringValue?.hasPrefix("identity: user_id:") == true)
             }
             let stats = try await pipeline.waitUntilSettled()
-            #expect(stats.debtors == 2, "the creditor's own placement and the operator's")
+            #expect(stats.debtors == 3, "the creditor's own placement and the operator's two")
             let status = try await pipeline.tool(["status"])
             #expect(status.output.contains("identity") && status.output.contains("verified"), "\(status.output)")
             try await pipeline.expectSound()
