@@ -310,9 +310,9 @@ extension SchedulerCore {
         }
     }
 
-    /// An unanswered call (or one that did not connect) is tried again after the strategy's delay; after several
-    /// unanswered in a row, the person gets a message asking them to call back, and calls pause for a few days. A
-    /// call that did not connect counts toward none: the phone never rang.
+    /// An unanswered call (or one that did not connect, or failed) is tried again after the strategy's delay; after
+    /// several unanswered in a row, the person gets a message asking them to call back, and calls pause for a few
+    /// days. A call that did not connect or failed counts toward none: the phone never rang.
     func followUpUnanswered(
         _ outcome: Outcome, task: TaskRecord, debtor: DebtorRecord, at now: Instant, in store: any StoreTransaction
     ) throws {

@@ -7,7 +7,8 @@ import TactConfig
 
 extension SchedulerCore {
     /// Outcomes enter the ledger, where they count toward caps and waits, and move the cadence on: an unanswered
-    /// call (or one that did not connect) is tried again, a promise gets its reminder and its check, a survey answer is kept.
+    /// call (or one that did not connect, or failed) is tried again, a promise gets its reminder and its check, a
+    /// survey answer is kept.
     func record(_ outcome: Outcome, at now: Instant, in store: any StoreTransaction) throws {
         guard let task = try store.task(outcome.taskId), task.debtorID == outcome.debtorId else {
             throw ContractError(.unknownReference, field: "taskId", "no task with this id for this debtor")
@@ -43,8 +44,9 @@ extension SchedulerCore {
             try recordPromise(
                 id: outcome.outcomeId, promise, debtID: task.debtID, madeAt: outcome.at, inCall: task.id, for: debtor,
                 at: now, in: store)
-        // A call that did not connect reached nobody either: without a retry the case would stop for good.
-        case .noAnswer, .voicemail, .notConnected:
+        // A call that did not connect, or failed (a technical failure, a wrong connection), reached nobody either:
+        // without a retry the case would stop for good.
+        case .noAnswer, .voicemail, .notConnected, .failed:
             if outcome.channel == .call {
                 try followUpUnanswered(outcome, task: task, debtor: debtor, at: now, in: store)
             }
@@ -56,7 +58,7 @@ extension SchedulerCore {
                 SurveyResponseRecord(
                     id: outcome.outcomeId, debtorID: debtor.id, debtID: task.debtID, taskID: task.id, score: score,
                     comment: comment, at: outcome.at))
-        case .conversation, .delivered, .failed:
+        case .conversation, .delivered:
             break
         }
         // The gentle call after a step back was made (it rang, at least): an active plan's reminders resume. Not

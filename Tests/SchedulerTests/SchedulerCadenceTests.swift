@@ -100,6 +100,19 @@ struct SchedulerCadenceTests {
         #expect(try await store.read { try $0.ledgerEntry(taskID: first) }?.result == .notConnected)
     }
 
+    /// Found by the seeded random runs (no-next-step): a call reported `failed` (a technical failure, a wrong
+    /// connection) planned nothing, and the case stopped for good. It reached nobody: it is tried again the next
+    /// day, as a call that did not connect, and counts toward no call-back request.
+    @Test func aFailedCallIsTriedAgainTheNextDay() async throws {
+        let (store, first) = try await placedWithCall()
+        try await core.apply([outcome("O-1", task: first, .failed)], to: store)
+        let retry = try #require(try await pending(store)[.retryCall])
+        #expect(retry.id == "O-1/retry-call")
+        #expect(retry.dueAt == Fixtures.instant("2026-12-02T05:00:00Z"), "the next local day")
+        #expect(try await pending(store)[.callBackRequest] == nil)
+        #expect(try await store.read { try $0.ledgerEntry(taskID: first) }?.result == .failed)
+    }
+
     @Test func aPromiseBringsAReminderTheDayBeforeAndACheckTheDayAfter() async throws {
         let (store, call) = try await placedWithCall()
         try await core.apply(

@@ -83,9 +83,6 @@ enum KnownBug: CaseIterable {
     /// A promise kept by payments short of the balance plans nothing after it: the debt stays open, its chasing
     /// replaced by the promise and the promise's check cancelled, with nothing planned.
     case keptPromiseLeavesABalance
-    /// A call reported `failed` plans no retry (only no-answer, voicemail and not-connected do), while doctor counts
-    /// it as a call that reached nobody, which another call must follow.
-    case failedCallIsNotRetried
     /// A step back's gentle call is about one debt and stands for all: when that debt ends (closed, paid, its plan
     /// completed, recalled) the gentle call is cancelled with it, and the debtor's other open debts, stepped back,
     /// are left with nothing planned.
@@ -106,8 +103,6 @@ enum KnownBug: CaseIterable {
         switch self {
         case .keptPromiseLeavesABalance:
             "a promise kept short of the balance leaves the open debt with nothing planned"
-        case .failedCallIsNotRetried:
-            "a call reported failed is not tried again, and the case stops"
         case .gentleCallEndsWithItsDebt:
             "a step back's gentle call is cancelled when its debt ends, stranding the debtor's other open debts"
         case .brokenPromiseOutlivesItsReplacement:
@@ -124,12 +119,6 @@ enum KnownBug: CaseIterable {
         switch self {
         case .keptPromiseLeavesABalance:
             return violation.code == .noNextStep && tasks.contains { $0.closedReason == .promiseKept }
-        case .failedCallIsNotRetried:
-            let ledger = records(of: violation, in: store).ledger
-            return violation.code == .noNextStep
-                && tasks.contains { task in
-                    task.channel == .call && ledger.last { $0.taskID == task.id }?.result == .failed
-                }
         case .brokenPromiseOutlivesItsReplacement:
             // Only a promise's checks or reminders, each of a promise of its own.
             let purposes = Set(tasks.map(\.purpose))
