@@ -31,6 +31,25 @@ extension SchedulerCore {
             due: now, at: now, in: store)
     }
 
+    /// A step back's gentle call is about one debt and stands for all the debtor's debts: when that debt ends (paid,
+    /// closed, recalled) before the call was made, and the call ended with it, a call of the same purpose is planned
+    /// about another of the debtor's open debts (`<stem>/<debtId>/<purpose>`, due at once: the policy holds it until
+    /// the hold ends), so that the debts the call stood for, stepped back, are not left with nothing planned. Not
+    /// beside another gentle call still to be made, nor when no debt of the debtor is open.
+    func passOnGentleCall(_ call: TaskRecord, at now: Instant, in store: any StoreTransaction) throws {
+        guard Self.stepBackCalls.values.contains(call.purpose), try store.task(call.id)?.status == .cancelled,
+            try gentleCallsToBeMade(ofDebtor: call.debtorID, in: store).isEmpty,
+            let debt = try store.debts(ofDebtor: call.debtorID).first(where: { $0.status == .open })
+        else { return }
+        // The step back's event names the call: `<eventId>/<purpose>`, `<eventId>/<debtId>/<purpose>` once passed on.
+        var stem = call.id
+        if stem.hasSuffix("/\(call.purpose)") { stem.removeLast(call.purpose.rawValue.count + 1) }
+        if stem.hasSuffix("/\(call.debtID)") { stem.removeLast(call.debtID.count + 1) }
+        try schedule(
+            "\(stem)/\(debt.id)/\(call.purpose)", debtorID: call.debtorID, debtID: debt.id, channel: .call,
+            purpose: call.purpose, due: now, at: now, in: store)
+    }
+
     /// The holds that step back, and the purpose of the one gentle call each plans.
     public static let stepBackCalls: [HoldKind: Purpose] = [
         .bereavement: Strategy.Purpose.afterBereavement, .hardship: Strategy.Purpose.hardshipReview,
@@ -231,9 +250,11 @@ extension SchedulerCore {
         try store.save(debt)
         try withdrawPromisesAndPlans(of: debtor.id, debtID: debtID, in: store)
         let recalled = status == .recalled
+        let gentle = try gentleCallsToBeMade(ofDebtor: debtor.id, in: store).filter { $0.debtID == debtID }
         try cancelPending(ofDebtor: debtor.id, reason: reason, in: store) {
             $0.debtID == debtID && (recalled || $0.purpose != Strategy.Purpose.survey)
         }
+        for call in gentle { try passOnGentleCall(call, at: now, in: store) }
         guard wasOpen, !recalled, let strategy = strategy(of: debtor),
             let channel = reachableChannel(strategy.closing.surveyChannels, for: debtor)
         else { return }

@@ -392,6 +392,59 @@ struct SchedulerCadenceTests {
             try await store.read { try $0.task("E-H/hardship-review") } == nil, "the redirected call stands for both")
     }
 
+    /// Found by the seeded random runs (no-next-step): a step back's gentle call is about one debt and stands for all
+    /// the debtor's debts; when that debt ended, the call was cancelled with it, and the other debts, stepped back,
+    /// were left with nothing planned. It passes on to another open debt instead, once more when that one ends too.
+    @Test func aGentleCallWhoseDebtEndsPassesToAnotherOpenDebt() async throws {
+        let (store, _) = try await placedWithCall()
+        try await core.apply(
+            [
+                .placement(Fixtures.placement("P-2", debt: "C-2", specialist: "anna"), userID: nil),
+                .placement(Fixtures.placement("P-3", debt: "C-3", specialist: "anna"), userID: nil),
+                .event(Fixtures.event("E-B", debt: "C-1", .bereavement), userID: nil),
+            ], to: store)
+        #expect(try await store.tasks("D-1", [.pending]).map(\.id) == ["E-B/after-bereavement"])
+        try await core.apply([.event(Fixtures.event("E-C", debt: "C-1", .closed), userID: nil)], to: store)
+        #expect(try await store.read { try $0.task("E-B/after-bereavement") }?.closedReason == .debtClosed)
+        let passed = try await store.tasks("D-1", [.pending])
+        #expect(passed.map(\.id) == ["E-B/C-2/after-bereavement"], "no survey beside the call after a bereavement")
+        #expect(passed.first?.debtID == "C-2" && passed.first?.channel == .call)
+        // That debt is paid: the call passes on again, and never to a debt that ended.
+        try await core.apply([.event(Fixtures.event("E-P", debt: "C-2", .payment), userID: nil)], to: store)
+        #expect(try await store.tasks("D-1", [.pending]).map(\.id) == ["E-B/C-3/after-bereavement"])
+        try await core.apply([.event(Fixtures.event("E-R", debt: "C-3", .recall), userID: nil)], to: store)
+        #expect(try await store.tasks("D-1", [.pending]).isEmpty, "no debt is open")
+    }
+
+    /// The same when the debt ends while the gentle call is taken: it comes back unreported, and as it cannot be
+    /// handed out about a closed debt, it passes on.
+    @Test func aGentleCallThatComesBackAfterItsDebtEndedPassesToAnotherOpenDebt() async throws {
+        let (store, _) = try await placedWithCall()
+        try await core.apply(
+            [
+                .placement(Fixtures.placement("P-2", debt: "C-2", specialist: "anna"), userID: nil),
+                .event(Fixtures.event("E-H", debt: "C-1", .hardship), userID: nil),
+            ], to: store)
+        _ = try await core.dispatch(at: Fixtures.now, to: store)
+        let call = try #require(try await store.workTasks().last)
+        #expect(call.taskId == "E-H/hardship-review")
+        try await core.apply([.decision(Fixtures.decision(call, .allow))], to: store)
+        let taken = Fixtures.now.adding(seconds: 60)
+        let request = CallCheck(taskId: call.taskId, attempt: call.attempt, specialistId: "anna")
+        let reply = try await store.write { [core] in try core.check(request, at: taken, in: $0) }
+        #expect(reply.refusal == nil)
+        try await core.apply([.event(Fixtures.event("E-C", debt: "C-1", .closed), userID: nil)], to: store)
+        #expect(try await store.read { try $0.task(call.taskId) }?.status == .taken, "the specialist's still")
+
+        let back = taken.adding(seconds: 901)
+        let returned = try await store.write { [core] in try core.returnUnreported(at: back, in: $0) }
+        #expect(returned == 1)
+        _ = try await core.dispatch(at: back.adding(seconds: 600), to: store)
+        #expect(try await store.read { try $0.task(call.taskId) }?.closedReason == .debtNoLongerOpen)
+        let passed = try #require(try await store.read { try $0.task("E-H/C-2/hardship-review") })
+        #expect(passed.debtID == "C-2" && passed.status == .pending)
+    }
+
     @Test func aSurveyAnswerIsKept() async throws {
         let (store, _) = try await placedWithCall()
         try await core.apply([.event(Fixtures.event("E-C", debt: "C-1", .closed), userID: nil)], to: store)

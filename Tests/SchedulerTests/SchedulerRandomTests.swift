@@ -83,10 +83,6 @@ enum KnownBug: CaseIterable {
     /// A promise kept by payments short of the balance plans nothing after it: the debt stays open, its chasing
     /// replaced by the promise and the promise's check cancelled, with nothing planned.
     case keptPromiseLeavesABalance
-    /// A step back's gentle call is about one debt and stands for all: when that debt ends (closed, paid, its plan
-    /// completed, recalled) the gentle call is cancelled with it, and the debtor's other open debts, stepped back,
-    /// are left with nothing planned.
-    case gentleCallEndsWithItsDebt
     /// A broken promise's check call or reminder, deferred or given back (planned again) or waiting in a queue, is
     /// not cancelled when a new promise replaces the arrangement: only open promises are withdrawn, and the new
     /// promise plans a check and a reminder of its own beside the old ones.
@@ -103,8 +99,6 @@ enum KnownBug: CaseIterable {
         switch self {
         case .keptPromiseLeavesABalance:
             "a promise kept short of the balance leaves the open debt with nothing planned"
-        case .gentleCallEndsWithItsDebt:
-            "a step back's gentle call is cancelled when its debt ends, stranding the debtor's other open debts"
         case .brokenPromiseOutlivesItsReplacement:
             "a broken promise's check or reminder stays open beside those of the promise that replaced it"
         case .queuedCallIsNotCountedAsPlanned:
@@ -127,16 +121,6 @@ enum KnownBug: CaseIterable {
                 && purposes.count == 1
                 && [Strategy.Purpose.brokenPromise, Strategy.Purpose.promiseReminder].contains(purposes.first!)
                 && promises.count == tasks.count
-        case .gentleCallEndsWithItsDebt:
-            // The step back's gentle call is the debtor's latest; an earlier one a later step back replaced may be
-            // closed for that hold.
-            let ends: Set<ClosedReason> = [.debtClosed, .paid, .planCompleted, .debtRecalled, .debtNoLongerOpen]
-            let gentle = records(of: violation, in: store).tasks.filter {
-                SchedulerCore.stepBackCalls.values.contains($0.purpose)
-            }
-            let latest = gentle.max { ($0.createdAt, $0.id) < ($1.createdAt, $1.id) }
-            return violation.code == .noNextStep && violation.detail.contains("whose gentle call was never made")
-                && latest.map { $0.status == .cancelled && ends.contains($0.closedReason!) } ?? false
         case .queuedCallIsNotCountedAsPlanned:
             // One purpose, each task of an input of its own, one of them already published.
             let purposes = Set(tasks.map(\.purpose))
