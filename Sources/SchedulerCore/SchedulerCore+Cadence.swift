@@ -269,12 +269,16 @@ extension SchedulerCore {
         try store.plans(ofDebtor: debtorID).last { $0.debtID == debtID && $0.status == .active }
     }
 
-    /// A newer arrangement (promise, plan) or the end of the debt supersedes the older ones.
+    /// A newer arrangement (promise, plan) or the end of the debt supersedes the older ones: open promises are
+    /// withdrawn, and a broken one's check and reminder still to be made (deferred, given back, or waiting in a
+    /// queue) end with the open ones', as no longer what follows the debt.
     func withdrawPromisesAndPlans(of debtorID: String, debtID: String, in store: any StoreTransaction) throws {
         for var promise in try store.promises(ofDebtor: debtorID)
-        where promise.debtID == debtID && promise.status == .open {
-            promise.status = .withdrawn
-            try store.save(promise)
+        where promise.debtID == debtID && [.open, .broken].contains(promise.status) {
+            if promise.status == .open {
+                promise.status = .withdrawn
+                try store.save(promise)
+            }
             try cancelPending(ofDebtor: debtorID, reason: .promiseWithdrawn, in: store) {
                 $0.link == .promise(id: promise.id)
             }

@@ -22,7 +22,8 @@ public enum ClosedReason: Sendable, Hashable, Codable, LosslessStringConvertible
     case promiseKept
     /// The instalment it followed up was paid.
     case instalmentPaid
-    /// The promise it followed up was withdrawn (its debt closed).
+    /// The promise it followed up was withdrawn, or superseded once broken (a newer promise or plan, or its debt
+    /// closed).
     case promiseWithdrawn
     /// The plan it followed up was withdrawn (its debt closed).
     case planWithdrawn

@@ -84,6 +84,45 @@ struct SchedulerPaymentTests {
         #expect(try await storedDebt(store).balance?.amount == "70.50")
     }
 
+    /// Found by the seeded random runs (duplicate-open-purpose): a broken promise's check, deferred by the policy or
+    /// waiting in a queue, was not cancelled when a new promise replaced the arrangement (only open promises were
+    /// withdrawn), and the new promise planned its own check beside it.
+    @Test func aNewPromiseEndsTheBrokenPromisesCheckStillToBeMade() async throws {
+        let store = try SQLiteStore.inMemory()
+        try await core.apply([.placement(Fixtures.placement(email: nil, specialist: "anna"), userID: nil)], to: store)
+        func promise(_ id: String, on date: String, at: Instant) -> SchedulerInput {
+            .event(
+                LifeEvent(
+                    eventId: id, debtorId: "D-1", debtId: "C-1", kind: .promise, at: at,
+                    promise: .init(amount: "50.00", date: date)), userID: nil)
+        }
+        // Its day passes without a payment: the check is handed out (the promise is broken), and put off.
+        try await core.apply([promise("E-P1", on: "2026-12-02", at: Fixtures.now)], to: store)
+        let first = Fixtures.instant("2026-12-03T14:00:00Z")
+        #expect(try await core.dispatch(at: first, to: store) == 1)
+        let check = try #require(try await store.workTasks().last)
+        #expect(check.taskId == "E-P1/broken-promise")
+        try await core.apply(
+            [.decision(Fixtures.decision(check, .defer, earliest: first.adding(seconds: 3_600), at: first))],
+            at: first, to: store)
+        #expect(try await store.read { try $0.promises(ofDebtor: "D-1") }.map(\.status) == [.broken])
+        try await core.apply([promise("E-P2", on: "2026-12-05", at: first)], at: first, to: store)
+        #expect(try await store.read { try $0.task(check.taskId) }?.closedReason == .promiseWithdrawn)
+        #expect(try await store.tasks("D-1", [.pending]).map(\.id) == ["E-P2/broken-promise"])
+
+        // Broken too, its check waits in a queue when a third promise comes: it is withdrawn from there.
+        let second = Fixtures.instant("2026-12-06T14:00:00Z")
+        #expect(try await core.dispatch(at: second, to: store) == 1)
+        let queued = try #require(try await store.workTasks().last)
+        #expect(queued.taskId == "E-P2/broken-promise")
+        try await core.apply([.decision(Fixtures.decision(queued, .allow, at: second))], at: second, to: store)
+        try await core.apply([promise("E-P3", on: "2026-12-10", at: second)], at: second, to: store)
+        let withdrawn = try #require(try await store.read { try $0.task(queued.taskId) })
+        #expect(withdrawn.status == .cancelled && withdrawn.closedReason == .promiseWithdrawn)
+        #expect(try await store.read { try $0.ledgerEntry(taskID: queued.taskId) } == nil, "nobody made it")
+        #expect(try await store.tasks("D-1", [.pending]).map(\.id) == ["E-P3/broken-promise"])
+    }
+
     @Test func aPromiseOrPlanIsCheckedAgainstTheBalanceLeft() async throws {
         let store = try await placed()
         try await core.apply([payment("E-PAY-1", "100.00")], to: store)

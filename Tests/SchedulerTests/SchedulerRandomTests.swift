@@ -83,10 +83,6 @@ enum KnownBug: CaseIterable {
     /// A promise kept by payments short of the balance plans nothing after it: the debt stays open, its chasing
     /// replaced by the promise and the promise's check cancelled, with nothing planned.
     case keptPromiseLeavesABalance
-    /// A broken promise's check call or reminder, deferred or given back (planned again) or waiting in a queue, is
-    /// not cancelled when a new promise replaces the arrangement: only open promises are withdrawn, and the new
-    /// promise plans a check and a reminder of its own beside the old ones.
-    case brokenPromiseOutlivesItsReplacement
     /// A call queued or taken is not counted as planned: an unanswered call plans a retry beside a retry already
     /// queued, and a dispute's end plans a follow-up call beside one still queued or taken (only calls pending or in
     /// flight are looked for), so the debt has two calls of one purpose open.
@@ -99,8 +95,6 @@ enum KnownBug: CaseIterable {
         switch self {
         case .keptPromiseLeavesABalance:
             "a promise kept short of the balance leaves the open debt with nothing planned"
-        case .brokenPromiseOutlivesItsReplacement:
-            "a broken promise's check or reminder stays open beside those of the promise that replaced it"
         case .queuedCallIsNotCountedAsPlanned:
             "a retry or a follow-up call is planned beside one of its purpose still queued or taken"
         case .correctedPromiseRestoresNothing:
@@ -113,14 +107,6 @@ enum KnownBug: CaseIterable {
         switch self {
         case .keptPromiseLeavesABalance:
             return violation.code == .noNextStep && tasks.contains { $0.closedReason == .promiseKept }
-        case .brokenPromiseOutlivesItsReplacement:
-            // Only a promise's checks or reminders, each of a promise of its own.
-            let purposes = Set(tasks.map(\.purpose))
-            let promises = Set(tasks.map { $0.id.split(separator: "/").dropLast().joined(separator: "/") })
-            return violation.code == .duplicateOpenPurpose && tasks.count == violation.taskIDs.count
-                && purposes.count == 1
-                && [Strategy.Purpose.brokenPromise, Strategy.Purpose.promiseReminder].contains(purposes.first!)
-                && promises.count == tasks.count
         case .queuedCallIsNotCountedAsPlanned:
             // One purpose, each task of an input of its own, one of them already published.
             let purposes = Set(tasks.map(\.purpose))
