@@ -65,18 +65,10 @@ extension SchedulerCore {
             .compactMap { gentle[$0.purpose] }.first
     }
 
-    /// The debtor's gentle calls still to be made: planned, being decided, taken, or published for their outcome
-    /// (waiting in a queue, or redirected to a representative, whose contact enters the ledger only with it).
+    /// The debtor's gentle calls still to be made (``tasksToBeMade(ofDebtor:in:where:)``).
     func gentleCallsToBeMade(ofDebtor debtorID: String, in store: any StoreTransaction) throws -> [TaskRecord] {
         let purposes = Set(Self.stepBackCalls.values)
-        return try store.tasks(ofDebtor: debtorID, statuses: [.pending, .inFlight, .done, .taken]).filter { task in
-            guard purposes.contains(task.purpose) else { return false }
-            if task.status != .done { return true }
-            guard let entry = try store.ledgerEntry(taskID: task.id) else {
-                return task.closedReason == .reachedRepresentative && task.takenBy == nil
-            }
-            return entry.result == .pending
-        }
+        return try tasksToBeMade(ofDebtor: debtorID, in: store) { purposes.contains($0.purpose) }
     }
 
     /// A plan replaces what chasing was planned about the debt: a reminder before each instalment, and a gentle call
@@ -341,10 +333,11 @@ extension SchedulerCore {
     func followUpUnanswered(
         _ outcome: Outcome, task: TaskRecord, debtor: DebtorRecord, at now: Instant, in store: any StoreTransaction
     ) throws {
-        let planned = try store.tasks(ofDebtor: debtor.id, statuses: [.pending, .inFlight])
-        guard !planned.contains(where: { $0.channel == .call && $0.debtID == task.debtID }),
-            let strategy = strategy(of: debtor)
-        else { return }
+        // A call about the debt still to be made, queued or taken included, is the next attempt already.
+        let planned = try tasksToBeMade(ofDebtor: debtor.id, in: store) {
+            $0.channel == .call && $0.debtID == task.debtID
+        }
+        guard planned.isEmpty, let strategy = strategy(of: debtor) else { return }
         let rules = strategy.unansweredCalls
         var waitDays = rules.retryAfterDays
         if try unansweredInARow(debtor.id, debtID: task.debtID, in: store) >= rules.nudgeAfter,

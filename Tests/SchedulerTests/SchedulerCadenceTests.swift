@@ -113,6 +113,44 @@ struct SchedulerCadenceTests {
         #expect(try await store.read { try $0.ledgerEntry(taskID: first) }?.result == .failed)
     }
 
+    /// Found by the seeded random runs (duplicate-open-purpose): looking for a call already planned about the debt,
+    /// only calls pending or being decided counted. A dispute's end planned a follow-up call beside one still waiting
+    /// in a queue, and an unanswered call (here, corrected) a retry beside one a specialist had taken.
+    @Test func aCallQueuedOrTakenCountsAsPlanned() async throws {
+        let store = try SQLiteStore.inMemory()
+        try await core.apply([.placement(Fixtures.placement(email: nil, specialist: "anna"), userID: nil)], to: store)
+        var now = Fixtures.now
+        func publish(_ id: String) async throws -> WorkTask {
+            now = now.adding(seconds: 60)
+            _ = try await core.dispatch(at: now, to: store)
+            let task = try #require(try await store.workTasks().last)
+            #expect(task.taskId == id)
+            try await core.apply([.decision(Fixtures.decision(task, .allow, at: now))], at: now, to: store)
+            return task
+        }
+        func resolved(_ id: String) -> SchedulerInput { .event(Fixtures.event(id, .disputeResolved), userID: nil) }
+        _ = try await publish("acme/P-1/first-call")
+        try await core.apply([outcome("O-0", task: "acme/P-1/first-call", .conversation)], to: store)
+        try await core.apply([resolved("E-R1")], to: store)
+        _ = try await publish("E-R1/C-1/follow-up-call")
+        try await core.apply([resolved("E-R2")], to: store)
+        #expect(try await store.read { try $0.task("E-R2/C-1/follow-up-call") } == nil, "one is queued")
+
+        try await core.apply([outcome("O-1", task: "E-R1/C-1/follow-up-call", .noAnswer)], to: store)
+        now = Fixtures.instant("2026-12-02T15:00:00Z")  // the retry is due the next local day
+        let retry = try await publish("O-1/retry-call")
+        let request = CallCheck(taskId: retry.taskId, attempt: retry.attempt, specialistId: "anna")
+        let reply = try await store.write { [core, now] in try core.check(request, at: now, in: $0) }
+        #expect(reply.refusal == nil)
+        // It was voicemail after all: the retry the specialist took stands, and none is planned beside it.
+        let correction = Outcome(
+            outcomeId: "O-2", taskId: "E-R1/C-1/follow-up-call", debtorId: "D-1", debtId: "C-1", channel: .call,
+            at: Fixtures.now, result: .voicemail, corrects: "O-1")
+        try await core.apply([.outcome(correction)], at: now, to: store)
+        #expect(try await store.read { try $0.task(retry.taskId) }?.status == .taken)
+        #expect(try await store.read { try $0.task("O-2/retry-call") } == nil, "one is taken")
+    }
+
     @Test func aPromiseBringsAReminderTheDayBeforeAndACheckTheDayAfter() async throws {
         let (store, call) = try await placedWithCall()
         try await core.apply(

@@ -83,10 +83,6 @@ enum KnownBug: CaseIterable {
     /// A promise kept by payments short of the balance plans nothing after it: the debt stays open, its chasing
     /// replaced by the promise and the promise's check cancelled, with nothing planned.
     case keptPromiseLeavesABalance
-    /// A call queued or taken is not counted as planned: an unanswered call plans a retry beside a retry already
-    /// queued, and a dispute's end plans a follow-up call beside one still queued or taken (only calls pending or in
-    /// flight are looked for), so the debt has two calls of one purpose open.
-    case queuedCallIsNotCountedAsPlanned
     /// A correction of a promise-to-pay withdraws the promise but does not restore what that promise replaced (the
     /// chasing calls it cancelled, the plan or the promise it withdrew): the debt is left with nothing planned.
     case correctedPromiseRestoresNothing
@@ -95,8 +91,6 @@ enum KnownBug: CaseIterable {
         switch self {
         case .keptPromiseLeavesABalance:
             "a promise kept short of the balance leaves the open debt with nothing planned"
-        case .queuedCallIsNotCountedAsPlanned:
-            "a retry or a follow-up call is planned beside one of its purpose still queued or taken"
         case .correctedPromiseRestoresNothing:
             "correcting a promise-to-pay away restores neither the chasing nor the plan the promise replaced"
         }
@@ -107,14 +101,6 @@ enum KnownBug: CaseIterable {
         switch self {
         case .keptPromiseLeavesABalance:
             return violation.code == .noNextStep && tasks.contains { $0.closedReason == .promiseKept }
-        case .queuedCallIsNotCountedAsPlanned:
-            // One purpose, each task of an input of its own, one of them already published.
-            let purposes = Set(tasks.map(\.purpose))
-            let sources = Set(tasks.map { $0.id.split(separator: "/").first ?? "" })
-            return violation.code == .duplicateOpenPurpose && tasks.count == violation.taskIDs.count
-                && purposes.count == 1
-                && [Strategy.Purpose.retryCall, Strategy.Purpose.followUpCall].contains(purposes.first!)
-                && sources.count == tasks.count && tasks.contains { $0.status == .done || $0.status == .taken }
         case .correctedPromiseRestoresNothing:
             let debtTasks = records(of: violation, in: store).tasks.filter { $0.debtID == violation.debtID }
             return violation.code == .noNextStep
