@@ -193,6 +193,7 @@ extension SchedulerCore {
                 .compactMap { Money($0.amount, currency: debt.currency)?.minorUnits }.reduce(0, +)
         }
         let settled = (debt.balance?.minorUnits ?? 0) <= 0
+        var kept: PromiseRecord?
         for var promise in try store.promises(ofDebtor: debtor.id)
         where promise.debtID == debtID && promise.status == .open {
             let promised = Money(promise.amount, currency: debt.currency)?.minorUnits ?? 0
@@ -202,6 +203,7 @@ extension SchedulerCore {
             try cancelPending(ofDebtor: debtor.id, reason: .promiseKept, in: store) {
                 $0.link == .promise(id: promise.id)
             }
+            kept = promise
         }
         if var plan {
             var covered = paidSince(plan.createdAt)
@@ -222,7 +224,25 @@ extension SchedulerCore {
             }
             try store.save(plan)
         }
-        if settled { try close(debtID, of: debtor, status: .paid, reason: .paid, at: now, in: store) }
+        if settled { return try close(debtID, of: debtor, status: .paid, reason: .paid, at: now, in: store) }
+        if let kept, plan == nil { try followUp(kept, by: event, for: debtor, at: now, in: store) }
+    }
+
+    /// A promise kept by payments short of the balance: the chasing it replaced resumes with a follow-up call
+    /// (`<eventId>/<debtId>/follow-up-call`, the payment's event), due when the promise's check would have been (the
+    /// day after the promised date; at once if that is past), unless a call about the debt is still to be made.
+    private func followUp(
+        _ kept: PromiseRecord, by event: LifeEvent, for debtor: DebtorRecord, at now: Instant,
+        in store: any StoreTransaction
+    ) throws {
+        let calls = try tasksToBeMade(ofDebtor: debtor.id, in: store) {
+            $0.channel == .call && $0.debtID == kept.debtID
+        }
+        guard calls.isEmpty else { return }
+        let due = max(startOfDay(kept.date, for: debtor, addingDays: 1) ?? now, now)
+        try schedule(
+            "\(event.eventId)/\(kept.debtID)/follow-up-call", debtorID: debtor.id, debtID: kept.debtID, channel: .call,
+            purpose: Strategy.Purpose.followUpCall, due: due, at: now, in: store)
     }
 
     /// A debt paid, closed or recalled: everything planned about it stops, and after the strategy's delay the person

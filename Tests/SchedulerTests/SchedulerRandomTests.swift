@@ -80,17 +80,12 @@ struct SplitMix {
 /// holds: a violation one of them explains is a known issue, not a failure. Remove a case when its bug is fixed: the
 /// runs then fail on any violation it matched.
 enum KnownBug: CaseIterable {
-    /// A promise kept by payments short of the balance plans nothing after it: the debt stays open, its chasing
-    /// replaced by the promise and the promise's check cancelled, with nothing planned.
-    case keptPromiseLeavesABalance
     /// A correction of a promise-to-pay withdraws the promise but does not restore what that promise replaced (the
     /// chasing calls it cancelled, the plan or the promise it withdrew): the debt is left with nothing planned.
     case correctedPromiseRestoresNothing
 
     var title: String {
         switch self {
-        case .keptPromiseLeavesABalance:
-            "a promise kept short of the balance leaves the open debt with nothing planned"
         case .correctedPromiseRestoresNothing:
             "correcting a promise-to-pay away restores neither the chasing nor the plan the promise replaced"
         }
@@ -99,8 +94,6 @@ enum KnownBug: CaseIterable {
     func matches(_ violation: Violation, in store: RandomRun.Snapshot) -> Bool {
         let tasks = violation.taskIDs.compactMap(store.task)
         switch self {
-        case .keptPromiseLeavesABalance:
-            return violation.code == .noNextStep && tasks.contains { $0.closedReason == .promiseKept }
         case .correctedPromiseRestoresNothing:
             let debtTasks = records(of: violation, in: store).tasks.filter { $0.debtID == violation.debtID }
             return violation.code == .noNextStep
