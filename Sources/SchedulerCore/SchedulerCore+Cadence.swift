@@ -131,23 +131,30 @@ extension SchedulerCore {
     }
 
     /// ``schedule(_:debtorID:debtID:channel:purpose:link:due:at:in:)``, reviving the task if a step back
-    /// (bereavement, hardship) cancelled it, unless one is in progress again; one that another hold or event closed
-    /// stays closed.
+    /// (bereavement, hardship) or a promise since corrected away cancelled it (``revive(_:dueAt:channel:in:)``); one
+    /// that another hold or event closed stays closed.
     private func scheduleAgain(
         _ id: String, debtorID: String, debtID: String, channel: Channel, purpose: Purpose, link: TaskRecord.Link,
         due: Instant, at now: Instant, in store: any StoreTransaction
     ) throws {
-        if var task = try store.task(id) {
-            // On the channel reachable now: an opt-out may have come since.
-            let revived = TaskRecord.Transition.revived(dueAt: due, channel: channel)
-            guard task.allows(revived), try stepBackInProgress(ofDebtor: debtorID, besides: task, in: store) == nil
-            else { return }
-            try task.apply(revived)
-            return try store.save(task)
-        }
+        if let task = try store.task(id) { return try revive(task, dueAt: due, channel: channel, in: store) }
         try schedule(
             id, debtorID: debtorID, debtID: debtID, channel: channel, purpose: purpose, link: link, due: due, at: now,
             in: store)
+    }
+
+    /// Plans a cancelled task again at `dueAt` (on `channel`, reachable now: an opt-out may have come since), if what
+    /// cancelled it allows (``ClosedReason/isRevivable``). While a step back is in progress, one a step back cancelled
+    /// stays so; one a promise cancelled is closed for that step back's hold at once, as a task planned then is.
+    func revive(_ task: TaskRecord, dueAt: Instant, channel: Channel, in store: any StoreTransaction) throws {
+        var task = task
+        let revived = TaskRecord.Transition.revived(dueAt: dueAt, channel: channel)
+        guard task.allows(revived) else { return }
+        let hold = try stepBackInProgress(ofDebtor: task.debtorID, besides: task, in: store)
+        if hold != nil, task.closedReason?.isStepBack ?? false { return }
+        try task.apply(revived)
+        if let hold { try task.apply(.closed(.hold(hold))) }
+        try store.save(task)
     }
 
     /// A payment lowers the debt's balance. Counting every payment recorded since each was made, it keeps an open
@@ -327,24 +334,125 @@ extension SchedulerCore {
         try cancelPending(ofDebtor: debtor.id, reason: .replacedByPromise, in: store) {
             $0.debtID == debtID && Strategy.Purpose.chasing.contains($0.purpose)
         }
-        try store.save(
-            PromiseRecord(
-                id: id, debtorID: debtor.id, debtID: debtID, taskID: taskID, amount: promise.amount,
-                date: promise.date, createdAt: now))
+        let record = PromiseRecord(
+            id: id, debtorID: debtor.id, debtID: debtID, taskID: taskID, amount: promise.amount, date: promise.date,
+            createdAt: now)
+        try store.save(record)
+        try planFollowUps(of: record, for: debtor, at: now, in: store)
+    }
+
+    /// A promise's reminder before its date (if not past) and its check the day after; planned again, if cancelled,
+    /// for a promise in force again (``restoreWhatItReplaced(_:correction:at:in:)``).
+    private func planFollowUps(
+        of promise: PromiseRecord, for debtor: DebtorRecord, at now: Instant, in store: any StoreTransaction
+    ) throws {
         guard let strategy = strategy(of: debtor) else { return }
         if let channel = reachableChannel(strategy.promise.reminderChannels, for: debtor),
             let due = startOfDay(promise.date, for: debtor, addingDays: -strategy.promise.reminderDaysBefore),
             due >= now
         {
-            try schedule(
-                "\(id)/promise-reminder", debtorID: debtor.id, debtID: debtID, channel: channel,
-                purpose: Strategy.Purpose.promiseReminder, link: .promise(id: id), due: due, at: now, in: store)
+            try scheduleAgain(
+                "\(promise.id)/promise-reminder", debtorID: debtor.id, debtID: promise.debtID, channel: channel,
+                purpose: Strategy.Purpose.promiseReminder, link: .promise(id: promise.id), due: due, at: now,
+                in: store)
         }
         if let due = startOfDay(promise.date, for: debtor, addingDays: 1) {
-            try schedule(
-                "\(id)/broken-promise", debtorID: debtor.id, debtID: debtID, channel: .call,
-                purpose: Strategy.Purpose.brokenPromise, link: .promise(id: id), due: due, at: now, in: store)
+            try scheduleAgain(
+                "\(promise.id)/broken-promise", debtorID: debtor.id, debtID: promise.debtID, channel: .call,
+                purpose: Strategy.Purpose.brokenPromise, link: .promise(id: promise.id), due: max(due, now), at: now,
+                in: store)
         }
+    }
+
+    /// A promise corrected away (the outcome that carried it was not a promise after all) is undone with what it
+    /// replaced, as if it had never been made. The arrangement it superseded (the debt's latest promise or plan
+    /// recorded before it, not corrected away itself) is in force again: a promise it withdrew is open again, a plan
+    /// active again, each with its reminders and checks still ahead, and the chasing calls stay replaced. With no such
+    /// arrangement, the chasing calls it cancelled (those about the debt created since the one before it, if any) are
+    /// planned again (``reviveChasing(replacedBy:since:correction:at:in:)``). Nothing is restored about a debt no
+    /// longer open, nor while a newer arrangement is in force. `correction` is the correcting outcome's id.
+    func restoreWhatItReplaced(
+        _ corrected: PromiseRecord, correction: String, at now: Instant, in store: any StoreTransaction
+    ) throws {
+        guard let debtor = try store.debtor(corrected.debtorID),
+            try store.debt(corrected.debtID, ofDebtor: debtor.id)?.status == .open
+        else { return }
+        let promises = try store.promises(ofDebtor: debtor.id).filter {
+            $0.debtID == corrected.debtID && $0.id != corrected.id
+        }
+        let plans = try store.plans(ofDebtor: debtor.id).filter { $0.debtID == corrected.debtID }
+        guard !promises.contains(where: { $0.createdAt > corrected.createdAt }),
+            !plans.contains(where: { $0.createdAt > corrected.createdAt })
+        else { return }
+        let earlierPromise = try promises.filter { try !isCorrectedAway($0, in: store) }.last {
+            $0.createdAt <= corrected.createdAt
+        }
+        let earlierPlan = plans.last { $0.createdAt <= corrected.createdAt }
+        if var plan = earlierPlan, earlierPromise.map({ plan.createdAt > $0.createdAt }) ?? true {
+            guard plan.status == .withdrawn else {
+                return try reviveChasing(
+                    replacedBy: corrected, since: plan.createdAt, correction: correction, at: now, in: store)
+            }
+            plan.status = .active
+            try store.save(plan)
+            try cancelPending(ofDebtor: debtor.id, reason: .replacedByPlan, in: store) {
+                $0.debtID == plan.debtID && Strategy.Purpose.chasing.contains($0.purpose)
+            }
+            return try planInstalments(of: plan, for: debtor, at: now, in: store)
+        }
+        guard var promise = earlierPromise, [.withdrawn, .broken].contains(promise.status) else {
+            return try reviveChasing(
+                replacedBy: corrected, since: earlierPromise?.createdAt, correction: correction, at: now, in: store)
+        }
+        if promise.status == .withdrawn {
+            promise.status = .open
+            try store.save(promise)
+        }
+        try cancelPending(ofDebtor: debtor.id, reason: .replacedByPromise, in: store) {
+            $0.debtID == promise.debtID && Strategy.Purpose.chasing.contains($0.purpose)
+        }
+        try planFollowUps(of: promise, for: debtor, at: now, in: store)
+    }
+
+    /// Whether the promise was corrected away: the outcome that carried it has a correction.
+    private func isCorrectedAway(_ promise: PromiseRecord, in store: any StoreTransaction) throws -> Bool {
+        guard let taskID = promise.taskID else { return false }
+        return try store.outcomes(ofTask: taskID).contains { $0.corrects == promise.id }
+    }
+
+    /// The chasing calls about the debt that `promise` cancelled when it was recorded, planned again: those it ended
+    /// as replaced by a promise, created after the arrangement before it (`since`), if any, and not after it. Not
+    /// beside a call about the debt still to be made (a retry planned since, say). The retry of an outcome corrected
+    /// since stays cancelled, as that correction would have ended it; if only such retries were replaced, a follow-up
+    /// call (`<correctionId>/<debtId>/follow-up-call`) stands in for them, since the correction's own retry, if any,
+    /// was not planned beside the promise.
+    private func reviveChasing(
+        replacedBy promise: PromiseRecord, since: Instant?, correction: String, at now: Instant,
+        in store: any StoreTransaction
+    ) throws {
+        let calls = try tasksToBeMade(ofDebtor: promise.debtorID, in: store) {
+            $0.channel == .call && $0.debtID == promise.debtID
+        }
+        guard calls.isEmpty else { return }
+        let replaced = try store.tasks(ofDebtor: promise.debtorID, statuses: [.cancelled]).filter { task in
+            task.debtID == promise.debtID && task.closedReason == .replacedByPromise
+                && Strategy.Purpose.chasing.contains(task.purpose) && task.createdAt <= promise.createdAt
+                && since.map { task.createdAt > $0 } ?? true
+        }
+        guard let due = replaced.map(\.dueAt).max().map({ max($0, now) }) else { return }
+        var corrected: Set<String> = []
+        for task in try store.tasks(ofDebtor: promise.debtorID, statuses: []) where task.debtID == promise.debtID {
+            corrected.formUnion(try store.outcomes(ofTask: task.id).compactMap(\.corrects))
+        }
+        let revivable = replaced.filter { task in
+            guard case .outcome(let id) = task.link else { return true }
+            return !corrected.contains(id)
+        }
+        for task in revivable { try revive(task, dueAt: max(task.dueAt, now), channel: task.channel, in: store) }
+        guard revivable.isEmpty else { return }
+        try schedule(
+            "\(correction)/\(promise.debtID)/follow-up-call", debtorID: promise.debtorID, debtID: promise.debtID,
+            channel: .call, purpose: Strategy.Purpose.followUpCall, due: due, at: now, in: store)
     }
 
     /// An unanswered call (or one that did not connect, or failed) is tried again after the strategy's delay; after

@@ -103,6 +103,13 @@ public enum ClosedReason: Sendable, Hashable, Codable, LosslessStringConvertible
     /// A step back (bereavement, hardship): the task may be revived when the gentle call that follows was made.
     public var isStepBack: Bool { self == .hold(.bereavement) || self == .hold(.hardship) }
 
+    /// Ended by a promise: replaced by it (chasing), or its promise or plan withdrawn by it. The task may be revived
+    /// when that promise is corrected away (the outcome that carried it was not a promise after all).
+    public var isReplacedByPromise: Bool { [.replacedByPromise, .promiseWithdrawn, .planWithdrawn].contains(self) }
+
+    /// Whether a task cancelled for this reason may be revived (``TaskRecord/Transition/revived(dueAt:channel:)``).
+    public var isRevivable: Bool { isStepBack || isReplacedByPromise }
+
     public init(from decoder: any Decoder) throws {
         self = ClosedReason(try decoder.singleValueContainer().decode(String.self))
     }

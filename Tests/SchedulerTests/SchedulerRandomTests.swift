@@ -78,38 +78,21 @@ struct SplitMix {
 
 /// Bugs the random runs found that are not fixed yet, each told apart from any other violation by what the store
 /// holds: a violation one of them explains is a known issue, not a failure. Remove a bug from ``allCases`` when it is
-/// fixed: the runs then fail on any violation it matched. A bug is a `static let` listed in ``allCases``: its `title`
-/// is the known issue's comment, and its matcher tells its violations apart (by the tasks the violation names,
-/// `store.task`, and the debtor's records, `store.cases`). A list rather than an enum's cases: with every bug fixed
-/// it is empty, where an enum without cases would leave the code that records known issues unreachable.
+/// fixed: the runs then fail on any violation it matched. None is known now. A bug is a `static let` listed in
+/// ``allCases``: its `title` is the known issue's comment, and its matcher tells its violations apart (by the tasks
+/// the violation names, `store.task`, and the debtor's records, `store.cases`). A list rather than an enum's cases:
+/// with every bug fixed it is empty, where an enum without cases would leave the code that records known issues
+/// unreachable.
 struct KnownBug: Hashable, Sendable {
     /// What goes wrong, in a line: the known issue's comment, and the bug's identity.
     let title: String
     let matcher: @Sendable (Violation, RandomRun.Snapshot) -> Bool
 
-    static let allCases: [KnownBug] = [.correctedPromiseRestoresNothing]
+    static let allCases: [KnownBug] = []
 
     func matches(_ violation: Violation, in store: RandomRun.Snapshot) -> Bool { matcher(violation, store) }
 
     static func == (lhs: KnownBug, rhs: KnownBug) -> Bool { lhs.title == rhs.title }
 
     func hash(into hasher: inout Hasher) { hasher.combine(title) }
-
-    /// A correction of a promise-to-pay withdraws the promise but does not restore what that promise replaced (the
-    /// chasing calls it cancelled, the plan or the promise it withdrew): the debt is left with nothing planned.
-    static let correctedPromiseRestoresNothing = KnownBug(
-        title: "correcting a promise-to-pay away restores neither the chasing nor the plan the promise replaced"
-    ) { violation, store in
-        let tasks = violation.taskIDs.compactMap(store.task)
-        let debtTasks = records(of: violation, in: store).tasks.filter { $0.debtID == violation.debtID }
-        return violation.code == .noNextStep
-            && tasks.contains { [.replacedByPromise, .planWithdrawn, .promiseWithdrawn].contains($0.closedReason) }
-            && debtTasks.contains {
-                $0.purpose == Strategy.Purpose.brokenPromise && $0.closedReason == .outcomeCorrected
-            }
-    }
-
-    private static func records(of violation: Violation, in store: RandomRun.Snapshot) -> DebtorRecords {
-        store.cases.first { $0.debtor.id == violation.debtorID } ?? DebtorRecords(debtor: store.cases[0].debtor)
-    }
 }
