@@ -31,6 +31,25 @@ extension SchedulerCore {
             due: now, at: now, in: store)
     }
 
+    /// A step back's gentle call is about one debt and stands for all the debtor's debts: when that debt ends (paid,
+    /// closed, recalled) before the call was made, and the call ended with it, a call of the same purpose is planned
+    /// about another of the debtor's open debts (`<stem>/<debtId>/<purpose>`, due at once: the policy holds it until
+    /// the hold ends), so that the debts the call stood for, stepped back, are not left with nothing planned. Not
+    /// beside another gentle call still to be made, nor when no debt of the debtor is open.
+    func passOnGentleCall(_ call: TaskRecord, at now: Instant, in store: any StoreTransaction) throws {
+        guard Self.stepBackCalls.values.contains(call.purpose), try store.task(call.id)?.status == .cancelled,
+            try gentleCallsToBeMade(ofDebtor: call.debtorID, in: store).isEmpty,
+            let debt = try store.debts(ofDebtor: call.debtorID).first(where: { $0.status == .open })
+        else { return }
+        // The step back's event names the call: `<eventId>/<purpose>`, `<eventId>/<debtId>/<purpose>` once passed on.
+        var stem = call.id
+        if stem.hasSuffix("/\(call.purpose)") { stem.removeLast(call.purpose.rawValue.count + 1) }
+        if stem.hasSuffix("/\(call.debtID)") { stem.removeLast(call.debtID.count + 1) }
+        try schedule(
+            "\(stem)/\(debt.id)/\(call.purpose)", debtorID: call.debtorID, debtID: debt.id, channel: .call,
+            purpose: call.purpose, due: now, at: now, in: store)
+    }
+
     /// The holds that step back, and the purpose of the one gentle call each plans.
     public static let stepBackCalls: [HoldKind: Purpose] = [
         .bereavement: Strategy.Purpose.afterBereavement, .hardship: Strategy.Purpose.hardshipReview,
@@ -46,18 +65,10 @@ extension SchedulerCore {
             .compactMap { gentle[$0.purpose] }.first
     }
 
-    /// The debtor's gentle calls still to be made: planned, being decided, taken, or published for their outcome
-    /// (waiting in a queue, or redirected to a representative, whose contact enters the ledger only with it).
+    /// The debtor's gentle calls still to be made (``tasksToBeMade(ofDebtor:in:where:)``).
     func gentleCallsToBeMade(ofDebtor debtorID: String, in store: any StoreTransaction) throws -> [TaskRecord] {
         let purposes = Set(Self.stepBackCalls.values)
-        return try store.tasks(ofDebtor: debtorID, statuses: [.pending, .inFlight, .done, .taken]).filter { task in
-            guard purposes.contains(task.purpose) else { return false }
-            if task.status != .done { return true }
-            guard let entry = try store.ledgerEntry(taskID: task.id) else {
-                return task.closedReason == .reachedRepresentative && task.takenBy == nil
-            }
-            return entry.result == .pending
-        }
+        return try tasksToBeMade(ofDebtor: debtorID, in: store) { purposes.contains($0.purpose) }
     }
 
     /// A plan replaces what chasing was planned about the debt: a reminder before each instalment, and a gentle call
@@ -120,23 +131,30 @@ extension SchedulerCore {
     }
 
     /// ``schedule(_:debtorID:debtID:channel:purpose:link:due:at:in:)``, reviving the task if a step back
-    /// (bereavement, hardship) cancelled it, unless one is in progress again; one that another hold or event closed
-    /// stays closed.
+    /// (bereavement, hardship) or a promise since corrected away cancelled it (``revive(_:dueAt:channel:in:)``); one
+    /// that another hold or event closed stays closed.
     private func scheduleAgain(
         _ id: String, debtorID: String, debtID: String, channel: Channel, purpose: Purpose, link: TaskRecord.Link,
         due: Instant, at now: Instant, in store: any StoreTransaction
     ) throws {
-        if var task = try store.task(id) {
-            // On the channel reachable now: an opt-out may have come since.
-            let revived = TaskRecord.Transition.revived(dueAt: due, channel: channel)
-            guard task.allows(revived), try stepBackInProgress(ofDebtor: debtorID, besides: task, in: store) == nil
-            else { return }
-            try task.apply(revived)
-            return try store.save(task)
-        }
+        if let task = try store.task(id) { return try revive(task, dueAt: due, channel: channel, in: store) }
         try schedule(
             id, debtorID: debtorID, debtID: debtID, channel: channel, purpose: purpose, link: link, due: due, at: now,
             in: store)
+    }
+
+    /// Plans a cancelled task again at `dueAt` (on `channel`, reachable now: an opt-out may have come since), if what
+    /// cancelled it allows (``ClosedReason/isRevivable``). While a step back is in progress, one a step back cancelled
+    /// stays so; one a promise cancelled is closed for that step back's hold at once, as a task planned then is.
+    func revive(_ task: TaskRecord, dueAt: Instant, channel: Channel, in store: any StoreTransaction) throws {
+        var task = task
+        let revived = TaskRecord.Transition.revived(dueAt: dueAt, channel: channel)
+        guard task.allows(revived) else { return }
+        let hold = try stepBackInProgress(ofDebtor: task.debtorID, besides: task, in: store)
+        if hold != nil, task.closedReason?.isStepBack ?? false { return }
+        try task.apply(revived)
+        if let hold { try task.apply(.closed(.hold(hold))) }
+        try store.save(task)
     }
 
     /// A payment lowers the debt's balance. Counting every payment recorded since each was made, it keeps an open
@@ -182,6 +200,7 @@ extension SchedulerCore {
                 .compactMap { Money($0.amount, currency: debt.currency)?.minorUnits }.reduce(0, +)
         }
         let settled = (debt.balance?.minorUnits ?? 0) <= 0
+        var kept: PromiseRecord?
         for var promise in try store.promises(ofDebtor: debtor.id)
         where promise.debtID == debtID && promise.status == .open {
             let promised = Money(promise.amount, currency: debt.currency)?.minorUnits ?? 0
@@ -191,6 +210,7 @@ extension SchedulerCore {
             try cancelPending(ofDebtor: debtor.id, reason: .promiseKept, in: store) {
                 $0.link == .promise(id: promise.id)
             }
+            kept = promise
         }
         if var plan {
             var covered = paidSince(plan.createdAt)
@@ -211,7 +231,25 @@ extension SchedulerCore {
             }
             try store.save(plan)
         }
-        if settled { try close(debtID, of: debtor, status: .paid, reason: .paid, at: now, in: store) }
+        if settled { return try close(debtID, of: debtor, status: .paid, reason: .paid, at: now, in: store) }
+        if let kept, plan == nil { try followUp(kept, by: event, for: debtor, at: now, in: store) }
+    }
+
+    /// A promise kept by payments short of the balance: the chasing it replaced resumes with a follow-up call
+    /// (`<eventId>/<debtId>/follow-up-call`, the payment's event), due when the promise's check would have been (the
+    /// day after the promised date; at once if that is past), unless a call about the debt is still to be made.
+    private func followUp(
+        _ kept: PromiseRecord, by event: LifeEvent, for debtor: DebtorRecord, at now: Instant,
+        in store: any StoreTransaction
+    ) throws {
+        let calls = try tasksToBeMade(ofDebtor: debtor.id, in: store) {
+            $0.channel == .call && $0.debtID == kept.debtID
+        }
+        guard calls.isEmpty else { return }
+        let due = max(startOfDay(kept.date, for: debtor, addingDays: 1) ?? now, now)
+        try schedule(
+            "\(event.eventId)/\(kept.debtID)/follow-up-call", debtorID: debtor.id, debtID: kept.debtID, channel: .call,
+            purpose: Strategy.Purpose.followUpCall, due: due, at: now, in: store)
     }
 
     /// A debt paid, closed or recalled: everything planned about it stops, and after the strategy's delay the person
@@ -231,9 +269,11 @@ extension SchedulerCore {
         try store.save(debt)
         try withdrawPromisesAndPlans(of: debtor.id, debtID: debtID, in: store)
         let recalled = status == .recalled
+        let gentle = try gentleCallsToBeMade(ofDebtor: debtor.id, in: store).filter { $0.debtID == debtID }
         try cancelPending(ofDebtor: debtor.id, reason: reason, in: store) {
             $0.debtID == debtID && (recalled || $0.purpose != Strategy.Purpose.survey)
         }
+        for call in gentle { try passOnGentleCall(call, at: now, in: store) }
         guard wasOpen, !recalled, let strategy = strategy(of: debtor),
             let channel = reachableChannel(strategy.closing.surveyChannels, for: debtor)
         else { return }
@@ -248,12 +288,16 @@ extension SchedulerCore {
         try store.plans(ofDebtor: debtorID).last { $0.debtID == debtID && $0.status == .active }
     }
 
-    /// A newer arrangement (promise, plan) or the end of the debt supersedes the older ones.
+    /// A newer arrangement (promise, plan) or the end of the debt supersedes the older ones: open promises are
+    /// withdrawn, and a broken one's check and reminder still to be made (deferred, given back, or waiting in a
+    /// queue) end with the open ones', as no longer what follows the debt.
     func withdrawPromisesAndPlans(of debtorID: String, debtID: String, in store: any StoreTransaction) throws {
         for var promise in try store.promises(ofDebtor: debtorID)
-        where promise.debtID == debtID && promise.status == .open {
-            promise.status = .withdrawn
-            try store.save(promise)
+        where promise.debtID == debtID && [.open, .broken].contains(promise.status) {
+            if promise.status == .open {
+                promise.status = .withdrawn
+                try store.save(promise)
+            }
             try cancelPending(ofDebtor: debtorID, reason: .promiseWithdrawn, in: store) {
                 $0.link == .promise(id: promise.id)
             }
@@ -290,36 +334,138 @@ extension SchedulerCore {
         try cancelPending(ofDebtor: debtor.id, reason: .replacedByPromise, in: store) {
             $0.debtID == debtID && Strategy.Purpose.chasing.contains($0.purpose)
         }
-        try store.save(
-            PromiseRecord(
-                id: id, debtorID: debtor.id, debtID: debtID, taskID: taskID, amount: promise.amount,
-                date: promise.date, createdAt: now))
+        let record = PromiseRecord(
+            id: id, debtorID: debtor.id, debtID: debtID, taskID: taskID, amount: promise.amount, date: promise.date,
+            createdAt: now)
+        try store.save(record)
+        try planFollowUps(of: record, for: debtor, at: now, in: store)
+    }
+
+    /// A promise's reminder before its date (if not past) and its check the day after; planned again, if cancelled,
+    /// for a promise in force again (``restoreWhatItReplaced(_:correction:at:in:)``).
+    private func planFollowUps(
+        of promise: PromiseRecord, for debtor: DebtorRecord, at now: Instant, in store: any StoreTransaction
+    ) throws {
         guard let strategy = strategy(of: debtor) else { return }
         if let channel = reachableChannel(strategy.promise.reminderChannels, for: debtor),
             let due = startOfDay(promise.date, for: debtor, addingDays: -strategy.promise.reminderDaysBefore),
             due >= now
         {
-            try schedule(
-                "\(id)/promise-reminder", debtorID: debtor.id, debtID: debtID, channel: channel,
-                purpose: Strategy.Purpose.promiseReminder, link: .promise(id: id), due: due, at: now, in: store)
+            try scheduleAgain(
+                "\(promise.id)/promise-reminder", debtorID: debtor.id, debtID: promise.debtID, channel: channel,
+                purpose: Strategy.Purpose.promiseReminder, link: .promise(id: promise.id), due: due, at: now,
+                in: store)
         }
         if let due = startOfDay(promise.date, for: debtor, addingDays: 1) {
-            try schedule(
-                "\(id)/broken-promise", debtorID: debtor.id, debtID: debtID, channel: .call,
-                purpose: Strategy.Purpose.brokenPromise, link: .promise(id: id), due: due, at: now, in: store)
+            try scheduleAgain(
+                "\(promise.id)/broken-promise", debtorID: debtor.id, debtID: promise.debtID, channel: .call,
+                purpose: Strategy.Purpose.brokenPromise, link: .promise(id: promise.id), due: max(due, now), at: now,
+                in: store)
         }
     }
 
-    /// An unanswered call (or one that did not connect) is tried again after the strategy's delay; after several
-    /// unanswered in a row, the person gets a message asking them to call back, and calls pause for a few days. A
-    /// call that did not connect counts toward none: the phone never rang.
+    /// A promise corrected away (the outcome that carried it was not a promise after all) is undone with what it
+    /// replaced, as if it had never been made. The arrangement it superseded (the debt's latest promise or plan
+    /// recorded before it, not corrected away itself) is in force again: a promise it withdrew is open again, a plan
+    /// active again, each with its reminders and checks still ahead, and the chasing calls stay replaced. With no such
+    /// arrangement, the chasing calls it cancelled (those about the debt created since the one before it, if any) are
+    /// planned again (``reviveChasing(replacedBy:since:correction:at:in:)``). Nothing is restored about a debt no
+    /// longer open, nor while a newer arrangement is in force. `correction` is the correcting outcome's id.
+    func restoreWhatItReplaced(
+        _ corrected: PromiseRecord, correction: String, at now: Instant, in store: any StoreTransaction
+    ) throws {
+        guard let debtor = try store.debtor(corrected.debtorID),
+            try store.debt(corrected.debtID, ofDebtor: debtor.id)?.status == .open
+        else { return }
+        let promises = try store.promises(ofDebtor: debtor.id).filter {
+            $0.debtID == corrected.debtID && $0.id != corrected.id
+        }
+        let plans = try store.plans(ofDebtor: debtor.id).filter { $0.debtID == corrected.debtID }
+        guard !promises.contains(where: { $0.createdAt > corrected.createdAt }),
+            !plans.contains(where: { $0.createdAt > corrected.createdAt })
+        else { return }
+        let earlierPromise = try promises.filter { try !isCorrectedAway($0, in: store) }.last {
+            $0.createdAt <= corrected.createdAt
+        }
+        let earlierPlan = plans.last { $0.createdAt <= corrected.createdAt }
+        if var plan = earlierPlan, earlierPromise.map({ plan.createdAt > $0.createdAt }) ?? true {
+            guard plan.status == .withdrawn else {
+                return try reviveChasing(
+                    replacedBy: corrected, since: plan.createdAt, correction: correction, at: now, in: store)
+            }
+            plan.status = .active
+            try store.save(plan)
+            try cancelPending(ofDebtor: debtor.id, reason: .replacedByPlan, in: store) {
+                $0.debtID == plan.debtID && Strategy.Purpose.chasing.contains($0.purpose)
+            }
+            return try planInstalments(of: plan, for: debtor, at: now, in: store)
+        }
+        guard var promise = earlierPromise, [.withdrawn, .broken].contains(promise.status) else {
+            return try reviveChasing(
+                replacedBy: corrected, since: earlierPromise?.createdAt, correction: correction, at: now, in: store)
+        }
+        if promise.status == .withdrawn {
+            promise.status = .open
+            try store.save(promise)
+        }
+        try cancelPending(ofDebtor: debtor.id, reason: .replacedByPromise, in: store) {
+            $0.debtID == promise.debtID && Strategy.Purpose.chasing.contains($0.purpose)
+        }
+        try planFollowUps(of: promise, for: debtor, at: now, in: store)
+    }
+
+    /// Whether the promise was corrected away: the outcome that carried it has a correction.
+    private func isCorrectedAway(_ promise: PromiseRecord, in store: any StoreTransaction) throws -> Bool {
+        guard let taskID = promise.taskID else { return false }
+        return try store.outcomes(ofTask: taskID).contains { $0.corrects == promise.id }
+    }
+
+    /// The chasing calls about the debt that `promise` cancelled when it was recorded, planned again: those it ended
+    /// as replaced by a promise, created after the arrangement before it (`since`), if any, and not after it. Not
+    /// beside a call about the debt still to be made (a retry planned since, say). The retry of an outcome corrected
+    /// since stays cancelled, as that correction would have ended it; if only such retries were replaced, a follow-up
+    /// call (`<correctionId>/<debtId>/follow-up-call`) stands in for them, since the correction's own retry, if any,
+    /// was not planned beside the promise.
+    private func reviveChasing(
+        replacedBy promise: PromiseRecord, since: Instant?, correction: String, at now: Instant,
+        in store: any StoreTransaction
+    ) throws {
+        let calls = try tasksToBeMade(ofDebtor: promise.debtorID, in: store) {
+            $0.channel == .call && $0.debtID == promise.debtID
+        }
+        guard calls.isEmpty else { return }
+        let replaced = try store.tasks(ofDebtor: promise.debtorID, statuses: [.cancelled]).filter { task in
+            task.debtID == promise.debtID && task.closedReason == .replacedByPromise
+                && Strategy.Purpose.chasing.contains(task.purpose) && task.createdAt <= promise.createdAt
+                && since.map { task.createdAt > $0 } ?? true
+        }
+        guard let due = replaced.map(\.dueAt).max().map({ max($0, now) }) else { return }
+        var corrected: Set<String> = []
+        for task in try store.tasks(ofDebtor: promise.debtorID, statuses: []) where task.debtID == promise.debtID {
+            corrected.formUnion(try store.outcomes(ofTask: task.id).compactMap(\.corrects))
+        }
+        let revivable = replaced.filter { task in
+            guard case .outcome(let id) = task.link else { return true }
+            return !corrected.contains(id)
+        }
+        for task in revivable { try revive(task, dueAt: max(task.dueAt, now), channel: task.channel, in: store) }
+        guard revivable.isEmpty else { return }
+        try schedule(
+            "\(correction)/\(promise.debtID)/follow-up-call", debtorID: promise.debtorID, debtID: promise.debtID,
+            channel: .call, purpose: Strategy.Purpose.followUpCall, due: due, at: now, in: store)
+    }
+
+    /// An unanswered call (or one that did not connect, or failed) is tried again after the strategy's delay; after
+    /// several unanswered in a row, the person gets a message asking them to call back, and calls pause for a few
+    /// days. A call that did not connect or failed counts toward none: the phone never rang.
     func followUpUnanswered(
         _ outcome: Outcome, task: TaskRecord, debtor: DebtorRecord, at now: Instant, in store: any StoreTransaction
     ) throws {
-        let planned = try store.tasks(ofDebtor: debtor.id, statuses: [.pending, .inFlight])
-        guard !planned.contains(where: { $0.channel == .call && $0.debtID == task.debtID }),
-            let strategy = strategy(of: debtor)
-        else { return }
+        // A call about the debt still to be made, queued or taken included, is the next attempt already.
+        let planned = try tasksToBeMade(ofDebtor: debtor.id, in: store) {
+            $0.channel == .call && $0.debtID == task.debtID
+        }
+        guard planned.isEmpty, let strategy = strategy(of: debtor) else { return }
         let rules = strategy.unansweredCalls
         var waitDays = rules.retryAfterDays
         if try unansweredInARow(debtor.id, debtID: task.debtID, in: store) >= rules.nudgeAfter,

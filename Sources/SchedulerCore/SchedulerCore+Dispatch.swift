@@ -43,6 +43,9 @@ extension SchedulerCore {
             let debt = try store.debt(task.debtID, ofDebtor: task.debtorID)
             try task.apply(.closed(debt == nil || debt?.status == .open ? .unresolvable : .debtNoLongerOpen))
             try store.save(task)
+            // A gentle call whose debt ended while it was out (it came back, expired or unreported) stands for the
+            // debtor's other debts still.
+            if debt != nil { try passOnGentleCall(task, at: now, in: store) }
             return false
         }
         try task.apply(.handOut(leaseUntil: now.adding(seconds: Int64(configuration.scheduler.leaseSeconds))))

@@ -175,11 +175,12 @@ extension SchedulerCore {
         }
     }
 
-    /// After a dispute is resolved, calls about open debts resume unless one is already planned.
+    /// After a dispute is resolved, calls about open debts resume unless one is still to be made (planned, being
+    /// decided, queued or taken).
     private func resumeCalls(
         for debtor: DebtorRecord, after event: LifeEvent, at now: Instant, in store: any StoreTransaction
     ) throws {
-        let planned = try store.tasks(ofDebtor: debtor.id, statuses: [.pending, .inFlight])
+        let planned = try tasksToBeMade(ofDebtor: debtor.id, in: store) { $0.channel == .call }
         for debt in try store.debts(ofDebtor: debtor.id) where debt.status == .open {
             guard !planned.contains(where: { $0.channel == .call && $0.debtID == debt.id }) else { continue }
             try schedule(

@@ -7,7 +7,8 @@ import TactConfig
 
 extension SchedulerCore {
     /// Outcomes enter the ledger, where they count toward caps and waits, and move the cadence on: an unanswered
-    /// call (or one that did not connect) is tried again, a promise gets its reminder and its check, a survey answer is kept.
+    /// call (or one that did not connect, or failed) is tried again, a promise gets its reminder and its check, a
+    /// survey answer is kept.
     func record(_ outcome: Outcome, at now: Instant, in store: any StoreTransaction) throws {
         guard let task = try store.task(outcome.taskId), task.debtorID == outcome.debtorId else {
             throw ContractError(.unknownReference, field: "taskId", "no task with this id for this debtor")
@@ -22,7 +23,7 @@ extension SchedulerCore {
         if task.status == .taken, let specialist = task.takenBy {
             store.attribute(to: .specialist(specialist), at: now)
         }
-        try replacePrevious(for: outcome, of: task, at: now, in: store)
+        let corrected = try replacePrevious(for: outcome, of: task, at: now, in: store)
         try store.save(
             OutcomeRecord(
                 id: outcome.outcomeId, taskID: task.id, debtorID: task.debtorID, debtID: task.debtID,
@@ -37,14 +38,20 @@ extension SchedulerCore {
                 at: outcome.at, result: outcome.result.contactResult)
         entry.result = outcome.result.contactResult
         try store.save(entry)
+        // A promise corrected away is undone with what it replaced, before the correction's own follow-up (which a
+        // call planned again makes unnecessary); a promise in its place replaces it all anyway.
+        if let corrected, outcome.result != .promiseToPay {
+            try restoreWhatItReplaced(corrected, correction: outcome.outcomeId, at: now, in: store)
+        }
 
         switch try outcome.meaning() {
         case .promiseToPay(let promise):
             try recordPromise(
                 id: outcome.outcomeId, promise, debtID: task.debtID, madeAt: outcome.at, inCall: task.id, for: debtor,
                 at: now, in: store)
-        // A call that did not connect reached nobody either: without a retry the case would stop for good.
-        case .noAnswer, .voicemail, .notConnected:
+        // A call that did not connect, or failed (a technical failure, a wrong connection), reached nobody either:
+        // without a retry the case would stop for good.
+        case .noAnswer, .voicemail, .notConnected, .failed:
             if outcome.channel == .call {
                 try followUpUnanswered(outcome, task: task, debtor: debtor, at: now, in: store)
             }
@@ -56,7 +63,7 @@ extension SchedulerCore {
                 SurveyResponseRecord(
                     id: outcome.outcomeId, debtorID: debtor.id, debtID: task.debtID, taskID: task.id, score: score,
                     comment: comment, at: outcome.at))
-        case .conversation, .delivered, .failed:
+        case .conversation, .delivered:
             break
         }
         // The gentle call after a step back was made (it rang, at least): an active plan's reminders resume. Not
@@ -70,13 +77,15 @@ extension SchedulerCore {
 
     /// One outcome per task: a second one must be a correction of the latest, whose consequences are undone here (its
     /// promise withdrawn, its follow-up calls and requests cancelled, its survey answer withdrawn) before the
-    /// correction's own follow. The ledger then holds the correction's result; both outcomes stay on record.
+    /// correction's own follow. The ledger then holds the correction's result; both outcomes stay on record. Returns
+    /// the promise the corrected outcome carried, if it was still in force (open, or broken and being checked): what
+    /// it replaced is restored (``restoreWhatItReplaced(_:correction:at:in:)``).
     private func replacePrevious(
         for outcome: Outcome, of task: TaskRecord, at now: Instant, in store: any StoreTransaction
-    ) throws {
+    ) throws -> PromiseRecord? {
         let latest = try store.outcomes(ofTask: task.id).current
         guard let corrects = outcome.corrects else {
-            guard let latest else { return }
+            guard let latest else { return nil }
             throw ContractError(
                 .conflict, field: "taskId",
                 "an outcome is already recorded for this task (\(latest.id)); a correction names it in corrects")
@@ -86,10 +95,13 @@ extension SchedulerCore {
                 .unknownReference, field: "corrects",
                 latest.map { "the task's latest outcome is \($0.id)" } ?? "no outcome is recorded for this task")
         }
+        var inForce: PromiseRecord?
         for var promise in try store.promises(ofDebtor: task.debtorID) where promise.id == corrects {
+            if promise.status == .broken { inForce = promise }
             if promise.status == .open {
                 promise.status = .withdrawn
                 try store.save(promise)
+                inForce = promise
             }
         }
         // What it planned: a retry or a call-back request, or its promise's reminder and check (a promise made in a
@@ -98,6 +110,7 @@ extension SchedulerCore {
             $0.link == .outcome(id: corrects) || $0.link == .promise(id: corrects)
         }
         try store.removeSurveyResponse(id: corrects)
+        return inForce
     }
 
     /// A taken call is reported on. One that returned without an outcome and was planned again (it is pending or

@@ -176,6 +176,22 @@ public struct SchedulerCore: Sendable {
         try store.save(task)
     }
 
+    /// The debtor's tasks that `matches` and are still to be made: planned, being decided, taken, or published and
+    /// waiting for their outcome (in a queue, with a gateway, or redirected to a representative, whose contact enters
+    /// the ledger only with it). A call queued or taken is not made yet: looking for one already planned, it counts.
+    func tasksToBeMade(
+        ofDebtor debtorID: String, in store: any StoreTransaction, where matches: (TaskRecord) -> Bool
+    ) throws -> [TaskRecord] {
+        try store.tasks(ofDebtor: debtorID, statuses: [.pending, .inFlight, .done, .taken]).filter { task in
+            guard matches(task) else { return false }
+            if task.status != .done { return true }
+            guard let entry = try store.ledgerEntry(taskID: task.id) else {
+                return task.closedReason == .reachedRepresentative && task.takenBy == nil
+            }
+            return entry.result == .pending
+        }
+    }
+
     func awaitsCallAfterBereavement(_ debtorID: String, in store: any StoreTransaction) throws -> Bool {
         try store.tasks(ofDebtor: debtorID, statuses: [.pending, .inFlight]).contains {
             $0.purpose == Strategy.Purpose.afterBereavement

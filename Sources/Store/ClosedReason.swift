@@ -22,7 +22,8 @@ public enum ClosedReason: Sendable, Hashable, Codable, LosslessStringConvertible
     case promiseKept
     /// The instalment it followed up was paid.
     case instalmentPaid
-    /// The promise it followed up was withdrawn (its debt closed).
+    /// The promise it followed up was withdrawn, or superseded once broken (a newer promise or plan, or its debt
+    /// closed).
     case promiseWithdrawn
     /// The plan it followed up was withdrawn (its debt closed).
     case planWithdrawn
@@ -101,6 +102,13 @@ public enum ClosedReason: Sendable, Hashable, Codable, LosslessStringConvertible
 
     /// A step back (bereavement, hardship): the task may be revived when the gentle call that follows was made.
     public var isStepBack: Bool { self == .hold(.bereavement) || self == .hold(.hardship) }
+
+    /// Ended by a promise: replaced by it (chasing), or its promise or plan withdrawn by it. The task may be revived
+    /// when that promise is corrected away (the outcome that carried it was not a promise after all).
+    public var isReplacedByPromise: Bool { [.replacedByPromise, .promiseWithdrawn, .planWithdrawn].contains(self) }
+
+    /// Whether a task cancelled for this reason may be revived (``TaskRecord/Transition/revived(dueAt:channel:)``).
+    public var isRevivable: Bool { isStepBack || isReplacedByPromise }
 
     public init(from decoder: any Decoder) throws {
         self = ClosedReason(try decoder.singleValueContainer().decode(String.self))

@@ -44,7 +44,8 @@ extension TaskRecord {
         case unreported(retryAt: Instant)
         /// Still pending, due at `dueAt` instead.
         case moved(dueAt: Instant)
-        /// A step back ended: the task it cancelled is pending again at `dueAt`, on the channel reachable now.
+        /// A step back ended, or the promise that replaced it or withdrew its arrangement was corrected away: the task
+        /// it cancelled is pending again at `dueAt`, on the channel reachable now.
         case revived(dueAt: Instant, channel: Channel)
         /// Ended without a contact.
         case closed(ClosedReason)
@@ -66,7 +67,7 @@ extension TaskRecord {
         case (.taken(let specialist, _), .taken): specialist == takenBy
         case (.reported, .taken), (.unreported, .taken): true
         case (.moved, .pending): true
-        case (.revived, .cancelled): closedReason?.isStepBack ?? false
+        case (.revived, .cancelled): closedReason?.isRevivable ?? false
         case (.closed, .pending), (.closed, .inFlight), (.closed, .taken): true
         default: false
         }

@@ -76,13 +76,16 @@ extension RandomRun {
                 debtorID: debtorID, placementID: placement.placementId, currency: placement.debt.currency,
                 amount: amount)
         }
-        // An amendment plans no first contact again: the debtor's tasks are those it had.
+        // An amendment plans no first contact again: the debtor's tasks are those it had, but the survey when it
+        // lowered the amount to what payments already cover (the debt is then paid).
         guard isAmendment else { return }
         let (store, id) = (store, debtorID)
         let after = Set(try await store.read { try $0.tasks(ofDebtor: id, statuses: []) }.map(\.id))
-        if after != before {
-            fail("the amendment created tasks \(after.subtracting(before).sorted())")
+        var created = after.subtracting(before)
+        if let debt = debts[placedID], debt.status == .open, debt.amount - debt.paid <= 0 {
+            created.remove("\(debtorID)/\(placedID)/survey")
         }
+        if !created.isEmpty { fail("the amendment created tasks \(created.sorted())") }
     }
 
     private func fresh(index: Int, debtID: String, creditor: String) -> Placement {

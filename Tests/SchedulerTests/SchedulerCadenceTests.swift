@@ -100,6 +100,57 @@ struct SchedulerCadenceTests {
         #expect(try await store.read { try $0.ledgerEntry(taskID: first) }?.result == .notConnected)
     }
 
+    /// Found by the seeded random runs (no-next-step): a call reported `failed` (a technical failure, a wrong
+    /// connection) planned nothing, and the case stopped for good. It reached nobody: it is tried again the next
+    /// day, as a call that did not connect, and counts toward no call-back request.
+    @Test func aFailedCallIsTriedAgainTheNextDay() async throws {
+        let (store, first) = try await placedWithCall()
+        try await core.apply([outcome("O-1", task: first, .failed)], to: store)
+        let retry = try #require(try await pending(store)[.retryCall])
+        #expect(retry.id == "O-1/retry-call")
+        #expect(retry.dueAt == Fixtures.instant("2026-12-02T05:00:00Z"), "the next local day")
+        #expect(try await pending(store)[.callBackRequest] == nil)
+        #expect(try await store.read { try $0.ledgerEntry(taskID: first) }?.result == .failed)
+    }
+
+    /// Found by the seeded random runs (duplicate-open-purpose): looking for a call already planned about the debt,
+    /// only calls pending or being decided counted. A dispute's end planned a follow-up call beside one still waiting
+    /// in a queue, and an unanswered call (here, corrected) a retry beside one a specialist had taken.
+    @Test func aCallQueuedOrTakenCountsAsPlanned() async throws {
+        let store = try SQLiteStore.inMemory()
+        try await core.apply([.placement(Fixtures.placement(email: nil, specialist: "anna"), userID: nil)], to: store)
+        var now = Fixtures.now
+        func publish(_ id: String) async throws -> WorkTask {
+            now = now.adding(seconds: 60)
+            _ = try await core.dispatch(at: now, to: store)
+            let task = try #require(try await store.workTasks().last)
+            #expect(task.taskId == id)
+            try await core.apply([.decision(Fixtures.decision(task, .allow, at: now))], at: now, to: store)
+            return task
+        }
+        func resolved(_ id: String) -> SchedulerInput { .event(Fixtures.event(id, .disputeResolved), userID: nil) }
+        _ = try await publish("acme/P-1/first-call")
+        try await core.apply([outcome("O-0", task: "acme/P-1/first-call", .conversation)], to: store)
+        try await core.apply([resolved("E-R1")], to: store)
+        _ = try await publish("E-R1/C-1/follow-up-call")
+        try await core.apply([resolved("E-R2")], to: store)
+        #expect(try await store.read { try $0.task("E-R2/C-1/follow-up-call") } == nil, "one is queued")
+
+        try await core.apply([outcome("O-1", task: "E-R1/C-1/follow-up-call", .noAnswer)], to: store)
+        now = Fixtures.instant("2026-12-02T15:00:00Z")  // the retry is due the next local day
+        let retry = try await publish("O-1/retry-call")
+        let request = CallCheck(taskId: retry.taskId, attempt: retry.attempt, specialistId: "anna")
+        let reply = try await store.write { [core, now] in try core.check(request, at: now, in: $0) }
+        #expect(reply.refusal == nil)
+        // It was voicemail after all: the retry the specialist took stands, and none is planned beside it.
+        let correction = Outcome(
+            outcomeId: "O-2", taskId: "E-R1/C-1/follow-up-call", debtorId: "D-1", debtId: "C-1", channel: .call,
+            at: Fixtures.now, result: .voicemail, corrects: "O-1")
+        try await core.apply([.outcome(correction)], at: now, to: store)
+        #expect(try await store.read { try $0.task(retry.taskId) }?.status == .taken)
+        #expect(try await store.read { try $0.task("O-2/retry-call") } == nil, "one is taken")
+    }
+
     @Test func aPromiseBringsAReminderTheDayBeforeAndACheckTheDayAfter() async throws {
         let (store, call) = try await placedWithCall()
         try await core.apply(
@@ -377,6 +428,59 @@ struct SchedulerCadenceTests {
         try await core.apply([.event(Fixtures.event("E-H", .hardship, at: later), userID: nil)], at: later, to: store)
         #expect(
             try await store.read { try $0.task("E-H/hardship-review") } == nil, "the redirected call stands for both")
+    }
+
+    /// Found by the seeded random runs (no-next-step): a step back's gentle call is about one debt and stands for all
+    /// the debtor's debts; when that debt ended, the call was cancelled with it, and the other debts, stepped back,
+    /// were left with nothing planned. It passes on to another open debt instead, once more when that one ends too.
+    @Test func aGentleCallWhoseDebtEndsPassesToAnotherOpenDebt() async throws {
+        let (store, _) = try await placedWithCall()
+        try await core.apply(
+            [
+                .placement(Fixtures.placement("P-2", debt: "C-2", specialist: "anna"), userID: nil),
+                .placement(Fixtures.placement("P-3", debt: "C-3", specialist: "anna"), userID: nil),
+                .event(Fixtures.event("E-B", debt: "C-1", .bereavement), userID: nil),
+            ], to: store)
+        #expect(try await store.tasks("D-1", [.pending]).map(\.id) == ["E-B/after-bereavement"])
+        try await core.apply([.event(Fixtures.event("E-C", debt: "C-1", .closed), userID: nil)], to: store)
+        #expect(try await store.read { try $0.task("E-B/after-bereavement") }?.closedReason == .debtClosed)
+        let passed = try await store.tasks("D-1", [.pending])
+        #expect(passed.map(\.id) == ["E-B/C-2/after-bereavement"], "no survey beside the call after a bereavement")
+        #expect(passed.first?.debtID == "C-2" && passed.first?.channel == .call)
+        // That debt is paid: the call passes on again, and never to a debt that ended.
+        try await core.apply([.event(Fixtures.event("E-P", debt: "C-2", .payment), userID: nil)], to: store)
+        #expect(try await store.tasks("D-1", [.pending]).map(\.id) == ["E-B/C-3/after-bereavement"])
+        try await core.apply([.event(Fixtures.event("E-R", debt: "C-3", .recall), userID: nil)], to: store)
+        #expect(try await store.tasks("D-1", [.pending]).isEmpty, "no debt is open")
+    }
+
+    /// The same when the debt ends while the gentle call is taken: it comes back unreported, and as it cannot be
+    /// handed out about a closed debt, it passes on.
+    @Test func aGentleCallThatComesBackAfterItsDebtEndedPassesToAnotherOpenDebt() async throws {
+        let (store, _) = try await placedWithCall()
+        try await core.apply(
+            [
+                .placement(Fixtures.placement("P-2", debt: "C-2", specialist: "anna"), userID: nil),
+                .event(Fixtures.event("E-H", debt: "C-1", .hardship), userID: nil),
+            ], to: store)
+        _ = try await core.dispatch(at: Fixtures.now, to: store)
+        let call = try #require(try await store.workTasks().last)
+        #expect(call.taskId == "E-H/hardship-review")
+        try await core.apply([.decision(Fixtures.decision(call, .allow))], to: store)
+        let taken = Fixtures.now.adding(seconds: 60)
+        let request = CallCheck(taskId: call.taskId, attempt: call.attempt, specialistId: "anna")
+        let reply = try await store.write { [core] in try core.check(request, at: taken, in: $0) }
+        #expect(reply.refusal == nil)
+        try await core.apply([.event(Fixtures.event("E-C", debt: "C-1", .closed), userID: nil)], to: store)
+        #expect(try await store.read { try $0.task(call.taskId) }?.status == .taken, "the specialist's still")
+
+        let back = taken.adding(seconds: 901)
+        let returned = try await store.write { [core] in try core.returnUnreported(at: back, in: $0) }
+        #expect(returned == 1)
+        _ = try await core.dispatch(at: back.adding(seconds: 600), to: store)
+        #expect(try await store.read { try $0.task(call.taskId) }?.closedReason == .debtNoLongerOpen)
+        let passed = try #require(try await store.read { try $0.task("E-H/C-2/hardship-review") })
+        #expect(passed.debtID == "C-2" && passed.status == .pending)
     }
 
     @Test func aSurveyAnswerIsKept() async throws {

@@ -77,96 +77,22 @@ struct SplitMix {
 }
 
 /// Bugs the random runs found that are not fixed yet, each told apart from any other violation by what the store
-/// holds: a violation one of them explains is a known issue, not a failure. Remove a case when its bug is fixed: the
-/// runs then fail on any violation it matched.
-enum KnownBug: CaseIterable {
-    /// A promise kept by payments short of the balance plans nothing after it: the debt stays open, its chasing
-    /// replaced by the promise and the promise's check cancelled, with nothing planned.
-    case keptPromiseLeavesABalance
-    /// A call reported `failed` plans no retry (only no-answer, voicemail and not-connected do), while doctor counts
-    /// it as a call that reached nobody, which another call must follow.
-    case failedCallIsNotRetried
-    /// A step back's gentle call is about one debt and stands for all: when that debt ends (closed, paid, its plan
-    /// completed, recalled) the gentle call is cancelled with it, and the debtor's other open debts, stepped back,
-    /// are left with nothing planned.
-    case gentleCallEndsWithItsDebt
-    /// A broken promise's check call or reminder, deferred or given back (planned again) or waiting in a queue, is
-    /// not cancelled when a new promise replaces the arrangement: only open promises are withdrawn, and the new
-    /// promise plans a check and a reminder of its own beside the old ones.
-    case brokenPromiseOutlivesItsReplacement
-    /// A call queued or taken is not counted as planned: an unanswered call plans a retry beside a retry already
-    /// queued, and a dispute's end plans a follow-up call beside one still queued or taken (only calls pending or in
-    /// flight are looked for), so the debt has two calls of one purpose open.
-    case queuedCallIsNotCountedAsPlanned
-    /// A correction of a promise-to-pay withdraws the promise but does not restore what that promise replaced (the
-    /// chasing calls it cancelled, the plan or the promise it withdrew): the debt is left with nothing planned.
-    case correctedPromiseRestoresNothing
+/// holds: a violation one of them explains is a known issue, not a failure. Remove a bug from ``allCases`` when it is
+/// fixed: the runs then fail on any violation it matched. None is known now. A bug is a `static let` listed in
+/// ``allCases``: its `title` is the known issue's comment, and its matcher tells its violations apart (by the tasks
+/// the violation names, `store.task`, and the debtor's records, `store.cases`). A list rather than an enum's cases:
+/// with every bug fixed it is empty, where an enum without cases would leave the code that records known issues
+/// unreachable.
+struct KnownBug: Hashable, Sendable {
+    /// What goes wrong, in a line: the known issue's comment, and the bug's identity.
+    let title: String
+    let matcher: @Sendable (Violation, RandomRun.Snapshot) -> Bool
 
-    var title: String {
-        switch self {
-        case .keptPromiseLeavesABalance:
-            "a promise kept short of the balance leaves the open debt with nothing planned"
-        case .failedCallIsNotRetried:
-            "a call reported failed is not tried again, and the case stops"
-        case .gentleCallEndsWithItsDebt:
-            "a step back's gentle call is cancelled when its debt ends, stranding the debtor's other open debts"
-        case .brokenPromiseOutlivesItsReplacement:
-            "a broken promise's check or reminder stays open beside those of the promise that replaced it"
-        case .queuedCallIsNotCountedAsPlanned:
-            "a retry or a follow-up call is planned beside one of its purpose still queued or taken"
-        case .correctedPromiseRestoresNothing:
-            "correcting a promise-to-pay away restores neither the chasing nor the plan the promise replaced"
-        }
-    }
+    static let allCases: [KnownBug] = []
 
-    func matches(_ violation: Violation, in store: RandomRun.Snapshot) -> Bool {
-        let tasks = violation.taskIDs.compactMap(store.task)
-        switch self {
-        case .keptPromiseLeavesABalance:
-            return violation.code == .noNextStep && tasks.contains { $0.closedReason == .promiseKept }
-        case .failedCallIsNotRetried:
-            let ledger = records(of: violation, in: store).ledger
-            return violation.code == .noNextStep
-                && tasks.contains { task in
-                    task.channel == .call && ledger.last { $0.taskID == task.id }?.result == .failed
-                }
-        case .brokenPromiseOutlivesItsReplacement:
-            // Only a promise's checks or reminders, each of a promise of its own.
-            let purposes = Set(tasks.map(\.purpose))
-            let promises = Set(tasks.map { $0.id.split(separator: "/").dropLast().joined(separator: "/") })
-            return violation.code == .duplicateOpenPurpose && tasks.count == violation.taskIDs.count
-                && purposes.count == 1
-                && [Strategy.Purpose.brokenPromise, Strategy.Purpose.promiseReminder].contains(purposes.first!)
-                && promises.count == tasks.count
-        case .gentleCallEndsWithItsDebt:
-            // The step back's gentle call is the debtor's latest; an earlier one a later step back replaced may be
-            // closed for that hold.
-            let ends: Set<ClosedReason> = [.debtClosed, .paid, .planCompleted, .debtRecalled, .debtNoLongerOpen]
-            let gentle = records(of: violation, in: store).tasks.filter {
-                SchedulerCore.stepBackCalls.values.contains($0.purpose)
-            }
-            let latest = gentle.max { ($0.createdAt, $0.id) < ($1.createdAt, $1.id) }
-            return violation.code == .noNextStep && violation.detail.contains("whose gentle call was never made")
-                && latest.map { $0.status == .cancelled && ends.contains($0.closedReason!) } ?? false
-        case .queuedCallIsNotCountedAsPlanned:
-            // One purpose, each task of an input of its own, one of them already published.
-            let purposes = Set(tasks.map(\.purpose))
-            let sources = Set(tasks.map { $0.id.split(separator: "/").first ?? "" })
-            return violation.code == .duplicateOpenPurpose && tasks.count == violation.taskIDs.count
-                && purposes.count == 1
-                && [Strategy.Purpose.retryCall, Strategy.Purpose.followUpCall].contains(purposes.first!)
-                && sources.count == tasks.count && tasks.contains { $0.status == .done || $0.status == .taken }
-        case .correctedPromiseRestoresNothing:
-            let debtTasks = records(of: violation, in: store).tasks.filter { $0.debtID == violation.debtID }
-            return violation.code == .noNextStep
-                && tasks.contains { [.replacedByPromise, .planWithdrawn, .promiseWithdrawn].contains($0.closedReason) }
-                && debtTasks.contains {
-                    $0.purpose == Strategy.Purpose.brokenPromise && $0.closedReason == .outcomeCorrected
-                }
-        }
-    }
+    func matches(_ violation: Violation, in store: RandomRun.Snapshot) -> Bool { matcher(violation, store) }
 
-    private func records(of violation: Violation, in store: RandomRun.Snapshot) -> DebtorRecords {
-        store.cases.first { $0.debtor.id == violation.debtorID } ?? DebtorRecords(debtor: store.cases[0].debtor)
-    }
+    static func == (lhs: KnownBug, rhs: KnownBug) -> Bool { lhs.title == rhs.title }
+
+    func hash(into hasher: inout Hasher) { hasher.combine(title) }
 }

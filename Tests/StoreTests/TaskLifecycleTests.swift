@@ -11,7 +11,7 @@ import Testing
     /// The states a task can be in, each reached through the lifecycle itself.
     enum State: String, CaseIterable, CustomTestStringConvertible {
         case pending, inFlight, done, doneForRepresentative, queued, queuedForRepresentative, taken, reported
-        case steppedBack, cancelled
+        case steppedBack, replaced, cancelled
         var testDescription: String { rawValue }
 
         func task() throws -> TaskRecord {
@@ -37,6 +37,7 @@ import Testing
                 try task.apply(.taken(by: "anna", outcomeDue: TaskLifecycleTests.later))
                 if self == .reported { try task.apply(.reported) }
             case .steppedBack: try task.apply(.closed(.hold(.bereavement)))
+            case .replaced: try task.apply(.closed(.replacedByPromise))
             case .cancelled: try task.apply(.closed(.optOut))
             }
             return task
@@ -69,7 +70,8 @@ import Testing
         // Taken again only by whoever holds it (the answer to the first check was lost).
         case (.taken, .taken(let specialist, _)): specialist == "anna"
         case (.taken, .reported), (.taken, .unreported), (.taken, .expired), (.taken, .closed): true
-        case (.steppedBack, .revived): true
+        // Revived when its step back ended, or the promise that replaced it was corrected away.
+        case (.steppedBack, .revived), (.replaced, .revived): true
         default: false
         }
     }
@@ -162,5 +164,9 @@ import Testing
         #expect(ClosedReason(suppressedBy: .optOut) == .optOut)
         #expect(ClosedReason(suppressedBy: nil).description == "suppress")
         #expect(ClosedReason.hold(.hardship).isStepBack && !ClosedReason.hold(.dispute).isStepBack)
+        #expect(
+            reasons.filter(\.isRevivable) == [
+                .hold(.bereavement), .replacedByPromise, .promiseWithdrawn, .planWithdrawn,
+            ])
     }
 }
