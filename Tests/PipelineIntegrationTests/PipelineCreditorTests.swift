@@ -19,22 +19,9 @@ struct PipelineCreditorTests {
             try pipeline.startScheduler()
             try pipeline.startWorkers(1)
             let creditor = "creditor-\(pipeline.prefix)"
-            let password = UUID().uuidString
-            try await BrokerControl.addCreditor(creditor, password: password, prefix: pipeline.prefix)
-
-            var amqp = try AMQPConfiguration(url: TestEnvironment.brokerURL)
-            amqp.username = creditor
-            amqp.password = password
-            amqp.reconnect = .never
-            let connection = try await AMQPConnection.connect(amqp, logger: Logger(label: "test"))
+            let connection = try await Self.connect(asCreditor: creditor, of: pipeline)
             func place(_ id: String, creditorID: String, userID: String?) async throws {
-                var placement = Sample.placement(id, debtor: "D-\(id)", debt: "C-\(id)", zone: "UTC")
-                placement.creditorId = creditorID
-                try await connection.publish(
-                    AMQPMessage(
-                        exchange: pipeline.topology.intakeExchange, routingKey: "placement",
-                        body: MessageCoding.encode(placement),
-                        properties: AMQPProperties(deliveryMode: .persistent, messageID: id, userID: userID)))
+                try await Self.place(id, creditorID: creditorID, userID: userID, on: connection, of: pipeline)
             }
             try await place("P-OWN", creditorID: creditor, userID: creditor)
             try await place("P-OTHER", creditorID: "someone-else", userID: creditor)
@@ -93,21 +80,9 @@ struct PipelineCreditorTests {
         try await TactInstallation(label: "id", settings: settings).tearingDown { pipeline in
             try pipeline.startScheduler()
             try pipeline.startWorkers(1)
-            let password = UUID().uuidString
-            try await BrokerControl.addCreditor(creditor, password: password, prefix: pipeline.prefix)
-            var amqp = try AMQPConfiguration(url: TestEnvironment.brokerURL)
-            amqp.username = creditor
-            amqp.password = password
-            amqp.reconnect = .never
-            let connection = try await AMQPConnection.connect(amqp, logger: Logger(label: "test"))
+            let connection = try await Self.connect(asCreditor: creditor, of: pipeline)
             func place(_ id: String, creditorID: String, userID: String?) async throws {
-                var placement = Sample.placement(id, debtor: "D-\(id)", debt: "C-\(id)", zone: "UTC")
-                placement.creditorId = creditorID
-                try await connection.publish(
-                    AMQPMessage(
-                        exchange: pipeline.topology.intakeExchange, routingKey: "placement",
-                        body: MessageCoding.encode(placement),
-                        properties: AMQPProperties(deliveryMode: .persistent, messageID: id, userID: userID)))
+                try await Self.place(id, creditorID: creditorID, userID: userID, on: connection, of: pipeline)
             }
             try await place("P-OWN", creditorID: creditor, userID: creditor)
             try await place("P-BARE", creditorID: creditor, userID: nil)
@@ -155,5 +130,29 @@ struct PipelineCreditorTests {
             #expect(status.output.contains("identity") && status.output.contains("verified"), "\(status.output)")
             try await pipeline.expectSound()
         }
+    }
+
+    /// A broker user of its own for `creditor`, made as `scripts/broker add-creditor` does, and a connection as it.
+    static func connect(asCreditor creditor: String, of pipeline: Pipeline) async throws -> AMQPConnection {
+        let password = UUID().uuidString
+        try await BrokerControl.addCreditor(creditor, password: password, prefix: pipeline.prefix)
+        var amqp = try AMQPConfiguration(url: TestEnvironment.brokerURL)
+        amqp.username = creditor
+        amqp.password = password
+        amqp.reconnect = .never
+        return try await AMQPConnection.connect(amqp, logger: Logger(label: "test"))
+    }
+
+    /// Publishes a placement for `creditorID` to the intake, with `userID` if given.
+    static func place(
+        _ id: String, creditorID: String, userID: String?, on connection: AMQPConnection, of pipeline: Pipeline
+    ) async throws {
+        var placement = Sample.placement(id, debtor: "D-\(id)", debt: "C-\(id)", zone: "UTC")
+        placement.creditorId = creditorID
+        try await connection.publish(
+            AMQPMessage(
+                exchange: pipeline.topology.intakeExchange, routingKey: "placement",
+                body: MessageCoding.encode(placement),
+                properties: AMQPProperties(deliveryMode: .persistent, messageID: id, userID: userID)))
     }
 }

@@ -7,6 +7,8 @@ import Testing
 /// The simulator reads debtor files through `tact place`'s reader and the default column mapping.
 @Suite struct DebtorFileTests {
     static let header: String = SimulationSamples.debtorHeader
+    /// The same columns and the debtor's postal address.
+    static let addressHeader = header.replacingOccurrences(of: "\n", with: ",address\n")
 
     func parse(_ text: String, name: String = "debtors.csv") throws -> [Placement] {
         try DebtorFile.parse(Array(text.utf8), name: name, mapping: SimulationFixtures.mapping)
@@ -81,16 +83,22 @@ import Testing
         ),
         // The duplicate is the second row, on line 3.
         (Self.header + Self.good + Self.good, "line 3: conflict: placementId: same as line 2"),
-        // A quoted line break: the rows after it are a line further down.
+        // A quoted line break, in an address (the field that may hold one): the rows after it are a line further down.
         (
-            Self.header
-                + "sim,D-1,\"Jan\nKowalski\",UTC,+1,,,pl,1,PLN,2026-11-01,,C-1\nsim,D-2,Ann,UTC,+1,,,pl,1,PLN,2026-11-01,,C-2\n"
-                + "sim,D-1,\"Jan\r\nKowalski\",UTC,+1,,,pl,1,PLN,2026-11-01,,C-1\n",
+            Self.addressHeader
+                + "sim,D-1,Jan,UTC,+1,,,pl,1,PLN,2026-11-01,,C-1,\"1 Main St\nSpringfield\"\n"
+                + "sim,D-2,Ann,UTC,+1,,,pl,1,PLN,2026-11-01,,C-2,\n"
+                + "sim,D-1,Jan,UTC,+1,,,pl,1,PLN,2026-11-01,,C-1,\"1 Main St\r\nSpringfield\"\n",
             "line 5: conflict: placementId: same as line 2"
         ),
         (
-            Self.header + "sim,D-1,\"Jan\nKowalski\",Europe/Gotham,+1,,,pl,1,PLN,2026-11-01,,C-1\n",
+            Self.addressHeader + "sim,D-1,Jan,Europe/Gotham,+1,,,pl,1,PLN,2026-11-01,,C-1,\"1 Main St\nSpringfield\"\n",
             "line 2: invalid-field: debtor.timeZones[0]: unknown time-zone id"
+        ),
+        // In a name, a line break is a control character the scheduler would refuse.
+        (
+            Self.header + "sim,D-1,\"Jan\nKowalski\",UTC,+1,,,pl,1,PLN,2026-11-01,,C-1\n",
+            "debtors.csv: line 2: invalid-field: debtor.name: a control character is not allowed"
         ),
         (
             Self.header + "sim,\"D-2\"x,Jan,UTC,+1,,,pl,1,PLN,2026-11-01,,C-2\n",
