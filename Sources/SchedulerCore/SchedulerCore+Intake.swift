@@ -50,7 +50,8 @@ extension SchedulerCore {
                 name: placed.name, phone: placed.phone, sms: placed.sms, email: placed.email,
                 postalAddress: placed.address, language: placed.language),
             timeZones: placed.timeZones, inconvenient: placed.inconvenient ?? [], createdAt: now)
-        if let existing = try store.debtor(placed.id) {
+        let existing = try store.debtor(placed.id)
+        if let existing {
             guard existing.creditorID == placement.creditorId else {
                 throw ContractError(.conflict, field: "debtor.id", "a debtor with this id belongs to another creditor")
             }
@@ -96,11 +97,11 @@ extension SchedulerCore {
         if let channel = reachableChannel(strategy.placement.noticeChannels, for: debtor) {
             try schedule(
                 "\(prefix)/first-notice", debtorID: debtor.id, debtID: debt.id, channel: channel,
-                purpose: Strategy.Purpose.firstNotice, due: now, at: now, in: store)
+                purpose: Strategy.Purpose.firstNotice, due: now, at: now, in: store, newDebtor: existing == nil)
         }
         try schedule(
             "\(prefix)/first-call", debtorID: debtor.id, debtID: debt.id, channel: .call,
-            purpose: Strategy.Purpose.firstCall, due: now, at: now, in: store)
+            purpose: Strategy.Purpose.firstCall, due: now, at: now, in: store, newDebtor: existing == nil)
     }
 
     /// Events set or lift holds and opt-outs, end the tasks they forbid for good, and start the humane flows:

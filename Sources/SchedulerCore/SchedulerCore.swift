@@ -161,16 +161,22 @@ public struct SchedulerCore: Sendable {
     /// as every task pending when the step back began was: the gentle call stays the only contact until it was made,
     /// and then a plan's reminders and checks resume (``resumePlans(ofDebtor:at:in:)``). The survey is no
     /// collection task, and goes on.
+    ///
+    /// `newDebtor`: the debtor was placed by the input being applied, so no step back of theirs can be under way;
+    /// looking for one would read their tasks for nothing on every placement.
     func schedule(
         _ id: String, debtorID: String, debtID: String, channel: Channel, purpose: Purpose,
-        link: TaskRecord.Link? = nil, due: Instant, at now: Instant, in store: any StoreTransaction
+        link: TaskRecord.Link? = nil, due: Instant, at now: Instant, in store: any StoreTransaction,
+        newDebtor: Bool = false
     ) throws {
         guard try store.task(id) == nil else { return }
-        if channel != .call, try awaitsCallAfterBereavement(debtorID, in: store) { return }
+        if !newDebtor, channel != .call, try awaitsCallAfterBereavement(debtorID, in: store) { return }
         var task = TaskRecord(
             id: id, debtorID: debtorID, debtID: debtID, channel: channel, purpose: purpose, link: link, dueAt: due,
             createdAt: now)
-        if purpose != .survey, let hold = try stepBackInProgress(ofDebtor: debtorID, besides: task, in: store) {
+        if !newDebtor, purpose != .survey,
+            let hold = try stepBackInProgress(ofDebtor: debtorID, besides: task, in: store)
+        {
             try task.apply(.closed(.hold(hold)))
         }
         try store.save(task)
