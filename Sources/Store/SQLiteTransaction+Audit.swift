@@ -135,8 +135,8 @@ extension SQLiteTransaction {
         detail.add("decidedAt", decision.decidedAt)
         detail.add("decision", decision.decision.rawValue)
         detail.add("earliest", decision.earliest)
+        // The worker is the entry's actor (`worker:host/pid`).
         detail.add("reasons", decision.reasons.map(\.rule.rawValue).joined(separator: ","))
-        detail.add("worker", decision.worker)
         try audit(
             "decision.\(decision.decision.rawValue)", subject: decision.taskID, debtorID: decision.debtorID, detail)
     }
