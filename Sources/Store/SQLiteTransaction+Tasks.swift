@@ -68,10 +68,7 @@ private enum Statements {
 extension SQLiteTransaction {
     func save(_ task: TaskRecord) throws {
         try write(task)
-        // A hand-out is a lease the scheduler lends a worker, not a change to the case: what comes of it is always an
-        // entry of its own (the worker's decision, or the lease run out), and the attempt it counts is in every entry
-        // after it. Two entries fewer per placement, where the trail cost the pipeline over a tenth (issue 11).
-        if task.status != .inFlight { try audit(task) }
+        try audit(task)
     }
 
     private func write(_ task: TaskRecord) throws {

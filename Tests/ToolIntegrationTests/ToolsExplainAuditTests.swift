@@ -128,12 +128,13 @@ struct ToolsExplainAuditTests {
             let entries = try lines.map { try Self.json(String($0)) }
             let actions = entries.compactMap { $0["action"] as? String }
             #expect(actions.filter { $0.hasPrefix("decision.") }.count == decided, "every decision is on it")
-            for action in ["input.placement", "debtor.saved", "debt.open", "task.pending", "task.done"] {
+            for action in [
+                "input.placement", "debtor.saved", "debt.open", "task.pending", "task.in-flight", "task.done",
+            ] {
                 #expect(actions.contains(action), "\(action)")
             }
-            #expect(!actions.contains("task.in-flight"), "a hand-out to a worker is a lease, not an entry")
             let actors = Set(entries.compactMap { $0["actor"] as? String })
-            #expect(actors.contains("creditor:acme (unauthenticated)"))
+            #expect(actors.contains("creditor:acme (unauthenticated)") && actors.contains("scheduler"))
             #expect(actors.contains { $0.hasPrefix("worker:") })
             PersonalData.expectNone(in: export.output)
             let out = tact.directory.appendingPathComponent("audit.jsonl").path
