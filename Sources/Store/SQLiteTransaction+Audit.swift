@@ -74,19 +74,24 @@ extension SQLiteTransaction {
 
     // MARK: What each record's entry says
 
-    func audit(_ task: TaskRecord) throws {
+    /// A task's first entry says what it is about (debt, purpose, link); later ones what changed in its life, the
+    /// rest being fixed when it is made (the subject, the task id, names it). Written for every hand-out, so lean.
+    func audit(_ task: TaskRecord, created: Bool) throws {
+        // Keys in order: the detail is then written without sorting.
         var detail = AuditDetail()
-        detail.add("debtId", task.debtID)
-        detail.add("channel", task.channel.rawValue)
-        detail.add("purpose", task.purpose.rawValue)
-        detail.add("link", task.link?.description)
-        detail.add("status", task.status.rawValue)
-        detail.add("dueAt", task.dueAt)
         detail.add("attempt", task.attempts)
-        detail.add("leaseUntil", task.leaseUntil)
+        detail.add("channel", task.channel.rawValue)
         detail.add("closedReason", task.closedReason?.description)
-        detail.add("takenBy", task.takenBy)
+        if created { detail.add("debtId", task.debtID) }
+        detail.add("dueAt", task.dueAt)
+        detail.add("leaseUntil", task.leaseUntil)
+        if created {
+            detail.add("link", task.link?.description)
+            detail.add("purpose", task.purpose.rawValue)
+        }
         detail.add("queuedFor", task.queuedFor)
+        detail.add("status", task.status.rawValue)
+        detail.add("takenBy", task.takenBy)
         try audit("task.\(task.status.rawValue)", subject: task.id, debtorID: task.debtorID, detail)
     }
 

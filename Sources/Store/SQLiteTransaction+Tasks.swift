@@ -44,7 +44,7 @@ private struct TaskRow: Encodable, PersistableRecord {
 private enum Statements {
     /// By primary key: the due time the record carries is the stored one unless the change defers the task.
     static let stored = "SELECT debtor_id, debt_id, status, ready FROM task WHERE due_at = ? AND id = ?"
-    static let storedByID = "SELECT debtor_id FROM task WHERE id = ?"
+    static let storedByID = "SELECT debtor_id, debt_id FROM task WHERE id = ?"
     static let states = "SELECT id, due_at, status, ready FROM task WHERE debtor_id = ? AND open = 1"
     static let mark = "UPDATE task SET ready = ? WHERE due_at = ? AND id = ?"
     /// By hand, as `TaskRecord.init(row:)` (whose comment gives the figures): handing a task out is the dispatch
@@ -67,11 +67,12 @@ private enum Statements {
 
 extension SQLiteTransaction {
     func save(_ task: TaskRecord) throws {
-        try write(task)
-        try audit(task)
+        let formerDebt = try write(task)
+        try audit(task, created: formerDebt != task.debtID)
     }
 
-    private func write(_ task: TaskRecord) throws {
+    /// Writes the row; returns the debt the stored row was about, `nil` for a new row.
+    private func write(_ task: TaskRecord) throws -> String? {
         let stored = try fetchOne(Statements.stored, [task.dueAt, task.id]) { row in
             (
                 debtorID: try row.decode(String.self, atIndex: 0), debtID: try row.decode(String.self, atIndex: 1),
@@ -87,11 +88,14 @@ extension SQLiteTransaction {
                     task.channel, task.purpose, task.status, task.leaseUntil, task.attempts, task.settledAttempts,
                     task.createdAt, task.closedReason, task.takenBy, task.queuedFor, ready, task.dueAt, task.id,
                 ])
-            return
+            return stored.debtID
         }
-        let formerDebtor =
-            try stored?.debtorID
-            ?? fetchOne(Statements.storedByID, [task.id]) { try $0.decode(String.self, atIndex: 0) }
+        let former =
+            try stored.map { (debtorID: $0.debtorID, debtID: $0.debtID) }
+            ?? fetchOne(Statements.storedByID, [task.id]) {
+                (debtorID: try $0.decode(String.self, atIndex: 0), debtID: try $0.decode(String.self, atIndex: 1))
+            }
+        let formerDebtor = former?.debtorID
         if formerDebtor == nil {
             try persisting(TaskRecord.self) { try TaskRow(task: task, ready: false).insert(db) }
         } else {
@@ -107,6 +111,7 @@ extension SQLiteTransaction {
         }
         try placeReadyMark(ofDebtor: task.debtorID)
         if let formerDebtor, formerDebtor != task.debtorID { try placeReadyMark(ofDebtor: formerDebtor) }
+        return former?.debtID
     }
 
     /// The task's new mark when the change cannot move the mark to or from another task of the debtor (due time,
