@@ -169,6 +169,7 @@ public struct SchedulerService: Service {
     /// prefetch window full no more input arrives. A nack would count a delivery, and the quorum queue's delivery
     /// limit would move good placements to `tact.dead` within seconds (issue 12). `/health` says not ready until a
     /// write commits again.
+    ///
     /// Only failures of the store as a whole are held (no space, a read-only or locked file: `io`, `busy`); any
     /// other store error may be the batch's and is handled as before. `nil` when asked to stop meanwhile.
     private func applyHolding(
