@@ -85,10 +85,10 @@ package struct PlaceInput {
             if !strategyIsConfigured(placement) {
                 return IntakeRowError("invalid-field: strategy: no strategy with this id is configured")
             }
-            if let refusal = identity.refusal(of: userID, for: placement.creditorId) {
-                return IntakeRowError("identity: user_id: \(refusal)")
-            }
-            if !identity.isVerified, let userID, userID != placement.creditorId {
+            switch identity.check(userID, actingFor: placement.creditorId) {
+            case nil: break
+            case .notAllowed(let reason): return IntakeRowError("identity: user_id: \(reason)")
+            case .otherCreditor:
                 return IntakeRowError("creditor-mismatch: creditorId: differs from the broker user (--with-user-id)")
             }
             return nil

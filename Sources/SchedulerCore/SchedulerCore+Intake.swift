@@ -11,10 +11,9 @@ extension SchedulerCore {
     /// the policy. The same placement with changed content amends the case instead: the debtor and the debt take the
     /// new content, no first contact is planned again, and the tasks already planned are decided again on it.
     func place(_ placement: Placement, userID: String?, at now: Instant, in store: any StoreTransaction) throws {
-        try authorize(userID, for: placement.creditorId)
-        if !configuration.identity.isVerified, let userID, userID != placement.creditorId {
-            throw ContractError(.creditorMismatch, field: "creditorId", "differs from the authenticated AMQP user")
-        }
+        try authorize(
+            userID, for: placement.creditorId,
+            mismatch: ContractError(.creditorMismatch, field: "creditorId", "differs from the authenticated AMQP user"))
         let rulebook = configuration.rulebook(placement: placement.rulebook, creditor: placement.creditorId)
         guard rulebooks[rulebook] != nil else {
             throw ContractError(.invalidField, field: "rulebook", "no rulebook with this id is configured")
@@ -107,8 +106,10 @@ extension SchedulerCore {
     /// Events set or lift holds and opt-outs, end the tasks they forbid for good, and start the humane flows:
     /// a plan's reminders, the call after a bereavement or in hardship, the survey after a case closes.
     func record(_ event: LifeEvent, userID: String?, at now: Instant, in store: any StoreTransaction) throws {
-        var debtor = try debtor(event.debtorId, field: "debtorId", userID: userID, in: store)
-        try authorize(userID, for: debtor.creditorID)
+        var debtor = try debtor(event.debtorId, field: "debtorId", in: store)
+        try authorize(
+            userID, for: debtor.creditorID,
+            mismatch: ContractError(.creditorMismatch, field: "debtorId", "the debtor belongs to another creditor"))
         if let debtID = event.debtId, try store.debt(debtID, ofDebtor: debtor.id) == nil {
             throw ContractError(.unknownReference, field: "debtId", "the debtor has no debt with this id")
         }

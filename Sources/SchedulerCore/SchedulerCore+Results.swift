@@ -19,7 +19,7 @@ extension SchedulerCore {
         guard task.channel == outcome.channel || task.closedReason == .reachedRepresentative else {
             throw ContractError(.invalidField, field: "channel", "differs from the task's channel")
         }
-        let debtor = try debtor(outcome.debtorId, field: "debtorId", userID: nil, in: store)
+        let debtor = try debtor(outcome.debtorId, field: "debtorId", in: store)
         if task.status == .taken, let specialist = task.takenBy {
             store.attribute(to: .specialist(specialist), at: now)
         }

@@ -112,21 +112,22 @@ public struct SchedulerCore: Sendable {
         }
     }
 
-    func debtor(_ id: String, field: String, userID: String?, in store: any StoreTransaction) throws -> DebtorRecord {
+    func debtor(_ id: String, field: String, in store: any StoreTransaction) throws -> DebtorRecord {
         guard let debtor = try store.debtor(id) else {
             throw ContractError(.unknownReference, field: field, "no debtor with this id was placed")
-        }
-        if !configuration.identity.isVerified, let userID, userID != debtor.creditorID {
-            throw ContractError(.creditorMismatch, field: field, "the debtor belongs to another creditor")
         }
         return debtor
     }
 
-    /// With an `identity` section, an intake message acts for `creditor` (for any, `nil`: specialist changes) only
-    /// under a broker user the section allows for it; without one, nothing is checked here.
-    func authorize(_ userID: String?, for creditor: String?) throws(ContractError) {
-        if let refusal = configuration.identity.refusal(of: userID, for: creditor) {
-            throw ContractError(.identity, field: "user_id", refusal)
+    /// An intake message acts for `creditor` (for any, `nil`: specialist changes) only under a broker user allowed
+    /// to (``Identity/check(_:actingFor:)``); `mismatch` is the refusal when, without an `identity` section, the
+    /// `user_id` names another creditor.
+    func authorize(_ userID: String?, for creditor: String?, mismatch: ContractError? = nil) throws(ContractError) {
+        switch configuration.identity.check(userID, actingFor: creditor) {
+        case nil: return
+        case .notAllowed(let reason): throw ContractError(.identity, field: "user_id", reason)
+        case .otherCreditor:
+            throw mismatch ?? ContractError(.creditorMismatch, field: "user_id", "names another creditor")
         }
     }
 

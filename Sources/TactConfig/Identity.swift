@@ -19,7 +19,25 @@ public struct Identity: Sendable, Equatable {
     /// Whether the section is there: every intake message then needs a `user_id` the section allows.
     public var isVerified: Bool { !creditors.isEmpty || !operators.isEmpty }
 
-    /// Why `userID` may not act for `creditor` (any creditor when `nil`: specialist changes), or `nil` when it may.
+    /// Why a message published under `userID` may not act for `creditor`, in either mode.
+    public enum Refusal: Sendable, Equatable {
+        /// With the section: no `user_id`, or one the section does not allow (the reason, ids only).
+        case notAllowed(String)
+        /// Without the section: the `user_id` the broker vouched for names another creditor.
+        case otherCreditor
+    }
+
+    /// The one check of who may act for `creditor` (any creditor when `nil`: specialist changes), for the scheduler
+    /// and for `tact place` alike; `nil` when `userID` may.
+    public func check(_ userID: String?, actingFor creditor: String?) -> Refusal? {
+        guard isVerified else {
+            guard let userID, let creditor, userID != creditor else { return nil }
+            return .otherCreditor
+        }
+        return refusal(of: userID, for: creditor).map(Refusal.notAllowed)
+    }
+
+    /// With the section, why `userID` may not act for `creditor` (any creditor when `nil`), or `nil` when it may.
     public func refusal(of userID: String?, for creditor: String?) -> String? {
         guard isVerified else { return nil }
         guard let userID else { return "no user_id: this installation accepts only messages the broker vouches for" }
