@@ -89,12 +89,12 @@ public struct WorkerService: Service {
     func process(_ batch: [AMQPDelivery], on connection: AMQPConnection, stopping: StopFlag = StopFlag()) async {
         // Deliveries belong to the connection they came on: after a reconnect the broker hands them out again.
         let connectedAs = connection.reconnectCount
-        var decided: [(delivery: AMQPDelivery, decision: TaskDecision)] = []
+        var decided: [(delivery: AMQPDelivery, task: WorkTask, decision: TaskDecision)] = []
         metrics.service.redeliveries.labels("tasks").increment(by: Double(batch.filter(\.redelivered).count))
         for delivery in batch {
             do {
                 let task = try MessageCoding.decode(WorkTask.self, from: delivery.body)
-                decided.append((delivery, core.handle(task, at: clock.now())))
+                decided.append((delivery, task, core.handle(task, at: clock.now())))
             } catch {
                 // Only the scheduler writes tasks; one this worker cannot read is kept for operators in tact.dead.
                 logger.error(
@@ -111,7 +111,7 @@ public struct WorkerService: Service {
             let results = await connection.publish(decided.map { decisionMessage($0.decision) })
             metrics.service.publishConfirm.labels("decisions").observe(since: sent)
             var refused: [(delivery: AMQPDelivery, task: WorkTask)] = []
-            for ((delivery, decision), result) in zip(decided, results) {
+            for ((delivery, task, decision), result) in zip(decided, results) {
                 switch result {
                 case .success:
                     try? delivery.ack()
@@ -131,9 +131,7 @@ public struct WorkerService: Service {
                             "Decision not confirmed; holding the task and trying again",
                             metadata: ["tact.task": "\(decision.taskId)", "tact.error": "\(error)"])
                     }
-                    if let task = try? MessageCoding.decode(WorkTask.self, from: delivery.body) {
-                        refused.append((delivery, task))
-                    }
+                    refused.append((delivery, task))
                 }
             }
             // A refused publish is the broker's doing, not the task's: the task stays unacknowledged and is decided
@@ -146,7 +144,7 @@ public struct WorkerService: Service {
             metrics.decisionsHeld.increment(by: Double(refused.count))
             try? await Task.sleep(for: pause)
             pause = min(pause * 2, .seconds(5))
-            decided = refused.map { ($0.delivery, core.handle($0.task, at: clock.now())) }
+            decided = refused.map { ($0.delivery, $0.task, core.handle($0.task, at: clock.now())) }
         }
     }
 
