@@ -11,6 +11,8 @@ public struct Reminder: ContractMessage, Equatable {
     public var type = Reminder.messageType
     public var version = 1
     public var taskId: String
+    /// The creditor whose debtor this is: debtor ids are the creditor's own. Always set by this version of Tact.
+    public var creditorId: String?
     public var debtorId: String
     public var debtId: String
     public var channel: Channel
@@ -27,10 +29,12 @@ public struct Reminder: ContractMessage, Equatable {
     public var parameters: [String: String]?
 
     public init(
-        taskId: String, debtorId: String, debtId: String, channel: Channel, to: String, template: String,
+        taskId: String, creditorId: String?, debtorId: String, debtId: String, channel: Channel, to: String,
+        template: String,
         language: String, validUntil: Instant?, attempt: Int, parameters: [String: String]? = nil
     ) {
         self.taskId = taskId
+        self.creditorId = creditorId
         self.debtorId = debtorId
         self.debtId = debtId
         self.channel = channel
@@ -56,6 +60,8 @@ public struct Call: ContractMessage, Equatable {
     public var type = Call.messageType
     public var version = 1
     public var taskId: String
+    /// The creditor whose debtor this is: debtor ids are the creditor's own. Always set by this version of Tact.
+    public var creditorId: String?
     public var debtorId: String
     public var debtId: String
     /// Personal data.
@@ -68,10 +74,12 @@ public struct Call: ContractMessage, Equatable {
     public var attempt: Int
 
     public init(
-        taskId: String, debtorId: String, debtId: String, phone: String, purpose: String, validUntil: Instant?,
+        taskId: String, creditorId: String?, debtorId: String, debtId: String, phone: String, purpose: String,
+        validUntil: Instant?,
         context: CallContext, attempt: Int
     ) {
         self.taskId = taskId
+        self.creditorId = creditorId
         self.debtorId = debtorId
         self.debtId = debtId
         self.phone = phone

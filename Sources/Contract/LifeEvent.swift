@@ -50,6 +50,9 @@ public struct LifeEvent: ContractMessage, Equatable {
     public var type = LifeEvent.messageType
     public var version = 1
     public var eventId: String
+    /// The creditor whose debtor this is. May be left out while the debtor id names one case the sender may act
+    /// for; when several creditors have a debtor with this id, it is required.
+    public var creditorId: String?
     public var debtorId: String
     /// The debt concerned; absent when the event concerns the person (most do).
     public var debtId: String?
@@ -85,11 +88,13 @@ public struct LifeEvent: ContractMessage, Equatable {
     }
 
     public init(
-        eventId: String, debtorId: String, debtId: String? = nil, kind: Kind, at: Instant, channel: Channel? = nil,
+        eventId: String, creditorId: String? = nil, debtorId: String, debtId: String? = nil, kind: Kind, at: Instant,
+        channel: Channel? = nil,
         until: Instant? = nil, representative: Representative? = nil, instalments: [Instalment]? = nil,
         amount: String? = nil, currency: String? = nil, promise: Outcome.Promise? = nil
     ) {
         self.eventId = eventId
+        self.creditorId = creditorId
         self.debtorId = debtorId
         self.debtId = debtId
         self.kind = kind
@@ -108,6 +113,7 @@ public struct LifeEvent: ContractMessage, Equatable {
     /// What the event says, with the fields its kind requires (``Meaning``); throws what ``validate()`` throws.
     public func meaning() throws(ContractError) -> Meaning {
         try Check.identifier(eventId, "eventId")
+        if let creditorId { try Check.creditor(creditorId, "creditorId") }
         try Check.identifier(debtorId, "debtorId")
         if let debtId { try Check.identifier(debtId, "debtId") }
         try Check.plausible(at, "at")

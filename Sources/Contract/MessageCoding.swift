@@ -173,6 +173,15 @@ enum Check {
         }
     }
 
+    /// A creditor id: an identifier without `/`, which separates it from the debtor's id in Tact's keys
+    /// (``DebtorKey``).
+    static func creditor(_ value: String, _ field: String) throws(ContractError) {
+        try identifier(value, field)
+        guard DebtorKey.isCreditorID(value) else {
+            throw ContractError(.invalidField, field: field, "must not contain \"/\"")
+        }
+    }
+
     /// An array of at most `limit` entries.
     static func count(_ count: Int, _ field: String, limit: Int) throws(ContractError) {
         guard count <= limit else {

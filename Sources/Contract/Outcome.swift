@@ -65,6 +65,8 @@ public struct Outcome: ContractMessage, Equatable {
     public var outcomeId: String
     /// The task whose contact this reports on.
     public var taskId: String
+    /// The creditor whose debtor this is, as the contact named it; checked against the task when present.
+    public var creditorId: String?
     public var debtorId: String
     public var debtId: String
     public var channel: Channel
@@ -80,11 +82,13 @@ public struct Outcome: ContractMessage, Equatable {
     public var corrects: String?
 
     public init(
-        outcomeId: String, taskId: String, debtorId: String, debtId: String, channel: Channel, at: Instant,
+        outcomeId: String, taskId: String, creditorId: String? = nil, debtorId: String, debtId: String,
+        channel: Channel, at: Instant,
         result: Result, promise: Promise? = nil, score: Int? = nil, comment: String? = nil, corrects: String? = nil
     ) {
         self.outcomeId = outcomeId
         self.taskId = taskId
+        self.creditorId = creditorId
         self.debtorId = debtorId
         self.debtId = debtId
         self.channel = channel
@@ -102,6 +106,7 @@ public struct Outcome: ContractMessage, Equatable {
     public func meaning() throws(ContractError) -> Meaning {
         try Check.identifier(outcomeId, "outcomeId")
         try Check.identifier(taskId, "taskId")
+        if let creditorId { try Check.creditor(creditorId, "creditorId") }
         try Check.identifier(debtorId, "debtorId")
         try Check.identifier(debtId, "debtId")
         try Check.plausible(at, "at")

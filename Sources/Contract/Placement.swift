@@ -35,10 +35,16 @@ public struct Placement: ContractMessage, Equatable {
         public var language: String
         /// Hours the consumer asked not to be contacted.
         public var inconvenient: [InconvenientTime]?
+        /// An opaque key the creditor derives for the person (a keyed hash of a national id, say), the same for
+        /// every creditor of the agency. Cases that share it are one person to the policy: holds, opt-outs and caps
+        /// count across them, so that two creditors' placements never double what the rulebook allows. Without it
+        /// nothing is linked.
+        public var personKey: String?
 
         public init(
             id: String, name: String, timeZones: [String], phone: String, sms: String? = nil, email: String? = nil,
-            address: String? = nil, language: String, inconvenient: [InconvenientTime]? = nil
+            address: String? = nil, language: String, inconvenient: [InconvenientTime]? = nil,
+            personKey: String? = nil
         ) {
             self.id = id
             self.name = name
@@ -49,6 +55,7 @@ public struct Placement: ContractMessage, Equatable {
             self.address = address
             self.language = language
             self.inconvenient = inconvenient
+            self.personKey = personKey
         }
     }
 
@@ -107,7 +114,7 @@ public struct Placement: ContractMessage, Equatable {
 
     public func validate() throws(ContractError) {
         try Check.identifier(placementId, "placementId")
-        try Check.identifier(creditorId, "creditorId")
+        try Check.creditor(creditorId, "creditorId")
         if let rulebook { try Check.identifier(rulebook, "rulebook") }
         if let strategy { try Check.identifier(strategy, "strategy") }
         if let specialistId {
@@ -118,6 +125,7 @@ public struct Placement: ContractMessage, Equatable {
             }
         }
         try Check.identifier(debtor.id, "debtor.id")
+        if let personKey = debtor.personKey { try Check.identifier(personKey, "debtor.personKey") }
         try Check.nonEmpty(debtor.name, "debtor.name")
         try Check.nonEmpty(debtor.phone, "debtor.phone", limit: Self.Limits.phone)
         if let sms = debtor.sms { try Check.nonEmpty(sms, "debtor.sms", limit: Self.Limits.phone) }

@@ -8,8 +8,8 @@ extension SpecialistChange {
         /// Away until `until`; calls go to `backupID` meanwhile, else to the pool.
         case away(until: Instant, backupID: String?)
         case back
-        /// The debtor's case moves to the specialist for good.
-        case handover(debtorID: String)
+        /// The debtor's case moves to the specialist for good; the creditor may be left to the scheduler to find.
+        case handover(creditorID: String?, debtorID: String)
         case join
         /// Off the roster for good; the cases move to `successorID`, else to the pool.
         case retire(successorID: String?)

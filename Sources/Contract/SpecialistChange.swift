@@ -31,17 +31,20 @@ public struct SpecialistChange: ContractMessage, Equatable {
     public var until: Instant?
     /// For `away`: who takes the calls meanwhile; for `retire`: who takes the cases over. The pool when absent.
     public var backupId: String?
+    /// For `handover`: the creditor whose debtor moves; may be left out while the debtor id names one case.
+    public var creditorId: String?
     public var debtorId: String?
 
     public init(
         changeId: String, action: Action, specialistId: String, until: Instant? = nil, backupId: String? = nil,
-        debtorId: String? = nil
+        creditorId: String? = nil, debtorId: String? = nil
     ) {
         self.changeId = changeId
         self.action = action
         self.specialistId = specialistId
         self.until = until
         self.backupId = backupId
+        self.creditorId = creditorId
         self.debtorId = debtorId
     }
 
@@ -76,7 +79,8 @@ public struct SpecialistChange: ContractMessage, Equatable {
         case .handover:
             guard let debtorId else { throw ContractError(.missingField, field: "debtorId", "required for handover") }
             try Check.identifier(debtorId, "debtorId")
-            return .handover(debtorID: debtorId)
+            if let creditorId { try Check.creditor(creditorId, "creditorId") }
+            return .handover(creditorID: creditorId, debtorID: debtorId)
         }
     }
 }

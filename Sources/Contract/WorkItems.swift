@@ -13,6 +13,8 @@ public struct WorkTask: ContractMessage, Equatable {
     public var taskId: String
     /// 1 for the first hand-out; a lease that ran out hands the same task out again with the next number.
     public var attempt: Int
+    /// The creditor whose debtor this is; ``debtor``'s id is the creditor's own. Always set by this version.
+    public var creditorId: String?
     public var rulebook: String
     public var channel: Channel
     public var purpose: String
@@ -62,12 +64,14 @@ public struct WorkTask: ContractMessage, Equatable {
     }
 
     public init(
-        taskId: String, attempt: Int, rulebook: String, channel: Channel, purpose: String, template: String,
+        taskId: String, attempt: Int, creditorId: String?, rulebook: String, channel: Channel, purpose: String,
+        template: String,
         specialistId: String?, debt: Placement.Debt, debtor: Debtor, history: [HistoryEvent], delivery: Delivery,
         priority: Int? = nil, context: TaskContext? = nil
     ) {
         self.taskId = taskId
         self.attempt = attempt
+        self.creditorId = creditorId
         self.rulebook = rulebook
         self.channel = channel
         self.purpose = purpose

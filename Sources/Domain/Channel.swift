@@ -38,6 +38,15 @@ public enum HoldKind: String, Sendable, Hashable, CaseIterable, Codable, Vocabul
     /// Kinds whose end may default to a number of days set by the rulebook.
     public static let withDefaultDuration: [HoldKind] = [.bereavement, .hardship, .breathingSpace]
 
+    /// Kinds about the person rather than one creditor's account: placed without a debt, they hold every case
+    /// that shares the person's key. A dispute is about a debt, and an attorney represents the person for a debt.
+    public var concernsThePerson: Bool {
+        switch self {
+        case .bereavement, .hardship, .breathingSpace, .cease, .deceased: true
+        case .dispute, .attorney: false
+        }
+    }
+
     /// Kinds that send contact to the debtor's representative instead of suppressing it.
     package var redirectsToRepresentative: Bool { self == .attorney || self == .deceased }
 

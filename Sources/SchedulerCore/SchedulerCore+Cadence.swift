@@ -27,7 +27,7 @@ extension SchedulerCore {
         let open = try store.debts(ofDebtor: debtor.id).filter { $0.status == .open }
         guard let debt = open.first(where: { $0.id == event.debtId }) ?? open.first else { return }
         try schedule(
-            "\(event.eventId)/\(purpose)", debtorID: debtor.id, debtID: debt.id, channel: .call, purpose: purpose,
+            "\(event.scopedID)/\(purpose)", debtorID: debtor.id, debtID: debt.id, channel: .call, purpose: purpose,
             due: now, at: now, in: store)
     }
 
@@ -86,7 +86,7 @@ extension SchedulerCore {
             $0.debtID == debtID && Strategy.Purpose.chasing.contains($0.purpose)
         }
         let plan = PlanRecord(
-            id: event.eventId, debtorID: debtor.id, debtID: debtID,
+            id: event.scopedID, debtorID: debtor.id, debtID: debtID,
             instalments: instalments.map { PlanRecord.Instalment(amount: $0.amount, dueDate: $0.dueDate) },
             createdAt: now)
         try store.save(plan)
@@ -188,7 +188,7 @@ extension SchedulerCore {
         }
         try store.save(
             PaymentRecord(
-                id: event.eventId, debtorID: debtor.id, debtID: debtID, amount: amount.amount, at: event.at,
+                id: event.scopedID, debtorID: debtor.id, debtID: debtID, amount: amount.amount, at: event.at,
                 createdAt: now))
         debt.paid = Money(debt.paid, currency: debt.currency).map { $0.plus(amount).amount } ?? amount.amount
         try store.save(debt)
@@ -248,7 +248,7 @@ extension SchedulerCore {
         guard calls.isEmpty else { return }
         let due = max(startOfDay(kept.date, for: debtor, addingDays: 1) ?? now, now)
         try schedule(
-            "\(event.eventId)/\(kept.debtID)/follow-up-call", debtorID: debtor.id, debtID: kept.debtID, channel: .call,
+            "\(event.scopedID)/\(kept.debtID)/follow-up-call", debtorID: debtor.id, debtID: kept.debtID, channel: .call,
             purpose: Strategy.Purpose.followUpCall, due: due, at: now, in: store)
     }
 

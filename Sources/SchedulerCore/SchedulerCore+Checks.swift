@@ -50,9 +50,11 @@ extension SchedulerCore {
         guard task.allows(taken) else { return refused("taken") }
         try task.apply(taken)
         try store.save(task)
-        let ledger = try store.ledger(ofDebtor: debtor.id, since: PolicySnapshot.historyStart(for: rulebook, at: now))
+        let person = try PolicySnapshot.person(
+            of: debtor, since: PolicySnapshot.historyStart(for: rulebook, at: now), in: store)
+        let ledger = person.ledger
         let snapshot = try PolicySnapshot.debtor(
-            debtor, holds: try store.activeHolds(ofDebtor: debtor.id), aboutDebt: task.debtID)
+            person.applied(to: debtor), holds: person.holds, aboutDebt: task.debtID)
         return CallCheckReply(
             taskId: task.id, refusal: nil,
             policy: .init(

@@ -68,13 +68,15 @@ extension SchedulerCore {
             debt.status == .open || task.purpose == Strategy.Purpose.survey,
             let rulebook = rulebooks[debtor.rulebook]
         else { return nil }
-        let since = PolicySnapshot.historyStart(for: rulebook, at: now)
-        let history = PolicySnapshot.history(try store.ledger(ofDebtor: debtor.id, since: since))
+        let person = try PolicySnapshot.person(
+            of: debtor, since: PolicySnapshot.historyStart(for: rulebook, at: now), in: store)
+        let history = PolicySnapshot.history(person.ledger)
         let snapshot = try PolicySnapshot.debtor(
-            debtor, holds: try store.activeHolds(ofDebtor: debtor.id), aboutDebt: task.debtID)
+            person.applied(to: debtor), holds: person.holds, aboutDebt: task.debtID)
         let strategy = strategy(of: debtor)
         return WorkTask(
-            taskId: task.id, attempt: attempt, rulebook: debtor.rulebook, channel: task.channel,
+            taskId: task.id, attempt: attempt, creditorId: debtor.creditorID, rulebook: debtor.rulebook,
+            channel: task.channel,
             purpose: task.purpose.rawValue,
             template: task.purpose.rawValue,
             // A redirect calls the representative from the same queues: any task may become a call then.

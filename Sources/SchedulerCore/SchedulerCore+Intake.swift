@@ -31,29 +31,28 @@ extension SchedulerCore {
         // A placementId names one debt of one debtor for good: the same id with another debtor or debt would leave
         // that debt without first contacts (their task ids exist), so it is refused.
         let prefix = "\(placement.creditorId)/\(placement.placementId)"
+        let key = placement.debtorKey
         if let first = try store.task("\(prefix)/first-call"),
-            first.debtorID != placed.id || first.debtID != placement.debt.id
+            first.debtorID != key || first.debtID != placement.debt.id
         {
             throw ContractError(
                 .conflict, field: "placementId", "already names another debtor or debt; a new debt needs a new id")
         }
-        let known = try store.debt(placement.debt.id, ofDebtor: placed.id)
+        let known = try store.debt(placement.debt.id, ofDebtor: key)
         if let known, known.status != .open {
             throw ContractError(
                 .conflict, field: "debt.id", "this debt is \(known.status.rawValue); a new debt needs a new id")
         }
         var debtor = DebtorRecord(
-            id: placed.id, creditorID: placement.creditorId, rulebook: rulebook, strategy: strategyID,
+            id: key, creditorID: placement.creditorId, rulebook: rulebook, strategy: strategyID,
             specialistID: placement.specialistId,
             contact: ContactDetails(
                 name: placed.name, phone: placed.phone, sms: placed.sms, email: placed.email,
                 postalAddress: placed.address, language: placed.language),
-            timeZones: placed.timeZones, inconvenient: placed.inconvenient ?? [], createdAt: now)
-        let existing = try store.debtor(placed.id)
+            timeZones: placed.timeZones, inconvenient: placed.inconvenient ?? [], createdAt: now,
+            personKey: placed.personKey)
+        let existing = try store.debtor(key)
         if let existing {
-            guard existing.creditorID == placement.creditorId else {
-                throw ContractError(.conflict, field: "debtor.id", "a debtor with this id belongs to another creditor")
-            }
             // What the person asked for (opt-outs), who represents them, and the specialist they have come to
             // trust outlive a new placement.
             debtor.optOuts = existing.optOuts
@@ -106,17 +105,18 @@ extension SchedulerCore {
     /// Events set or lift holds and opt-outs, end the tasks they forbid for good, and start the humane flows:
     /// a plan's reminders, the call after a bereavement or in hardship, the survey after a case closes.
     func record(_ event: LifeEvent, userID: String?, at now: Instant, in store: any StoreTransaction) throws {
-        var debtor = try debtor(event.debtorId, field: "debtorId", in: store)
+        // Before the debtor is looked up: a sender learns nothing about another creditor's cases.
         try authorize(
-            userID, for: debtor.creditorID,
-            mismatch: ContractError(.creditorMismatch, field: "debtorId", "the debtor belongs to another creditor"))
+            userID, for: event.creditorId,
+            mismatch: ContractError(.creditorMismatch, field: "creditorId", "differs from the authenticated AMQP user"))
+        var debtor = try debtor(event.debtorKey, field: "debtorId", in: store)
         if let debtID = event.debtId, try store.debt(debtID, ofDebtor: debtor.id) == nil {
             throw ContractError(.unknownReference, field: "debtId", "the debtor has no debt with this id")
         }
         if let kind = event.kind.hold {
             try store.save(
                 HoldRecord(
-                    id: event.eventId, debtorID: debtor.id, debtID: event.debtId, kind: kind, since: event.at,
+                    id: event.scopedID, debtorID: debtor.id, debtID: event.debtId, kind: kind, since: event.at,
                     until: event.until))
         }
         switch try event.meaning() {
@@ -157,7 +157,7 @@ extension SchedulerCore {
                 event, debtID: debtID, amount: amount, currency: currency, for: debtor, at: now, in: store)
         case .promise(let debtID, let promise):
             try recordPromise(
-                id: event.eventId, promise, debtID: debtID, madeAt: event.at, inCall: nil, for: debtor, at: now,
+                id: event.scopedID, promise, debtID: debtID, madeAt: event.at, inCall: nil, for: debtor, at: now,
                 in: store)
         case .closed(let debtID):
             try close(debtID, of: debtor, status: .closed, reason: .debtClosed, at: now, in: store)
@@ -186,7 +186,7 @@ extension SchedulerCore {
         for debt in try store.debts(ofDebtor: debtor.id) where debt.status == .open {
             guard !planned.contains(where: { $0.channel == .call && $0.debtID == debt.id }) else { continue }
             try schedule(
-                "\(event.eventId)/\(debt.id)/follow-up-call", debtorID: debtor.id, debtID: debt.id, channel: .call,
+                "\(event.scopedID)/\(debt.id)/follow-up-call", debtorID: debtor.id, debtID: debt.id, channel: .call,
                 purpose: Strategy.Purpose.followUpCall, due: now, at: now, in: store)
         }
     }

@@ -12,7 +12,9 @@ extension SchedulerCore {
     ) throws -> [(task: TaskRecord, queue: String)] {
         let inFlight: [TaskRecord]
         switch change {
-        case .handover(let debtorID): inFlight = try store.tasks(ofDebtor: debtorID, statuses: [.inFlight])
+        case .handover(let creditorID, let debtorID):
+            inFlight = try store.tasks(
+                ofDebtor: Self.key(creditor: creditorID ?? "", debtor: debtorID), statuses: [.inFlight])
         case .away, .retire: inFlight = try store.tasks(statuses: [.inFlight], limit: Int.max)
         case .back, .join: return []
         }

@@ -10,7 +10,10 @@ extension SchedulerCore {
     /// call (or one that did not connect, or failed) is tried again, a promise gets its reminder and its check, a
     /// survey answer is kept.
     func record(_ outcome: Outcome, at now: Instant, in store: any StoreTransaction) throws {
-        guard let task = try store.task(outcome.taskId), task.debtorID == outcome.debtorId else {
+        // The task names the case; the outcome must name its debtor (and creditor, if it names one) as well.
+        guard let task = try store.task(outcome.taskId), let key = DebtorKey(task.debtorID),
+            key.debtor == outcome.debtorId, outcome.creditorId == nil || outcome.creditorId == key.creditor
+        else {
             throw ContractError(.unknownReference, field: "taskId", "no task with this id for this debtor")
         }
         guard task.debtID == outcome.debtId else {
@@ -19,7 +22,7 @@ extension SchedulerCore {
         guard task.channel == outcome.channel || task.closedReason == .reachedRepresentative else {
             throw ContractError(.invalidField, field: "channel", "differs from the task's channel")
         }
-        let debtor = try debtor(outcome.debtorId, field: "debtorId", in: store)
+        let debtor = try debtor(task.debtorID, field: "debtorId", in: store)
         if task.status == .taken, let specialist = task.takenBy {
             store.attribute(to: .specialist(specialist), at: now)
         }
@@ -188,21 +191,22 @@ extension SchedulerCore {
     /// A proposed contact must be the one its decision is about, and go where its kind goes: the scheduler publishes
     /// it under its own name.
     private func check(_ contact: ProposedContact, of message: TaskDecision, task: TaskRecord) throws(ContractError) {
-        let names: (taskID: String, attempt: Int, debtorID: String)
+        let names: (taskID: String, attempt: Int, debtorID: String, creditorID: String?)
         if let call = contact.call {
-            names = (call.taskId, call.attempt, call.debtorId)
+            names = (call.taskId, call.attempt, call.debtorId, call.creditorId)
             guard topology.specialist(ofCallQueue: contact.queue) != nil else {
                 throw ContractError(.invalidField, field: "contact.queue", "a call goes to a call queue")
             }
         } else if let reminder = contact.reminder {
-            names = (reminder.taskId, reminder.attempt, reminder.debtorId)
+            names = (reminder.taskId, reminder.attempt, reminder.debtorId, reminder.creditorId)
             guard reminder.channel != .call, contact.queue == topology.reminderQueue(reminder.channel) else {
                 throw ContractError(.invalidField, field: "contact.queue", "a reminder goes to its channel's queue")
             }
         } else {
             throw ContractError(.missingField, field: "contact", "carries one of reminder and call")
         }
-        guard names == (task.id, message.attempt, task.debtorID) else {
+        let key = DebtorKey(task.debtorID)
+        guard names == (task.id, message.attempt, key?.debtor ?? task.debtorID, key?.creditor) else {
             throw ContractError(.invalidField, field: "contact", "names another task, hand-out or debtor")
         }
         // An allow reaches the debtor on the task's channel; a redirect reaches the representative as it can.

@@ -27,8 +27,9 @@ extension SchedulerCore {
             record.awayUntil = nil
             record.backupID = nil
             try store.save(record)
-        case .handover(let debtorID):
-            guard let debtor = try store.debtor(debtorID) else {
+        case .handover(let creditorID, let debtorID):
+            guard let creditorID, let debtor = try store.debtor(Self.key(creditor: creditorID, debtor: debtorID))
+            else {
                 throw ContractError(.unknownReference, field: "debtorId", "no debtor with this id was placed")
             }
             try hand(debtor, to: change.specialistId, by: change, cause: .handover, at: now, in: store)

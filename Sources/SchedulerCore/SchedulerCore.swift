@@ -45,7 +45,13 @@ public struct SchedulerCore: Sendable {
     ///
     /// Only applied inputs are remembered as processed: a refused one may be sent again, corrected, under the
     /// same id (and a stranger's refused message cannot block the real one).
-    public func apply(_ input: SchedulerInput, at now: Instant, in store: any StoreTransaction) throws -> Applied {
+    public func apply(_ given: SchedulerInput, at now: Instant, in store: any StoreTransaction) throws -> Applied {
+        let input: SchedulerInput
+        do {
+            input = try resolved(given, in: store)
+        } catch let refusal as ContractError {
+            return .rejected(refusal)
+        }
         // Computed once: a placement's id includes the fingerprint of its whole content.
         let messageID = input.messageID
         if try store.isProcessed(messageID) { return .duplicate }
@@ -53,10 +59,11 @@ public struct SchedulerCore: Sendable {
         do {
             // A refusal found half-way leaves nothing of the input behind.
             try store.undoingOnError {
+                let concerned = try concernedDebtor(of: input, in: store)
                 if let (action, detail) = input.auditEntry {
-                    try store.audit(action, subject: messageID, debtorID: input.concernedDebtor, detail)
+                    try store.audit(action, subject: messageID, debtorID: concerned, detail)
                 }
-                if let debtorID = input.concernedDebtor { try recallInFlight(ofDebtor: debtorID, in: store) }
+                if let concerned { try recallInFlight(ofDebtor: concerned, in: store) }
                 switch input {
                 case .placement(let placement, let userID): try place(placement, userID: userID, at: now, in: store)
                 case .event(let event, let userID): try record(event, userID: userID, at: now, in: store)
@@ -101,14 +108,33 @@ public struct SchedulerCore: Sendable {
 
     // MARK: Helpers shared by the input handlers
 
+    /// The debtor whose policy snapshot the input may change: a task of theirs being decided must be decided
+    /// again. Specialist changes only reroute calls; decisions and expiries are about the hand-out itself.
+    private func concernedDebtor(of input: SchedulerInput, in store: any StoreTransaction) throws -> String? {
+        switch input {
+        case .placement(let placement, _): placement.debtorKey
+        case .event(let event, _): event.debtorKey
+        case .outcome(let outcome): try store.task(outcome.taskId)?.debtorID
+        case .specialist, .decision, .expired: nil
+        }
+    }
+
     /// Puts the debtor's task that a worker is deciding back to pending, before an input changes what its
     /// snapshot said (holds, opt-outs, history, zones). It is handed out again with a fresh snapshot, or cancelled
     /// by the input like any pending task; the worker's answer to the old hand-out is then not current, and its
     /// contact is never published.
+    /// The cases that share the debtor's person key are recalled too: their snapshots hold this one's holds,
+    /// opt-outs and contacts (``PolicySnapshot/person(of:since:in:)``).
     func recallInFlight(ofDebtor debtorID: String, in store: any StoreTransaction) throws {
-        for var task in try store.tasks(ofDebtor: debtorID, statuses: [.inFlight]) {
-            try task.apply(.recalled)
-            try store.save(task)
+        var cases = [debtorID]
+        if let key = try store.debtor(debtorID)?.personKey {
+            cases += try store.debtors(personKey: key).map(\.id).filter { $0 != debtorID }
+        }
+        for id in cases {
+            for var task in try store.tasks(ofDebtor: id, statuses: [.inFlight]) {
+                try task.apply(.recalled)
+                try store.save(task)
+            }
         }
     }
 

@@ -19,22 +19,12 @@ public enum SchedulerInput: Sendable, Equatable {
         // is a duplicate; changed content under the same id is an amendment, applied once.
         case .placement(let placement, _):
             "placement:\(placement.creditorId):\(placement.placementId):\(placement.fingerprint)"
-        case .event(let event, _): "event:\(event.eventId)"
+        // Event ids are the creditor's own too; an event is applied once it names its creditor (resolved).
+        case .event(let event, _): "event:\(event.scopedID)"
         case .specialist(let change, _): "specialist:\(change.changeId)"
         case .outcome(let outcome): "outcome:\(outcome.outcomeId)"
         case .decision(let decision): decision.messageID
         case .expired(let taskID, let attempt): "expired:\(taskID):\(attempt)"
-        }
-    }
-
-    /// The debtor whose policy snapshot the input may change: a task of theirs being decided must be decided
-    /// again. Specialist changes only reroute calls; decisions and expiries are about the hand-out itself.
-    var concernedDebtor: String? {
-        switch self {
-        case .placement(let placement, _): placement.debtor.id
-        case .event(let event, _): event.debtorId
-        case .outcome(let outcome): outcome.debtorId
-        case .specialist, .decision, .expired: nil
         }
     }
 

@@ -57,10 +57,21 @@ package enum DebtorFile {
         guard !input.items.isEmpty else { throw DebtorFileError(file: name, problem: "no debtors in the file") }
         // Every item was a placement the contract accepts a moment ago; the simulator wants it as a value.
         let placements = try input.items.map { try MessageCoding.decode(Placement.self, from: $0.body) }
-        // tact place refuses a placement id twice; a simulation also wants each debt once, whatever its id.
+        // tact place refuses a placement id twice; a simulation also wants each debt once, whatever its id, and
+        // each person under one creditor: its timeline and checks name debtors by their own ids.
         var first: [String: Int] = [:]
+        var creditors: [String: (creditor: String, line: Int)] = [:]
         var duplicates: [DebtorFileError.Row] = []
         for (item, placement) in zip(input.items, placements) {
+            if let earlier = creditors[placement.debtor.id], earlier.creditor != placement.creditorId {
+                duplicates.append(
+                    .init(
+                        line: item.line,
+                        problem: "conflict: debtor.id: placed by another creditor at line \(earlier.line); "
+                            + "a simulation names each debtor once"))
+            } else if creditors[placement.debtor.id] == nil {
+                creditors[placement.debtor.id] = (placement.creditorId, item.line)
+            }
             let debt = "\(placement.creditorId)\n\(placement.debtor.id)\n\(placement.debt.id)"
             if let line = first[debt] {
                 duplicates.append(

@@ -92,11 +92,12 @@ extension Simulation {
         let placements = placementTerms
         let debtors = try await store.read { reading in
             try ids.compactMap { id -> SimulationResult.Debtor? in
-                guard let debtor = try reading.debtor(id) else { return nil }
+                // A simulation places each debtor id under one creditor (DebtorFile).
+                guard let debtor = try reading.debtors(withRef: id).first else { return nil }
                 return SimulationResult.Debtor(
                     id: id, rulebook: debtor.rulebook, timeZones: debtor.timeZones, inconvenient: debtor.inconvenient,
                     specialistId: debtor.specialistID,
-                    debts: try reading.debts(ofDebtor: id).map {
+                    debts: try reading.debts(ofDebtor: debtor.id).map {
                         Placement.Debt(id: $0.id, amount: $0.amount, currency: $0.currency, dueDate: $0.dueDate)
                     }, placements: placements[id] ?? [])
             }

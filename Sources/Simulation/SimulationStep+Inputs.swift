@@ -67,7 +67,8 @@ extension SimulationStep {
         }
         if case .expired(let taskID, let attempt) = input {
             let task = try store.task(taskID)
-            var entry = TimelineEntry(at: now, kind: .expired, debtorId: task?.debtorID ?? "")
+            var entry = TimelineEntry(
+                at: now, kind: .expired, debtorId: task.map { DebtorKey.debtorPart(of: $0.debtorID) } ?? "")
             (entry.debtId, entry.taskId, entry.attempt) = (task?.debtID, taskID, attempt)
             (entry.channel, entry.purpose) = (task?.channel, task?.purpose.rawValue)
             return entry

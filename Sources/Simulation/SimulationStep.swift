@@ -98,8 +98,9 @@ struct SimulationStep: Sendable {
 
     /// A debtor as responders see it, read from the store.
     static func view(of id: String, in store: any StoreReading) throws -> SimulatedDebtor? {
-        guard let debtor = try store.debtor(id) else { return nil }
-        let open = try store.debts(ofDebtor: id).filter { $0.status == .open }.map {
+        // A simulation places each debtor id under one creditor (DebtorFile).
+        guard let debtor = try store.debtors(withRef: id).first else { return nil }
+        let open = try store.debts(ofDebtor: debtor.id).filter { $0.status == .open }.map {
             Placement.Debt(id: $0.id, amount: $0.amount, currency: $0.currency, dueDate: $0.dueDate)
         }
         return SimulatedDebtor(id: id, timeZones: debtor.timeZones, specialistId: debtor.specialistID, openDebts: open)

@@ -22,7 +22,59 @@ public enum PolicySnapshot {
         let applying = holds.filter { $0.liftedAt == nil && ($0.debtID == nil || $0.debtID == debtID) }
             .compactMap { try? Hold(kind: $0.kind, since: $0.since, until: $0.until) }
         return try Debtor(
-            id: record.id, timeZones: record.timeZones, inconvenient: record.inconvenient, holds: applying,
+            id: record.ref, timeZones: record.timeZones, inconvenient: record.inconvenient, holds: applying,
             optOuts: record.optOuts.sorted { $0.rawValue < $1.rawValue }, representative: record.representative)
+    }
+
+    /// What the policy knows of the person behind a case: the case's own active holds, opt-outs and ledger since
+    /// `since` and, when it carries a person key, those of every other case with the key that concern the person
+    /// (``HoldKind/concernsThePerson`` holds placed without a debt, every opt-out, every contact). An agency must
+    /// not contact one person more often than the rulebook allows because two creditors placed them.
+    public struct Person: Sendable, Equatable {
+        public var holds: [HoldRecord]
+        public var optOuts: Set<Channel>
+        /// Other cases' entries carry their debt as `creditor/debtor/debt`, so that a cap counted per debt never
+        /// takes another creditor's `C-1` for this case's.
+        public var ledger: [LedgerEntry]
+        /// The other cases with the person key, by key.
+        public var linked: [String]
+
+        public init(holds: [HoldRecord], optOuts: Set<Channel>, ledger: [LedgerEntry], linked: [String] = []) {
+            self.holds = holds
+            self.optOuts = optOuts
+            self.ledger = ledger
+            self.linked = linked
+        }
+
+        /// The debtor record as the policy should see it: the person's opt-outs.
+        public func applied(to record: DebtorRecord) -> DebtorRecord {
+            var record = record
+            record.optOuts = optOuts
+            return record
+        }
+    }
+
+    public static func person(
+        of debtor: DebtorRecord, since: Instant, in store: any StoreReading
+    ) throws -> Person {
+        var person = Person(
+            holds: try store.activeHolds(ofDebtor: debtor.id), optOuts: debtor.optOuts,
+            ledger: try store.ledger(ofDebtor: debtor.id, since: since))
+        guard let key = debtor.personKey else { return person }
+        for other in try store.debtors(personKey: key) where other.id != debtor.id {
+            person.linked.append(other.id)
+            person.holds += try store.activeHolds(ofDebtor: other.id).filter {
+                $0.debtID == nil && $0.kind.concernsThePerson
+            }
+            person.optOuts.formUnion(other.optOuts)
+            person.ledger += try store.ledger(ofDebtor: other.id, since: since).map {
+                var entry = $0
+                entry.debtID = "\(other.id)/\($0.debtID)"
+                return entry
+            }
+        }
+        person.holds.sort { ($0.since, $0.id) < ($1.since, $1.id) }
+        person.ledger.sort { ($0.at, $0.taskID) < ($1.at, $1.taskID) }
+        return person
     }
 }

@@ -30,7 +30,8 @@ extension DebtorRecord: FetchableRecord, PersistableRecord {
             representative: try representative.map {
                 try StoredJSON.decoder.decode(Representative.self, from: Data($0.utf8))
             },
-            createdAt: try row.decode(forColumn: CodingKeys.createdAt))
+            createdAt: try row.decode(forColumn: CodingKeys.createdAt),
+            personKey: try row.decode(forColumn: CodingKeys.personKey))
     }
 
     /// By hand only so that opt-outs are stored sorted: the same set, in any order, is always the same text.
@@ -49,6 +50,9 @@ extension DebtorRecord: FetchableRecord, PersistableRecord {
         container[CodingKeys.optOuts] = try json(optOuts.map(\.rawValue).sorted())
         container[CodingKeys.representative] = try representative.map(json)
         container[CodingKeys.createdAt] = createdAt
+        // Not a field: the creditor's own id, kept as a column so that a message naming it finds the case.
+        container["ref"] = ref
+        container[CodingKeys.personKey] = personKey
     }
 }
 

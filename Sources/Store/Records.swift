@@ -7,6 +7,7 @@ import Policy
 
 /// A person with one or more debts placed by a creditor. Debtor ids are unique across creditors.
 public struct DebtorRecord: Sendable, Equatable, Codable {
+    /// The key every table names the debtor by: `creditor/debtor` (``DebtorKey``).
     public var id: String
     public var creditorID: String
     /// Rulebook id chosen at placement (placement field, else the creditor's, else the default).
@@ -21,6 +22,11 @@ public struct DebtorRecord: Sendable, Equatable, Codable {
     public var optOuts: Set<Channel>
     public var representative: Representative?
     public var createdAt: Instant
+    /// The placement's `debtor.personKey`: cases that share it are one person to the policy.
+    public var personKey: String?
+
+    /// The creditor's own id for the person, as messages carry it.
+    public var ref: String { DebtorKey.debtorPart(of: id) }
 
     /// Also its table's columns (see Records+GRDB.swift).
     enum CodingKeys: String, CodingKey {
@@ -34,13 +40,14 @@ public struct DebtorRecord: Sendable, Equatable, Codable {
         case optOuts = "opt_outs"
         case representative
         case createdAt = "created_at"
+        case personKey = "person_key"
     }
 
     public init(
         id: String, creditorID: String, rulebook: String, strategy: String = "default", specialistID: String? = nil,
         contact: ContactDetails,
         timeZones: [String], inconvenient: [InconvenientTime] = [], optOuts: Set<Channel> = [],
-        representative: Representative? = nil, createdAt: Instant
+        representative: Representative? = nil, createdAt: Instant, personKey: String? = nil
     ) {
         self.id = id
         self.creditorID = creditorID
@@ -53,6 +60,7 @@ public struct DebtorRecord: Sendable, Equatable, Codable {
         self.optOuts = optOuts
         self.representative = representative
         self.createdAt = createdAt
+        self.personKey = personKey
     }
 }
 

@@ -7,6 +7,8 @@ import Policy
 
 private enum Queries {
     static let debtor = "SELECT * FROM debtor WHERE id = ?"
+    static let debtorsWithRef = "SELECT * FROM debtor WHERE ref = ? ORDER BY id"
+    static let debtorsOfPerson = "SELECT * FROM debtor WHERE person_key = ? ORDER BY id"
     static let debts = "SELECT * FROM debt WHERE debtor_id = ? ORDER BY id"
     static let debt = "SELECT * FROM debt WHERE debtor_id = ? AND id = ?"
     static let activeHolds = "SELECT * FROM hold WHERE debtor_id = ? AND lifted_at IS NULL ORDER BY since, id"
@@ -20,6 +22,14 @@ private enum Queries {
 extension SQLiteAccess {
     func debtor(_ id: String) throws -> DebtorRecord? {
         try fetchOne(DebtorRecord.self, Queries.debtor, [id])
+    }
+
+    func debtors(withRef ref: String) throws -> [DebtorRecord] {
+        try fetchAll(DebtorRecord.self, Queries.debtorsWithRef, [ref])
+    }
+
+    func debtors(personKey: String) throws -> [DebtorRecord] {
+        try fetchAll(DebtorRecord.self, Queries.debtorsOfPerson, [personKey])
     }
 
     func debts(ofDebtor debtorID: String) throws -> [DebtRecord] {

@@ -13,6 +13,7 @@ extension SQLiteStore {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1", migrate: schemaV1)
         migrator.registerMigration("v2", migrate: schemaV2)
+        migrator.registerMigration("v3", migrate: schemaV3)
         return migrator
     }
 
@@ -292,6 +293,39 @@ extension SQLiteStore {
                     BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
                 CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
                     BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
+                """)
+    }
+
+    /// Tenants: a debtor is keyed by its creditor and the creditor's own id (`creditor/debtor`, ``DebtorKey``), so
+    /// two creditors may both have a `D-1`. `ref` keeps the creditor's own id, which messages name; `person_key`
+    /// links the cases of one person across creditors. Every table's `debtor_id` takes the key. The audit trail
+    /// keeps the ids it was written with: its hash covers them, and before this version they were unique.
+    /// Decisions are append-only, so their trigger steps aside for the rewrite.
+    private static func schemaV3(_ db: Database) throws {
+        try db.execute(
+            sql: """
+                ALTER TABLE debtor ADD COLUMN ref TEXT NOT NULL DEFAULT '';
+                ALTER TABLE debtor ADD COLUMN person_key TEXT;
+                DROP TRIGGER decision_no_update;
+                """)
+        // A decision outlives its debtor (no foreign key): one whose debtor is gone keeps its id.
+        for table in [
+            "debt", "hold", "task", "ledger", "promise", "plan", "survey_response", "handover", "payment", "outcome",
+            "decision",
+        ] {
+            try db.execute(
+                sql: """
+                    UPDATE \(table) SET debtor_id = COALESCE(
+                        (SELECT creditor_id || '/' || id FROM debtor WHERE debtor.id = \(table).debtor_id), debtor_id)
+                    """)
+        }
+        try db.execute(
+            sql: """
+                UPDATE debtor SET ref = id, id = creditor_id || '/' || id;
+                CREATE TRIGGER decision_no_update BEFORE UPDATE ON decision
+                    BEGIN SELECT RAISE(ABORT, 'decisions are append-only'); END;
+                CREATE INDEX debtor_ref ON debtor (ref);
+                CREATE INDEX debtor_person ON debtor (person_key) WHERE person_key IS NOT NULL;
                 """)
     }
 }

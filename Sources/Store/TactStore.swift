@@ -17,6 +17,11 @@ public protocol TactStore: Sendable {
 /// What can be read inside a transaction or a snapshot.
 public protocol StoreReading {
     func debtor(_ id: String) throws -> DebtorRecord?
+    /// Every creditor's debtor whose own id is `ref`, by key: a message that leaves its creditor out names one of
+    /// them.
+    func debtors(withRef ref: String) throws -> [DebtorRecord]
+    /// The cases that share a person key, by key (``DebtorRecord/personKey``).
+    func debtors(personKey: String) throws -> [DebtorRecord]
     func debts(ofDebtor debtorID: String) throws -> [DebtRecord]
     func debt(_ id: String, ofDebtor debtorID: String) throws -> DebtRecord?
     /// Holds not lifted, oldest first.

@@ -31,7 +31,8 @@ package struct CallCard {
         let context = call.context
         var lines = [
             "Call \(call.taskId) — \(call.purpose), priority \(priority.map(String.init) ?? "-"), tone \(context.tone)",
-            "  Debtor \(call.debtorId): \(context.name), \(call.phone), language \(context.language)",
+            "  Debtor \(call.debtorId): \(context.name), \(call.phone), language \(context.language)"
+                + (call.creditorId.map { ", creditor \($0)" } ?? ""),
             "  Their time now: \(local(now))",
             "  Debt \(call.debtId): \(context.debt.amount) \(context.debt.currency), due \(context.debt.dueDate)",
         ]

@@ -11,7 +11,8 @@ package enum ExplainJSON {
             (
                 "debtor",
                 .object([
-                    ("id", .string(debtor.id)), ("creditorId", .string(debtor.creditorID)),
+                    ("id", .string(debtor.ref)), ("creditorId", .string(debtor.creditorID)),
+                    ("linkedCases", .array((records.person?.linked ?? []).map(AuditJSON.string))),
                     ("rulebook", .string(debtor.rulebook)), ("specialistId", .text(debtor.specialistID)),
                     ("timeZones", .array(debtor.timeZones.map(AuditJSON.string))),
                     ("optOuts", .array(debtor.optOuts.map(\.rawValue).sorted().map(AuditJSON.string))),

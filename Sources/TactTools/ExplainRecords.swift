@@ -20,6 +20,9 @@ package struct ExplainRecords: Sendable {
     /// When each hold ends as the policy sees it (its own end, else the rulebook's default), by hold id; absent for
     /// an open-ended hold. Filled by ``resolveHoldEnds(rulebooks:)``.
     package var holdEnds: [String: Instant] = [:]
+    /// The person behind the case as the policy sees it, other cases with its person key included; `nil` when it
+    /// was not read (the case's own records then stand for the person).
+    package var person: PolicySnapshot.Person?
 
     package init(
         debtor: DebtorRecord, debts: [DebtRecord], tasks: [TaskRecord], decisions: [DecisionRecord],
@@ -38,11 +41,13 @@ package struct ExplainRecords: Sendable {
     package static func read(_ debtorID: String, from store: some InspectableStore) async throws -> ExplainRecords? {
         try await store.inspect { store in
             guard let debtor = try store.debtor(debtorID) else { return nil }
-            return ExplainRecords(
+            var records = ExplainRecords(
                 debtor: debtor, debts: try store.debts(ofDebtor: debtorID),
                 tasks: try store.tasks(ofDebtor: debtorID, statuses: []),
                 decisions: try store.decisions(ofDebtor: debtorID), holds: try store.allHolds(ofDebtor: debtorID),
                 ledger: try store.fullLedger(ofDebtor: debtorID), handovers: try store.handovers(ofDebtor: debtorID))
+            records.person = try PolicySnapshot.person(of: debtor, since: Instant(secondsSinceEpoch: 0), in: store)
+            return records
         }
     }
 

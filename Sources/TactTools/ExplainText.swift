@@ -8,8 +8,12 @@ package enum ExplainText {
     package static func render(_ records: ExplainRecords, next: ExplainNextContact?, now: Instant) -> String {
         let debtor = records.debtor
         var out =
-            "Debtor \(debtor.id): creditor \(debtor.creditorID), rulebook \(debtor.rulebook)"
+            "Debtor \(debtor.ref): creditor \(debtor.creditorID), rulebook \(debtor.rulebook)"
             + (debtor.specialistID.map { ", specialist \($0)" } ?? "") + "\n"
+            + (records.person.map(\.linked).flatMap { $0.isEmpty ? nil : $0 }.map {
+                "The same person (person key) as: \($0.joined(separator: ", ")); their holds, opt-outs and contacts "
+                    + "count here.\n"
+            } ?? "")
         out +=
             "Time zones: "
             + (debtor.timeZones.isEmpty ? "unknown (the rulebook decides)" : debtor.timeZones.joined(separator: ", "))

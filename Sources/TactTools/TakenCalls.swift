@@ -7,6 +7,8 @@ import Store
 package enum TakenCalls {
     package struct Taken: Codable {
         package let taskId: String
+        /// Absent in cards written before creditors keyed cases.
+        package let creditorId: String?
         package let debtorId: String
         package let debtId: String
     }
@@ -25,7 +27,8 @@ package enum TakenCalls {
 
     package static func remember(_ call: Call) throws {
         try PrivateFiles.createFolder(folder)
-        let taken = Taken(taskId: call.taskId, debtorId: call.debtorId, debtId: call.debtId)
+        let taken = Taken(
+            taskId: call.taskId, creditorId: call.creditorId, debtorId: call.debtorId, debtId: call.debtId)
         try PrivateFiles.write(Data(MessageCoding.encode(taken)), to: file(call.taskId).path)
     }
 

@@ -67,7 +67,8 @@ public struct WorkerCore: Sendable {
     private func contact(for task: WorkTask, validUntil: Instant?) -> ProposedContact? {
         if task.channel == .call {
             let call = Call(
-                taskId: task.taskId, debtorId: task.debtor.id, debtId: task.debt.id, phone: task.delivery.phone,
+                taskId: task.taskId, creditorId: task.creditorId, debtorId: task.debtor.id, debtId: task.debt.id,
+                phone: task.delivery.phone,
                 purpose: task.purpose, validUntil: validUntil, context: context(task), attempt: task.attempt)
             return ProposedContact(
                 queue: topology.callQueue(specialist: task.specialistId), call: call, expiresAt: validUntil,
@@ -77,7 +78,8 @@ public struct WorkerCore: Sendable {
         // A letter cannot miss its window once posted.
         let letter = task.channel == .letter
         let reminder = Reminder(
-            taskId: task.taskId, debtorId: task.debtor.id, debtId: task.debt.id, channel: task.channel, to: to,
+            taskId: task.taskId, creditorId: task.creditorId, debtorId: task.debtor.id, debtId: task.debt.id,
+            channel: task.channel, to: to,
             template: task.template, language: task.delivery.language, validUntil: letter ? nil : validUntil,
             attempt: task.attempt, parameters: parameters(task))
         return ProposedContact(
@@ -88,7 +90,8 @@ public struct WorkerCore: Sendable {
     private func redirect(_ task: WorkTask, to representative: Representative) -> ProposedContact? {
         if let phone = representative.phone {
             let call = Call(
-                taskId: task.taskId, debtorId: task.debtor.id, debtId: task.debt.id, phone: phone,
+                taskId: task.taskId, creditorId: task.creditorId, debtorId: task.debtor.id, debtId: task.debt.id,
+                phone: phone,
                 purpose: ContactPurpose.text(task.purpose, with: .representative), validUntil: nil,
                 context: context(task),
                 attempt: task.attempt)
@@ -97,7 +100,8 @@ public struct WorkerCore: Sendable {
         }
         guard let email = representative.email else { return nil }
         let reminder = Reminder(
-            taskId: task.taskId, debtorId: task.debtor.id, debtId: task.debt.id, channel: .email, to: email,
+            taskId: task.taskId, creditorId: task.creditorId, debtorId: task.debtor.id, debtId: task.debt.id,
+            channel: .email, to: email,
             template: ContactPurpose.text(task.template, with: .representative), language: task.delivery.language,
             validUntil: nil,
             attempt: task.attempt)

@@ -30,7 +30,9 @@ struct AuditExportCommand: AsyncParsableCommand {
     @Option(help: "End of the interval (excluded).") var to: String?
     @Option(help: "Only entries written after this sequence number (0: from the first).")
     var afterSequence: Int64?
-    @Option(help: "Only entries about this debtor.") var debtor: String?
+    @Option(help: "Only entries about this case: CREDITOR/DEBTOR, or the debtor's id while one creditor has it.")
+    var debtor: String?
+    @Option(help: "The debtor's creditor, when several creditors have a debtor with this id.") var creditor: String?
     @Option(help: "Write to this file instead of standard output.") var out: String?
     @OptionGroup var options: ServiceOptions
 
@@ -58,6 +60,9 @@ struct AuditExportCommand: AsyncParsableCommand {
             let environment = try ServiceEnvironment(options)
             let store = try SQLiteReadOnlyStore(path: environment.configuration.storePath)
             defer { try? store.close() }
+            // Entries written before cases were keyed by creditor (schema v3) name the debtor by its id alone.
+            var subject = debtor
+            if let debtor { subject = try await CaseName.key(debtor, creditor: creditor, in: store) ?? debtor }
             let output: FileHandle
             if let out {
                 let partial = out + ".partial"
@@ -75,7 +80,7 @@ struct AuditExportCommand: AsyncParsableCommand {
                 output = FileHandle.standardOutput
             }
             let (exported, last) = try await Self.export(
-                from: interval.0, to: interval.1, after: afterSequence ?? 0, debtor: debtor, store: store, to: output)
+                from: interval.0, to: interval.1, after: afterSequence ?? 0, debtor: subject, store: store, to: output)
             if let out, let partial = temporary {
                 try output.close()
                 _ = try? FileManager.default.removeItem(atPath: out)

@@ -21,7 +21,9 @@ struct EventCommand: AsyncParsableCommand {
             line is reported with its number and reason and nothing is published. Broker: TACT_AMQP_URL.
             """)
 
-    @Option(help: "The debtor's id.") var debtor: String?
+    @Option(help: "The debtor's id (the creditor's own).") var debtor: String?
+    @Option(help: "The debtor's creditor; needed when several creditors have a debtor with this id.")
+    var creditor: String?
     @Option(help: "What happened.") var kind: String?
     @Option(help: "The debt concerned (required for payment, promise, closed, recall and plan).") var debt: String?
     @Option(help: "When it happened, RFC 3339 (default: now).") var at: String?
@@ -84,8 +86,8 @@ struct EventCommand: AsyncParsableCommand {
     /// Every line checked; the bad ones reported on stderr. Lines are published as written.
     private func readFile(_ path: String) throws -> [IntakePublisher.Item] {
         let given = [
-            debtor, kind, debt, at, until, channel, representativePhone, representativeEmail, amount, currency, promise,
-            id,
+            debtor, creditor, kind, debt, at, until, channel, representativePhone, representativeEmail, amount,
+            currency, promise, id,
         ]
         guard given.allSatisfy({ $0 == nil }), instalments.isEmpty else {
             throw ValidationError("--file publishes the events in the file; drop the single event's options")
@@ -166,7 +168,8 @@ struct EventCommand: AsyncParsableCommand {
             representativePhone == nil && representativeEmail == nil
             ? nil : Representative(kind: kind.rawValue, phone: representativePhone, email: representativeEmail)
         let event = LifeEvent(
-            eventId: id ?? "E-\(UUID().uuidString.lowercased())", debtorId: debtor, debtId: debt, kind: kind,
+            eventId: id ?? "E-\(UUID().uuidString.lowercased())", creditorId: creditor, debtorId: debtor, debtId: debt,
+            kind: kind,
             at: try instant(at, "at") ?? Instant(Date()), channel: channelValue, until: try instant(until, "until"),
             representative: representative, instalments: plan.isEmpty ? nil : plan, amount: amount, currency: currency,
             promise: promised)

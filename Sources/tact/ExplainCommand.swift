@@ -7,7 +7,7 @@ import Store
 import TactConfig
 import TactTools
 
-/// `tact explain DEBTOR`: why Tact contacted a person when it did, or did not: the timeline of tasks, decisions
+/// `tact explain CREDITOR/DEBTOR`: why Tact contacted a person when it did, or did not: the timeline of tasks, decisions
 /// with their rules, holds, contacts and outcomes, and the next planned contact with the instant it becomes
 /// permissible and why not sooner. Ids only: no name, phone number, e-mail or address is ever printed.
 struct ExplainCommand: AsyncParsableCommand {
@@ -20,7 +20,8 @@ struct ExplainCommand: AsyncParsableCommand {
             or the debtor cannot be found.
             """)
 
-    @Argument(help: "The debtor's id.") var debtor: String
+    @Argument(help: "The case: CREDITOR/DEBTOR, or the debtor's id while one creditor has it.") var debtor: String
+    @Option(help: "The creditor whose debtor this is, when several have a debtor with this id.") var creditor: String?
     @Flag(help: "One JSON document instead of text.") var json = false
     @Option(help: "Predict the next contact as of this instant, now or later, RFC 3339 (default: now).")
     var at: String?
@@ -49,7 +50,9 @@ struct ExplainCommand: AsyncParsableCommand {
             let environment = try ServiceEnvironment(options)
             let store = try SQLiteReadOnlyStore(path: environment.configuration.storePath)
             defer { try? store.close() }
-            guard var records = try await ExplainRecords.read(debtor, from: store) else {
+            guard let key = try await CaseName.key(debtor, creditor: creditor, in: store),
+                var records = try await ExplainRecords.read(key, from: store)
+            else {
                 throw PlaceError("no debtor with this id in \(store.path)")
             }
             records.resolveHoldEnds(rulebooks: environment.rulebooks)

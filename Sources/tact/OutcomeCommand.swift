@@ -27,7 +27,8 @@ struct OutcomeCommand: AsyncParsableCommand {
     @Option(help: "A promise to pay: AMOUNT@YYYY-MM-DD.") var promise: String?
     @Option(help: "Survey score, 1 (poorly) to 5 (very well).") var score: Int?
     @Option(help: "Survey comment.") var comment: String?
-    @Option(help: "The debtor (default: from the call taken with tact next).") var debtor: String?
+    @Option(help: "The debtor's id (default: from the call taken with tact next).") var debtor: String?
+    @Option(help: "The debtor's creditor (default: from the call taken with tact next).") var creditor: String?
     @Option(help: "The debt (default: from the call taken with tact next).") var debt: String?
     @Option(help: "The channel used (default: call for a call taken with tact next; required otherwise).")
     var channel: String?
@@ -126,13 +127,15 @@ struct OutcomeCommand: AsyncParsableCommand {
         else {
             throw ValidationError("\(task) is not in the store here: give --channel (call, sms, email or letter)")
         }
-        guard let debtorID = debtor ?? taken?.debtorId ?? known?.task.debtorID,
+        let storedCase = known.flatMap { DebtorKey($0.task.debtorID) }
+        guard let debtorID = debtor ?? taken?.debtorId ?? storedCase?.debtor,
             let debtID = debt ?? taken?.debtId ?? known?.task.debtID
         else {
             throw ValidationError("\(task) is not in the store here: give --debtor and --debt")
         }
         let outcome = Outcome(
-            outcomeId: "O-\(UUID().uuidString.lowercased())", taskId: task, debtorId: debtorID, debtId: debtID,
+            outcomeId: "O-\(UUID().uuidString.lowercased())", taskId: task,
+            creditorId: creditor ?? taken?.creditorId ?? storedCase?.creditor, debtorId: debtorID, debtId: debtID,
             channel: channel, at: instant, result: promised != nil ? .promiseToPay : result, promise: promised,
             score: score, comment: comment, corrects: corrected)
         try outcome.validate()

@@ -34,7 +34,8 @@ struct ReportCommand: AsyncParsableCommand {
     @Option(help: "Only the tasks of this creditor's debtors.")
     var creditor: String?
 
-    @Option(help: "Only this debtor's tasks.")
+    @Option(
+        help: "Only this debtor's tasks: CREDITOR/DEBTOR, or the debtor's id (with --creditor when several have it).")
     var debtor: String?
 
     @Option(
@@ -61,9 +62,12 @@ struct ReportCommand: AsyncParsableCommand {
             let store = try SQLiteStore(path: environment.configuration.storePath)
             if wait > 0 { try await settle(store, seconds: wait) }
             let now = Instant(Date())
+            // A debtor no case answers to lists nothing.
+            var debtorKey: String?
+            if let debtor { debtorKey = try await CaseName.key(debtor, creditor: creditor, in: store) ?? debtor }
             let query = TaskQuery(
                 statuses: Set(states.compactMap(TaskRecord.Status.init(rawValue:))), creditorID: creditor,
-                debtorID: debtor)
+                debtorID: debtorKey)
             let (after, limit) = (self.after, self.limit)
             let page = try await store.inspect { store -> (tasks: [TaskRecord], remaining: Int)? in
                 if let after, try store.task(after) == nil { return nil }

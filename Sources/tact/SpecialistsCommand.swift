@@ -51,13 +51,18 @@ struct SpecialistsCommand: AsyncParsableCommand {
     struct Handover: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Hand a debtor's case, and its queued call, to another specialist for good.")
-        @Argument(help: "The debtor's id.") var debtor: String
+        @Argument(help: "The debtor's id (the creditor's own).") var debtor: String
+        @Option(help: "The debtor's creditor; needed when several creditors have a debtor with this id.")
+        var creditor: String?
         @Option(help: "The specialist taking the case over.") var to: String
         @OptionGroup var options: ServiceOptions
 
         func run() async throws {
             try await SpecialistsCommand.publish(
-                { id, _ in SpecialistChange(changeId: id, action: .handover, specialistId: to, debtorId: debtor) },
+                { id, _ in
+                    SpecialistChange(
+                        changeId: id, action: .handover, specialistId: to, creditorId: creditor, debtorId: debtor)
+                },
                 until: nil, options: options)
         }
     }

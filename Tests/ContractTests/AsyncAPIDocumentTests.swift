@@ -632,24 +632,29 @@ enum Full {
             placementId: "P-1", creditorId: "acme", rulebook: "us-regf", strategy: "standard", specialistId: "anna",
             debtor: .init(
                 id: "D-1", name: "Jordan Example", timeZones: ["America/Chicago"], phone: "+15550101", sms: "+15550101",
-                email: "j@example.com", address: "1 Example Way", language: "en", inconvenient: [inconvenient]),
+                email: "j@example.com", address: "1 Example Way", language: "en", inconvenient: [inconvenient],
+                personKey: "pk-7f3a"),
             debt: debt)
         let instalments = [
             LifeEvent.Instalment(amount: "60.00", dueDate: "2026-12-15"),
             LifeEvent.Instalment(amount: "60.50", dueDate: "2027-01-15"),
         ]
         let event = LifeEvent(
-            eventId: "E-1", debtorId: "D-1", debtId: "C-1", kind: .attorney, at: at, channel: .sms, until: later,
+            eventId: "E-1", creditorId: "acme", debtorId: "D-1", debtId: "C-1", kind: .attorney, at: at, channel: .sms,
+            until: later,
             representative: representative, instalments: instalments, amount: "40.00", currency: "USD",
             promise: .init(amount: "50.00", date: "2026-12-10"))
         let change = SpecialistChange(
-            changeId: "S-1", action: .away, specialistId: "anna", until: later, backupId: "bob", debtorId: "D-1")
+            changeId: "S-1", action: .away, specialistId: "anna", until: later, backupId: "bob", creditorId: "acme",
+            debtorId: "D-1")
         let outcome = Outcome(
-            outcomeId: "O-1", taskId: "P-1/first-call", debtorId: "D-1", debtId: "C-1", channel: .call, at: at,
+            outcomeId: "O-1", taskId: "P-1/first-call", creditorId: "acme", debtorId: "D-1", debtId: "C-1",
+            channel: .call, at: at,
             result: .promiseToPay, promise: .init(amount: "50.00", date: "2026-12-10"), score: 4, comment: "Fair.",
             corrects: "O-0")
         let reminder = Reminder(
-            taskId: "P-1/first-notice", debtorId: "D-1", debtId: "C-1", channel: .email, to: "j@example.com",
+            taskId: "P-1/first-notice", creditorId: "acme", debtorId: "D-1", debtId: "C-1", channel: .email,
+            to: "j@example.com",
             template: "first-notice", language: "en", validUntil: later, attempt: 1,
             parameters: [
                 "amount": "120.50", "currency": "USD", "dueDate": "2026-11-01", "promisedAmount": "50.00",
@@ -662,7 +667,8 @@ enum Full {
         let promise = TaskContext.PromiseSummary(amount: "50.00", date: "2026-12-10", status: "broken")
         let plan = TaskContext.PlanSummary(instalments: instalments, paid: 1, current: 1)
         let call = Call(
-            taskId: "P-1/first-call", debtorId: "D-1", debtId: "C-1", phone: "+15550101", purpose: "first-call",
+            taskId: "P-1/first-call", creditorId: "acme", debtorId: "D-1", debtId: "C-1", phone: "+15550101",
+            purpose: "first-call",
             validUntil: later,
             context: .init(
                 name: "Jordan Example", language: "en", debt: debt, recentContacts: [history], holds: [hold],
@@ -670,7 +676,8 @@ enum Full {
                 policy: .init(rulebook: "us-regf", debtor: debtor, history: [history])),
             attempt: 1)
         let task = WorkTask(
-            taskId: "P-1/first-call", attempt: 1, rulebook: "us-regf", channel: .call, purpose: "first-call",
+            taskId: "P-1/first-call", attempt: 1, creditorId: "acme", rulebook: "us-regf", channel: .call,
+            purpose: "first-call",
             template: "first-call", specialistId: "anna", debt: debt, debtor: debtor,
             history: [history],
             delivery: .init(

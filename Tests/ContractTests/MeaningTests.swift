@@ -50,7 +50,13 @@ struct MeaningTests {
 
     @Test func specialistChangesCarryWhoTheyConcern() throws {
         var change = SpecialistChange(changeId: "C-1", action: .handover, specialistId: "anna", debtorId: "D-1")
-        #expect(try change.meaning() == .handover(debtorID: "D-1"))
+        #expect(try change.meaning() == .handover(creditorID: nil, debtorID: "D-1"))
+        change.creditorId = "acme"
+        #expect(try change.meaning() == .handover(creditorID: "acme", debtorID: "D-1"))
+        change.creditorId = "ac/me"
+        #expect(throws: ContractError(.invalidField, field: "creditorId", "must not contain \"/\"")) {
+            try change.meaning()
+        }
         change.debtorId = nil
         #expect(throws: ContractError(.missingField, field: "debtorId", "required for handover")) {
             try change.meaning()

@@ -34,11 +34,12 @@ struct PipelineCadenceTests {
             #expect(outcome.status == 0, "\(outcome.errors)")
             _ = try await pipeline.waitUntilSettled()
             let store = try SQLiteStore(path: pipeline.storePath)
-            let promise = try #require(try await store.read { try $0.promises(ofDebtor: "D-1") }.first)
+            let promise = try #require(try await store.read { try $0.promises(ofDebtor: "acme/D-1") }.first)
             #expect(promise.amount == "50.00")
             #expect(promise.date == date)
             #expect(promise.status == .open)
-            let planned = try await store.read { try $0.tasks(ofDebtor: "D-1", statuses: [.pending]) }.map(\.purpose)
+            let planned = try await store.read { try $0.tasks(ofDebtor: "acme/D-1", statuses: [.pending]) }.map(
+                \.purpose)
             #expect(Set(planned) == [.promiseReminder, .brokenPromise])
             #expect(try await store.read { try $0.ledgerEntry(taskID: "acme/P-1/first-call") }?.result == .conversation)
             // A bad outcome is a one-line error and a non-zero exit, nothing published.
@@ -55,8 +56,8 @@ struct PipelineCadenceTests {
             let amend = try await pipeline.tool(["outcome", "acme/P-1/first-call", "--result", "no-answer", "--amend"])
             #expect(amend.status == 0 && amend.output.contains(", correcting O-"), "\(amend.errors)")
             _ = try await pipeline.waitUntilSettled()
-            #expect(try await store.read { try $0.promises(ofDebtor: "D-1") }.map(\.status) == [.withdrawn])
-            let replanned = try await store.read { try $0.tasks(ofDebtor: "D-1", statuses: [.pending]) }
+            #expect(try await store.read { try $0.promises(ofDebtor: "acme/D-1") }.map(\.status) == [.withdrawn])
+            let replanned = try await store.read { try $0.tasks(ofDebtor: "acme/D-1", statuses: [.pending]) }
             #expect(replanned.map(\.purpose) == [.retryCall])
             #expect(try await store.read { try $0.outcomes(ofTask: "acme/P-1/first-call") }.count == 2)
             try await pipeline.expectSound()
@@ -68,7 +69,8 @@ struct PipelineCadenceTests {
             // Ahead of it in the queue, a call whose debtor's window is closed by now (their zone is at 3 a.m.).
             let night = try Debtor(id: "D-9", timeZones: [Sample.zone(localHour: 3)])
             let stale = Call(
-                taskId: "stale/first-call", debtorId: "D-9", debtId: "C-9", phone: "+15550100", purpose: "first-call",
+                taskId: "stale/first-call", creditorId: "acme", debtorId: "D-9", debtId: "C-9", phone: "+15550100",
+                purpose: "first-call",
                 validUntil: nil,
                 context: CallContext(
                     name: "Personal Name D-9", language: "en",
@@ -123,7 +125,8 @@ struct PipelineCadenceTests {
             var pending: [String] = []
             while ContinuousClock.now < deadline {
                 pending = try await store.read { store in
-                    try ["D-1", "D-2"].flatMap { try store.tasks(ofDebtor: $0, statuses: [.pending]) }.map(\.id)
+                    try ["acme/D-1", "acme/D-2"].flatMap { try store.tasks(ofDebtor: $0, statuses: [.pending]) }.map(
+                        \.id)
                 }
                 if pending.count == 1 { break }
                 try await Task.sleep(for: .milliseconds(200))
@@ -155,7 +158,7 @@ struct PipelineCadenceTests {
                 try await Task.sleep(for: .milliseconds(200))
             }
             #expect(first?.status == .cancelled && first?.closedReason == .hold(.bereavement))
-            let open = try await store.read { try $0.tasks(ofDebtor: "D-1", statuses: [.pending, .inFlight]) }
+            let open = try await store.read { try $0.tasks(ofDebtor: "acme/D-1", statuses: [.pending, .inFlight]) }
             #expect(open.filter { $0.channel == .call }.map(\.purpose) == [.afterBereavement])
             try await pipeline.expectSound()
         }
@@ -193,7 +196,7 @@ struct PipelineCadenceTests {
             let store = try SQLiteStore(path: pipeline.storePath)
             let first = try await Self.waitFor(store, "acme/P-1/first-call") { $0.status == .cancelled }
             #expect(first?.closedReason == .hold(.bereavement))
-            let open = try await store.read { try $0.tasks(ofDebtor: "D-1", statuses: [.pending, .inFlight]) }
+            let open = try await store.read { try $0.tasks(ofDebtor: "acme/D-1", statuses: [.pending, .inFlight]) }
             #expect(open.filter { $0.channel == .call }.map(\.purpose) == [.afterBereavement])
             try await pipeline.expectSound()
         }

@@ -42,7 +42,7 @@ struct PipelineConcurrencyTests {
             try await pipeline.place(crowded + others)
             try pipeline.startScheduler()
             try pipeline.startWorkers(4)
-            _ = try await pipeline.waitUntilSettled(timeout: .seconds(180))
+            _ = try await pipeline.waitUntilSettled(timeout: .seconds(180), debtors: true)
 
             let calls = try await pipeline.drain(pipeline.topology.callQueue(specialist: nil)).map {
                 try MessageCoding.decode(Call.self, from: $0.body)
@@ -57,11 +57,11 @@ struct PipelineConcurrencyTests {
 
             let store = try SQLiteStore(path: pipeline.storePath)
             // Settled, the last deferral may still be on its way back from a worker: read until it is in.
-            var crowd = try await store.read { try $0.tasks(ofDebtor: "D-CROWD", statuses: []) }
+            var crowd = try await store.read { try $0.tasks(ofDebtor: "crowd/D-CROWD", statuses: []) }
             let deadline = ContinuousClock.now + .seconds(30)
             while crowd.contains(where: { $0.status == .inFlight }), ContinuousClock.now < deadline {
                 try await Task.sleep(for: .milliseconds(200))
-                crowd = try await store.read { try $0.tasks(ofDebtor: "D-CROWD", statuses: []) }
+                crowd = try await store.read { try $0.tasks(ofDebtor: "crowd/D-CROWD", statuses: []) }
             }
             #expect(crowd.filter { $0.status == .done }.count == 7)
             // The rest wait for the oldest call to slide out of the 7-day window.

@@ -31,7 +31,7 @@ struct PipelineContractTests {
             let deadline = ContinuousClock.now + .seconds(30)
             var amount: String?
             while ContinuousClock.now < deadline {
-                amount = try await store.read { try $0.debt("C-1", ofDebtor: "D-1") }?.amount
+                amount = try await store.read { try $0.debt("C-1", ofDebtor: "acme/D-1") }?.amount
                 if amount == "42.00" { break }
                 try await Task.sleep(for: .milliseconds(200))
             }
@@ -48,7 +48,7 @@ struct PipelineContractTests {
             let republished = try await pipeline.drain(calls).map { try MessageCoding.decode(Call.self, from: $0.body) }
             #expect(republished.allSatisfy { $0.taskId == "acme/P-1/first-call" && $0.attempt > 1 })
             #expect(republished.last?.phone == "+15550199")
-            let tasks = try await store.read { try $0.tasks(ofDebtor: "D-1", statuses: []) }
+            let tasks = try await store.read { try $0.tasks(ofDebtor: "acme/D-1", statuses: []) }
             #expect(tasks.map(\.id).sorted() == ["acme/P-1/first-call", "acme/P-1/first-notice"])
             try await pipeline.expectSound()
         }
@@ -124,13 +124,13 @@ struct PipelineContractTests {
                 LifeEvent(eventId: "E-1", debtorId: "D-1", kind: .optOut, at: Instant(Date()), channel: .email))
             let stats = try await pipeline.waitUntilSettled()
             let store = try SQLiteStore(path: pipeline.storePath)
-            let nightTasks = try await store.read { try $0.tasks(ofDebtor: "D-1", statuses: []) }
+            let nightTasks = try await store.read { try $0.tasks(ofDebtor: "acme/D-1", statuses: []) }
             // The e-mail was opted out of; the call waits for 08:00 local.
             #expect(nightTasks.first { $0.channel == .email }?.status == .cancelled)
             let call = try #require(nightTasks.first { $0.channel == .call })
             #expect(call.status == .pending)
             #expect(call.dueAt > Instant(Date()).adding(seconds: 3600))
-            let decisions = try await store.read { try $0.decisions(ofDebtor: "D-1") }
+            let decisions = try await store.read { try $0.decisions(ofDebtor: "acme/D-1") }
             #expect(decisions.contains { $0.decision == .defer && $0.reasons.contains { $0.rule == .contactHours } })
             #expect((stats.tasksByStatus[.done] ?? 0) == 2, "the open debtor's text and call went out")
             #expect(try await pipeline.drain(pipeline.topology.reminderQueue(.sms)).count == 1)
@@ -160,7 +160,7 @@ struct PipelineContractTests {
             _ = try await pipeline.waitUntilSettled()
             let store = try SQLiteStore(path: pipeline.storePath)
             #expect(try await store.read { try $0.ledgerEntry(taskID: call.taskId)?.result } == .noAnswer)
-            let retries = try await store.read { try $0.tasks(ofDebtor: "D-1", statuses: [.pending]) }.filter {
+            let retries = try await store.read { try $0.tasks(ofDebtor: "acme/D-1", statuses: [.pending]) }.filter {
                 $0.purpose == .retryCall
             }
             #expect(retries.count == 1)

@@ -65,7 +65,7 @@ struct PipelineCreditorTests {
             let stats = try await pipeline.waitUntilSettled()
             #expect(stats.debtors == 1)
             let store = try SQLiteStore(path: pipeline.storePath)
-            #expect(try await store.read { try $0.debtor("D-P-OWN")?.creditorID } == creditor)
+            #expect(try await store.read { try $0.debtor("\(creditor)/D-P-OWN")?.creditorID } == creditor)
             try await pipeline.expectSound()
         }
     }
@@ -110,12 +110,12 @@ struct PipelineCreditorTests {
                     + "\n")
             #expect(try await pipeline.tool(["place", later]).status == 0)
             try await eventually("D-LATER placed", timeout: .seconds(30)) {
-                try await pipeline.inspect { try $0.debtor("D-LATER") } != nil
+                try await pipeline.inspect { try $0.debtor("acme/D-LATER") } != nil
             }
             let replay = try await pipeline.tool(["dead", "replay", "--all"])
             #expect(replay.output.contains("replayed 1 dead letter"), "\(replay.output)\(replay.errors)")
             try await eventually("the replayed event applied", timeout: .seconds(30)) {
-                try await pipeline.inspect { try $0.allHolds(ofDebtor: "D-LATER") }.count == 1
+                try await pipeline.inspect { try $0.allHolds(ofDebtor: "acme/D-LATER") }.count == 1
             }
 
             let dead = try await pipeline.drain(pipeline.topology.deadQueue, quiet: .seconds(3))

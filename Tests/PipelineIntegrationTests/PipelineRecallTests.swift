@@ -23,10 +23,10 @@ struct PipelineRecallTests {
             ])
             let store = try SQLiteStore(path: pipeline.storePath)
             try await eventually("the first task in flight", timeout: .seconds(30), every: .milliseconds(200)) {
-                try await store.read { try $0.tasks(ofDebtor: "D-1", statuses: [.inFlight]) }.count == 1
+                try await store.read { try $0.tasks(ofDebtor: "acme/D-1", statuses: [.inFlight]) }.count == 1
             }
             let waiting = try #require(
-                try await store.read { try $0.tasks(ofDebtor: "D-1", statuses: [.inFlight]) }.first)
+                try await store.read { try $0.tasks(ofDebtor: "acme/D-1", statuses: [.inFlight]) }.first)
 
             try await pipeline.send(
                 LifeEvent(eventId: "E-1", debtorId: "D-1", kind: .cease, at: Instant(Date())))
@@ -36,12 +36,12 @@ struct PipelineRecallTests {
             // Now a worker takes the stale task and allows it.
             try pipeline.startWorkers(1)
             try await eventually("the stale decision recorded", timeout: .seconds(30), every: .milliseconds(200)) {
-                try await store.read { try $0.decisions(ofDebtor: "D-1") }.contains { $0.taskID == waiting.id }
+                try await store.read { try $0.decisions(ofDebtor: "acme/D-1") }.contains { $0.taskID == waiting.id }
             }
             _ = try await pipeline.waitUntilSettled()
 
             let decision = try #require(
-                try await store.read { try $0.decisions(ofDebtor: "D-1") }.first { $0.taskID == waiting.id })
+                try await store.read { try $0.decisions(ofDebtor: "acme/D-1") }.first { $0.taskID == waiting.id })
             #expect(decision.decision == .allow, "the worker's snapshot predates the cease")
             #expect(decision.reasons.map(\.rule.rawValue) == ["superseded"])
             for channel in [Channel.email, .sms, .letter] {
@@ -49,7 +49,8 @@ struct PipelineRecallTests {
             }
             #expect(try await pipeline.drain(pipeline.topology.callQueue(specialist: nil), quiet: .seconds(1)).isEmpty)
             #expect(
-                try await store.read { try $0.ledger(ofDebtor: "D-1", since: Instant(secondsSinceEpoch: 0)) }.isEmpty)
+                try await store.read { try $0.ledger(ofDebtor: "acme/D-1", since: Instant(secondsSinceEpoch: 0)) }
+                    .isEmpty)
             #expect(await pipeline.stop().allSatisfy { $0 == 0 })
             try await pipeline.expectSound()
         }

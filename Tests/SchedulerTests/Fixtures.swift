@@ -28,7 +28,8 @@ enum Fixtures {
             ? ProposedContact(
                 queue: topology.callQueue(specialist: task.specialistId),
                 call: Call(
-                    taskId: task.taskId, debtorId: task.debtor.id, debtId: task.debt.id, phone: task.delivery.phone,
+                    taskId: task.taskId, creditorId: task.creditorId, debtorId: task.debtor.id, debtId: task.debt.id,
+                    phone: task.delivery.phone,
                     purpose: task.purpose, validUntil: nil,
                     context: CallContext(
                         name: task.delivery.name, language: "en", debt: task.debt, recentContacts: [], holds: [],
@@ -38,7 +39,8 @@ enum Fixtures {
             : ProposedContact(
                 queue: topology.reminderQueue(task.channel),
                 reminder: Reminder(
-                    taskId: task.taskId, debtorId: task.debtor.id, debtId: task.debt.id, channel: task.channel,
+                    taskId: task.taskId, creditorId: task.creditorId, debtorId: task.debtor.id, debtId: task.debt.id,
+                    channel: task.channel,
                     to: "p@example.com", template: task.purpose, language: "en", validUntil: nil, attempt: attempt),
                 expiresAt: nil)
         return TaskDecision(
@@ -117,7 +119,7 @@ extension SchedulerCore {
 }
 
 extension SQLiteStore {
-    func tasks(_ debtor: String = "D-1", _ statuses: Set<TaskRecord.Status> = []) async throws -> [TaskRecord] {
+    func tasks(_ debtor: String = "acme/D-1", _ statuses: Set<TaskRecord.Status> = []) async throws -> [TaskRecord] {
         try await read { try $0.tasks(ofDebtor: debtor, statuses: statuses) }
     }
 

@@ -53,7 +53,7 @@ extension RandomRun {
             "placement \(placement.placementId) of \(debtorID)/\(placement.debt.id)"
             + (exactly ? " again" : amends ? " amended" : "")
         guard (try? placement.validate()) != nil else { return }
-        let before = Set(last.cases.first { $0.debtor.id == debtorID }?.tasks.map(\.id) ?? [])
+        let before = Set(last.cases.first { $0.debtor.ref == debtorID }?.tasks.map(\.id) ?? [])
         let result = try await apply(.placement(placement, userID: nil))
         if exactly, result != .duplicate { fail("the same placement again was \(result), not a duplicate") }
         guard result == .applied else { return }
@@ -193,7 +193,7 @@ extension RandomRun {
         // What a payment without an amount pays: the active plan's next instalment, else the balance left.
         var paying = event.amount.flatMap { text in debt.flatMap { Money(text, currency: $0.currency)?.minorUnits } }
         if kind == .payment, paying == nil, let debtID, let debt {
-            let plan = last.cases.first { $0.debtor.id == debtorID }?.plans.last {
+            let plan = last.cases.first { $0.debtor.ref == debtorID }?.plans.last {
                 $0.debtID == debtID && $0.status == .active
             }
             paying =

@@ -133,6 +133,16 @@ final class RandomRun {
         }
     }
 
+    /// The debtor (the creditor's own id; the run has one creditor) whose snapshot an input changes.
+    static func concernedDebtor(_ input: SchedulerInput) -> String? {
+        switch input {
+        case .placement(let placement, _): placement.debtor.id
+        case .event(let event, _): event.debtorId
+        case .outcome(let outcome): outcome.debtorId
+        case .specialist, .decision, .expired: nil
+        }
+    }
+
     static func describe(_ violation: Violation) -> String {
         "tact doctor: \(violation.code.rawValue) debtor \(violation.debtorID) \(violation.debtID ?? "-") "
             + "[\(violation.taskIDs.joined(separator: ", "))]: \(violation.detail)"
@@ -209,7 +219,7 @@ final class RandomRun {
             applied.append(input)
             // The hand-outs of the debtor being decided now rest on a stale snapshot: answering them next is the
             // race the scheduler must win.
-            if let debtorID = input.concernedDebtor {
+            if let debtorID = Self.concernedDebtor(input) {
                 racing += undecided.filter { $0.debtor.id == debtorID && !racing.contains($0) }
             }
         } else if !batched {
@@ -338,7 +348,8 @@ final class RandomRun {
         {
             noteDelivery(id, attempt: record.attempts)
             checkContact(
-                taskID: id, attempt: record.attempts, debtorID: record.debtorID, debtID: record.debtID,
+                taskID: id, attempt: record.attempts, debtorID: DebtorKey.debtorPart(of: record.debtorID),
+                debtID: record.debtID,
                 channel: nil, purpose: record.purpose.rawValue)
         }
     }

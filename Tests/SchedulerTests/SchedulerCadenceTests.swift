@@ -19,12 +19,12 @@ struct SchedulerCadenceTests {
             [.placement(Fixtures.placement(email: "e@example.com", sms: "+1555", specialist: "anna"), userID: nil)],
             to: store)
         try await store.write { store in
-            for var task in try store.tasks(ofDebtor: "D-1", statuses: []) {
+            for var task in try store.tasks(ofDebtor: "acme/D-1", statuses: []) {
                 task.status = .done
                 try store.save(task)
                 try store.save(
                     LedgerEntry(
-                        taskID: task.id, debtorID: "D-1", debtID: "C-1", channel: task.channel, at: Fixtures.now,
+                        taskID: task.id, debtorID: "acme/D-1", debtID: "C-1", channel: task.channel, at: Fixtures.now,
                         result: .pending))
             }
         }
@@ -42,7 +42,7 @@ struct SchedulerCadenceTests {
     }
 
     private func pending(_ store: SQLiteStore) async throws -> [Purpose: TaskRecord] {
-        Dictionary(uniqueKeysWithValues: try await store.tasks("D-1", [.pending]).map { ($0.purpose, $0) })
+        Dictionary(uniqueKeysWithValues: try await store.tasks("acme/D-1", [.pending]).map { ($0.purpose, $0) })
     }
 
     @Test func aGentleStrategyStartsWithALetterOrAnEmail() async throws {
@@ -54,7 +54,7 @@ struct SchedulerCadenceTests {
                         .withStrategy("gentle"), userID: nil)
             ], to: store)
         #expect(try await store.tasks().first { $0.purpose == .firstNotice }?.channel == .letter)
-        #expect(try await store.read { try $0.debtor("D-1")?.strategy } == "gentle")
+        #expect(try await store.read { try $0.debtor("acme/D-1")?.strategy } == "gentle")
         let unknown = try await core.apply(
             [.placement(Fixtures.placement("P-2", debtor: "D-2").withStrategy("no-such"), userID: nil)], to: store)
         guard case .rejected(let error) = unknown.first else {
@@ -77,7 +77,7 @@ struct SchedulerCadenceTests {
                 try store.save(task)
                 try store.save(
                     LedgerEntry(
-                        taskID: task.id, debtorID: "D-1", debtID: "C-1", channel: .call, at: Fixtures.now,
+                        taskID: task.id, debtorID: "acme/D-1", debtID: "C-1", channel: .call, at: Fixtures.now,
                         result: .pending))
             }
             try await core.apply([outcome("O-\(index + 2)", task: retry.id, result)], to: store)
@@ -132,11 +132,11 @@ struct SchedulerCadenceTests {
         _ = try await publish("acme/P-1/first-call")
         try await core.apply([outcome("O-0", task: "acme/P-1/first-call", .conversation)], to: store)
         try await core.apply([resolved("E-R1")], to: store)
-        _ = try await publish("E-R1/C-1/follow-up-call")
+        _ = try await publish("acme/E-R1/C-1/follow-up-call")
         try await core.apply([resolved("E-R2")], to: store)
-        #expect(try await store.read { try $0.task("E-R2/C-1/follow-up-call") } == nil, "one is queued")
+        #expect(try await store.read { try $0.task("acme/E-R2/C-1/follow-up-call") } == nil, "one is queued")
 
-        try await core.apply([outcome("O-1", task: "E-R1/C-1/follow-up-call", .noAnswer)], to: store)
+        try await core.apply([outcome("O-1", task: "acme/E-R1/C-1/follow-up-call", .noAnswer)], to: store)
         now = Fixtures.instant("2026-12-02T15:00:00Z")  // the retry is due the next local day
         let retry = try await publish("O-1/retry-call")
         let request = CallCheck(taskId: retry.taskId, attempt: retry.attempt, specialistId: "anna")
@@ -144,7 +144,7 @@ struct SchedulerCadenceTests {
         #expect(reply.refusal == nil)
         // It was voicemail after all: the retry the specialist took stands, and none is planned beside it.
         let correction = Outcome(
-            outcomeId: "O-2", taskId: "E-R1/C-1/follow-up-call", debtorId: "D-1", debtId: "C-1", channel: .call,
+            outcomeId: "O-2", taskId: "acme/E-R1/C-1/follow-up-call", debtorId: "D-1", debtId: "C-1", channel: .call,
             at: Fixtures.now, result: .voicemail, corrects: "O-1")
         try await core.apply([.outcome(correction)], at: now, to: store)
         #expect(try await store.read { try $0.task(retry.taskId) }?.status == .taken)
@@ -160,7 +160,7 @@ struct SchedulerCadenceTests {
         #expect(tasks[.promiseReminder]?.channel == .sms)
         #expect(tasks[.brokenPromise]?.dueAt == Fixtures.instant("2026-12-11T05:00:00Z"))
         #expect(tasks[.retryCall] == nil)
-        let promise = try #require(try await store.read { try $0.promises(ofDebtor: "D-1") }.first)
+        let promise = try #require(try await store.read { try $0.promises(ofDebtor: "acme/D-1") }.first)
         #expect(promise.status == .open)
         #expect(try await store.read { try $0.ledgerEntry(taskID: call) }?.result == .conversation)
     }
@@ -174,14 +174,14 @@ struct SchedulerCadenceTests {
                     Fixtures.event("E-1", debt: "C-1", .payment, at: Fixtures.instant("2026-12-09T15:00:00Z")),
                     userID: nil),
             ], at: Fixtures.instant("2026-12-09T15:00:00Z"), to: store)
-        #expect(try await store.read { try $0.promises(ofDebtor: "D-1") }.first?.status == .kept)
+        #expect(try await store.read { try $0.promises(ofDebtor: "acme/D-1") }.first?.status == .kept)
         let tasks = try await pending(store)
         #expect(tasks[.brokenPromise] == nil)
         let survey = try #require(tasks[.survey])
         #expect(survey.channel == .email, "the preferred digital channel")
         #expect(
             survey.dueAt == Fixtures.instant("2026-12-16T05:00:00Z"), "seven days later, at the start of the local day")
-        #expect(try await store.read { try $0.debt("C-1", ofDebtor: "D-1")?.status } == .paid)
+        #expect(try await store.read { try $0.debt("C-1", ofDebtor: "acme/D-1")?.status } == .paid)
     }
 
     @Test func aBrokenPromiseIsMarkedWhenItsCallIsHandedOutWithThePromiseInContext() async throws {
@@ -202,7 +202,7 @@ struct SchedulerCadenceTests {
         #expect(check.priority == 9)
         #expect(check.specialistId == "anna")
         #expect(check.context?.promise == .init(amount: "50.00", date: "2026-12-10", status: "broken"))
-        #expect(try await store.read { try $0.promises(ofDebtor: "D-1") }.first?.status == .broken)
+        #expect(try await store.read { try $0.promises(ofDebtor: "acme/D-1") }.first?.status == .broken)
     }
 
     /// Issue 11: a promise in the past would plan a broken-promise call at once; one for more than the debt, or
@@ -225,7 +225,7 @@ struct SchedulerCadenceTests {
         #expect(error.reason == reason)
         let planned = try await pending(store)
         #expect(planned[.brokenPromise] == nil && planned[.promiseReminder] == nil)
-        #expect(try await store.read { try $0.promises(ofDebtor: "D-1") }.isEmpty)
+        #expect(try await store.read { try $0.promises(ofDebtor: "acme/D-1") }.isEmpty)
     }
 
     @Test(arguments: [("2026-12-01", "120.50"), ("2027-03-01", "0.01")])
@@ -234,7 +234,7 @@ struct SchedulerCadenceTests {
         let results = try await core.apply(
             [outcome("O-1", task: call, .promiseToPay, promise: .init(amount: amount, date: date))], to: store)
         #expect(results == [.applied])
-        #expect(try await store.read { try $0.promises(ofDebtor: "D-1") }.count == 1)
+        #expect(try await store.read { try $0.promises(ofDebtor: "acme/D-1") }.count == 1)
     }
 
     @Test func aPlanForMoreThanTheBalanceIsRefused() async throws {
@@ -247,7 +247,7 @@ struct SchedulerCadenceTests {
             results == [
                 .rejected(ContractError(.invalidField, field: "instalments", "add up to more than the debt's balance"))
             ])
-        #expect(try await store.read { try $0.plans(ofDebtor: "D-1") }.isEmpty)
+        #expect(try await store.read { try $0.plans(ofDebtor: "acme/D-1") }.isEmpty)
     }
 
     @Test func aPlanRemindsBeforeEachInstalmentAndCallsGentlyWhenOneIsMissed() async throws {
@@ -256,15 +256,16 @@ struct SchedulerCadenceTests {
             eventId: "E-PLAN", debtorId: "D-1", debtId: "C-1", kind: .plan, at: Fixtures.now,
             instalments: [.init(amount: "40.00", dueDate: "2026-12-15"), .init(amount: "40.50", dueDate: "2027-01-15")])
         try await core.apply([.event(plan, userID: nil)], to: store)
-        let tasks = try await store.tasks("D-1", [.pending])
+        let tasks = try await store.tasks("acme/D-1", [.pending])
         #expect(
             tasks.map(\.id).sorted() == [
-                "E-PLAN/1/instalment-reminder", "E-PLAN/1/missed-instalment", "E-PLAN/2/instalment-reminder",
-                "E-PLAN/2/missed-instalment",
+                "acme/E-PLAN/1/instalment-reminder", "acme/E-PLAN/1/missed-instalment",
+                "acme/E-PLAN/2/instalment-reminder",
+                "acme/E-PLAN/2/missed-instalment",
             ])
         let byID = Dictionary(uniqueKeysWithValues: tasks.map { ($0.id, $0) })
-        #expect(byID["E-PLAN/1/instalment-reminder"]?.dueAt == Fixtures.instant("2026-12-12T05:00:00Z"))
-        #expect(byID["E-PLAN/1/missed-instalment"]?.dueAt == Fixtures.instant("2026-12-16T05:00:00Z"))
+        #expect(byID["acme/E-PLAN/1/instalment-reminder"]?.dueAt == Fixtures.instant("2026-12-12T05:00:00Z"))
+        #expect(byID["acme/E-PLAN/1/missed-instalment"]?.dueAt == Fixtures.instant("2026-12-16T05:00:00Z"))
 
         // The first instalment is paid: its call is no longer needed; the plan goes on.
         try await core.apply(
@@ -274,8 +275,8 @@ struct SchedulerCadenceTests {
                     userID: nil)
             ],
             to: store)
-        let afterFirst = Set(try await store.tasks("D-1", [.pending]).map(\.id))
-        #expect(afterFirst == ["E-PLAN/2/instalment-reminder", "E-PLAN/2/missed-instalment"])
+        let afterFirst = Set(try await store.tasks("acme/D-1", [.pending]).map(\.id))
+        #expect(afterFirst == ["acme/E-PLAN/2/instalment-reminder", "acme/E-PLAN/2/missed-instalment"])
         // A missed second instalment: the call is gentle and knows which instalment. (Its reminder goes out first.)
         let late = Fixtures.instant("2027-01-16T05:00:00Z")
         for _ in 1...2 {
@@ -303,9 +304,9 @@ struct SchedulerCadenceTests {
                 .event(Fixtures.event("E-PAY-1", debt: "C-1", .payment), userID: nil),
                 .event(Fixtures.event("E-PAY-2", debt: "C-1", .payment), userID: nil),
             ], to: store)
-        #expect(try await store.read { try $0.plans(ofDebtor: "D-1") }.first?.status == .completed)
-        #expect(try await store.read { try $0.debt("C-1", ofDebtor: "D-1")?.status } == .paid)
-        #expect(try await store.tasks("D-1", [.pending]).map(\.purpose) == [.survey])
+        #expect(try await store.read { try $0.plans(ofDebtor: "acme/D-1") }.first?.status == .completed)
+        #expect(try await store.read { try $0.debt("C-1", ofDebtor: "acme/D-1")?.status } == .paid)
+        #expect(try await store.tasks("acme/D-1", [.pending]).map(\.purpose) == [.survey])
     }
 
     @Test func aBereavementStopsEveryReminderAndPlansOneGentleCallBySameSpecialist() async throws {
@@ -315,7 +316,7 @@ struct SchedulerCadenceTests {
             instalments: [.init(amount: "60.00", dueDate: "2026-12-15")])
         try await core.apply(
             [.event(plan, userID: nil), .event(Fixtures.event("E-GRIEF", .bereavement), userID: nil)], to: store)
-        let tasks = try await store.tasks("D-1", [.pending])
+        let tasks = try await store.tasks("acme/D-1", [.pending])
         #expect(tasks.map(\.purpose) == [.afterBereavement])
         #expect(tasks.first?.channel == .call)
         // While that call is planned, flows may not plan an automated reminder.
@@ -326,7 +327,7 @@ struct SchedulerCadenceTests {
                         eventId: "E-PLAN-2", debtorId: "D-1", debtId: "C-1", kind: .plan, at: Fixtures.now,
                         instalments: [.init(amount: "60.00", dueDate: "2027-02-15")]), userID: nil)
             ], to: store)
-        #expect(try await store.tasks("D-1", [.pending]).allSatisfy { $0.channel == .call })
+        #expect(try await store.tasks("acme/D-1", [.pending]).allSatisfy { $0.channel == .call })
         _ = try await core.dispatch(at: Fixtures.now, to: store)
         let call = try #require(try await store.workTasks().last)
         #expect(call.purpose == "after-bereavement")
@@ -338,7 +339,7 @@ struct SchedulerCadenceTests {
     @Test func hardshipPausesAndPlansAReviewCall() async throws {
         let (store, _) = try await placedWithCall()
         try await core.apply([.event(Fixtures.event("E-H", .hardship), userID: nil)], to: store)
-        #expect(try await store.tasks("D-1", [.pending]).map(\.purpose) == [.hardshipReview])
+        #expect(try await store.tasks("acme/D-1", [.pending]).map(\.purpose) == [.hardshipReview])
     }
 
     /// Found by `tact doctor` in the simulator: a bereavement reported twice planned a second gentle call beside the
@@ -351,26 +352,26 @@ struct SchedulerCadenceTests {
                 .event(Fixtures.event("E-1", .bereavement), userID: nil),
                 .event(Fixtures.event("E-2", .bereavement, at: later), userID: nil),
             ], to: store)
-        #expect(try await store.tasks("D-1", [.pending]).map(\.id) == ["E-1/after-bereavement"])
+        #expect(try await store.tasks("acme/D-1", [.pending]).map(\.id) == ["acme/E-1/after-bereavement"])
         // A hardship replaces a gentle call merely planned …
         try await core.apply([.event(Fixtures.event("E-3", .hardship, at: later), userID: nil)], to: store)
-        #expect(try await store.tasks("D-1", [.pending]).map(\.id) == ["E-3/hardship-review"])
-        #expect(try await store.read { try $0.task("E-1/after-bereavement") }?.closedReason == .hold(.hardship))
+        #expect(try await store.tasks("acme/D-1", [.pending]).map(\.id) == ["acme/E-3/hardship-review"])
+        #expect(try await store.read { try $0.task("acme/E-1/after-bereavement") }?.closedReason == .hold(.hardship))
         // … but not one waiting in a queue for its outcome: that one stands for both.
         try await store.write { store in
-            var task = try store.task("E-3/hardship-review")!
+            var task = try store.task("acme/E-3/hardship-review")!
             task.status = .done
             try store.save(task)
             try store.save(
                 LedgerEntry(
-                    taskID: task.id, debtorID: "D-1", debtID: "C-1", channel: .call, at: later, result: .pending))
+                    taskID: task.id, debtorID: "acme/D-1", debtID: "C-1", channel: .call, at: later, result: .pending))
         }
         try await core.apply([.event(Fixtures.event("E-4", .bereavement, at: later), userID: nil)], to: store)
-        #expect(try await store.tasks("D-1", [.pending]).isEmpty)
+        #expect(try await store.tasks("acme/D-1", [.pending]).isEmpty)
         // Once it was made, a later step back plans its own.
-        try await core.apply([outcome("O-1", task: "E-3/hardship-review", .conversation, at: later)], to: store)
+        try await core.apply([outcome("O-1", task: "acme/E-3/hardship-review", .conversation, at: later)], to: store)
         try await core.apply([.event(Fixtures.event("E-5", .bereavement, at: later), userID: nil)], to: store)
-        #expect(try await store.tasks("D-1", [.pending]).map(\.id) == ["E-5/after-bereavement"])
+        #expect(try await store.tasks("acme/D-1", [.pending]).map(\.id) == ["acme/E-5/after-bereavement"])
     }
 
     /// Found by the seeded random runs: a plan, a promise, a retry or a new debt's first contacts planned while a
@@ -386,9 +387,9 @@ struct SchedulerCadenceTests {
                 .event(Fixtures.event("E-H", .hardship), userID: nil), .event(plan, userID: nil),
                 .placement(Fixtures.placement("P-2", debt: "C-2", specialist: "anna"), userID: nil),
             ], to: store)
-        #expect(try await store.tasks("D-1", [.pending]).map(\.id) == ["E-H/hardship-review"])
+        #expect(try await store.tasks("acme/D-1", [.pending]).map(\.id) == ["acme/E-H/hardship-review"])
         let planned = [
-            "E-PLAN/1/instalment-reminder", "E-PLAN/1/missed-instalment", "acme/P-2/first-notice",
+            "acme/E-PLAN/1/instalment-reminder", "acme/E-PLAN/1/missed-instalment", "acme/P-2/first-notice",
             "acme/P-2/first-call",
         ]
         for id in planned {
@@ -398,13 +399,13 @@ struct SchedulerCadenceTests {
         // The review call is made: the plan's reminder and check resume; the new debt's first contacts do not.
         _ = try await core.dispatch(at: Fixtures.now, to: store)
         let review = try #require(try await store.workTasks().last)
-        #expect(review.taskId == "E-H/hardship-review")
+        #expect(review.taskId == "acme/E-H/hardship-review")
         try await core.apply(
             [.decision(Fixtures.decision(review, .allow)), outcome("O-1", task: review.taskId, .conversation)],
             to: store)
         #expect(
-            Set(try await store.tasks("D-1", [.pending]).map(\.id)) == [
-                "E-PLAN/1/instalment-reminder", "E-PLAN/1/missed-instalment",
+            Set(try await store.tasks("acme/D-1", [.pending]).map(\.id)) == [
+                "acme/E-PLAN/1/instalment-reminder", "acme/E-PLAN/1/missed-instalment",
             ])
     }
 
@@ -420,14 +421,15 @@ struct SchedulerCadenceTests {
             ], to: store)
         _ = try await core.dispatch(at: Fixtures.now, to: store)
         let call = try #require(try await store.workTasks().last)
-        #expect(call.taskId == "E-B/after-bereavement")
+        #expect(call.taskId == "acme/E-B/after-bereavement")
         try await core.apply([.decision(Fixtures.decision(call, .redirect))], to: store)
         #expect(try await store.read { try $0.task(call.taskId) }?.closedReason == .reachedRepresentative)
 
         let later = Fixtures.now.adding(seconds: 3_600)
         try await core.apply([.event(Fixtures.event("E-H", .hardship, at: later), userID: nil)], at: later, to: store)
         #expect(
-            try await store.read { try $0.task("E-H/hardship-review") } == nil, "the redirected call stands for both")
+            try await store.read { try $0.task("acme/E-H/hardship-review") } == nil,
+            "the redirected call stands for both")
     }
 
     /// Found by the seeded random runs (no-next-step): a step back's gentle call is about one debt and stands for all
@@ -441,17 +443,17 @@ struct SchedulerCadenceTests {
                 .placement(Fixtures.placement("P-3", debt: "C-3", specialist: "anna"), userID: nil),
                 .event(Fixtures.event("E-B", debt: "C-1", .bereavement), userID: nil),
             ], to: store)
-        #expect(try await store.tasks("D-1", [.pending]).map(\.id) == ["E-B/after-bereavement"])
+        #expect(try await store.tasks("acme/D-1", [.pending]).map(\.id) == ["acme/E-B/after-bereavement"])
         try await core.apply([.event(Fixtures.event("E-C", debt: "C-1", .closed), userID: nil)], to: store)
-        #expect(try await store.read { try $0.task("E-B/after-bereavement") }?.closedReason == .debtClosed)
-        let passed = try await store.tasks("D-1", [.pending])
-        #expect(passed.map(\.id) == ["E-B/C-2/after-bereavement"], "no survey beside the call after a bereavement")
+        #expect(try await store.read { try $0.task("acme/E-B/after-bereavement") }?.closedReason == .debtClosed)
+        let passed = try await store.tasks("acme/D-1", [.pending])
+        #expect(passed.map(\.id) == ["acme/E-B/C-2/after-bereavement"], "no survey beside the call after a bereavement")
         #expect(passed.first?.debtID == "C-2" && passed.first?.channel == .call)
         // That debt is paid: the call passes on again, and never to a debt that ended.
         try await core.apply([.event(Fixtures.event("E-P", debt: "C-2", .payment), userID: nil)], to: store)
-        #expect(try await store.tasks("D-1", [.pending]).map(\.id) == ["E-B/C-3/after-bereavement"])
+        #expect(try await store.tasks("acme/D-1", [.pending]).map(\.id) == ["acme/E-B/C-3/after-bereavement"])
         try await core.apply([.event(Fixtures.event("E-R", debt: "C-3", .recall), userID: nil)], to: store)
-        #expect(try await store.tasks("D-1", [.pending]).isEmpty, "no debt is open")
+        #expect(try await store.tasks("acme/D-1", [.pending]).isEmpty, "no debt is open")
     }
 
     /// The same when the debt ends while the gentle call is taken: it comes back unreported, and as it cannot be
@@ -465,7 +467,7 @@ struct SchedulerCadenceTests {
             ], to: store)
         _ = try await core.dispatch(at: Fixtures.now, to: store)
         let call = try #require(try await store.workTasks().last)
-        #expect(call.taskId == "E-H/hardship-review")
+        #expect(call.taskId == "acme/E-H/hardship-review")
         try await core.apply([.decision(Fixtures.decision(call, .allow))], to: store)
         let taken = Fixtures.now.adding(seconds: 60)
         let request = CallCheck(taskId: call.taskId, attempt: call.attempt, specialistId: "anna")
@@ -479,7 +481,7 @@ struct SchedulerCadenceTests {
         #expect(returned == 1)
         _ = try await core.dispatch(at: back.adding(seconds: 600), to: store)
         #expect(try await store.read { try $0.task(call.taskId) }?.closedReason == .debtNoLongerOpen)
-        let passed = try #require(try await store.read { try $0.task("E-H/C-2/hardship-review") })
+        let passed = try #require(try await store.read { try $0.task("acme/E-H/C-2/hardship-review") })
         #expect(passed.debtID == "C-2" && passed.status == .pending)
     }
 
@@ -491,7 +493,7 @@ struct SchedulerCadenceTests {
             outcomeId: "O-S", taskId: survey.id, debtorId: "D-1", debtId: "C-1", channel: survey.channel,
             at: Fixtures.now, result: .surveyResponse, score: 5, comment: "Kind and patient.")
         try await core.apply([.outcome(answer)], to: store)
-        let kept = try #require(try await store.read { try $0.surveyResponses(ofDebtor: "D-1") }.first)
+        let kept = try #require(try await store.read { try $0.surveyResponses(ofDebtor: "acme/D-1") }.first)
         #expect(kept.score == 5)
         #expect(kept.comment == "Kind and patient.")
     }
@@ -550,7 +552,7 @@ struct SchedulerCadenceTests {
         // A later placement for the same debtor keeps the specialist the person now knows.
         try await core.apply(
             [.placement(Fixtures.placement("P-9", debt: "C-9", specialist: "anna"), userID: nil)], to: store)
-        #expect(try await store.read { try $0.debtor("D-1")?.specialistID } == "carol")
+        #expect(try await store.read { try $0.debtor("acme/D-1")?.specialistID } == "carol")
     }
 
     @Test func aPlanResumesAfterTheGentleCallOnAChannelStillOpen() async throws {
@@ -563,7 +565,8 @@ struct SchedulerCadenceTests {
         try await core.apply(
             [.event(plan, userID: nil), .event(grief, userID: nil), .event(optOut, userID: nil)], to: store)
         #expect(
-            try await store.read { try $0.task("E-PLAN/1/instalment-reminder") }?.closedReason == .hold(.bereavement))
+            try await store.read { try $0.task("acme/E-PLAN/1/instalment-reminder") }?.closedReason
+                == .hold(.bereavement))
 
         // The gentle call is handed out and allowed: nothing resumes yet, it could still expire unmade.
         let later = Fixtures.instant("2027-01-10T15:00:00Z")
@@ -571,15 +574,15 @@ struct SchedulerCadenceTests {
         let call = try #require(try await store.workTasks().last)
         #expect(call.purpose == "after-bereavement")
         try await core.apply([.decision(Fixtures.decision(call, .allow, at: later))], at: later, to: store)
-        #expect(try await store.read { try $0.task("E-PLAN/1/instalment-reminder") }?.status == .cancelled)
+        #expect(try await store.read { try $0.task("acme/E-PLAN/1/instalment-reminder") }?.status == .cancelled)
 
         // It rang: the plan's reminder comes back, by SMS now that e-mail is opted out, and so does its check.
         try await core.apply(
             [outcome("O-1", task: call.taskId, .noAnswer, at: later.adding(seconds: 60))], at: later, to: store)
-        let reminder = try #require(try await store.read { try $0.task("E-PLAN/1/instalment-reminder") })
+        let reminder = try #require(try await store.read { try $0.task("acme/E-PLAN/1/instalment-reminder") })
         #expect(reminder.status == .pending && reminder.channel == .sms)
         #expect(reminder.dueAt == Fixtures.instant("2027-02-12T05:00:00Z"))
-        #expect(try await store.read { try $0.task("E-PLAN/1/missed-instalment") }?.status == .pending)
+        #expect(try await store.read { try $0.task("acme/E-PLAN/1/missed-instalment") }?.status == .pending)
     }
 }
 

@@ -37,13 +37,13 @@ struct SchedulerCorrectionTests {
         let (store, call) = try await publishedCall()
         try await core.apply(
             [outcome("O-1", call, .promiseToPay, promise: .init(amount: "50.00", date: "2026-12-10"))], to: store)
-        let planned = Set(try await store.tasks("D-1", [.pending]).map(\.id))
+        let planned = Set(try await store.tasks("acme/D-1", [.pending]).map(\.id))
         #expect(planned == ["O-1/broken-promise"], "its check (no reminder: no e-mail or SMS on file)")
         // The call was in fact unanswered: the promise goes, and the unanswered call is tried again.
         let results = try await core.apply([outcome("O-2", call, .noAnswer, corrects: "O-1")], to: store)
         #expect(results == [.applied])
-        #expect(try await store.read { try $0.promises(ofDebtor: "D-1") }.map(\.status) == [.withdrawn])
-        let tasks = try await store.tasks("D-1", [])
+        #expect(try await store.read { try $0.promises(ofDebtor: "acme/D-1") }.map(\.status) == [.withdrawn])
+        let tasks = try await store.tasks("acme/D-1", [])
         let followUps = tasks.filter { $0.id.hasPrefix("O-1/") }
         #expect(!followUps.isEmpty && followUps.allSatisfy { $0.closedReason == .outcomeCorrected })
         #expect(tasks.filter { $0.status == .pending }.map(\.id) == ["O-2/retry-call"])
@@ -67,14 +67,17 @@ struct SchedulerCorrectionTests {
                 outcome(
                     "O-2", call, .promiseToPay, promise: .init(amount: "50.00", date: "2026-12-12"), corrects: "O-1"),
             ], to: store)
-        #expect(try await store.read { try $0.task("E-16/broken-promise") }?.closedReason == .promiseWithdrawn)
-        #expect(try await store.tasks("D-1", [.pending]).map(\.id) == ["O-2/broken-promise"])
+        #expect(try await store.read { try $0.task("acme/E-16/broken-promise") }?.closedReason == .promiseWithdrawn)
+        #expect(try await store.tasks("acme/D-1", [.pending]).map(\.id) == ["O-2/broken-promise"])
 
         try await core.apply([outcome("O-3", call, .conversation, corrects: "O-2")], to: store)
-        let promises = try await store.read { try $0.promises(ofDebtor: "D-1") }
-        #expect(promises.map(\.id) == ["E-16", "O-2"] && promises.map(\.status) == [.open, .withdrawn])
-        let pending = try await store.tasks("D-1", [.pending])
-        #expect(pending.map(\.id) == ["E-16/broken-promise"], "the chasing stays replaced by the earlier promise")
+        let promises = try await store.read { try $0.promises(ofDebtor: "acme/D-1") }
+        #expect(
+            Dictionary(uniqueKeysWithValues: promises.map { ($0.id, $0.status) }) == [
+                "acme/E-16": .open, "O-2": .withdrawn,
+            ])
+        let pending = try await store.tasks("acme/D-1", [.pending])
+        #expect(pending.map(\.id) == ["acme/E-16/broken-promise"], "the chasing stays replaced by the earlier promise")
         #expect(pending.first?.dueAt == Fixtures.instant("2026-12-11T05:00:00Z"))
         #expect(try await store.read { try $0.task("O-1/retry-call") }?.closedReason == .replacedByPromise)
     }
@@ -93,11 +96,11 @@ struct SchedulerCorrectionTests {
                 .event(plan, userID: nil),
                 outcome("O-1", call, .promiseToPay, promise: .init(amount: "50.00", date: "2026-12-12")),
             ], to: store)
-        #expect(try await store.read { try $0.task("E-PLAN/1/missed-instalment") }?.closedReason == .planWithdrawn)
+        #expect(try await store.read { try $0.task("acme/E-PLAN/1/missed-instalment") }?.closedReason == .planWithdrawn)
 
         try await core.apply([outcome("O-2", call, .conversation, corrects: "O-1")], to: store)
-        #expect(try await store.read { try $0.plans(ofDebtor: "D-1") }.map(\.status) == [.active])
-        #expect(try await store.tasks("D-1", [.pending]).map(\.id) == ["E-PLAN/1/missed-instalment"])
+        #expect(try await store.read { try $0.plans(ofDebtor: "acme/D-1") }.map(\.status) == [.active])
+        #expect(try await store.tasks("acme/D-1", [.pending]).map(\.id) == ["acme/E-PLAN/1/missed-instalment"])
     }
 
     /// D-1's first call unanswered (`O-1`, its retry planned), then a promise made in a second call about the debt
@@ -107,14 +110,15 @@ struct SchedulerCorrectionTests {
         try await core.apply([outcome("O-1", call, .noAnswer)], to: store)
         try await store.write { store in
             var other = TaskRecord(
-                id: "T-2", debtorID: "D-1", debtID: "C-1", channel: .call, purpose: .missedInstalment,
+                id: "T-2", debtorID: "acme/D-1", debtID: "C-1", channel: .call, purpose: .missedInstalment,
                 dueAt: Fixtures.now, createdAt: Fixtures.now)
             try other.apply(.handOut(leaseUntil: Fixtures.now.adding(seconds: 60)))
             try other.apply(.published(toRepresentative: false, queuedFor: "anna"))
             try store.save(other)
             try store.save(
                 LedgerEntry(
-                    taskID: "T-2", debtorID: "D-1", debtID: "C-1", channel: .call, at: Fixtures.now, result: .pending))
+                    taskID: "T-2", debtorID: "acme/D-1", debtID: "C-1", channel: .call, at: Fixtures.now,
+                    result: .pending))
         }
         let promise = Outcome(
             outcomeId: "O-2", taskId: "T-2", debtorId: "D-1", debtId: "C-1", channel: .call,
@@ -140,7 +144,7 @@ struct SchedulerCorrectionTests {
         try await core.apply([conversation("O-3", correcting: promise)], to: store)
         let retry = try #require(try await store.read { try $0.task("O-1/retry-call") })
         #expect(retry.status == .pending && retry.dueAt == Fixtures.instant("2026-12-02T05:00:00Z"))
-        #expect(try await store.tasks("D-1", [.pending]).map(\.id) == ["O-1/retry-call"])
+        #expect(try await store.tasks("acme/D-1", [.pending]).map(\.id) == ["O-1/retry-call"])
     }
 
     /// Found by the seeded random runs (duplicate-open-purpose, then no-next-step): the retry of an outcome corrected
@@ -150,10 +154,10 @@ struct SchedulerCorrectionTests {
         let (store, call, promise) = try await promiseBesideARetry()
         // Voicemail, in fact: no retry beside the promise's check.
         try await core.apply([outcome("O-3", call, .voicemail, corrects: "O-1")], to: store)
-        #expect(try await store.tasks("D-1", [.pending]).map(\.id) == ["O-2/broken-promise"])
+        #expect(try await store.tasks("acme/D-1", [.pending]).map(\.id) == ["O-2/broken-promise"])
         try await core.apply([conversation("O-4", correcting: promise)], to: store)
         #expect(try await store.read { try $0.task("O-1/retry-call") }?.status == .cancelled)
-        let pending = try await store.tasks("D-1", [.pending])
+        let pending = try await store.tasks("acme/D-1", [.pending])
         #expect(pending.map(\.id) == ["O-4/C-1/follow-up-call"])
         #expect(pending.first?.dueAt == Fixtures.instant("2026-12-02T05:00:00Z"), "when the retry was due")
     }
@@ -182,7 +186,7 @@ struct SchedulerCorrectionTests {
                 .rejected(ContractError(.unknownReference, field: "corrects", "the task's latest outcome is O-4"))
             ])
         #expect(try await core.apply([outcome("O-6", call, .voicemail, corrects: "O-4")], to: store) == [.applied])
-        #expect(try await store.tasks("D-1", [.pending]).map(\.id) == ["O-6/retry-call"])
+        #expect(try await store.tasks("acme/D-1", [.pending]).map(\.id) == ["O-6/retry-call"])
     }
 
     @Test func aCorrectionWithoutAnythingToCorrectIsRefused() async throws {

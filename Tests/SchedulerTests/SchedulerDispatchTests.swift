@@ -28,7 +28,7 @@ struct SchedulerDispatchTests {
         let dispatched = try await store.write { try withoutBook.dispatch(at: Fixtures.now, in: $0) }
         #expect(dispatched.handedOut == 0 && dispatched.taken == 2)
         #expect(try await store.workTasks().isEmpty)
-        let cancelled = try await store.tasks("D-1", [.cancelled])
+        let cancelled = try await store.tasks("acme/D-1", [.cancelled])
         #expect(cancelled.count == 1 && cancelled.first?.closedReason == .unresolvable)
     }
 
@@ -43,7 +43,7 @@ struct SchedulerDispatchTests {
         #expect(first.rulebook == "us-regf")
         #expect(first.debtor.timeZones == ["America/New_York"])
         #expect(first.delivery.phone == "+15550100")
-        #expect(try await store.tasks("D-1", [.inFlight]).count == 1)
+        #expect(try await store.tasks("acme/D-1", [.inFlight]).count == 1)
         // Nothing more until a decision frees the debtor.
         #expect(try await core.dispatch(at: Fixtures.now, to: store) == 0)
     }
@@ -51,7 +51,7 @@ struct SchedulerDispatchTests {
     @Test func aLeaseThatRunsOutHandsTheSameTaskOutAgainThenGivesUp() async throws {
         let store = try await placed()
         _ = try await core.dispatch(at: Fixtures.now, to: store)
-        let taskID = try #require(try await store.tasks("D-1", [.inFlight]).first?.id)
+        let taskID = try #require(try await store.tasks("acme/D-1", [.inFlight]).first?.id)
         for attempt in 2...3 {
             #expect(try await core.dispatch(at: Fixtures.now.adding(seconds: 61 * Int64(attempt)), to: store) == 1)
             let task = try #require(try await store.read { try $0.task(taskID) })
@@ -116,7 +116,7 @@ struct SchedulerDispatchTests {
         let suppressed = try #require(try await store.read { try $0.task(tasks[2].taskId) })
         #expect(suppressed.status == .cancelled)
         #expect(suppressed.closedReason == .suppressed(.contactHours))
-        #expect(try await store.read { try $0.decisions(ofDebtor: tasks[0].debtor.id) }.count == 1)
+        #expect(try await store.read { try $0.decisions(ofDebtor: "acme/\(tasks[0].debtor.id)") }.count == 1)
     }
 
     @Test func theNextTaskOfADebtorCarriesTheEmittedContactInItsHistory() async throws {
@@ -140,7 +140,7 @@ struct SchedulerDispatchTests {
         try await store.write { store in
             try store.save(
                 TaskRecord(
-                    id: "later", debtorID: "D-1", debtID: "C-1", channel: .call, purpose: .retryCall,
+                    id: "later", debtorID: "acme/D-1", debtID: "C-1", channel: .call, purpose: .retryCall,
                     dueAt: tomorrow, createdAt: Fixtures.now))
         }
         let later = Fixtures.now.adding(seconds: 600)
@@ -163,7 +163,7 @@ struct SchedulerDispatchTests {
             at: Fixtures.now.adding(seconds: 60), result: .noAnswer)
         try await core.apply([.outcome(outcome)], to: store)
         #expect(try await store.read { try $0.ledgerEntry(taskID: call.taskId) }?.result == .noAnswer)
-        let retry = try #require(try await store.tasks("D-1", [.pending]).first { $0.purpose == .retryCall })
+        let retry = try #require(try await store.tasks("acme/D-1", [.pending]).first { $0.purpose == .retryCall })
         // Midnight in New York after 2026-12-01T15:01Z.
         #expect(retry.dueAt == Fixtures.instant("2026-12-02T05:00:00Z"))
     }

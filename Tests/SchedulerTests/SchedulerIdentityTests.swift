@@ -31,7 +31,7 @@ import Testing
         #expect(
             try await refusal(.placement(Fixtures.placement("P-4", debtor: "D-4"), userID: "ops"), store) == nil,
             "an operator acts for any creditor")
-        #expect(try await store.read { try $0.debtor("D-1")?.creditorID } == "acme")
+        #expect(try await store.read { try $0.debtor("acme/D-1")?.creditorID } == "acme")
     }
 
     @Test func eventsNeedAUserAllowedForTheDebtorsCreditor() async throws {
@@ -41,9 +41,9 @@ import Testing
         #expect(missing?.code == .identity)
         let stranger = try await refusal(.event(Fixtures.event("E-2", .cease), userID: "other"), store)
         #expect(stranger?.code == .identity)
-        #expect(try await store.read { try $0.activeHolds(ofDebtor: "D-1") }.isEmpty, "no cease was recorded")
+        #expect(try await store.read { try $0.activeHolds(ofDebtor: "acme/D-1") }.isEmpty, "no cease was recorded")
         #expect(try await refusal(.event(Fixtures.event("E-3", .hardship), userID: "acme"), store) == nil)
-        #expect(try await store.read { try $0.activeHolds(ofDebtor: "D-1") }.count == 1)
+        #expect(try await store.read { try $0.activeHolds(ofDebtor: "acme/D-1") }.count == 1)
     }
 
     @Test func specialistChangesNeedAnOperator() async throws {

@@ -25,7 +25,7 @@ struct SchedulerPaymentTests {
     }
 
     private func storedDebt(_ store: SQLiteStore) async throws -> DebtRecord {
-        try #require(try await store.read { try $0.debt("C-1", ofDebtor: "D-1") })
+        try #require(try await store.read { try $0.debt("C-1", ofDebtor: "acme/D-1") })
     }
 
     @Test func partialPaymentsLowerTheBalanceAndTheLastClosesTheDebtWithItsSurvey() async throws {
@@ -33,12 +33,12 @@ struct SchedulerPaymentTests {
         try await core.apply([payment("E-PAY-1", "20.50")], to: store)
         var debt = try await storedDebt(store)
         #expect(debt.status == .open && debt.paid == "20.50" && debt.balance?.amount == "100.00")
-        #expect(Set(try await store.tasks("D-1", [.pending]).map(\.purpose)) == [.firstNotice, .firstCall])
+        #expect(Set(try await store.tasks("acme/D-1", [.pending]).map(\.purpose)) == [.firstNotice, .firstCall])
         try await core.apply([payment("E-PAY-2", "100", currency: "USD")], to: store)
         debt = try await storedDebt(store)
         #expect(debt.status == .paid && debt.balance?.amount == "0.00")
-        #expect(try await store.tasks("D-1", [.pending]).map(\.purpose) == [.survey])
-        let payments = try await store.read { try $0.payments(ofDebtor: "D-1") }
+        #expect(try await store.tasks("acme/D-1", [.pending]).map(\.purpose) == [.survey])
+        let payments = try await store.read { try $0.payments(ofDebtor: "acme/D-1") }
         #expect(payments.map(\.amount) == ["20.50", "100.00"])
     }
 
@@ -47,7 +47,7 @@ struct SchedulerPaymentTests {
         try await core.apply([payment("E-PAY-1", "20.00"), payment("E-PAY-2", nil)], to: store)
         let debt = try await storedDebt(store)
         #expect(debt.status == .paid && debt.paid == "120.50")
-        #expect(try await store.read { try $0.payments(ofDebtor: "D-1") }.map(\.amount) == ["20.00", "100.50"])
+        #expect(try await store.read { try $0.payments(ofDebtor: "acme/D-1") }.map(\.amount) == ["20.00", "100.50"])
     }
 
     @Test func aPaymentInAnotherCurrencyIsRefusedAndChangesNothing() async throws {
@@ -56,7 +56,7 @@ struct SchedulerPaymentTests {
         #expect(
             results == [.rejected(ContractError(.invalidField, field: "currency", "differs from the debt's currency"))])
         #expect(try await storedDebt(store).paid == "0.00")
-        #expect(try await store.read { try $0.payments(ofDebtor: "D-1") }.isEmpty)
+        #expect(try await store.read { try $0.payments(ofDebtor: "acme/D-1") }.isEmpty)
     }
 
     @Test func aPromiseIsKeptOnlyWhenThePaymentsSinceReachItsAmount() async throws {
@@ -65,20 +65,21 @@ struct SchedulerPaymentTests {
             eventId: "E-PROMISE", debtorId: "D-1", debtId: "C-1", kind: .promise, at: Fixtures.now,
             promise: .init(amount: "50.00", date: "2026-12-10"))
         try await core.apply([.event(promise, userID: nil)], to: store)
-        var promises = try await store.read { try $0.promises(ofDebtor: "D-1") }
+        var promises = try await store.read { try $0.promises(ofDebtor: "acme/D-1") }
         #expect(promises.map(\.status) == [.open] && promises.first?.taskID == nil)
         // The creditor's promise is followed up as a specialist's is; the first call stops (the first notice, with
         // the disclosures it carries, still goes out).
-        let pending = Set(try await store.tasks("D-1", [.pending]).map(\.id))
-        #expect(pending == ["E-PROMISE/promise-reminder", "E-PROMISE/broken-promise", "acme/P-1/first-notice"])
+        let pending = Set(try await store.tasks("acme/D-1", [.pending]).map(\.id))
+        #expect(
+            pending == ["acme/E-PROMISE/promise-reminder", "acme/E-PROMISE/broken-promise", "acme/P-1/first-notice"])
 
         try await core.apply([payment("E-PAY-1", "30.00")], to: store)
-        promises = try await store.read { try $0.promises(ofDebtor: "D-1") }
+        promises = try await store.read { try $0.promises(ofDebtor: "acme/D-1") }
         #expect(promises.map(\.status) == [.open], "30.00 of 50.00 is not the promise kept")
         try await core.apply([payment("E-PAY-2", "20.00")], to: store)
-        promises = try await store.read { try $0.promises(ofDebtor: "D-1") }
+        promises = try await store.read { try $0.promises(ofDebtor: "acme/D-1") }
         #expect(promises.map(\.status) == [.kept])
-        let left = try await store.tasks("D-1", [.pending])
+        let left = try await store.tasks("acme/D-1", [.pending])
         #expect(
             Set(left.map(\.purpose)) == [.firstNotice, .followUpCall],
             "its reminder and check are no longer needed; the balance left is followed up")
@@ -95,15 +96,15 @@ struct SchedulerPaymentTests {
             eventId: "E-PROMISE", debtorId: "D-1", debtId: "C-1", kind: .promise, at: Fixtures.now,
             promise: .init(amount: "50.00", date: "2026-12-10"))
         try await core.apply([.event(promise, userID: nil), payment("E-PAY-1", "50.00")], to: store)
-        #expect(try await store.read { try $0.promises(ofDebtor: "D-1") }.map(\.status) == [.kept])
-        let pending = try await store.tasks("D-1", [.pending])
-        #expect(pending.map(\.id) == ["E-PAY-1/C-1/follow-up-call"])
+        #expect(try await store.read { try $0.promises(ofDebtor: "acme/D-1") }.map(\.status) == [.kept])
+        let pending = try await store.tasks("acme/D-1", [.pending])
+        #expect(pending.map(\.id) == ["acme/E-PAY-1/C-1/follow-up-call"])
         #expect(pending.first?.dueAt == Fixtures.instant("2026-12-11T05:00:00Z"), "when its check would have been")
-        #expect(try await store.read { try $0.task("E-PROMISE/broken-promise") }?.closedReason == .promiseKept)
+        #expect(try await store.read { try $0.task("acme/E-PROMISE/broken-promise") }?.closedReason == .promiseKept)
         // Paid in full, it closes: the follow-up ends with it.
         try await core.apply([payment("E-PAY-2", nil)], to: store)
-        #expect(try await store.read { try $0.task("E-PAY-1/C-1/follow-up-call") }?.closedReason == .paid)
-        #expect(try await store.tasks("D-1", [.pending]).isEmpty, "no survey: no e-mail or SMS on file")
+        #expect(try await store.read { try $0.task("acme/E-PAY-1/C-1/follow-up-call") }?.closedReason == .paid)
+        #expect(try await store.tasks("acme/D-1", [.pending]).isEmpty, "no survey: no e-mail or SMS on file")
     }
 
     /// Found by the seeded random runs (duplicate-open-purpose): a broken promise's check, deferred by the policy or
@@ -123,26 +124,26 @@ struct SchedulerPaymentTests {
         let first = Fixtures.instant("2026-12-03T14:00:00Z")
         #expect(try await core.dispatch(at: first, to: store) == 1)
         let check = try #require(try await store.workTasks().last)
-        #expect(check.taskId == "E-P1/broken-promise")
+        #expect(check.taskId == "acme/E-P1/broken-promise")
         try await core.apply(
             [.decision(Fixtures.decision(check, .defer, earliest: first.adding(seconds: 3_600), at: first))],
             at: first, to: store)
-        #expect(try await store.read { try $0.promises(ofDebtor: "D-1") }.map(\.status) == [.broken])
+        #expect(try await store.read { try $0.promises(ofDebtor: "acme/D-1") }.map(\.status) == [.broken])
         try await core.apply([promise("E-P2", on: "2026-12-05", at: first)], at: first, to: store)
         #expect(try await store.read { try $0.task(check.taskId) }?.closedReason == .promiseWithdrawn)
-        #expect(try await store.tasks("D-1", [.pending]).map(\.id) == ["E-P2/broken-promise"])
+        #expect(try await store.tasks("acme/D-1", [.pending]).map(\.id) == ["acme/E-P2/broken-promise"])
 
         // Broken too, its check waits in a queue when a third promise comes: it is withdrawn from there.
         let second = Fixtures.instant("2026-12-06T14:00:00Z")
         #expect(try await core.dispatch(at: second, to: store) == 1)
         let queued = try #require(try await store.workTasks().last)
-        #expect(queued.taskId == "E-P2/broken-promise")
+        #expect(queued.taskId == "acme/E-P2/broken-promise")
         try await core.apply([.decision(Fixtures.decision(queued, .allow, at: second))], at: second, to: store)
         try await core.apply([promise("E-P3", on: "2026-12-10", at: second)], at: second, to: store)
         let withdrawn = try #require(try await store.read { try $0.task(queued.taskId) })
         #expect(withdrawn.status == .cancelled && withdrawn.closedReason == .promiseWithdrawn)
         #expect(try await store.read { try $0.ledgerEntry(taskID: queued.taskId) } == nil, "nobody made it")
-        #expect(try await store.tasks("D-1", [.pending]).map(\.id) == ["E-P3/broken-promise"])
+        #expect(try await store.tasks("acme/D-1", [.pending]).map(\.id) == ["acme/E-P3/broken-promise"])
     }
 
     @Test func aPromiseOrPlanIsCheckedAgainstTheBalanceLeft() async throws {
@@ -171,15 +172,15 @@ struct SchedulerPaymentTests {
                 .init(amount: "40.50", dueDate: "2027-02-15"),
             ])
         try await core.apply([.event(plan, userID: nil), payment("E-PAY-1", "30.00")], to: store)
-        var stored = try #require(try await store.read { try $0.plans(ofDebtor: "D-1") }.first)
+        var stored = try #require(try await store.read { try $0.plans(ofDebtor: "acme/D-1") }.first)
         #expect(stored.instalments.map { $0.paidAt != nil } == [false, false, false], "30.00 covers no instalment")
         try await core.apply([payment("E-PAY-2", "55.00")], to: store)
-        stored = try #require(try await store.read { try $0.plans(ofDebtor: "D-1") }.first)
+        stored = try #require(try await store.read { try $0.plans(ofDebtor: "acme/D-1") }.first)
         #expect(stored.instalments.map { $0.paidAt != nil } == [true, true, false], "85.00 covers two")
-        #expect(!(try await store.tasks("D-1", [.pending]).map(\.id).contains { $0.hasPrefix("E-PLAN/2/") }))
+        #expect(!(try await store.tasks("acme/D-1", [.pending]).map(\.id).contains { $0.hasPrefix("acme/E-PLAN/2/") }))
         // Without an amount: the next instalment, which completes the plan and closes the debt.
         try await core.apply([payment("E-PAY-3", nil)], to: store)
-        stored = try #require(try await store.read { try $0.plans(ofDebtor: "D-1") }.first)
+        stored = try #require(try await store.read { try $0.plans(ofDebtor: "acme/D-1") }.first)
         #expect(stored.status == .completed)
         let debt = try await storedDebt(store)
         #expect(debt.status == .paid && debt.paid == "125.50")

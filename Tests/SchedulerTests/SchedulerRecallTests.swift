@@ -28,8 +28,10 @@ struct SchedulerRecallTests {
     }
 
     private func rules(_ store: SQLiteStore, _ task: WorkTask) async throws -> [[String]] {
-        try await store.read { try $0.decisions(ofDebtor: task.debtor.id) }.filter { $0.taskID == task.taskId }
-            .map { $0.reasons.map(\.rule.rawValue) }
+        try await store.read { try $0.decisions(ofDebtor: "acme/\(task.debtor.id)") }.filter {
+            $0.taskID == task.taskId
+        }
+        .map { $0.reasons.map(\.rule.rawValue) }
     }
 
     @Test func aCurrentAllowPublishesItsContactOnceUnderTheTaskID() async throws {
@@ -188,7 +190,7 @@ struct SchedulerRecallTests {
         wrongChannel.contact = ProposedContact(
             queue: "tact.reminders.sms",
             reminder: Reminder(
-                taskId: task.taskId, debtorId: "D-1", debtId: "C-1", channel: .sms, to: "+15550101",
+                taskId: task.taskId, creditorId: "acme", debtorId: "D-1", debtId: "C-1", channel: .sms, to: "+15550101",
                 template: "first-call", language: "en", validUntil: nil, attempt: task.attempt),
             expiresAt: nil)
         var wrongQueue = wrongChannel
@@ -236,7 +238,7 @@ struct SchedulerCallCheckTests {
         let first = try #require(try await store.read { try $0.task(call.taskId) })
         #expect(first.status == .cancelled && first.closedReason == .hold(.bereavement))
         #expect(try await store.read { try $0.ledgerEntry(taskID: call.taskId) } == nil, "it reached nobody")
-        let open = try await store.read { try $0.tasks(ofDebtor: "D-1", statuses: [.pending, .inFlight]) }
+        let open = try await store.read { try $0.tasks(ofDebtor: "acme/D-1", statuses: [.pending, .inFlight]) }
         #expect(open.map(\.purpose) == [.afterBereavement], "exactly the one gentle call")
     }
 
@@ -327,7 +329,7 @@ struct SchedulerCallCheckTests {
         let closed = try #require(try await store.read { try $0.task(call.taskId) })
         #expect(closed.status == .cancelled && closed.closedReason == .reportedLate)
         #expect(try await store.read { try $0.ledgerEntry(taskID: call.taskId) }?.result == .noAnswer)
-        let open = try await store.read { try $0.tasks(ofDebtor: "D-1", statuses: [.pending]) }
+        let open = try await store.read { try $0.tasks(ofDebtor: "acme/D-1", statuses: [.pending]) }
         #expect(open.map(\.purpose) == [.retryCall], "the unanswered call is followed up once")
     }
 
@@ -338,7 +340,7 @@ struct SchedulerCallCheckTests {
         try await core.apply([.event(grief, userID: nil)], at: Fixtures.now.adding(seconds: 90), to: store)
         #expect(try await returnUnreported(at: Fixtures.now.adding(seconds: 1_000), store) == 1)
         #expect(try await store.read { try $0.task(call.taskId) }?.closedReason == .hold(.bereavement))
-        let open = try await store.read { try $0.tasks(ofDebtor: "D-1", statuses: [.pending, .inFlight]) }
+        let open = try await store.read { try $0.tasks(ofDebtor: "acme/D-1", statuses: [.pending, .inFlight]) }
         #expect(open.map(\.purpose) == [.afterBereavement], "exactly the one gentle call")
     }
 

@@ -34,7 +34,7 @@ struct SchedulerRosterTests {
         let error = try await refusal(.placement(Fixtures.placement(specialist: "crol"), userID: nil), store)
         #expect(error?.code == .unknownReference && error?.field == "specialistId")
         #expect(error?.description == "unknown-reference: specialistId: no specialist with this id is on the roster")
-        #expect(try await store.read { try $0.debtor("D-1") } == nil)
+        #expect(try await store.read { try $0.debtor("acme/D-1") } == nil)
         #expect(try await store.tasks().isEmpty)
     }
 
@@ -54,7 +54,7 @@ struct SchedulerRosterTests {
             let error = try await refusal(input, store)
             #expect(error?.code == .unknownReference && error?.field == field, "\(input)")
         }
-        #expect(try await store.read { try $0.debtor("D-1")?.specialistID } == "anna")
+        #expect(try await store.read { try $0.debtor("acme/D-1")?.specialistID } == "anna")
         #expect(try await store.read { try $0.specialist("anna") } == nil, "no absence recorded")
         #expect(try await store.read { try $0.specialist("crol") } == nil, "no typo is remembered")
     }
@@ -87,7 +87,7 @@ struct SchedulerRosterTests {
                 change("S-1", .retire, "anna", backup: "bob"),
             ], to: store)
         let keepers = try await store.read { store in
-            try ["D-1", "D-2", "D-3"].map { try store.debtor($0)?.specialistID }
+            try ["acme/D-1", "acme/D-2", "acme/D-3"].map { try store.debtor($0)?.specialistID }
         }
         #expect(keepers == ["bob", "bob", "carol"])
         // Their calls go to bob now; carol's retirement without a successor sends her case to the pool.
@@ -98,7 +98,7 @@ struct SchedulerRosterTests {
                 "D-1": "bob", "D-2": "bob", "D-3": "carol",
             ])
         try await core.apply([change("S-2", .retire, "carol")], to: store)
-        #expect(try await store.read { try $0.debtor("D-3") }?.specialistID == nil)
+        #expect(try await store.read { try $0.debtor("acme/D-3") }?.specialistID == nil)
     }
 
     @Test func handOversAndRetirementsAreRecordedForTheTimeline() async throws {
@@ -112,18 +112,18 @@ struct SchedulerRosterTests {
                 change("S-2", .handover, "carol", debtor: "D-1"),
             ], to: store)
         try await core.apply([change("S-3", .retire, "carol")], at: later, to: store)
-        let handovers = try await store.inspect { try $0.handovers(ofDebtor: "D-1") }
+        let handovers = try await store.inspect { try $0.handovers(ofDebtor: "acme/D-1") }
         #expect(
             handovers == [
                 HandoverRecord(
-                    changeID: "S-1", debtorID: "D-1", fromID: "anna", toID: "carol", at: Fixtures.now,
+                    changeID: "S-1", debtorID: "acme/D-1", fromID: "anna", toID: "carol", at: Fixtures.now,
                     cause: .handover),
                 HandoverRecord(
-                    changeID: "S-3", debtorID: "D-1", fromID: "carol", toID: nil, at: later, cause: .retirement),
+                    changeID: "S-3", debtorID: "acme/D-1", fromID: "carol", toID: nil, at: later, cause: .retirement),
             ])
         // A refused hand-over leaves no trace.
         try await core.apply([change("S-4", .handover, "crol", debtor: "D-1")], to: store)
-        #expect(try await store.inspect { try $0.handovers(ofDebtor: "D-1") }.count == 2)
+        #expect(try await store.inspect { try $0.handovers(ofDebtor: "acme/D-1") }.count == 2)
     }
 
     @Test func callsOfAnAbsenceWhoseBackupRetiredGoToThePool() async throws {

@@ -72,7 +72,7 @@ struct CadenceFlowTests {
         let reminder = try #require(Self.emissions(timeline, "promise-reminder").first)
         #expect(reminder.at >= Self.day(9, "13:00:00") && reminder.at < Self.day(10), "the day before, in the window")
         #expect(Self.emissions(timeline, "broken-promise").isEmpty)
-        #expect(try await store.read { try $0.promises(ofDebtor: "D-1") }.first?.status == .kept)
+        #expect(try await store.read { try $0.promises(ofDebtor: "sim/D-1") }.first?.status == .kept)
         let survey = try #require(Self.emissions(timeline, "survey").first)
         #expect(survey.channel == .email)
         #expect(
@@ -95,7 +95,7 @@ struct CadenceFlowTests {
         #expect(
             check.at >= Self.day(11, "13:00:00") && check.at < Self.day(12, "02:00:00"),
             "the day after the promised day")
-        #expect(try await store.read { try $0.promises(ofDebtor: "D-1") }.first?.status == .broken)
+        #expect(try await store.read { try $0.promises(ofDebtor: "sim/D-1") }.first?.status == .broken)
         // No other collection call between the promise and its check: the promise replaced the chasing.
         let promiseMade = try #require(timeline.first { $0.kind == .outcome && $0.result == .promiseToPay }).at
         let between = Self.emissions(timeline).filter { $0.channel == .call && $0.at > promiseMade && $0.at < check.at }
@@ -129,7 +129,7 @@ struct CadenceFlowTests {
         #expect(missed.count == 1, "only the second instalment was missed")
         #expect(missed.first.map { $0.at >= Self.day(41, "13:00:00") && $0.at < Self.day(42, "02:00:00") } == true)
         #expect(missed.first?.queue == "tact.calls.anna")
-        let plan = try #require(try await store.read { try $0.plans(ofDebtor: "D-1") }.first)
+        let plan = try #require(try await store.read { try $0.plans(ofDebtor: "sim/D-1") }.first)
         #expect(plan.instalments.map { $0.paidAt != nil } == [true, false, false])
         #expect(plan.status == .active)
     }
@@ -155,9 +155,11 @@ struct CadenceFlowTests {
         #expect(afterGrief.filter { $0.at < first.at }.isEmpty, "nothing, and no automated text, before that call")
         // After that call the plan goes on: the last instalment (day 60) is reminded of again, and chased gently
         // when missed; the ones that fell in the cooling-off are not chased.
-        let resumed = afterGrief.filter { $0.at > first.at && ($0.taskId ?? "").hasPrefix("E-PLAN/") }
+        let resumed = afterGrief.filter { $0.at > first.at && ($0.taskId ?? "").hasPrefix("sim/E-PLAN/") }
         #expect(
-            resumed.compactMap(\.taskId).sorted() == ["E-PLAN/4/instalment-reminder", "E-PLAN/4/missed-instalment"])
+            resumed.compactMap(\.taskId).sorted() == [
+                "sim/E-PLAN/4/instalment-reminder", "sim/E-PLAN/4/missed-instalment",
+            ])
     }
 
     @Test func aHandOverMovesTheCallsToTheNewSpecialist() async throws {

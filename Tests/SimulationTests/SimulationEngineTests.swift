@@ -67,7 +67,7 @@ import Testing
         #expect(deferrals.allSatisfy { $0.reasons?.first?.rule == .contactHours && $0.earliest == emissions[0].at })
         let outcomes = simulation.timeline.filter { $0.kind == .outcome }
         #expect(outcomes.map(\.at) == [emissions[0].at.adding(seconds: 60), emissions[1].at.adding(seconds: 60)])
-        let ledger = try await simulation.store.read { try $0.ledger(ofDebtor: "D-1", since: F.start) }
+        let ledger = try await simulation.store.read { try $0.ledger(ofDebtor: "sim/D-1", since: F.start) }
         #expect(ledger.map(\.result) == [.conversation, .delivered])
     }
 
@@ -93,7 +93,7 @@ import Testing
         #expect(calls[1].at == Instant(rfc3339: "2026-12-02T07:00:00Z"))
         #expect(calls[1].taskId == calls[0].taskId && calls[1].attempt! > calls[0].attempt!)
         // The expired call left the ledger; the second waits for its outcome.
-        let ledger = try await simulation.store.read { try $0.ledger(ofDebtor: "D-1", since: F.start) }
+        let ledger = try await simulation.store.read { try $0.ledger(ofDebtor: "sim/D-1", since: F.start) }
         #expect(ledger.map(\.result) == [.pending] && ledger.first?.at == calls[1].at)
     }
 
@@ -133,7 +133,7 @@ import Testing
         #expect(expired.cause == "given-back" && expired.at == calls[0].at.adding(seconds: 120))
         #expect(calls[1].at == expired.at.adding(seconds: 600))
         // The voicemail schedules a retry for the next local day.
-        let tasks = try await simulation.store.read { try $0.tasks(ofDebtor: "D-1", statuses: [.pending]) }
+        let tasks = try await simulation.store.read { try $0.tasks(ofDebtor: "sim/D-1", statuses: [.pending]) }
         #expect(tasks.map(\.purpose) == [.retryCall])
     }
 

@@ -47,8 +47,8 @@ import Testing
         let ids = simulation.debtorIDs
         let (decisions, ledger) = try await simulation.store.read { store in
             (
-                try ids.map { try store.decisions(ofDebtor: $0).count }.reduce(0, +),
-                try ids.map { try store.ledger(ofDebtor: $0, since: F.start).count }.reduce(0, +)
+                try ids.map { try store.decisions(ofDebtor: "sim/\($0)").count }.reduce(0, +),
+                try ids.map { try store.ledger(ofDebtor: "sim/\($0)", since: F.start).count }.reduce(0, +)
             )
         }
         #expect(decisions == counted.decisions.values.reduce(0, +))

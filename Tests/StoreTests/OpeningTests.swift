@@ -17,7 +17,7 @@ import Testing
             #expect(try await store.inspect("PRAGMA journal_mode") == [["wal"]])
             #expect(try await store.inspect("PRAGMA synchronous") == [["2"]])  // FULL
             #expect(try await store.inspect("PRAGMA foreign_keys") == [["1"]])
-            #expect(try await store.inspect("SELECT identifier FROM grdb_migrations") == [["v1"], ["v2"]])
+            #expect(try await store.inspect("SELECT identifier FROM grdb_migrations") == [["v1"], ["v2"], ["v3"]])
             try store.close()
 
             let relaxed = try SQLiteStore(path: path, options: SQLiteStore.Options(durability: .normal))
@@ -97,9 +97,10 @@ import Testing
             try queue.close()
 
             let store = try SQLiteStore(path: path)
-            #expect(try await store.inspect("SELECT identifier FROM grdb_migrations") == [["v1"], ["v2"]])
+            #expect(try await store.inspect("SELECT identifier FROM grdb_migrations") == [["v1"], ["v2"], ["v3"]])
             var task = try #require(try await store.read { try $0.task("T-1") })
             #expect(task.status == .done && task.takenBy == nil && task.queuedFor == nil && task.link == nil)
+            #expect(task.debtorID == "acme/D-1", "keyed by creditor since v3")
             // 0.1.0 read what a task follows up from its id; the migration stores it.
             let links = try await store.read { store in
                 try ["O:1/broken-promise", "O-2/retry-call", "E-7/12/missed-instalment"].map {
@@ -114,6 +115,56 @@ import Testing
             try task.apply(.taken(by: "anna", outcomeDue: t0.adding(seconds: 900)))
             try await store.write { [task] in try $0.save(task) }
             #expect(try await store.read { try $0.overdueTakenCalls(at: t0.adding(seconds: 901), limit: 10) } == [task])
+            try store.close()
+        }
+    }
+
+    /// Schema v3 keys debtors by creditor: every table's rows follow their debtor, decisions too (append-only but
+    /// for this), and the trail keeps the ids it was chained with.
+    @Test func aFileOfSchemaV2IsKeyedByCreditor() async throws {
+        try await withTemporaryFolder { folder in
+            let path = folder.path("v2.sqlite")
+            let queue = try DatabaseQueue(path: path)
+            try SQLiteStore.migrator.migrate(queue, upTo: "v2")
+            try await queue.write { db in
+                try db.execute(
+                    sql: """
+                        INSERT INTO debtor VALUES ('D-1', 'acme', 'us-regf', NULL, '{"name":"A","language":"en"}',
+                            '[]', '[]', '[]', NULL, 0, 'default');
+                        INSERT INTO debtor VALUES ('D-2', 'polbank', 'pl-respectful', NULL,
+                            '{"name":"B","language":"pl"}', '[]', '[]', '[]', NULL, 0, 'default');
+                        INSERT INTO debt (debtor_id, id, placement_id, amount, currency, due_date, status)
+                            VALUES ('D-1', 'C-1', 'P-1', '10.00', 'USD', '2026-11-01', 'open'),
+                            ('D-2', 'C-1', 'P-1', '10.00', 'PLN', '2026-11-01', 'open');
+                        INSERT INTO hold (id, debtor_id, debt_id, kind, since) VALUES ('E-1', 'D-2', NULL, 'cease', 5);
+                        INSERT INTO ledger VALUES ('T-1', 'D-1', 'C-1', 'call', 7, 'no-answer');
+                        INSERT INTO decision (task_id, debtor_id, decided_at, decision, reasons, worker)
+                            VALUES ('T-1', 'D-1', 6, 'allow', '[]', 'w'), ('T-9', 'D-gone', 6, 'allow', '[]', 'w');
+                        INSERT INTO audit VALUES (1, 0, 'D-1', 'P-1', 'debtor.saved', 'creditor', '{}', 'h');
+                        """)
+            }
+            try queue.close()
+
+            let store = try SQLiteStore(path: path)
+            let (first, second, byRef) = try await store.read { store in
+                (try store.debtor("acme/D-1"), try store.debtor("polbank/D-2"), try store.debtors(withRef: "D-2"))
+            }
+            #expect(first?.ref == "D-1" && first?.creditorID == "acme" && second?.ref == "D-2")
+            #expect(byRef.map(\.id) == ["polbank/D-2"])
+            let rows = try await store.read { store in
+                (
+                    try store.debt("C-1", ofDebtor: "polbank/D-2")?.currency,
+                    try store.activeHolds(ofDebtor: "polbank/D-2").map(\.id),
+                    try store.ledger(ofDebtor: "acme/D-1", since: Instant(secondsSinceEpoch: 0)).map(\.taskID),
+                    try store.decisions(ofDebtor: "acme/D-1").map(\.taskID),
+                    try store.decisions(ofDebtor: "D-gone").map(\.taskID)
+                )
+            }
+            #expect(rows.0 == "PLN" && rows.1 == ["E-1"] && rows.2 == ["T-1"] && rows.3 == ["T-1"] && rows.4 == ["T-9"])
+            #expect(try await store.inspect("SELECT debtor_id FROM audit") == [["D-1"]], "the chained trail as written")
+            await #expect(throws: (any Error).self, "decisions are append-only again") {
+                try await store.executeUnchecked("UPDATE decision SET worker = 'x'")
+            }
             try store.close()
         }
     }

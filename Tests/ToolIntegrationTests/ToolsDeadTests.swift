@@ -110,17 +110,17 @@ struct ToolsDeadTests {
             try await intake(
                 tact, MessageCoding.encode(Self.placement("P-LATE", debtor: "D-LATE")), routingKey: "placement",
                 id: "P-LATE")
-            try await waitFor { try await tact.inspect { try $0.debtor("D-LATE") } != nil }
+            try await waitFor { try await tact.inspect { try $0.debtor("acme/D-LATE") } != nil }
             let replay = try await tact.tact(["dead", "replay", "--id", "E-EARLY"])
             #expect(replay.status == 0, "\(replay.output)")
             #expect(replay.stdout.contains("replayed E-EARLY to \(tact.topology.intakeExchange) (event)"))
-            try await waitFor { try await tact.inspect { try $0.allHolds(ofDebtor: "D-LATE") }.count == 1 }
+            try await waitFor { try await tact.inspect { try $0.allHolds(ofDebtor: "acme/D-LATE") }.count == 1 }
             #expect(try await tact.messages(in: tact.topology.deadQueue, expected: 3) == 3)
             // The broker's letter goes back through the intake exchange and is applied like any event.
             let broker = try await tact.tact(["dead", "replay", "--id", "E-BROKER"])
             #expect(broker.status == 0, "\(broker.output)")
             #expect(broker.stdout.contains("replayed E-BROKER to \(tact.topology.intakeExchange) (event)"))
-            try await waitFor { try await tact.inspect { try $0.allHolds(ofDebtor: "D-LATE") }.count == 2 }
+            try await waitFor { try await tact.inspect { try $0.allHolds(ofDebtor: "acme/D-LATE") }.count == 2 }
             #expect(try await tact.messages(in: tact.topology.deadQueue, expected: 2) == 2)
 
             let poison = try await tact.tact(["dead", "replay", "--id", "POISON", "--id", "NOPE"])

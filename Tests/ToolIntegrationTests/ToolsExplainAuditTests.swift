@@ -51,7 +51,7 @@ struct ToolsExplainAuditTests {
                 try await Task.sleep(for: .seconds(1))
             }
             // D-DAY's first call went unanswered: a retry call is planned for the next day, not yet decided.
-            let call = try await tact.inspect { try $0.tasks(ofDebtor: "D-DAY", statuses: []) }.first {
+            let call = try await tact.inspect { try $0.tasks(ofDebtor: "acme/D-DAY", statuses: []) }.first {
                 $0.channel == .call
             }
             let firstCall = try #require(call)
@@ -72,8 +72,17 @@ struct ToolsExplainAuditTests {
             PersonalData.expectNone(in: night.output)
             #expect(night.stdout.contains("contact-hours"))
             #expect(night.stdout.contains("lifted"))
+            // The same case named by its key, or by its creditor (at one instant, so that the outputs compare).
+            let soon = Instant(Date()).adding(seconds: 120).description
+            let named = try await tact.tact(["explain", "D-NIGHT", "--at", soon])
+            #expect(named.status == 0 && named.stdout.hasPrefix("Debtor D-NIGHT: creditor acme"))
+            #expect(try await tact.tact(["explain", "acme/D-NIGHT", "--at", soon]).stdout == named.stdout)
+            #expect(
+                try await tact.tact(["explain", "D-NIGHT", "--creditor", "acme", "--at", soon]).stdout == named.stdout)
+            expectOneLineError(
+                try await tact.tact(["explain", "D-NIGHT", "--creditor", "polbank"]), command: "explain", status: 1)
             let document = try Self.json(try await tact.tact(["explain", "D-NIGHT", "--json"]).stdout)
-            let pending = try await tact.inspect { try $0.tasks(ofDebtor: "D-NIGHT", statuses: [.pending]) }
+            let pending = try await tact.inspect { try $0.tasks(ofDebtor: "acme/D-NIGHT", statuses: [.pending]) }
             let next = try #require(document["next"] as? [String: Any])
             let nextTask = try #require(pending.min { $0.dueAt < $1.dueAt })
             #expect(next["taskId"] as? String == nextTask.id)
@@ -109,7 +118,7 @@ struct ToolsExplainAuditTests {
             let (total, decided) = try await tact.inspect { store in
                 (
                     try store.lastAuditSequence(),
-                    try ["D-DAY", "D-NIGHT"].map { try store.decisions(ofDebtor: $0).count }.reduce(0, +)
+                    try ["acme/D-DAY", "acme/D-NIGHT"].map { try store.decisions(ofDebtor: $0).count }.reduce(0, +)
                 )
             }
             let now = Instant(Date()).adding(seconds: 2)
@@ -147,7 +156,7 @@ struct ToolsExplainAuditTests {
             // One case only.
             let oneCase = try await tact.tact(["audit", "export", "--after-sequence", "0", "--debtor", "D-DAY"])
             let dayEntries = try oneCase.stdout.split(separator: "\n").map { try Self.json(String($0)) }
-            #expect(!dayEntries.isEmpty && dayEntries.allSatisfy { $0["debtorId"] as? String == "D-DAY" })
+            #expect(!dayEntries.isEmpty && dayEntries.allSatisfy { $0["debtorId"] as? String == "acme/D-DAY" })
             // Incremental: everything recorded after a sequence number, and where to continue.
             let sequences = try lines.map { try #require(try Self.json(String($0))["sequence"] as? Int) }
             #expect(sequences == Array(1...Int(total)))

@@ -20,7 +20,7 @@ struct ToolsReportTests {
                 let report = try await tact.tact(arguments)
                 #expect(report.status == 0, "\(report.stderr)")
                 let lines = report.stdout.split(separator: "\n")
-                seen += lines.filter { $0.hasPrefix("  D-") }.map(String.init)
+                seen += lines.filter { $0.hasPrefix("  acme/D-") }.map(String.init)
                 let summary = try #require(lines.last)
                 guard let range = summary.range(of: "--after '") else {
                     #expect(summary.hasSuffix("shown; no more."), "\(summary)")
@@ -34,8 +34,8 @@ struct ToolsReportTests {
             #expect(Set(seen).count == 10)
 
             let oneDebtor = try await tact.tact(["report", "--debtor", "D-3", "--state", "pending", "--state", "done"])
-            let lines = oneDebtor.stdout.split(separator: "\n").filter { $0.hasPrefix("  D-") }
-            #expect(!lines.isEmpty && lines.allSatisfy { $0.hasPrefix("  D-3 ") }, "\(oneDebtor.stdout)")
+            let lines = oneDebtor.stdout.split(separator: "\n").filter { $0.hasPrefix("  acme/D-") }
+            #expect(!lines.isEmpty && lines.allSatisfy { $0.hasPrefix("  acme/D-3 ") }, "\(oneDebtor.stdout)")
             let badState = try await tact.tact(["report", "--state", "asleep"])
             #expect(badState.status == 2 && badState.stderr.contains("--state must be one of"))
             let badAfter = try await tact.tact(["report", "--after", "no-such-task"])

@@ -45,7 +45,7 @@ struct ToolsSpecialistsTests {
             let retire = try await tact.tact(["specialists", "retire", "anna", "--to", "dave"])
             #expect(retire.status == 0, "\(retire.stderr)")
             #expect(retire.stdout.hasSuffix(": 1 case goes to dave\n"), "\(retire.stdout)")
-            try await Self.waitFor(store) { try $0.debtor("D-1")?.specialistID == "dave" }
+            try await Self.waitFor(store) { try $0.debtor("acme/D-1")?.specialistID == "dave" }
 
             let list = try await tact.tact(["specialists", "list"])
             #expect(list.status == 0, "\(list.stderr)")

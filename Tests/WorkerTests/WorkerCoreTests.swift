@@ -27,7 +27,8 @@ struct WorkerCoreTests {
         specialist: String? = "anna", email: String? = "p@example.com"
     ) -> WorkTask {
         WorkTask(
-            taskId: "P-1/\(purpose)", attempt: 2, rulebook: rulebook, channel: channel, purpose: purpose,
+            taskId: "P-1/\(purpose)", attempt: 2, creditorId: "acme", rulebook: rulebook, channel: channel,
+            purpose: purpose,
             template: purpose, specialistId: specialist,
             debt: .init(id: "C-1", amount: "10.00", currency: "USD", dueDate: "2026-11-01"),
             debtor: try! Debtor(id: "D-1", timeZones: zones, holds: holds, representative: representative),
