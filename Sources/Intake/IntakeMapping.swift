@@ -18,6 +18,7 @@ package struct IntakeMapping: Equatable {
         case debtorAddress = "debtor.address"
         case debtorLanguage = "debtor.language"
         case debtorInconvenient = "debtor.inconvenient"
+        case debtorPersonKey = "debtor.personKey"
         case debtID = "debt.id"
         case debtAmount = "debt.amount"
         case debtCurrency = "debt.currency"
@@ -127,7 +128,8 @@ package struct IntakeMapping: Equatable {
                     id: debtorID, name: try required(.debtorName), timeZones: zones, phone: try required(.debtorPhone),
                     sms: optional(.debtorSMS), email: optional(.debtorEmail), address: optional(.debtorAddress),
                     language: try required(.debtorLanguage),
-                    inconvenient: try optional(.debtorInconvenient).map(IntakeInconvenientTimes.parse)),
+                    inconvenient: try optional(.debtorInconvenient).map(IntakeInconvenientTimes.parse),
+                    personKey: optional(.debtorPersonKey)),
                 debt: .init(
                     id: debtID, amount: try required(.debtAmount), currency: try required(.debtCurrency),
                     dueDate: try required(.debtDueDate)))

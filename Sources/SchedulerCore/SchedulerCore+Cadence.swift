@@ -99,7 +99,7 @@ extension SchedulerCore {
         throws
     {
         guard let strategy = strategy(of: debtor) else { return }
-        let reminderChannel = reachableChannel(strategy.plan.reminderChannels, for: debtor)
+        let reminderChannel = try reachableChannel(strategy.plan.reminderChannels, for: debtor, in: store)
         for (index, instalment) in plan.instalments.enumerated() where instalment.paidAt == nil {
             if let channel = reminderChannel,
                 let due = startOfDay(instalment.dueDate, for: debtor, addingDays: -strategy.plan.reminderDaysBefore),
@@ -275,7 +275,7 @@ extension SchedulerCore {
         }
         for call in gentle { try passOnGentleCall(call, at: now, in: store) }
         guard wasOpen, !recalled, let strategy = strategy(of: debtor),
-            let channel = reachableChannel(strategy.closing.surveyChannels, for: debtor)
+            let channel = try reachableChannel(strategy.closing.surveyChannels, for: debtor, in: store)
         else { return }
         let due = startOfNextDay(
             after: now.adding(seconds: Int64(strategy.closing.surveyAfterDays - 1) * 86_400), for: debtor)
@@ -347,7 +347,7 @@ extension SchedulerCore {
         of promise: PromiseRecord, for debtor: DebtorRecord, at now: Instant, in store: any StoreTransaction
     ) throws {
         guard let strategy = strategy(of: debtor) else { return }
-        if let channel = reachableChannel(strategy.promise.reminderChannels, for: debtor),
+        if let channel = try reachableChannel(strategy.promise.reminderChannels, for: debtor, in: store),
             let due = startOfDay(promise.date, for: debtor, addingDays: -strategy.promise.reminderDaysBefore),
             due >= now
         {
@@ -469,7 +469,7 @@ extension SchedulerCore {
         let rules = strategy.unansweredCalls
         var waitDays = rules.retryAfterDays
         if try unansweredInARow(debtor.id, debtID: task.debtID, in: store) >= rules.nudgeAfter,
-            let channel = reachableChannel(rules.nudgeChannels, for: debtor)
+            let channel = try reachableChannel(rules.nudgeChannels, for: debtor, in: store)
         {
             try schedule(
                 "\(outcome.outcomeId)/call-back-request", debtorID: debtor.id, debtID: task.debtID, channel: channel,

@@ -85,7 +85,9 @@ extension SchedulerCore {
             debt: Placement.Debt(id: debt.id, amount: debt.amount, currency: debt.currency, dueDate: debt.dueDate),
             debtor: snapshot, history: history, delivery: WorkTask.Delivery(debtor.contact),
             priority: task.channel == .call ? strategy?.priority(of: task.purpose) : nil,
-            context: try context(for: task, debtor: debtor, strategy: strategy, history: history, at: now, in: store))
+            context: try context(
+                for: task, debtor: debtor, holds: person.holds, strategy: strategy, history: history, at: now,
+                in: store))
     }
 
     /// Days after a bereavement or hardship began during which calls are suggested a gentle tone.
@@ -102,9 +104,11 @@ extension SchedulerCore {
     }
 
     /// What the specialist (or the reminder's template) should know about the case.
+    /// `holds` are the person's (``PolicySnapshot/Person``): a bereavement reported to another creditor colours
+    /// this call too.
     private func context(
-        for task: TaskRecord, debtor: DebtorRecord, strategy: Strategy?, history: [HistoryEvent], at now: Instant,
-        in store: any StoreTransaction
+        for task: TaskRecord, debtor: DebtorRecord, holds: [HoldRecord], strategy: Strategy?, history: [HistoryEvent],
+        at now: Instant, in store: any StoreTransaction
     ) throws -> TaskContext {
         let promises = try store.promises(ofDebtor: debtor.id).filter { $0.debtID == task.debtID }
         let promise = promises.last { task.link == .promise(id: $0.id) } ?? promises.last
@@ -117,7 +121,7 @@ extension SchedulerCore {
         ]
         // A death in the family or hardship colours conversations for months after the hold itself has ended.
         let recently = now.adding(seconds: -Self.gentleDays * 86_400)
-        let grieving = try store.activeHolds(ofDebtor: debtor.id).contains {
+        let grieving = holds.contains {
             [.bereavement, .hardship].contains($0.kind) && $0.since >= recently
         }
         let gentle = gentlePurposes.contains(task.purpose) || strategy?.tone == "gentle" || grieving

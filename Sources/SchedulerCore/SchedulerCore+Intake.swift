@@ -51,6 +51,15 @@ extension SchedulerCore {
                 postalAddress: placed.address, language: placed.language),
             timeZones: placed.timeZones, inconvenient: placed.inconvenient ?? [], createdAt: now,
             personKey: placed.personKey)
+        // One person's cases are few; a key shared by many is a placeholder (a hash of an empty id, say) that would
+        // make strangers one person, their holds and opt-outs each other's.
+        if let personKey = placed.personKey,
+            try store.debtors(personKey: personKey).filter({ $0.id != key }).count >= Self.maxLinkedCases
+        {
+            throw ContractError(
+                .conflict, field: "debtor.personKey", "already links \(Self.maxLinkedCases) cases; is it a placeholder?"
+            )
+        }
         let existing = try store.debtor(key)
         if let existing {
             // What the person asked for (opt-outs), who represents them, and the specialist they have come to
@@ -92,7 +101,7 @@ extension SchedulerCore {
             return try reconsider(debtor.id, at: now, in: store)
         }
 
-        if let channel = reachableChannel(strategy.placement.noticeChannels, for: debtor) {
+        if let channel = try reachableChannel(strategy.placement.noticeChannels, for: debtor, in: store) {
             try schedule(
                 "\(prefix)/first-notice", debtorID: debtor.id, debtID: debt.id, channel: channel,
                 purpose: Strategy.Purpose.firstNotice, due: now, at: now, in: store, newDebtor: existing == nil)
@@ -148,8 +157,13 @@ extension SchedulerCore {
             try store.save(debtor)
             try cancelPending(ofDebtor: debtor.id, reason: .optOut, in: store) { $0.channel == channel }
         case .optIn(let channel):
+            // An opt-out counts for the person under every case, so an opt-in does too.
             debtor.optOuts.remove(channel)
             try store.save(debtor)
+            for linked in try linkedCases(of: debtor.id, in: store) {
+                guard var other = try store.debtor(linked), other.optOuts.remove(channel) != nil else { continue }
+                try store.save(other)
+            }
         case .plan(let debtID, let instalments):
             try startPlan(event, debtID: debtID, instalments: instalments, for: debtor, at: now, in: store)
         case .payment(let debtID, let amount, let currency):

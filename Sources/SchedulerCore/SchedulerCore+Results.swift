@@ -171,6 +171,14 @@ extension SchedulerCore {
                     LedgerEntry(
                         taskID: task.id, debtorID: task.debtorID, debtID: task.debtID, channel: task.channel,
                         at: message.decidedAt, result: .pending))
+                // The person's other cases being decided now count without this contact: decided again with it,
+                // two creditors' contacts never pass a cap the person had room for once.
+                for linked in try linkedCases(of: task.debtorID, in: store) {
+                    for var other in try store.tasks(ofDebtor: linked, statuses: [.inFlight]) {
+                        try other.apply(.recalled)
+                        try store.save(other)
+                    }
+                }
             }
             // Where a call waits, so that an absence or a hand-over can move it from there.
             let queue = message.contact.flatMap { $0.call == nil ? nil : topology.specialist(ofCallQueue: $0.queue) }
@@ -206,7 +214,11 @@ extension SchedulerCore {
             throw ContractError(.missingField, field: "contact", "carries one of reminder and call")
         }
         let key = DebtorKey(task.debtorID)
-        guard names == (task.id, message.attempt, key?.debtor ?? task.debtorID, key?.creditor) else {
+        // A worker of 0.1.0 names no creditor; the task id fixes the case anyway.
+        let sameCreditor = names.creditorID == nil || names.creditorID == key?.creditor
+        guard (names.taskID, names.attempt, names.debtorID) == (task.id, message.attempt, key?.debtor ?? task.debtorID),
+            sameCreditor
+        else {
             throw ContractError(.invalidField, field: "contact", "names another task, hand-out or debtor")
         }
         // An allow reaches the debtor on the task's channel; a redirect reaches the representative as it can.

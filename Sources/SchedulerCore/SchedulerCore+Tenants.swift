@@ -27,13 +27,13 @@ extension SchedulerCore {
         }
     }
 
-    /// The case whose own id is `ref`: the one the sender may act for, or the only one. Another creditor's case is
-    /// never reported as such: the sender learns nothing about it.
+    /// The case whose own id is `ref` among those the sender may act for. Another creditor's case is never
+    /// reported as such: the sender learns nothing about it.
     private func debtor(ref: String, userID: String?, in store: any StoreTransaction) throws -> DebtorRecord {
         let candidates = try store.debtors(withRef: ref)
-        let allowed = candidates.filter { configuration.identity.check(userID, actingFor: $0.creditorID) == nil }
-        // None allowed: the one case is refused by `authorize` with the reason the identity check gives.
-        let named = allowed.isEmpty && candidates.count == 1 ? candidates : allowed
+        let named = candidates.filter { configuration.identity.check(userID, actingFor: $0.creditorID) == nil }
+        // A message the broker does not vouch for, where it must: refused for that, which says nothing of the case.
+        if named.isEmpty, userID == nil, let any = candidates.first { try authorize(nil, for: any.creditorID) }
         switch named.count {
         case 0: throw ContractError(.unknownReference, field: "debtorId", "no debtor with this id was placed")
         case 1: return named[0]
@@ -42,6 +42,9 @@ extension SchedulerCore {
                 .missingField, field: "creditorId", "several creditors have a debtor with this id; name the creditor")
         }
     }
+
+    /// Cases one person key may link (``Placement/Debtor/personKey``).
+    static let maxLinkedCases = 20
 
     /// The store's key of the case a message names by creditor and debtor id.
     static func key(creditor: String, debtor: String) -> String {

@@ -126,16 +126,18 @@ public struct SchedulerCore: Sendable {
     /// The cases that share the debtor's person key are recalled too: their snapshots hold this one's holds,
     /// opt-outs and contacts (``PolicySnapshot/person(of:since:in:)``).
     func recallInFlight(ofDebtor debtorID: String, in store: any StoreTransaction) throws {
-        var cases = [debtorID]
-        if let key = try store.debtor(debtorID)?.personKey {
-            cases += try store.debtors(personKey: key).map(\.id).filter { $0 != debtorID }
-        }
-        for id in cases {
+        for id in [debtorID] + (try linkedCases(of: debtorID, in: store)) {
             for var task in try store.tasks(ofDebtor: id, statuses: [.inFlight]) {
                 try task.apply(.recalled)
                 try store.save(task)
             }
         }
+    }
+
+    /// The other cases with the debtor's person key, by key; none without one.
+    func linkedCases(of debtorID: String, in store: any StoreTransaction) throws -> [String] {
+        guard let key = try store.personKey(ofDebtor: debtorID) else { return [] }
+        return try store.debtors(personKey: key).map(\.id).filter { $0 != debtorID }
     }
 
     func debtor(_ id: String, field: String, in store: any StoreTransaction) throws -> DebtorRecord {
@@ -232,9 +234,19 @@ public struct SchedulerCore: Sendable {
     }
 
     /// The first of `channels` the debtor can be reached on and has not opted out of.
-    func reachableChannel(_ channels: [Channel], for debtor: DebtorRecord) -> Channel? {
+    /// The first of `channels` the debtor has an address for and the person has not opted out of, under any of
+    /// their cases (a person key links them).
+    func reachableChannel(
+        _ channels: [Channel], for debtor: DebtorRecord, in store: any StoreTransaction
+    ) throws -> Channel? {
+        var optOuts = debtor.optOuts
+        if let key = debtor.personKey {
+            for other in try store.debtors(personKey: key) where other.id != debtor.id {
+                optOuts.formUnion(other.optOuts)
+            }
+        }
         let delivery = WorkTask.Delivery(debtor.contact)
-        return channels.first { delivery.address(for: $0) != nil && !debtor.optOuts.contains($0) }
+        return channels.first { delivery.address(for: $0) != nil && !optOuts.contains($0) }
     }
 
     /// The first instant of the local day `date` (`YYYY-MM-DD`) in the debtor's first zone (UTC when unknown).

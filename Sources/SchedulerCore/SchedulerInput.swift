@@ -60,6 +60,7 @@ public enum SchedulerInput: Sendable, Equatable {
             detail.add("action", change.action.rawValue)
             detail.add("specialistId", change.specialistId)
             detail.add("backupId", change.backupId)
+            detail.add("creditorId", change.creditorId)
             detail.add("debtorId", change.debtorId)
             detail.add("until", change.until)
             return ("input.specialist", detail)

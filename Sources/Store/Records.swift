@@ -5,7 +5,7 @@ import Policy
 // Personal data (names, addresses, phone numbers) lives in these records and in the messages sent to the
 // channels that need it, and nowhere else: never in logs, errors or audit details.
 
-/// A person with one or more debts placed by a creditor. Debtor ids are unique across creditors.
+/// A person with one or more debts placed by a creditor, keyed by the creditor and the creditor's own id.
 public struct DebtorRecord: Sendable, Equatable, Codable {
     /// The key every table names the debtor by: `creditor/debtor` (``DebtorKey``).
     public var id: String

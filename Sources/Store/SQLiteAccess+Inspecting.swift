@@ -18,9 +18,11 @@ private enum Queries {
         SELECT * FROM audit
         WHERE sequence > ? AND sequence <= ? AND at >= ? AND at < ? ORDER BY sequence LIMIT ?
         """
+    /// Entries written before keys (schema v3) name the debtor by its own id, unique then.
     static let auditOfDebtor = """
         SELECT * FROM audit
-        WHERE debtor_id = ? AND sequence > ? AND sequence <= ? AND at >= ? AND at < ? ORDER BY sequence LIMIT ?
+        WHERE (debtor_id = ? OR (debtor_id = ? AND sequence < (SELECT value FROM store_note WHERE name = 'keyed-audit-from')))
+            AND sequence > ? AND sequence <= ? AND at >= ? AND at < ? ORDER BY sequence LIMIT ?
         """
 }
 
@@ -58,7 +60,7 @@ extension SQLiteAccess {
         var arguments: StatementArguments = [afterSequence, throughSequence, from, to, max(limit, 0)]
         var sql = Queries.audit
         if let debtorID {
-            arguments = [debtorID] + arguments
+            arguments = [debtorID, DebtorKey.debtorPart(of: debtorID)] + arguments
             sql = Queries.auditOfDebtor
         }
         return try fetchAll(sql, arguments) { row in

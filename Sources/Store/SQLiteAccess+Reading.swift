@@ -9,6 +9,7 @@ private enum Queries {
     static let debtor = "SELECT * FROM debtor WHERE id = ?"
     static let debtorsWithRef = "SELECT * FROM debtor WHERE ref = ? ORDER BY id"
     static let debtorsOfPerson = "SELECT * FROM debtor WHERE person_key = ? ORDER BY id"
+    static let personKey = "SELECT person_key FROM debtor WHERE id = ?"
     static let debts = "SELECT * FROM debt WHERE debtor_id = ? ORDER BY id"
     static let debt = "SELECT * FROM debt WHERE debtor_id = ? AND id = ?"
     static let activeHolds = "SELECT * FROM hold WHERE debtor_id = ? AND lifted_at IS NULL ORDER BY since, id"
@@ -30,6 +31,10 @@ extension SQLiteAccess {
 
     func debtors(personKey: String) throws -> [DebtorRecord] {
         try fetchAll(DebtorRecord.self, Queries.debtorsOfPerson, [personKey])
+    }
+
+    func personKey(ofDebtor debtorID: String) throws -> String? {
+        try fetchOne(Queries.personKey, [debtorID]) { try $0.decode(String?.self, atIndex: 0) } ?? nil
     }
 
     func debts(ofDebtor debtorID: String) throws -> [DebtRecord] {

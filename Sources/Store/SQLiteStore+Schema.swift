@@ -30,7 +30,14 @@ extension SQLiteStore {
                         + "to this one); upgrade Tact to open it")
             }
         }
-        try migrator.migrate(writer)
+        do {
+            try migrator.migrate(writer)
+        } catch {
+            // A migration's own refusal knows no path.
+            guard var refusal = error as? StoreError, refusal.path.isEmpty else { throw error }
+            refusal.path = path
+            throw refusal
+        }
     }
 
     private static func schemaV1(_ db: Database) throws {
@@ -298,34 +305,64 @@ extension SQLiteStore {
 
     /// Tenants: a debtor is keyed by its creditor and the creditor's own id (`creditor/debtor`, ``DebtorKey``), so
     /// two creditors may both have a `D-1`. `ref` keeps the creditor's own id, which messages name; `person_key`
-    /// links the cases of one person across creditors. Every table's `debtor_id` takes the key. The audit trail
-    /// keeps the ids it was written with: its hash covers them, and before this version they were unique.
-    /// Decisions are append-only, so their trigger steps aside for the rewrite.
+    /// links the cases of one person across creditors. Every table's `debtor_id` takes the key, through a marker
+    /// (`char(1)`, never in an id) so that no new key meets an old id half-way through. Decisions are append-only,
+    /// so their trigger steps aside for the rewrite. Events applied before are remembered under their creditor,
+    /// as events are named now, so that a redelivery of one is still a duplicate. The audit trail keeps the ids it
+    /// was chained with; `store_note` says where keyed entries begin, so that an export of one case finds the
+    /// entries about it from before.
     private static func schemaV3(_ db: Database) throws {
+        // A key splits at its first `/`: a creditor id holding one would be read back as another creditor.
+        let slashed = try Int.fetchOne(db, sql: "SELECT count(*) FROM debtor WHERE instr(creditor_id, '/') > 0")
+        guard slashed == 0 else {
+            throw StoreError(
+                .failed, path: "",
+                reason: "creditor ids containing '/' cannot be keyed (schema v3); rename those creditors with the "
+                    + "Tact that wrote this file first")
+        }
         try db.execute(
             sql: """
                 ALTER TABLE debtor ADD COLUMN ref TEXT NOT NULL DEFAULT '';
                 ALTER TABLE debtor ADD COLUMN person_key TEXT;
                 DROP TRIGGER decision_no_update;
                 """)
-        // A decision outlives its debtor (no foreign key): one whose debtor is gone keeps its id.
-        for table in [
+        let tables = [
             "debt", "hold", "task", "ledger", "promise", "plan", "survey_response", "handover", "payment", "outcome",
             "decision",
-        ] {
+        ]
+        // A decision outlives its debtor (no foreign key): one whose debtor is gone keeps its id.
+        for table in tables {
             try db.execute(
                 sql: """
-                    UPDATE \(table) SET debtor_id = COALESCE(
+                    UPDATE \(table) SET debtor_id = char(1) || COALESCE(
                         (SELECT creditor_id || '/' || id FROM debtor WHERE debtor.id = \(table).debtor_id), debtor_id)
                     """)
         }
+        try db.execute(sql: "UPDATE debtor SET ref = id, id = char(1) || creditor_id || '/' || id")
+        for table in tables + ["debtor"] {
+            let column = table == "debtor" ? "id" : "debtor_id"
+            try db.execute(sql: "UPDATE \(table) SET \(column) = substr(\(column), 2)")
+        }
+        // The creditor of an event applied before: the debtor of the hold, payment, plan or promise named after
+        // it, else the installation's one creditor. Other events of several creditors' stores stay as they were.
+        let creditor = ["hold", "payment", "plan", "promise"].map {
+            "(SELECT d.creditor_id FROM \($0) r JOIN debtor d ON d.id = r.debtor_id WHERE r.id = substr(m.id, 7))"
+        }.joined(separator: ", ")
+        let onlyCreditor = "(SELECT CASE WHEN count(DISTINCT creditor_id) = 1 THEN min(creditor_id) END FROM debtor)"
         try db.execute(
             sql: """
-                UPDATE debtor SET ref = id, id = creditor_id || '/' || id;
+                UPDATE processed_message AS m SET id = 'event:' || COALESCE(\(creditor), \(onlyCreditor)) || '/'
+                    || substr(id, 7)
+                WHERE id LIKE 'event:%' AND COALESCE(\(creditor), \(onlyCreditor)) IS NOT NULL
+                """)
+        try db.execute(
+            sql: """
                 CREATE TRIGGER decision_no_update BEFORE UPDATE ON decision
                     BEGIN SELECT RAISE(ABORT, 'decisions are append-only'); END;
                 CREATE INDEX debtor_ref ON debtor (ref);
                 CREATE INDEX debtor_person ON debtor (person_key) WHERE person_key IS NOT NULL;
+                CREATE TABLE store_note (name TEXT NOT NULL PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;
+                INSERT INTO store_note SELECT 'keyed-audit-from', COALESCE(MAX(sequence), 0) + 1 FROM audit;
                 """)
     }
 }

@@ -104,6 +104,8 @@ extension SQLiteTransaction {
         detail.add("specialistId", debtor.specialistID)
         detail.add("optOuts", debtor.optOuts.map(\.rawValue).sorted().joined(separator: ","))
         detail.add("representative", debtor.representative == nil ? "none" : "on file")
+        // Whether other cases' holds, opt-outs and contacts count here; not the key, which identifies a person.
+        detail.add("personKey", debtor.personKey == nil ? "none" : "on file")
         try audit("debtor.saved", subject: debtor.id, debtorID: debtor.id, detail)
     }
 

@@ -28,7 +28,8 @@ public protocol StoreInspecting: StoreReading {
     /// appended while it runs wait for the next export instead of shifting its pages.
     func lastAuditSequence() throws -> Int64
     /// Entries of the audit trail with sequence numbers above `afterSequence` and at most `throughSequence`,
-    /// written in `[from, to)` and about `debtorID` (any when `nil`), in the order written, at most `limit`.
+    /// written in `[from, to)` and about `debtorID` (any when `nil`; entries written before debtors were keyed by
+    /// creditor name it by its own id), in the order written, at most `limit`.
     func auditRecords(
         afterSequence: Int64, throughSequence: Int64, from: Instant, to: Instant, debtorID: String?, limit: Int
     ) throws -> [AuditRecord]

@@ -22,6 +22,8 @@ public protocol StoreReading {
     func debtors(withRef ref: String) throws -> [DebtorRecord]
     /// The cases that share a person key, by key (``DebtorRecord/personKey``).
     func debtors(personKey: String) throws -> [DebtorRecord]
+    /// The debtor's person key, without reading the rest of the record (every input asks).
+    func personKey(ofDebtor debtorID: String) throws -> String?
     func debts(ofDebtor debtorID: String) throws -> [DebtRecord]
     func debt(_ id: String, ofDebtor debtorID: String) throws -> DebtRecord?
     /// Holds not lifted, oldest first.

@@ -39,8 +39,13 @@ import Testing
         try await core.apply([.placement(Fixtures.placement(), userID: "acme")], to: store)
         let missing = try await refusal(.event(Fixtures.event("E-1", .cease), userID: nil), store)
         #expect(missing?.code == .identity)
+        // Another creditor's user: without the creditor named it finds no debtor of its own; naming acme, it is
+        // refused for who it is.
         let stranger = try await refusal(.event(Fixtures.event("E-2", .cease), userID: "other"), store)
-        #expect(stranger?.code == .identity)
+        #expect(stranger?.code == .unknownReference)
+        var named = Fixtures.event("E-2", .cease)
+        named.creditorId = "acme"
+        #expect(try await refusal(.event(named, userID: "other"), store)?.code == .identity)
         #expect(try await store.read { try $0.activeHolds(ofDebtor: "acme/D-1") }.isEmpty, "no cease was recorded")
         #expect(try await refusal(.event(Fixtures.event("E-3", .hardship), userID: "acme"), store) == nil)
         #expect(try await store.read { try $0.activeHolds(ofDebtor: "acme/D-1") }.count == 1)

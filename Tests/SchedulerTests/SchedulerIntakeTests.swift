@@ -270,13 +270,22 @@ struct SchedulerIntakeTests {
             [
                 .event(Fixtures.event("E-1", debtor: "D-404", .hardship), userID: nil),
                 .event(Fixtures.event("E-2", debt: "C-404", .payment), userID: nil),
+                // Another creditor's user finds no such debtor of its own, and learns nothing of acme's.
                 .event(Fixtures.event("E-3", .cease), userID: "someone-else"),
             ], to: store)
         let codes = results.map { result -> ContractError.Code? in
             if case .rejected(let error) = result { return error.code }
             return nil
         }
-        #expect(codes == [.unknownReference, .unknownReference, .creditorMismatch])
+        #expect(codes == [.unknownReference, .unknownReference, .unknownReference])
+        var named = Fixtures.event("E-4", .cease)
+        named.creditorId = "acme"
+        let mismatch = try await core.apply([.event(named, userID: "someone-else")], to: store)
+        #expect(
+            mismatch == [
+                .rejected(
+                    ContractError(.creditorMismatch, field: "creditorId", "differs from the authenticated AMQP user"))
+            ])
         #expect(try await store.tasks().allSatisfy { $0.status == .pending })
     }
 

@@ -178,8 +178,8 @@ import Testing
         #expect(task.debtor.holds.isEmpty && task.debtor.optOuts.isEmpty && task.history.isEmpty)
     }
 
-    /// A person-wide event recalls the linked case's hand-out: its snapshot is stale.
-    @Test func anEventAboutThePersonRecallsTheLinkedCasesHandOut() async throws {
+    /// acme's D-1 and polbank's D-7, one person, each with a task being decided.
+    private func handedOutLinkedPair() async throws -> SQLiteStore {
         let store = try SQLiteStore.inMemory()
         try await core.apply(
             [
@@ -187,9 +187,78 @@ import Testing
                 Self.placement("polbank", "D-7", email: "b@example.com", personKey: "pk-1"),
             ], to: store)
         _ = try await core.dispatch(at: Fixtures.now, to: store)
+        return store
+    }
+
+    /// A person-wide event recalls the linked case's hand-out: its snapshot is stale.
+    @Test func anEventAboutThePersonRecallsTheLinkedCasesHandOut() async throws {
+        let store = try await handedOutLinkedPair()
         #expect(try await store.tasks("polbank/D-7", [.inFlight]).count == 1)
         try await core.apply([Self.event("E-1", "acme", .cease)], to: store)
         #expect(try await store.tasks("polbank/D-7", [.inFlight]).isEmpty)
+    }
+
+    /// Two linked cases decided at once would each count without the other's contact: an allow for one recalls
+    /// the other's hand-out, to be decided again with it.
+    @Test func anAllowForOneCaseRecallsTheLinkedCasesHandOut() async throws {
+        let store = try await handedOutLinkedPair()
+        let acme = try #require(try await store.workTasks().first { $0.creditorId == "acme" })
+        #expect(try await store.tasks("polbank/D-7", [.inFlight]).count == 1)
+        try await core.apply([.decision(Fixtures.decision(acme, .allow))], to: store)
+        #expect(try await store.tasks("polbank/D-7", [.inFlight]).isEmpty)
+        _ = try await core.dispatch(at: Fixtures.now, to: store)
+        let again = try #require(try await store.workTasks().last { $0.creditorId == "polbank" })
+        #expect(again.history.map(\.debtId) == ["acme/D-1/C-1"])
+    }
+
+    /// An opt-out is the person's: a new linked case's first notice takes another channel, and an opt-in under
+    /// either case lifts it under both.
+    @Test func optOutsAndOptInsAreThePersons() async throws {
+        let store = try SQLiteStore.inMemory()
+        var texted = Fixtures.placement("P-1", creditor: "polbank", debtor: "D-7", email: "b@example.com", sms: "+1555")
+        texted.debtor.personKey = "pk-1"
+        try await core.apply(
+            [
+                Self.placement("acme", email: "a@example.com", personKey: "pk-1"),
+                Self.event("E-1", "acme", .optOut, channel: .email),
+                .placement(texted, userID: nil),
+            ], to: store)
+        let notice = try await store.tasks("polbank/D-7", [.pending]).first { $0.purpose == .firstNotice }
+        #expect(notice?.channel == .sms, "the person opted out of e-mail with acme")
+        try await core.apply([Self.event("E-2", "polbank", debtor: "D-7", .optIn, channel: .email)], to: store)
+        let optOuts = try await store.read { store in
+            (try store.debtor("acme/D-1")?.optOuts, try store.debtor("polbank/D-7")?.optOuts)
+        }
+        #expect(optOuts.0 == [] && optOuts.1 == [])
+    }
+
+    /// A sender learns nothing about another creditor's case: an event that names no creditor finds only the
+    /// sender's own.
+    @Test func anotherCreditorsCaseIsNotFoundWithoutTheCreditor() async throws {
+        let core = Fixtures.core {
+            $0.identity = Identity(creditors: ["acme": ["acme"], "polbank": ["polbank"]], operators: [])
+        }
+        let store = try SQLiteStore.inMemory()
+        var polbank = Fixtures.placement("P-1", creditor: "polbank", debtor: "D-5", email: "b@example.com")
+        polbank.debtor.personKey = nil
+        try await core.apply([.placement(polbank, userID: "polbank")], to: store)
+        let result = try await core.apply([Self.event("E-1", nil, debtor: "D-5", .cease, userID: "acme")], to: store)
+        #expect(
+            Self.rejected(result.first)
+                == ContractError(.unknownReference, field: "debtorId", "no debtor with this id was placed"))
+    }
+
+    @Test func aPersonKeyLinksAtMostTwentyCases() async throws {
+        let store = try SQLiteStore.inMemory()
+        let placements = (0...SchedulerCore.maxLinkedCases).map {
+            Self.placement("creditor-\($0)", email: "p@example.com", personKey: "pk-empty")
+        }
+        let results = try await core.apply(placements, to: store)
+        #expect(results.dropLast().allSatisfy { $0 == .applied })
+        #expect(
+            Self.rejected(results.last)
+                == ContractError(
+                    .conflict, field: "debtor.personKey", "already links 20 cases; is it a placeholder?"))
     }
 
     @Test func aCreditorIdWithASlashIsRefused() async throws {

@@ -141,6 +141,11 @@ import Testing
                         INSERT INTO decision (task_id, debtor_id, decided_at, decision, reasons, worker)
                             VALUES ('T-1', 'D-1', 6, 'allow', '[]', 'w'), ('T-9', 'D-gone', 6, 'allow', '[]', 'w');
                         INSERT INTO audit VALUES (1, 0, 'D-1', 'P-1', 'debtor.saved', 'creditor', '{}', 'h');
+                        -- A debtor id with a `/` of its own that the other creditor's key spells: the rewrite must
+                        -- not meet it half-way.
+                        INSERT INTO debtor VALUES ('acme/D-1', 'polbank', 'pl-respectful', NULL,
+                            '{"name":"C","language":"pl"}', '[]', '[]', '[]', NULL, 0, 'default');
+                        INSERT INTO processed_message VALUES ('event:E-1', 5), ('event:E-9', 5), ('placement:x', 5);
                         """)
             }
             try queue.close()
@@ -162,10 +167,47 @@ import Testing
             }
             #expect(rows.0 == "PLN" && rows.1 == ["E-1"] && rows.2 == ["T-1"] && rows.3 == ["T-1"] && rows.4 == ["T-9"])
             #expect(try await store.inspect("SELECT debtor_id FROM audit") == [["D-1"]], "the chained trail as written")
+            #expect(try await store.read { try $0.debtor("polbank/acme/D-1")?.ref } == "acme/D-1")
+            // The hold's event is polbank's; E-9 left no record, and two creditors' events cannot be told apart.
+            #expect(
+                try await store.inspect("SELECT id FROM processed_message ORDER BY id") == [
+                    ["event:E-9"], ["event:polbank/E-1"], ["placement:x"],
+                ])
+            // An export of the case finds the entry written about it before it was keyed.
+            let entries = try await store.inspect { store in
+                try store.auditRecords(
+                    afterSequence: 0, throughSequence: 10, from: Instant(secondsSinceEpoch: 0),
+                    to: Instant(secondsSinceEpoch: 10), debtorID: "acme/D-1", limit: 10)
+            }
+            #expect(entries.map(\.sequence) == [1])
             await #expect(throws: (any Error).self, "decisions are append-only again") {
                 try await store.executeUnchecked("UPDATE decision SET worker = 'x'")
             }
             try store.close()
+        }
+    }
+
+    @Test func aCreditorIdWithASlashStopsTheMigrationWithItsReason() async throws {
+        try await withTemporaryFolder { folder in
+            let path = folder.path("slash.sqlite")
+            let queue = try DatabaseQueue(path: path)
+            try SQLiteStore.migrator.migrate(queue, upTo: "v2")
+            try await queue.write { db in
+                try db.execute(
+                    sql: """
+                        INSERT INTO debtor VALUES ('D-1', 'a/b', 'us-regf', NULL, '{"name":"A","language":"en"}',
+                            '[]', '[]', '[]', NULL, 0, 'default');
+                        """)
+            }
+            try queue.close()
+            #expect(
+                throws: StoreError(
+                    .failed, path: path,
+                    reason: "creditor ids containing '/' cannot be keyed "
+                        + "(schema v3); rename those creditors with the Tact that wrote this file first")
+            ) {
+                _ = try SQLiteStore(path: path)
+            }
         }
     }
 
