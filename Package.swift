@@ -123,6 +123,9 @@ let package = Package(
         .executableTarget(
             name: "PolicyBench", dependencies: ["Domain", "Policy", "TactConfig"], path: "Benchmarks/policy"),
         .executableTarget(name: "StoreBench", dependencies: ["Store"], path: "Benchmarks/StoreBench"),
+        .executableTarget(
+            name: "SoakGateway", dependencies: ["AMQP", "Contract", "Domain", .product(name: "Logging", package: "swift-log")],
+            path: "Benchmarks/SoakGateway"),
 
         // MARK: Tests
         // Unit targets (`*Tests`) need nothing beyond Swift: no broker, no child process (`scripts/test --unit`).

@@ -101,11 +101,13 @@ struct EventCommand: AsyncParsableCommand {
         for (line, range) in IntakeJSONLines.lines(bytes) {
             switch IntakeJSONLines.decode(LifeEvent.self, bytes[range]) {
             case .success(let event):
-                if let first = firstLine[event.eventId] {
+                // Event ids are each creditor's own: two creditors' E-1 are two events.
+                let key = "\(event.creditorId ?? "")\n\(event.eventId)"
+                if let first = firstLine[key] {
                     bad.append("line \(line): conflict: eventId: same as line \(first)")
                     continue
                 }
-                firstLine[event.eventId] = line
+                firstLine[key] = line
                 items.append(
                     .init(
                         routingKey: "event", messageID: event.eventId, type: LifeEvent.messageType,

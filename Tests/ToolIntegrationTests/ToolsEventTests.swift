@@ -48,6 +48,8 @@ struct ToolsEventTests {
             let good = [
                 #"{"type":"event","version":1,"eventId":"E-1","debtorId":"D-1","kind":"hardship","at":"2026-11-20T09:00:00Z"}"#,
                 #"{"type":"event","version":1,"eventId":"E-2","debtorId":"D-1","kind":"payment","debtId":"C-1","at":"2026-11-21T09:00:00Z"}"#,
+                // Another creditor's E-1 is another event.
+                #"{"type":"event","version":1,"eventId":"E-1","creditorId":"polbank","debtorId":"D-1","kind":"hardship","at":"2026-11-20T09:00:00Z"}"#,
             ]
             let bad =
                 good + [
@@ -59,9 +61,9 @@ struct ToolsEventTests {
                 "event", "--file", try tact.file("bad.jsonl", bad.joined(separator: "\n")),
             ])
             #expect(refused.status == 2)
-            #expect(refused.stderr.contains("line 3: missing-field: debtId: required for payment"))
-            #expect(refused.stderr.contains("line 4: invalid-field: kind: unknown kind"))
-            #expect(refused.stderr.contains("line 5: conflict: eventId: same as line 1"))
+            #expect(refused.stderr.contains("line 4: missing-field: debtId: required for payment"))
+            #expect(refused.stderr.contains("line 5: invalid-field: kind: unknown kind"))
+            #expect(refused.stderr.contains("line 6: conflict: eventId: same as line 1"))
             #expect(refused.stderr.contains("nothing published"))
             #expect(try await tact.messages(in: tact.topology.intakeQueue, expected: 0, timeout: .seconds(2)) == 0)
 
@@ -69,7 +71,7 @@ struct ToolsEventTests {
                 "event", "--file", try tact.file("good.jsonl", good.joined(separator: "\n") + "\n"),
             ])
             #expect(run.status == 0, "\(run.stderr)")
-            #expect(run.stdout.contains("published 2 events"))
+            #expect(run.stdout.contains("published 3 events"))
             let bodies = try await tact.drain(tact.topology.intakeQueue, quiet: .seconds(1)).map {
                 String(decoding: $0.body, as: UTF8.self)
             }
