@@ -124,7 +124,7 @@ let package = Package(
             name: "PolicyBench", dependencies: ["Domain", "Policy", "TactConfig"], path: "Benchmarks/policy"),
         .executableTarget(name: "StoreBench", dependencies: ["Store"], path: "Benchmarks/StoreBench"),
         .executableTarget(
-            name: "SoakGateway", dependencies: ["AMQP", "Contract", "Domain", .product(name: "Logging", package: "swift-log")],
+            name: "SoakGateway", dependencies: ["AMQP", "Contract", "Domain", "TactTools", .product(name: "Logging", package: "swift-log")],
             path: "Benchmarks/SoakGateway"),
 
         // MARK: Tests
@@ -150,7 +150,7 @@ let package = Package(
         // Real `tact` processes against the test broker (swift build builds the binary first).
         .testTarget(
             name: "PipelineIntegrationTests",
-            dependencies: ["AMQP", "Contract", "Messaging", "Domain", "Policy", "Store", "TactTestKit"]),
+            dependencies: ["AMQP", "Contract", "Messaging", "Domain", "Policy", "Store", "TactTestKit", "TactTools"]),
         // The operators' and compliance tools (place, event, dead, explain, audit) run as real `tact` processes.
         .testTarget(
             name: "ToolIntegrationTests",

@@ -37,6 +37,9 @@ enum Ending: Equatable {
             self = .superseded(reason)
         case .reportedLate:
             self = Self.made(task, contact)
+        // Claimed by its sender and never reported on: it may have been sent, and is not sent again.
+        case .claimUnconfirmed:
+            self = .reminded(contact?.result ?? .pending)
         case .paid, .planCompleted, .debtClosed, .debtRecalled, .debtNoLongerOpen:
             self = .lost("ended \(reason)")
         case .noDecision:

@@ -18,6 +18,10 @@ public struct SchedulerMetrics: Sendable {
     public let callsTaken: Gauge
     /// `tact_calls_unreported_total`: taken calls that returned to be planned again because no outcome came.
     public let callsUnreported: Counter
+    /// `tact_claims_unconfirmed_total`: reminders a sender claimed and reported no outcome for in time.
+    public let claimsUnconfirmed: Counter
+    /// `tact_contact_checks_total{verdict}`: senders' contact checks, by the verdict they were given.
+    public let contactChecks: Counter
     /// `tact_store_writable`: 1 when the last write transaction committed.
     public let storeWritable: Gauge
     /// `tact_inputs_held_total{input}`: tries to apply a batch of input that the store could not commit; the batch
@@ -46,6 +50,11 @@ public struct SchedulerMetrics: Sendable {
             "tact_calls_taken", help: "Calls taken with tact next and waiting for their outcome.")
         callsUnreported = registry.counter(
             "tact_calls_unreported_total", help: "Taken calls returned to be planned again for want of an outcome.")
+        claimsUnconfirmed = registry.counter(
+            "tact_claims_unconfirmed_total",
+            help: "Reminders claimed by a sender's contact check without an outcome in time; not sent again.")
+        contactChecks = registry.counter(
+            "tact_contact_checks_total", help: "Contact checks answered, by verdict.", labels: ["verdict"])
         storeWritable = registry.gauge("tact_store_writable", help: "1 when the last store write committed.")
         tasksGivenUp = registry.counter(
             "tact_tasks_given_up_total", help: "Tasks given up after maxAttempts hand-outs that no worker decided.")

@@ -21,7 +21,8 @@ import TactConfig
 /// - **dispatch**: due tasks are handed to the workers with a snapshot, at most one per debtor in flight, under a
 ///   lease that hands them out again if no decision arrives;
 /// - **outbox**: what the transactions queued is published with confirms and forgotten only once confirmed.
-/// Beside them, `tact next`'s call checks are answered from the store, and the calls they allow recorded as taken.
+/// Beside them, senders' contact checks and `tact next`'s call checks are answered from the store, and the contacts
+/// they allow recorded as claimed.
 /// A crash at any point loses nothing: unacknowledged input is redelivered and deduplicated, and unpublished
 /// outbox rows are published after the restart (a duplicate carries the same `message_id`).
 ///
@@ -255,7 +256,7 @@ public struct SchedulerService: Service {
                                 try core.dispatch(at: now, in: transaction), try transaction.nextWakeUp()
                             )
                         }
-                    }, changed: { $0.0 > 0 || $0.1.taken > 0 })
+                    }, changed: { $0.0.returned + $0.0.unconfirmed > 0 || $0.1.taken > 0 })
                 metrics.service.lanes.worked("dispatch", since: started)
                 metrics.tasksHandedOut.increment(by: Double(dispatched.handedOut))
                 if dispatched.givenUp > 0 {
@@ -263,9 +264,16 @@ public struct SchedulerService: Service {
                     logger.warning(
                         "Tasks given up: no worker decided them", metadata: ["tact.count": "\(dispatched.givenUp)"])
                 }
-                metrics.callsUnreported.increment(by: Double(unreported))
-                if unreported > 0 {
-                    logger.notice("Taken calls returned without an outcome", metadata: ["tact.count": "\(unreported)"])
+                metrics.callsUnreported.increment(by: Double(unreported.returned))
+                if unreported.returned > 0 {
+                    logger.notice(
+                        "Taken calls returned without an outcome", metadata: ["tact.count": "\(unreported.returned)"])
+                }
+                metrics.claimsUnconfirmed.increment(by: Double(unreported.unconfirmed))
+                if unreported.unconfirmed > 0 {
+                    logger.warning(
+                        "Claimed reminders without an outcome: they may or may not have been sent, and are not sent again",
+                        metadata: ["tact.count": "\(unreported.unconfirmed)"])
                 }
                 if dispatched.handedOut > 0 { outbox.signal() }
                 // A full batch means more are due: go again at once.
@@ -280,47 +288,60 @@ public struct SchedulerService: Service {
         }
     }
 
-    // MARK: Call checks
+    // MARK: Contact checks
 
-    /// Answers `tact next`'s questions from the store, recording each call it allows as taken. Replies are not
-    /// persistent and not mandatory: a tool that gave up has deleted its reply queue, and the answer is then of no
-    /// use to anyone (the call it took stays queued; asked again, the same specialist is allowed it again).
+    /// Answers senders' contact checks and `tact next`'s call checks from the store, recording each contact it
+    /// allows as claimed. Replies are not persistent and not mandatory: a sender that gave up has deleted its reply
+    /// queue, and the answer is then of no use to anyone (asked again, the same sender is told the same).
     private func answerChecks(_ consumer: AMQPConsumer, on connection: AMQPConnection, dispatch: Wakeup) async throws {
         while true {
             let batch = try await consumer.next(upTo: 50)
             guard !batch.isEmpty else { return }
             var replies: [AMQPMessage] = []
             for delivery in batch {
-                guard let replyTo = delivery.properties.replyTo, core.topology.isCheckReplyQueue(replyTo),
-                    let request = try? MessageCoding.decode(CallCheck.self, from: delivery.body)
-                else {
+                guard let replyTo = delivery.properties.replyTo, core.topology.isCheckReplyQueue(replyTo) else {
                     logger.warning(
-                        "Unreadable call check, or one without a reply queue of a tool, dropped",
+                        "Check without a reply queue of a sender, dropped",
                         metadata: ["amqp.message_id": "\(delivery.properties.messageID ?? "-")"])
                     continue
                 }
                 do {
-                    let now = clock.now()
-                    let reply = try await wrote {
-                        try await store.write { [core] in try core.check(request, at: now, in: $0) }
+                    guard let (body, type) = try await answer(delivery.body) else {
+                        logger.warning(
+                            "Unreadable check, dropped",
+                            metadata: ["amqp.message_id": "\(delivery.properties.messageID ?? "-")"])
+                        continue
                     }
                     replies.append(
                         AMQPMessage(
-                            routingKey: replyTo, body: MessageCoding.encode(reply),
+                            routingKey: replyTo, body: body,
                             properties: AMQPProperties(
                                 contentType: "application/json", correlationID: delivery.properties.correlationID,
-                                type: CallCheckReply.messageType, appID: "tact-scheduler"),
+                                type: type, appID: "tact-scheduler"),
                             mandatory: false))
                 } catch {
-                    // Unanswered, the tool gives the call back rather than risk it.
-                    logger.error("Answering a call check failed", metadata: ["tact.error": "\(error)"])
+                    // Unanswered, the sender keeps the contact back rather than risk it.
+                    logger.error("Answering a check failed", metadata: ["tact.error": "\(error)"])
                 }
             }
             _ = await connection.publish(replies)
             try batch.last?.ack(multiple: true)
-            // A call taken has a time to return by, which the dispatch loop must wake for.
+            // A contact claimed has a time to be reported by, which the dispatch loop must wake for.
             if !replies.isEmpty { dispatch.signal() }
         }
+    }
+
+    /// The reply to a contact check or a call check, and its type; `nil` for a body that is neither.
+    private func answer(_ body: [UInt8]) async throws -> (body: [UInt8], type: String)? {
+        let now = clock.now()
+        if let request = try? MessageCoding.decode(ContactCheck.self, from: body) {
+            let reply = try await wrote { try await store.write { [core] in try core.check(request, at: now, in: $0) } }
+            metrics.contactChecks.labels(reply.verdict.rawValue).increment()
+            return (MessageCoding.encode(reply), ContactCheckReply.messageType)
+        }
+        guard let request = try? MessageCoding.decode(CallCheck.self, from: body) else { return nil }
+        let reply = try await wrote { try await store.write { [core] in try core.check(request, at: now, in: $0) } }
+        return (MessageCoding.encode(reply), CallCheckReply.messageType)
     }
 
     // MARK: Outbox

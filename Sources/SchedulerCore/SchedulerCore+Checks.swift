@@ -67,20 +67,30 @@ extension SchedulerCore {
     /// window, but never sooner than ``minimumOutcomeWait`` (a call taken just before its window closes is still
     /// being made).
     func outcomeDue(taking request: CallCheck, at now: Instant) -> Instant {
-        if let seconds = configuration.scheduler.outcomeWaitSeconds { return now.adding(seconds: Int64(seconds)) }
-        let earliest = now.adding(seconds: Self.minimumOutcomeWait)
-        return max(request.validUntil ?? earliest, earliest)
+        claimEnd(validUntil: request.validUntil, at: now)
     }
 
     /// Seconds a specialist has at least to report on a call taken with `tact next`, whatever its window.
     static let minimumOutcomeWait: Int64 = 900
 
     /// Calls taken and not reported on in time return to be planned again; their ledger entry stays, as a contact
-    /// that may have been made, until the next hand-out's contact replaces it. Returns how many returned.
-    public func returnUnreported(at now: Instant, in store: any StoreTransaction) throws -> Int {
+    /// that may have been made, until the next hand-out's contact replaces it. Reminders claimed and not reported
+    /// on end as unconfirmed claims. Returns how many of each.
+    public func returnUnreported(
+        at now: Instant, in store: any StoreTransaction
+    ) throws -> (returned: Int, unconfirmed: Int) {
         store.attribute(to: .scheduler, at: now)
         let overdue = try store.overdueTakenCalls(at: now, limit: configuration.scheduler.dispatchBatch)
+        var unconfirmed = 0
         for var task in overdue {
+            // A reminder claimed and not reported on may have been sent: never again automatically. Its ledger entry
+            // stays, counting as a contact made.
+            guard task.channel == .call || task.closedReason == .reachedRepresentative else {
+                try task.apply(.closed(.claimUnconfirmed))
+                try store.save(task)
+                unconfirmed += 1
+                continue
+            }
             try task.apply(.unreported(retryAt: now.adding(seconds: Self.expiryPause)))
             // As for an expired call: a step back begun meanwhile has its own gentle call.
             if let hold = try stepBackInProgress(ofDebtor: task.debtorID, besides: task, in: store) {
@@ -88,6 +98,6 @@ extension SchedulerCore {
             }
             try store.save(task)
         }
-        return overdue.count
+        return (overdue.count - unconfirmed, unconfirmed)
     }
 }

@@ -17,6 +17,8 @@ public struct SchedulerCore: Sendable {
     public let strategies: [String: Strategy]
     /// The specialists the service file lists (`specialists.roster`), for lookups on every call routed.
     let roster: Set<String>
+    /// One policy engine per rulebook, for contact checks at the moment of sending.
+    let engines: [String: PolicyEngine]
 
     public init(configuration: ServiceConfiguration, rulebooks: [String: Rulebook], strategies: [String: Strategy]) {
         self.configuration = configuration
@@ -24,6 +26,7 @@ public struct SchedulerCore: Sendable {
         self.rulebooks = rulebooks
         self.strategies = strategies
         self.roster = Set(configuration.specialists.roster)
+        self.engines = rulebooks.compactMapValues { try? PolicyEngine(rulebook: $0) }
     }
 
     /// The debtor's strategy. Placements are refused unless it exists, so a missing one means a configuration
@@ -160,9 +163,9 @@ public struct SchedulerCore: Sendable {
     }
 
     /// Ends every task of the debtor that `matches` and is still to be made, recording why: pending ones, and calls
-    /// waiting in a queue, not taken (their copy is then refused at `tact next`'s check, and their contact leaves the
-    /// ledger: nobody made it). A call taken is the specialist's; a reminder already with its gateway cannot be
-    /// recalled.
+    /// and reminders waiting in a queue, not taken or claimed (their copy is then refused at `tact next`'s or the
+    /// sender's contact check, and their contact leaves the ledger: nobody made it). A call taken is the
+    /// specialist's, and a reminder claimed is its sender's.
     func cancelPending(
         ofDebtor debtorID: String, reason: ClosedReason, in store: any StoreTransaction,
         where matches: (TaskRecord) -> Bool = { _ in true }

@@ -58,6 +58,9 @@ public struct AuditActor: Sendable, Hashable, CustomStringConvertible {
     /// A specialist (or `pool`), through `tact next` or `tact outcome`.
     public static func specialist(_ id: String) -> AuditActor { AuditActor("specialist:\(id)") }
 
+    /// A gateway or specialist that checked a contact before sending it (``senderId`` of a contact check).
+    public static func contactSender(_ id: String) -> AuditActor { AuditActor("sender:\(id)") }
+
     /// A worker's decision, by the worker's name (`host/pid`).
     public static func worker(_ id: String) -> AuditActor { AuditActor("worker:\(id)") }
 

@@ -47,6 +47,9 @@ public enum ClosedReason: Sendable, Hashable, Codable, LosslessStringConvertible
     /// The outcome it followed up was corrected (a follow-up call after an unanswered call that was, after all,
     /// answered).
     case outcomeCorrected
+    /// Its reminder was claimed by a sender's contact check and no outcome arrived in time: it may or may not have
+    /// been sent, so it is not sent again, and operators are told.
+    case claimUnconfirmed
 
     /// The stored spelling.
     public var description: String {
@@ -71,6 +74,7 @@ public enum ClosedReason: Sendable, Hashable, Codable, LosslessStringConvertible
         case .noDecision: "no-decision"
         case .reportedLate: "reported-late"
         case .outcomeCorrected: "outcome-corrected"
+        case .claimUnconfirmed: "claim-unconfirmed"
         }
     }
 
@@ -85,7 +89,7 @@ public enum ClosedReason: Sendable, Hashable, Codable, LosslessStringConvertible
             .reachedRepresentative, .cease, .optOut, .replacedByPlan, .replacedByPromise, .promiseKept,
             .instalmentPaid, .promiseWithdrawn, .planWithdrawn, .paid, .planCompleted, .debtClosed, .debtRecalled,
             .debtNoLongerOpen,
-            .unresolvable, .noDecision, .reportedLate, .outcomeCorrected,
+            .unresolvable, .noDecision, .reportedLate, .outcomeCorrected, .claimUnconfirmed,
         ]
         self = plain.first { $0.description == description } ?? .suppressed(RuleID(rawValue: description))
     }

@@ -11,7 +11,10 @@ import Domain
 //      ├──────────────── rerouted (its queued call goes to another specialist) ◄─────────┤
 //      ├──────────────── unreported (taken, and no outcome in time) ◄────────────────────┘
 //      ├── moved (due again at once, or later)
-//      └──revived── cancelled ◄──closed── pending, in flight, taken; ◄──withdrawn── done, queued and not taken
+//      └──revived── cancelled ◄──closed── pending, in flight, taken; ◄──withdrawn── done, not yet taken
+//
+// `taken` is a claim: a specialist took the call with `tact next`, or a sender claimed the reminder with a
+// contact check.
 
 extension TaskRecord {
     /// What can happen to a task; ``apply(_:)`` carries it out.
@@ -31,9 +34,9 @@ extension TaskRecord {
         /// retired or handed the case over), must go where calls are routed now: pending again, due at `dueAt`, to be
         /// handed out anew. The copy left in the old queue is then superseded at `tact next`'s check.
         case rerouted(dueAt: Instant)
-        /// Its published call, waiting in a queue and not taken, is no longer wanted (a cease, an opt-out, a promise
-        /// or plan replacing the chasing, its debt closing): ended as a pending task would be. The copy left in the
-        /// queue is then superseded at `tact next`'s check.
+        /// Its published call or reminder, waiting in a queue and not taken or claimed, is no longer wanted (a
+        /// cease, an opt-out, a promise or plan replacing the chasing, its debt closing): ended as a pending task
+        /// would be. The copy left in the queue is then superseded at `tact next`'s or the sender's check.
         case withdrawn(ClosedReason)
         /// A specialist took its published call (`tact next`); it returns if no outcome arrives by `outcomeDue`.
         /// The same call may be taken again, by the same specialist, when the first answer was lost.
@@ -61,8 +64,12 @@ extension TaskRecord {
         case (.expired, .done), (.taken, .done):
             takenBy == nil && (closedReason == nil || closedReason == .reachedRepresentative)
         // A call still in its queue: published as a call, and neither taken nor reported on with `tact next`.
-        case (.rerouted, .done), (.withdrawn, .done):
+        case (.rerouted, .done):
             queuedFor != nil && takenBy == nil && (closedReason == nil || closedReason == .reachedRepresentative)
+        // Also a reminder not yet claimed by its sender's contact check: senders check before sending.
+        case (.withdrawn, .done):
+            (queuedFor != nil || channel != .call) && takenBy == nil
+                && (closedReason == nil || closedReason == .reachedRepresentative)
         case (.expired, .inFlight), (.expired, .taken): true
         case (.taken(let specialist, _), .taken): specialist == takenBy
         case (.reported, .taken), (.unreported, .taken): true

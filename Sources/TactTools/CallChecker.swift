@@ -1,10 +1,12 @@
 import AMQP
 import Contract
+import Domain
 import Foundation
 import Messaging
 
-/// Asks the scheduler whether a call may still be made (``CallCheck`` on `tact.scheduler.checks`), and waits for
-/// the answer on a reply queue of this process's own: exclusive, gone when the connection closes.
+/// Asks the scheduler whether a call may still be made (``CallCheck``), or any contact sent (``ContactCheck``), on
+/// `tact.scheduler.checks`, and waits for the answer on a reply queue of this process's own: exclusive, gone when
+/// the connection closes.
 package struct CallChecker {
     package let connection: AMQPConnection
     package let topology: TactTopology
@@ -27,17 +29,33 @@ package struct CallChecker {
     /// The scheduler's answer, or `nil` if none came within the timeout. An answer without a refusal means the
     /// scheduler recorded the call as taken by `specialist`.
     package func check(_ call: Call, takenBy specialist: String) async throws -> CallCheckReply? {
+        try await ask(
+            CallCheck(
+                taskId: call.taskId, attempt: call.attempt, specialistId: specialist, validUntil: call.validUntil),
+            answeredBy: CallCheckReply.self, appID: "tact-next")
+    }
+
+    /// The scheduler's answer about a contact (a reminder's or a call's task id, attempt and window) at the moment
+    /// of sending it, or `nil` if none came within the timeout. `send` means the scheduler recorded the contact as
+    /// claimed by `sender`.
+    package func checkContact(
+        taskID: String, attempt: Int, validUntil: Instant?, by sender: String
+    ) async throws -> ContactCheckReply? {
+        try await ask(
+            ContactCheck(taskId: taskID, attempt: attempt, senderId: sender, validUntil: validUntil),
+            answeredBy: ContactCheckReply.self, appID: "tact-sender")
+    }
+
+    private func ask<Request: ContractMessage, Reply: ContractMessage>(
+        _ request: Request, answeredBy: Reply.Type, appID: String
+    ) async throws -> Reply? {
         let correlation = UUID().uuidString
         try await connection.publish(
             AMQPMessage(
-                routingKey: topology.checksQueue,
-                body: MessageCoding.encode(
-                    CallCheck(
-                        taskId: call.taskId, attempt: call.attempt, specialistId: specialist,
-                        validUntil: call.validUntil)),
+                routingKey: topology.checksQueue, body: MessageCoding.encode(request),
                 properties: AMQPProperties(
                     contentType: "application/json", correlationID: correlation, replyTo: replyQueue,
-                    expiration: TactTopology.callCheckTTL, type: CallCheck.messageType, appID: "tact-next"),
+                    expiration: TactTopology.callCheckTTL, type: Request.messageType, appID: appID),
                 mandatory: true))
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
@@ -46,7 +64,7 @@ package struct CallChecker {
                 try delivery.ack()
                 guard delivery.properties.correlationID == correlation else { continue }
                 do {
-                    return try MessageCoding.decode(CallCheckReply.self, from: delivery.body)
+                    return try MessageCoding.decode(Reply.self, from: delivery.body)
                 } catch {
                     throw CallCheckError(code: "unreadable-reply", "the scheduler's answer could not be read: \(error)")
                 }

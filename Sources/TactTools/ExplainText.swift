@@ -43,10 +43,14 @@ package enum ExplainText {
             switch task.status {
             case .pending: line += ", due \(records.both(task.dueAt))"
             case .inFlight: line += " (being decided; hand-out \(task.attempts))"
-            case .taken:
+            case .taken where task.channel == .call:
                 line +=
                     " by \(task.takenBy ?? "unknown")"
                     + (task.leaseUntil.map { "; returns without an outcome at \(records.both($0))" } ?? "")
+            case .taken:
+                line +=
+                    " (claimed by sender \(task.takenBy ?? "unknown") at the moment of sending"
+                    + (task.leaseUntil.map { "; unconfirmed without an outcome by \(records.both($0))" } ?? "") + ")"
             case .done, .cancelled: line += task.closedReason.map { " (\($0))" } ?? ""
             }
             out += line + "\n"
@@ -77,9 +81,11 @@ package enum ExplainText {
             out += "\nContacts sent, no outcome yet (they count toward caps):\n"
             for entry in waiting {
                 let state =
-                    switch tasks[entry.taskID].map({ ($0.status, $0.takenBy) }) {
-                    case (.taken, let specialist)?: "taken by \(specialist ?? "unknown")"
-                    case (.done, _)?: "queued, or with its gateway"
+                    switch tasks[entry.taskID].map({ ($0.status, $0.takenBy, $0.channel, $0.closedReason) }) {
+                    case (.taken, let specialist, .call, _)?: "taken by \(specialist ?? "unknown")"
+                    case (.taken, let sender, _, _)?: "claimed by sender \(sender ?? "unknown"), being sent"
+                    case (.done, _, _, _)?: "queued, not yet checked by its sender"
+                    case (.cancelled, _, _, .claimUnconfirmed)?: "claimed and never reported on (it may have been sent)"
                     default: "returned without an outcome"
                     }
                 out +=

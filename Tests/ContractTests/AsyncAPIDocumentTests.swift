@@ -10,8 +10,8 @@ import Yams
 
 /// Every message type the documents describe, by its `type`.
 let documentedTypes = [
-    "placement", "event", "specialist", "outcome", "reminder", "call", "task", "decision", "call-check",
-    "call-check-reply",
+    "placement", "event", "specialist", "outcome", "reminder", "call", "contact-check", "contact-check-reply", "task",
+    "decision", "call-check", "call-check-reply",
 ]
 
 /// Keeps `docs/asyncapi.yaml` and `docs/amqp-api.md` true to the code: schemas against what the Swift types encode
@@ -86,7 +86,10 @@ struct AsyncAPIDocumentTests {
             (Placement.messageType, Placement.supportedVersions), (LifeEvent.messageType, LifeEvent.supportedVersions),
             (SpecialistChange.messageType, SpecialistChange.supportedVersions),
             (Outcome.messageType, Outcome.supportedVersions), (Reminder.messageType, Reminder.supportedVersions),
-            (Call.messageType, Call.supportedVersions), (WorkTask.messageType, WorkTask.supportedVersions),
+            (Call.messageType, Call.supportedVersions),
+            (ContactCheck.messageType, ContactCheck.supportedVersions),
+            (ContactCheckReply.messageType, ContactCheckReply.supportedVersions),
+            (WorkTask.messageType, WorkTask.supportedVersions),
             (TaskDecision.messageType, TaskDecision.supportedVersions),
             (CallCheck.messageType, CallCheck.supportedVersions),
             (CallCheckReply.messageType, CallCheckReply.supportedVersions),
@@ -220,13 +223,13 @@ struct AsyncAPIDocumentTests {
         let publicNames: Set<String> = [
             topology.intakeExchange, topology.outcomesExchange, topology.deadQueue, topology.reminderQueue(.sms),
             topology.reminderQueue(.email), topology.reminderQueue(.letter), topology.callQueue(specialist: nil),
-            specialistQueue,
+            specialistQueue, topology.checksQueue,
         ]
         let documentedPublic = document.channels.filter { ($0.value as? [String: Any])?["x-internal"] as? Bool != true }
         #expect(Set(documentedPublic.keys) == publicNames)
         let internalNames = [
             topology.tasksQueue, topology.intakeQueue, topology.outcomesQueue, topology.decisionsQueue,
-            topology.expiredExchange, topology.expiredQueue, topology.checksQueue,
+            topology.expiredExchange, topology.expiredQueue,
         ]
         #expect(Set(internalNames).isDisjoint(with: publicNames) && Set(internalNames).isSubset(of: all))
     }
@@ -371,6 +374,8 @@ enum Decoding {
         case "call": _ = try MessageCoding.decode(Call.self, from: body)
         case "task": _ = try MessageCoding.decode(WorkTask.self, from: body)
         case "decision": _ = try MessageCoding.decode(TaskDecision.self, from: body)
+        case "contact-check": _ = try MessageCoding.decode(ContactCheck.self, from: body)
+        case "contact-check-reply": _ = try MessageCoding.decode(ContactCheckReply.self, from: body)
         case "call-check": _ = try MessageCoding.decode(CallCheck.self, from: body)
         case "call-check-reply": _ = try MessageCoding.decode(CallCheckReply.self, from: body)
         default: throw ContractError(.unexpectedType, "no message type \(type)")
@@ -701,6 +706,19 @@ enum Full {
             Message(type: "outcome", encoded: MessageCoding.encode(outcome)),
             Message(type: "reminder", encoded: MessageCoding.encode(reminder)),
             Message(type: "call", encoded: MessageCoding.encode(call)),
+            Message(
+                type: "contact-check",
+                encoded: MessageCoding.encode(
+                    ContactCheck(
+                        taskId: "acme/P-1/first-notice", attempt: 1, senderId: "mailer-1",
+                        validUntil: Instant(rfc3339: "2026-12-01T20:00:00Z")))),
+            Message(
+                type: "contact-check-reply",
+                encoded: MessageCoding.encode(
+                    ContactCheckReply(
+                        taskId: "acme/P-1/first-notice", verdict: .notPermitted,
+                        reasons: [.init(rule: .contactHours, until: later, detail: "outside the debtor's hours")],
+                        reportBy: later))),
             Message(type: "task", encoded: MessageCoding.encode(task)),
             Message(type: "decision", encoded: MessageCoding.encode(decision)),
             Message(

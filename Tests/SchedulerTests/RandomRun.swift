@@ -300,7 +300,7 @@ final class RandomRun {
         now = later
         let (core, now) = (core, now)
         tally["call returned unreported", default: 0] += try await store.write {
-            try core.returnUnreported(at: now, in: $0)
+            try core.returnUnreported(at: now, in: $0).returned
         }
         _ = try await store.write { try core.dispatch(at: now, in: $0) }
     }

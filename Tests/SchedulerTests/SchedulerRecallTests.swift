@@ -274,7 +274,7 @@ struct SchedulerCallCheckTests {
     }
 
     private func returnUnreported(at now: Instant, _ store: SQLiteStore) async throws -> Int {
-        try await store.write { [core] in try core.returnUnreported(at: now, in: $0) }
+        try await store.write { [core] in try core.returnUnreported(at: now, in: $0).returned }
     }
 
     @Test func aCheckedCallIsTakenUntilTheEndOfItsWindowAndNoOneElseMayTakeIt() async throws {
