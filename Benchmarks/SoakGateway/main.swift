@@ -7,7 +7,7 @@
 //
 // Each line: {"queue", "id" (message_id), "attempt", "creditor", "debtor", "channel", "published" (the AMQP
 // timestamp, seconds), "received" (seconds, fractional), "redelivered", "verdict" (`send`, a refusal, `no-answer`
-// when the scheduler did not answer, or `unchecked`)}. A delivery is acknowledged once its line is written. It
+// when the scheduler did not answer within 10 s, or `unchecked`)}. A delivery is acknowledged once its line is written. It
 // reconnects through broker restarts and runs until SIGTERM.
 import AMQP
 import Contract
@@ -86,10 +86,15 @@ try await withThrowingTaskGroup(of: Void.self) { group in
                 consumer = try? await connection.consume(queue: queue, prefetch: 200)
                 if consumer == nil { try await Task.sleep(for: .milliseconds(500)) }
             }
-            // One checker per queue: its reply queue serves one question at a time.
-            let checker =
-                checking
-                ? try await CallChecker(connection: connection, topology: topology, timeout: .seconds(30)) : nil
+            // One checker per queue: its reply queue serves one question at a time, and lives as long as the
+            // connection.
+            var checker: CallChecker?
+            func currentChecker() async throws -> CallChecker? {
+                guard checking else { return nil }
+                if let checker, checker.isCurrent { return checker }
+                checker = try await CallChecker(connection: connection, topology: topology, timeout: .seconds(10))
+                return checker
+            }
             let sender = "soak-\(queue.split(separator: ".").last ?? "")"
             for try await delivery in consumer! {
                 var line: [String: Any] = [
@@ -102,7 +107,7 @@ try await withThrowingTaskGroup(of: Void.self) { group in
                     line["creditor"] = contact.creditor
                     line["debtor"] = contact.debtor
                     line["channel"] = contact.channel.rawValue
-                    if let checker {
+                    if let checker = try? await currentChecker() {
                         let reply = try? await checker.checkContact(
                             taskID: contact.taskID, attempt: contact.attempt, validUntil: contact.validUntil,
                             by: sender)

@@ -325,7 +325,15 @@ public struct SchedulerService: Service {
                 }
             }
             _ = await connection.publish(replies)
-            try batch.last?.ack(multiple: true)
+            do {
+                try batch.last?.ack(multiple: true)
+            } catch {
+                // `ack` throws only AMQPErrors.
+                guard error.code == .staleDelivery else { throw error }
+                // The connection was made anew meanwhile: the broker delivers these checks again, and each sender
+                // is told the same again (a claim is its own sender's).
+                logger.notice("Checks answered after their channel closed; the broker will deliver them again")
+            }
             // A contact claimed has a time to be reported by, which the dispatch loop must wake for.
             if !replies.isEmpty { dispatch.signal() }
         }

@@ -6,19 +6,26 @@ import Messaging
 
 /// Asks the scheduler whether a call may still be made (``CallCheck``), or any contact sent (``ContactCheck``), on
 /// `tact.scheduler.checks`, and waits for the answer on a reply queue of this process's own: exclusive, gone when
-/// the connection closes.
+/// the connection closes. A checker that outlives a reconnect has lost its reply queue (``isCurrent``): make a new
+/// one.
 package struct CallChecker {
     package let connection: AMQPConnection
     package let topology: TactTopology
     package let timeout: Duration
     private let replyQueue: String
     private let replies: AMQPConsumer
+    /// The connection's reconnect count when the reply queue was declared.
+    private let generation: Int
+
+    /// Whether the reply queue still exists: the connection has not been made anew since.
+    package var isCurrent: Bool { connection.reconnectCount == generation }
 
     package init(connection: AMQPConnection, topology: TactTopology, timeout: Duration) async throws {
         self.connection = connection
         self.topology = topology
         self.timeout = timeout
         replyQueue = topology.checkReplyQueue(id: UUID().uuidString.lowercased())
+        generation = connection.reconnectCount
         try await connection.declare(
             AMQPTopology(queues: [
                 topology.checksQueueDeclaration, .init(replyQueue, durable: false, exclusive: true, autoDelete: true),
