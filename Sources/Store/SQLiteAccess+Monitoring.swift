@@ -29,6 +29,8 @@ private enum Queries {
     static let outbox = "SELECT count(*) FROM outbox"
     /// A scan of the task table: for `tact status`, not for the scheduler's loops.
     static let givenUp = "SELECT count(*) FROM task WHERE status = 'cancelled' AND closed_reason = 'no-decision'"
+    static let unconfirmedClaims =
+        "SELECT count(*) FROM task WHERE status = 'cancelled' AND closed_reason = 'claim-unconfirmed'"
 }
 
 extension SQLiteAccess {
@@ -105,6 +107,8 @@ extension SQLiteAccess {
     func outboxCount() throws -> Int { try count(Queries.outbox) }
 
     func givenUpCount() throws -> Int { try count(Queries.givenUp) }
+
+    func unconfirmedClaimCount() throws -> Int { try count(Queries.unconfirmedClaims) }
 
     /// Steps through the rows of `sql` without keeping them, while `body` returns `true`.
     private func forEach(_ sql: String, _ body: (Row) throws -> Bool) throws {

@@ -22,6 +22,8 @@ public protocol StoreMonitoring {
     func outboxCount() throws -> Int
     /// Tasks the scheduler gave up on after `scheduler.maxAttempts` hand-outs that no worker decided.
     func givenUpCount() throws -> Int
+    /// Reminders a sender claimed and reported no outcome for in time (cancelled `claim-unconfirmed`).
+    func unconfirmedClaimCount() throws -> Int
 }
 
 /// Tasks due and not handed out yet. Only the store makes these (their initialisers are internal).

@@ -62,6 +62,8 @@ package struct StatusSnapshot: Encodable {
         package var outbox: Int
         /// Tasks given up after `scheduler.maxAttempts` hand-outs without a decision (cancelled `no-decision`).
         package var givenUp: Int
+        /// Reminders claimed by a sender and never reported on (cancelled `claim-unconfirmed`).
+        package var unconfirmedClaims: Int
         package var pending: [PendingWindow]
         package var pendingReasons: PendingReasons
         /// Workers whose decisions arrived in the last ``StatusSnapshot/workerWindow`` seconds.
@@ -94,7 +96,7 @@ package struct StatusSnapshot: Encodable {
             return (
                 StoreView(
                     backlog: backlog, lagSeconds: backlog.lag(at: now), outbox: try store.outboxCount(),
-                    givenUp: try store.givenUpCount(),
+                    givenUp: try store.givenUpCount(), unconfirmedClaims: try store.unconfirmedClaimCount(),
                     pending: zip(labels, counts).map { PendingWindow(label: $0, tasks: $1) },
                     pendingReasons: try store.pendingReasons(),
                     workers: try store.workerActivity(since: now.adding(seconds: -workerWindow))),

@@ -66,8 +66,15 @@ package enum StatusText {
         lines.append(row("due, not handed out", count(backlog.due, 7) + detail))
         lines.append(row("in flight", count(backlog.inFlight, 7)))
         let overdue = backlog.takenOverdue > 0 ? "  (outcome overdue \(backlog.takenOverdue): returning)" : ""
-        lines.append(row("calls taken, no outcome", count(backlog.taken, 7) + overdue))
+        lines.append(row("taken or claimed, no outcome", count(backlog.taken, 7) + overdue))
         lines.append(row("outbox, to publish", count(store.outbox, 7)))
+        if store.unconfirmedClaims > 0 {
+            lines.append(
+                row(
+                    "claims unconfirmed",
+                    count(store.unconfirmedClaims, 7) + "  (may or may not have been sent; not again)"
+                ))
+        }
         if store.givenUp > 0 {
             lines.append(
                 row(

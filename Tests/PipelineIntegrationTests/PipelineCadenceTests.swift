@@ -174,7 +174,7 @@ struct PipelineCadenceTests {
             let taken = try await store.read { try $0.task("acme/P-1/first-call") }
             #expect(taken?.status == .taken && taken?.takenBy == "anna")
             let status = try await pipeline.tool(["status"])
-            #expect(status.output.contains("calls taken, no outcome") && status.output.contains("      1"))
+            #expect(status.output.contains("taken or claimed, no outcome") && status.output.contains("      1"))
 
             let returned = try await Self.waitFor(store, "acme/P-1/first-call") { $0.status == .pending }
             #expect(returned?.takenBy == nil)

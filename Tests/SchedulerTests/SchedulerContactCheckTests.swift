@@ -106,6 +106,7 @@ import Testing
         #expect(
             try await store.read { try $0.ledgerEntry(taskID: reminder.taskId) }?.result == .pending,
             "it may have been sent: it still counts")
+        #expect(try await store.monitor { try $0.unconfirmedClaimCount() } == 1, "and shown by tact status")
         #expect(try await core.dispatch(at: reportBy.adding(seconds: 3_600), to: store) == 0)
         #expect(try await check(reminder, store).verdict == .superseded)
     }
