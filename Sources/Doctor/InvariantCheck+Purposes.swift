@@ -24,8 +24,9 @@ extension InvariantCheck {
     /// may never report on it, and the same purpose may follow it); a queued call is not (nobody has called yet).
     private static func countsAsOpen(_ task: TaskRecord, _ view: CaseView) -> Bool {
         switch view.stage(task) {
-        case .planned, .handedOut, .taken: true
-        case .queued: task.channel == .call
+        case .planned, .handedOut: true
+        // A reminder its sender claimed is as made as a queued one.
+        case .queued, .taken: task.channel == .call
         case .over: false
         }
     }

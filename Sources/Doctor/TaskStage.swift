@@ -10,7 +10,8 @@ enum TaskStage: String {
     case handedOut = "handed out"
     /// Published, its outcome not reported: waiting in a queue, with a gateway, or with the representative.
     case queued
-    /// A call a specialist took with `tact next` and has not reported on.
+    /// A call a specialist took with `tact next`, or a contact a sender claimed with a contact check, not reported
+    /// on.
     case taken
     /// Made and reported on, or cancelled.
     case over

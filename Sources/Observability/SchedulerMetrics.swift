@@ -14,7 +14,8 @@ public struct SchedulerMetrics: Sendable {
     public let dueTaskLag: Gauge
     /// `tact_tasks_in_flight`: tasks handed out and waiting for a decision.
     public let tasksInFlight: Gauge
-    /// `tact_calls_taken`: calls taken with `tact next` and waiting for their outcome.
+    /// `tact_calls_taken`: calls taken with `tact next`, and contacts claimed by a sender's contact check, waiting
+    /// for their outcome.
     public let callsTaken: Gauge
     /// `tact_calls_unreported_total`: taken calls that returned to be planned again because no outcome came.
     public let callsUnreported: Counter
@@ -47,7 +48,8 @@ public struct SchedulerMetrics: Sendable {
             "tact_due_task_lag_seconds", help: "Seconds the oldest task that could be handed out now has been due.")
         tasksInFlight = registry.gauge("tact_tasks_in_flight", help: "Tasks handed out and waiting for a decision.")
         callsTaken = registry.gauge(
-            "tact_calls_taken", help: "Calls taken with tact next and waiting for their outcome.")
+            "tact_calls_taken",
+            help: "Calls taken with tact next and contacts claimed by a sender's check, waiting for their outcome.")
         callsUnreported = registry.counter(
             "tact_calls_unreported_total", help: "Taken calls returned to be planned again for want of an outcome.")
         claimsUnconfirmed = registry.counter(

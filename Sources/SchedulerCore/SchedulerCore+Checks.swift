@@ -67,7 +67,9 @@ extension SchedulerCore {
     /// window, but never sooner than ``minimumOutcomeWait`` (a call taken just before its window closes is still
     /// being made).
     func outcomeDue(taking request: CallCheck, at now: Instant) -> Instant {
-        claimEnd(validUntil: request.validUntil, at: now)
+        if let seconds = configuration.scheduler.outcomeWaitSeconds { return now.adding(seconds: Int64(seconds)) }
+        let earliest = now.adding(seconds: Self.minimumOutcomeWait)
+        return max(request.validUntil ?? earliest, earliest)
     }
 
     /// Seconds a specialist has at least to report on a call taken with `tact next`, whatever its window.
@@ -83,9 +85,9 @@ extension SchedulerCore {
         let overdue = try store.overdueTakenCalls(at: now, limit: configuration.scheduler.dispatchBatch)
         var unconfirmed = 0
         for var task in overdue {
-            // A reminder claimed and not reported on may have been sent: never again automatically. Its ledger entry
-            // stays, counting as a contact made.
-            guard task.channel == .call || task.closedReason == .reachedRepresentative else {
+            // A contact a sender claimed and did not report on may have been sent: never again automatically. Its
+            // ledger entry stays, counting as a contact made. A call taken with `tact next` is planned again.
+            guard task.claimingSender == nil else {
                 try task.apply(.closed(.claimUnconfirmed))
                 try store.save(task)
                 unconfirmed += 1

@@ -36,18 +36,20 @@ extension SchedulerCore {
             ContactCheckReply(taskId: request.taskId, verdict: verdict)
         }
         guard var task = try store.task(request.taskId) else { return verdict(.unknownTask) }
-        // Published (or claimed by this sender, when its answer was lost) with this hand-out; anything else (handed
-        // out again, expired and planned again, withdrawn, closed) means this copy is not the contact Tact wants.
-        guard task.attempts == request.attempt, task.status == .done || task.status == .taken else {
-            return verdict(.superseded)
-        }
+        // Claimed already, by anyone: this is a second copy, or a question asked twice. Told `send` twice, a sender
+        // holding two copies would send both; told `claimed` after a lost answer, it drops the one it holds and the
+        // claim ends unconfirmed, reported to operators.
+        if task.status == .taken, task.attempts == request.attempt { return verdict(.claimed) }
+        // Published with this hand-out; anything else (handed out again, expired and planned again, withdrawn,
+        // closed) means this copy is not the contact Tact wants.
+        guard task.attempts == request.attempt, task.status == .done else { return verdict(.superseded) }
         guard let debtor = try store.debtor(task.debtorID), let rulebook = rulebooks[debtor.rulebook],
             let engine = engines[debtor.rulebook], let debt = try store.debt(task.debtID, ofDebtor: task.debtorID)
         else { return verdict(.unknownTask) }
         // The survey follows a debt's closing; every other contact is about an open debt.
         guard debt.status == .open || task.purpose == Strategy.Purpose.survey else { return verdict(.debtClosed) }
-        if let own = try store.ledgerEntry(taskID: task.id), own.result != .pending { return verdict(.reported) }
-        if task.status == .taken, task.takenBy != request.senderId { return verdict(.claimed) }
+        let own = try store.ledgerEntry(taskID: task.id)
+        if let own, own.result != .pending { return verdict(.reported) }
 
         // The policy on the person as of now, without this contact's own ledger entry (it must not count against
         // its own cap).
@@ -59,23 +61,40 @@ extension SchedulerCore {
             PolicyRequest(
                 now: now, contact: Policy.Contact(channel: task.channel, debtId: task.debtID), debtor: snapshot,
                 history: PolicySnapshot.history(person.ledger.filter { $0.taskID != task.id })))
-        // A contact redirected to a representative is permitted while the policy still redirects.
+        // A contact redirected to a representative is permitted while the policy still redirects. A posted letter
+        // has no hour: the time of day a print house works at is no reason to hold it back.
         let toRepresentative = task.closedReason == .reachedRepresentative
-        guard decision.decision == (toRepresentative ? .redirect : .allow) else {
+        let timeOfDay: Set<RuleID> = [.contactHours, .holiday, .inconvenientTime]
+        let permitted =
+            decision.decision == (toRepresentative ? .redirect : .allow)
+            || (task.channel == .letter && decision.decision == .defer
+                && decision.reasons.allSatisfy { timeOfDay.contains($0.rule) })
+        guard permitted else {
             try expire(taskID: task.id, attempt: task.attempts, at: now, in: store)
             return ContactCheckReply(taskId: task.id, verdict: .notPermitted, reasons: decision.reasons)
         }
-        let reportBy = claimEnd(validUntil: request.validUntil, at: now)
-        try task.apply(.taken(by: request.senderId, outcomeDue: reportBy))
+        let reportBy = claimEnd(validUntil: request.validUntil, channel: task.channel, at: now)
+        try task.apply(.taken(by: TaskRecord.claimHolder(sender: request.senderId), outcomeDue: reportBy))
         try store.save(task)
+        // It is made now: caps count it from now, not from when it was decided.
+        if var own, own.at < now {
+            own.at = now
+            try store.save(own)
+        }
         return ContactCheckReply(taskId: task.id, verdict: .send, reportBy: reportBy)
     }
 
-    /// When a claim made now ends without an outcome: as for a call taken with `tact next`
-    /// (``outcomeDue(taking:at:)``).
-    func claimEnd(validUntil: Instant?, at now: Instant) -> Instant {
+    /// When a claim made now ends without an outcome: the contact's window, at least ``minimumOutcomeWait`` and at
+    /// most ``maximumClaim`` on (the window comes from the sender); a letter, with no window, ``maximumClaim``. The
+    /// service file's `scheduler.outcomeWaitSeconds` overrides it, as for a call taken with `tact next`.
+    func claimEnd(validUntil: Instant?, channel: Channel, at now: Instant) -> Instant {
         if let seconds = configuration.scheduler.outcomeWaitSeconds { return now.adding(seconds: Int64(seconds)) }
         let earliest = now.adding(seconds: Self.minimumOutcomeWait)
-        return max(validUntil ?? earliest, earliest)
+        let latest = now.adding(seconds: Self.maximumClaim)
+        guard let validUntil else { return channel == .letter ? latest : earliest }
+        return min(max(validUntil, earliest), latest)
     }
+
+    /// Seconds a claim lasts at most: a print house posts letters within a day.
+    static let maximumClaim: Int64 = 86_400
 }

@@ -89,11 +89,9 @@ extension SchedulerCore {
             detail.add("placementId", placement.placementId)
             detail.add("placedAs", known.placementID)
             try store.audit("placement.amended", subject: debt.id, debtorID: debtor.id, detail)
-            // A call waiting in a queue carries the number and details it was published with: published again, it
+            // A call or reminder waiting in a queue carries the details it was published with: published again, it
             // carries the amended ones.
-            for task in try store.tasks(ofDebtor: debtor.id, statuses: [.done]) {
-                try publishAgain(task, at: now, in: store)
-            }
+            try publishQueuedAgain(ofDebtor: debtor.id, at: now, in: store)
             // A lower amount that payments already cover settles the debt.
             if let balance = try store.debt(debt.id, ofDebtor: debtor.id)?.balance, balance.minorUnits <= 0 {
                 try close(debt.id, of: debtor, status: .paid, reason: .paid, at: now, in: store)
@@ -138,10 +136,12 @@ extension SchedulerCore {
         case .attorney(let representative):
             debtor.representative = representative
             try store.save(debtor)
+            try publishQueuedAgain(ofDebtor: debtor.id, at: now, in: store)
         case .deceased(let representative):
             if let representative {
                 debtor.representative = representative
                 try store.save(debtor)
+                try publishQueuedAgain(ofDebtor: debtor.id, at: now, in: store)
             } else if debtor.representative == nil {
                 // Nobody to redirect to: nothing may be sent at all.
                 try cancelPending(ofDebtor: debtor.id, reason: .hold(.deceased), in: store)

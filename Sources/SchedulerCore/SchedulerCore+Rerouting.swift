@@ -53,16 +53,30 @@ extension SchedulerCore {
     /// left as it is.
     func publishAgain(_ task: TaskRecord, at now: Instant, in store: any StoreTransaction) throws {
         var task = task
-        guard task.allows(.rerouted(dueAt: now)) else { return }
+        // A queued call moves to where calls go now; a reminder, or a redirect, not yet claimed by its sender is
+        // decided again (its copy is then superseded at the sender's check).
+        let again: TaskRecord.Transition =
+            task.allows(.rerouted(dueAt: now)) ? .rerouted(dueAt: now) : .expired(retryAt: now)
+        guard task.status == .done, task.allows(again) else { return }
         let entry = try store.ledgerEntry(taskID: task.id)
         if let entry, entry.result != .pending { return }
         if entry != nil { try store.removeLedgerEntry(taskID: task.id) }
-        try task.apply(.rerouted(dueAt: now))
+        try task.apply(again)
         // As for an expired call: a step back begun while it was queued has its own gentle call.
         if let hold = try stepBackInProgress(ofDebtor: task.debtorID, besides: task, in: store) {
             try task.apply(.closed(.hold(hold)))
         }
         try store.save(task)
+    }
+}
+
+extension SchedulerCore {
+    /// Every call and reminder of the debtor waiting in a queue, not taken or claimed, published again with what
+    /// the store holds now: an amendment, or a new representative, changed what it would carry or where it goes.
+    func publishQueuedAgain(ofDebtor debtorID: String, at now: Instant, in store: any StoreTransaction) throws {
+        for task in try store.tasks(ofDebtor: debtorID, statuses: [.done]) {
+            try publishAgain(task, at: now, in: store)
+        }
     }
 }
 

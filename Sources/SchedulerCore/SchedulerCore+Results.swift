@@ -23,7 +23,9 @@ extension SchedulerCore {
             throw ContractError(.invalidField, field: "channel", "differs from the task's channel")
         }
         let debtor = try debtor(task.debtorID, field: "debtorId", in: store)
-        if task.status == .taken, let specialist = task.takenBy {
+        if let sender = task.claimingSender {
+            store.attribute(to: .contactSender(sender), at: now)
+        } else if task.status == .taken, let specialist = task.takenBy {
             store.attribute(to: .specialist(specialist), at: now)
         }
         let corrected = try replacePrevious(for: outcome, of: task, at: now, in: store)

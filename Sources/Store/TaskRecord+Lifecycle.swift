@@ -70,7 +70,10 @@ extension TaskRecord {
         case (.withdrawn, .done):
             (queuedFor != nil || channel != .call) && takenBy == nil
                 && (closedReason == nil || closedReason == .reachedRepresentative)
-        case (.expired, .inFlight), (.expired, .taken): true
+        // A contact a sender claimed may have been sent: a copy of it that expires says nothing about it (its
+        // claim ends by itself, unconfirmed). A call taken with `tact next` comes back when the tool gives it back.
+        case (.expired, .inFlight): true
+        case (.expired, .taken): claimingSender == nil
         case (.taken(let specialist, _), .taken): specialist == takenBy
         case (.reported, .taken), (.unreported, .taken): true
         case (.moved, .pending): true
@@ -78,6 +81,16 @@ extension TaskRecord {
         case (.closed, .pending), (.closed, .inFlight), (.closed, .taken): true
         default: false
         }
+    }
+
+    /// The holder a sender's contact check records (`sender:<id>`), told apart from a specialist who took a call
+    /// with `tact next` (recorded by their id).
+    public static func claimHolder(sender: String) -> String { "sender:\(sender)" }
+
+    /// The sender whose contact check claimed this task, if one did.
+    public var claimingSender: String? {
+        guard status == .taken, let takenBy, takenBy.hasPrefix("sender:") else { return nil }
+        return String(takenBy.dropFirst("sender:".count))
     }
 
     /// Moves the task through `transition`.

@@ -43,13 +43,13 @@ package enum ExplainText {
             switch task.status {
             case .pending: line += ", due \(records.both(task.dueAt))"
             case .inFlight: line += " (being decided; hand-out \(task.attempts))"
-            case .taken where task.channel == .call:
+            case .taken where task.claimingSender == nil:
                 line +=
                     " by \(task.takenBy ?? "unknown")"
                     + (task.leaseUntil.map { "; returns without an outcome at \(records.both($0))" } ?? "")
             case .taken:
                 line +=
-                    " (claimed by sender \(task.takenBy ?? "unknown") at the moment of sending"
+                    " (claimed by sender \(task.claimingSender ?? task.takenBy ?? "unknown") at the moment of sending"
                     + (task.leaseUntil.map { "; unconfirmed without an outcome by \(records.both($0))" } ?? "") + ")"
             case .done, .cancelled: line += task.closedReason.map { " (\($0))" } ?? ""
             }
@@ -81,9 +81,9 @@ package enum ExplainText {
             out += "\nContacts sent, no outcome yet (they count toward caps):\n"
             for entry in waiting {
                 let state =
-                    switch tasks[entry.taskID].map({ ($0.status, $0.takenBy, $0.channel, $0.closedReason) }) {
-                    case (.taken, let specialist, .call, _)?: "taken by \(specialist ?? "unknown")"
-                    case (.taken, let sender, _, _)?: "claimed by sender \(sender ?? "unknown"), being sent"
+                    switch tasks[entry.taskID].map({ ($0.status, $0.takenBy, $0.claimingSender, $0.closedReason) }) {
+                    case (.taken, _, let sender?, _)?: "claimed by sender \(sender), being sent"
+                    case (.taken, let specialist, nil, _)?: "taken by \(specialist ?? "unknown")"
                     case (.done, _, _, _)?: "queued, not yet checked by its sender"
                     case (.cancelled, _, _, .claimUnconfirmed)?: "claimed and never reported on (it may have been sent)"
                     default: "returned without an outcome"

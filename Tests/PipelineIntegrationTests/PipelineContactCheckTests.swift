@@ -70,7 +70,7 @@ struct PipelineContactCheckTests {
                 taskID: copy.taskId, attempt: copy.attempt, validUntil: copy.validUntil, by: "mailer-2")
             #expect(second?.verdict == .claimed)
             let task = try await pipeline.inspect { try $0.task(copy.taskId) }
-            #expect(task?.status == .taken && task?.takenBy == "mailer-1")
+            #expect(task?.status == .taken && task?.claimingSender == "mailer-1")
             try await pipeline.expectSound()
         }
     }

@@ -12,17 +12,19 @@ import Testing
     let core = Fixtures.core()
 
     /// acme's D-1 (10:00 in New York) with its first call decided and its first-notice e-mail published.
-    private func publishedReminder() async throws -> (SQLiteStore, WorkTask) {
+    private func publishedReminder(
+        _ placement: Placement = Fixtures.placement()
+    ) async throws -> (SQLiteStore, WorkTask) {
         let store = try SQLiteStore.inMemory()
-        try await core.apply([.placement(Fixtures.placement(), userID: nil)], to: store)
+        try await core.apply([.placement(placement, userID: nil)], to: store)
         for _ in 0..<2 {
             _ = try await core.dispatch(at: Fixtures.now, to: store)
             let task = try #require(try await store.workTasks().last)
             try await store.write { try $0.removeFromOutbox(try $0.outbox(limit: 100).map(\.sequence)) }
             try await core.apply([.decision(Fixtures.decision(task, .allow))], to: store)
-            if task.channel == .email { return (store, task) }
+            if task.channel != .call { return (store, task) }
         }
-        throw TestFailure("no e-mail was published")
+        throw TestFailure("no reminder was published")
     }
 
     struct TestFailure: Error, CustomStringConvertible {
@@ -43,9 +45,14 @@ import Testing
         let sent = try await check(reminder, store)
         #expect(sent.verdict == .send && sent.reportBy == Fixtures.now.adding(seconds: 960))
         let task = try #require(try await store.read { try $0.task(reminder.taskId) })
-        #expect(task.status == .taken && task.takenBy == "mailer-1")
+        #expect(task.status == .taken && task.claimingSender == "mailer-1")
+        #expect(
+            try await store.read { try $0.ledgerEntry(taskID: reminder.taskId) }?.at
+                == Fixtures.now.adding(seconds: 60),
+            "caps count it from when it was sent")
         #expect(try await check(reminder, by: "mailer-2", store).verdict == .claimed, "a duplicate reaches nobody")
-        #expect(try await check(reminder, store).verdict == .send, "the same sender, whose answer was lost")
+        // The same sender holding a second copy is told the same: asked twice, it must not send twice.
+        #expect(try await check(reminder, store).verdict == .claimed)
 
         try await core.apply(
             [
@@ -111,6 +118,41 @@ import Testing
         #expect(try await check(reminder, store).verdict == .superseded)
     }
 
+    /// A claimed contact may have been sent: nothing that happens after the claim re-plans it, neither a check of
+    /// another copy after a cease nor a copy that expires in its queue.
+    @Test func aClaimedReminderIsNeverPlannedAgain() async throws {
+        let (store, reminder) = try await publishedReminder()
+        #expect(try await check(reminder, store).verdict == .send)
+        try await core.apply([.event(Fixtures.event("E-1", .cease, at: Fixtures.now), userID: nil)], to: store)
+        #expect(try await check(reminder, by: "mailer-2", store).verdict == .claimed)
+        try await core.apply(
+            [.expired(taskID: reminder.taskId, attempt: reminder.attempt)], at: Fixtures.now.adding(seconds: 90),
+            to: store)
+        let task = try #require(try await store.read { try $0.task(reminder.taskId) })
+        #expect(task.status == .taken && task.claimingSender == "mailer-1")
+        #expect(try await store.read { try $0.ledgerEntry(taskID: reminder.taskId) }?.result == .pending)
+    }
+
+    /// An amendment changes what a queued reminder would say: it is decided again, and its copy is superseded.
+    @Test func anAmendmentDecidesAQueuedReminderAgain() async throws {
+        let (store, reminder) = try await publishedReminder()
+        var amended = Fixtures.placement()
+        amended.debt.amount = "99.00"
+        try await core.apply([.placement(amended, userID: nil)], to: store)
+        #expect(try await check(reminder, store).verdict == .superseded)
+        let task = try #require(try await store.read { try $0.task(reminder.taskId) })
+        #expect(task.status == .pending && task.dueAt == Fixtures.now)
+    }
+
+    /// A print house works at night: a letter is not held back for the hour, only for what stops it.
+    @Test func aLetterIsSentWhateverTheHour() async throws {
+        let (store, letter) = try await publishedReminder(Fixtures.placement(email: nil, address: "1 Way"))
+        #expect(letter.channel == .letter)
+        let night = Fixtures.instant("2026-12-02T08:00:00Z")
+        #expect(try await check(letter, at: night, store).verdict == .send)
+        #expect(try await store.read { try $0.task(letter.taskId) }?.leaseUntil == night.adding(seconds: 86_400))
+    }
+
     @Test func unknownTasksAndEarlierHandOutsAreRefused() async throws {
         let (store, reminder) = try await publishedReminder()
         let request = ContactCheck(taskId: "acme/P-404/first-notice", attempt: 1, senderId: "mailer-1")
@@ -118,7 +160,9 @@ import Testing
             try core.check(request, at: Fixtures.now, in: $0)
         }
         #expect(unknown.verdict == .unknownTask)
-        #expect(try await check(reminder, attempt: reminder.attempt + 1, store).verdict == .superseded)
+        #expect(try await check(reminder, attempt: reminder.attempt + 1, store).verdict == .superseded, "a later one")
+        #expect(
+            try await check(reminder, attempt: reminder.attempt - 1, store).verdict == .superseded, "an earlier one")
         let trail = try await store.inspect { store in
             try store.auditRecords(
                 afterSequence: 0, throughSequence: .max, from: Instant(secondsSinceEpoch: 0),

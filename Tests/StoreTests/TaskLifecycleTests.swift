@@ -12,11 +12,14 @@ import Testing
     enum State: String, CaseIterable, CustomTestStringConvertible {
         case pending, inFlight, done, doneForRepresentative, queued, queuedForRepresentative, taken, reported
         case steppedBack, replaced, cancelled
+        /// A reminder published, and one its sender claimed with a contact check.
+        case reminderQueued, reminderClaimed
         var testDescription: String { rawValue }
 
         func task() throws -> TaskRecord {
+            let reminder = self == .reminderQueued || self == .reminderClaimed
             var task = TaskRecord(
-                id: "T-1", debtorID: "D-1", debtID: "C-1", channel: .call, purpose: .firstCall,
+                id: "T-1", debtorID: "D-1", debtID: "C-1", channel: reminder ? .email : .call, purpose: .firstCall,
                 dueAt: TaskLifecycleTests.now, createdAt: TaskLifecycleTests.now)
             let lease = TaskRecord.Transition.handOut(leaseUntil: TaskLifecycleTests.later)
             switch self {
@@ -36,6 +39,13 @@ import Testing
                 try task.apply(.published(toRepresentative: false, queuedFor: "anna"))
                 try task.apply(.taken(by: "anna", outcomeDue: TaskLifecycleTests.later))
                 if self == .reported { try task.apply(.reported) }
+            case .reminderQueued, .reminderClaimed:
+                try task.apply(lease)
+                try task.apply(.published(toRepresentative: false))
+                if self == .reminderClaimed {
+                    try task.apply(
+                        .taken(by: TaskRecord.claimHolder(sender: "mailer"), outcomeDue: TaskLifecycleTests.later))
+                }
             case .steppedBack: try task.apply(.closed(.hold(.bereavement)))
             case .replaced: try task.apply(.closed(.replacedByPromise))
             case .cancelled: try task.apply(.closed(.optOut))
@@ -70,6 +80,11 @@ import Testing
         // Taken again only by whoever holds it (the answer to the first check was lost).
         case (.taken, .taken(let specialist, _)): specialist == "anna"
         case (.taken, .reported), (.taken, .unreported), (.taken, .expired), (.taken, .closed): true
+        // A reminder waiting for its sender's check may be withdrawn, as a queued call may.
+        case (.reminderQueued, .expired), (.reminderQueued, .taken), (.reminderQueued, .withdrawn): true
+        // A claimed contact may have been sent: no expired copy plans it again, and only its outcome or the end of
+        // its claim settles it.
+        case (.reminderClaimed, .reported), (.reminderClaimed, .unreported), (.reminderClaimed, .closed): true
         // Revived when its step back ended, or the promise that replaced it was corrected away.
         case (.steppedBack, .revived), (.replaced, .revived): true
         default: false
