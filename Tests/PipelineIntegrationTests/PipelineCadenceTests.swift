@@ -20,7 +20,7 @@ struct PipelineCadenceTests {
                     "P-1", debtor: "D-1", debt: "C-1", zone: Sample.zone(localHour: 13), sms: "+15550177",
                     specialist: "anna")
             ])
-            _ = try await pipeline.waitUntilSettled()
+            _ = try await pipeline.waitUntilSettled(debtors: true)
 
             let next = try await pipeline.tool(["next", "--specialist", "anna"])
             #expect(next.status == 0, "\(next.errors)")
@@ -101,7 +101,7 @@ struct PipelineCadenceTests {
                 Sample.placement("P-1", debtor: "D-1", debt: "C-1", zone: zone, specialist: "anna"),
                 Sample.placement("P-2", debtor: "D-2", debt: "C-2", zone: zone, specialist: "anna"),
             ])
-            _ = try await pipeline.waitUntilSettled()
+            _ = try await pipeline.waitUntilSettled(debtors: true)
             // Both calls wait in anna's queue. D-1 asks Tact to stop contacting them; D-2 disputes the debt for a day.
             let now = Instant(Date())
             try await pipeline.send(LifeEvent(eventId: "E-1", debtorId: "D-1", kind: .cease, at: now))
@@ -275,7 +275,7 @@ struct PipelineCadenceTests {
                 Sample.placement(
                     "P-1", debtor: "D-1", debt: "C-1", zone: Sample.zone(localHour: 13), specialist: "anna")
             ])
-            _ = try await pipeline.waitUntilSettled()
+            _ = try await pipeline.waitUntilSettled(debtors: true)
             #expect(try await pipeline.drain(pipeline.topology.callQueue(specialist: "anna")).isEmpty)
             let bobs = try await pipeline.drain(pipeline.topology.callQueue(specialist: "bob"))
             let call = try MessageCoding.decode(Call.self, from: try #require(bobs.first).body)
@@ -351,7 +351,12 @@ extension PipelineCadenceTests {
             let store = try SQLiteStore(path: pipeline.storePath)
             let taken = try await store.read { try $0.task("acme/P-1/first-call") }
             #expect(taken?.status == .taken && taken?.takenBy == "anna")
-            #expect(try await pipeline.drain(pipeline.topology.callQueue(specialist: nil)).isEmpty)
+            // Seen once under load: a call still in the pool. Its id, attempt and redelivery say which copy it was.
+            let left = try await pipeline.drain(pipeline.topology.callQueue(specialist: nil))
+            #expect(
+                left.isEmpty,
+                "\(left.map { "\($0.properties.messageID ?? "-") redelivered \($0.redelivered) attempt \((try? MessageCoding.decode(Call.self, from: $0.body))?.attempt ?? 0)" })"
+            )
         }
     }
 
@@ -379,7 +384,8 @@ extension PipelineCadenceTests {
         try await pipeline.place([
             Sample.placement("P-1", debtor: "D-1", debt: "C-1", zone: Sample.zone(localHour: 13))
         ])
-        _ = try await pipeline.waitUntilSettled()
+        // Until the placement is in: an empty store before the scheduler read it looks settled too.
+        _ = try await pipeline.waitUntilSettled(debtors: true)
         pipeline.deleteOnTearDown(pipeline.topology.callQueue(specialist: "anna"))
         pipeline.deleteOnTearDown(pipeline.topology.callQueue(specialist: "bob"))
         return pipeline
@@ -395,7 +401,7 @@ extension PipelineCadenceTests {
         try await pipeline.place([
             Sample.placement("P-1", debtor: "D-1", debt: "C-1", zone: Sample.zone(localHour: 13), specialist: "anna")
         ])
-        _ = try await pipeline.waitUntilSettled()
+        _ = try await pipeline.waitUntilSettled(debtors: true)
         pipeline.deleteOnTearDown(pipeline.topology.callQueue(specialist: "anna"))
         return pipeline
     }
