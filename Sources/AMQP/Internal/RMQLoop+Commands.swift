@@ -1,20 +1,32 @@
 extension RMQLoop {
-    /// Carries out callers' commands in order. Settlements are gathered and sent last, so that a batch of
-    /// acknowledgements becomes a few frames. Without a connection, work is kept for the next one.
+    /// Carries out callers' commands in order. Settlements are gathered, so that a batch of acknowledgements
+    /// becomes a few frames, and sent before the next cancel or close and at the end. A cancel resumes its caller
+    /// at once: gathered acknowledgements sent after it could be lost with a process that exits then (`tact next`
+    /// acknowledges its call, cancels and exits; under load the broker delivered the call again). Without a
+    /// connection, work is kept for the next one.
     func execute(_ commands: [RMQCommand]) {
         var settlements: [Int: [RMQSettlement]] = [:]
+        func sendGathered() {
+            for (consumerID, batch) in settlements {
+                guard let consumer = consumers[consumerID], consumer.active else { continue }
+                // Settlements from a channel that has since closed are dropped: the broker redelivers those
+                // messages.
+                sendSettlements(batch.filter { $0.generation == consumer.generation }, consumer)
+            }
+            settlements = [:]
+        }
         for command in commands {
-            if case .settle(let settlement) = command {
+            switch command {
+            case .settle(let settlement):
                 settlements[settlement.consumerID, default: []].append(settlement)
-            } else {
+            case .cancel, .close:
+                sendGathered()
+                execute(command)
+            default:
                 execute(command)
             }
         }
-        for (consumerID, batch) in settlements {
-            guard let consumer = consumers[consumerID], consumer.active else { continue }
-            // Settlements from a channel that has since closed are dropped: the broker redelivers those messages.
-            sendSettlements(batch.filter { $0.generation == consumer.generation }, consumer)
-        }
+        sendGathered()
     }
 
     private func execute(_ command: RMQCommand) {
