@@ -68,16 +68,28 @@ struct NextCommand: AsyncParsableCommand {
             let topology = TactTopology(prefix: environment.configuration.exchangePrefix)
             let connection = try await AMQPConnection.connect(
                 try environment.amqp(connectionName: "tact-next \(specialist)"), logger: Logger(label: "tact"))
-            defer { Task { await connection.close() } }
-            let checker = try await CallChecker(
-                connection: connection, topology: topology, timeout: .seconds(checkTimeout))
-            let desk = Desk(connection: connection, topology: topology, checker: checker, engines: engines)
-            // Their own queue first; then, unless told otherwise, the shared one (`nil`).
-            let own: String? = specialist == "pool" ? nil : specialist
-            let fallback = own != nil && (pool ?? environment.configuration.specialists.poolFallback)
-            if try await take(from: own, at: desk) { return }
-            if fallback, try await take(from: nil, at: desk) { return }
-            print("No call is waiting for \(specialist)\(fallback ? ", nor in the pool" : "").")
+            // Closed before the process exits, so that the acknowledgement of the call taken reaches the broker.
+            do {
+                let checker = try await CallChecker(
+                    connection: connection, topology: topology, timeout: .seconds(checkTimeout))
+                let desk = Desk(connection: connection, topology: topology, checker: checker, engines: engines)
+                // Their own queue first; then, unless told otherwise, the shared one (`nil`).
+                let own: String? = specialist == "pool" ? nil : specialist
+                let fallback = own != nil && (pool ?? environment.configuration.specialists.poolFallback)
+                if try await take(from: own, at: desk) {
+                    await connection.close()
+                    return
+                }
+                if fallback, try await take(from: nil, at: desk) {
+                    await connection.close()
+                    return
+                }
+                print("No call is waiting for \(specialist)\(fallback ? ", nor in the pool" : "").")
+                await connection.close()
+            } catch {
+                await connection.close()
+                throw error
+            }
         } catch let error as ExitCode {
             throw error
         } catch {
