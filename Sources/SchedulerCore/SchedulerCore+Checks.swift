@@ -50,16 +50,12 @@ extension SchedulerCore {
         guard task.allows(taken) else { return refused("taken") }
         try task.apply(taken)
         try store.save(task)
-        let person = try PolicySnapshot.person(
-            of: debtor, since: PolicySnapshot.historyStart(for: rulebook, at: now), in: store)
-        let ledger = person.ledger
-        let snapshot = try PolicySnapshot.debtor(
-            person.applied(to: debtor), holds: person.holds, aboutDebt: task.debtID)
+        let person = try PolicySnapshot.person(of: debtor, under: rulebook, at: now, in: store)
         return CallCheckReply(
             taskId: task.id, refusal: nil,
             policy: .init(
-                rulebook: debtor.rulebook, debtor: snapshot,
-                history: PolicySnapshot.history(ledger.filter { $0.taskID != task.id })),
+                rulebook: debtor.rulebook, debtor: try person.debtor(debtor, aboutDebt: task.debtID),
+                history: person.history(excluding: task.id)),
             outcomeDue: due)
     }
 
@@ -67,9 +63,7 @@ extension SchedulerCore {
     /// window, but never sooner than ``minimumOutcomeWait`` (a call taken just before its window closes is still
     /// being made).
     func outcomeDue(taking request: CallCheck, at now: Instant) -> Instant {
-        if let seconds = configuration.scheduler.outcomeWaitSeconds { return now.adding(seconds: Int64(seconds)) }
-        let earliest = now.adding(seconds: Self.minimumOutcomeWait)
-        return max(request.validUntil ?? earliest, earliest)
+        claimEnd(validUntil: request.validUntil, at: now)
     }
 
     /// Seconds a specialist has at least to report on a call taken with `tact next`, whatever its window.

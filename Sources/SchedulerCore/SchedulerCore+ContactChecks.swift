@@ -53,14 +53,11 @@ extension SchedulerCore {
 
         // The policy on the person as of now, without this contact's own ledger entry (it must not count against
         // its own cap).
-        let person = try PolicySnapshot.person(
-            of: debtor, since: PolicySnapshot.historyStart(for: rulebook, at: now), in: store)
-        let snapshot = try PolicySnapshot.debtor(
-            person.applied(to: debtor), holds: person.holds, aboutDebt: task.debtID)
+        let person = try PolicySnapshot.person(of: debtor, under: rulebook, at: now, in: store)
         let decision = engine.evaluate(
             PolicyRequest(
-                now: now, contact: Policy.Contact(channel: task.channel, debtId: task.debtID), debtor: snapshot,
-                history: PolicySnapshot.history(person.ledger.filter { $0.taskID != task.id })))
+                now: now, contact: Policy.Contact(channel: task.channel, debtId: task.debtID),
+                debtor: try person.debtor(debtor, aboutDebt: task.debtID), history: person.history(excluding: task.id)))
         // A contact redirected to a representative is permitted while the policy still redirects. A posted letter
         // has no hour: the time of day a print house works at is no reason to hold it back.
         let toRepresentative = task.closedReason == .reachedRepresentative
@@ -84,15 +81,21 @@ extension SchedulerCore {
         return ContactCheckReply(taskId: task.id, verdict: .send, reportBy: reportBy)
     }
 
-    /// When a claim made now ends without an outcome: the contact's window, at least ``minimumOutcomeWait`` and at
-    /// most ``maximumClaim`` on (the window comes from the sender); a letter, with no window, ``maximumClaim``. The
-    /// service file's `scheduler.outcomeWaitSeconds` overrides it, as for a call taken with `tact next`.
-    func claimEnd(validUntil: Instant?, channel: Channel, at now: Instant) -> Instant {
+    /// When a claim made now ends without an outcome: the end of the contact's window, at least
+    /// ``minimumOutcomeWait`` on, or the service file's `scheduler.outcomeWaitSeconds` after now; with `latest`, at
+    /// most then.
+    func claimEnd(validUntil: Instant?, at now: Instant, latest: Instant? = nil) -> Instant {
         if let seconds = configuration.scheduler.outcomeWaitSeconds { return now.adding(seconds: Int64(seconds)) }
         let earliest = now.adding(seconds: Self.minimumOutcomeWait)
+        let end = max(validUntil ?? earliest, earliest)
+        return latest.map { min(end, $0) } ?? end
+    }
+
+    /// A sender's claim: at most ``maximumClaim`` on (the window comes from the sender); a letter, with no window,
+    /// that long.
+    func claimEnd(validUntil: Instant?, channel: Channel, at now: Instant) -> Instant {
         let latest = now.adding(seconds: Self.maximumClaim)
-        guard let validUntil else { return channel == .letter ? latest : earliest }
-        return min(max(validUntil, earliest), latest)
+        return claimEnd(validUntil: validUntil ?? (channel == .letter ? latest : nil), at: now, latest: latest)
     }
 
     /// Seconds a claim lasts at most: a print house posts letters within a day.

@@ -68,11 +68,9 @@ extension SchedulerCore {
             debt.status == .open || task.purpose == Strategy.Purpose.survey,
             let rulebook = rulebooks[debtor.rulebook]
         else { return nil }
-        let person = try PolicySnapshot.person(
-            of: debtor, since: PolicySnapshot.historyStart(for: rulebook, at: now), in: store)
-        let history = PolicySnapshot.history(person.ledger)
-        let snapshot = try PolicySnapshot.debtor(
-            person.applied(to: debtor), holds: person.holds, aboutDebt: task.debtID)
+        let person = try PolicySnapshot.person(of: debtor, under: rulebook, at: now, in: store)
+        let history = person.history()
+        let snapshot = try person.debtor(debtor, aboutDebt: task.debtID)
         let strategy = strategy(of: debtor)
         return WorkTask(
             taskId: task.id, attempt: attempt, creditorId: debtor.creditorID, rulebook: debtor.rulebook,

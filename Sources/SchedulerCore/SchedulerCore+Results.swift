@@ -175,12 +175,7 @@ extension SchedulerCore {
                         at: message.decidedAt, result: .pending))
                 // The person's other cases being decided now count without this contact: decided again with it,
                 // two creditors' contacts never pass a cap the person had room for once.
-                for linked in try linkedCases(of: task.debtorID, in: store) {
-                    for var other in try store.tasks(ofDebtor: linked, statuses: [.inFlight]) {
-                        try other.apply(.recalled)
-                        try store.save(other)
-                    }
-                }
+                try recallInFlight(ofCases: try linkedCases(of: task.debtorID, in: store), in: store)
             }
             // Where a call waits, so that an absence or a hand-over can move it from there.
             let queue = message.contact.flatMap { $0.call == nil ? nil : topology.specialist(ofCallQueue: $0.queue) }

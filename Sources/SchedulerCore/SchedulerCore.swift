@@ -129,7 +129,13 @@ public struct SchedulerCore: Sendable {
     /// The cases that share the debtor's person key are recalled too: their snapshots hold this one's holds,
     /// opt-outs and contacts (``PolicySnapshot/person(of:since:in:)``).
     func recallInFlight(ofDebtor debtorID: String, in store: any StoreTransaction) throws {
-        for id in [debtorID] + (try linkedCases(of: debtorID, in: store)) {
+        try recallInFlight(ofCases: [debtorID], in: store)
+        try recallInFlight(ofCases: try linkedCases(of: debtorID, in: store), in: store)
+    }
+
+    /// The tasks of these cases being decided, back to pending.
+    func recallInFlight(ofCases debtorIDs: [String], in store: any StoreTransaction) throws {
+        for id in debtorIDs {
             for var task in try store.tasks(ofDebtor: id, statuses: [.inFlight]) {
                 try task.apply(.recalled)
                 try store.save(task)

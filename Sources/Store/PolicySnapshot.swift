@@ -46,12 +46,29 @@ public enum PolicySnapshot {
             self.linked = linked
         }
 
-        /// The debtor record as the policy should see it: the person's opt-outs.
-        public func applied(to record: DebtorRecord) -> DebtorRecord {
+        /// The policy's view of the person for a contact about `debtID` (``PolicySnapshot/debtor(_:holds:aboutDebt:)``
+        /// with the person's holds and opt-outs).
+        public func debtor(_ record: DebtorRecord, aboutDebt debtID: String) throws -> Debtor {
             var record = record
             record.optOuts = optOuts
-            return record
+            return try PolicySnapshot.debtor(record, holds: holds, aboutDebt: debtID)
         }
+
+        /// The ledger as the policy reads it, from `since`, without the contact of `taskID`: a contact being
+        /// checked again must not count against its own cap.
+        public func history(since: Instant? = nil, excluding taskID: String? = nil) -> [HistoryEvent] {
+            PolicySnapshot.history(
+                ledger.filter { entry in
+                    (since.map { entry.at >= $0 } ?? true) && entry.taskID != taskID
+                })
+        }
+    }
+
+    /// The person as a contact under `rulebook` at `now` sees them: the ledger within the rulebook's longest window.
+    public static func person(
+        of debtor: DebtorRecord, under rulebook: Rulebook, at now: Instant, in store: any StoreReading
+    ) throws -> Person {
+        try person(of: debtor, since: historyStart(for: rulebook, at: now), in: store)
     }
 
     public static func person(

@@ -131,13 +131,12 @@ package struct ExplainNextContact {
         for task: TaskRecord, _ records: ExplainRecords, rulebook: Rulebook, at: Instant
     ) -> PolicyRequest? {
         let since = PolicySnapshot.historyStart(for: rulebook, at: at)
-        let person = records.person
-        let history = PolicySnapshot.history((person?.ledger ?? records.ledger).filter { $0.at >= since })
-        guard
-            let snapshot = try? PolicySnapshot.debtor(
-                person?.applied(to: records.debtor) ?? records.debtor, holds: person?.holds ?? records.holds,
-                aboutDebt: task.debtID)
-        else { return nil }
+        // Records built without the person (tests) stand for it with the case's own.
+        let person =
+            records.person
+            ?? PolicySnapshot.Person(holds: records.holds, optOuts: records.debtor.optOuts, ledger: records.ledger)
+        let history = person.history(since: since)
+        guard let snapshot = try? person.debtor(records.debtor, aboutDebt: task.debtID) else { return nil }
         return PolicyRequest(
             now: at, contact: Contact(channel: task.channel, debtId: task.debtID), debtor: snapshot, history: history)
     }
