@@ -17,6 +17,7 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.6.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
     ],
     targets: [
         // MARK: C boundary — the only place librabbitmq is visible.
@@ -37,6 +38,11 @@ let package = Package(
         .target(name: "Domain"),
         // The respectful-contact policy engine and its rulebooks: pure decision logic, no I/O, no clock, no logging.
         .target(name: "Policy", dependencies: ["Domain"]),
+        // Message templates (Mustache, through swift-mustache) and the disclosures each rulebook requires in every
+        // rendered message. Pure: the files are read by TactConfig.
+        .target(
+            name: "Templates",
+            dependencies: ["Contract", "Domain", .product(name: "Mustache", package: "swift-mustache")]),
         // Cadence strategies: what contact is wanted after each situation (the scheduler decides with them).
         .target(name: "Cadence", dependencies: ["Domain"]),
         // The scheduler's state behind a protocol; SQLite (through GRDB) is the embedded default.
@@ -82,7 +88,8 @@ let package = Package(
         // Reads and validates Config/ (the service file, rulebooks, strategies) through one strict YAML decoder
         // (ConfigYAML), which the column mappings and the simulator's outcome model use too.
         .target(
-            name: "TactConfig", dependencies: ["Cadence", "Domain", "Policy", .product(name: "Yams", package: "Yams")]),
+            name: "TactConfig",
+            dependencies: ["Cadence", "Domain", "Policy", "Templates", .product(name: "Yams", package: "Yams")]),
         // The what-if simulator: the real scheduler and worker cores on a virtual clock, in memory.
         .target(
             name: "Simulation",
@@ -110,7 +117,7 @@ let package = Package(
                 "AMQP", "Cadence", "Contract", "Doctor", "Intake", "Messaging", "Observability", "Domain", "Policy",
                 "Scheduler",
                 "SchedulerCore",
-                "Simulation", "Store", "TactConfig", "TactTools", "Worker", "WorkerCore",
+                "Simulation", "Store", "TactConfig", "TactTools", "Templates", "Worker", "WorkerCore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -144,6 +151,8 @@ let package = Package(
         .testTarget(name: "AMQPIntegrationTests", dependencies: ["AMQP", "TactTestKit"]),
         .testTarget(name: "PolicyTests", dependencies: ["Domain", "Policy"]),
         .testTarget(name: "TactConfigTests", dependencies: ["TactConfig"]),
+        // Templates rendered and checked against the disclosure rules, from Config/templates and from hand-made ones.
+        .testTarget(name: "TemplatesTests", dependencies: ["Contract", "Domain", "TactConfig", "Templates"]),
         // `tact policy evaluate` as a real process.
         .testTarget(name: "TactConfigIntegrationTests", dependencies: ["TactTestKit"]),
         .testTarget(name: "StoreTests", dependencies: ["Store", .product(name: "GRDB", package: "GRDB.swift")]),

@@ -1,3 +1,5 @@
+import Domain
+
 /// Builds one inline SVG picture as text. Every piece of text is escaped; numbers are written with at most one
 /// decimal, so the same run always gives the same bytes.
 struct SVGCanvas {
@@ -56,21 +58,7 @@ struct SVGCanvas {
         body += title.map { "><title>\(Self.escape($0))</title></polygon>" } ?? "/>"
     }
 
-    static func escape(_ text: String) -> String {
-        var escaped = ""
-        escaped.reserveCapacity(text.utf8.count)
-        for character in text {
-            switch character {
-            case "&": escaped += "&amp;"
-            case "<": escaped += "&lt;"
-            case ">": escaped += "&gt;"
-            case "\"": escaped += "&quot;"
-            case "'": escaped += "&#39;"
-            default: escaped.append(character)
-            }
-        }
-        return escaped
-    }
+    static func escape(_ text: String) -> String { MarkupText.escape(text) }
 
     static func number(_ value: Double) -> String {
         let tenths = (value * 10).rounded()

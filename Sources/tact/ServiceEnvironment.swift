@@ -11,6 +11,7 @@ import Policy
 import ServiceLifecycle
 import TactConfig
 import TactTools
+import Templates
 import UnixSignals
 
 /// Options every service command and tool shares.
@@ -35,6 +36,11 @@ struct ServiceEnvironment {
         rulebooks = try RulebookLoader(directory: directory).loadAll()
         strategies = try StrategyLoader(directory: directory).loadAll()
         try configuration.validateDocuments(in: directory)
+    }
+
+    /// The message templates and disclosure rules (`Config/templates/`), checked as they load.
+    func templates() throws(ConfigError) -> TemplateCatalog {
+        try TemplateLoader(directory: directory).load(rulebooks: rulebooks.keys.sorted())
     }
 
     /// Broker settings from the configured URL (itself from `TACT_AMQP_URL` when set).

@@ -1,0 +1,135 @@
+import Domain
+import Mustache
+
+/// What every rendered message must say, and must never say, under each rulebook (`Config/templates/rules.yaml`).
+/// Checked on the message itself, after rendering, so that a value or a section that left out a disclosure is caught
+/// for that message, not only for the template's sample.
+public struct DisclosureRules: Sendable {
+    /// When a disclosure is required.
+    public enum When: String, Sendable, CaseIterable {
+        /// In every message.
+        case every
+        /// In the first communication on a debt.
+        case first
+    }
+
+    /// One required statement: each of its phrases (Mustache, rendered with the message's own values) must appear in
+    /// every part of the message a reader sees, in its language.
+    public struct Disclosure: Sendable {
+        public var id: String
+        /// The rule it comes from, e.g. `12 CFR 1006.18(e)`.
+        public var source: String
+        public var when: When
+        public var channels: Set<Channel>
+        /// Purposes it does not apply to (the amount owed, in the survey sent once a debt is closed).
+        public var notFor: Set<Purpose>
+        /// Per language, the phrases; all of them must appear.
+        public var phrases: [String: [String]]
+
+        public init(
+            id: String, source: String, when: When, channels: Set<Channel>, notFor: Set<Purpose> = [],
+            phrases: [String: [String]]
+        ) {
+            self.notFor = notFor
+            self.id = id
+            self.source = source
+            self.when = when
+            self.channels = channels
+            self.phrases = phrases
+        }
+    }
+
+    /// One rulebook's disclosures and its own forbidden phrases (on top of everyone's).
+    public struct Rulebook: Sendable {
+        public var required: [Disclosure]
+        public var forbidden: [String: [String]]
+        public init(required: [Disclosure], forbidden: [String: [String]]) {
+            self.required = required
+            self.forbidden = forbidden
+        }
+    }
+
+    /// The most characters an SMS may have.
+    public var smsBudget: Int
+    /// Phrases no message under any rulebook may contain, per language: threats of arrest or prison, of telling an
+    /// employer or neighbours, false urgency.
+    public var forbidden: [String: [String]]
+    public var rulebooks: [String: Rulebook]
+    private let phrases: [String: MustacheTemplate]
+
+    public init(smsBudget: Int, forbidden: [String: [String]], rulebooks: [String: Rulebook]) throws(TemplateError) {
+        self.smsBudget = smsBudget
+        self.forbidden = forbidden
+        self.rulebooks = rulebooks
+        var phrases: [String: MustacheTemplate] = [:]
+        for (name, rulebook) in rulebooks {
+            for disclosure in rulebook.required {
+                for phrase in disclosure.phrases.values.joined() where phrases[phrase] == nil {
+                    do {
+                        phrases[phrase] = try MustacheTemplate(string: TemplateCatalog.textPragma + phrase)
+                    } catch {
+                        throw TemplateError(
+                            .invalidRule, "\(name): \(disclosure.id)", "phrase does not parse: \(error)")
+                    }
+                }
+            }
+        }
+        self.phrases = phrases
+    }
+
+    /// What `message` lacks or contains against the rules of `values.rulebook`, in words an operator can act on:
+    /// `missing debt-collector (12 CFR 1006.18(e)) in text: "from a debt collector"`. Empty when it may be sent.
+    public func problems(in message: RenderedMessage, values: MessageValues, language: String) -> [String] {
+        var problems: [String] = []
+        let parts = message.readableParts.map { (name: $0.name, text: Self.normalized($0.text)) }
+        let everything = Self.normalized(
+            ([message.subject ?? ""] + message.readableParts.map(\.text)).joined(separator: "\n"))
+        if message.channel == .sms, message.text.count > smsBudget {
+            problems.append("the text has \(message.text.count) characters, more than the SMS budget of \(smsBudget)")
+        }
+        let rulebook = rulebooks[values.rulebook]
+        if rulebook == nil { problems.append("no disclosure rules for rulebook \(values.rulebook)") }
+        for phrase in (forbidden[language] ?? []) + (rulebook?.forbidden[language] ?? []) {
+            if everything.contains(Self.normalized(phrase)) { problems.append("forbidden phrase \"\(phrase)\"") }
+        }
+        let context = values.context(language: language)
+        for disclosure in rulebook?.required ?? [] {
+            guard disclosure.channels.contains(message.channel), !disclosure.notFor.contains(values.purpose) else {
+                continue
+            }
+            guard disclosure.when == .every || values.firstCommunication else { continue }
+            guard let wanted = disclosure.phrases[language] else {
+                problems.append("no wording of \(disclosure.id) in language \(language)")
+                continue
+            }
+            for phrase in wanted {
+                let text = Self.normalized(phrases[phrase]?.render(context) ?? phrase)
+                for part in parts where !part.text.contains(text) {
+                    problems.append("missing \(disclosure.id) (\(disclosure.source)) in \(part.name): \"\(phrase)\"")
+                }
+            }
+        }
+        return problems
+    }
+
+    /// Lower case, one space for any run of white space (no-break spaces too), straight quotes: how the check reads
+    /// both the phrase and the message.
+    static func normalized(_ text: String) -> String {
+        var out = ""
+        var space = false
+        for character in text.lowercased() {
+            if character.isWhitespace {
+                space = true
+                continue
+            }
+            if space, !out.isEmpty { out.append(" ") }
+            space = false
+            switch character {
+            case "\u{2019}", "\u{2018}": out.append("'")
+            case "\u{201C}", "\u{201D}", "\u{201E}": out.append("\"")
+            default: out.append(character)
+            }
+        }
+        return out
+    }
+}
