@@ -28,6 +28,9 @@ let package = Package(
         ),
         // Wrappers for what Swift cannot call directly (the variadic amqp_login).
         .target(name: "CRabbitMQShims", dependencies: ["CRabbitMQ"]),
+        // libcurl, the senders' SMTP and HTTP client; its variadic setopt is wrapped in CCurlShims.
+        .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+        .target(name: "CCurlShims", dependencies: ["CCurl"]),
 
         // MARK: Modules
         .target(
@@ -66,6 +69,16 @@ let package = Package(
             dependencies: [
                 "AMQP", "Contract", "Messaging", "Observability", "Domain", "Policy", "SchedulerCore", "Store",
                 "TactConfig",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]),
+        // The senders (`tact deliver`): render, check and claim, send over SMTP, an SMS provider's HTTP API or to a
+        // letter spool, and report the outcome.
+        .target(
+            name: "Delivery",
+            dependencies: [
+                "AMQP", "CCurlShims", "Contract", "Domain", "Messaging", "Observability", "TactConfig", "Templates",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]),
@@ -114,7 +127,7 @@ let package = Package(
         .executableTarget(
             name: "tact",
             dependencies: [
-                "AMQP", "Cadence", "Contract", "Doctor", "Intake", "Messaging", "Observability", "Domain", "Policy",
+                "AMQP", "Cadence", "Contract", "Delivery", "Doctor", "Intake", "Messaging", "Observability", "Domain", "Policy",
                 "Scheduler",
                 "SchedulerCore",
                 "Simulation", "Store", "TactConfig", "TactTools", "Templates", "Worker", "WorkerCore",
@@ -131,7 +144,8 @@ let package = Package(
             name: "PolicyBench", dependencies: ["Domain", "Policy", "TactConfig"], path: "Benchmarks/policy"),
         .executableTarget(name: "StoreBench", dependencies: ["Store"], path: "Benchmarks/StoreBench"),
         .executableTarget(
-            name: "SoakGateway", dependencies: ["AMQP", "Contract", "Domain", "TactTools", .product(name: "Logging", package: "swift-log")],
+            name: "SoakGateway",
+            dependencies: ["AMQP", "Contract", "Domain", "Messaging", .product(name: "Logging", package: "swift-log")],
             path: "Benchmarks/SoakGateway"),
 
         // MARK: Tests
@@ -207,7 +221,7 @@ let package = Package(
 
 // Settings every Swift target shares. Language mode 6 already means complete strict concurrency.
 for target in package.targets where target.type != .system {
-    guard target.name != "CRabbitMQShims" else { continue }
+    guard !["CRabbitMQShims", "CCurlShims"].contains(target.name) else { continue }
     var settings = target.swiftSettings ?? []
     settings.append(.enableUpcomingFeature("ExistentialAny"))  // SE-0335: `any P` spelled out
     settings.append(.enableUpcomingFeature("MemberImportVisibility"))  // SE-0444: imports are explicit

@@ -14,7 +14,7 @@ import Contract
 import Domain
 import Foundation
 import Logging
-import TactTools
+import Messaging
 
 let arguments = CommandLine.arguments
 guard arguments.count == 4 || (arguments.count == 5 && arguments[4] == "--no-check") else {

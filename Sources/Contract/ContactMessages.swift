@@ -27,12 +27,22 @@ public struct Reminder: ContractMessage, Equatable {
     public var attempt: Int
     /// Values the template needs, e.g. `amount`, `currency`, `date` for a promise reminder.
     public var parameters: [String: String]?
+    /// The rulebook the case is under, whose disclosures the message must carry. Always set by this version of Tact.
+    public var rulebook: String?
+    /// The person's name, for the greeting. Personal data. Always set by this version of Tact.
+    public var name: String?
+    /// The specialist who keeps the case, when it has one.
+    public var specialistId: String?
 
     public init(
         taskId: String, creditorId: String?, debtorId: String, debtId: String, channel: Channel, to: String,
         template: String,
-        language: String, validUntil: Instant?, attempt: Int, parameters: [String: String]? = nil
+        language: String, validUntil: Instant?, attempt: Int, parameters: [String: String]? = nil,
+        rulebook: String? = nil, name: String? = nil, specialistId: String? = nil
     ) {
+        self.rulebook = rulebook
+        self.name = name
+        self.specialistId = specialistId
         self.taskId = taskId
         self.creditorId = creditorId
         self.debtorId = debtorId

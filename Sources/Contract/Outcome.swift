@@ -80,6 +80,9 @@ public struct Outcome: ContractMessage, Equatable {
     /// A correction: the `outcomeId` of the task's latest outcome, which this one replaces (what followed from it is
     /// undone, and the cadence goes on from this one). Without it, a second outcome for a task is refused.
     public var corrects: String?
+    /// For `failed`: why, as a short code from the sender (`smtp-550`, `http-400`, `invalid-number`, `bounced`).
+    /// Counted and logged by the sender; the ledger records the result.
+    public var reason: String?
 
     public init(
         outcomeId: String, taskId: String, creditorId: String? = nil, debtorId: String, debtId: String,
@@ -114,6 +117,12 @@ public struct Outcome: ContractMessage, Equatable {
             try Check.identifier(corrects, "corrects")
             guard corrects != outcomeId else {
                 throw ContractError(.invalidField, field: "corrects", "an outcome cannot correct itself")
+            }
+        }
+        if let reason {
+            guard result == .failed else { throw ContractError(.invalidField, field: "reason", "only for failed") }
+            guard reason.utf8.count <= 64, reason.wholeMatch(of: /[a-z0-9][a-z0-9-]*/) != nil else {
+                throw ContractError(.invalidField, field: "reason", "must be a short code: a-z, 0-9, -")
             }
         }
         if result != .surveyResponse, score != nil || comment != nil {

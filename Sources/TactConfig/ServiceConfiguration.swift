@@ -59,6 +59,8 @@ public struct ServiceConfiguration: Sendable, Equatable {
     public var specialists = Specialists()
     /// Which broker users act for which creditor; empty (not verified) without an `identity` section.
     public var identity = Identity()
+    /// The firm, the creditors' names and the senders' relays (`tact deliver`).
+    public var delivery = DeliveryConfiguration()
 
     public init() {}
 
@@ -82,6 +84,7 @@ public struct ServiceConfiguration: Sendable, Equatable {
         var configuration = try decode(yaml: text, file: file)
         if let url = environment["TACT_AMQP_URL"], !url.isEmpty { configuration.amqpURL = url }
         if let store = environment["TACT_STORE"], !store.isEmpty { configuration.storePath = store }
+        configuration.delivery.apply(environment: environment)
         return configuration
     }
 
@@ -156,6 +159,8 @@ public struct ServiceConfiguration: Sendable, Equatable {
         if let identity = document.identity {
             configuration.identity = try Self.identity(identity, file: file)
         }
+        configuration.delivery = try DeliveryConfiguration.decode(
+            firm: document.firm, creditors: document.creditors, delivery: document.delivery, file: file)
         return configuration
     }
 
@@ -274,9 +279,13 @@ public struct ServiceConfiguration: Sendable, Equatable {
         var strategies: Choice?
         var specialists: SpecialistsSection?
         var identity: IdentitySection?
+        var firm: DeliveryConfiguration.FirmSection?
+        var creditors: DeliveryConfiguration.CreditorsSection?
+        var delivery: DeliveryConfiguration.DeliverySection?
 
         private enum CodingKeys: String, CodingKey, CaseIterable {
-            case broker, store, scheduler, worker, metrics, rulebooks, strategies, specialists, identity
+            case broker, store, scheduler, worker, metrics, rulebooks, strategies, specialists, identity, firm
+            case creditors, delivery
         }
     }
 

@@ -81,7 +81,8 @@ public struct WorkerCore: Sendable {
             taskId: task.taskId, creditorId: task.creditorId, debtorId: task.debtor.id, debtId: task.debt.id,
             channel: task.channel, to: to,
             template: task.template, language: task.delivery.language, validUntil: letter ? nil : validUntil,
-            attempt: task.attempt, parameters: parameters(task))
+            attempt: task.attempt, parameters: parameters(task), rulebook: task.rulebook, name: task.delivery.name,
+            specialistId: task.context?.assignedSpecialist ?? task.specialistId)
         return ProposedContact(
             queue: topology.reminderQueue(task.channel), reminder: reminder, expiresAt: letter ? nil : validUntil)
     }
@@ -104,7 +105,8 @@ public struct WorkerCore: Sendable {
             channel: .email, to: email,
             template: ContactPurpose.text(task.template, with: .representative), language: task.delivery.language,
             validUntil: nil,
-            attempt: task.attempt)
+            attempt: task.attempt, parameters: parameters(task), rulebook: task.rulebook, name: task.delivery.name,
+            specialistId: task.context?.assignedSpecialist ?? task.specialistId)
         return ProposedContact(queue: topology.reminderQueue(.email), reminder: reminder, expiresAt: nil)
     }
 

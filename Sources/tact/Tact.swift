@@ -15,7 +15,7 @@ struct Tact: AsyncParsableCommand {
             NextCommand.self, OutcomeCommand.self, SpecialistsCommand.self, ReportCommand.self, StatusCommand.self,
             DeadCommand.self,
             ExplainCommand.self, DoctorCommand.self, AuditCommand.self, SimulateCommand.self, RoundTripCommand.self,
-            TemplatesCommand.self,
+            TemplatesCommand.self, DeliverCommand.self,
         ]
     )
 

@@ -2,6 +2,7 @@ import AMQP
 import Contract
 import Domain
 import Foundation
+import Messaging
 import Policy
 import Store
 import TactTestKit

@@ -37,6 +37,8 @@ public final class TactInstallation: Sendable {
         /// The `identity` section: broker users by creditor, and operators; none when both are empty.
         public var identityCreditors: [String: [String]] = [:]
         public var identityOperators: [String] = []
+        /// `delivery.email.tls`: none for the plain loopback sink.
+        public var smtpTLS = "none"
 
         public init() {}
     }
@@ -74,7 +76,7 @@ public final class TactInstallation: Sendable {
         self.storePath = storePath
         do {
             try FileManager.default.createDirectory(at: configDirectory, withIntermediateDirectories: true)
-            for folder in ["rulebooks", "mappings", "strategies"] {
+            for folder in ["rulebooks", "mappings", "strategies", "templates"] {
                 let source = Repository.config.appendingPathComponent(folder)
                 guard FileManager.default.fileExists(atPath: source.path) else { continue }
                 try FileManager.default.createSymbolicLink(
@@ -135,6 +137,15 @@ public final class TactInstallation: Sendable {
         if settings.metricsOff { lines += ["metrics:", "  schedulerPort: 0", "  workerPort: 0"] }
         lines += ["specialists:", "  roster: [\(settings.specialists.joined(separator: ", "))]"]
         if let fallback = settings.poolFallback { lines.append("  poolFallback: \(fallback)") }
+        // Who writes, for the senders; their relays come from the environment (``start(_:_:environment:)``).
+        lines += [
+            "firm:", "  name: Tact Test Collections", "  phone: \"+1 555 0199\"", "  email: help@test.example",
+            "  website: https://test.example", "  address: \"1 Test Street, Springfield\"",
+            "  optOutURL: https://test.example/stop", "  surveyURL: https://test.example/survey",
+            "creditors:", "  names:", "    acme: ACME Bank",
+            "delivery:", "  concurrency: 2",
+            "  email:", "    from: notices@test.example", "    tls: \(settings.smtpTLS)",
+        ]
         if !settings.identityCreditors.isEmpty || !settings.identityOperators.isEmpty {
             lines.append("identity:")
             if !settings.identityCreditors.isEmpty {
@@ -209,12 +220,15 @@ public final class TactInstallation: Sendable {
 
     /// Starts `tact ROLE ARGUMENTS…` (scheduler or worker), logging to `ROLE-N.log` in the installation's folder;
     /// it exits with the test process if that dies first.
+    /// `environment` adds to theirs (a sender's relay, say).
     @discardableResult
-    public func start(_ role: String, _ arguments: [String] = []) throws -> ChildProcess {
+    public func start(_ role: String, _ arguments: [String] = [], environment extra: [String: String] = [:]) throws
+        -> ChildProcess
+    {
         let log = directory.appendingPathComponent("\(role)-\(nextLog()).log")
         let process = try ChildProcess(
-            try TactBinary.url(), [role] + arguments, environment: environment(["TACT_EXIT_WITH_PARENT": "1"]),
-            output: .merged(log))
+            try TactBinary.url(), [role] + arguments,
+            environment: environment(extra.merging(["TACT_EXIT_WITH_PARENT": "1"]) { $1 }), output: .merged(log))
         state.withLock { $0.services.append((role, process)) }
         return process
     }
