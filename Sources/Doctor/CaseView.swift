@@ -37,6 +37,8 @@ struct CaseView {
 
     /// The survey asks about a debt that ended: it is no collection task.
     func isSurvey(_ task: TaskRecord) -> Bool { task.purpose == Strategy.Purpose.survey }
+    /// The validation notice is owed by law: a step back does not close it (the policy's holds defer it).
+    func isOwedByLaw(_ task: TaskRecord) -> Bool { task.purpose == .validationNotice }
 
     /// The debtor's gentle calls still to be made: planned, being decided, queued or taken.
     var openGentleCalls: [TaskRecord] { records.tasks.filter { isGentle($0) && stage($0).isOpen } }

@@ -31,9 +31,10 @@ enum Ending: Equatable {
         case .hold(let kind):
             // A step back's own gentle call closed for its hold can only be the policy's doing (the hold has no end).
             self = ClosedReason.hold(kind).isStepBack && kind != gentleKind ? .steppedBack(kind) : .stopped(reason)
-        // A follow-up of an outcome since corrected: the correction's own follow-up stands in for it.
+        // A follow-up of an outcome since corrected: the correction's own follow-up stands in for it. A validation
+        // notice the first notice made unnecessary: the first notice stands in for it.
         case .replacedByPlan, .replacedByPromise, .promiseKept, .instalmentPaid, .promiseWithdrawn, .planWithdrawn,
-            .outcomeCorrected:
+            .outcomeCorrected, .validationGiven:
             self = .superseded(reason)
         case .reportedLate:
             self = Self.made(task, contact)

@@ -28,7 +28,8 @@ import Store
 ///    per instalment; gentle calls are counted per debtor, by invariant 3. A reminder already published counts as
 ///    made (its gateway may never report on it), a queued call as open (nobody has called yet).
 /// 3. **A step back leaves exactly one gentle call.** At most one gentle call of the debtor is open
-///    (`two-gentle-calls`); while one is, no other task of the debtor but a survey is planned or handed out, and
+///    (`two-gentle-calls`); while one is, no other task of the debtor but a survey or a validation notice (owed by
+///    law, deferred by the policy's holds) is planned or handed out, and
 ///    none queued or taken was published after the step back began (`step-back-leak`). A contact published before
 ///    is on its way back: the scheduler closes it for the hold when it expires, is given back or returns unreported.
 public enum InvariantCheck {

@@ -13,6 +13,9 @@ public enum Purpose: String, Sendable, Hashable, CaseIterable, Codable, Vocabula
     case hardshipReview = "hardship-review"
     case followUpCall = "follow-up-call"
     case survey
+    /// The validation information a rulebook requires within days of the first communication, when that
+    /// communication did not carry it (a text, a call): a letter or e-mail of its own (12 CFR 1006.34).
+    case validationNotice = "validation-notice"
 
     public var description: String { rawValue }
 

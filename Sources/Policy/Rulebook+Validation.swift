@@ -30,6 +30,14 @@ extension Rulebook {
                 "this hold kind has no default duration")
             try check((1...3660).contains(days), "holdDurations.\(kind.rawValue)", "must be between 1 and 3660 days")
         }
+        if let notice = validationNotice {
+            try check((1...30).contains(notice.days), "validationNotice.days", "must be between 1 and 30")
+            try check(!notice.channels.isEmpty, "validationNotice.channels", "must name at least one channel")
+            try check(
+                notice.channels.allSatisfy { [.email, .letter].contains($0) }, "validationNotice.channels",
+                "must be email or letter: a text cannot carry the validation information")
+            try checkUnique(notice.channels.map(\.rawValue), "validationNotice.channels")
+        }
         if case .fallback(let zones) = unknownTimeZone {
             try check(!zones.isEmpty, "unknownTimeZone.zones", "must name at least one zone")
             for (index, zone) in zones.enumerated() where ZoneTable.named(zone) == nil {

@@ -23,13 +23,18 @@ public struct Rulebook: Sendable, Equatable, Codable {
     public var holdDurations: [HoldKind: Int]
     /// What to do when the debtor's time zone is unknown.
     public var unknownTimeZone: UnknownTimeZonePolicy
+    /// Whether the first communication must be followed by written validation information, and how soon; `nil`
+    /// when the rulebook requires none. The scheduler plans it; the policy still decides when it is sent.
+    public var validationNotice: ValidationNotice?
 
     /// Creates a rulebook; call ``validate()`` (or build a ``PolicyEngine``, which does) before use.
     public init(
         id: String, title: String, contactHours: ContactHours, holidayCalendars: [HolidayCalendar] = [],
         closedDates: [LocalDate] = [], frequencyCaps: [FrequencyCap] = [], afterConversation: AfterConversation? = nil,
-        holdDurations: [HoldKind: Int] = [:], unknownTimeZone: UnknownTimeZonePolicy = .suppress
+        holdDurations: [HoldKind: Int] = [:], unknownTimeZone: UnknownTimeZonePolicy = .suppress,
+        validationNotice: ValidationNotice? = nil
     ) {
+        self.validationNotice = validationNotice
         self.id = id
         self.title = title
         self.contactHours = contactHours
@@ -43,7 +48,7 @@ public struct Rulebook: Sendable, Equatable, Codable {
 
     private enum CodingKeys: String, CodingKey, CaseIterable {
         case id, title, contactHours, holidayCalendars, closedDates, frequencyCaps, afterConversation
-        case holdDurations, unknownTimeZone
+        case holdDurations, unknownTimeZone, validationNotice
     }
 
     public init(from decoder: any Decoder) throws {
@@ -58,6 +63,7 @@ public struct Rulebook: Sendable, Equatable, Codable {
         let durations = try c.decodeIfPresent(HoldDurations.self, forKey: .holdDurations)
         self.holdDurations = durations?.days ?? [:]
         self.unknownTimeZone = try c.decode(UnknownTimeZonePolicy.self, forKey: .unknownTimeZone)
+        self.validationNotice = try c.decodeIfPresent(ValidationNotice.self, forKey: .validationNotice)
         try validate()
     }
 
@@ -72,7 +78,23 @@ public struct Rulebook: Sendable, Equatable, Codable {
         try c.encodeIfPresent(afterConversation, forKey: .afterConversation)
         try c.encode(HoldDurations(days: holdDurations), forKey: .holdDurations)
         try c.encode(unknownTimeZone, forKey: .unknownTimeZone)
+        try c.encodeIfPresent(validationNotice, forKey: .validationNotice)
     }
+}
+
+/// Written validation information owed after the first communication on a debt (12 CFR 1006.34(a)(1)): within
+/// `days` of it, on the first of `channels` the person can be reached on, unless that communication carried it.
+public struct ValidationNotice: Sendable, Equatable, Codable {
+    public var days: Int
+    /// Written channels only: the notice is a letter or an e-mail.
+    public var channels: [Channel]
+
+    public init(days: Int, channels: [Channel]) {
+        self.days = days
+        self.channels = channels
+    }
+
+    private enum CodingKeys: String, CodingKey, CaseIterable { case days, channels }
 }
 
 /// Contact windows per weekday, `[from, to)` in local wall-clock time; a weekday without windows is closed.

@@ -71,6 +71,7 @@ extension SchedulerCore {
         case .conversation, .delivered:
             break
         }
+        try planValidationNotice(after: outcome, of: task, for: debtor, at: now, in: store)
         // The gentle call after a step back was made (it rang, at least): an active plan's reminders resume. Not
         // before: if it had expired or been given back, a reminder could have come first.
         if Self.stepBackCalls.values.contains(task.purpose),

@@ -208,11 +208,13 @@ public struct SchedulerCore: Sendable {
         newDebtor: Bool = false
     ) throws {
         guard try store.task(id) == nil else { return }
-        if !newDebtor, channel != .call, try awaitsCallAfterBereavement(debtorID, in: store) { return }
+        // The validation notice is owed by law; the policy's holds decide when it goes, not this.
+        let owed = purpose == .validationNotice
+        if !newDebtor, !owed, channel != .call, try awaitsCallAfterBereavement(debtorID, in: store) { return }
         var task = TaskRecord(
             id: id, debtorID: debtorID, debtID: debtID, channel: channel, purpose: purpose, link: link, dueAt: due,
             createdAt: now)
-        if !newDebtor, purpose != .survey,
+        if !newDebtor, purpose != .survey, !owed,
             let hold = try stepBackInProgress(ofDebtor: debtorID, besides: task, in: store)
         {
             try task.apply(.closed(.hold(hold)))

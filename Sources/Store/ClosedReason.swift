@@ -50,6 +50,8 @@ public enum ClosedReason: Sendable, Hashable, Codable, LosslessStringConvertible
     /// Its reminder was claimed by a sender's contact check and no outcome arrived in time: it may or may not have
     /// been sent, so it is not sent again, and operators are told.
     case claimUnconfirmed
+    /// A validation notice not needed after all: the first notice, by letter or e-mail, carried the information.
+    case validationGiven
 
     /// The stored spelling.
     public var description: String {
@@ -75,6 +77,7 @@ public enum ClosedReason: Sendable, Hashable, Codable, LosslessStringConvertible
         case .reportedLate: "reported-late"
         case .outcomeCorrected: "outcome-corrected"
         case .claimUnconfirmed: "claim-unconfirmed"
+        case .validationGiven: "validation-given"
         }
     }
 
@@ -89,7 +92,7 @@ public enum ClosedReason: Sendable, Hashable, Codable, LosslessStringConvertible
             .reachedRepresentative, .cease, .optOut, .replacedByPlan, .replacedByPromise, .promiseKept,
             .instalmentPaid, .promiseWithdrawn, .planWithdrawn, .paid, .planCompleted, .debtClosed, .debtRecalled,
             .debtNoLongerOpen,
-            .unresolvable, .noDecision, .reportedLate, .outcomeCorrected, .claimUnconfirmed,
+            .unresolvable, .noDecision, .reportedLate, .outcomeCorrected, .claimUnconfirmed, .validationGiven,
         ]
         self = plain.first { $0.description == description } ?? .suppressed(RuleID(rawValue: description))
     }

@@ -31,6 +31,10 @@ private enum Queries {
     static let givenUp = "SELECT count(*) FROM task WHERE status = 'cancelled' AND closed_reason = 'no-decision'"
     static let unconfirmedClaims =
         "SELECT count(*) FROM task WHERE status = 'cancelled' AND closed_reason = 'claim-unconfirmed'"
+    static let lateValidationNotices = """
+        SELECT count(*) FROM task WHERE purpose = 'validation-notice' AND created_at < ?
+        AND NOT EXISTS (SELECT 1 FROM ledger WHERE ledger.task_id = task.id AND ledger.result = 'delivered')
+        """
 }
 
 extension SQLiteAccess {
@@ -109,6 +113,12 @@ extension SQLiteAccess {
     func givenUpCount() throws -> Int { try count(Queries.givenUp) }
 
     func unconfirmedClaimCount() throws -> Int { try count(Queries.unconfirmedClaims) }
+
+    func lateValidationNoticeCount(plannedBefore: Instant) throws -> Int {
+        try fetchOne(Queries.lateValidationNotices, [plannedBefore.secondsSinceEpoch]) {
+            try $0.decode(Int.self, atIndex: 0)
+        } ?? 0
+    }
 
     /// Steps through the rows of `sql` without keeping them, while `body` returns `true`.
     private func forEach(_ sql: String, _ body: (Row) throws -> Bool) throws {

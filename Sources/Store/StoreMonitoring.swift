@@ -24,6 +24,8 @@ public protocol StoreMonitoring {
     func givenUpCount() throws -> Int
     /// Reminders a sender claimed and reported no outcome for in time (cancelled `claim-unconfirmed`).
     func unconfirmedClaimCount() throws -> Int
+    /// Validation notices planned before `plannedBefore` and not delivered: a rulebook's deadline missed.
+    func lateValidationNoticeCount(plannedBefore: Instant) throws -> Int
 }
 
 /// Tasks due and not handed out yet. Only the store makes these (their initialisers are internal).

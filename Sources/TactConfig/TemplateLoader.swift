@@ -89,14 +89,19 @@ public struct TemplateLoader: Sendable {
                     }
                     channels.insert(value)
                 }
-                var notFor = Set<Purpose>()
-                for purpose in disclosure.notFor ?? [] {
-                    guard let value = Purpose(rawValue: purpose) else {
-                        throw ConfigError(
-                            .invalidContent, file: path, field: "\(field).notFor", "\(purpose) is not a purpose")
+                func purposes(_ names: [String]?, _ key: String) throws(ConfigError) -> Set<Purpose> {
+                    var purposes = Set<Purpose>()
+                    for name in names ?? [] {
+                        guard let value = Purpose(rawValue: name) else {
+                            throw ConfigError(
+                                .invalidContent, file: path, field: "\(field).\(key)", "\(name) is not a purpose")
+                        }
+                        purposes.insert(value)
                     }
-                    notFor.insert(value)
+                    return purposes
                 }
+                let notFor = try purposes(disclosure.notFor, "notFor")
+                let onlyFor = try purposes(disclosure.onlyFor, "onlyFor")
                 guard !disclosure.phrases.isEmpty, disclosure.phrases.values.allSatisfy({ !$0.isEmpty }) else {
                     throw ConfigError(
                         .invalidContent, file: path, field: "\(field).phrases", "needs phrases per language")
@@ -104,6 +109,7 @@ public struct TemplateLoader: Sendable {
                 required.append(
                     .init(
                         id: disclosure.id, source: disclosure.source, when: when, channels: channels, notFor: notFor,
+                        onlyFor: onlyFor,
                         phrases: disclosure.phrases))
             }
             books[name] = .init(required: required, forbidden: section.forbidden ?? [:])
@@ -154,10 +160,10 @@ public struct TemplateLoader: Sendable {
 
     private struct RulesFile: Decodable {
         struct Disclosure: Decodable {
-            var id: String, source: String, when: String, channels: [String], notFor: [String]?
+            var id: String, source: String, when: String, channels: [String], notFor: [String]?, onlyFor: [String]?
             var phrases: [String: [String]]
             private enum CodingKeys: String, CodingKey, CaseIterable {
-                case id, source, when, channels, notFor, phrases
+                case id, source, when, channels, notFor, onlyFor, phrases
             }
         }
         struct Rulebook: Decodable {

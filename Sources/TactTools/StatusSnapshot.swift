@@ -64,6 +64,8 @@ package struct StatusSnapshot: Encodable {
         package var givenUp: Int
         /// Reminders claimed by a sender and never reported on (cancelled `claim-unconfirmed`).
         package var unconfirmedClaims: Int
+        /// Validation notices not delivered within their rulebook's days (12 CFR 1006.34).
+        package var lateValidationNotices: Int
         package var pending: [PendingWindow]
         package var pendingReasons: PendingReasons
         /// Workers whose decisions arrived in the last ``StatusSnapshot/workerWindow`` seconds.
@@ -87,7 +89,9 @@ package struct StatusSnapshot: Encodable {
     // MARK: Reading
 
     /// Reads the store's half; the specialists it names give the broker's half its call queues.
-    package static func readStore(_ store: any InspectableStore, at now: Instant) async throws -> (StoreView, [String])
+    /// `validationDays`: the days a validation notice has (the rulebooks' longest), to count the late ones.
+    package static func readStore(_ store: any InspectableStore, at now: Instant, validationDays: Int? = nil)
+        async throws -> (StoreView, [String])
     {
         try await store.monitor { store in
             let backlog = try store.dueBacklog(at: now)
@@ -97,6 +101,9 @@ package struct StatusSnapshot: Encodable {
                 StoreView(
                     backlog: backlog, lagSeconds: backlog.lag(at: now), outbox: try store.outboxCount(),
                     givenUp: try store.givenUpCount(), unconfirmedClaims: try store.unconfirmedClaimCount(),
+                    lateValidationNotices: try validationDays.map {
+                        try store.lateValidationNoticeCount(plannedBefore: now.adding(seconds: -Int64($0) * 86_400))
+                    } ?? 0,
                     pending: zip(labels, counts).map { PendingWindow(label: $0, tasks: $1) },
                     pendingReasons: try store.pendingReasons(),
                     workers: try store.workerActivity(since: now.adding(seconds: -workerWindow))),

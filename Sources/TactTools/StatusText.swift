@@ -75,6 +75,12 @@ package enum StatusText {
                     count(store.unconfirmedClaims, 7) + "  (may or may not have been sent; not again)"
                 ))
         }
+        if store.lateValidationNotices > 0 {
+            lines.append(
+                row(
+                    "validation notices late",
+                    count(store.lateValidationNotices, 7) + "  (not delivered within the rulebook's days)"))
+        }
         if store.givenUp > 0 {
             lines.append(
                 row(

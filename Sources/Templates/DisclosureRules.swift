@@ -23,14 +23,18 @@ public struct DisclosureRules: Sendable {
         public var channels: Set<Channel>
         /// Purposes it does not apply to (the amount owed, in the survey sent once a debt is closed).
         public var notFor: Set<Purpose>
+        /// When not empty, the only purposes it applies to (the validation information: the first notice and the
+        /// validation notice).
+        public var onlyFor: Set<Purpose>
         /// Per language, the phrases; all of them must appear.
         public var phrases: [String: [String]]
 
         public init(
             id: String, source: String, when: When, channels: Set<Channel>, notFor: Set<Purpose> = [],
-            phrases: [String: [String]]
+            onlyFor: Set<Purpose> = [], phrases: [String: [String]]
         ) {
             self.notFor = notFor
+            self.onlyFor = onlyFor
             self.id = id
             self.source = source
             self.when = when
@@ -94,9 +98,9 @@ public struct DisclosureRules: Sendable {
         }
         let context = values.context(language: language)
         for disclosure in rulebook?.required ?? [] {
-            guard disclosure.channels.contains(message.channel), !disclosure.notFor.contains(values.purpose) else {
-                continue
-            }
+            guard disclosure.channels.contains(message.channel), !disclosure.notFor.contains(values.purpose),
+                disclosure.onlyFor.isEmpty || disclosure.onlyFor.contains(values.purpose)
+            else { continue }
             guard disclosure.when == .every || values.firstCommunication else { continue }
             guard let wanted = disclosure.phrases[language] else {
                 problems.append("no wording of \(disclosure.id) in language \(language)")

@@ -3,7 +3,8 @@ import Domain
 
 extension MessageValues {
     /// The values a reminder's message is written with: the reminder's own (name, debt, promise, instalment,
-    /// rulebook), the firm's and the creditor's name. A first notice carries the validation information, itemised as
+    /// rulebook), the firm's and the creditor's name. A first notice and a validation notice carry the validation
+    /// information, itemised as
     /// of the debt's due date with nothing added or paid since (placements carry no itemisation yet). Throws when
     /// the reminder lacks what every message needs.
     public init(
@@ -48,13 +49,14 @@ extension MessageValues {
             instalment = Instalment(amount: owed, date: on, number: number, count: count)
         }
         let first = purpose.purpose == .firstNotice
+        let validating = first || purpose.purpose == .validationNotice
         let zero = Money(minorUnits: 0, currency: amount.currency)
         self.init(
             purpose: purpose.purpose, recipient: reminder.to, firm: firm, creditorName: creditorName,
             debtorName: reminder.name ?? "", reference: reminder.debtId,
             specialist: reminder.specialistId.map { $0.prefix(1).uppercased() + $0.dropFirst() }, amount: amount,
             dueDate: due, promise: promise, instalment: instalment,
-            validation: first
+            validation: validating
                 ? Validation(
                     itemizationDate: due, amountThen: amount, interest: zero, fees: zero, paymentsAndCredits: zero,
                     disputeBy: Validation.disputeDeadline(sentOn: today)) : nil,

@@ -111,7 +111,7 @@ public struct MessageValues: Sendable, Equatable {
     public var dueDate: LocalDate
     public var promise: Promise?
     public var instalment: Instalment?
-    /// Present in a first communication under a rulebook that requires it.
+    /// Present in a first notice and a validation notice.
     public var validation: Validation?
     /// The rulebook the message is written under (`us-regf`): templates show its required wording in a section
     /// named after it (`{{#rules.usRegf}}`).
@@ -218,10 +218,11 @@ public struct MessageValues: Sendable, Equatable {
             dueDate: LocalDate(year: 2026, month: 10, day: 1)!,
             promise: Promise(amount: money("200.00"), date: today.adding(days: 7)),
             instalment: Instalment(amount: money("150.00"), date: today.adding(days: 3), number: 2, count: 8),
-            validation: Validation(
-                itemizationDate: LocalDate(year: 2026, month: 10, day: 1)!, amountThen: money("1234.56"),
-                interest: money("0.00"), fees: money("0.00"), paymentsAndCredits: money("0.00"),
-                disputeBy: Validation.disputeDeadline(sentOn: today)),
+            validation: [.firstNotice, .validationNotice].contains(purpose)
+                ? Validation(
+                    itemizationDate: LocalDate(year: 2026, month: 10, day: 1)!, amountThen: money("1234.56"),
+                    interest: money("0.00"), fees: money("0.00"), paymentsAndCredits: money("0.00"),
+                    disputeBy: Validation.disputeDeadline(sentOn: today)) : nil,
             rulebook: rulebook, firstCommunication: purpose == .firstNotice, representative: representative)
     }
 }

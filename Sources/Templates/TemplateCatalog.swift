@@ -12,6 +12,7 @@ public struct TemplateCatalog: Sendable {
     /// needs a template in every language.
     public static let writtenPurposes: [Purpose] = [
         .firstNotice, .callBackRequest, .promiseReminder, .instalmentReminder, .brokenPromise, .survey,
+        .validationNotice,
     ]
     /// The template used for every purpose when the message goes to the person's representative.
     public static let representativeName = "representative"
@@ -24,9 +25,13 @@ public struct TemplateCatalog: Sendable {
 
     /// The parts each template must have, per channel.
     static func requiredParts(for name: String) -> [String] {
-        name == representativeName
+        writtenOnly.contains(name)
             ? ["email.subject", "email.text", "letter"] : ["sms", "email.subject", "email.text", "letter"]
     }
+
+    /// Templates sent by e-mail and letter only: the representative's, and the validation notice (a text cannot
+    /// carry it).
+    static let writtenOnly: Set<String> = [representativeName, Purpose.validationNotice.rawValue]
 
     static let knownParts: Set<String> = ["sms", "email.subject", "email.text", "email.html", "letter"]
 
@@ -155,8 +160,9 @@ public struct TemplateCatalog: Sendable {
         for language in languages {
             for rulebook in rulebooks {
                 for purpose in purposes {
-                    let channels: [Channel] =
-                        purpose.addressee == .representative ? [.email, .letter] : [.sms, .email, .letter]
+                    let written =
+                        purpose.addressee == .representative || Self.writtenOnly.contains(purpose.purpose.rawValue)
+                    let channels: [Channel] = written ? [.email, .letter] : [.sms, .email, .letter]
                     for channel in channels {
                         let values = MessageValues.sample(
                             purpose: purpose.purpose, rulebook: rulebook, language: language,

@@ -64,6 +64,8 @@ final class StatusReader {
     private let storePath: String
     private let topology: TactTopology
     private let identity: Identity
+    /// The longest time any rulebook gives a validation notice.
+    private let validationDays: Int?
     private var connection: AMQPConnection?
     private var store: SQLiteReadOnlyStore?
     /// Whether the last snapshot lacks the broker's or the store's half.
@@ -73,6 +75,7 @@ final class StatusReader {
         storePath = environment.configuration.storePath
         topology = TactTopology(prefix: environment.configuration.exchangePrefix)
         identity = environment.configuration.identity
+        validationDays = environment.rulebooks.values.compactMap(\.validationNotice?.days).max()
         amqp = Result {
             var amqp = try environment.amqp(connectionName: "tact-status")
             // A status screen says at once that the broker is down, rather than waiting for it.
@@ -90,7 +93,8 @@ final class StatusReader {
         do {
             let store = try self.store ?? SQLiteReadOnlyStore(path: storePath)
             self.store = store
-            (snapshot.store, specialists) = try await StatusSnapshot.readStore(store, at: now)
+            (snapshot.store, specialists) = try await StatusSnapshot.readStore(
+                store, at: now, validationDays: validationDays)
         } catch {
             snapshot.storeError = oneLine(error)
             try? store?.close()

@@ -291,7 +291,7 @@ struct AsyncAPIDocumentTests {
     @Test func cadenceTableIsTheStrategies() throws {
         let reminders = [
             Strategy.Purpose.firstNotice, Strategy.Purpose.callBackRequest, Strategy.Purpose.promiseReminder,
-            Strategy.Purpose.instalmentReminder, Strategy.Purpose.survey,
+            Strategy.Purpose.instalmentReminder, Strategy.Purpose.survey, Strategy.Purpose.validationNotice,
         ]
         let strategies = try ["default", "gentle"].map { id in
             let url = Document.repository.appendingPathComponent("Config/strategies/\(id).yaml")

@@ -66,7 +66,19 @@ enum Fixtures {
     static let configURL = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().appendingPathComponent("Config")
 
-    static func core(_ adjust: (inout ServiceConfiguration) -> Void = { _ in }) -> SchedulerCore {
+    /// The shipped rulebooks without Regulation F's validation notice: the cadence tests name every task a case
+    /// has, and the notice (planned after the first conversation) is ``SchedulerValidationNoticeTests``' concern and
+    /// the random runs'.
+    static let rulebooksWithoutValidationNotices = rulebooks.mapValues { rulebook in
+        var rulebook = rulebook
+        rulebook.validationNotice = nil
+        return rulebook
+    }
+
+    /// - Parameter validationNotices: with the shipped rulebooks as they are (Regulation F's validation notice).
+    static func core(
+        validationNotices: Bool = false, _ adjust: (inout ServiceConfiguration) -> Void = { _ in }
+    ) -> SchedulerCore {
         var configuration = ServiceConfiguration()
         configuration.creditorRulebooks = ["polbank": "pl-respectful"]
         configuration.scheduler.leaseSeconds = 60
@@ -74,7 +86,9 @@ enum Fixtures {
         configuration.scheduler.dispatchBatch = 100
         configuration.specialists.roster = ["anna", "bob", "carol"]
         adjust(&configuration)
-        return SchedulerCore(configuration: configuration, rulebooks: rulebooks, strategies: strategies)
+        return SchedulerCore(
+            configuration: configuration,
+            rulebooks: validationNotices ? rulebooks : rulebooksWithoutValidationNotices, strategies: strategies)
     }
 
     static func placement(

@@ -21,7 +21,7 @@ import Testing
 final class RandomRun {
     let seed: UInt64
     var random: SplitMix
-    let core = Fixtures.core()
+    let core = Fixtures.core(validationNotices: true)
     let store: SQLiteStore
     var now = Fixtures.now
     var step = 0
