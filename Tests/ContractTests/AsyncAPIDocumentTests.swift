@@ -652,11 +652,13 @@ enum Full {
         let change = SpecialistChange(
             changeId: "S-1", action: .away, specialistId: "anna", until: later, backupId: "bob", creditorId: "acme",
             debtorId: "D-1")
-        let outcome = Outcome(
+        var outcome = Outcome(
             outcomeId: "O-1", taskId: "P-1/first-call", creditorId: "acme", debtorId: "D-1", debtId: "C-1",
             channel: .call, at: at,
             result: .promiseToPay, promise: .init(amount: "50.00", date: "2026-12-10"), score: 4, comment: "Fair.",
             corrects: "O-0")
+        // Every field, even those no valid outcome carries together: this is about the encoding.
+        outcome.reason = "bounced"
         let reminder = Reminder(
             taskId: "P-1/first-notice", creditorId: "acme", debtorId: "D-1", debtId: "C-1", channel: .email,
             to: "j@example.com",
@@ -665,7 +667,7 @@ enum Full {
                 "amount": "120.50", "currency": "USD", "dueDate": "2026-11-01", "promisedAmount": "50.00",
                 "promisedDate": "2026-12-10", "instalmentAmount": "60.00", "instalmentDate": "2026-12-15",
                 "instalmentNumber": "1", "instalmentCount": "2",
-            ])
+            ], rulebook: "us-regf", name: "Jordan Example", specialistId: "anna")
         let debtor = try! Debtor(
             id: "D-1", timeZones: ["America/Chicago"], inconvenient: [inconvenient], holds: [hold], optOuts: [.sms],
             representative: representative)
