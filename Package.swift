@@ -144,6 +144,13 @@ let package = Package(
             name: "PolicyBench", dependencies: ["Domain", "Policy", "TactConfig"], path: "Benchmarks/policy"),
         .executableTarget(name: "StoreBench", dependencies: ["Store"], path: "Benchmarks/StoreBench"),
         .executableTarget(
+            name: "TemplateBench", dependencies: ["Contract", "Domain", "TactConfig", "Templates"],
+            path: "Benchmarks/TemplateBench"),
+        .executableTarget(
+            name: "DeliveryBench",
+            dependencies: ["AMQP", "Contract", "Delivery", "Domain", "TactConfig", .product(name: "Logging", package: "swift-log")],
+            path: "Benchmarks/DeliveryBench"),
+        .executableTarget(
             name: "SoakGateway",
             dependencies: ["AMQP", "Contract", "Domain", "Messaging", .product(name: "Logging", package: "swift-log")],
             path: "Benchmarks/SoakGateway"),

@@ -85,16 +85,15 @@ public struct DisclosureRules: Sendable {
     /// `missing debt-collector (12 CFR 1006.18(e)) in text: "from a debt collector"`. Empty when it may be sent.
     public func problems(in message: RenderedMessage, values: MessageValues, language: String) -> [String] {
         var problems: [String] = []
-        let parts = message.readableParts.map { (name: $0.name, text: Self.normalized($0.text)) }
-        let everything = Self.normalized(
-            ([message.subject ?? ""] + message.readableParts.map(\.text)).joined(separator: "\n"))
+        let parts = message.readableParts.map { (name: $0.name, text: Searchable($0.text)) }
+        let everything = Searchable(([message.subject ?? ""] + message.readableParts.map(\.text)).joined(separator: "\n"))
         if message.channel == .sms, message.text.count > smsBudget {
             problems.append("the text has \(message.text.count) characters, more than the SMS budget of \(smsBudget)")
         }
         let rulebook = rulebooks[values.rulebook]
         if rulebook == nil { problems.append("no disclosure rules for rulebook \(values.rulebook)") }
         for phrase in (forbidden[language] ?? []) + (rulebook?.forbidden[language] ?? []) {
-            if everything.contains(Self.normalized(phrase)) { problems.append("forbidden phrase \"\(phrase)\"") }
+            if everything.contains(Searchable(phrase)) { problems.append("forbidden phrase \"\(phrase)\"") }
         }
         let context = values.context(language: language)
         for disclosure in rulebook?.required ?? [] {
@@ -107,7 +106,7 @@ public struct DisclosureRules: Sendable {
                 continue
             }
             for phrase in wanted {
-                let text = Self.normalized(phrases[phrase]?.render(context) ?? phrase)
+                let text = Searchable(phrases[phrase]?.render(context) ?? phrase)
                 for part in parts where !part.text.contains(text) {
                     problems.append("missing \(disclosure.id) (\(disclosure.source)) in \(part.name): \"\(phrase)\"")
                 }
@@ -117,23 +116,58 @@ public struct DisclosureRules: Sendable {
     }
 
     /// Lower case, one space for any run of white space (no-break spaces too), straight quotes: how the check reads
-    /// both the phrase and the message.
-    static func normalized(_ text: String) -> String {
-        var out = ""
+    /// both the phrase and the message, as UTF-8.
+    static func normalized(_ text: String) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(text.utf8.count)
         var space = false
-        for character in text.lowercased() {
-            if character.isWhitespace {
+        for scalar in text.lowercased().unicodeScalars {
+            let white =
+                scalar.isASCII
+                ? scalar == " " || scalar == "\n" || scalar == "\t" || scalar == "\r"
+                : scalar.properties.isWhitespace
+            if white {
                 space = true
                 continue
             }
-            if space, !out.isEmpty { out.append(" ") }
+            if space, !out.isEmpty { out.append(UInt8(ascii: " ")) }
             space = false
-            switch character {
-            case "\u{2019}", "\u{2018}": out.append("'")
-            case "\u{201C}", "\u{201D}", "\u{201E}": out.append("\"")
-            default: out.append(character)
+            switch scalar {
+            case "\u{2019}", "\u{2018}": out.append(UInt8(ascii: "'"))
+            case "\u{201C}", "\u{201D}", "\u{201E}": out.append(UInt8(ascii: "\""))
+            default: out.append(contentsOf: UTF8.encode(scalar)!)
             }
         }
         return out
+    }
+}
+
+/// Text as the check reads it (``DisclosureRules/normalized(_:)``), as UTF-8 bytes searched byte by byte: the
+/// check runs on every message a sender sends, and `String.contains` costs a hundred times more.
+struct Searchable {
+    let bytes: [UInt8]
+
+    init(_ text: String) { bytes = DisclosureRules.normalized(text) }
+
+    /// Whether `needle` occurs in it. Normalised UTF-8 matches at byte level exactly where the text does.
+    func contains(_ needle: Searchable) -> Bool {
+        let n = needle.bytes
+        guard let first = n.first else { return true }
+        guard n.count <= bytes.count else { return false }
+        return bytes.withUnsafeBufferPointer { haystack in
+            n.withUnsafeBufferPointer { pattern in
+                var index = 0
+                let last = haystack.count - pattern.count
+                while index <= last {
+                    if haystack[index] == first {
+                        var matched = 1
+                        while matched < pattern.count, haystack[index + matched] == pattern[matched] { matched += 1 }
+                        if matched == pattern.count { return true }
+                    }
+                    index += 1
+                }
+                return false
+            }
+        }
     }
 }

@@ -87,11 +87,29 @@ enum HTMLText {
                 out.append(character)
             }
         }
-        for (entity, character) in [
-            ("&lt;", "<"), ("&gt;", ">"), ("&quot;", "\""), ("&#39;", "'"), ("&nbsp;", " "), ("&amp;", "&"),
-        ] {
-            out = out.replacingOccurrences(of: entity, with: character)
+        return decodingEntities(out)
+    }
+
+    /// `&lt;` `&gt;` `&quot;` `&#39;` `&nbsp;` `&amp;` read, in one pass.
+    private static func decodingEntities(_ text: String) -> String {
+        guard text.contains("&") else { return text }
+        let entities: [Substring: String] = [
+            "&lt;": "<", "&gt;": ">", "&quot;": "\"", "&#39;": "'", "&nbsp;": " ", "&amp;": "&",
+        ]
+        var out = ""
+        var rest = text[...]
+        while let ampersand = rest.firstIndex(of: "&") {
+            out += rest[..<ampersand]
+            let candidate = rest[ampersand...].prefix(6)
+            if let end = candidate.firstIndex(of: ";"), let character = entities[rest[ampersand...end]] {
+                out += character
+                rest = rest[rest.index(after: end)...]
+            } else {
+                out += "&"
+                rest = rest[rest.index(after: ampersand)...]
+            }
         }
+        out += rest
         return out
     }
 }

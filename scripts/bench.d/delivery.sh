@@ -1,0 +1,125 @@
+# scripts/bench delivery [--emails N] [--rounds R] [--lanes L]
+# E-mails per second through a real SMTP server on loopback (scripts/smtp-sink, aiosmtpd), sent by the e-mail
+# sender of `tact deliver` with the check at the moment of sending, against the same sender without the check, in
+# the same run. Each side has its own installation: N debtors placed, their first notices decided and queued by a
+# scheduler and two workers, then the sender started and timed until the SMTP server has received all N. The two
+# take turns going first. Target: with the check, at least half the throughput without it.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+emails=2000
+rounds=3
+lanes=8
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --emails) emails=$2; shift 2 ;;
+        --rounds) rounds=$2; shift 2 ;;
+        --lanes) lanes=$2; shift 2 ;;
+        *) echo "bench delivery: unknown option $1" >&2; exit 2 ;;
+    esac
+done
+
+echo "bench delivery: building (release)"
+cd "$root"
+for product in tact DeliveryBench AMQPBench; do
+    swift build -c release --product "$product" 2>&1 | { grep -Ev '^\[[0-9]+/[0-9]+\]' || true; }
+done
+bin="$(swift build -c release --show-bin-path)"
+bench_broker
+work=$(mktemp -d)
+pids=()
+stop_all() { for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; done; pids=(); }
+bench_at_exit 'stop_all; rm -rf "$work"'
+
+# Debtors at 13:00 local time now, so every first notice is inside its window.
+python3 - "$emails" "$work/placements.jsonl" <<'PY'
+import datetime, json, sys
+hour = datetime.datetime.now(datetime.timezone.utc).hour
+offset = (13 - hour + 12) % 24 - 12
+zone = "Etc/GMT" if offset == 0 else (f"Etc/GMT-{offset}" if offset > 0 else f"Etc/GMT+{-offset}")
+with open(sys.argv[2], "w") as out:
+    for n in range(int(sys.argv[1])):
+        out.write(json.dumps({"type": "placement", "version": 1, "placementId": f"P-{n}", "creditorId": "acme",
+            "debtor": {"id": f"D-{n}", "name": "Bench Person", "timeZones": [zone], "phone": "+15550100",
+                       "email": f"d{n}@example.com", "language": "en"},
+            "debt": {"id": f"C-{n}", "amount": "99.00", "currency": "USD", "dueDate": "2026-11-01"}}) + "\n")
+PY
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+
+# E-mails per second for one side (check or no-check); sets last_rate.
+last_rate=0
+run_side() {
+    local side=$1 label=$2
+    local prefix="bench$RANDOM$RANDOM"
+    local config="$work/config-$label"
+    mkdir -p "$config"
+    for folder in rulebooks strategies templates; do ln -s "$root/Config/$folder" "$config/$folder"; done
+    cat > "$config/tact.yaml" <<YAML
+broker:
+  exchangePrefix: $prefix
+store:
+  path: $work/store-$label.sqlite
+firm:
+  name: Bench Collections
+  phone: "+1 555 0100"
+  email: help@bench.example
+  website: https://bench.example
+  address: "1 Bench Street"
+  optOutURL: https://bench.example/stop
+  surveyURL: https://bench.example/survey
+delivery:
+  concurrency: $lanes
+  email:
+    from: notices@bench.example
+    tls: none
+YAML
+    export TACT_CONFIG_DIR="$config"
+    "$bin/tact" place "$work/placements.jsonl" >/dev/null
+    "$bin/tact" scheduler 2> "$work/scheduler-$label.log" &
+    pids+=($!)
+    for n in 1 2; do "$bin/tact" worker --metrics-port 0 2> "$work/worker-$label-$n.log" & pids+=($!); done
+    while [ "$("$bin/AMQPBench" "$TACT_AMQP_URL" "$prefix.reminders.email" count)" -lt "$emails" ]; do sleep 0.1; done
+    local port mail="$work/mail-$label"
+    port=$(free_port)
+    /usr/bin/python3 "$root/scripts/smtp-sink" --port "$port" --dir "$mail" --raw > "$work/sink-$label.log" 2>&1 &
+    pids+=($!)
+    until grep -q "ready on" "$work/sink-$label.log" 2>/dev/null; do sleep 0.05; done
+    local start end
+    start=$(date +%s.%N)
+    TACT_SMTP_URL="smtp://127.0.0.1:$port" "$bin/DeliveryBench" "--$side" 2> "$work/sender-$label.log" &
+    pids+=($!)
+    while [ "$(find "$mail" -name '*.eml' 2>/dev/null | wc -l)" -lt "$emails" ]; do sleep 0.05; done
+    end=$(date +%s.%N)
+    stop_all
+    unset TACT_CONFIG_DIR
+    for queue in intake outcomes decisions expired tasks dead reminders.email reminders.sms reminders.letter calls.pool \
+        scheduler.intake scheduler.outcomes scheduler.decisions scheduler.expired scheduler.checks; do
+        "$bin/AMQPBench" "$TACT_AMQP_URL" "$prefix.$queue" delete 2>/dev/null || true
+    done
+    last_rate=$(python3 -c "print(round($emails / ($end - $start)))")
+}
+
+results=$(mktemp)
+for round in $(seq 1 "$rounds"); do
+    if [ $((round % 2)) = 1 ]; then
+        run_side no-check "$round-plain"; plain=$last_rate
+        run_side check "$round-check"; checked=$last_rate
+    else
+        run_side check "$round-check"; checked=$last_rate
+        run_side no-check "$round-plain"; plain=$last_rate
+    fi
+    echo "$round $plain $checked" >> "$results"
+    printf "  round %d  without the check %5d e-mails/s   with the check %5d e-mails/s\n" "$round" "$plain" "$checked"
+done
+
+python3 - "$results" "$emails" "$rounds" "$(nproc)" "$lanes" <<'PY'
+import statistics, sys
+rows = [[float(x) for x in line.split()] for line in open(sys.argv[1])]
+plain = statistics.median(r[1] for r in rows)
+checked = statistics.median(r[2] for r in rows)
+ratio = statistics.median(r[2] / r[1] for r in rows)
+print(f"\n{sys.argv[2]} e-mails × {sys.argv[3]} rounds, {sys.argv[4]} cores, {sys.argv[5]} lanes; medians:")
+print(f"  without the check {plain:7.0f} e-mails/s   with the check {checked:7.0f} e-mails/s   "
+      f"with/without {ratio:.2f} (target ≥ 0.5)")
+PY
+rm -f "$results"
