@@ -33,4 +33,6 @@ let check = ContinuousClock.now - clock
 func perSecond(_ duration: Duration) -> Int {
     Int(Double(count) / (Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18))
 }
-print("render \(perSecond(render))/s  check \(perSecond(check))/s  (\(characters / count) characters, \(problems) problems)")
+print(
+    "render \(perSecond(render))/s  check \(perSecond(check))/s  (\(characters / count) characters, \(problems) problems)"
+)

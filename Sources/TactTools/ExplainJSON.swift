@@ -1,4 +1,5 @@
 import Domain
+import Foundation
 import Policy
 import Store
 
@@ -61,6 +62,20 @@ package enum ExplainJSON {
                         .object([
                             ("changeId", .string($0.changeID)), ("at", .instant($0.at)), ("from", .text($0.fromID)),
                             ("to", .text($0.toID)), ("cause", .string($0.cause.rawValue)),
+                        ])
+                    })
+            ),
+            (
+                // The senders' checks at the moment of sending: `verdict` `send` claimed the contact.
+                "checks",
+                .array(
+                    records.checks.map { check in
+                        let detail =
+                            (try? JSONSerialization.jsonObject(with: Data(check.detail.utf8))) as? [String: Any] ?? [:]
+                        return .object([
+                            ("taskId", .string(check.subject)), ("at", .instant(check.at)),
+                            ("sender", .string(check.actor.description)),
+                            ("verdict", .text(detail["verdict"] as? String)),
                         ])
                     })
             ),

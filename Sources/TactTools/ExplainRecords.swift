@@ -23,6 +23,9 @@ package struct ExplainRecords: Sendable {
     /// The person behind the case as the policy sees it, other cases with its person key included; `nil` when it
     /// was not read (the case's own records then stand for the person).
     package var person: PolicySnapshot.Person?
+    /// The senders' checks at the moment of sending (`contact.checked` entries of the trail), oldest first: who was
+    /// told to send which contact, and who was refused it and why.
+    package var checks: [AuditRecord] = []
 
     package init(
         debtor: DebtorRecord, debts: [DebtRecord], tasks: [TaskRecord], decisions: [DecisionRecord],
@@ -37,6 +40,11 @@ package struct ExplainRecords: Sendable {
         self.handovers = handovers
     }
 
+    /// The trail's entry for a sender's check at the moment of sending.
+    package static let checkAction = "contact.checked"
+    /// Trail entries of one case read for its checks: a case has a few hundred in a long life.
+    static let checksRead = 20_000
+
     /// `nil` when no debtor has this id.
     package static func read(_ debtorID: String, from store: some InspectableStore) async throws -> ExplainRecords? {
         try await store.inspect { store in
@@ -47,6 +55,10 @@ package struct ExplainRecords: Sendable {
                 decisions: try store.decisions(ofDebtor: debtorID), holds: try store.allHolds(ofDebtor: debtorID),
                 ledger: try store.fullLedger(ofDebtor: debtorID), handovers: try store.handovers(ofDebtor: debtorID))
             records.person = try PolicySnapshot.person(of: debtor, since: Instant(secondsSinceEpoch: 0), in: store)
+            records.checks = try store.auditRecords(
+                afterSequence: 0, throughSequence: .max, from: Instant(secondsSinceEpoch: 0),
+                to: Instant(secondsSinceEpoch: .max / 2), debtorID: debtorID, limit: checksRead
+            ).filter { $0.action == Self.checkAction }
             return records
         }
     }

@@ -1,4 +1,5 @@
 import Domain
+import Foundation
 import Policy
 import Store
 
@@ -133,6 +134,23 @@ package enum ExplainText {
         return out
     }
 
+    /// A sender's check at the moment of sending, from its trail entry: `send` claimed the contact, anything else
+    /// refused it there.
+    private static func describe(_ check: AuditRecord) -> String {
+        let detail =
+            (try? JSONSerialization.jsonObject(with: Data(check.detail.utf8))) as? [String: Any] ?? [:]
+        let verdict = detail["verdict"] as? String ?? "unknown"
+        let sender =
+            check.actor.description.hasPrefix("sender:")
+            ? String(check.actor.description.dropFirst(7)) : check.actor.description
+        let attempt = (detail["attempt"] as? String).map { " (hand-out \($0))" } ?? ""
+        if verdict == "send" {
+            return "contact \(check.subject)\(attempt) claimed at the moment of sending by \(sender)"
+        }
+        let reasons = (detail["reasons"] as? String).map { ": \($0)" } ?? ""
+        return "contact \(check.subject)\(attempt) refused at the moment of sending to \(sender): \(verdict)\(reasons)"
+    }
+
     /// The hold's end as the policy sees it, and where it comes from.
     private static func holdEnd(_ hold: HoldRecord, _ records: ExplainRecords) -> String {
         guard let end = records.holdEnds[hold.id] else { return ", no end: it lasts until it is lifted" }
@@ -183,6 +201,7 @@ package enum ExplainText {
             add(entry.at, ["contact \(entry.channel.rawValue) by task \(entry.taskID): \(entry.result.rawValue)"])
         }
         for handover in records.handovers { add(handover.at, [describe(handover)]) }
+        for check in records.checks { add(check.at, [describe(check)]) }
         return events.sorted { ($0.0, $0.1) < ($1.0, $1.1) }.map { ($0.0, $0.2) }
     }
 }

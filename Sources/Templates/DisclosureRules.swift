@@ -86,7 +86,8 @@ public struct DisclosureRules: Sendable {
     public func problems(in message: RenderedMessage, values: MessageValues, language: String) -> [String] {
         var problems: [String] = []
         let parts = message.readableParts.map { (name: $0.name, text: Searchable($0.text)) }
-        let everything = Searchable(([message.subject ?? ""] + message.readableParts.map(\.text)).joined(separator: "\n"))
+        let everything = Searchable(
+            ([message.subject ?? ""] + message.readableParts.map(\.text)).joined(separator: "\n"))
         if message.channel == .sms, message.text.count > smsBudget {
             problems.append("the text has \(message.text.count) characters, more than the SMS budget of \(smsBudget)")
         }

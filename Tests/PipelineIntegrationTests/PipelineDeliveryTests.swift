@@ -99,6 +99,14 @@ struct PipelineDeliveryTests {
                 }
             }
             #expect(results == [.delivered, .delivered])
+            // tact explain says where each contact ended: refused at the moment of sending, or claimed and sent.
+            let ceased = try await pipeline.tool(["explain", "D-CEASE"])
+            #expect(
+                ceased.output.contains("contact acme/P-0/first-notice (hand-out 1) refused at the moment of sending"))
+            #expect(ceased.output.contains(": superseded"))
+            let fine = try await pipeline.tool(["explain", "D-FINE"])
+            #expect(fine.output.contains("contact acme/P-4/first-notice (hand-out 1) claimed at the moment of sending"))
+            #expect(fine.output.contains("outcome delivered"))
             try await pipeline.expectSound()
         }
     }
@@ -152,7 +160,8 @@ struct PipelineDeliveryTests {
             ])
             let task = "acme/P-1/first-notice"
             try await eventually("the e-mail claimed", timeout: .seconds(60)) {
-                try await pipeline.inspect { try $0.task(task)?.claimingSender != nil }
+                // The scheduler creates the store as it starts.
+                (try? await pipeline.inspect { try $0.task(task)?.claimingSender != nil }) ?? false
             }
             await first.kill9()
             // Its reminder goes back to the queue, and to the next sender: who must not send it again.
