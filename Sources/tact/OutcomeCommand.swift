@@ -16,6 +16,7 @@ struct OutcomeCommand: AsyncParsableCommand {
         discussion: """
             Results: \(Outcome.Result.allCases.map(\.rawValue).joined(separator: ", ")). \
             A promise: --promise 50.00@2026-12-10. A survey answer: --result survey-response --score 1…5 [--comment]. \
+            A bounce reported after a send: --result failed --reason bounced --amend. \
             The debtor, debt and channel come from the call taken with tact next here, else from the store \
             (read-only), else from --debtor, --debt and --channel. A task has one outcome; to correct it, give \
             --amend (the task's latest outcome, found in the store) or --corrects OUTCOME_ID: what followed from \
@@ -27,6 +28,7 @@ struct OutcomeCommand: AsyncParsableCommand {
     @Option(help: "A promise to pay: AMOUNT@YYYY-MM-DD.") var promise: String?
     @Option(help: "Survey score, 1 (poorly) to 5 (very well).") var score: Int?
     @Option(help: "Survey comment.") var comment: String?
+    @Option(help: "Why it failed, a short code (with --result failed), e.g. bounced.") var reason: String?
     @Option(help: "The debtor's id (default: from the call taken with tact next).") var debtor: String?
     @Option(help: "The debtor's creditor (default: from the call taken with tact next).") var creditor: String?
     @Option(help: "The debt (default: from the call taken with tact next).") var debt: String?
@@ -133,11 +135,12 @@ struct OutcomeCommand: AsyncParsableCommand {
         else {
             throw ValidationError("\(task) is not in the store here: give --debtor and --debt")
         }
-        let outcome = Outcome(
+        var outcome = Outcome(
             outcomeId: "O-\(UUID().uuidString.lowercased())", taskId: task,
             creditorId: creditor ?? taken?.creditorId ?? storedCase?.creditor, debtorId: debtorID, debtId: debtID,
             channel: channel, at: instant, result: promised != nil ? .promiseToPay : result, promise: promised,
             score: score, comment: comment, corrects: corrected)
+        outcome.reason = reason
         try outcome.validate()
         return outcome
     }

@@ -178,6 +178,57 @@ struct PipelineDeliveryTests {
         }
     }
 
+    @Test func theRelayIsReachedOverSTARTTLSWithALoginAndAWrongPasswordHoldsTheMessage() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("tact-tls-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let tls = try await SMTPSink.certificate(in: folder)
+        var settings = TactInstallation.Settings()
+        settings.smtpTLS = "required"
+        settings.smtpCAFile = tls.cert
+        settings.smtpUsername = "tact"
+        try await TactInstallation.with(label: "t", settings: settings) { pipeline in
+            try pipeline.startScheduler()
+            try pipeline.startWorkers(1)
+            let smtp = try await SMTPSink(in: pipeline.directory, tls: tls, login: "tact:right-password")
+            defer { Task { await smtp.stop() } }
+            let zone = Sample.zone(localHour: 13)
+            // A wrong password: the relay refuses the login, which is no fault of the message's. It is held.
+            let wrong = try pipeline.start(
+                "deliver", ["--channel", "email"],
+                environment: ["TACT_SMTP_URL": smtp.url, "TACT_SMTP_PASSWORD": "wrong-password"])
+            try await pipeline.place([
+                Sample.placement("P-1", debtor: "D-HELD", debt: "C-1", zone: zone, email: "held@example.com")
+            ])
+            try await eventually("the e-mail claimed", timeout: .seconds(60)) {
+                (try? await pipeline.inspect { try $0.task("acme/P-1/first-notice")?.claimingSender != nil }) ?? false
+            }
+            try await eventually("the login refused", timeout: .seconds(30)) {
+                try pipeline.logs().contains("tact.reason=smtp-login")
+            }
+            try await Task.sleep(for: .seconds(2))
+            #expect(try smtp.received().isEmpty)
+            #expect(
+                try await pipeline.inspect { try $0.ledgerEntry(taskID: "acme/P-1/first-notice")?.result } == .pending,
+                "held, not failed")
+            // Stopped while it holds it: it was not sent, and says so.
+            #expect(await wrong.stop() == 0)
+            try await eventually("reported failed", timeout: .seconds(30)) {
+                try await pipeline.inspect { try $0.ledgerEntry(taskID: "acme/P-1/first-notice")?.result == .failed }
+            }
+
+            try pipeline.start(
+                "deliver", ["--channel", "email"],
+                environment: ["TACT_SMTP_URL": smtp.url, "TACT_SMTP_PASSWORD": "right-password"])
+            try await pipeline.place([
+                Sample.placement("P-2", debtor: "D-TLS", debt: "C-2", zone: zone, email: "tls@example.com")
+            ])
+            try await eventually("the e-mail received over TLS", timeout: .seconds(60)) {
+                try smtp.received().map(\.to) == [["tls@example.com"]]
+            }
+            try await pipeline.expectSound()
+        }
+    }
+
     @Test func theSMSProviderIsTriedAgainOnItsTroubleAndARefusedNumberIsReportedFailed() async throws {
         try await Pipeline().tearingDown { pipeline in
             try pipeline.startScheduler()

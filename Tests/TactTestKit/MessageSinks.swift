@@ -18,13 +18,18 @@ public final class SMTPSink: Sendable {
     public let folder: URL
     private let process: ChildProcess
 
-    /// Starts a sink in `folder`; `hangFor` never answers the DATA of a message to that address.
-    public init(in folder: URL, hangFor: String? = nil) async throws {
+    /// Starts a sink in `folder`; `hangFor` never answers the DATA of a message to that address; `tls` (certificate
+    /// and key files) requires STARTTLS, `login` (`USER:PASSWORD`) a login.
+    public init(in folder: URL, hangFor: String? = nil, tls: (cert: String, key: String)? = nil, login: String? = nil)
+        async throws
+    {
         let port = try HTTPTestClient.freePort()
         self.port = port
         self.folder = folder.appendingPathComponent("mail-\(port)")
         var arguments = [Repository.path("scripts/smtp-sink").path, "--port", "\(port)", "--dir", self.folder.path]
         if let hangFor { arguments += ["--hang-for", hangFor] }
+        if let tls { arguments += ["--tls", tls.cert, tls.key] }
+        if let login { arguments += ["--auth", login] }
         let log = folder.appendingPathComponent("smtp-sink-\(port).log")
         process = try ChildProcess(URL(fileURLWithPath: "/usr/bin/python3"), arguments, output: .merged(log))
         try await eventually("the SMTP sink listening", timeout: .seconds(20)) {
@@ -46,6 +51,21 @@ public final class SMTPSink: Sendable {
     }
 
     public func stop() async { _ = await process.stop(grace: .seconds(5)) }
+
+    /// A self-signed certificate for 127.0.0.1 and its key, made with openssl in `folder`.
+    public static func certificate(in folder: URL) async throws -> (cert: String, key: String) {
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let cert = folder.appendingPathComponent("relay.pem").path
+        let key = folder.appendingPathComponent("relay.key").path
+        let run = try ChildProcess(
+            URL(fileURLWithPath: "/usr/bin/openssl"),
+            [
+                "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", cert, "-days", "1", "-subj",
+                "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
+            ], output: .merged(folder.appendingPathComponent("openssl.log")))
+        guard await run.status() == 0 else { throw TestKitError("openssl could not make a certificate") }
+        return (cert, key)
+    }
 }
 
 /// Stands for an SMS provider (`scripts/sms-sink`): checks each request's signature, can fail the first requests

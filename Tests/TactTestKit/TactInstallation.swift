@@ -39,6 +39,9 @@ public final class TactInstallation: Sendable {
         public var identityOperators: [String] = []
         /// `delivery.email.tls`: none for the plain loopback sink.
         public var smtpTLS = "none"
+        /// `delivery.email.caFile` and `username`: a relay with a certificate of its own and a login.
+        public var smtpCAFile: String?
+        public var smtpUsername: String?
 
         public init() {}
     }
@@ -146,6 +149,8 @@ public final class TactInstallation: Sendable {
             "delivery:", "  concurrency: 2",
             "  email:", "    from: notices@test.example", "    tls: \(settings.smtpTLS)",
         ]
+        if let file = settings.smtpCAFile { lines.append("    caFile: \(file)") }
+        if let user = settings.smtpUsername { lines.append("    username: \(user)") }
         if !settings.identityCreditors.isEmpty || !settings.identityOperators.isEmpty {
             lines.append("identity:")
             if !settings.identityCreditors.isEmpty {
