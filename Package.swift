@@ -45,7 +45,7 @@ let package = Package(
         // rendered message. Pure: the files are read by TactConfig.
         .target(
             name: "Templates",
-            dependencies: ["Contract", "Domain", .product(name: "Mustache", package: "swift-mustache")]),
+            dependencies: ["Contract", "Domain", "Policy", .product(name: "Mustache", package: "swift-mustache")]),
         // Cadence strategies: what contact is wanted after each situation (the scheduler decides with them).
         .target(name: "Cadence", dependencies: ["Domain"]),
         // The scheduler's state behind a protocol; SQLite (through GRDB) is the embedded default.

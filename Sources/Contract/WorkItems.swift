@@ -103,11 +103,14 @@ public struct TaskContext: Codable, Sendable, Equatable {
     public var plan: PlanSummary?
     /// The last reported outcome on this debt.
     public var lastOutcome: HistoryEvent?
+    /// What payments on this debt add up to so far, decimal text in its currency (absent: none).
+    public var paid: String?
 
     public init(
         assignedSpecialist: String?, tone: String, promise: PromiseSummary? = nil, plan: PlanSummary? = nil,
-        lastOutcome: HistoryEvent? = nil
+        lastOutcome: HistoryEvent? = nil, paid: String? = nil
     ) {
+        self.paid = paid
         self.assignedSpecialist = assignedSpecialist
         self.tone = tone
         self.promise = promise

@@ -1,14 +1,17 @@
+import Crypto
 import Domain
 import Foundation
 import Templates
 
 /// Letters for the print house: one plain-text and one HTML file per letter in the spool folder, named by the
-/// contact's id, each written to a temporary name and renamed into place, so that the print house never picks up
-/// half a letter. The text file goes last: it is the sign that the letter is complete. A letter already in the
-/// spool (a retried send) is not written twice.
+/// contact's id (readable, with a hash of the id so that no two ids share a name), each written to a temporary name,
+/// synced and renamed into place, and the folder synced, so that the print house never picks up half a letter and a
+/// letter reported spooled survives a power cut. The text file goes last: it is the sign that the letter is
+/// complete. A letter already in the spool (a retried send) is not written twice.
 public struct LetterSpool: Transport {
     public let retriesAreSafe = true
     public let channel = Channel.letter
+    public let timeout: Duration = .seconds(5)
     let folder: URL
 
     public init(folder: String) throws(DeliveryError) {
@@ -21,17 +24,36 @@ public struct LetterSpool: Transport {
     }
 
     public func send(_ outgoing: Outgoing) async -> SendResult {
-        let name = outgoing.id.map { $0.isLetter || $0.isNumber || $0 == "-" ? $0 : "_" }.map(String.init).joined()
+        let name = Self.fileName(outgoing.id)
         let text = folder.appendingPathComponent("\(name).txt")
         let html = folder.appendingPathComponent("\(name).html")
         if FileManager.default.fileExists(atPath: text.path) { return .delivered }
         do {
             try write(Data((outgoing.message.html ?? "").utf8), to: html)
             try write(Data((outgoing.message.text + "\n").utf8), to: text)
+            try syncFolder()
             return .delivered
         } catch {
             return .unavailable(reason: "spool-write", maybeSent: false)
         }
+    }
+
+    /// `acme_P-1_first-notice_1-3f2a9c1b`: the id with every character but ASCII letters, digits and `-` written `_`,
+    /// then the first 8 hex digits of its SHA-256.
+    static func fileName(_ id: String) -> String {
+        let readable = id.unicodeScalars.map {
+            $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "-") ? String($0) : "_"
+        }.joined()
+        let hash = SHA256.hash(data: Data(id.utf8)).prefix(4).map { String(format: "%02x", $0) }.joined()
+        return "\(readable)-\(hash)"
+    }
+
+    /// The renames reach the disk.
+    private func syncFolder() throws {
+        let descriptor = open(folder.path, O_RDONLY)
+        guard descriptor >= 0 else { throw DeliveryError(.spool, "cannot open the spool folder to sync it") }
+        defer { close(descriptor) }
+        guard fsync(descriptor) == 0 else { throw DeliveryError(.spool, "cannot sync the spool folder") }
     }
 
     /// Writes beside the target, syncs, then renames over it.

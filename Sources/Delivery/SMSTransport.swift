@@ -12,6 +12,7 @@ import Templates
 public struct SMSTransport: Transport {
     public let retriesAreSafe = true
     public let channel = Channel.sms
+    public var timeout: Duration { .seconds(settings.timeoutSeconds) }
     let url: String
     /// The signing key's bytes (`SymmetricKey` is not `Sendable`).
     let secret: [UInt8]
@@ -23,6 +24,9 @@ public struct SMSTransport: Transport {
     {
         guard let url = settings.url else {
             throw DeliveryError(.notConfigured, "delivery.sms.url (or TACT_SMS_URL) is not set")
+        }
+        guard url.hasPrefix("https://") || url.hasPrefix("http://") else {
+            throw DeliveryError(.notConfigured, "the SMS provider's URL must be http(s)://")
         }
         guard let secret = settings.secret, secret.utf8.count >= 16 else {
             throw DeliveryError(.notConfigured, "TACT_SMS_SECRET must hold the provider's signing secret (16+ bytes)")
@@ -51,6 +55,8 @@ public struct SMSTransport: Transport {
         if result.completed {
             switch result.response {
             case 200...299: return .delivered
+            // The provider's trouble with us (our signature or clock, a rate limit), not with the text: try later.
+            case 401, 403, 408, 409, 425, 429: return .unavailable(reason: "http-\(result.response)", maybeSent: false)
             case 400...499: return .rejected(reason: "http-\(result.response)")
             default: return .unavailable(reason: "http-\(result.response)", maybeSent: false)
             }

@@ -8,13 +8,16 @@ import Templates
 public struct SMTPTransport: Transport {
     public let retriesAreSafe = false
     public let channel = Channel.email
+    public let timeout: Duration
     let settings: DeliveryConfiguration.Email
     let url: String
-    let timeout: Duration
 
     public init(_ settings: DeliveryConfiguration.Email, timeout: Duration = .seconds(30)) throws(DeliveryError) {
         guard let url = settings.url else {
             throw DeliveryError(.notConfigured, "delivery.email.url (or TACT_SMTP_URL) is not set")
+        }
+        guard url.hasPrefix("smtp://") || url.hasPrefix("smtps://") else {
+            throw DeliveryError(.notConfigured, "the e-mail relay must be smtp://HOST:PORT or smtps://HOST:PORT")
         }
         self.settings = settings
         self.url = url
@@ -37,7 +40,11 @@ public struct SMTPTransport: Transport {
         if result.completed { return .delivered }
         // No relay, no TLS, or our login refused: the relay's trouble or ours, never the message's.
         if let reason = Self.setupFailures[result.code] { return .unavailable(reason: reason, maybeSent: false) }
-        // The relay's reply decides: 5xx is final, 4xx is "try later".
+        // The relay's reply decides: 5xx is final, 4xx is "try later"; but a relay that wants TLS or a login first
+        // (530, 534, 535, 538) says something about us, not the message.
+        if [530, 534, 535, 538].contains(result.response) {
+            return .unavailable(reason: "smtp-\(result.response)", maybeSent: false)
+        }
         if (500...599).contains(result.response) { return .rejected(reason: "smtp-\(result.response)") }
         if (400...499).contains(result.response) {
             return .unavailable(reason: "smtp-\(result.response)", maybeSent: false)
@@ -76,7 +83,7 @@ public struct SMTPTransport: Transport {
             "Subject: \(encodedWord(outgoing.message.subject ?? ""))",
             "Date: \(formatter.string(from: date))",
             // One id per hand-out: a relay or mailbox that sees it twice knows it is the same message.
-            "Message-ID: <\(outgoing.id.replacingOccurrences(of: ":", with: "."))@\(domain)>",
+            "Message-ID: <\(messageIDPart(outgoing.id))@\(domain)>",
             "MIME-Version: 1.0",
         ]
         if let link = outgoing.optOutLink {
@@ -89,6 +96,20 @@ public struct SMTPTransport: Transport {
         }
         return headers.joined(separator: "\r\n") + "\r\n\r\n" + part("text/plain", outgoing.message.text)
             + part("text/html", outgoing.message.html ?? "") + "--\(boundary)--\r\n"
+    }
+
+    /// The contact's id as the left part of a Message-ID (RFC 5322 dot-atom text): ASCII letters, digits, `-`, `/`
+    /// and `.` kept, every other byte written `=XX`.
+    static func messageIDPart(_ id: String) -> String {
+        var out = ""
+        for byte in id.utf8 {
+            let kept =
+                (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte)
+                || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte)
+                || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) || "-/.".utf8.contains(byte)
+            out += kept ? String(UnicodeScalar(byte)) : "=" + String(byte, radix: 16, uppercase: true)
+        }
+        return out
     }
 
     /// A header value as an RFC 2047 encoded word when it is not plain ASCII.

@@ -68,7 +68,8 @@ public struct SenderService: Service {
         try await connection.declare(topology.shared)
         let lanes = configuration.delivery.concurrency
         let consumers = try await (0..<lanes).asyncMap { _ in
-            try await connection.consume(queue: topology.reminderQueue(channel), prefetch: 4)
+            // One at a time: a reminder held while its relay is down keeps no other waiting behind it.
+            try await connection.consume(queue: topology.reminderQueue(channel), prefetch: 1)
         }
         logger.notice(
             "Sender started",
@@ -163,8 +164,10 @@ public struct SenderService: Service {
             }
             if let end = reply.reportBy { reportBy = end }
         }
-        // 3. Send. What the relay cannot take now is tried again with backoff while the claim lasts (the check
-        //    allowed it until then, not later), so that an outage delays messages rather than failing them.
+        // 3. Send. What the relay cannot take now is tried again with backoff while the claim lasts and the
+        //    contact's window is open (a try that would end after either is not made), so that an outage delays
+        //    messages rather than failing them.
+        let lastEnd = min(reportBy, reminder.validUntil ?? reportBy)
         var result = SendResult.unavailable(reason: "not-tried", maybeSent: false)
         var pause = Duration.milliseconds(500)
         var tries = 0
@@ -173,8 +176,9 @@ public struct SenderService: Service {
             result = await transport.send(outgoing)
             metrics.sendSeconds.labels(channel.rawValue).observe(since: started)
             tries += 1
+            let nextEnd = Instant(Date()).adding(seconds: (pause + transport.timeout).components.seconds + 1)
             guard case .unavailable(let why, let maybeSent) = result, !maybeSent || transport.retriesAreSafe,
-                !stopping.isSet, Instant(Date()).adding(seconds: Int64(pause.components.seconds) + 1) < reportBy
+                !stopping.isSet, !Task.isCancelled, nextEnd < lastEnd
             else { break }
             if tries == 1 || tries.isMultiple(of: 10) {
                 logger.warning(
@@ -191,7 +195,8 @@ public struct SenderService: Service {
             (outcome, reason) = (.delivered, nil)
         case .rejected(let why):
             (outcome, reason) = (.failed, why)
-        case .unavailable(let why, maybeSent: true) where !transport.retriesAreSafe:
+        // It may have gone out (a retry that is safe could not settle it in time either).
+        case .unavailable(let why, maybeSent: true):
             logger.warning(
                 "The send may or may not have gone through; left claimed, for operators",
                 metadata: metadata.merging(["tact.reason": "\(why)"]) { $1 })
@@ -223,7 +228,8 @@ public struct SenderService: Service {
         let values = try MessageValues(
             reminder: reminder, firm: delivery.firm!, creditorName: delivery.creditorName(creditor),
             defaultRulebook: configuration.rulebook(placement: nil, creditor: creditor),
-            today: LocalDate(dayNumber: Int(Instant(Date()).secondsSinceEpoch / 86_400)))
+            // A letter is posted by the print house within a day: the person's time runs from then.
+            today: LocalDate(dayNumber: Int(Instant(Date()).secondsSinceEpoch / 86_400) + (channel == .letter ? 1 : 0)))
         let message = try catalog.render(
             reminder.contactPurpose!, channel: channel, language: reminder.language, values: values)
         let problems = catalog.rules.problems(in: message, values: values, language: catalogLanguage(reminder.language))

@@ -37,6 +37,8 @@ public protocol Transport: Sendable {
     /// Whether a request that may have been acted on can be sent again without a second message reaching the
     /// person (the provider drops a repeated `Idempotency-Key`).
     var retriesAreSafe: Bool { get }
+    /// The longest one try may take.
+    var timeout: Duration { get }
     /// Sends once; the caller retries ``SendResult/unavailable(reason:maybeSent:)``.
     func send(_ outgoing: Outgoing) async -> SendResult
 }

@@ -2,7 +2,6 @@ import AMQP
 import Contract
 import Domain
 import Foundation
-import Messaging
 
 /// Asks the scheduler whether a call may still be made (``CallCheck``), or any contact sent (``ContactCheck``), on
 /// `tact.scheduler.checks`, and waits for the answer on a reply queue of this process's own: exclusive, gone when

@@ -17,8 +17,9 @@ extension SchedulerCore {
         _ debtor: DebtorRecord, after event: LifeEvent, hold: HoldKind, purpose: Purpose, at now: Instant,
         in store: any StoreTransaction
     ) throws {
+        // The validation notice is owed by law: the policy's hold defers it, the step back does not end it.
         try cancelPending(ofDebtor: debtor.id, reason: .hold(hold), in: store) {
-            $0.purpose != purpose
+            $0.purpose != purpose && $0.purpose != .validationNotice
         }
         // A step back while another's gentle call is still to be made (a death reported twice, hardship after a
         // loss while the call about it waits in a queue): that one call waits for every hold to end, and no second
@@ -55,12 +56,13 @@ extension SchedulerCore {
         .bereavement: Strategy.Purpose.afterBereavement, .hardship: Strategy.Purpose.hardshipReview,
     ]
 
-    /// The hold of the step back whose gentle call (other than `task`) is still to be made, if any.
+    /// The hold of the step back whose gentle call (other than `task`) is still to be made, if any; none for the
+    /// validation notice, which is owed by law whatever the step back (the policy's hold defers it).
     func stepBackInProgress(
         ofDebtor debtorID: String, besides task: TaskRecord, in store: any StoreTransaction
     ) throws -> HoldKind? {
         let gentle = Dictionary(uniqueKeysWithValues: Self.stepBackCalls.map { ($0.value, $0.key) })
-        guard gentle[task.purpose] == nil else { return nil }
+        guard gentle[task.purpose] == nil, task.purpose != .validationNotice else { return nil }
         return try gentleCallsToBeMade(ofDebtor: debtorID, in: store).lazy.filter { $0.id != task.id }
             .compactMap { gentle[$0.purpose] }.first
     }

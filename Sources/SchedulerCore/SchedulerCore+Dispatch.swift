@@ -131,7 +131,8 @@ extension SchedulerCore {
                     instalments: plan.instalments.map { .init(amount: $0.amount, dueDate: $0.dueDate) },
                     paid: plan.instalments.filter { $0.paidAt != nil }.count, current: current)
             },
-            lastOutcome: history.last { $0.debtId == task.debtID && $0.result != .pending })
+            lastOutcome: history.last { $0.debtId == task.debtID && $0.result != .pending },
+            paid: try store.debt(task.debtID, ofDebtor: debtor.id).flatMap { $0.paid == "0.00" ? nil : $0.paid })
     }
 }
 

@@ -156,6 +156,8 @@ extension SchedulerCore {
             debtor.optOuts.insert(channel)
             try store.save(debtor)
             try cancelPending(ofDebtor: debtor.id, reason: .optOut, in: store) { $0.channel == channel }
+            // A validation notice on that channel is still owed: on another, if the person can be reached on one.
+            try planValidationNotices(for: debtor, at: now, in: store)
         case .optIn(let channel):
             // An opt-out counts for the person under every case, so an opt-in does too.
             debtor.optOuts.remove(channel)

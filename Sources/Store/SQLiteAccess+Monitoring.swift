@@ -31,9 +31,21 @@ private enum Queries {
     static let givenUp = "SELECT count(*) FROM task WHERE status = 'cancelled' AND closed_reason = 'no-decision'"
     static let unconfirmedClaims =
         "SELECT count(*) FROM task WHERE status = 'cancelled' AND closed_reason = 'claim-unconfirmed'"
+    /// Open debts whose first validation notice was planned before the cutoff and none has reached the person (nor
+    /// was made unnecessary by a first notice that carried the information).
     static let lateValidationNotices = """
-        SELECT count(*) FROM task WHERE purpose = 'validation-notice' AND created_at < ?
-        AND NOT EXISTS (SELECT 1 FROM ledger WHERE ledger.task_id = task.id AND ledger.result = 'delivered')
+        SELECT count(*) FROM (
+            SELECT debtor_id, debt_id, min(created_at) AS first FROM task WHERE purpose = 'validation-notice'
+            GROUP BY debtor_id, debt_id
+        ) AS owed
+        JOIN debt ON debt.debtor_id = owed.debtor_id AND debt.id = owed.debt_id AND debt.status = 'open'
+        WHERE owed.first < ?
+        AND NOT EXISTS (
+            SELECT 1 FROM task AS notice LEFT JOIN ledger ON ledger.task_id = notice.id
+            WHERE notice.debtor_id = owed.debtor_id AND notice.debt_id = owed.debt_id
+            AND notice.purpose = 'validation-notice'
+            AND (ledger.result = 'delivered' OR notice.closed_reason = 'validation-given')
+        )
         """
 }
 

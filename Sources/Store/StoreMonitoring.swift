@@ -24,7 +24,8 @@ public protocol StoreMonitoring {
     func givenUpCount() throws -> Int
     /// Reminders a sender claimed and reported no outcome for in time (cancelled `claim-unconfirmed`).
     func unconfirmedClaimCount() throws -> Int
-    /// Validation notices planned before `plannedBefore` and not delivered: a rulebook's deadline missed.
+    /// Open debts owed a validation notice since before `plannedBefore` (their first notice was planned then) that
+    /// none has reached: a rulebook's deadline missed.
     func lateValidationNoticeCount(plannedBefore: Instant) throws -> Int
 }
 

@@ -136,8 +136,8 @@ public struct TemplateLoader: Sendable {
 
     private struct TemplateFile: Decodable {
         struct Email: Decodable {
-            var subject: String, text: String, html: String?
-            private enum CodingKeys: String, CodingKey, CaseIterable { case subject, text, html }
+            var subject: String, text: String
+            private enum CodingKeys: String, CodingKey, CaseIterable { case subject, text }
         }
         var sms: String?, email: Email?, letter: String?
         private enum CodingKeys: String, CodingKey, CaseIterable { case sms, email, letter }
@@ -147,7 +147,6 @@ public struct TemplateLoader: Sendable {
             parts["sms"] = sms
             parts["email.subject"] = email?.subject
             parts["email.text"] = email?.text
-            parts["email.html"] = email?.html
             parts["letter"] = letter
             return parts
         }

@@ -86,8 +86,11 @@ public struct DisclosureRules: Sendable {
     public func problems(in message: RenderedMessage, values: MessageValues, language: String) -> [String] {
         var problems: [String] = []
         let parts = message.readableParts.map { (name: $0.name, text: Searchable($0.text)) }
+        // Forbidden phrases are the template's to avoid: the person's and the creditor's names and addresses are
+        // blanked out first, so that nobody called Kubik or living on Prison Lane is refused a message.
         let everything = Searchable(
-            ([message.subject ?? ""] + message.readableParts.map(\.text)).joined(separator: "\n"))
+            ([message.subject ?? ""] + message.readableParts.map(\.text)).joined(separator: "\n")
+        ).blanking(values.personalValues.map(Searchable.init))
         if message.channel == .sms, message.text.count > smsBudget {
             problems.append("the text has \(message.text.count) characters, more than the SMS budget of \(smsBudget)")
         }
@@ -150,25 +153,44 @@ struct Searchable {
 
     init(_ text: String) { bytes = DisclosureRules.normalized(text) }
 
+    private init(bytes: [UInt8]) { self.bytes = bytes }
+
     /// Whether `needle` occurs in it. Normalised UTF-8 matches at byte level exactly where the text does.
-    func contains(_ needle: Searchable) -> Bool {
+    func contains(_ needle: Searchable) -> Bool { firstIndex(of: needle, from: 0) != nil }
+
+    /// Where `needle` next occurs at or after `start`.
+    private func firstIndex(of needle: Searchable, from start: Int) -> Int? {
         let n = needle.bytes
-        guard let first = n.first else { return true }
-        guard n.count <= bytes.count else { return false }
+        guard let first = n.first else { return start }
+        guard n.count <= bytes.count else { return nil }
         return bytes.withUnsafeBufferPointer { haystack in
             n.withUnsafeBufferPointer { pattern in
-                var index = 0
+                var index = start
                 let last = haystack.count - pattern.count
                 while index <= last {
                     if haystack[index] == first {
                         var matched = 1
                         while matched < pattern.count, haystack[index + matched] == pattern[matched] { matched += 1 }
-                        if matched == pattern.count { return true }
+                        if matched == pattern.count { return index }
                     }
                     index += 1
                 }
-                return false
+                return nil
             }
         }
+    }
+
+    /// The text with every occurrence of `values` turned into spaces.
+    func blanking(_ values: [Searchable]) -> Searchable {
+        var bytes = self.bytes
+        for value in values where !value.bytes.isEmpty {
+            var from = 0
+            let current = Searchable(bytes: bytes)
+            while let index = current.firstIndex(of: value, from: from) {
+                for offset in index..<(index + value.bytes.count) { bytes[offset] = UInt8(ascii: " ") }
+                from = index + value.bytes.count
+            }
+        }
+        return Searchable(bytes: bytes)
     }
 }

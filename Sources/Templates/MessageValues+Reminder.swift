@@ -3,10 +3,10 @@ import Domain
 
 extension MessageValues {
     /// The values a reminder's message is written with: the reminder's own (name, debt, promise, instalment,
-    /// rulebook), the firm's and the creditor's name. A first notice and a validation notice carry the validation
-    /// information, itemised as
-    /// of the debt's due date with nothing added or paid since (placements carry no itemisation yet). Throws when
-    /// the reminder lacks what every message needs.
+    /// rulebook), the firm's and the creditor's name. The amount is what is owed now (placed, less `paid`). A first
+    /// notice and a validation notice carry the validation information, itemised as of the debt's due date: the
+    /// amount placed, no interest or fees (placements carry no itemisation yet), and the payments since. Throws
+    /// when the reminder lacks what every message needs.
     public init(
         reminder: Reminder, firm: Firm, creditorName: String, defaultRulebook: String, today: LocalDate
     ) throws(TemplateError) {
@@ -29,11 +29,14 @@ extension MessageValues {
             }
             return value
         }
-        guard let amount = try money(parameters["amount"], "amount"),
+        guard let placed = try money(parameters["amount"], "amount"),
             let due = try date(parameters["dueDate"], "dueDate")
         else {
             throw TemplateError(.invalidRule, location, "parameters amount, currency and dueDate are required")
         }
+        // What is owed now: the amount placed less what was paid since.
+        let paid = try money(parameters["paid"], "paid") ?? Money(minorUnits: 0, currency: placed.currency)
+        let amount = placed.minus(paid)
         var promise: Promise?
         if let promised = try money(parameters["promisedAmount"], "promisedAmount"),
             let on = try date(parameters["promisedDate"], "promisedDate")
@@ -58,7 +61,7 @@ extension MessageValues {
             dueDate: due, promise: promise, instalment: instalment,
             validation: validating
                 ? Validation(
-                    itemizationDate: due, amountThen: amount, interest: zero, fees: zero, paymentsAndCredits: zero,
+                    itemizationDate: due, amountThen: placed, interest: zero, fees: zero, paymentsAndCredits: paid,
                     disputeBy: Validation.disputeDeadline(sentOn: today)) : nil,
             rulebook: reminder.rulebook ?? defaultRulebook, firstCommunication: first,
             representative: purpose.addressee == .representative)

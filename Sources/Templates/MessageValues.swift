@@ -1,5 +1,6 @@
 import Domain
 import Foundation
+import Policy
 
 /// Everything a template may say, in typed form: the firm, the creditor, the person, the debt and what the message is
 /// about. ``context(language:)`` turns it into the values Mustache reads; the names it produces are the only
@@ -82,14 +83,16 @@ public struct MessageValues: Sendable, Equatable {
         }
 
         /// The validation period ends 30 days after the person receives the notice; Regulation F lets a collector
-        /// assume receipt five days (excluding public holidays and weekends) after sending. Tact counts 35 calendar
-        /// days from the day of sending, never earlier than that rule.
+        /// assume receipt five days after sending, not counting Saturdays, Sundays and federal public holidays
+        /// (12 CFR 1006.34(b)(5)). Tact gives at least 35 calendar days from the day of sending.
         public static func disputeDeadline(sentOn day: LocalDate) -> LocalDate {
             var received = day
             var workdays = 0
             while workdays < 5 {
                 received = received.adding(days: 1)
-                if ![.sat, .sun].contains(received.weekday) { workdays += 1 }
+                if ![.sat, .sun].contains(received.weekday), HolidayCalendar.usFederal.holiday(on: received) == nil {
+                    workdays += 1
+                }
             }
             return max(received.adding(days: 30), day.adding(days: 35))
         }
@@ -183,6 +186,12 @@ public struct MessageValues: Sendable, Equatable {
             ]
         }
         return values
+    }
+
+    /// What comes from the person's and the creditor's records rather than from the templates: names, addresses,
+    /// the reference. The forbidden-phrase check looks past them.
+    public var personalValues: [String] {
+        [debtorName, recipient, creditorName, reference, firm.name, firm.address].filter { !$0.isEmpty }
     }
 
     /// `us-regf` → `usRegf`: a rulebook's name as a Mustache key.

@@ -74,7 +74,8 @@ enum Placeholders {
                 let value = resolve(name)
                 if value == nil { note("unknown section {{#\(name)}}") }
                 sections.append(name)
-                if let values = value as? [String: Any] {
+                // An inverted section shows when its value is absent: names inside it cannot come from it.
+                if case .section = tag, let values = value as? [String: Any] {
                     scopes.append(values)
                     pushed.append(true)
                 } else {

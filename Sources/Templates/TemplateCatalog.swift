@@ -33,7 +33,9 @@ public struct TemplateCatalog: Sendable {
     /// carry it).
     static let writtenOnly: Set<String> = [representativeName, Purpose.validationNotice.rawValue]
 
-    static let knownParts: Set<String> = ["sms", "email.subject", "email.text", "email.html", "letter"]
+    /// The HTML of e-mails and letters is always made from their text (``HTMLText``): no template writes HTML, so
+    /// no value can bring markup in, and what the check reads is what a mail program shows.
+    static let knownParts: Set<String> = ["sms", "email.subject", "email.text", "letter"]
 
     public let rules: DisclosureRules
     /// The languages with templates, sorted.
@@ -137,7 +139,7 @@ public struct TemplateCatalog: Sendable {
                 throw TemplateError(.noTemplate, location, "no e-mail template")
             }
             let oneLine = subject.split(whereSeparator: \.isNewline).joined(separator: " ")
-            let html = part("email.html") ?? HTMLText.html(fromPlain: text, title: oneLine)
+            let html = HTMLText.html(fromPlain: text, title: oneLine)
             return RenderedMessage(channel: .email, subject: oneLine, text: text, html: html)
         case .letter:
             guard let text = part("letter") else { throw TemplateError(.noTemplate, location, "no letter template") }

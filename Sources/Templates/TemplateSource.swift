@@ -1,6 +1,6 @@
 /// One template file as read from `Config/templates/`: its language, its name (a purpose such as `first-notice`,
-/// `representative`, or `partials`) and its parts by key (`sms`, `email.subject`, `email.text`, `email.html`,
-/// `letter`, or a partial's name).
+/// `representative`, or `partials`) and its parts by key (`sms`, `email.subject`, `email.text`, `letter`, or a
+/// partial's name).
 public struct TemplateSource: Sendable {
     /// Where it came from, for errors: `en/first-notice.yaml`.
     public var file: String

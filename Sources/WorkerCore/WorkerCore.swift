@@ -122,9 +122,11 @@ public struct WorkerCore: Sendable {
             policy: .init(rulebook: task.rulebook, debtor: task.debtor, history: task.history))
     }
 
-    /// What a reminder's template fills in: the debt, and the promise or instalment it is about.
+    /// What a reminder's template fills in: the debt (as placed, and what was paid since), and the promise or
+    /// instalment it is about.
     private func parameters(_ task: WorkTask) -> [String: String] {
         var values = ["amount": task.debt.amount, "currency": task.debt.currency, "dueDate": task.debt.dueDate]
+        if let paid = task.context?.paid { values["paid"] = paid }
         if let promise = task.context?.promise, task.taskPurpose == .promiseReminder {
             values["promisedAmount"] = promise.amount
             values["promisedDate"] = promise.date

@@ -275,21 +275,25 @@ struct PipelineDeliveryTests {
                         phone: "+15550142", address: "12 Post Road, Springfield", language: "en"),
                     debt: .init(id: "C-1", amount: "99.00", currency: "USD", dueDate: "2026-11-01"))
             ])
-            let text = spool.appendingPathComponent("acme_P-1_first-notice_1.txt")
-            try await eventually("the letter spooled", timeout: .seconds(60)) {
-                FileManager.default.fileExists(atPath: text.path)
+            func spooled() -> [String] {
+                ((try? FileManager.default.contentsOfDirectory(atPath: spool.path)) ?? []).sorted()
             }
-            let letter = try String(contentsOf: text, encoding: .utf8)
-            let html = try String(
-                contentsOf: spool.appendingPathComponent("acme_P-1_first-notice_1.html"), encoding: .utf8)
+            try await eventually("the letter spooled", timeout: .seconds(60)) {
+                spooled().contains { $0.hasSuffix(".txt") }
+            }
+            // Nothing half-written is left beside it; named by the contact's id and a hash of it.
+            let names = spooled()
+            #expect(names.count == 2)
+            let base = try #require(names.first { $0.hasSuffix(".txt") }?.dropLast(4))
+            #expect(base.hasPrefix("acme_P-1_first-notice_1-") && base.count == "acme_P-1_first-notice_1-".count + 8)
+            #expect(names == ["\(base).html", "\(base).txt"])
+            let letter = try String(contentsOf: spool.appendingPathComponent("\(base).txt"), encoding: .utf8)
+            let html = try String(contentsOf: spool.appendingPathComponent("\(base).html"), encoding: .utf8)
             #expect(letter.contains("Personal Name D-POST\n12 Post Road, Springfield"))
             for phrase in Self.firstNoticeDisclosures {
                 #expect(letter.contains(phrase), "\(phrase)")
                 #expect(html.contains(phrase), "\(phrase)")
             }
-            // Nothing half-written is left beside it.
-            let names = try FileManager.default.contentsOfDirectory(atPath: spool.path).sorted()
-            #expect(names == ["acme_P-1_first-notice_1.html", "acme_P-1_first-notice_1.txt"])
             try await eventually("reported delivered", timeout: .seconds(30)) {
                 try await pipeline.inspect { try $0.ledgerEntry(taskID: "acme/P-1/first-notice")?.result == .delivered }
             }

@@ -91,3 +91,32 @@ import Testing
         #expect(problems == ["no disclosure rules for rulebook us-ma"])
     }
 }
+
+/// 12 CFR 1006.34(b)(5): the end of the validation period.
+@Suite struct DisputeDeadlineTests {
+    @Test func fiveWorkingDaysToArriveThenThirtyNotCountingWeekendsOrFederalHolidays() {
+        // Sent Wednesday 25 November 2026: Thanksgiving (26th) and the weekend do not count; received Thursday 3
+        // December; thirty days later, 2 January 2027.
+        let sent = LocalDate(year: 2026, month: 11, day: 25)!
+        #expect(MessageValues.Validation.disputeDeadline(sentOn: sent) == LocalDate(year: 2027, month: 1, day: 2)!)
+        // An ordinary Monday: received the next Monday, thirty days on is under 35: 35 days it is.
+        let monday = LocalDate(year: 2026, month: 12, day: 7)!
+        #expect(MessageValues.Validation.disputeDeadline(sentOn: monday) == monday.adding(days: 37))
+    }
+}
+
+/// Forbidden phrases are the template's to avoid, not the person's name or street.
+@Suite struct ForbiddenPhrasesInValuesTests {
+    @Test func aNameOrAnAddressThatContainsAForbiddenPhraseIsNoReasonToRefuse() throws {
+        let rules = try DisclosureRules(
+            smsBudget: 480, forbidden: ["en": ["prison"]], rulebooks: ["us-regf": .init(required: [], forbidden: [:])])
+        var values = MessageValues.sample(purpose: .survey, rulebook: "us-regf", language: "en")
+        values.recipient = "3 Prison Lane, Dartmoor"
+        let message = RenderedMessage(
+            channel: .letter, subject: nil, text: "Tact\n3 Prison Lane, Dartmoor\n\nThank you.", html: nil)
+        #expect(rules.problems(in: message, values: values, language: "en") == [])
+        let threat = RenderedMessage(
+            channel: .letter, subject: nil, text: "3 Prison Lane, Dartmoor\n\nPay or go to prison.", html: nil)
+        #expect(rules.problems(in: threat, values: values, language: "en") == ["forbidden phrase \"prison\""])
+    }
+}

@@ -67,6 +67,13 @@ import Testing
             file: "en/survey.yaml", language: "en", name: "survey",
             parts: ["sms": "{{#promise}}{{/promise}}{{date}}", "email.subject": "S", "email.text": "T", "letter": "L"])
         #expect(Self.error(outside)?.problem == "unknown placeholder {{date}}")
+        // An inverted section shows when its value is absent: nothing inside it comes from it.
+        let inverted = TemplateSource(
+            file: "en/survey.yaml", language: "en", name: "survey",
+            parts: [
+                "sms": "{{^promise}}{{amount}}{{/promise}}", "email.subject": "S", "email.text": "T", "letter": "L",
+            ])
+        #expect(Self.error(inverted)?.problem == "unknown placeholder {{amount}}")
     }
 
     @Test func aMissingPartOrPurposeOrPartialIsRefused() {
