@@ -13,6 +13,8 @@ public enum Purpose: String, Sendable, Hashable, CaseIterable, Codable, Vocabula
     case hardshipReview = "hardship-review"
     case followUpCall = "follow-up-call"
     case survey
+    /// The plan the person agreed, in writing: how many instalments, the first one's amount and date.
+    case planConfirmation = "plan-confirmation"
     /// The validation information a rulebook requires within days of the first communication, when that
     /// communication did not carry it (a text, a call): a letter or e-mail of its own (12 CFR 1006.34).
     case validationNotice = "validation-notice"

@@ -93,6 +93,16 @@ extension SchedulerCore {
             createdAt: now)
         try store.save(plan)
         try planInstalments(of: plan, for: debtor, at: now, in: store)
+        // The plan in writing at once, so that the person has what they agreed (on the plan's reminder channels).
+        if let strategy = strategy(of: debtor),
+            let channel = try reachableChannel(strategy.plan.reminderChannels, for: debtor, in: store),
+            let first = plan.instalments.firstIndex(where: { $0.paidAt == nil })
+        {
+            try schedule(
+                "\(plan.id)/plan-confirmation", debtorID: debtor.id, debtID: debtID, channel: channel,
+                purpose: .planConfirmation, link: .instalment(planID: plan.id, number: first + 1), due: now, at: now,
+                in: store)
+        }
     }
 
     /// A reminder before each unpaid instalment and a gentle call after it, for those still ahead: an instalment

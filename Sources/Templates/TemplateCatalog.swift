@@ -11,8 +11,8 @@ public struct TemplateCatalog: Sendable {
     /// Purposes Tact may send in writing (the strategies' notice, nudge, reminder and survey channels), each of which
     /// needs a template in every language.
     public static let writtenPurposes: [Purpose] = [
-        .firstNotice, .callBackRequest, .promiseReminder, .instalmentReminder, .brokenPromise, .survey,
-        .validationNotice,
+        .firstNotice, .callBackRequest, .promiseReminder, .instalmentReminder, .brokenPromise, .planConfirmation,
+        .survey, .validationNotice,
     ]
     /// The template used for every purpose when the message goes to the person's representative.
     public static let representativeName = "representative"

@@ -53,7 +53,8 @@ struct TemplatesPreviewCommand: ParsableCommand {
         abstract: "Print one template rendered with sample values.",
         discussion: """
             PURPOSE is a purpose Tact writes about (first-notice, call-back-request, promise-reminder, \
-            instalment-reminder, broken-promise, survey, validation-notice), or representative:PURPOSE for the \
+            instalment-reminder, broken-promise, plan-confirmation, survey, validation-notice), or \
+            representative:PURPOSE for the \
             message to a representative. Exit status 1 when the message would be refused, with the reasons on stderr.
             """)
 

@@ -292,6 +292,7 @@ struct AsyncAPIDocumentTests {
         let reminders = [
             Strategy.Purpose.firstNotice, Strategy.Purpose.callBackRequest, Strategy.Purpose.promiseReminder,
             Strategy.Purpose.instalmentReminder, Strategy.Purpose.survey, Strategy.Purpose.validationNotice,
+            Strategy.Purpose.planConfirmation,
         ]
         let strategies = try ["default", "gentle"].map { id in
             let url = Document.repository.appendingPathComponent("Config/strategies/\(id).yaml")

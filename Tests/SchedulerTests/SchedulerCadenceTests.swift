@@ -261,9 +261,12 @@ struct SchedulerCadenceTests {
             tasks.map(\.id).sorted() == [
                 "acme/E-PLAN/1/instalment-reminder", "acme/E-PLAN/1/missed-instalment",
                 "acme/E-PLAN/2/instalment-reminder",
-                "acme/E-PLAN/2/missed-instalment",
+                "acme/E-PLAN/2/missed-instalment", "acme/E-PLAN/plan-confirmation",
             ])
         let byID = Dictionary(uniqueKeysWithValues: tasks.map { ($0.id, $0) })
+        // The plan in writing, at once, about its first instalment.
+        #expect(byID["acme/E-PLAN/plan-confirmation"]?.dueAt == Fixtures.now)
+        #expect(byID["acme/E-PLAN/plan-confirmation"]?.link == .instalment(planID: "acme/E-PLAN", number: 1))
         #expect(byID["acme/E-PLAN/1/instalment-reminder"]?.dueAt == Fixtures.instant("2026-12-12T05:00:00Z"))
         #expect(byID["acme/E-PLAN/1/missed-instalment"]?.dueAt == Fixtures.instant("2026-12-16T05:00:00Z"))
 
