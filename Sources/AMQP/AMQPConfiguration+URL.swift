@@ -7,9 +7,31 @@ extension AMQPConfiguration {
     /// explicit). Recognised query parameters: `heartbeat` (seconds), `connection_timeout` (milliseconds),
     /// `cacertfile`, `certfile`, `keyfile`, `verify` (`verify_peer` or `verify_none`), `name`.
     ///
+    /// A comma-separated list of such URLs names the nodes of one cluster (`amqp://u:p@h1:5672/,amqp://u:p@h2:5672/`):
+    /// the first gives everything, and the others must agree with it but for host and port, which become
+    /// ``alternateEndpoints``. (A comma in a user name or password is written `%2C`.)
+    ///
     /// - Throws: An ``AMQPError`` with code ``AMQPError/Code/invalidURL`` naming the part that is wrong; the URL
     ///   itself is never repeated, because it may hold a password.
     public init(url: String) throws(AMQPError) {
+        let urls = url.split(separator: ",", omittingEmptySubsequences: false).map {
+            $0.trimmingCharacters(in: .whitespaces)
+        }
+        try self.init(singleURL: urls[0])
+        for (index, other) in urls.enumerated().dropFirst() {
+            let node = try AMQPConfiguration(singleURL: other)
+            guard node.tls == tls, node.virtualHost == virtualHost, node.username == username,
+                node.password == password, node.heartbeat == heartbeat, node.connectTimeout == connectTimeout,
+                node.connectionName == connectionName
+            else {
+                throw AMQPError(
+                    .invalidURL, "URL \(index + 1) of the list differs from the first in more than host and port")
+            }
+            alternateEndpoints.append(Endpoint(host: node.host, port: node.port))
+        }
+    }
+
+    private init(singleURL url: String) throws(AMQPError) {
         self.init()
         func invalid(_ reason: String) -> AMQPError { AMQPError(.invalidURL, reason) }
 

@@ -25,10 +25,26 @@ public struct AMQPConfiguration: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
+    /// One node of a broker or cluster.
+    public struct Endpoint: Sendable, Hashable {
+        public var host: String
+        public var port: Int
+        public init(host: String, port: Int) {
+            self.host = host
+            self.port = port
+        }
+    }
+
     /// Broker host name or address. Default: `127.0.0.1`.
     public var host: String = "127.0.0.1"
     /// Broker port. Default: 5672, or 5671 with TLS.
     public var port: Int = 5672
+    /// The cluster's other nodes, tried in turn after ``host``:``port`` when a node cannot be reached or the
+    /// connection to it is lost (a comma-separated list of URLs gives them). Default: none.
+    public var alternateEndpoints: [Endpoint] = []
+
+    /// Every node, in the order first tried.
+    public var endpoints: [Endpoint] { [Endpoint(host: host, port: port)] + alternateEndpoints }
     /// Virtual host. Default: `/`.
     public var virtualHost: String = "/"
     /// User name. Default: `guest`.
@@ -57,13 +73,20 @@ public struct AMQPConfiguration: Sendable, Hashable, CustomStringConvertible {
 
     public var description: String {
         "\(tls == nil ? "amqp" : "amqps")://\(username)@\(host):\(port)/\(virtualHost == "/" ? "" : virtualHost)"
+            + (alternateEndpoints.isEmpty
+                ? "" : " (and " + alternateEndpoints.map { "\($0.host):\($0.port)" }.joined(separator: ", ") + ")")
     }
 
     /// Checks the values librabbitmq cannot check itself; called before connecting.
     func validate() throws(AMQPError) {
         func invalid(_ reason: String) -> AMQPError { AMQPError(.invalidConfiguration, reason) }
-        guard !host.isEmpty else { throw invalid("host is empty") }
-        guard (1...65535).contains(port) else { throw invalid("port \(port) is outside 1…65535") }
+        for endpoint in endpoints {
+            guard !endpoint.host.isEmpty else { throw invalid("host is empty") }
+            guard (1...65535).contains(endpoint.port) else { throw invalid("port \(endpoint.port) is outside 1…65535") }
+            guard !endpoint.host.utf8.contains(0) else {
+                throw invalid("connection parameters may not contain NUL bytes")
+            }
+        }
         guard heartbeat >= .zero, heartbeat.seconds <= 65535 else { throw invalid("heartbeat must be 0…65535 s") }
         guard connectTimeout > .zero, rpcTimeout > .zero else { throw invalid("timeouts must be positive") }
         guard maxUnconfirmedPublishes > 0 else { throw invalid("maxUnconfirmedPublishes must be positive") }

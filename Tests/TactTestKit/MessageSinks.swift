@@ -26,7 +26,10 @@ public final class SMTPSink: Sendable {
         let port = try HTTPTestClient.freePort()
         self.port = port
         self.folder = folder.appendingPathComponent("mail-\(port)")
-        var arguments = [Repository.path("scripts/smtp-sink").path, "--port", "\(port)", "--dir", self.folder.path]
+        var arguments = [
+            Repository.path("scripts/smtp-sink").path, "--port", "\(port)", "--dir", self.folder.path,
+            "--exit-with-parent",
+        ]
         if let hangFor { arguments += ["--hang-for", hangFor] }
         if let tls { arguments += ["--tls", tls.cert, tls.key] }
         if let login { arguments += ["--auth", login] }
@@ -91,7 +94,7 @@ public final class SMSSink: Sendable {
         file = folder.appendingPathComponent("sms-\(port).jsonl")
         var arguments = [
             Repository.path("scripts/sms-sink").path, "--port", "\(port)", "--out", file.path, "--fail-first",
-            "\(failFirst)",
+            "\(failFirst)", "--exit-with-parent",
         ]
         if let reject { arguments += ["--reject", reject] }
         let log = folder.appendingPathComponent("sms-sink-\(port).log")

@@ -64,6 +64,8 @@ final class RMQLoop {
     var closeDeadline: ContinuousClock.Instant?
     var stopped = false
     private var failedAttempts = 0
+    /// Which of the configuration's endpoints to try first (modulo their count).
+    private var endpointIndex = 0
     /// Set when a read stopped early with frames possibly left in a TLS buffer that `poll` cannot see.
     var inputMayBePending = false
 
@@ -122,7 +124,33 @@ final class RMQLoop {
 
     // MARK: Connecting
 
+    /// Connects to the first node that answers, from the one after the node last lost.
     private func connect() throws(RMQFailure) {
+        let endpoints = configuration.endpoints
+        var failure: RMQFailure?
+        for offset in 0..<endpoints.count {
+            let index = (endpointIndex + offset) % endpoints.count
+            var target = configuration
+            target.host = endpoints[index].host
+            target.port = endpoints[index].port
+            do throws(RMQFailure) {
+                try connect(to: target)
+                endpointIndex = index
+                logger[metadataKey: "amqp.endpoint"] = "\(target.host):\(target.port)"
+                return
+            } catch {
+                if endpoints.count > 1 {
+                    logger.info(
+                        "Node not reachable",
+                        metadata: ["amqp.node": "\(target.host):\(target.port)", "amqp.error": "\(error.error)"])
+                }
+                failure = error
+            }
+        }
+        throw failure!
+    }
+
+    private func connect(to configuration: AMQPConfiguration) throws(RMQFailure) {
         let handle = try RMQConnectionHandle(configuration)
         try handle.openChannel(Self.controlChannel)
         try handle.openChannel(Self.publishChannel)
@@ -175,6 +203,8 @@ final class RMQLoop {
     func connectionLost(_ error: AMQPError) {
         guard handle != nil else { return }
         handle = nil
+        // The node may be gone: the next attempt starts with the one after it.
+        endpointIndex += 1
         status.setConnected(false)
         logger.info("Connection lost", metadata: ["amqp.error": "\(error)"])
         publishes.connectionLost()
