@@ -25,24 +25,8 @@ for product in tact DeliveryBench AMQPBench; do
 done
 bin="$(swift build -c release --show-bin-path)"
 bench_broker
-work=$(mktemp -d)
-pids=()
-stop_all() { for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; done; pids=(); }
-bench_at_exit 'stop_all; rm -rf "$work"'
-
-# Debtors at 13:00 local time now, so every first notice is inside its window.
-python3 - "$emails" "$work/placements.jsonl" <<'PY'
-import datetime, json, sys
-hour = datetime.datetime.now(datetime.timezone.utc).hour
-offset = (13 - hour + 12) % 24 - 12
-zone = "Etc/GMT" if offset == 0 else (f"Etc/GMT-{offset}" if offset > 0 else f"Etc/GMT+{-offset}")
-with open(sys.argv[2], "w") as out:
-    for n in range(int(sys.argv[1])):
-        out.write(json.dumps({"type": "placement", "version": 1, "placementId": f"P-{n}", "creditorId": "acme",
-            "debtor": {"id": f"D-{n}", "name": "Bench Person", "timeZones": [zone], "phone": "+15550100",
-                       "email": f"d{n}@example.com", "language": "en"},
-            "debt": {"id": f"C-{n}", "amount": "99.00", "currency": "USD", "dueDate": "2026-11-01"}}) + "\n")
-PY
+bench_workspace
+bench_placements "$emails" "$work/placements.jsonl"
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 

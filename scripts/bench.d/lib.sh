@@ -45,3 +45,29 @@ bench_build_against() {
         (cd "$against_tree" && swift build -c release --product "$product" 2>&1 | { grep -Ev '^\[[0-9]+/[0-9]+\]' || true; })
     done
 }
+
+# Writes COUNT placements (P-n, D-n, C-n of creditor acme, each with an e-mail address) to FILE, every debtor at
+# 13:00 local time now, so that every contact is inside its window.
+bench_placements() {
+    python3 - "$1" "$2" <<'PY'
+import datetime, json, sys
+hour = datetime.datetime.now(datetime.timezone.utc).hour
+offset = (13 - hour + 12) % 24 - 12
+zone = "Etc/GMT" if offset == 0 else (f"Etc/GMT-{offset}" if offset > 0 else f"Etc/GMT+{-offset}")
+with open(sys.argv[2], "w") as out:
+    for n in range(int(sys.argv[1])):
+        out.write(json.dumps({"type": "placement", "version": 1, "placementId": f"P-{n}", "creditorId": "acme",
+            "debtor": {"id": f"D-{n}", "name": "Bench Person", "timeZones": [zone], "phone": "+15550100",
+                       "email": f"d{n}@example.com", "language": "en"},
+            "debt": {"id": f"C-{n}", "amount": "99.00", "currency": "USD", "dueDate": "2026-11-01"}}) + "\n")
+PY
+}
+
+# A scratch folder (`work`) and the processes a benchmark starts (`pids`, appended to): `stop_all` stops them,
+# and both go when the script exits.
+bench_workspace() {
+    work=$(mktemp -d)
+    pids=()
+    bench_at_exit 'stop_all; rm -rf "$work"'
+}
+stop_all() { for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; done; pids=(); }

@@ -33,24 +33,8 @@ fi
 c_bench="$root/.build/bench/amqp_bench"
 gcc -O2 -Wall -Werror -o "$c_bench" "$root/Benchmarks/amqp-c/amqp_bench.c" $(pkg-config --cflags --libs librabbitmq)
 bench_broker
-work=$(mktemp -d)
-pids=()
-stop_all() { for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; done; pids=(); }
-bench_at_exit 'stop_all; rm -rf "$work"' 
-
-# Debtors at 13:00 local time now, so every contact is inside its window.
-python3 - "$placements" "$work/placements.jsonl" <<'PY'
-import datetime, json, sys
-hour = datetime.datetime.now(datetime.timezone.utc).hour
-offset = (13 - hour + 12) % 24 - 12
-zone = "Etc/GMT" if offset == 0 else (f"Etc/GMT-{offset}" if offset > 0 else f"Etc/GMT+{-offset}")
-with open(sys.argv[2], "w") as out:
-    for n in range(int(sys.argv[1])):
-        out.write(json.dumps({"type": "placement", "version": 1, "placementId": f"P-{n}", "creditorId": "acme",
-            "debtor": {"id": f"D-{n}", "name": "Bench Person", "timeZones": [zone], "phone": "+15550100",
-                       "email": f"d{n}@example.com", "language": "en"},
-            "debt": {"id": f"C-{n}", "amount": "99.00", "currency": "USD", "dueDate": "2026-11-01"}}) + "\n")
-PY
+bench_workspace
+bench_placements "$placements" "$work/placements.jsonl"
 size=$(head -n 1 "$work/placements.jsonl" | wc -c)
 
 # Placements per second for one tact binary with its own Config folder: placements queued first, then the scheduler and two workers start;
