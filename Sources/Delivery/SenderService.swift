@@ -236,11 +236,9 @@ public struct SenderService: Service {
         guard problems.isEmpty else {
             throw TemplateError(.invalidRule, "reminder \(reminder.taskId)", problems.joined(separator: "; "))
         }
-        let optOut = values.context(language: reminder.language)["firm"].flatMap {
-            ($0 as? [String: Any])?["optOutLink"] as? String
-        }
         return Outgoing(
-            id: "\(reminder.taskId):\(reminder.attempt)", to: reminder.to, message: message, optOutLink: optOut)
+            id: "\(reminder.taskId):\(reminder.attempt)", to: reminder.to, message: message,
+            optOutLink: values.optOutLink)
     }
 
     /// The language the catalog writes in for `language`.

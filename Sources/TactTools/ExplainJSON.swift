@@ -1,5 +1,4 @@
 import Domain
-import Foundation
 import Policy
 import Store
 
@@ -70,12 +69,9 @@ package enum ExplainJSON {
                 "checks",
                 .array(
                     records.checks.map { check in
-                        let detail =
-                            (try? JSONSerialization.jsonObject(with: Data(check.detail.utf8))) as? [String: Any] ?? [:]
-                        return .object([
-                            ("taskId", .string(check.subject)), ("at", .instant(check.at)),
-                            ("sender", .string(check.actor.description)),
-                            ("verdict", .text(detail["verdict"] as? String)),
+                        .object([
+                            ("taskId", .string(check.taskID)), ("at", .instant(check.at)),
+                            ("sender", .string(check.actor)), ("verdict", .string(check.verdict)),
                         ])
                     })
             ),

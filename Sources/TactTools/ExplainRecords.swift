@@ -1,4 +1,5 @@
 import Domain
+import Foundation
 import Policy
 import Store
 
@@ -25,7 +26,34 @@ package struct ExplainRecords: Sendable {
     package var person: PolicySnapshot.Person?
     /// The senders' checks at the moment of sending (`contact.checked` entries of the trail), oldest first: who was
     /// told to send which contact, and who was refused it and why.
-    package var checks: [AuditRecord] = []
+    package var checks: [SendCheck] = []
+
+    /// One check at the moment of sending, read from its trail entry.
+    package struct SendCheck: Sendable {
+        package var taskID: String
+        package var at: Instant
+        /// Who asked, as the trail names it (`sender:<id>`).
+        package var actor: String
+        /// The sender's id (the actor without its `sender:`).
+        package var sender: String
+        /// `send` (claimed), or why it was refused.
+        package var verdict: String
+        package var attempt: String?
+        /// The policy's rules, for `not-permitted`.
+        package var reasons: String?
+
+        init(_ entry: AuditRecord) {
+            let detail =
+                (try? JSONSerialization.jsonObject(with: Data(entry.detail.utf8))) as? [String: Any] ?? [:]
+            actor = entry.actor.description
+            taskID = entry.subject
+            at = entry.at
+            sender = actor.hasPrefix("sender:") ? String(actor.dropFirst("sender:".count)) : actor
+            verdict = detail["verdict"] as? String ?? "unknown"
+            attempt = detail["attempt"] as? String
+            reasons = detail["reasons"] as? String
+        }
+    }
 
     package init(
         debtor: DebtorRecord, debts: [DebtRecord], tasks: [TaskRecord], decisions: [DecisionRecord],
@@ -58,7 +86,7 @@ package struct ExplainRecords: Sendable {
             records.checks = try store.auditRecords(
                 afterSequence: 0, throughSequence: .max, from: Instant(secondsSinceEpoch: 0),
                 to: Instant(secondsSinceEpoch: .max / 2), debtorID: debtorID, limit: checksRead
-            ).filter { $0.action == Self.checkAction }
+            ).filter { $0.action == Self.checkAction }.map(SendCheck.init)
             return records
         }
     }

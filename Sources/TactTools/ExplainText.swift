@@ -1,5 +1,4 @@
 import Domain
-import Foundation
 import Policy
 import Store
 
@@ -136,19 +135,14 @@ package enum ExplainText {
 
     /// A sender's check at the moment of sending, from its trail entry: `send` claimed the contact, anything else
     /// refused it there.
-    private static func describe(_ check: AuditRecord) -> String {
-        let detail =
-            (try? JSONSerialization.jsonObject(with: Data(check.detail.utf8))) as? [String: Any] ?? [:]
-        let verdict = detail["verdict"] as? String ?? "unknown"
-        let sender =
-            check.actor.description.hasPrefix("sender:")
-            ? String(check.actor.description.dropFirst(7)) : check.actor.description
-        let attempt = (detail["attempt"] as? String).map { " (hand-out \($0))" } ?? ""
-        if verdict == "send" {
-            return "contact \(check.subject)\(attempt) claimed at the moment of sending by \(sender)"
+    private static func describe(_ check: ExplainRecords.SendCheck) -> String {
+        let attempt = check.attempt.map { " (hand-out \($0))" } ?? ""
+        if check.verdict == "send" {
+            return "contact \(check.taskID)\(attempt) claimed at the moment of sending by \(check.sender)"
         }
-        let reasons = (detail["reasons"] as? String).map { ": \($0)" } ?? ""
-        return "contact \(check.subject)\(attempt) refused at the moment of sending to \(sender): \(verdict)\(reasons)"
+        let reasons = check.reasons.map { ": \($0)" } ?? ""
+        return
+            "contact \(check.taskID)\(attempt) refused at the moment of sending to \(check.sender): \(check.verdict)\(reasons)"
     }
 
     /// The hold's end as the policy sees it, and where it comes from.

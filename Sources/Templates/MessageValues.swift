@@ -154,7 +154,7 @@ public struct MessageValues: Sendable, Equatable {
         var values: [String: Any] = [
             "firm": [
                 "name": firm.name, "phone": firm.phone, "email": firm.email, "website": firm.website,
-                "address": firm.address, "optOutLink": Self.link(firm.optOutURL, reference: reference),
+                "address": firm.address, "optOutLink": optOutLink,
                 "surveyLink": Self.link(firm.surveyURL, reference: reference),
             ],
             "recipient": recipient,
@@ -200,6 +200,9 @@ public struct MessageValues: Sendable, Equatable {
         return (words.first.map(String.init) ?? "")
             + words.dropFirst().map { $0.prefix(1).uppercased() + $0.dropFirst() }.joined()
     }
+
+    /// The page where the person stops messages from us, with their reference (`List-Unsubscribe`, `{{firm.optOutLink}}`).
+    public var optOutLink: String { Self.link(firm.optOutURL, reference: reference) }
 
     private static func link(_ url: String, reference: String) -> String {
         let separator = url.contains("?") ? "&" : "?"
