@@ -171,7 +171,7 @@ let package = Package(
         .testTarget(name: "AMQPTests", dependencies: ["AMQP"]),
         .testTarget(name: "AMQPIntegrationTests", dependencies: ["AMQP", "TactTestKit"]),
         .testTarget(name: "PolicyTests", dependencies: ["Domain", "Policy"]),
-        .testTarget(name: "TactConfigTests", dependencies: ["TactConfig"]),
+        .testTarget(name: "TactConfigTests", dependencies: ["TactConfig", "Templates"]),
         // Templates rendered and checked against the disclosure rules, from Config/templates and from hand-made ones.
         .testTarget(name: "TemplatesTests", dependencies: ["Contract", "Domain", "TactConfig", "Templates"]),
         // `tact policy evaluate` as a real process.

@@ -70,3 +70,38 @@ import Testing
         }
     }
 }
+
+/// What `Config/templates/` refuses to load, naming the file and the field.
+@Suite struct TemplateLoaderTests {
+    @Test func aRulebookWithoutASectionInTheRulesIsRefused() {
+        #expect {
+            try TemplateLoader(directory: ShippedTemplatesTests.config).load(rulebooks: ["us-regf", "us-ma"])
+        } throws: { error in
+            (error as? ConfigError)?.field == "rulebooks" && "\(error)".contains("no section for rulebook us-ma")
+        }
+    }
+
+    @Test(arguments: [
+        ("channels: [sms, email, letter]", "channels: [sms, fax]", "is not sms, email or letter"),
+        ("        when: every", "        when: sometimes", "must be every or first"),
+        ("notFor: [survey]", "notFor: [gossip]", "is not a purpose"),
+        ("smsBudget: 480", "smsBudget: 10", "40…1600"),
+    ])
+    func aWrongRuleIsRefusedWithItsField(original: String, replacement: String, problem: String) throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "tact-templates-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try FileManager.default.copyItem(
+            at: ShippedTemplatesTests.config.url.appendingPathComponent("templates"),
+            to: folder.appendingPathComponent("templates"))
+        let rules = folder.appendingPathComponent("templates/rules.yaml")
+        let text = try String(contentsOf: rules, encoding: .utf8)
+        let range = try #require(text.range(of: original))
+        try text.replacingCharacters(in: range, with: replacement).write(to: rules, atomically: true, encoding: .utf8)
+        #expect {
+            try TemplateLoader(directory: ConfigDirectory(url: folder)).load(rulebooks: ShippedTemplatesTests.rulebooks)
+        } throws: { error in
+            "\(error)".contains(problem) && "\(error)".contains("rules.yaml")
+        }
+    }
+}
