@@ -416,10 +416,12 @@ public final class TactInstallation: Sendable {
                 reading = nil
                 lastError = error
             }
+            // Input still waiting for a scheduler that is slow to start would otherwise look like a quiet store.
+            let intakeWaiting = (try? await connection.queueState(topology.intakeQueue).messageCount) ?? 1
             if let stats = reading {
                 let settled =
                     (stats.tasksByStatus[.inFlight] ?? 0) == 0 && stats.dueNotPublished == 0 && stats.outboxDepth == 0
-                    && (!debtors || stats.debtors > 0)
+                    && intakeWaiting == 0 && (!debtors || stats.debtors > 0)
                 quietRounds = settled && stats == last ? quietRounds + 1 : 0
                 if quietRounds >= 3 { return stats }
                 last = stats
