@@ -59,6 +59,14 @@ public struct AMQPTopology: Sendable, Hashable {
         public var description: String { name }
     }
 
+    /// How a quorum queue dead-letters (`x-dead-letter-strategy`). At most once, the broker's default, can lose a
+    /// message dead-lettered while a node changes hands; at least once keeps it in the queue until the target
+    /// queue confirms it, and needs `x-overflow: reject-publish`, which these settings add.
+    public enum DeadLetterStrategy: String, Sendable, Hashable {
+        case atMostOnce = "at-most-once"
+        case atLeastOnce = "at-least-once"
+    }
+
     public struct Queue: Sendable, Hashable {
         public var name: String
         public var type: QueueType
@@ -73,6 +81,8 @@ public struct AMQPTopology: Sendable, Hashable {
         public var deadLetterRoutingKey: String?
         /// Quorum queues: deliveries after which a message is dead-lettered (`x-delivery-limit`).
         public var deliveryLimit: Int?
+        /// Quorum queues: how messages are dead-lettered. `nil` leaves the broker's default (at most once).
+        public var deadLetterStrategy: DeadLetterStrategy?
         /// Enables message priorities 0…n (`x-max-priority`); classic queues only.
         public var maxPriority: Int?
         /// Only one consumer receives at a time; the others wait as hot standbys (`x-single-active-consumer`).
@@ -91,6 +101,7 @@ public struct AMQPTopology: Sendable, Hashable {
             deadLetterExchange: String? = nil,
             deadLetterRoutingKey: String? = nil,
             deliveryLimit: Int? = nil,
+            deadLetterStrategy: DeadLetterStrategy? = nil,
             maxPriority: Int? = nil,
             singleActiveConsumer: Bool = false,
             messageTTL: Duration? = nil,
@@ -104,6 +115,7 @@ public struct AMQPTopology: Sendable, Hashable {
             self.deadLetterExchange = deadLetterExchange
             self.deadLetterRoutingKey = deadLetterRoutingKey
             self.deliveryLimit = deliveryLimit
+            self.deadLetterStrategy = deadLetterStrategy
             self.maxPriority = maxPriority
             self.singleActiveConsumer = singleActiveConsumer
             self.messageTTL = messageTTL
@@ -117,6 +129,10 @@ public struct AMQPTopology: Sendable, Hashable {
             if let deadLetterExchange { args["x-dead-letter-exchange"] = .string(deadLetterExchange) }
             if let deadLetterRoutingKey { args["x-dead-letter-routing-key"] = .string(deadLetterRoutingKey) }
             if let deliveryLimit { args["x-delivery-limit"] = .int64(Int64(deliveryLimit)) }
+            if let deadLetterStrategy {
+                args["x-dead-letter-strategy"] = .string(deadLetterStrategy.rawValue)
+                if deadLetterStrategy == .atLeastOnce { args["x-overflow"] = .string("reject-publish") }
+            }
             if let maxPriority { args["x-max-priority"] = .int64(Int64(maxPriority)) }
             if singleActiveConsumer { args["x-single-active-consumer"] = .bool(true) }
             if let messageTTL { args["x-message-ttl"] = .int64(messageTTL.milliseconds) }
@@ -151,6 +167,15 @@ public struct AMQPTopology: Sendable, Hashable {
             if queue.name.isEmpty { throw AMQPError(.invalidConfiguration, "queue names may not be empty") }
             if queue.type == .quorum && (queue.exclusive || queue.autoDelete || !queue.durable) {
                 throw AMQPError(.invalidConfiguration, "quorum queue '\(queue.name)' must be durable and shared")
+            }
+            if queue.type != .quorum && (queue.deadLetterStrategy != nil || queue.deliveryLimit != nil) {
+                throw AMQPError(
+                    .invalidConfiguration,
+                    "dead-letter strategy and delivery limit of '\(queue.name)' need a quorum queue")
+            }
+            // Quorum queues in RabbitMQ 3.x have no priorities.
+            if queue.type == .quorum && queue.maxPriority != nil {
+                throw AMQPError(.invalidConfiguration, "quorum queue '\(queue.name)' cannot have priorities")
             }
             if let limit = queue.maxPriority, !(1...255).contains(limit) {
                 throw AMQPError(.invalidConfiguration, "x-max-priority of '\(queue.name)' must be 1…255")

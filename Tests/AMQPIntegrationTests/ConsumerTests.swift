@@ -71,6 +71,54 @@ struct ConsumerTests {
         await connection.close()
     }
 
+    /// What Tact's reminder queues rely on: a quorum queue expires a message at its own expiration and dead-letters
+    /// it, at least once, with its properties; a rejected one goes the same way.
+    @Test func quorumQueueDeadLettersExpiredAndRejectedMessagesAtLeastOnce() async throws {
+        let connection = try await Broker.connect()
+        let returned = Broker.unique("returned")
+        let exchange = Broker.unique("expired")
+        let work = Broker.unique("reminders")
+        try await connection.declare(
+            AMQPTopology(
+                exchanges: [.init(exchange, type: .fanout, autoDelete: true)],
+                queues: [
+                    .init(returned, autoDelete: true),
+                    .init(work, type: .quorum, deadLetterExchange: exchange, deadLetterStrategy: .atLeastOnce),
+                ],
+                bindings: [.init(queue: returned, exchange: exchange)]))
+        let results = await connection.publish([
+            AMQPMessage(
+                routingKey: work, body: Array("expires".utf8),
+                properties: .init(deliveryMode: .persistent, expiration: .milliseconds(200), messageID: "soon")),
+            AMQPMessage(
+                routingKey: work, body: Array("rejected".utf8),
+                properties: .init(deliveryMode: .persistent, expiration: .seconds(600), messageID: "later")),
+        ])
+        #expect(results.allSatisfy { (try? $0.get()) != nil })
+        try await eventually("the first message to expire") {
+            try await connection.queueState(returned).messageCount == 1
+        }
+        let consumer = try await connection.consume(queue: work, prefetch: 1)
+        var iterator = consumer.makeAsyncIterator()
+        let delivery = try #require(try await iterator.next())
+        #expect(delivery.properties.messageID == "later", "the expired one was not delivered")
+        try delivery.nack(requeue: false)
+        try await consumer.cancel()
+
+        let back = try await connection.consume(queue: returned, prefetch: 2)
+        var backIterator = back.makeAsyncIterator()
+        var seen: [String] = []
+        while seen.count < 2, let message = try await backIterator.next() {
+            seen.append(message.properties.messageID ?? "")
+            #expect(message.properties.headers?["x-death"] != nil)
+            try message.ack()
+        }
+        #expect(seen == ["soon", "later"])
+        try await back.cancel()
+        try await connection.deleteQueue(work)
+        await connection.close()
+    }
+
     @Test(arguments: [1, 5, 20])
     func prefetchBoundsUnacknowledgedDeliveries(prefetch: Int) async throws {
         let connection = try await Broker.connect()

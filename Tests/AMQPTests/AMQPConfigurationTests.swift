@@ -83,4 +83,23 @@ import Testing
         #expect(!error.isTransient)
         #expect(AMQPError(.connectionLost, "x").isTransient)
     }
+
+    @Test func atLeastOnceDeadLetteringRejectsPublishesWhenFull() {
+        let queue = AMQPTopology.Queue("q", type: .quorum, deadLetterExchange: "x", deadLetterStrategy: .atLeastOnce)
+        #expect(queue.arguments["x-dead-letter-strategy"] == .string("at-least-once"))
+        #expect(queue.arguments["x-overflow"] == .string("reject-publish"), "the broker requires it")
+        #expect(queue.arguments["x-queue-type"] == .string("quorum"))
+    }
+
+    @Test func quorumOnlySettingsAreRefusedOnAClassicQueueAndPrioritiesOnAQuorumQueue() async throws {
+        for queue in [
+            AMQPTopology.Queue("classic", deadLetterStrategy: .atLeastOnce),
+            AMQPTopology.Queue("classic", deliveryLimit: 3),
+            AMQPTopology.Queue("quorum", type: .quorum, maxPriority: 9),
+        ] {
+            let error = #expect(throws: AMQPError.self) { try AMQPTopology(queues: [queue]).validate() }
+            #expect(error?.code == .invalidConfiguration)
+            #expect(error?.description.contains(queue.name) == true)
+        }
+    }
 }
