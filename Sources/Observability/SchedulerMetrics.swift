@@ -33,6 +33,9 @@ public struct SchedulerMetrics: Sendable {
     public let tasksGivenUp: Counter
     /// `tact_contacts_emitted_total{channel}`: reminders and calls published and confirmed.
     public let contacts: Counter
+    /// `tact_tasks_held_back_total`: due tasks left in the store by backpressure (their call queue full, or their
+    /// channel's pace spent), counted each time a round of dispatch passes them over.
+    public let tasksHeldBack: Counter
 
     public init(registry: MetricsRegistry = .disabled) {
         service = ServiceMetrics(registry: registry)
@@ -65,6 +68,9 @@ public struct SchedulerMetrics: Sendable {
             labels: ["input"])
         contacts = registry.counter(
             "tact_contacts_emitted_total", help: "Reminders and calls published, by channel.", labels: ["channel"])
+        tasksHeldBack = registry.counter(
+            "tact_tasks_held_back_total",
+            help: "Due tasks passed over by a round of dispatch because their call queue was full or their pace spent.")
     }
 
     /// Declares the lanes (one per input, `dispatch`, `outbox`) and shows every input's and channel's series at 0

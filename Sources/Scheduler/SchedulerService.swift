@@ -244,21 +244,28 @@ public struct SchedulerService: Service {
 
     private func dispatchLoop(ready: Wakeup, outbox: Wakeup, stopping: StopFlag) async throws {
         let core = core
+        var pace = ReminderPace(rates: core.configuration.scheduler.remindersPerSecond)
+        var refilled = ContinuousClock.now
         while !stopping.isSet {
             let now = clock.now()
             let started = ContinuousClock.now
+            let allowance = pace.allowance(after: started - refilled)
+            refilled = started
             do {
                 let (unreported, dispatched, next) = try await wrote(
                     {
                         try await store.write { transaction in
                             (
                                 try core.returnUnreported(at: now, in: transaction),
-                                try core.dispatch(at: now, in: transaction), try transaction.nextWakeUp()
+                                try core.dispatch(at: now, in: transaction, reminderAllowance: allowance),
+                                try transaction.nextWakeUp()
                             )
                         }
                     }, changed: { $0.0.returned + $0.0.unconfirmed > 0 || $0.1.taken > 0 })
+                pace.spend(dispatched.reminders)
                 metrics.service.lanes.worked("dispatch", since: started)
                 metrics.tasksHandedOut.increment(by: Double(dispatched.handedOut))
+                metrics.tasksHeldBack.increment(by: Double(dispatched.heldBack))
                 if dispatched.givenUp > 0 {
                     metrics.tasksGivenUp.increment(by: Double(dispatched.givenUp))
                     logger.warning(

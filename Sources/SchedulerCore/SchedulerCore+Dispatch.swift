@@ -6,38 +6,69 @@ import Store
 import TactConfig
 
 extension SchedulerCore {
+    /// What one round of dispatch did.
+    public struct Dispatched: Sendable, Equatable {
+        /// Tasks handed to the workers.
+        public var handedOut = 0
+        /// Tasks taken from the store: handed out, cancelled because they could no longer be sent, given up, or
+        /// held back. A full batch taken means more may be due.
+        public var taken = 0
+        /// Tasks given up because no worker decided them.
+        public var givenUp = 0
+        /// Reminders handed out, by channel: what the senders' pace spends.
+        public var reminders: [Channel: Int] = [:]
+        /// Due tasks left in the store because their call queue was full or their channel's pace spent.
+        public var heldBack = 0
+    }
+
     /// Hands due tasks to the workers: tasks whose lease ran out first (again, under the same id), then due ones,
-    /// at most one per debtor in flight. Returns how many were handed out, how many tasks were taken from the
-    /// store to do so (those that could no longer be sent were cancelled; a full batch taken means more are due),
-    /// and how many of those were given up because no worker decided them.
+    /// highest priority first, at most one per debtor in flight.
+    ///
+    /// Backpressure: with `scheduler.callQueueDepth`, a call goes out only while fewer calls than that wait in the
+    /// queue it is routed to (or are being decided for it); `reminderAllowance` caps the reminders handed out per
+    /// channel (a channel not named is not paced). What is held back stays due in the store, in priority order.
     public func dispatch(
-        at now: Instant, in store: any StoreTransaction
-    ) throws -> (handedOut: Int, taken: Int, givenUp: Int) {
+        at now: Instant, in store: any StoreTransaction, reminderAllowance: [Channel: Int] = [:]
+    ) throws -> Dispatched {
         store.attribute(to: .scheduler, at: now)
         let batch = configuration.scheduler.dispatchBatch
-        var (handedOut, taken, givenUp) = (0, 0, 0)
+        var result = Dispatched()
         for var task in try store.expiredLeases(at: now, limit: batch) {
+            result.taken += 1
             // Hand-outs a worker answered (a deferral, say) or that were recalled do not count: only those since.
             guard task.attempts - task.settledAttempts < configuration.scheduler.maxAttempts else {
                 // No worker ever decided it: stop, and leave it visible to operators as cancelled.
                 try task.apply(.closed(.noDecision))
                 try store.save(task)
-                taken += 1
-                givenUp += 1
+                result.givenUp += 1
                 continue
             }
-            if try handOut(&task, at: now, in: store) { handedOut += 1 }
-            taken += 1
+            // Already counted where it waits: its queue stays as it was routed.
+            if try handOut(&task, callQueue: task.queuedFor, at: now, in: store) {
+                result.handedOut += 1
+                if task.channel != .call { result.reminders[task.channel, default: 0] += 1 }
+            }
         }
-        for var task in try store.dueTasks(at: now, limit: batch - taken) {
-            if try handOut(&task, at: now, in: store) { handedOut += 1 }
-            taken += 1
+        var pace = try DispatchPace(core: self, allowance: reminderAllowance, at: now, in: store)
+        for var task in try store.dueTasks(at: now, limit: batch - result.taken, holding: pace.hold) {
+            result.taken += 1
+            guard let admission = try pace.admit(task, in: store) else {
+                result.heldBack += 1
+                continue
+            }
+            if try handOut(&task, callQueue: admission.callQueue, at: now, in: store) {
+                result.handedOut += 1
+                pace.spend(task, admission)
+                if task.channel != .call { result.reminders[task.channel, default: 0] += 1 }
+            }
         }
-        return (handedOut, taken, givenUp)
+        return result
     }
 
     /// Whether the task went out; a task that can no longer be sent is cancelled instead.
-    private func handOut(_ task: inout TaskRecord, at now: Instant, in store: any StoreTransaction) throws -> Bool {
+    private func handOut(
+        _ task: inout TaskRecord, callQueue: String?, at now: Instant, in store: any StoreTransaction
+    ) throws -> Bool {
         if task.purpose == Strategy.Purpose.brokenPromise { try markPromiseBroken(checkedBy: task, in: store) }
         guard let message = try workTask(for: task, attempt: task.attempts + 1, at: now, in: store) else {
             let debt = try store.debt(task.debtID, ofDebtor: task.debtorID)
@@ -48,7 +79,8 @@ extension SchedulerCore {
             if debt != nil { try passOnGentleCall(task, at: now, in: store) }
             return false
         }
-        try task.apply(.handOut(leaseUntil: now.adding(seconds: Int64(configuration.scheduler.leaseSeconds))))
+        let lease = now.adding(seconds: Int64(configuration.scheduler.leaseSeconds))
+        try task.apply(.handOut(leaseUntil: lease, callQueue: task.channel == .call ? callQueue : nil))
         try store.save(task)
         try store.enqueue(
             OutboxMessage(

@@ -107,7 +107,12 @@ extension SchedulerCore {
     /// or off the roster too); else the pool. A specialist no longer on the roster (taken off the service file) gets
     /// no calls: the pool does.
     func routeCall(for debtor: DebtorRecord, at now: Instant, in store: any StoreReading) throws -> String? {
-        guard let assigned = debtor.specialistID else { return nil }
+        try routeCall(assignedTo: debtor.specialistID, at: now, in: store)
+    }
+
+    /// Whose queue the call of a debtor assigned to `assigned` (or to nobody) goes to at `now`.
+    func routeCall(assignedTo assigned: String?, at now: Instant, in store: any StoreReading) throws -> String? {
+        guard let assigned else { return nil }
         let record = try store.specialist(assigned)
         guard isOnRoster(assigned, record) else { return nil }
         guard let record, record.isAway(at: now) else { return assigned }

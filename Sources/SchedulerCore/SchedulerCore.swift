@@ -211,9 +211,12 @@ public struct SchedulerCore: Sendable {
         // The validation notice is owed by law; the policy's holds decide when it goes, not this.
         let owed = purpose == .validationNotice
         if !newDebtor, !owed, channel != .call, try awaitsCallAfterBereavement(debtorID, in: store) { return }
+        // Its place among tasks due together: the call priority of its purpose under the debtor's strategy.
+        let priority = try store.debtor(debtorID).flatMap(strategy(of:))?.priority(of: purpose) ?? 0
         var task = TaskRecord(
             id: id, debtorID: debtorID, debtID: debtID, channel: channel, purpose: purpose, link: link, dueAt: due,
-            createdAt: now)
+            createdAt: now,
+            priority: min(max(priority, TaskRecord.priorities.lowerBound), TaskRecord.priorities.upperBound))
         if !newDebtor, purpose != .survey, !owed,
             let hold = try stepBackInProgress(ofDebtor: debtorID, besides: task, in: store)
         {

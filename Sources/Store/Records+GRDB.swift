@@ -102,10 +102,12 @@ extension TaskRecord: FetchableRecord, PersistableRecord {
         let closedReason: ClosedReason? = try row.decode(forColumn: CodingKeys.closedReason)
         let takenBy: String? = try row.decode(forColumn: CodingKeys.takenBy)
         let queuedFor: String? = try row.decode(forColumn: CodingKeys.queuedFor)
+        let priority: Int = try row.decode(forColumn: CodingKeys.priority)
         self.init(
             id: id, debtorID: debtorID, debtID: debtID, channel: channel, purpose: purpose, link: link,
             status: status, dueAt: dueAt, leaseUntil: leaseUntil, attempts: attempts, settledAttempts: settledAttempts,
-            createdAt: createdAt, closedReason: closedReason, takenBy: takenBy, queuedFor: queuedFor)
+            createdAt: createdAt, closedReason: closedReason, takenBy: takenBy, queuedFor: queuedFor,
+            priority: priority)
     }
 }
 

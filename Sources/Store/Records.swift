@@ -216,8 +216,12 @@ public struct TaskRecord: Sendable, Equatable, Codable {
     /// The specialist who took its call, while `taken` and once it is reported on.
     public internal(set) var takenBy: String?
     /// The call queue its published call waits in (a specialist's id, or `pool`), while `done` and not taken: a
-    /// change of specialists moves it from there (``Transition/rerouted(dueAt:)``).
+    /// change of specialists moves it from there (``Transition/rerouted(dueAt:)``). While a call is `in flight`,
+    /// the queue it is routed to, where it counts against the queue's depth.
     public internal(set) var queuedFor: String?
+    /// Among tasks due together, those of higher priority are handed out first (0…9: the call's queue priority
+    /// under the debtor's strategy); set at creation.
+    public let priority: Int
 
     enum CodingKeys: String, CodingKey {
         case id
@@ -232,13 +236,14 @@ public struct TaskRecord: Sendable, Equatable, Codable {
         case closedReason = "closed_reason"
         case takenBy = "taken_by"
         case queuedFor = "queued_for"
+        case priority
     }
 
     public init(
         id: String, debtorID: String, debtID: String, channel: Channel, purpose: Purpose, link: Link? = nil,
         status: Status = .pending, dueAt: Instant, leaseUntil: Instant? = nil, attempts: Int = 0,
         settledAttempts: Int = 0, createdAt: Instant,
-        closedReason: ClosedReason? = nil, takenBy: String? = nil, queuedFor: String? = nil
+        closedReason: ClosedReason? = nil, takenBy: String? = nil, queuedFor: String? = nil, priority: Int = 0
     ) {
         self.id = id
         self.debtorID = debtorID
@@ -255,6 +260,7 @@ public struct TaskRecord: Sendable, Equatable, Codable {
         self.closedReason = closedReason
         self.takenBy = takenBy
         self.queuedFor = queuedFor
+        self.priority = priority
     }
 }
 

@@ -1,4 +1,5 @@
 import Domain
+import Foundation
 import GRDB
 import Policy
 
@@ -13,8 +14,32 @@ enum TaskQueries {
         return "SELECT * FROM task WHERE debtor_id = ? \(statuses) ORDER BY due_at, id"
     }
 
-    /// One entry per debtor at most in `task_ready`, already in (due, id) order.
-    static let due = "SELECT * FROM task WHERE ready = 1 AND due_at <= ? ORDER BY due_at, id LIMIT ?"
+    /// One range of `task_ready_priority` per priority, highest first (at most one entry per debtor, in (due, id)
+    /// order within a priority). With a hold, the debtor is joined to leave the calls of full queues (by the
+    /// debtor's specialist, or none: the CASE keeps a NULL specialist from making the whole test NULL) and the
+    /// reminders of paced channels waiting.
+    static let dueAtPriority = """
+        SELECT * FROM task WHERE ready = 1 AND priority = ? AND due_at <= ? ORDER BY due_at, id LIMIT ?
+        """
+    static let dueAtPriorityHolding = """
+        SELECT task.* FROM task JOIN debtor ON debtor.id = task.debtor_id
+        WHERE task.ready = 1 AND task.priority = ? AND task.due_at <= ?
+            AND task.channel NOT IN (SELECT value FROM json_each(?))
+            AND NOT (task.channel = 'call' AND CASE WHEN debtor.specialist_id IS NULL THEN ?
+                ELSE debtor.specialist_id IN (SELECT value FROM json_each(?)) END)
+        ORDER BY task.due_at, task.id LIMIT ?
+        """
+
+    /// By task_waiting: calls being decided for a queue, and those published to it and neither taken nor reported.
+    static let waitingCalls = """
+        SELECT task.queued_for, count(*) FROM task LEFT JOIN ledger ON ledger.task_id = task.id
+        WHERE task.queued_for IS NOT NULL AND task.status IN ('in-flight', 'done')
+            AND (task.status = 'in-flight' OR ledger.result IS NULL OR ledger.result = 'pending')
+        GROUP BY task.queued_for
+        """
+
+    /// By debtor_specialist.
+    static let assignedSpecialists = "SELECT DISTINCT specialist_id FROM debtor WHERE specialist_id IS NOT NULL"
 
     static let expiredLeases =
         "SELECT * FROM task WHERE status = 'in-flight' AND lease_until < ? ORDER BY lease_until, id LIMIT ?"
@@ -49,8 +74,36 @@ extension SQLiteAccess {
         return try fetchAll(TaskRecord.self, TaskQueries.tasks(ofStatusCount: statuses.count), arguments)
     }
 
-    func dueTasks(at now: Instant, limit: Int) throws -> [TaskRecord] {
-        try fetchAll(TaskRecord.self, TaskQueries.due, [now, max(limit, 0)])
+    func dueTasks(at now: Instant, limit: Int, holding hold: DispatchHold) throws -> [TaskRecord] {
+        var tasks: [TaskRecord] = []
+        for priority in TaskRecord.priorities.reversed() where tasks.count < limit {
+            let left = limit - tasks.count
+            if hold.isEmpty {
+                tasks += try fetchAll(TaskRecord.self, TaskQueries.dueAtPriority, [priority, now, left])
+            } else {
+                func json(_ values: [String]) -> String {
+                    String(decoding: (try? JSONEncoder().encode(values.sorted())) ?? Data("[]".utf8), as: UTF8.self)
+                }
+                tasks += try fetchAll(
+                    TaskRecord.self, TaskQueries.dueAtPriorityHolding,
+                    [
+                        priority, now, json(hold.channels.map(\.rawValue)), hold.callsOfUnassigned,
+                        json(Array(hold.callsOfSpecialists)), left,
+                    ])
+            }
+        }
+        return tasks
+    }
+
+    func waitingCalls() throws -> [String: Int] {
+        let counts = try fetchAll(TaskQueries.waitingCalls) { row in
+            (try row.decode(String.self, atIndex: 0), try row.decode(Int.self, atIndex: 1))
+        }
+        return Dictionary(counts, uniquingKeysWith: +)
+    }
+
+    func assignedSpecialists() throws -> [String] {
+        try fetchAll(TaskQueries.assignedSpecialists) { try $0.decode(String.self, atIndex: 0) }
     }
 
     func expiredLeases(at now: Instant, limit: Int) throws -> [TaskRecord] {

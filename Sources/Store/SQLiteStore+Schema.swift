@@ -14,6 +14,7 @@ extension SQLiteStore {
         migrator.registerMigration("v1", migrate: schemaV1)
         migrator.registerMigration("v2", migrate: schemaV2)
         migrator.registerMigration("v3", migrate: schemaV3)
+        migrator.registerMigration("v4", migrate: schemaV4)
         return migrator
     }
 
@@ -363,6 +364,19 @@ extension SQLiteStore {
                 CREATE INDEX debtor_person ON debtor (person_key) WHERE person_key IS NOT NULL;
                 CREATE TABLE store_note (name TEXT NOT NULL PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;
                 INSERT INTO store_note SELECT 'keyed-audit-from', COALESCE(MAX(sequence), 0) + 1 FROM audit;
+                """)
+    }
+
+    /// Backpressure: due tasks are taken highest priority first (a call's queue priority, fixed when the task is
+    /// planned; tasks planned before keep 0), through one index range per priority; and the calls waiting in each
+    /// call queue, or being decided for it, are counted by the queue.
+    private static func schemaV4(_ db: Database) throws {
+        try db.execute(
+            sql: """
+                ALTER TABLE task ADD COLUMN priority INTEGER NOT NULL DEFAULT 0 CHECK (priority BETWEEN 0 AND 9);
+                CREATE INDEX task_ready_priority ON task (priority, due_at, id) WHERE ready = 1;
+                CREATE INDEX task_waiting ON task (queued_for)
+                    WHERE queued_for IS NOT NULL AND status IN ('in-flight', 'done');
                 """)
     }
 }

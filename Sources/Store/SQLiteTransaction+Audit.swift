@@ -87,6 +87,7 @@ extension SQLiteTransaction {
         detail.add("leaseUntil", task.leaseUntil)
         if created {
             detail.add("link", task.link?.description)
+            detail.add("priority", task.priority)
             detail.add("purpose", task.purpose.rawValue)
         }
         detail.add("queuedFor", task.queuedFor)

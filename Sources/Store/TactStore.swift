@@ -37,9 +37,14 @@ public protocol StoreReading {
     /// Ledger entries of the debtor at or after `since`, oldest first.
     func ledger(ofDebtor debtorID: String, since: Instant) throws -> [LedgerEntry]
     func ledgerEntry(taskID: String) throws -> LedgerEntry?
-    /// Pending tasks due at or before `now` whose debtor has no task in flight, earliest first, at most one per
-    /// debtor (its earliest), at most `limit`.
-    func dueTasks(at now: Instant, limit: Int) throws -> [TaskRecord]
+    /// Pending tasks due at or before `now` whose debtor has no task in flight, highest priority first and then
+    /// earliest, at most one per debtor (its earliest), at most `limit`, leaving those `hold` names waiting.
+    func dueTasks(at now: Instant, limit: Int, holding hold: DispatchHold) throws -> [TaskRecord]
+    /// Calls being decided for each call queue (by the specialist it serves, or `pool`), or published to it and
+    /// neither taken nor reported: what backpressure counts.
+    func waitingCalls() throws -> [String: Int]
+    /// The specialists debtors are assigned to.
+    func assignedSpecialists() throws -> [String]
     /// In-flight tasks whose lease ended before `now`, at most `limit`.
     func expiredLeases(at now: Instant, limit: Int) throws -> [TaskRecord]
     /// Published calls still waiting in the call queue of `specialist` (not taken; reported ones too, when reported

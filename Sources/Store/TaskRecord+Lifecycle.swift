@@ -19,8 +19,9 @@ import Domain
 extension TaskRecord {
     /// What can happen to a task; ``apply(_:)`` carries it out.
     public enum Transition: Sendable, Equatable {
-        /// To the workers: a new attempt, leased until `leaseUntil` (again, once a lease ran out).
-        case handOut(leaseUntil: Instant)
+        /// To the workers: a new attempt, leased until `leaseUntil` (again, once a lease ran out). A call names the
+        /// queue it is routed to (`callQueue`), where it counts as waiting while it is decided.
+        case handOut(leaseUntil: Instant, callQueue: String? = nil)
         /// The current hand-out's decision published its contact, to the debtor or their representative; a call waits
         /// in the call queue of `queuedFor` (a specialist, or `pool`) until it is taken.
         case published(toRepresentative: Bool, queuedFor: String? = nil)
@@ -100,10 +101,11 @@ extension TaskRecord {
     public mutating func apply(_ transition: Transition) throws(TaskTransitionError) {
         guard allows(transition) else { throw TaskTransitionError(task: id, from: status, transition: transition) }
         switch transition {
-        case .handOut(let leaseUntil):
+        case .handOut(let leaseUntil, let callQueue):
             status = .inFlight
             attempts += 1
             self.leaseUntil = leaseUntil
+            queuedFor = callQueue
         case .published(let toRepresentative, let queuedFor):
             status = .done
             closedReason = toRepresentative ? .reachedRepresentative : nil
@@ -112,9 +114,11 @@ extension TaskRecord {
         case .deferred(let until):
             status = .pending
             dueAt = until
+            queuedFor = nil
             settle()
         case .recalled:
             status = .pending
+            queuedFor = nil
             settle()
         case .expired(let retryAt), .unreported(let retryAt), .rerouted(let retryAt):
             status = .pending
@@ -146,6 +150,7 @@ extension TaskRecord {
         case .closed(let reason):
             status = .cancelled
             closedReason = reason
+            queuedFor = nil
             settle()
         }
     }

@@ -15,6 +15,12 @@ public struct ServiceConfiguration: Sendable, Equatable {
         /// How long a specialist has to report on a call taken with `tact next` before it returns to be planned
         /// again; `nil` (the default) gives until the end of the call's permitted window.
         public var outcomeWaitSeconds: Int?
+        /// Calls waiting per call queue (a specialist's, or the pool) beyond which due calls stay in the store
+        /// until specialists take some; `nil` (the default) sets no bound. Calls being decided count too.
+        public var callQueueDepth: Int?
+        /// Reminders handed out per second on each channel, at most: what that channel's senders can send.
+        /// A channel not named has no bound.
+        public var remindersPerSecond: [Channel: Double] = [:]
     }
 
     public struct Worker: Sendable, Equatable {
@@ -121,6 +127,18 @@ public struct ServiceConfiguration: Sendable, Equatable {
             ?? configuration.scheduler.dispatchBatch
         configuration.scheduler.outcomeWaitSeconds = try positive(
             s?.outcomeWaitSeconds, "scheduler.outcomeWaitSeconds", max: 7 * 86_400)
+        configuration.scheduler.callQueueDepth = try positive(
+            s?.callQueueDepth, "scheduler.callQueueDepth", max: 1_000_000)
+        for (name, rate) in s?.remindersPerSecond ?? [:] {
+            let field = "scheduler.remindersPerSecond.\(name)"
+            guard let channel = Channel(rawValue: name), channel != .call else {
+                throw ConfigError(.invalidContent, file: file, field: field, "must be sms, email or letter")
+            }
+            guard rate.isFinite, rate > 0, rate <= 100_000 else {
+                throw ConfigError(.invalidContent, file: file, field: field, "must be more than 0 and at most 100000")
+            }
+            configuration.scheduler.remindersPerSecond[channel] = rate
+        }
         let w = document.worker
         configuration.worker.concurrency =
             try positive(w?.concurrency, "worker.concurrency", max: 64) ?? configuration.worker.concurrency
@@ -245,8 +263,9 @@ public struct ServiceConfiguration: Sendable, Equatable {
         }
         struct SchedulerSection: Decodable {
             var leaseSeconds: Int?, maxAttempts: Int?, dispatchBatch: Int?, outcomeWaitSeconds: Int?
+            var callQueueDepth: Int?, remindersPerSecond: [String: Double]?
             private enum CodingKeys: String, CodingKey, CaseIterable {
-                case leaseSeconds, maxAttempts, dispatchBatch, outcomeWaitSeconds
+                case leaseSeconds, maxAttempts, dispatchBatch, outcomeWaitSeconds, callQueueDepth, remindersPerSecond
             }
         }
         struct WorkerSection: Decodable {

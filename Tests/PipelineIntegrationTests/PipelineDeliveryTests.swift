@@ -146,7 +146,8 @@ struct PipelineDeliveryTests {
     }
 
     @Test func aSenderKilledBetweenClaimAndSendSendsNoSecondEmailAndTheClaimIsReported() async throws {
-        try await Pipeline(outcomeWait: 5).tearingDown { pipeline in
+        // The claim lasts long enough for a second sender to start on a loaded machine and be told `claimed`.
+        try await Pipeline(outcomeWait: 12).tearingDown { pipeline in
             try pipeline.startScheduler()
             try pipeline.startWorkers(1)
             // The relay never answers this one's DATA: the sender is caught after its claim, mid-send.

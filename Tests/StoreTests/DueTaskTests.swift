@@ -121,12 +121,33 @@ import Testing
             #expect(try await store.due(at: at(800), limit: 500) == ["T-free"])
 
             let plan = try await store.inspect(
-                "EXPLAIN QUERY PLAN " + TaskQueries.due, [at(800).secondsSinceEpoch, 500]
+                "EXPLAIN QUERY PLAN " + TaskQueries.dueAtPriority, [0, at(800).secondsSinceEpoch, 500]
             )
             .map { $0.last ?? "" }
-            #expect(plan.contains { $0.contains("USING INDEX task_ready") }, "\(plan)")
+            #expect(plan.contains { $0.contains("USING INDEX task_ready_priority") }, "\(plan)")
             #expect(!plan.contains { $0.hasPrefix("SCAN") }, "\(plan)")
             #expect(!plan.contains { $0.contains("TEMP B-TREE") }, "\(plan)")
+            // Holding some calls back reads the same range, finding each task's debtor by its key. The sample
+            // debtors are anna's.
+            #expect(
+                try await store.due(at: at(800), limit: 500, holding: DispatchHold(callsOfSpecialists: ["bob"]))
+                    == ["T-free"])
+            #expect(
+                try await store.due(at: at(800), limit: 500, holding: DispatchHold(callsOfSpecialists: ["anna"]))
+                    == [])
+            #expect(
+                try await store.due(at: at(800), limit: 500, holding: DispatchHold(callsOfUnassigned: true))
+                    == ["T-free"])
+            #expect(try await store.due(at: at(800), limit: 500, holding: DispatchHold(channels: [.call])) == [])
+            // The JSON lists written in: the inspection binds integers only.
+            let lists = TaskQueries.dueAtPriorityHolding.replacing("json_each(?)", with: "json_each('[\"anna\"]')")
+            let holding = try await store.inspect(
+                "EXPLAIN QUERY PLAN " + lists, [0, at(800).secondsSinceEpoch, 0, 500]
+            )
+            .map { $0.last ?? "" }
+            #expect(holding.contains { $0.contains("USING INDEX task_ready_priority") }, "\(holding)")
+            #expect(!holding.contains { $0.hasPrefix("SCAN task") || $0.hasPrefix("SCAN debtor") }, "\(holding)")
+            #expect(!holding.contains { $0.contains("TEMP B-TREE") }, "\(holding)")
             try store.close()
         }
     }

@@ -17,7 +17,8 @@ import Testing
             #expect(try await store.inspect("PRAGMA journal_mode") == [["wal"]])
             #expect(try await store.inspect("PRAGMA synchronous") == [["2"]])  // FULL
             #expect(try await store.inspect("PRAGMA foreign_keys") == [["1"]])
-            #expect(try await store.inspect("SELECT identifier FROM grdb_migrations") == [["v1"], ["v2"], ["v3"]])
+            #expect(
+                try await store.inspect("SELECT identifier FROM grdb_migrations") == [["v1"], ["v2"], ["v3"], ["v4"]])
             try store.close()
 
             let relaxed = try SQLiteStore(path: path, options: SQLiteStore.Options(durability: .normal))
@@ -97,10 +98,12 @@ import Testing
             try queue.close()
 
             let store = try SQLiteStore(path: path)
-            #expect(try await store.inspect("SELECT identifier FROM grdb_migrations") == [["v1"], ["v2"], ["v3"]])
+            #expect(
+                try await store.inspect("SELECT identifier FROM grdb_migrations") == [["v1"], ["v2"], ["v3"], ["v4"]])
             var task = try #require(try await store.read { try $0.task("T-1") })
             #expect(task.status == .done && task.takenBy == nil && task.queuedFor == nil && task.link == nil)
             #expect(task.debtorID == "acme/D-1", "keyed by creditor since v3")
+            #expect(task.priority == 0, "tasks planned before v4 keep the lowest priority")
             // 0.1.0 read what a task follows up from its id; the migration stores it.
             let links = try await store.read { store in
                 try ["O:1/broken-promise", "O-2/retry-call", "E-7/12/missed-instalment"].map {

@@ -103,8 +103,8 @@ extension SQLiteStore {
         try await write { tx in for task in tasks { try tx.save(task) } }
     }
 
-    func due(at now: Instant, limit: Int = 100) async throws -> [String] {
-        try await read { try $0.dueTasks(at: now, limit: limit).map(\.id) }
+    func due(at now: Instant, limit: Int = 100, holding hold: DispatchHold = .none) async throws -> [String] {
+        try await read { try $0.dueTasks(at: now, limit: limit, holding: hold).map(\.id) }
     }
 }
 

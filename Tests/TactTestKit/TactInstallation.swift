@@ -21,6 +21,9 @@ public final class TactInstallation: Sendable {
         public var dispatchBatch: Int?
         /// Seconds before a call taken with `tact next` returns without an outcome (default: its window's end).
         public var outcomeWaitSeconds: Int?
+        /// `scheduler.callQueueDepth` and `scheduler.remindersPerSecond` (YAML flow mapping): backpressure.
+        public var callQueueDepth: Int?
+        public var remindersPerSecond: String?
         public var workerPrefetch = 50
         public var defaultRulebook: String? = "us-regf"
         public var creditorRulebooks: [String: String] = [:]
@@ -127,6 +130,8 @@ public final class TactInstallation: Sendable {
         if let maxAttempts = settings.maxAttempts { lines.append("  maxAttempts: \(maxAttempts)") }
         if let dispatchBatch = settings.dispatchBatch { lines.append("  dispatchBatch: \(dispatchBatch)") }
         if let wait = settings.outcomeWaitSeconds { lines.append("  outcomeWaitSeconds: \(wait)") }
+        if let depth = settings.callQueueDepth { lines.append("  callQueueDepth: \(depth)") }
+        if let rates = settings.remindersPerSecond { lines.append("  remindersPerSecond: \(rates)") }
         lines += ["worker:", "  concurrency: 2", "  prefetch: \(settings.workerPrefetch)"]
         if let rulebook = settings.defaultRulebook {
             lines += ["rulebooks:", "  default: \(rulebook)"]
