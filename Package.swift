@@ -141,7 +141,8 @@ let package = Package(
         // MARK: Benchmarks (scripts/bench NAME)
         .executableTarget(name: "AMQPBench", dependencies: ["AMQP"], path: "Benchmarks/AMQPBench"),
         .executableTarget(
-            name: "PolicyBench", dependencies: ["Domain", "Policy", "TactConfig"], path: "Benchmarks/policy"),
+            name: "PolicyBench", dependencies: ["Contract", "Domain", "Policy", "TactConfig", "WorkerCore"],
+            path: "Benchmarks/policy"),
         .executableTarget(name: "StoreBench", dependencies: ["Store"], path: "Benchmarks/StoreBench"),
         .executableTarget(
             name: "TemplateBench", dependencies: ["Contract", "Domain", "TactConfig", "Templates"],

@@ -3,11 +3,15 @@
 // Workload (issue 3): debtors with two time zones and 20-event histories with mixed outcomes, spread over
 // the shipped rulebooks, channels, holds and instants around the year so that every decision kind occurs.
 // Run through scripts/bench.d/policy.sh (release build). Prints a human summary and a final
-// `decisions_per_second=N` line for scripts.
+// `decisions_per_second=N` line for scripts. Besides the engine alone, it times the same decisions through
+// `tact policy evaluate`'s JSON (strict decoding) and through a worker's path: a `tact.tasks` message decoded,
+// decided by WorkerCore (with the contact it proposes), and the decision encoded for the scheduler.
+import Contract
 import Domain
 import Foundation
 import Policy
 import TactConfig
+import WorkerCore
 
 /// SplitMix64, so every run measures the same workload.
 struct SeededGenerator: RandomNumberGenerator {
@@ -92,6 +96,27 @@ let workload = makeRequests(count: 20_000, rulebooks: names, random: &random)
 let measureJSON = !arguments.contains("evaluate-only")
 let payloads = measureJSON ? workload.map { PolicyJSON.encode($0.1) } : []
 
+// The tasks a scheduler would hand out for the same requests: a call or a reminder with its delivery details.
+let worker = WorkerCore(
+    topology: TactTopology(), engines: Dictionary(uniqueKeysWithValues: zip(names, engines)), workerID: "bench/1")
+let tasks: [[UInt8]] =
+    !measureJSON
+    ? []
+    : workload.enumerated().map { index, item in
+        let (book, request) = item
+        let task = WorkTask(
+            taskId: "acme/P-\(index)/first-call", attempt: 1, creditorId: "acme", rulebook: names[book],
+            channel: request.contact.channel, purpose: "first-call", template: "first-call", specialistId: "anna",
+            debt: .init(id: "C-1", amount: "120.50", currency: "USD", dueDate: "2026-11-01"), debtor: request.debtor,
+            history: request.history,
+            delivery: .init(
+                name: "Person \(index)", phone: "+15550100", sms: "+15550101", email: "p\(index)@example.com",
+                language: "en"),
+            priority: 5)
+        return MessageCoding.encode(task)
+    }
+let taskNow = workload.map(\.1.now)
+
 var mix: [PolicyDecision.Kind: Int] = [:]
 for (book, request) in workload { mix[engines[book].evaluate(request).decision, default: 0] += 1 }
 
@@ -113,6 +138,14 @@ let jsonRate =
         sink &+= PolicyJSON.encode(engines[workload[index].0].evaluate(request)).count
     }
 
+let workerRate =
+    !measureJSON
+    ? 0
+    : measure(seconds: seconds, count: tasks.count) { index in
+        let task = try! MessageCoding.decode(WorkTask.self, from: tasks[index])
+        sink &+= MessageCoding.encode(worker.handle(task, at: taskNow[index])).count
+    }
+
 let shares = PolicyDecision.Kind.allCases.map { kind in
     String(format: "%@ %.0f%%", kind.rawValue, 100 * Double(mix[kind, default: 0]) / Double(workload.count))
 }
@@ -121,6 +154,7 @@ print("rulebooks: \(names.joined(separator: ", ")); decisions: \(shares.joined(s
 print(
     String(
         format: "evaluate:                      %10.0f decisions/s (best of %d runs of %.1f s)", best, rounds, seconds))
-print(String(format: "JSON decode + evaluate + encode: %8.0f decisions/s", jsonRate))
+print(String(format: "JSON decode + evaluate + encode: %8.0f decisions/s (tact policy evaluate)", jsonRate))
+print(String(format: "worker: task in, decision out:  %8.0f decisions/s", workerRate))
 print("decisions_per_second=\(Int(best))")
 if sink == 42 { print("") }  // keeps the optimiser from discarding the work

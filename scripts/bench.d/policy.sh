@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Policy engine benchmark (issue 3): decisions per second on one core for debtors with two time zones and
-# 20-event histories with mixed outcomes. Target: at least 250,000 decisions/s.
+# 20-event histories with mixed outcomes. Target: at least 250,000 decisions/s. Also the same decisions through
+# `tact policy evaluate`'s JSON and through a worker's path (task decoded, decided, decision encoded; issue 14
+# asks 100,000/s).
 # Usage: scripts/bench.d/policy.sh [SECONDS_PER_RUN [RUNS]]   (run by `scripts/bench policy`)
 set -euo pipefail
 
