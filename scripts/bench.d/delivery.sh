@@ -69,11 +69,17 @@ YAML
     pids+=($!)
     until grep -q "ready on" "$work/sink-$label.log" 2>/dev/null; do sleep 0.05; done
     local start end
+    local scheduler_before
+    scheduler_before=$(cpu_seconds "${pids[0]}")
     start=$(date +%s.%N)
     TACT_SMTP_URL="smtp://127.0.0.1:$port" "$bin/DeliveryBench" "--$side" 2> "$work/sender-$label.log" &
     pids+=($!)
+    local sender=$!
     while [ "$(find "$mail" -name '*.eml' 2>/dev/null | wc -l)" -lt "$emails" ]; do sleep 0.05; done
     end=$(date +%s.%N)
+    # CPU seconds while sending: the sender's, and the scheduler's (it answers the checks).
+    last_sender_cpu=$(cpu_seconds "$sender")
+    last_scheduler_cpu=$(python3 -c "print($(cpu_seconds "${pids[0]}") - $scheduler_before)")
     stop_all
     unset TACT_CONFIG_DIR
     for queue in intake outcomes decisions expired tasks dead reminders.email reminders.sms reminders.letter calls.pool \
@@ -87,12 +93,12 @@ results=$(mktemp)
 for round in $(seq 1 "$rounds"); do
     if [ $((round % 2)) = 1 ]; then
         run_side no-check "$round-plain"; plain=$last_rate
-        run_side check "$round-check"; checked=$last_rate
+        run_side check "$round-check"; checked=$last_rate; sender_cpu=$last_sender_cpu; check_cpu=$last_scheduler_cpu
     else
-        run_side check "$round-check"; checked=$last_rate
+        run_side check "$round-check"; checked=$last_rate; sender_cpu=$last_sender_cpu; check_cpu=$last_scheduler_cpu
         run_side no-check "$round-plain"; plain=$last_rate
     fi
-    echo "$round $plain $checked" >> "$results"
+    echo "$round $plain $checked $sender_cpu $check_cpu" >> "$results"
     printf "  round %d  without the check %5d e-mails/s   with the check %5d e-mails/s\n" "$round" "$plain" "$checked"
 done
 
@@ -105,5 +111,9 @@ ratio = statistics.median(r[2] / r[1] for r in rows)
 print(f"\n{sys.argv[2]} e-mails × {sys.argv[3]} rounds, {sys.argv[4]} cores, {sys.argv[5]} lanes; medians:")
 print(f"  without the check {plain:7.0f} e-mails/s   with the check {checked:7.0f} e-mails/s   "
       f"with/without {ratio:.2f} (target ≥ 0.5)")
+emails = float(sys.argv[2])
+sender = statistics.median(r[3] for r in rows) * 1000 / emails
+checks = statistics.median(r[4] for r in rows) * 1000 / emails
+print(f"  CPU seconds per 1,000 e-mails, with the check: sender {sender:.2f}, scheduler answering checks {checks:.2f}")
 PY
 rm -f "$results"

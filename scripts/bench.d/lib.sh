@@ -20,6 +20,7 @@ bench_broker() {
         bench_at_exit "'$root/scripts/broker' stop --port $port --dir '$dir' >/dev/null || true; rm -rf '$dir'"
         TACT_AMQP_URL=$("$root/scripts/broker" start --port "$port" --dir "$dir" | tail -n 1)
         export TACT_AMQP_URL
+        BENCH_BROKER_DIR=$dir
     fi
     local authority=${TACT_AMQP_URL#*://}
     authority=${authority#*@}
@@ -71,3 +72,14 @@ bench_workspace() {
     bench_at_exit 'stop_all; rm -rf "$work"'
 }
 stop_all() { for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; done; pids=(); }
+
+# CPU seconds (user + system) a live process has used so far; 0 when it is gone.
+cpu_seconds() {
+    awk -v tick="$(getconf CLK_TCK)" '{ sub(/^.*\) /, ""); printf "%.3f\n", ($12 + $13) / tick }' \
+        "/proc/$1/stat" 2>/dev/null || echo 0
+}
+
+# The Erlang VM of the broker bench_broker started (empty for a broker given by TACT_AMQP_URL).
+broker_pid() {
+    [ -n "${BENCH_BROKER_DIR:-}" ] && pgrep -f -- "-home $BENCH_BROKER_DIR( |\$)" | head -n 1 || true
+}

@@ -55,7 +55,15 @@ run_tact() {
     ln -s "$config_root/strategies" "$config/strategies"
     printf 'broker:\n  exchangePrefix: %s\nstore:\n  path: %s\n' "$prefix" "$work/store-$label.sqlite" > "$config/tact.yaml"
     export TACT_CONFIG_DIR="$config"
-    "$tact_bin" place "$work/placements.jsonl" >/dev/null
+    local broker broker_before=0
+    broker=$(broker_pid)
+    [ -n "$broker" ] && broker_before=$(cpu_seconds "$broker")
+    # The creditor's tool, timed by its CPU: it reads, checks and publishes every placement.
+    last_place_cpu=$(python3 -c '
+import resource, subprocess, sys
+subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, check=True)
+usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+print(f"{usage.ru_utime + usage.ru_stime:.3f}")' "$tact_bin" place "$work/placements.jsonl")
     local outputs="$prefix.reminders.email,$prefix.calls.pool"
     local start end
     start=$(date +%s.%N)
@@ -66,6 +74,11 @@ run_tact() {
     while [ "$("$bin/AMQPBench" "$TACT_AMQP_URL" "$outputs" count)" -lt "$expected" ]; do sleep 0.05; done
     end=$(date +%s.%N)
     last_rss=$(awk '/VmHWM/ {print $2}' "/proc/${pids[0]}/status")
+    # CPU seconds from start to the last contact out: the scheduler, both workers, the broker (placing included).
+    last_scheduler_cpu=$(cpu_seconds "${pids[0]}")
+    last_worker_cpu=$(python3 -c "print($(cpu_seconds "${pids[1]}") + $(cpu_seconds "${pids[2]}"))")
+    last_broker_cpu=0
+    [ -n "$broker" ] && last_broker_cpu=$(python3 -c "print($(cpu_seconds "$broker") - $broker_before)")
     stop_all
     unset TACT_CONFIG_DIR
     for queue in intake outcomes decisions expired tasks dead reminders.email reminders.sms reminders.letter calls.pool \
@@ -110,7 +123,8 @@ for round in $(seq 1 "$rounds"); do
         run_tact "$against_bin" "$round-against" "$tree/Config"
         before=$last_rate
     fi
-    echo "$round $forward $tact $rss $before $batched" >> "$results"
+    echo "$round $forward $tact $rss $before $batched $last_scheduler_cpu $last_worker_cpu $last_broker_cpu" \
+        "$last_place_cpu" >> "$results"
     printf "  round %d  C forward loop %6d msg/s  batched relay %6d msg/s   Tact %6d placements/s (%d contacts/s," \
         "$round" "$forward" "$batched" "$tact" $((tact * 2))
     printf " %d hops/s)  scheduler peak RSS %d MB" $((tact * hops)) $((rss / 1024))
@@ -131,6 +145,12 @@ print(f"\n{sys.argv[2]} placements × {sys.argv[3]} rounds, {sys.argv[4]} cores;
 print(f"  Tact {tact:8.0f} placements/s ({2 * tact:.0f} contacts/s, {hops * tact:.0f} broker hops/s)")
 print(f"  batched relay {batched:8.0f} msg/s   Tact hops/relay {carried:.2f} (target ≥ 0.5)")
 print(f"  C forward loop {forward:8.0f} msg/s   Tact placements/forward loop {ratio:.2f} (issue 5's target ≥ 0.3)")
+# CPU seconds per 1,000 placements (each makes 2 contacts), medians over the rounds; the capacity model's input.
+placements = float(sys.argv[2])
+kinds = [("scheduler", 6), ("workers (2)", 7), ("RabbitMQ", 8), ("tact place", 9)]
+cpu = {name: statistics.median(r[i] for r in rows) * 1000 / placements for name, i in kinds}
+print("  CPU seconds per 1,000 placements (2,000 contacts): "
+      + ", ".join(f"{name} {value:.2f}" for name, value in cpu.items()))
 if sys.argv[5]:
     before = statistics.median(r[4] for r in rows)
     change = statistics.median(r[2] / r[4] for r in rows)
