@@ -9,32 +9,12 @@ import Testing
 @Suite("AMQP: a cluster", .enabled(if: TestEnvironment.hasBroker), .timeLimit(.minutes(6)))
 struct ClusterFailoverTests {
     @Test func whenItsNodeStopsTheClientCarriesOnThroughAnotherAndTheQuorumQueueLosesNothing() async throws {
-        let base = Int.random(in: 36_000...43_000)
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("tact-cluster-\(base)")
-        func broker(_ arguments: [String]) async throws -> ChildProcess.Result {
-            try await ChildProcess.run(Repository.path("scripts/broker"), arguments, timeout: .seconds(240))
-        }
-
-        let started = try await broker(["cluster", "start", "--nodes", "3", "--port", "\(base)", "--dir", folder.path])
-        // Stopped whatever happens, and before the test ends: three brokers left running would outlive the run.
-        do {
-            try await failOver(started, base: base, folder: folder, broker: broker)
-        } catch {
-            _ = try? await broker(["cluster", "stop", "--nodes", "3", "--port", "\(base)", "--dir", folder.path])
-            try? FileManager.default.removeItem(at: folder)
-            throw error
-        }
-        _ = try await broker(["cluster", "stop", "--nodes", "3", "--port", "\(base)", "--dir", folder.path])
-        try? FileManager.default.removeItem(at: folder)
+        try await BrokerCluster.with(nodes: 3) { cluster in try await failOver(cluster) }
     }
 
-    private func failOver(
-        _ started: ChildProcess.Result, base: Int, folder: URL,
-        broker: ([String]) async throws -> ChildProcess.Result
-    ) async throws {
-        #expect(started.status == 0, "\(started.output)")
-        let urls = try #require(started.stdout.split(separator: "\n").last.map(String.init))
-        var configuration = try AMQPConfiguration(url: urls)
+    private func failOver(_ cluster: BrokerCluster) async throws {
+        var configuration = try AMQPConfiguration(url: cluster.urls)
+        let base = cluster.basePort
         #expect(configuration.endpoints.map(\.port) == [base, base + 1, base + 2])
         configuration.connectionName = "test-cluster"
         configuration.connectTimeout = .seconds(5)
@@ -54,10 +34,7 @@ struct ClusterFailoverTests {
         await publish(0..<100)
 
         // The first node, which the client is connected to, stops.
-        let stopped = try await broker([
-            "stop", "--port", "\(base)", "--dir", folder.appendingPathComponent("node-\(base)").path,
-        ])
-        #expect(stopped.status == 0, "\(stopped.output)")
+        try await cluster.stopNode(0)
         await publish(100..<200)
         #expect(connection.reconnectCount >= 1)
 

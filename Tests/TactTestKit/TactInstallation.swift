@@ -45,6 +45,10 @@ public final class TactInstallation: Sendable {
         /// `delivery.email.caFile` and `username`: a relay with a certificate of its own and a login.
         public var smtpCAFile: String?
         public var smtpUsername: String?
+        /// The broker of this installation's own connection (which declares the topology), and of the `tact`
+        /// processes it runs; the test broker when `nil`. A cluster test gives them nodes in different orders.
+        public var brokerURL: String?
+        public var servicesBrokerURL: String?
 
         public init() {}
     }
@@ -66,6 +70,8 @@ public final class TactInstallation: Sendable {
     }
 
     public let storePath: String
+    /// `TACT_AMQP_URL` of the processes it runs.
+    private let servicesBrokerURL: String
     public var configPath: String { configDirectory.path }
 
     /// - Parameter label: the start of the exchange prefix, naming the suite in the broker's listings.
@@ -80,6 +86,7 @@ public final class TactInstallation: Sendable {
         self.configDirectory = configDirectory
         let storePath = (settings.storeFolder ?? directory).appendingPathComponent("tact.sqlite").path
         self.storePath = storePath
+        servicesBrokerURL = settings.servicesBrokerURL ?? settings.brokerURL ?? TestEnvironment.brokerURL
         do {
             try FileManager.default.createDirectory(at: configDirectory, withIntermediateDirectories: true)
             for folder in ["rulebooks", "mappings", "strategies", "templates"] {
@@ -105,7 +112,7 @@ public final class TactInstallation: Sendable {
             }
             try Self.configuration(prefix: prefix, store: storePath, settings).write(
                 to: configDirectory.appendingPathComponent("tact.yaml"), atomically: true, encoding: .utf8)
-            var amqp = try AMQPConfiguration(url: TestEnvironment.brokerURL)
+            var amqp = try AMQPConfiguration(url: settings.brokerURL ?? TestEnvironment.brokerURL)
             amqp.connectionName = "test-\(prefix)"
             let connection = try await AMQPConnection.connect(amqp, logger: Logger(label: "test"))
             do {
@@ -212,7 +219,7 @@ public final class TactInstallation: Sendable {
     private func environment(_ extra: [String: String]) -> [String: String] {
         var environment = ProcessInfo.processInfo.environment
         environment["TACT_CONFIG_DIR"] = configPath
-        environment["TACT_AMQP_URL"] = TestEnvironment.brokerURL
+        environment["TACT_AMQP_URL"] = servicesBrokerURL
         environment["TACT_HOME"] = directory.path
         environment.removeValue(forKey: "TACT_STORE")
         environment.merge(extra) { $1 }
