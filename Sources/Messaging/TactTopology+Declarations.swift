@@ -52,7 +52,7 @@ extension TactTopology {
 
     /// A specialist's call queue (declared when the first call for them is emitted). Classic, for its priorities
     /// (a gentle or promised call first), which RabbitMQ 3.x quorum queues lack: in a cluster it lives on one node
-    /// (`docs/scaling.md` says what that node's loss means).
+    /// (`docs/operations.md` says what that node's loss means).
     public func callQueueDeclaration(specialist: String?) -> AMQPTopology.Queue {
         .init(
             callQueue(specialist: specialist), deadLetterExchange: expiredExchange,

@@ -33,8 +33,9 @@ public struct SchedulerMetrics: Sendable {
     public let tasksGivenUp: Counter
     /// `tact_contacts_emitted_total{channel}`: reminders and calls published and confirmed.
     public let contacts: Counter
-    /// `tact_tasks_held_back_total`: due tasks left in the store by backpressure (their call queue full, or their
-    /// channel's pace spent), counted each time a round of dispatch passes them over.
+    /// `tact_tasks_held_back_total`: due tasks a round of dispatch read and left in the store because their call
+    /// queue filled or their channel's pace ran out during the round. Tasks already held when a round begins are
+    /// left out by the store's query unread, and not counted: `tact_due_tasks` shows the backlog.
     public let tasksHeldBack: Counter
 
     public init(registry: MetricsRegistry = .disabled) {
@@ -70,7 +71,7 @@ public struct SchedulerMetrics: Sendable {
             "tact_contacts_emitted_total", help: "Reminders and calls published, by channel.", labels: ["channel"])
         tasksHeldBack = registry.counter(
             "tact_tasks_held_back_total",
-            help: "Due tasks passed over by a round of dispatch because their call queue was full or their pace spent.")
+            help: "Due tasks read and left in the store because their call queue filled or their pace ran out.")
     }
 
     /// Declares the lanes (one per input, `dispatch`, `outbox`) and shows every input's and channel's series at 0

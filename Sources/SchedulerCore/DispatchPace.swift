@@ -3,8 +3,8 @@ import Store
 import TactConfig
 
 /// Backpressure for one round of dispatch: how many more calls each call queue takes (`scheduler.callQueueDepth`)
-/// and how many more reminders each paced channel. It names to the store what to leave waiting, and admits or holds
-/// each due task it is given.
+/// and how many more reminders each paced channel. It names to the store what to leave waiting, kept current as the
+/// round hands tasks out, and admits or holds each due task it is given.
 struct DispatchPace {
     /// Where an admitted call is routed (a specialist's id, or `pool`); `nil` for a reminder, or when calls are not
     /// bounded.
@@ -17,8 +17,8 @@ struct DispatchPace {
     private let depth: Int?
     private var waiting: [String: Int]
     private var allowance: [Channel: Int]
-    /// What the store leaves waiting, as this round began.
-    let hold: DispatchHold
+    /// The queue the calls of each assigned specialist's debtors go to now.
+    private var routes: [String: String] = [:]
 
     init(core: SchedulerCore, allowance: [Channel: Int], at now: Instant, in store: any StoreReading) throws {
         self.core = core
@@ -26,27 +26,38 @@ struct DispatchPace {
         self.allowance = allowance
         depth = core.configuration.scheduler.callQueueDepth
         waiting = depth == nil ? [:] : try store.waitingCalls()
-        var hold = DispatchHold(channels: Set(allowance.filter { $0.value <= 0 }.keys))
-        if let depth {
-            // `pool` is reserved: no specialist has that id (the contract refuses it).
-            hold.callsOfUnassigned = waiting["pool", default: 0] >= depth
+        if depth != nil {
             for specialist in try store.assignedSpecialists() {
-                let queue = try core.routeCall(assignedTo: specialist, at: now, in: store) ?? "pool"
-                if waiting[queue, default: 0] >= depth { hold.callsOfSpecialists.insert(specialist) }
+                // `pool` is reserved: no specialist has that id (the contract refuses it).
+                routes[specialist] = try core.routeCall(assignedTo: specialist, at: now, in: store) ?? "pool"
             }
         }
-        self.hold = hold
     }
 
-    /// Whether `task` may go out now; `nil` holds it back.
+    /// What the store is to leave waiting now: spent channels, and the calls of every full queue's debtors.
+    var hold: DispatchHold {
+        var hold = DispatchHold(channels: Set(allowance.filter { $0.value <= 0 }.keys))
+        if let depth {
+            hold.callsOfUnassigned = waiting["pool", default: 0] >= depth
+            hold.callsOfSpecialists = Set(routes.filter { waiting[$0.value, default: 0] >= depth }.keys)
+        }
+        return hold
+    }
+
+    /// The queue `task`'s call goes to now, when calls are bounded; `nil` for a reminder or without a bound.
+    func callQueue(of task: TaskRecord, in store: any StoreReading) throws -> String? {
+        guard depth != nil, task.channel == .call, let debtor = try store.debtor(task.debtorID) else { return nil }
+        return try core.routeCall(for: debtor, at: now, in: store) ?? "pool"
+    }
+
+    /// Whether `task` may go out now; `nil` holds it back, and ``hold`` then names what held it.
     func admit(_ task: TaskRecord, in store: any StoreReading) throws -> Admission? {
         guard task.channel == .call else {
             if let left = allowance[task.channel], left <= 0 { return nil }
             return Admission()
         }
-        // A debtor gone: the hand-out cancels the task.
-        guard let depth, let debtor = try store.debtor(task.debtorID) else { return Admission() }
-        let queue = try core.routeCall(for: debtor, at: now, in: store) ?? "pool"
+        // A debtor gone, or no bound: the hand-out goes ahead (and cancels a task whose debtor is gone).
+        guard let depth, let queue = try callQueue(of: task, in: store) else { return Admission() }
         return waiting[queue, default: 0] < depth ? Admission(callQueue: queue) : nil
     }
 

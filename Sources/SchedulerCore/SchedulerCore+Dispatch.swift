@@ -10,14 +10,15 @@ extension SchedulerCore {
     public struct Dispatched: Sendable, Equatable {
         /// Tasks handed to the workers.
         public var handedOut = 0
-        /// Tasks taken from the store: handed out, cancelled because they could no longer be sent, given up, or
-        /// held back. A full batch taken means more may be due.
+        /// Tasks taken from the store: handed out, cancelled because they could no longer be sent, or given up. A
+        /// full batch taken means more may be due.
         public var taken = 0
         /// Tasks given up because no worker decided them.
         public var givenUp = 0
         /// Reminders handed out, by channel: what the senders' pace spends.
         public var reminders: [Channel: Int] = [:]
-        /// Due tasks left in the store because their call queue was full or their channel's pace spent.
+        /// Due tasks read and left in the store because their call queue filled or their channel's pace ran out
+        /// during the round (not counted in ``taken``). Tasks already held when the round began are not read.
         public var heldBack = 0
     }
 
@@ -26,13 +27,16 @@ extension SchedulerCore {
     ///
     /// Backpressure: with `scheduler.callQueueDepth`, a call goes out only while fewer calls than that wait in the
     /// queue it is routed to (or are being decided for it); `reminderAllowance` caps the reminders handed out per
-    /// channel (a channel not named is not paced). What is held back stays due in the store, in priority order.
+    /// channel (a channel not named is not paced). What is held back stays due in the store, in priority order, and
+    /// the store's query leaves it out: when a queue fills or a channel runs out during the round, the rest of the
+    /// batch is read again without them.
     public func dispatch(
         at now: Instant, in store: any StoreTransaction, reminderAllowance: [Channel: Int] = [:]
     ) throws -> Dispatched {
         store.attribute(to: .scheduler, at: now)
         let batch = configuration.scheduler.dispatchBatch
         var result = Dispatched()
+        var pace = try DispatchPace(core: self, allowance: reminderAllowance, at: now, in: store)
         for var task in try store.expiredLeases(at: now, limit: batch) {
             result.taken += 1
             // Hand-outs a worker answered (a deferral, say) or that were recalled do not count: only those since.
@@ -43,24 +47,30 @@ extension SchedulerCore {
                 result.givenUp += 1
                 continue
             }
-            // Already counted where it waits: its queue stays as it was routed.
-            if try handOut(&task, callQueue: task.queuedFor, at: now, in: store) {
+            // Counted where it waits already: not held, but routed again, as its decision will be.
+            if try handOut(&task, callQueue: pace.callQueue(of: task, in: store), at: now, in: store) {
                 result.handedOut += 1
                 if task.channel != .call { result.reminders[task.channel, default: 0] += 1 }
             }
         }
-        var pace = try DispatchPace(core: self, allowance: reminderAllowance, at: now, in: store)
-        for var task in try store.dueTasks(at: now, limit: batch - result.taken, holding: pace.hold) {
-            result.taken += 1
-            guard let admission = try pace.admit(task, in: store) else {
-                result.heldBack += 1
-                continue
+        // Each read that holds a task back leaves out, next time, the queue or channel that held it: the loop ends.
+        while result.taken < batch {
+            let due = try store.dueTasks(at: now, limit: batch - result.taken, holding: pace.hold)
+            var held = false
+            for var task in due {
+                guard let admission = try pace.admit(task, in: store) else {
+                    result.heldBack += 1
+                    held = true
+                    continue
+                }
+                result.taken += 1
+                if try handOut(&task, callQueue: admission.callQueue, at: now, in: store) {
+                    result.handedOut += 1
+                    pace.spend(task, admission)
+                    if task.channel != .call { result.reminders[task.channel, default: 0] += 1 }
+                }
             }
-            if try handOut(&task, callQueue: admission.callQueue, at: now, in: store) {
-                result.handedOut += 1
-                pace.spend(task, admission)
-                if task.channel != .call { result.reminders[task.channel, default: 0] += 1 }
-            }
+            if !held { break }
         }
         return result
     }

@@ -120,12 +120,13 @@ extension SchedulerCore {
     }
 
     /// A taken call is reported on. One that returned without an outcome and was planned again (it is pending or
-    /// being decided, with its published contact still in the ledger) was made after all: it is not made twice.
+    /// being decided, with its published contact still in the ledger) was made after all: it is not made twice. A
+    /// call reported without `tact next` no longer waits in its queue (nor counts against its depth).
     private func settle(
         _ task: TaskRecord, reportedBy outcome: Outcome, wasPublished: Bool, in store: any StoreTransaction
     ) throws {
         var task = task
-        if task.status == .taken {
+        if task.status == .taken || task.allows(.reported) {
             try task.apply(.reported)
         } else if wasPublished, task.status == .pending || task.status == .inFlight {
             try task.apply(.closed(.reportedLate))

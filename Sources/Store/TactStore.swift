@@ -47,8 +47,7 @@ public protocol StoreReading {
     func assignedSpecialists() throws -> [String]
     /// In-flight tasks whose lease ended before `now`, at most `limit`.
     func expiredLeases(at now: Instant, limit: Int) throws -> [TaskRecord]
-    /// Published calls still waiting in the call queue of `specialist` (not taken; reported ones too, when reported
-    /// without `tact next`), by id.
+    /// Published calls still waiting in the call queue of `specialist` (neither taken nor reported), by id.
     func queuedCalls(for specialist: String) throws -> [TaskRecord]
     /// Taken calls whose outcome was due before `now`, at most `limit`.
     func overdueTakenCalls(at now: Instant, limit: Int) throws -> [TaskRecord]

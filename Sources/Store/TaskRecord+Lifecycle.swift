@@ -42,7 +42,8 @@ extension TaskRecord {
         /// A specialist took its published call (`tact next`); it returns if no outcome arrives by `outcomeDue`.
         /// The same call may be taken again, by the same specialist, when the first answer was lost.
         case taken(by: String, outcomeDue: Instant)
-        /// The outcome of its taken call arrived.
+        /// The outcome of its taken call arrived; or of its call still queued, reported without `tact next` (by a
+        /// dialler that took it from the queue), which then waits in no queue.
         case reported
         /// Its call was taken and no outcome arrived in time: pending again at `retryAt`.
         case unreported(retryAt: Instant)
@@ -77,6 +78,7 @@ extension TaskRecord {
         case (.expired, .taken): claimingSender == nil
         case (.taken(let specialist, _), .taken): specialist == takenBy
         case (.reported, .taken), (.unreported, .taken): true
+        case (.reported, .done): queuedFor != nil && takenBy == nil
         case (.moved, .pending): true
         case (.revived, .cancelled): closedReason?.isRevivable ?? false
         case (.closed, .pending), (.closed, .inFlight), (.closed, .taken): true
@@ -135,6 +137,7 @@ extension TaskRecord {
         case .reported:
             status = .done
             leaseUntil = nil
+            queuedFor = nil
         case .moved(let dueAt):
             self.dueAt = dueAt
         case .revived(let dueAt, let channel):

@@ -72,6 +72,23 @@ struct SchedulerBackpressureTests {
         #expect(try await store.read { try $0.waitingCalls() } == ["anna": 1, "pool": 1, "bob": 1])
     }
 
+    /// A backlog larger than a batch, held back: the round reads past it instead of counting it as work done and
+    /// going round again at once (which starved everything behind it).
+    @Test func aHeldBacklogIsLeftOutAndWhatIsBehindItStillGoes() async throws {
+        let core = Fixtures.core { $0.scheduler.callQueueDepth = 1 }
+        #expect(core.configuration.scheduler.dispatchBatch == 100)
+        let store = try SQLiteStore.inMemory()
+        try await place((1...150).map { "D-\($0)" }, in: store, core: core)
+        // anna's debtor sorts after the pool's backlog.
+        try await place(["Z"], in: store, core: core, specialist: "anna")
+        let round = try await store.write { try core.dispatch(at: Fixtures.now, in: $0) }
+        #expect(round.handedOut == 2 && round.taken == 2, "one call for the pool, one for anna: \(round)")
+        #expect(round.heldBack >= 1)
+        #expect(Set(try await inFlight(store).compactMap(\.queuedFor)) == ["pool", "anna"])
+        let next = try await store.write { try core.dispatch(at: Fixtures.now, in: $0) }
+        #expect(next.taken == 0 && next.heldBack == 0, "both queues full: nothing is read")
+    }
+
     @Test func aCallReportedWithoutTactNextNoLongerWaits() async throws {
         let core = Fixtures.core { $0.scheduler.callQueueDepth = 1 }
         let store = try SQLiteStore.inMemory()

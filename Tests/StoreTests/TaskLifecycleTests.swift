@@ -77,6 +77,8 @@ import Testing
         case (.queued, .taken), (.queuedForRepresentative, .taken): true
         case (.queued, .rerouted), (.queuedForRepresentative, .rerouted): true
         case (.queued, .withdrawn), (.queuedForRepresentative, .withdrawn): true
+        // Reported without `tact next` by whoever dialled it from the queue: it waits there no longer.
+        case (.queued, .reported), (.queuedForRepresentative, .reported): true
         // Taken again only by whoever holds it (the answer to the first check was lost).
         case (.taken, .taken(let specialist, _)): specialist == "anna"
         case (.taken, .reported), (.taken, .unreported), (.taken, .expired), (.taken, .closed): true
