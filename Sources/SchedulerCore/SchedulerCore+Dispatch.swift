@@ -53,9 +53,11 @@ extension SchedulerCore {
                 if task.channel != .call { result.reminders[task.channel, default: 0] += 1 }
             }
         }
-        // Each read that holds a task back leaves out, next time, the queue or channel that held it: the loop ends.
+        // Each read that holds a task back leaves out, next time, the queue or channel that held it: the loop ends
+        // (and stops should a hold ever fail to grow).
         while result.taken < batch {
-            let due = try store.dueTasks(at: now, limit: batch - result.taken, holding: pace.hold)
+            let hold = pace.hold
+            let due = try store.dueTasks(at: now, limit: batch - result.taken, holding: hold)
             var held = false
             for var task in due {
                 guard let admission = try pace.admit(task, in: store) else {
@@ -70,7 +72,7 @@ extension SchedulerCore {
                     if task.channel != .call { result.reminders[task.channel, default: 0] += 1 }
                 }
             }
-            if !held { break }
+            if !held || pace.hold == hold { break }
         }
         return result
     }
