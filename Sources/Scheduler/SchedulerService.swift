@@ -261,7 +261,7 @@ public struct SchedulerService: Service {
                                 try transaction.nextWakeUp()
                             )
                         }
-                    }, changed: { $0.0.returned + $0.0.unconfirmed > 0 || $0.1.taken > 0 })
+                    }, changed: { $0.0.returned + $0.0.unconfirmed + $0.0.lost > 0 || $0.1.taken > 0 })
                 pace.spend(dispatched.reminders)
                 metrics.service.lanes.worked("dispatch", since: started)
                 metrics.tasksHandedOut.increment(by: Double(dispatched.handedOut))
@@ -270,6 +270,11 @@ public struct SchedulerService: Service {
                     metrics.tasksGivenUp.increment(by: Double(dispatched.givenUp))
                     logger.warning(
                         "Tasks given up: no worker decided them", metadata: ["tact.count": "\(dispatched.givenUp)"])
+                }
+                if unreported.lost > 0 {
+                    logger.warning(
+                        "Queued calls that never came back from their queue were planned again",
+                        metadata: ["tact.count": "\(unreported.lost)"])
                 }
                 metrics.callsUnreported.increment(by: Double(unreported.returned))
                 if unreported.returned > 0 {

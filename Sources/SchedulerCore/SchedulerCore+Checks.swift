@@ -69,13 +69,20 @@ extension SchedulerCore {
     /// Seconds a specialist has at least to report on a call taken with `tact next`, whatever its window.
     static let minimumOutcomeWait: Int64 = 900
 
+    /// After a queued call's window ends, the broker expires it and it comes back (or it was taken, or reported);
+    /// one still queued this long after was lost with its queue (a classic queue whose node is gone for good).
+    static let lostCallGrace: Int64 = 900
+
     /// Calls taken and not reported on in time return to be planned again; their ledger entry stays, as a contact
     /// that may have been made, until the next hand-out's contact replaces it. Reminders claimed and not reported
-    /// on end as unconfirmed claims. Returns how many of each.
+    /// on end as unconfirmed claims. Queued calls that never came back from their queue are planned again, as an
+    /// expired call is (a copy found later is superseded at `tact next`'s check). Returns how many of each.
     public func returnUnreported(
         at now: Instant, in store: any StoreTransaction
-    ) throws -> (returned: Int, unconfirmed: Int) {
+    ) throws -> (returned: Int, unconfirmed: Int, lost: Int) {
         store.attribute(to: .scheduler, at: now)
+        let lost = try store.lostQueuedCalls(at: now, limit: configuration.scheduler.dispatchBatch)
+        for task in lost { try expire(taskID: task.id, attempt: task.attempts, at: now, in: store) }
         let overdue = try store.overdueTakenCalls(at: now, limit: configuration.scheduler.dispatchBatch)
         var unconfirmed = 0
         for var task in overdue {
@@ -94,6 +101,6 @@ extension SchedulerCore {
             }
             try store.save(task)
         }
-        return (overdue.count - unconfirmed, unconfirmed)
+        return (overdue.count - unconfirmed, unconfirmed, lost.count)
     }
 }

@@ -181,7 +181,11 @@ extension SchedulerCore {
             }
             // Where a call waits, so that an absence or a hand-over can move it from there.
             let queue = message.contact.flatMap { $0.call == nil ? nil : topology.specialist(ofCallQueue: $0.queue) }
-            try task.apply(.published(toRepresentative: decision.decision == .redirect, queuedFor: queue))
+            // A queued call expires from its queue at the end of its window and comes back; by then and a grace, one
+            // neither back nor taken was lost with its queue (``returnUnreported(at:in:)``).
+            let returnBy = message.contact?.expiresAt?.adding(seconds: Self.lostCallGrace)
+            try task.apply(
+                .published(toRepresentative: decision.decision == .redirect, queuedFor: queue, returnBy: returnBy))
         case .defer:
             try task.apply(.deferred(until: decision.earliest ?? now.adding(seconds: 60)))
         case .suppress:

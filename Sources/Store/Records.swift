@@ -216,8 +216,9 @@ public struct TaskRecord: Sendable, Equatable, Codable {
     /// The specialist who took its call, while `taken` and once it is reported on.
     public internal(set) var takenBy: String?
     /// The call queue its published call waits in (a specialist's id, or `pool`), while `done` and not taken: a
-    /// change of specialists moves it from there (``Transition/rerouted(dueAt:)``). While a call is `in flight`,
-    /// the queue it is routed to, where it counts against the queue's depth.
+    /// change of specialists moves it from there (``Transition/rerouted(dueAt:)``); its `leaseUntil` then says by
+    /// when it must have come back or been taken. While a call is `in flight`, the queue it is routed to, where it
+    /// counts against the queue's depth.
     public internal(set) var queuedFor: String?
     /// Among tasks due together, those of higher priority are handed out first (0…9: the call's queue priority
     /// under the debtor's strategy); set at creation.

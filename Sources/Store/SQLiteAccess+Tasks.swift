@@ -44,6 +44,12 @@ enum TaskQueries {
     static let expiredLeases =
         "SELECT * FROM task WHERE status = 'in-flight' AND lease_until < ? ORDER BY lease_until, id LIMIT ?"
 
+    /// By task_queued_until.
+    static let lostQueuedCalls = """
+        SELECT * FROM task WHERE status = 'done' AND queued_for IS NOT NULL AND lease_until < ?
+        ORDER BY lease_until, id LIMIT ?
+        """
+
     static let overdueTakenCalls =
         "SELECT * FROM task WHERE status = 'taken' AND lease_until < ? ORDER BY lease_until, id LIMIT ?"
 
@@ -108,6 +114,10 @@ extension SQLiteAccess {
 
     func expiredLeases(at now: Instant, limit: Int) throws -> [TaskRecord] {
         try fetchAll(TaskRecord.self, TaskQueries.expiredLeases, [now, max(limit, 0)])
+    }
+
+    func lostQueuedCalls(at now: Instant, limit: Int) throws -> [TaskRecord] {
+        try fetchAll(TaskRecord.self, TaskQueries.lostQueuedCalls, [now, max(limit, 0)])
     }
 
     func overdueTakenCalls(at now: Instant, limit: Int) throws -> [TaskRecord] {

@@ -369,7 +369,8 @@ extension SQLiteStore {
 
     /// Backpressure: due tasks are taken highest priority first (a call's queue priority, fixed when the task is
     /// planned; tasks planned before keep 0), through one index range per priority; and the calls waiting in each
-    /// call queue, or being decided for it, are counted by the queue.
+    /// call queue, or being decided for it, are counted by the queue. Queued calls that never came back (their
+    /// queue's node lost) are found by the time they were due back.
     private static func schemaV4(_ db: Database) throws {
         try db.execute(
             sql: """
@@ -377,6 +378,8 @@ extension SQLiteStore {
                 CREATE INDEX task_ready_priority ON task (priority, due_at, id) WHERE ready = 1;
                 CREATE INDEX task_waiting ON task (queued_for)
                     WHERE queued_for IS NOT NULL AND status IN ('in-flight', 'done');
+                CREATE INDEX task_queued_until ON task (lease_until, id)
+                    WHERE status = 'done' AND queued_for IS NOT NULL;
                 """)
     }
 }

@@ -49,6 +49,9 @@ public protocol StoreReading {
     func expiredLeases(at now: Instant, limit: Int) throws -> [TaskRecord]
     /// Published calls still waiting in the call queue of `specialist` (neither taken nor reported), by id.
     func queuedCalls(for specialist: String) throws -> [TaskRecord]
+    /// Queued calls that should have come back or been taken before `now` and did not (their queue was lost), at
+    /// most `limit`.
+    func lostQueuedCalls(at now: Instant, limit: Int) throws -> [TaskRecord]
     /// Taken calls whose outcome was due before `now`, at most `limit`.
     func overdueTakenCalls(at now: Instant, limit: Int) throws -> [TaskRecord]
     /// The earliest `dueAt` of a pending task, or `leaseUntil` of an in-flight task or a taken call: when the

@@ -23,8 +23,9 @@ extension TaskRecord {
         /// queue it is routed to (`callQueue`), where it counts as waiting while it is decided.
         case handOut(leaseUntil: Instant, callQueue: String? = nil)
         /// The current hand-out's decision published its contact, to the debtor or their representative; a call waits
-        /// in the call queue of `queuedFor` (a specialist, or `pool`) until it is taken.
-        case published(toRepresentative: Bool, queuedFor: String? = nil)
+        /// in the call queue of `queuedFor` (a specialist, or `pool`) until it is taken. By `returnBy` (after its
+        /// window and the broker's expiry) a queued call has come back or been taken, unless its queue was lost.
+        case published(toRepresentative: Bool, queuedFor: String? = nil, returnBy: Instant? = nil)
         /// The current hand-out's decision put it off until `until`.
         case deferred(until: Instant)
         /// An input made the current hand-out's snapshot stale: pending again at once, to be decided anew.
@@ -108,11 +109,12 @@ extension TaskRecord {
             attempts += 1
             self.leaseUntil = leaseUntil
             queuedFor = callQueue
-        case .published(let toRepresentative, let queuedFor):
+        case .published(let toRepresentative, let queuedFor, let returnBy):
             status = .done
             closedReason = toRepresentative ? .reachedRepresentative : nil
             self.queuedFor = queuedFor
             settle()
+            leaseUntil = queuedFor == nil ? nil : returnBy
         case .deferred(let until):
             status = .pending
             dueAt = until
