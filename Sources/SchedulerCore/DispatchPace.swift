@@ -61,6 +61,13 @@ struct DispatchPace {
         return waiting[queue, default: 0] < depth ? Admission(callQueue: queue) : nil
     }
 
+    /// Counts a call handed out again for another queue than it was counted in.
+    mutating func move(from before: String?, to after: String?) {
+        guard before != after else { return }
+        if let before, let count = waiting[before] { waiting[before] = max(count - 1, 0) }
+        if let after { waiting[after, default: 0] += 1 }
+    }
+
     /// Counts a task handed out.
     mutating func spend(_ task: TaskRecord, _ admission: Admission) {
         if let queue = admission.callQueue {

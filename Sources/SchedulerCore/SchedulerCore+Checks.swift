@@ -75,14 +75,21 @@ extension SchedulerCore {
 
     /// Calls taken and not reported on in time return to be planned again; their ledger entry stays, as a contact
     /// that may have been made, until the next hand-out's contact replaces it. Reminders claimed and not reported
-    /// on end as unconfirmed claims. Queued calls that never came back from their queue are planned again, as an
-    /// expired call is (a copy found later is superseded at `tact next`'s check). Returns how many of each.
+    /// on end as unconfirmed claims. Queued calls that never came back from their queue are planned again the same
+    /// way: a copy may still be in a queue (a classic queue expires only at its head) and be dialled by a gateway
+    /// that reports without `tact next`, whose late outcome then closes the new plan. Returns how many of each.
     public func returnUnreported(
         at now: Instant, in store: any StoreTransaction
     ) throws -> (returned: Int, unconfirmed: Int, lost: Int) {
         store.attribute(to: .scheduler, at: now)
         let lost = try store.lostQueuedCalls(at: now, limit: configuration.scheduler.dispatchBatch)
-        for task in lost { try expire(taskID: task.id, attempt: task.attempts, at: now, in: store) }
+        for var task in lost {
+            try task.apply(.expired(retryAt: now.adding(seconds: Self.expiryPause)))
+            if let hold = try stepBackInProgress(ofDebtor: task.debtorID, besides: task, in: store) {
+                try task.apply(.closed(.hold(hold)))
+            }
+            try store.save(task)
+        }
         let overdue = try store.overdueTakenCalls(at: now, limit: configuration.scheduler.dispatchBatch)
         var unconfirmed = 0
         for var task in overdue {

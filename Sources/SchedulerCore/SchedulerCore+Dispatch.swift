@@ -48,8 +48,10 @@ extension SchedulerCore {
                 continue
             }
             // Counted where it waits already: not held, but routed again, as its decision will be.
+            let routed = task.queuedFor
             if try handOut(&task, callQueue: pace.callQueue(of: task, in: store), at: now, in: store) {
                 result.handedOut += 1
+                pace.move(from: routed, to: task.queuedFor)
                 if task.channel != .call { result.reminders[task.channel, default: 0] += 1 }
             }
         }
