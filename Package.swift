@@ -59,7 +59,12 @@ let package = Package(
         // The AMQP contract: message types, validation, exchange and queue names. No I/O.
         .target(name: "Contract", dependencies: ["Domain", "Policy"]),
         // What Tact's processes declare on the broker for the contract's names.
-        .target(name: "Messaging", dependencies: ["AMQP", "Contract", "Domain", "Policy"]),
+        .target(
+            name: "Messaging",
+            dependencies: [
+                "AMQP", "Contract", "Domain", "Policy",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]),
         // What the scheduler decides, over a store transaction: no broker, no logging, no service lifecycle.
         .target(
             name: "SchedulerCore", dependencies: ["Cadence", "Contract", "Domain", "Policy", "Store", "TactConfig"]),

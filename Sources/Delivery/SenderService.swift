@@ -83,32 +83,22 @@ public struct SenderService: Service {
             } : nil
         defer { refresher?.cancel() }
         let stopping = StopFlag()
-        try await withGracefulShutdownHandler {
-            try await withThrowingTaskGroup(of: Void.self) { group in
-                for consumer in consumers {
-                    group.addTask {
-                        var checker: CallChecker?
-                        while true {
-                            let batch = try await consumer.next(upTo: 1)
-                            guard let delivery = batch.first else { return }
-                            let started = ContinuousClock.now
-                            if checksContacts, checker?.isCurrent != true {
-                                checker = try? await CallChecker(
-                                    connection: connection, topology: topology, timeout: Self.checkTimeout)
-                            }
-                            await handle(
-                                delivery, checker: checksContacts ? checker : nil, on: connection, stopping: stopping)
-                            metrics.service.lanes.worked("reminders", since: started)
-                        }
+        try await runLanes(
+            consumers, stopping: stopping, shuttingDown: { metrics.service.shuttingDown() },
+            lane: { consumer in
+                var checker: CallChecker?
+                while true {
+                    let batch = try await consumer.next(upTo: 1)
+                    guard let delivery = batch.first else { return }
+                    let started = ContinuousClock.now
+                    if checksContacts, checker?.isCurrent != true {
+                        checker = try? await CallChecker(
+                            connection: connection, topology: topology, timeout: Self.checkTimeout)
                     }
+                    await handle(delivery, checker: checksContacts ? checker : nil, on: connection, stopping: stopping)
+                    metrics.service.lanes.worked("reminders", since: started)
                 }
-                try await group.waitForAll()
-            }
-        } onGracefulShutdown: {
-            metrics.service.shuttingDown()
-            stopping.set()
-            for consumer in consumers { consumer.requestCancel() }
-        }
+            })
         await connection.close()
         logger.notice("Sender stopped", metadata: ["tact.sender": "\(senderID)"])
     }

@@ -59,27 +59,18 @@ public struct WorkerService: Service {
             } : nil
         defer { refresher?.cancel() }
         let stopping = StopFlag()
-        try await withGracefulShutdownHandler {
-            try await withThrowingTaskGroup(of: Void.self) { group in
-                for consumer in consumers {
-                    group.addTask {
-                        // Ends when the consumer is cancelled: the batch in hand is finished first.
-                        while true {
-                            let batch = try await consumer.next(upTo: configuration.worker.prefetch)
-                            if batch.isEmpty { return }
-                            let started = ContinuousClock.now
-                            await process(batch, on: connection, stopping: stopping)
-                            metrics.service.lanes.worked("tasks", since: started)
-                        }
-                    }
+        try await runLanes(
+            consumers, stopping: stopping, shuttingDown: { metrics.service.shuttingDown() },
+            lane: { consumer in
+                // Ends when the consumer is cancelled: the batch in hand is finished first.
+                while true {
+                    let batch = try await consumer.next(upTo: configuration.worker.prefetch)
+                    if batch.isEmpty { return }
+                    let started = ContinuousClock.now
+                    await process(batch, on: connection, stopping: stopping)
+                    metrics.service.lanes.worked("tasks", since: started)
                 }
-                try await group.waitForAll()
-            }
-        } onGracefulShutdown: {
-            metrics.service.shuttingDown()
-            stopping.set()
-            for consumer in consumers { consumer.requestCancel() }
-        }
+            })
         await connection.close()
         logger.notice("Worker stopped", metadata: ["tact.worker": "\(core.workerID)"])
     }
