@@ -98,10 +98,10 @@ static void consume(amqp_connection_state_t conn, const char *queue, long messag
     printf("%.0f\n", messages / (now() - start));
 }
 
-// Consumes on one connection and publishes on a second one in confirm mode, so that waiting for a confirm never
-// has to step over deliveries.
-static void forward(amqp_connection_state_t conn, amqp_connection_state_t out, const char *queue, long messages,
-                    const char *target, long prefetch) {
+// Both relays: confirms on the publishing connection, PREFETCH deliveries at a time on the consuming one, and the
+// properties every forwarded message carries.
+static amqp_basic_properties_t start_relay(amqp_connection_state_t conn, amqp_connection_state_t out,
+                                           const char *queue, long prefetch) {
     amqp_confirm_select(out, 1);
     die_reply(amqp_get_rpc_reply(out), "confirm.select");
     amqp_basic_qos(conn, 1, 0, (uint16_t)prefetch, 0);
@@ -112,6 +112,14 @@ static void forward(amqp_connection_state_t conn, amqp_connection_state_t out, c
     props._flags = AMQP_BASIC_DELIVERY_MODE_FLAG | AMQP_BASIC_CONTENT_TYPE_FLAG;
     props.delivery_mode = 2;
     props.content_type = amqp_cstring_bytes("application/json");
+    return props;
+}
+
+// Consumes on one connection and publishes on a second one in confirm mode, so that waiting for a confirm never
+// has to step over deliveries.
+static void forward(amqp_connection_state_t conn, amqp_connection_state_t out, const char *queue, long messages,
+                    const char *target, long prefetch) {
+    amqp_basic_properties_t props = start_relay(conn, out, queue, prefetch);
     double start = now();
     for (long n = 0; n < messages; n++) {
         amqp_envelope_t envelope;
@@ -136,16 +144,7 @@ static void forward(amqp_connection_state_t conn, amqp_connection_state_t out, c
 
 static void forward_batched(amqp_connection_state_t conn, amqp_connection_state_t out, const char *queue,
                             long messages, const char *target, long window) {
-    amqp_confirm_select(out, 1);
-    die_reply(amqp_get_rpc_reply(out), "confirm.select");
-    amqp_basic_qos(conn, 1, 0, (uint16_t)window, 0);
-    die_reply(amqp_get_rpc_reply(conn), "basic.qos");
-    amqp_basic_consume(conn, 1, amqp_cstring_bytes(queue), amqp_empty_bytes, 0, 0, 0, amqp_empty_table);
-    die_reply(amqp_get_rpc_reply(conn), "basic.consume");
-    amqp_basic_properties_t props;
-    props._flags = AMQP_BASIC_DELIVERY_MODE_FLAG | AMQP_BASIC_CONTENT_TYPE_FLAG;
-    props.delivery_mode = 2;
-    props.content_type = amqp_cstring_bytes("application/json");
+    amqp_basic_properties_t props = start_relay(conn, out, queue, window);
     amqp_envelope_t *batch = calloc((size_t)window, sizeof(amqp_envelope_t));
     if (batch == NULL) exit(1);
     long published = 0, confirmed = 0;
