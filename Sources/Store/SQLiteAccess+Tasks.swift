@@ -81,21 +81,20 @@ extension SQLiteAccess {
     }
 
     func dueTasks(at now: Instant, limit: Int, holding hold: DispatchHold) throws -> [TaskRecord] {
+        func json(_ values: [String]) -> String {
+            String(decoding: (try? JSONEncoder().encode(values.sorted())) ?? Data("[]".utf8), as: UTF8.self)
+        }
+        // The hold's lists, written once for every priority's read.
+        let held = hold.isEmpty ? nil : (json(hold.channels.map(\.rawValue)), json(Array(hold.callsOfSpecialists)))
         var tasks: [TaskRecord] = []
         for priority in TaskRecord.priorities.reversed() where tasks.count < limit {
             let left = limit - tasks.count
-            if hold.isEmpty {
-                tasks += try fetchAll(TaskRecord.self, TaskQueries.dueAtPriority, [priority, now, left])
-            } else {
-                func json(_ values: [String]) -> String {
-                    String(decoding: (try? JSONEncoder().encode(values.sorted())) ?? Data("[]".utf8), as: UTF8.self)
-                }
+            if let (channels, specialists) = held {
                 tasks += try fetchAll(
                     TaskRecord.self, TaskQueries.dueAtPriorityHolding,
-                    [
-                        priority, now, json(hold.channels.map(\.rawValue)), hold.callsOfUnassigned,
-                        json(Array(hold.callsOfSpecialists)), left,
-                    ])
+                    [priority, now, channels, hold.callsOfUnassigned, specialists, left])
+            } else {
+                tasks += try fetchAll(TaskRecord.self, TaskQueries.dueAtPriority, [priority, now, left])
             }
         }
         return tasks
